@@ -1,0 +1,62 @@
+/**
+ * buildApp(): platform plugins first (database, auth, commands, OpenAPI), then
+ * one plugin per capability. The same wiring serves the server, the CLI and tests.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
+import databasePlugin from './platform/db-plugin.js'
+import authPlugin from './platform/auth.js'
+import commandsPlugin from './platform/commands.js'
+import openapiPlugin from './platform/openapi.js'
+import securityPlugin from './platform/security.js'
+import { registerErrorHandlers } from './platform/errors.js'
+import { registerValidation } from './platform/validation.js'
+import { ensureBusinessDate } from './platform/business-date.js'
+import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
+import operationsRoutes from './modules/operations/routes.js'
+import organisationRoutes from './modules/organisation/routes.js'
+import usersRoutes from './modules/users/routes.js'
+import programmesRoutes from './modules/programmes/routes.js'
+import householdsRoutes from './modules/households/routes.js'
+import type { Config } from './config.js'
+
+export interface AppOptions extends Partial<Config> {
+  databaseFile: string
+  logger?: boolean | object
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: {} },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerValidation(app)
+  registerErrorHandlers(app)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(databasePlugin, { databaseFile: options.databaseFile })
+  ensureBusinessDate(app.sqlite, options.initialBusinessDate)
+  // Programmes and local policies are reference data every deployment needs.
+  seedReferenceData(app.sqlite)
+  await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30 })
+  await app.register(authPlugin)
+  await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256 })
+  await app.register(openapiPlugin)
+
+  await app.register(operationsRoutes)
+  await app.register(organisationRoutes, { prefix: '/v1' })
+  await app.register(usersRoutes, { prefix: '/v1' })
+  await app.register(programmesRoutes, { prefix: '/v1' })
+  await app.register(householdsRoutes, { prefix: '/v1' })
+  return app
+}

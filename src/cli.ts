@@ -1,0 +1,83 @@
+/**
+ * One entry for operators: `npm run cli -- <command>`.
+ *   migrate            apply database migrations
+ *   seed               insert the six programmes and Da Nang's local policy (if missing)
+ *   create-admin-key   create an admin user and print its API key (shown once)
+ *   demo               load a small realistic data set (one Da Nang branch …)
+ *   openapi            write openapi/openapi.json from the route schemas
+ */
+import { writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from './config.js'
+import { openDatabase } from './platform/database.js'
+import { buildApp } from './app.js'
+import { seedProgrammes } from './modules/programmes/service.js'
+import { createUser, createApiKey } from './modules/users/routes.js'
+import { loadDemoData } from './modules/demo/demo.js'
+import type { Actor } from './platform/auth.js'
+
+export const SYSTEM_ACTOR: Actor = { userId: 0, name: 'system (cli)', role: 'admin', branchId: null, partnerId: null }
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv
+  const config = loadConfig()
+  switch (command) {
+    case 'migrate': {
+      const { sqlite } = openDatabase(config.databaseFile)
+      sqlite.close()
+      console.log(`migrations applied to ${config.databaseFile}`)
+      return 0
+    }
+    case 'seed': {
+      const { sqlite } = openDatabase(config.databaseFile)
+      const added = seedProgrammes(sqlite)
+      sqlite.close()
+      console.log(`seed: ${added} programme(s)/policy(ies) added`)
+      return 0
+    }
+    case 'create-admin-key': {
+      const name = args[0] ?? 'Administrator'
+      const app = await buildApp({ ...config, databaseFile: config.databaseFile })
+      try {
+        const { body } = app.commands.runNow((ctx) => {
+          const user = createUser(ctx, { name, role: 'admin' })
+          return { statusCode: 201, body: createApiKey(ctx, user.id, 'created by cli') }
+        }, SYSTEM_ACTOR)
+        console.log(`admin user ${body.userId} created. API key (shown once, store it safely):\n${body.key}`)
+      } finally {
+        await app.close()
+      }
+      return 0
+    }
+    case 'demo': {
+      const app = await buildApp({ ...config })
+      try {
+        const summary = loadDemoData(app)
+        console.log(JSON.stringify(summary, null, 2))
+      } finally {
+        await app.close()
+      }
+      return 0
+    }
+    case 'openapi': {
+      const app = await buildApp({ ...config, databaseFile: ':memory:' })
+      await app.ready()
+      const out = resolve(ROOT, 'openapi', 'openapi.json')
+      mkdirSync(dirname(out), { recursive: true })
+      writeFileSync(out, JSON.stringify(app.swagger(), null, 2) + '\n')
+      await app.close()
+      console.log(`wrote ${out}`)
+      return 0
+    }
+    default:
+      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi>')
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})

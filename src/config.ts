@@ -1,0 +1,37 @@
+/** Typed configuration from the environment, with the defaults of ARCHITECTURE.md. */
+import { isBusinessDate } from './domain/dates.js'
+
+export interface Config {
+  port: number
+  host: string
+  databaseFile: string
+  logLevel: string
+  /** First business date of a new database; defaults to today in Vietnam. */
+  initialBusinessDate?: string
+  /** Most write commands committed together in one SQLite transaction (1 = no group commit). */
+  groupCommitMax: number
+  /** Failed authentications allowed per client address per minute. */
+  authFailuresPerMinute: number
+}
+
+function int(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got ${raw}`)
+  return n
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const initial = env.INITIAL_BUSINESS_DATE
+  if (initial && !isBusinessDate(initial)) throw new Error(`INITIAL_BUSINESS_DATE must be YYYY-MM-DD, got ${initial}`)
+  return {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseFile: env.DATABASE_FILE || './data/policy-credit.db',
+    logLevel: env.LOG_LEVEL || 'info',
+    initialBusinessDate: initial || undefined,
+    groupCommitMax: int('GROUP_COMMIT_MAX', 256, 1, 10_000),
+    authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+  }
+}

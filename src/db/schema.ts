@@ -1,0 +1,303 @@
+/**
+ * Drizzle tables. Money columns are INTEGER VND; rates are INTEGER ppm per month;
+ * business dates are TEXT 'YYYY-MM-DD'; timestamps are TEXT ISO-8601 UTC.
+ * Money rows (loan_transactions, journal_*) are append-only: corrections are new rows.
+ * Projection tables (loans' balance columns, instalments) are recomputed from them.
+ */
+import { sqliteTable, integer, text, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+
+export const ROLES = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor'] as const
+export const PARTNER_KINDS = ['womens_union', 'farmers_association', 'veterans_association', 'youth_union'] as const
+export const POVERTY_STATUSES = ['poor', 'near_poor', 'escaped', 'none'] as const
+export const AREAS = ['urban', 'rural'] as const
+export const APPLICATION_STATUSES = ['submitted', 'certified', 'approved', 'rejected', 'withdrawn'] as const
+export const LOAN_STATES = ['approved', 'active', 'closed', 'written_off'] as const
+export const FUNDING_SOURCES = ['central', 'local_budget'] as const
+
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
+
+export const businessDate = sqliteTable('business_date', {
+  id: integer('id').primaryKey(),
+  date: text('date').notNull(),
+  updatedAt: text('updated_at').notNull(),
+})
+
+export const branches = sqliteTable('branches', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  province: text('province').notNull(),
+  createdAt: createdAt(),
+})
+
+export const transactionPoints = sqliteTable('transaction_points', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  commune: text('commune').notNull(),
+  sessionDay: integer('session_day').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('transaction_points_branch').on(t.branchId)])
+
+export const partners = sqliteTable('partners', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: PARTNER_KINDS }).notNull(),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  createdAt: createdAt(),
+}, (t) => [index('partners_branch').on(t.branchId)])
+
+export const groups = sqliteTable('groups', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  partnerId: integer('partner_id').notNull().references(() => partners.id),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  village: text('village').notNull(),
+  leaderName: text('leader_name'),
+  createdAt: createdAt(),
+}, (t) => [index('groups_partner').on(t.partnerId), index('groups_transaction_point').on(t.transactionPointId)])
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  branchId: integer('branch_id').references(() => branches.id),
+  partnerId: integer('partner_id').references(() => partners.id),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+})
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(), // public key id, the part before the secret
+  userId: integer('user_id').notNull().references(() => users.id),
+  salt: text('salt').notNull(),
+  hash: text('hash').notNull(), // HMAC-SHA256(salt, secret), hex
+  label: text('label'),
+  createdAt: createdAt(),
+  revokedAt: text('revoked_at'),
+}, (t) => [index('api_keys_user').on(t.userId)])
+
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  userId: integer('user_id'),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  before: text('before'),
+  after: text('after'),
+  requestId: text('request_id'),
+}, (t) => [index('audit_entity').on(t.entity, t.entityId)])
+
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  userId: integer('user_id').notNull(),
+  key: text('key').notNull(),
+  method: text('method').notNull(),
+  path: text('path').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  statusCode: integer('status_code').notNull(),
+  responseBody: text('response_body').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.userId, t.key] })])
+
+export const programmes = sqliteTable('programmes', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  legalBasis: text('legal_basis').notNull(),
+  eligibleStatuses: text('eligible_statuses', { mode: 'json' }).$type<string[] | 'any'>().notNull(),
+  eligibleAreas: text('eligible_areas', { mode: 'json' }).$type<string[] | 'any'>().notNull(),
+  maxAmount: integer('max_amount').notNull(),
+  maxTermMonths: integer('max_term_months').notNull(),
+  overdueRatePct: integer('overdue_rate_pct').notNull().default(130),
+  fundingSource: text('funding_source', { enum: FUNDING_SOURCES }).notNull(),
+  defaultEveryMonths: integer('default_every_months').notNull(),
+  defaultGraceMonths: integer('default_grace_months').notNull(),
+  escapedWindowMonths: integer('escaped_window_months'),
+  collateralThreshold: integer('collateral_threshold'),
+  createdAt: createdAt(),
+})
+
+export const programmeRates = sqliteTable('programme_rates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  programmeCode: text('programme_code').notNull().references(() => programmes.code),
+  effectiveFrom: text('effective_from').notNull(),
+  monthlyRatePpm: integer('monthly_rate_ppm').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('programme_rates_version').on(t.programmeCode, t.effectiveFrom)])
+
+export const localPolicies = sqliteTable('local_policies', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  branchId: integer('branch_id').references(() => branches.id),
+  region: text('region').notNull(),
+  programmeCode: text('programme_code').notNull().references(() => programmes.code),
+  borrowerRatePpm: integer('borrower_rate_ppm'), // null = the programme's rate; 0 = interest-free
+  supportAmount: integer('support_amount'), // null = no support rule
+  supportRequiresOnTime: integer('support_requires_on_time', { mode: 'boolean' }).notNull().default(true),
+  supportRequiresExit: integer('support_requires_exit', { mode: 'boolean' }).notNull().default(true),
+  exitWindowMonthsAfterClosure: integer('exit_window_months_after_closure').notNull().default(12),
+  budget: integer('budget').notNull().default(0),
+  effectiveFrom: text('effective_from').notNull(),
+  createdAt: createdAt(),
+})
+
+export const households = sqliteTable('households', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  nationalId: text('national_id').notNull().unique(),
+  headName: text('head_name').notNull(),
+  groupId: integer('group_id').notNull().references(() => groups.id),
+  area: text('area', { enum: AREAS }).notNull(),
+  commune: text('commune').notNull(),
+  village: text('village').notNull(),
+  address: text('address').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('households_group').on(t.groupId)])
+
+export const povertyRecords = sqliteTable('poverty_records', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  status: text('status', { enum: POVERTY_STATUSES }).notNull(),
+  effectiveDate: text('effective_date').notNull(),
+  decisionNo: text('decision_no').notNull(),
+  source: text('source').notNull(),
+  recordedBy: integer('recorded_by'),
+  createdAt: createdAt(),
+}, (t) => [index('poverty_household').on(t.householdId, t.effectiveDate)])
+
+export const applications = sqliteTable('applications', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  programmeCode: text('programme_code').notNull().references(() => programmes.code),
+  localPolicyCode: text('local_policy_code').references(() => localPolicies.code),
+  partnerId: integer('partner_id').notNull().references(() => partners.id),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  partnerReference: text('partner_reference').notNull(),
+  amount: integer('amount').notNull(),
+  termMonths: integer('term_months').notNull(),
+  everyMonths: integer('every_months').notNull(),
+  graceMonths: integer('grace_months').notNull(),
+  purpose: text('purpose').notNull(),
+  applicationDate: text('application_date').notNull(),
+  status: text('status', { enum: APPLICATION_STATUSES }).notNull(),
+  submittedBy: integer('submitted_by').notNull(),
+  certifiedBy: integer('certified_by'),
+  certificationDecisionNo: text('certification_decision_no'),
+  certifiedOn: text('certified_on'),
+  decidedBy: integer('decided_by'),
+  decidedOn: text('decided_on'),
+  rejectionReason: text('rejection_reason'),
+  loanId: integer('loan_id'),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+}, (t) => [
+  uniqueIndex('applications_partner_reference').on(t.partnerId, t.partnerReference),
+  index('applications_household').on(t.householdId, t.programmeCode),
+  index('applications_status').on(t.status),
+])
+
+export const loans = sqliteTable('loans', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  applicationId: integer('application_id').notNull().unique().references(() => applications.id),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  programmeCode: text('programme_code').notNull().references(() => programmes.code),
+  localPolicyCode: text('local_policy_code').references(() => localPolicies.code),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  partnerId: integer('partner_id').notNull().references(() => partners.id),
+  groupId: integer('group_id').notNull().references(() => groups.id),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  fundingSource: text('funding_source', { enum: FUNDING_SOURCES }).notNull(),
+  approvedAmount: integer('approved_amount').notNull(),
+  termMonths: integer('term_months').notNull(),
+  everyMonths: integer('every_months').notNull(),
+  graceMonths: integer('grace_months').notNull(),
+  sessionDay: integer('session_day').notNull(),
+  overdueRatePct: integer('overdue_rate_pct').notNull(),
+  // Borrower rate versions fixed at approval (programme rates, or the local policy's override).
+  rates: text('rates', { mode: 'json' }).$type<{ effectiveFrom: string; monthlyRatePpm: number }[]>().notNull(),
+  approvedOn: text('approved_on').notNull(),
+  approvedBy: integer('approved_by').notNull(),
+  // Projection of the replayed state (recomputed after every money event).
+  state: text('state', { enum: LOAN_STATES }).notNull(),
+  classification: text('classification').notNull(),
+  firstDisbursedOn: text('first_disbursed_on'),
+  disbursedAmount: integer('disbursed_amount').notNull().default(0),
+  outstandingPrincipal: integer('outstanding_principal').notNull().default(0),
+  overduePrincipal: integer('overdue_principal').notNull().default(0),
+  overdueInterest: integer('overdue_interest').notNull().default(0),
+  interestDue: integer('interest_due').notNull().default(0),
+  nextDueDate: text('next_due_date'),
+  closedOn: text('closed_on'),
+  writtenOffOn: text('written_off_on'),
+  projectedAsOf: text('projected_as_of'),
+  version: integer('version').notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [
+  index('loans_household').on(t.householdId, t.programmeCode),
+  index('loans_branch').on(t.branchId, t.state),
+  index('loans_partner').on(t.partnerId, t.state),
+  index('loans_group').on(t.groupId),
+  index('loans_state').on(t.state, t.nextDueDate),
+])
+
+export const instalments = sqliteTable('instalments', {
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  number: integer('number').notNull(),
+  dueDate: text('due_date').notNull(),
+  effectiveDueDate: text('effective_due_date').notNull(),
+  principalPlanned: integer('principal_planned').notNull(),
+  interestPlanned: integer('interest_planned').notNull(),
+  principalDue: integer('principal_due').notNull(),
+  principalPaid: integer('principal_paid').notNull().default(0),
+  interestCharged: integer('interest_charged').notNull().default(0),
+  interestPaid: integer('interest_paid').notNull().default(0),
+  penaltyCharged: integer('penalty_charged').notNull().default(0),
+  penaltyPaid: integer('penalty_paid').notNull().default(0),
+  paidOffOn: text('paid_off_on'),
+  overdueSince: text('overdue_since'),
+  extended: integer('extended', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [primaryKey({ columns: [t.loanId, t.number] }), index('instalments_due').on(t.effectiveDueDate)])
+
+export const loanTransactions = sqliteTable('loan_transactions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  kind: text('kind', { enum: ['disbursement', 'repayment', 'reversal', 'write_off', 'extension', 'freeze'] }).notNull(),
+  valueDate: text('value_date').notNull(),
+  postedOn: text('posted_on').notNull(), // business date of posting
+  amount: integer('amount').notNull(),
+  reference: text('reference'),
+  reversesId: integer('reverses_id'),
+  collectionSessionId: integer('collection_session_id'),
+  details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdBy: integer('created_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('loan_transactions_loan').on(t.loanId, t.valueDate),
+  uniqueIndex('loan_transactions_reverses').on(t.reversesId),
+  index('loan_transactions_posted').on(t.postedOn),
+])
+
+export const journalEntries = sqliteTable('journal_entries', {
+  id: integer('id').primaryKey(),
+  kind: text('kind').notNull(),
+  valueDate: text('value_date').notNull(),
+  postedOn: text('posted_on').notNull(),
+  loanTransactionId: integer('loan_transaction_id'),
+  supportPaymentId: integer('support_payment_id'),
+  reconciliationId: integer('reconciliation_id'),
+  description: text('description').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('journal_entries_value').on(t.valueDate), index('journal_entries_tx').on(t.loanTransactionId)])
+
+export const journalLines = sqliteTable('journal_lines', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  entryId: integer('entry_id').notNull(),
+  account: text('account').notNull(),
+  fundingSource: text('funding_source').notNull(),
+  debit: integer('debit').notNull().default(0),
+  credit: integer('credit').notNull().default(0),
+  loanId: integer('loan_id'),
+}, (t) => [index('journal_lines_entry').on(t.entryId), index('journal_lines_account').on(t.account, t.fundingSource), index('journal_lines_loan').on(t.loanId)])

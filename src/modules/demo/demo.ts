@@ -1,0 +1,103 @@
+/**
+ * A small, realistic demo data set: one Da Nang branch, 3 commune transaction
+ * points, the 4 partner organisations, 10 savings-and-loan groups, 200
+ * households with poverty-status histories, and one user (with an API key) per
+ * role. Deterministic (a seeded generator), loaded in one transaction.
+ */
+import type { FastifyInstance } from 'fastify'
+import { createBranch, createGroup, createPartner, createTransactionPoint } from '../organisation/service.js'
+import { createHousehold, addPovertyRecord } from '../households/service.js'
+import { createUser, createApiKey } from '../users/routes.js'
+import type { Actor } from '../../platform/auth.js'
+import { DomainError } from '../../platform/errors.js'
+import { addMonths } from '../../domain/dates.js'
+
+const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
+
+/** Small deterministic PRNG (mulberry32) so every demo load is identical. */
+function rng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ']
+const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc']
+const GIVEN = ['An', 'Bình', 'Cúc', 'Dũng', 'Hoa', 'Hùng', 'Lan', 'Mai', 'Nam', 'Phúc', 'Sơn', 'Tâm', 'Thảo', 'Trung', 'Vy']
+const COMMUNES = [
+  { commune: 'Hòa Bắc', code: 'DN-HB', sessionDay: 15, villages: ['Thôn Nam Yên', 'Thôn Lộc Mỹ', 'Thôn Tà Lang', 'Thôn Giàn Bí'] },
+  { commune: 'Hòa Ninh', code: 'DN-HN', sessionDay: 17, villages: ['Thôn An Sơn', 'Thôn Trung Nghĩa', 'Thôn Sơn Phước'] },
+  { commune: 'Hòa Phú', code: 'DN-HP', sessionDay: 21, villages: ['Thôn Hòa Phước', 'Thôn Phú Túc', 'Thôn Hòa Thọ'] },
+]
+const PARTNERS = [
+  { kind: 'womens_union', name: "Women's Union of Hòa Vang" },
+  { kind: 'farmers_association', name: "Farmers' Association of Hòa Vang" },
+  { kind: 'veterans_association', name: "Veterans' Association of Hòa Vang" },
+  { kind: 'youth_union', name: 'Youth Union of Hòa Vang' },
+] as const
+
+export function loadDemoData(app: FastifyInstance) {
+  const existing = app.sqlite.prepare("SELECT id FROM branches WHERE code = 'DN-HV'").get()
+  if (existing) throw new DomainError('DUPLICATE', 'The demo data is already loaded (branch DN-HV exists)')
+  const random = rng(20_250_310)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
+  const { body } = app.commands.runNow((ctx) => {
+    const branch = createBranch(ctx, { code: 'DN-HV', name: 'VBSP Hòa Vang district, Đà Nẵng', province: 'Đà Nẵng' })
+    const points = COMMUNES.map((c) => createTransactionPoint(ctx, { code: c.code, name: `Transaction point ${c.commune}`, branchId: branch.id, commune: c.commune, sessionDay: c.sessionDay }))
+    const partners = PARTNERS.map((p, i) => createPartner(ctx, { code: `DN-HV-P${i + 1}`, name: p.name, kind: p.kind, branchId: branch.id }))
+    const groups = Array.from({ length: 10 }, (_, i) => {
+      const c = i % COMMUNES.length
+      const village = COMMUNES[c]!.villages[Math.floor(i / COMMUNES.length) % COMMUNES[c]!.villages.length]!
+      return createGroup(ctx, {
+        code: `DN-HV-G${String(i + 1).padStart(2, '0')}`, name: `Tổ TK&VV ${village}`, partnerId: partners[i % partners.length]!.id,
+        transactionPointId: points[c]!.id, village, leaderName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
+      })
+    })
+    let households = 0
+    const statusCounts: Record<string, number> = {}
+    for (let h = 0; h < 200; h++) {
+      const group = groups[h % groups.length]!
+      const c = COMMUNES[(h % groups.length) % COMMUNES.length]!
+      const hh = createHousehold(ctx, {
+        nationalId: `048${String(1_000_000_00 + h * 7919).padStart(9, '0')}`, headName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
+        groupId: group.id, area: random() < 0.8 ? 'rural' : 'urban', address: { commune: c.commune, village: group.village, line: `Số ${1 + Math.floor(random() * 200)}` },
+      })
+      households++
+      // Status history: on the list since 2021–2023; some became near-poor, some escaped later.
+      const first = `202${1 + Math.floor(random() * 3)}-01-01`
+      const startStatus = random() < 0.7 ? 'poor' : 'near_poor'
+      addPovertyRecord(ctx, hh.id, { status: startStatus, effectiveDate: first, decisionNo: `QĐ-${first.slice(0, 4)}/${c.code}-${h}`, source: 'annual commune review' })
+      let last: string = startStatus
+      const roll = random()
+      if (roll < 0.25) {
+        const exit = addMonths(first, 24 + Math.floor(random() * 12))
+        addPovertyRecord(ctx, hh.id, { status: 'escaped', effectiveDate: exit, decisionNo: `QĐ-${exit.slice(0, 4)}/${c.code}-${h}-X`, source: 'annual commune review' })
+        last = 'escaped'
+      } else if (roll < 0.35 && startStatus === 'poor') {
+        const move = addMonths(first, 12)
+        addPovertyRecord(ctx, hh.id, { status: 'near_poor', effectiveDate: move, decisionNo: `QĐ-${move.slice(0, 4)}/${c.code}-${h}-N`, source: 'annual commune review' })
+        last = 'near_poor'
+      }
+      statusCounts[last] = (statusCounts[last] ?? 0) + 1
+    }
+    const people = [
+      { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id },
+      { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id },
+      { name: 'Phạm Thị Hội Phụ Nữ', role: 'partner_officer', partnerId: partners[0]!.id },
+      { name: 'Võ Minh Tài Chính', role: 'finance' },
+      { name: 'Đỗ Ngọc Kiểm Toán', role: 'auditor' },
+      { name: 'Bùi Hữu Quản Trị', role: 'admin' },
+    ] as const
+    const keys = people.map((p) => {
+      const user = createUser(ctx, { ...p })
+      return { user: p.name, role: p.role, userId: user.id, apiKey: createApiKey(ctx, user.id, 'demo').key }
+    })
+    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, apiKeys: keys } }
+  }, SYSTEM)
+  return body
+}

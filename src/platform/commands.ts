@@ -1,0 +1,223 @@
+/**
+ * Every state-changing command runs here: one database transaction holding the
+ * business change, its ledger entry, its audit record and its idempotency
+ * record — all written or none.
+ *
+ * Group commit: commands that arrive together are queued and executed in ONE
+ * SQLite transaction (a savepoint per command, so a failing command rolls back
+ * alone), with one fsync per batch; each caller is answered after its batch has
+ * committed, so durability stays synchronous=FULL.
+ *
+ * Idempotency (API.md): same key + same request → the stored response again
+ * with `Idempotency-Replayed: true`; same key + another request → 422
+ * IDEMPOTENCY_KEY_REUSED; while the first is still queued or running → 409
+ * IDEMPOTENCY_IN_FLIGHT. Keys are scoped per user. Failed commands store
+ * nothing, so a corrected retry may reuse the key only with the same body.
+ */
+import { createHash } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type Database from 'better-sqlite3'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from './database.js'
+import type { Actor } from './auth.js'
+import { DomainError } from './errors.js'
+import { makeBusinessDateReader } from './business-date.js'
+
+export interface AuditEntry {
+  action: string
+  entity: string
+  entityId: string | number
+  before?: unknown
+  after?: unknown
+}
+
+export interface CommandContext {
+  db: Db
+  sqlite: Database.Database
+  actor: Actor
+  businessDate: string
+  requestId: string
+  audit(entry: AuditEntry): void
+}
+
+export interface CommandResult<T> { statusCode: number; body: T }
+export type CommandFn<T> = (ctx: CommandContext) => CommandResult<T>
+
+/** 'none': the header is ignored (e.g. API-key issuing, whose response must never be stored). */
+export type IdempotencyMode = 'required' | 'optional' | 'none'
+
+interface Queued {
+  fn: CommandFn<unknown>
+  actor: Actor
+  requestId: string
+  idempotency?: { key: string; method: string; path: string; fingerprint: string }
+  resolve: (r: CommandResult<unknown>) => void
+  reject: (e: unknown) => void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    commands: CommandBus
+  }
+}
+
+/** Canonical JSON (sorted keys) so the fingerprint does not depend on key order. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  const obj = value as Record<string, unknown>
+  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+}
+
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex')
+}
+
+export class CommandBus {
+  private queue: Queued[] = []
+  private scheduled = false
+  private readonly inFlight = new Set<string>()
+  private readonly stmts
+  private readonly businessDate: () => string
+  /** Batches committed and commands executed, for benchmarks and /ready. */
+  readonly stats = { batches: 0, commands: 0 }
+
+  constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number) {
+    this.businessDate = makeBusinessDateReader(sqlite)
+    this.stmts = {
+      findKey: sqlite.prepare('SELECT fingerprint, status_code AS statusCode, response_body AS responseBody FROM idempotency_keys WHERE user_id = ? AND key = ?'),
+      saveKey: sqlite.prepare('INSERT INTO idempotency_keys (user_id, key, method, path, fingerprint, status_code, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      audit: sqlite.prepare('INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    }
+  }
+
+  /**
+   * Runs `fn` as one command for an HTTP request and sends its result.
+   * The Idempotency-Key header is honoured (and, with mode 'required', demanded).
+   */
+  async handle<T>(request: FastifyRequest, reply: FastifyReply, mode: IdempotencyMode, fn: CommandFn<T>): Promise<void> {
+    const rawKey = mode === 'none' ? undefined : request.headers['idempotency-key']
+    const key = Array.isArray(rawKey) ? rawKey[0] : rawKey
+    if (key !== undefined && (key.length < 1 || key.length > 200)) {
+      throw new DomainError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 characters', { errors: [{ field: 'header.idempotency-key', message: 'must be 1–200 characters' }] })
+    }
+    if (!key && mode === 'required') throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'This operation needs an Idempotency-Key header')
+    let idempotency: Queued['idempotency']
+    if (key) {
+      const path = request.url.split('?')[0]!
+      const fingerprint = requestFingerprint(request.method, path, request.body)
+      const flightKey = `${request.actor.userId}\u0000${key}`
+      if (this.inFlight.has(flightKey)) throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly')
+      const stored = this.stmts.findKey.get(request.actor.userId, key) as { fingerprint: string; statusCode: number; responseBody: string } | undefined
+      if (stored) {
+        if (stored.fingerprint !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request')
+        reply.code(stored.statusCode).header('Idempotency-Replayed', 'true').type('application/json').send(stored.responseBody)
+        return
+      }
+      idempotency = { key, method: request.method, path, fingerprint }
+      this.inFlight.add(flightKey)
+      try {
+        const result = await this.enqueue(fn, request.actor, request.id, idempotency)
+        reply.code(result.statusCode).send(result.body)
+        return
+      } finally {
+        this.inFlight.delete(flightKey)
+      }
+    }
+    const result = await this.enqueue(fn, request.actor, request.id)
+    reply.code(result.statusCode).send(result.body)
+  }
+
+  /** Queues a command for the next batch; resolves after its batch committed. */
+  enqueue<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency?: Queued['idempotency']): Promise<CommandResult<T>> {
+    return new Promise<CommandResult<T>>((resolve, reject) => {
+      this.queue.push({ fn: fn as CommandFn<unknown>, actor, requestId, idempotency, resolve: resolve as Queued['resolve'], reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        // setImmediate lets every request already parsed in this event-loop turn join the batch.
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  /** Runs one command immediately in its own transaction (CLI, start-up, tests). */
+  runNow<T>(fn: CommandFn<T>, actor: Actor, requestId = 'cli'): CommandResult<T> {
+    let out!: CommandResult<T>
+    this.sqlite.exec('BEGIN IMMEDIATE')
+    try {
+      out = fn(this.context(actor, requestId))
+      this.sqlite.exec('COMMIT')
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
+      throw e
+    }
+    return out
+  }
+
+  private context(actor: Actor, requestId: string): CommandContext {
+    const at = new Date().toISOString()
+    return {
+      db: this.db,
+      sqlite: this.sqlite,
+      actor,
+      businessDate: this.businessDate(),
+      requestId,
+      audit: (e) => {
+        this.stmts.audit.run(at, actor.userId, e.action, e.entity, String(e.entityId),
+          e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), requestId)
+      },
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch)
+      this.runBatch(batch)
+    }
+  }
+
+  private runBatch(batch: Queued[]): void {
+    const outcomes: ({ ok: true; result: CommandResult<unknown> } | { ok: false; error: unknown })[] = []
+    try {
+      this.sqlite.exec('BEGIN IMMEDIATE')
+    } catch (error) {
+      for (const q of batch) q.reject(error)
+      return
+    }
+    for (const q of batch) {
+      this.sqlite.exec('SAVEPOINT command')
+      try {
+        const result = q.fn(this.context(q.actor, q.requestId))
+        if (q.idempotency) {
+          const i = q.idempotency
+          this.stmts.saveKey.run(q.actor.userId, i.key, i.method, i.path, i.fingerprint, result.statusCode, JSON.stringify(result.body))
+        }
+        this.sqlite.exec('RELEASE command')
+        outcomes.push({ ok: true, result })
+      } catch (error) {
+        this.sqlite.exec('ROLLBACK TO command')
+        this.sqlite.exec('RELEASE command')
+        outcomes.push({ ok: false, error })
+      }
+    }
+    try {
+      this.sqlite.exec('COMMIT')
+    } catch (error) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
+      for (const q of batch) q.reject(error)
+      return
+    }
+    this.stats.batches++
+    this.stats.commands += batch.length
+    batch.forEach((q, i) => {
+      const o = outcomes[i]!
+      if (o.ok) q.resolve(o.result)
+      else q.reject(o.error)
+    })
+  }
+}
+
+export default fp(async function commandsPlugin(app: FastifyInstance, opts: { groupCommitMax: number }) {
+  app.decorate('commands', new CommandBus(app.db, app.sqlite, opts.groupCommitMax))
+}, { name: 'commands', dependencies: ['database'] })

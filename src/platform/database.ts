@@ -1,0 +1,40 @@
+/**
+ * The SQLite connection: WAL + synchronous=FULL so an acknowledged payment
+ * survives power loss; foreign keys on; a busy timeout so a second process
+ * (CLI backup, close-day) waits instead of failing at once.
+ */
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as schema from '../db/schema.js'
+
+export type Db = BetterSQLite3Database<typeof schema>
+export interface Database_ { sqlite: Database.Database; db: Db }
+
+/** db/migrations, found from this file both in src/ (tsx) and in dist/ (built). */
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'migrations')
+
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database_ {
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true })
+  const sqlite = new Database(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle(sqlite, { schema })
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  return { sqlite, db }
+}
+
+/** Number of migrations in the folder that are recorded as applied (for /ready). */
+export function migrationsApplied(sqlite: Database.Database): boolean {
+  try {
+    const row = sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }
+    return row.n > 0
+  } catch {
+    return false
+  }
+}

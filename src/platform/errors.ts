@@ -1,0 +1,120 @@
+/**
+ * One error registry: every stable machine `code` gets its HTTP status here,
+ * once. Domain code throws DomainError(code, detail); this module turns any
+ * error into application/problem+json (RFC 9457) at the edge. No stack traces
+ * or SQL ever leave the process.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError } from '../domain/errors.js'
+
+export { DomainError }
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_ERROR: 400,
+  IDEMPOTENCY_KEY_REQUIRED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  FOUR_EYES: 403,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  DUPLICATE: 409,
+  IDEMPOTENCY_IN_FLIGHT: 409,
+  RECONCILIATION_CLOSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+  SERVICE_BUSY: 503,
+}
+
+/** Business-rule failures that are not listed above are 422 Unprocessable Content. */
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 422
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  413: 'Payload too large', 415: 'Unsupported media type', 422: 'Unprocessable content',
+  429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: string
+  instance?: string
+  errors?: { field: string; message: string }[]
+  [extra: string]: unknown
+}
+
+export function problem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
+  const status = statusForCode(code)
+  return { type: `urn:policy-credit:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra }
+}
+
+export function notFound(what: string, id: unknown): DomainError {
+  return new DomainError('NOT_FOUND', `${what} ${String(id)} was not found`)
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).type('application/problem+json').send(p)
+}
+
+interface AjvError { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }
+
+function validationProblem(error: FastifyError): Problem {
+  const part = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body'
+  const errors = (error.validation as AjvError[]).map((e) => {
+    let path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    if (e.keyword === 'required' && e.params?.missingProperty) path = path ? `${path}.${String(e.params.missingProperty)}` : String(e.params.missingProperty)
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path = path ? `${path}.${String(e.params.additionalProperty)}` : String(e.params.additionalProperty)
+    return { field: path ? `${part}.${path}` : part, message: e.message ?? 'is invalid' }
+  })
+  return problem('VALIDATION_ERROR', `The request ${part} is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
+}
+
+/** SQLite "database is locked/busy": the caller may retry; nothing was written. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT'
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof DomainError) return problem(error.code, error.message, error.details ?? {})
+  const fe = error as FastifyError
+  if (fe && Array.isArray(fe.validation)) return validationProblem(fe)
+  const sqliteCode = (error as { code?: string }).code
+  if (sqliteCode === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return problem('DUPLICATE', 'A record with the same unique values already exists')
+  }
+  if (sqliteCode === 'SQLITE_CONSTRAINT_FOREIGNKEY') return problem('REFERENCE_NOT_FOUND', 'A referenced record does not exist')
+  if (isBusy(error)) return problem('SERVICE_BUSY', 'The database is busy; retry shortly. Nothing was written.')
+  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem('PAYLOAD_TOO_LARGE', 'The request body is too large')
+  if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type')
+  if (fe?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
+    return problem('BAD_REQUEST', 'The request body is not valid JSON')
+  }
+  if (fe?.code === 'FST_ERR_RATE_LIMIT_EXCEEDED' || fe?.statusCode === 429) return problem('TOO_MANY_REQUESTS', 'Too many failed attempts; slow down')
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return problem('BAD_REQUEST', fe.message || 'Bad request')
+  }
+  return problem('INTERNAL', 'An unexpected error occurred; it has been logged.')
+}
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const p = toProblem(error)
+    if (p.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (p.code === 'SERVICE_BUSY') reply.header('Retry-After', '1')
+    p.instance = request.url.split('?')[0]
+    return sendProblem(reply, p)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const p = problem('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)
+    return sendProblem(reply, p)
+  })
+}

@@ -1,0 +1,77 @@
+/** TypeBox building blocks shared by every module: one schema → validation, types, OpenAPI. */
+import { Type, type TSchema } from 'typebox'
+import { DomainError } from '../domain/errors.js'
+
+/** Integer VND: a safe, non-negative integer (no minor unit, never a float). */
+export const Vnd = (description = 'Amount in VND (integer, no minor unit)') =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
+export const PositiveVnd = (description = 'Amount in VND (integer > 0)') =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description })
+export const BusinessDateSchema = (description = 'Business date, YYYY-MM-DD (Asia/Ho_Chi_Minh calendar)') =>
+  Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2025-03-10'] })
+export const Id = (description = 'Identifier') => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description })
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+export const Text = (max = 200, description?: string) => Type.String({ minLength: 1, maxLength: max, description })
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String({ description: 'Stable machine-readable error code' }),
+  instance: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
+
+const problemRef = Type.Ref('Problem')
+
+/** Standard error responses every authenticated route can return. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {}
+  for (const s of [400, 401, 403, ...statuses]) out[s] = { ...problemRef, description: describe(s) } as TSchema
+  return out
+}
+
+function describe(status: number): string {
+  switch (status) {
+    case 400: return 'Invalid request (VALIDATION_ERROR lists each bad field)'
+    case 401: return 'Missing or invalid API key'
+    case 403: return 'Outside the caller\'s role or scope'
+    case 404: return 'Not found (or outside the caller\'s scope)'
+    case 409: return 'Conflict: invalid state transition, duplicate, or request still in flight'
+    case 422: return 'Business rule violated (see code)'
+    case 503: return 'Database busy; retry after the Retry-After header'
+    default: return 'Error'
+  }
+}
+
+export const ListQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size' })),
+  cursor: Type.Optional(Type.String({ maxLength: 100, description: 'Opaque cursor from nextCursor' })),
+}
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+
+export const IdempotencyHeaders = (required: boolean) => Type.Object({
+  // Declared optional so a missing key gets the specific IDEMPOTENCY_KEY_REQUIRED code from the command bus.
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 200,
+    description: `${required ? 'Required' : 'Optional'}. Same key + same body replays the first response (Idempotency-Replayed: true).`,
+  })),
+})
+
+/** Cursor pagination over integer ids (ascending). */
+export function pageOf<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit)
+  const nextCursor = rows.length > limit ? String(items[items.length - 1]!.id) : null
+  return { items, nextCursor }
+}
+
+export function cursorId(cursor: string | undefined): number {
+  if (cursor === undefined) return 0
+  if (!/^\d{1,10}$/.test(cursor)) {
+    throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }] })
+  }
+  return Number(cursor)
+}
