@@ -19,6 +19,8 @@ import organisationRoutes from './modules/organisation/routes.js'
 import usersRoutes from './modules/users/routes.js'
 import programmesRoutes from './modules/programmes/routes.js'
 import householdsRoutes from './modules/households/routes.js'
+import applicationsRoutes from './modules/applications/routes.js'
+import loansRoutes from './modules/loans/routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -58,5 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(usersRoutes, { prefix: '/v1' })
   await app.register(programmesRoutes, { prefix: '/v1' })
   await app.register(householdsRoutes, { prefix: '/v1' })
+  await app.register(applicationsRoutes, { prefix: '/v1' })
+  await app.register(loansRoutes, { prefix: '/v1' })
   return app
 }

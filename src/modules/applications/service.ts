@@ -1,0 +1,186 @@
+/**
+ * Origination (RULES.md §5): submit → certify → approve (creates the loan),
+ * or reject / withdraw. Eligibility is checked at submission and again at approval.
+ *
+ * Errors: NOT_FOUND (missing or outside scope), FORBIDDEN (household outside the
+ * partner's groups), DUPLICATE (partnerReference reused by the partner),
+ * INVALID_STATE (illegal transition), FOUR_EYES (approver submitted or certified it),
+ * LOCAL_POLICY_NOT_APPLICABLE, DATE_IN_FUTURE, DATE_ORDER, and every eligibility
+ * reason (ELIGIBILITY_STATUS, AMOUNT_ABOVE_CAP, …) as 422 with `reasons`.
+ */
+import { and, eq, gt, inArray, type SQL } from 'drizzle-orm'
+import { applications, branches, groups, households, loans, localPolicies, programmes, transactionPoints } from '../../db/schema.js'
+import type { Db } from '../../platform/database.js'
+import type { CommandContext } from '../../platform/commands.js'
+import { type Actor, assertInScope, inScope, READ_ALL_ROLES } from '../../platform/auth.js'
+import { DomainError, notFound } from '../../platform/errors.js'
+import { checkEligibility, type ProgrammeRules } from '../../domain/eligibility.js'
+import type { PovertyStatus } from '../../domain/poverty.js'
+import { timelineOf, groupOwner } from '../households/service.js'
+import { transition, type ApplicationEvent, type ApplicationStatus } from './state-machine.js'
+import type { ApplicationInput } from './schemas.js'
+
+type ApplicationRow = typeof applications.$inferSelect
+
+export function applicationView(row: ApplicationRow) {
+  const { everyMonths, graceMonths, updatedAt: _u, ...rest } = row
+  return { ...rest, principalPlan: { everyMonths, graceMonths } }
+}
+
+function notAfterBusinessDate(date: string, businessDate: string, field: string) {
+  if (date > businessDate) {
+    throw new DomainError('DATE_IN_FUTURE', `${field} ${date} is after the business date ${businessDate}`, { errors: [{ field: `body.${field}`, message: 'must not be after the business date' }] })
+  }
+}
+
+function loadProgramme(db: Db, code: string) {
+  const p = db.select().from(programmes).where(eq(programmes.code, code)).get()
+  if (!p) throw new DomainError('REFERENCE_NOT_FOUND', `Programme ${code} does not exist`)
+  return p
+}
+
+/** The local policy must sit on the same programme and cover the household's branch or province. */
+function applicableLocalPolicy(db: Db, code: string, programmeCode: string, branchId: number) {
+  const policy = db.select().from(localPolicies).where(eq(localPolicies.code, code)).get()
+  if (!policy) throw new DomainError('REFERENCE_NOT_FOUND', `Local policy ${code} does not exist`)
+  const branch = db.select().from(branches).where(eq(branches.id, branchId)).get()!
+  if (policy.programmeCode !== programmeCode) {
+    throw new DomainError('LOCAL_POLICY_NOT_APPLICABLE', `Local policy ${code} applies to programme ${policy.programmeCode}, not ${programmeCode}`)
+  }
+  if (policy.branchId !== null ? policy.branchId !== branchId : policy.region !== branch.province) {
+    throw new DomainError('LOCAL_POLICY_NOT_APPLICABLE', `Local policy ${code} (${policy.region}) does not cover branch ${branch.code} (${branch.province})`)
+  }
+  return policy
+}
+
+function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: string; amount: number; termMonths: number; graceMonths: number; id?: number }, onDate: string) {
+  const programme = loadProgramme(db, app.programmeCode)
+  const household = db.select().from(households).where(eq(households.id, app.householdId)).get()!
+  const existing = db.select({ state: loans.state, outstanding: loans.outstandingPrincipal, approvedAmount: loans.approvedAmount })
+    .from(loans).where(and(eq(loans.householdId, app.householdId), eq(loans.programmeCode, app.programmeCode), inArray(loans.state, ['approved', 'active']))).all()
+  const open = db.select({ id: applications.id }).from(applications)
+    .where(and(eq(applications.householdId, app.householdId), eq(applications.programmeCode, app.programmeCode), inArray(applications.status, ['submitted', 'certified']))).all()
+    .filter((a) => a.id !== app.id).length
+  const rules: ProgrammeRules = {
+    code: programme.code,
+    eligibleStatuses: programme.eligibleStatuses as ProgrammeRules['eligibleStatuses'],
+    eligibleAreas: programme.eligibleAreas as ProgrammeRules['eligibleAreas'],
+    maxAmount: programme.maxAmount, maxTermMonths: programme.maxTermMonths,
+    escapedWindowMonths: programme.escapedWindowMonths ?? undefined,
+  }
+  const result = checkEligibility({
+    programme: rules, household: { area: household.area, timeline: timelineOf(db, household.id) },
+    amount: app.amount, termMonths: app.termMonths, graceMonths: app.graceMonths, applicationDate: onDate,
+    existingLoans: existing.map((l) => ({ state: l.state as 'approved' | 'active', outstandingPrincipal: l.state === 'approved' ? l.approvedAmount : l.outstanding })),
+    openApplications: open,
+  })
+  if (!result.eligible) {
+    const first = result.reasons[0]!
+    throw new DomainError(first, `The household is not eligible for ${programme.code} on ${onDate}: ${result.reasons.join(', ')}`, { reasons: result.reasons })
+  }
+  return programme
+}
+
+export function submitApplication(ctx: CommandContext, input: ApplicationInput) {
+  const household = ctx.db.select().from(households).where(eq(households.id, input.householdId)).get()
+  if (!household) throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`)
+  const owner = groupOwner(ctx.db, household.groupId)!
+  if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Household ${input.householdId} is not in one of your groups`)
+  const applicationDate = input.applicationDate ?? ctx.businessDate
+  notAfterBusinessDate(applicationDate, ctx.businessDate, 'applicationDate')
+  const programme = loadProgramme(ctx.db, input.programmeCode)
+  if (input.localPolicyCode) applicableLocalPolicy(ctx.db, input.localPolicyCode, programme.code, owner.branchId)
+  const plan = input.principalPlan ?? { everyMonths: programme.defaultEveryMonths as 1 | 3 | 6 | 12, graceMonths: programme.defaultGraceMonths }
+  if (ctx.db.select({ id: applications.id }).from(applications)
+    .where(and(eq(applications.partnerId, owner.partnerId), eq(applications.partnerReference, input.partnerReference))).get()) {
+    throw new DomainError('DUPLICATE', `Partner reference ${input.partnerReference} is already used by this partner`)
+  }
+  eligibilityOrThrow(ctx.db, { householdId: household.id, programmeCode: programme.code, amount: input.amount, termMonths: input.termMonths, graceMonths: plan.graceMonths }, applicationDate)
+  const row = ctx.db.insert(applications).values({
+    householdId: household.id, programmeCode: programme.code, localPolicyCode: input.localPolicyCode ?? null,
+    partnerId: owner.partnerId, branchId: owner.branchId, partnerReference: input.partnerReference, amount: input.amount,
+    termMonths: input.termMonths, everyMonths: plan.everyMonths, graceMonths: plan.graceMonths, purpose: input.purpose,
+    applicationDate, status: 'submitted', submittedBy: ctx.actor.userId,
+  }).returning().get()
+  const view = applicationView(row)
+  ctx.audit({ action: 'application.submit', entity: 'application', entityId: row.id, after: view })
+  return view
+}
+
+export function loadApplication(db: Db, actor: Actor, id: number): ApplicationRow {
+  const row = db.select().from(applications).where(eq(applications.id, id)).get()
+  if (!row) throw notFound('Application', id)
+  assertInScope(actor, row, 'Application', id)
+  return row
+}
+
+function move(ctx: CommandContext, row: ApplicationRow, event: ApplicationEvent, changes: Partial<ApplicationRow>) {
+  const next: ApplicationStatus = transition(row.status, event)
+  const updated = ctx.db.update(applications).set({ ...changes, status: next, updatedAt: new Date().toISOString() })
+    .where(and(eq(applications.id, row.id), eq(applications.status, row.status))).returning().get()
+  if (!updated) throw new DomainError('INVALID_STATE', `Application ${row.id} changed concurrently`)
+  const view = applicationView(updated)
+  ctx.audit({ action: `application.${event}`, entity: 'application', entityId: row.id, before: { status: row.status }, after: { status: next, ...changes } })
+  return view
+}
+
+export function certifyApplication(ctx: CommandContext, id: number, input: { decisionNo: string; certifiedOn: string }) {
+  const row = loadApplication(ctx.db, ctx.actor, id)
+  transition(row.status, 'certify')
+  notAfterBusinessDate(input.certifiedOn, ctx.businessDate, 'certifiedOn')
+  if (input.certifiedOn < row.applicationDate) {
+    throw new DomainError('DATE_ORDER', `certifiedOn ${input.certifiedOn} is before the application date ${row.applicationDate}`)
+  }
+  return move(ctx, row, 'certify', { certifiedBy: ctx.actor.userId, certificationDecisionNo: input.decisionNo, certifiedOn: input.certifiedOn })
+}
+
+/** Approval by a branch manager of the household's branch who neither submitted nor certified it; creates the loan. */
+export function approveApplication(ctx: CommandContext, id: number, input: { approvedOn?: string }) {
+  const row = loadApplication(ctx.db, ctx.actor, id)
+  transition(row.status, 'approve')
+  if (row.submittedBy === ctx.actor.userId || row.certifiedBy === ctx.actor.userId) {
+    throw new DomainError('FOUR_EYES', 'The approver must not be the user who submitted or certified the application')
+  }
+  const approvedOn = input.approvedOn ?? ctx.businessDate
+  notAfterBusinessDate(approvedOn, ctx.businessDate, 'approvedOn')
+  if (row.certifiedOn && approvedOn < row.certifiedOn) {
+    throw new DomainError('DATE_ORDER', `approvedOn ${approvedOn} is before the certification date ${row.certifiedOn}`)
+  }
+  const programme = eligibilityOrThrow(ctx.db, { ...row }, approvedOn)
+  const household = ctx.db.select().from(households).where(eq(households.id, row.householdId)).get()!
+  const point = ctx.db.select({ id: transactionPoints.id, sessionDay: transactionPoints.sessionDay }).from(groups)
+    .innerJoin(transactionPoints, eq(transactionPoints.id, groups.transactionPointId)).where(eq(groups.id, household.groupId)).get()!
+  const policy = row.localPolicyCode ? applicableLocalPolicy(ctx.db, row.localPolicyCode, row.programmeCode, row.branchId) : null
+  // A local override fixes the borrower rate; otherwise the loan follows the programme's rate versions ([]).
+  const rates = policy?.borrowerRatePpm != null ? [{ effectiveFrom: '1900-01-01', monthlyRatePpm: policy.borrowerRatePpm }] : []
+  const fundingSource = policy?.borrowerRatePpm != null || policy?.supportAmount != null ? 'local_budget' : programme.fundingSource
+  const loan = ctx.db.insert(loans).values({
+    applicationId: row.id, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
+    branchId: row.branchId, partnerId: row.partnerId, groupId: household.groupId, transactionPointId: point.id, fundingSource,
+    approvedAmount: row.amount, termMonths: row.termMonths, everyMonths: row.everyMonths, graceMonths: row.graceMonths,
+    sessionDay: point.sessionDay, overdueRatePct: programme.overdueRatePct, rates, approvedOn, approvedBy: ctx.actor.userId,
+    state: 'approved', classification: 'not_disbursed',
+  }).returning().get()
+  ctx.audit({ action: 'loan.create', entity: 'loan', entityId: loan.id, after: { applicationId: row.id, approvedAmount: row.amount, approvedOn } })
+  return move(ctx, row, 'approve', { decidedBy: ctx.actor.userId, decidedOn: approvedOn, loanId: loan.id })
+}
+
+export function rejectApplication(ctx: CommandContext, id: number, reason: string) {
+  const row = loadApplication(ctx.db, ctx.actor, id)
+  return move(ctx, row, 'reject', { decidedBy: ctx.actor.userId, decidedOn: ctx.businessDate, rejectionReason: reason })
+}
+
+export function withdrawApplication(ctx: CommandContext, id: number, reason?: string) {
+  const row = loadApplication(ctx.db, ctx.actor, id)
+  return move(ctx, row, 'withdraw', { decidedBy: ctx.actor.userId, decidedOn: ctx.businessDate, rejectionReason: reason ?? null })
+}
+
+export function listApplications(db: Db, actor: Actor, q: { status?: string; householdId?: number }, afterId: number, limit: number) {
+  const where: SQL[] = [gt(applications.id, afterId)]
+  if (q.status) where.push(eq(applications.status, q.status as ApplicationStatus))
+  if (q.householdId) where.push(eq(applications.householdId, q.householdId))
+  if (actor.role === 'partner_officer') where.push(eq(applications.partnerId, actor.partnerId ?? -1))
+  else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(applications.branchId, actor.branchId ?? -1))
+  return db.select().from(applications).where(and(...where)).orderBy(applications.id).limit(limit + 1).all().map(applicationView)
+}
+

@@ -1,0 +1,118 @@
+/**
+ * A loan's state is computed by replaying its append-only events with the pure
+ * engine (src/domain/loan-engine.ts); the loans row and the instalments table
+ * hold a projection of that state for lists, reports and the daily close.
+ */
+import type Database from 'better-sqlite3'
+import { replay, type LoanContract, type LoanEvent, type LoanState } from '../../domain/loan-engine.js'
+import type { RateVersion } from '../../domain/interest.js'
+import type { EveryMonths } from '../../domain/schedule.js'
+import { notFound } from '../../platform/errors.js'
+
+export interface LoanRow {
+  id: number; applicationId: number; householdId: number; programmeCode: string; localPolicyCode: string | null
+  branchId: number; partnerId: number; groupId: number; transactionPointId: number; fundingSource: string
+  approvedAmount: number; termMonths: number; everyMonths: number; graceMonths: number; sessionDay: number
+  overdueRatePct: number; rates: string; approvedOn: string; approvedBy: number; state: string; classification: string
+  firstDisbursedOn: string | null; disbursedAmount: number; closedOn: string | null; writtenOffOn: string | null
+}
+
+interface TxRow { id: number; kind: string; valueDate: string; amount: number; details: string | null; reversesId: number | null }
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>()
+
+function prepare(sqlite: Database.Database) {
+  return {
+    loan: sqlite.prepare(`SELECT id, application_id AS applicationId, household_id AS householdId, programme_code AS programmeCode,
+      local_policy_code AS localPolicyCode, branch_id AS branchId, partner_id AS partnerId, group_id AS groupId,
+      transaction_point_id AS transactionPointId, funding_source AS fundingSource, approved_amount AS approvedAmount,
+      term_months AS termMonths, every_months AS everyMonths, grace_months AS graceMonths, session_day AS sessionDay,
+      overdue_rate_pct AS overdueRatePct, rates, approved_on AS approvedOn, approved_by AS approvedBy, state, classification,
+      first_disbursed_on AS firstDisbursedOn, disbursed_amount AS disbursedAmount, closed_on AS closedOn, written_off_on AS writtenOffOn
+      FROM loans WHERE id = ?`),
+    programmeRates: sqlite.prepare('SELECT effective_from AS effectiveFrom, monthly_rate_ppm AS monthlyRatePpm FROM programme_rates WHERE programme_code = ? ORDER BY effective_from'),
+    // Reversed transactions (and the reversals themselves) are left out of the replay.
+    events: sqlite.prepare(`SELECT t.id, t.kind, t.value_date AS valueDate, t.amount, t.details, t.reverses_id AS reversesId FROM loan_transactions t
+      WHERE t.loan_id = ? AND t.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
+      ORDER BY t.value_date, t.id`),
+    updateLoan: sqlite.prepare(`UPDATE loans SET state = @state, classification = @classification, first_disbursed_on = (SELECT MIN(t.value_date) FROM loan_transactions t WHERE t.loan_id = @id AND t.kind = 'disbursement'
+        AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)),
+      disbursed_amount = @disbursed, outstanding_principal = @outstandingPrincipal, overdue_principal = @overduePrincipal,
+      overdue_interest = @overdueInterest, interest_due = @interestDue, next_due_date = @nextDueDate, closed_on = @closedOn,
+      written_off_on = @writtenOffOn, projected_as_of = @asOf, version = version + 1 WHERE id = @id`),
+    deleteInstalments: sqlite.prepare('DELETE FROM instalments WHERE loan_id = ?'),
+    insertInstalment: sqlite.prepare(`INSERT INTO instalments (loan_id, number, due_date, effective_due_date, principal_planned, interest_planned,
+      principal_due, principal_paid, interest_charged, interest_paid, penalty_charged, penalty_paid, paid_off_on, overdue_since, extended)
+      VALUES (@loanId, @number, @dueDate, @effectiveDueDate, @principalPlanned, @interestPlanned, @principalDue, @principalPaid,
+      @interestCharged, @interestPaid, @penaltyCharged, @penaltyPaid, @paidOffOn, @overdueSince, @extended)`),
+  }
+}
+
+function stmts(sqlite: Database.Database) {
+  let s = cache.get(sqlite)
+  if (!s) {
+    s = prepare(sqlite)
+    cache.set(sqlite, s)
+  }
+  return s
+}
+
+export function loadLoanRow(sqlite: Database.Database, loanId: number): LoanRow {
+  const row = stmts(sqlite).loan.get(loanId) as LoanRow | undefined
+  if (!row) throw notFound('Loan', loanId)
+  return row
+}
+
+/** The loan's borrower rates: a fixed override (local policy) or the programme's versions. */
+export function loanRates(sqlite: Database.Database, loan: LoanRow): RateVersion[] {
+  const fixed = JSON.parse(loan.rates) as RateVersion[]
+  if (fixed.length > 0) return fixed
+  return stmts(sqlite).programmeRates.all(loan.programmeCode) as RateVersion[]
+}
+
+export function loanContract(sqlite: Database.Database, loan: LoanRow): LoanContract {
+  return {
+    approvedAmount: loan.approvedAmount, termMonths: loan.termMonths,
+    principalPlan: { everyMonths: loan.everyMonths as EveryMonths, graceMonths: loan.graceMonths },
+    sessionDay: loan.sessionDay, rates: loanRates(sqlite, loan), overdueRatePct: loan.overdueRatePct,
+  }
+}
+
+export function loanEvents(sqlite: Database.Database, loanId: number): LoanEvent[] {
+  const rows = stmts(sqlite).events.all(loanId) as TxRow[]
+  return rows.map((r): LoanEvent => {
+    const d = r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {}
+    const base = { id: String(r.id), seq: r.id, valueDate: r.valueDate }
+    switch (r.kind) {
+      case 'disbursement': return { ...base, kind: 'disbursement', amount: r.amount }
+      case 'repayment': return { ...base, kind: 'repayment', amount: r.amount }
+      case 'extension': return { ...base, kind: 'extension', instalmentNumber: d.instalmentNumber as number, newDueDate: d.newDueDate as string }
+      case 'freeze': return { ...base, kind: 'freeze', untilDate: d.untilDate as string }
+      case 'write_off': return { ...base, kind: 'write_off' }
+      default: throw new Error(`unknown loan transaction kind ${r.kind}`)
+    }
+  })
+}
+
+/** Replays the loan as of `asOf` (extra events, e.g. a payment being tried, may be added). */
+export function loanState(sqlite: Database.Database, loan: LoanRow, asOf: string, extra: LoanEvent[] = []): LoanState {
+  return replay(loanContract(sqlite, loan), [...loanEvents(sqlite, loan.id), ...extra], asOf)
+}
+
+/** Writes the replayed state into the loans row and the instalments table. */
+export function writeProjection(sqlite: Database.Database, loanId: number, state: LoanState, planned?: { principal: number; interest: number }[]): void {
+  const s = stmts(sqlite)
+  s.updateLoan.run({
+    id: loanId, state: state.state, classification: state.classification,
+    disbursed: state.disbursed,
+    outstandingPrincipal: state.outstandingPrincipal, overduePrincipal: state.overduePrincipal, overdueInterest: state.overdueInterest,
+    interestDue: state.interestDue, nextDueDate: state.nextDueDate, closedOn: state.closedOn, writtenOffOn: state.writtenOffOn, asOf: state.asOf,
+  })
+  s.deleteInstalments.run(loanId)
+  state.instalments.forEach((i, k) => s.insertInstalment.run({
+    loanId, number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate,
+    principalPlanned: planned?.[k]?.principal ?? i.principalDue, interestPlanned: planned?.[k]?.interest ?? 0,
+    principalDue: i.principalDue, principalPaid: i.principalPaid, interestCharged: i.interestCharged, interestPaid: i.interestPaid,
+    penaltyCharged: i.penaltyCharged, penaltyPaid: i.penaltyPaid, paidOffOn: i.paidOffOn, overdueSince: i.overdueSince, extended: i.extended ? 1 : 0,
+  }))
+}

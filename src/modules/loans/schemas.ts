@@ -1,0 +1,66 @@
+import { Type } from 'typebox'
+import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd } from '../../platform/http-schemas.js'
+import { LOAN_STATES } from '../../db/schema.js'
+import { PrincipalPlan } from '../programmes/schemas.js'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+export const LoanSummary = Type.Object({
+  id: Id(), applicationId: Id(), householdId: Id(), programmeCode: Type.String(), localPolicyCode: Nullable(Type.String()),
+  branchId: Id(), partnerId: Id(), groupId: Id(), transactionPointId: Id(), fundingSource: Type.String(),
+  status: Type.Enum(LOAN_STATES), classification: Type.String({ description: 'not_disbursed | in_term | overdue | extended | frozen | closed | written_off' }),
+  approvedAmount: Vnd(), disbursedAmount: Vnd(), outstandingPrincipal: Vnd(), overduePrincipal: Vnd(), overdueInterest: Vnd(),
+  interestDue: Vnd(), nextDueDate: Nullable(Type.String()), termMonths: Type.Integer(),
+  principalPlan: Type.Object({ everyMonths: Type.Integer(), graceMonths: Type.Integer() }), sessionDay: Type.Integer(),
+  approvedOn: Type.String(), firstDisbursedOn: Nullable(Type.String()), closedOn: Nullable(Type.String()), writtenOffOn: Nullable(Type.String()),
+})
+
+export const Loan = Type.Intersect([LoanSummary, Type.Object({
+  asOf: Type.String({ description: 'Business date the balances are computed for' }),
+  monthlyRatePpm: Type.Integer({ description: 'Borrower rate in force on asOf (0 = interest-free)' }),
+  overdueRatePct: Type.Integer(),
+  principalDueNow: Vnd('Principal due on or before asOf that is not overdue'),
+  payoffAmount: Vnd('Everything needed to close the loan on asOf'),
+  totals: Type.Object({ principalRepaid: Vnd(), interestRepaid: Vnd(), penaltyRepaid: Vnd() }),
+})])
+
+export const ScheduleLine = Type.Object({
+  number: Type.Integer(), dueDate: Type.String(), effectiveDueDate: Type.String(),
+  principal: Vnd('Scheduled principal (after prepayments)'), interest: Vnd('Planned interest (every instalment paid on its due date)'),
+  principalPaid: Vnd(), interestCharged: Vnd('Contract interest accrued so far for the period'), interestPaid: Vnd(),
+  penaltyCharged: Vnd('Interest at the overdue rate on overdue principal'), penaltyPaid: Vnd(),
+  paidOffOn: Nullable(Type.String()), overdueSince: Nullable(Type.String()), extended: Type.Boolean(),
+  status: Type.String({ description: 'paid | overdue | due | upcoming' }),
+})
+
+export const LoanSchedule = Type.Object({
+  loanId: Id(), asOf: Type.String(), indicative: Type.Boolean({ description: 'true before the first disbursement: dates assume disbursement on asOf' }),
+  instalments: Type.Array(ScheduleLine), totalPrincipal: Vnd(), totalInterest: Vnd(),
+})
+
+export const Allocation = Type.Object({ overdueInterest: Vnd(), overduePrincipal: Vnd(), interest: Vnd(), principal: Vnd(), prepaid: Vnd() })
+
+export const LoanTransaction = Type.Object({
+  id: Id(), loanId: Id(), kind: Type.String(), valueDate: Type.String(), postedOn: Type.String(), amount: Vnd(),
+  reference: Nullable(Type.String()), reversesId: Nullable(Type.Integer()), reversedById: Nullable(Type.Integer()),
+  collectionSessionId: Nullable(Type.Integer()), allocation: Nullable(Allocation), details: Type.Unknown(), createdBy: Type.Integer(), createdAt: Type.String(),
+})
+
+export const DisbursementInput = Type.Object({
+  amount: PositiveVnd('Tranche amount; all tranches together ≤ the approved amount'),
+  valueDate: BusinessDateSchema('Date the cash was handed over: on or after the approval date, not after the business date'),
+  reference: Type.Optional(Text(100)),
+}, { additionalProperties: false })
+
+export const DisbursementResult = Type.Object({ transactionId: Id(), loan: Loan })
+
+export const PreviewInput = Type.Object({
+  amount: PositiveVnd(), termMonths: Type.Integer({ minimum: 1, maximum: 240 }), principalPlan: PrincipalPlan,
+  monthlyRatePpm: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '0 = interest-free' }),
+  disbursementDate: BusinessDateSchema(), sessionDay: Type.Integer({ minimum: 1, maximum: 28 }),
+}, { additionalProperties: false })
+
+export const Preview = Type.Object({
+  instalments: Type.Array(Type.Object({ number: Type.Integer(), dueDate: Type.String(), principal: Vnd(), interest: Vnd(), balanceAfter: Vnd() })),
+  totalPrincipal: Vnd(), totalInterest: Vnd(),
+})
