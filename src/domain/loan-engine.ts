@@ -10,8 +10,9 @@
  * days after X; an instalment due on D is overdue for the days after D.
  *
  * Semantics
- * - Events are applied in (valueDate, seq, id) order; events dated after
- *   `asOf` are not applied (the state is the loan as of that date). On one
+ * - Events are applied in (valueDate, seq, id) order (id only breaks ties, so
+ *   the input array order never matters); events dated after `asOf` are not
+ *   applied (the state is the loan as of that date). On one
  *   date the order is: accrue that day → that date's events → end of day
  *   (instalments whose effective due date is that day and are not fully paid
  *   become overdue; skipped for asOf itself, where "due today" is not overdue).
@@ -42,16 +43,20 @@
  *   is rounded half-up ONCE: charged = roundInterest(numerator accrued so far);
  *   what is owed = charged − paid, which only grows with time.
  * - Freeze (valueDate F, untilDate U): no contract interest and no penalty for
- *   the days in (F, U]; unpaid instalments whose effective due date falls in
- *   (F, U] move to U (so they are not overdue during the freeze). Overlapping
- *   freezes merge. U must be after F and ≤ F + 60 months (FREEZE_TOO_LONG).
- *   Classification is 'frozen' while F < asOf ≤ U.
+ *   the days in (F, U] (on the whole loan); instalments not yet past due and
+ *   not paid off whose effective due date falls in (F, U] move to U (so they
+ *   are not overdue during the freeze; an instalment already overdue stays
+ *   overdue but bears no penalty in the window). Overlapping freezes merge.
+ *   U must be after F (INVALID_FREEZE) and ≤ F + 60 months (FREEZE_TOO_LONG).
+ *   Classification is 'frozen' while F < asOf ≤ U; LoanState.freeze shows the
+ *   latest window.
  * - Extension (instalmentNumber, newDueDate): moves that instalment's effective
  *   due date — its principal and its period's interest — to newDueDate; they
  *   stay in term (contract rate) until then. newDueDate must be later than the
  *   current effective due date and not before the event's value date
  *   (INVALID_EXTENSION), within extensionLimitMonths(termMonths) months of the
- *   ORIGINAL due date (EXTENSION_TOO_LONG); an instalment already paid off
+ *   ORIGINAL due date (EXTENSION_TOO_LONG; time added by a freeze counts
+ *   towards it); an instalment already paid off
  *   cannot be extended (INSTALMENT_PAID). Extending an instalment that is
  *   already overdue brings its principal back in term from the event date;
  *   penalty already accrued stays, and overdueSince stays as the record that it
@@ -70,9 +75,12 @@
  *   amount > payoff at V → OVERPAYMENT (message and details carry the payoff);
  *   amount ≤ 0 or not a whole number → INVALID_AMOUNT; before the first
  *   disbursement → NOT_DISBURSED.
- * - Closure: after a repayment that leaves outstanding principal 0 (the
- *   waterfall pays every accrued interest and penalty first) the loan is
- *   'closed' on its value date; interest is therefore paid only up to that date.
+ * - Closure: after a repayment that leaves outstanding principal and every
+ *   accrued interest and penalty at 0, the loan is 'closed' on its value date;
+ *   nothing accrues after it, so an early payoff pays interest only up to that
+ *   date, and future instalments are paid off on that date. (Principal can
+ *   reach 0 with interest of the current period still owed, because overdue
+ *   principal comes before it in the waterfall; then the loan stays active.)
  *   Write-off closes the loan as 'written_off' and records the unpaid principal
  *   and the unpaid interest + penalty accrued to its date; afterwards the loan
  *   carries no balances (outstanding, overdue, payoff are 0; the instalments
@@ -98,9 +106,10 @@
  * INVALID_RATE (no rate in force the day after the first disbursement), and
  * INVALID_TERM / INVALID_PRINCIPAL_PLAN from schedule.ts.
  *
- * Performance: dates are turned into day numbers once and the replay walks
- * segments, never days; a 120-month loan with 120 repayments replays in about
- * a tenth of a millisecond.
+ * Performance: dates are turned into day numbers once (no dayjs in the loop)
+ * and the replay walks segments, never days; a 120-month loan with 120
+ * repayments replays in roughly 0.1–0.3 ms (Node 20, measured on a busy
+ * 2-core machine).
  */
 import { DomainError } from './errors.js'
 import type { BusinessDate } from './dates.js'
@@ -701,7 +710,10 @@ class Replay {
     const insts = this.insts
     while (this.firstOpen < insts.length && insts[this.firstOpen]!.paidOffOn !== null) this.firstOpen++
     // Instalments after `period` have nothing charged yet and fall due after `day`: only prepayment reaches them.
-    const candidates = insts.slice(this.firstOpen, Math.min(this.period, insts.length - 1) + 1)
+    const candidates: Inst[] = []
+    for (let k = this.firstOpen, hi = Math.min(this.period, insts.length - 1); k <= hi; k++) {
+      if (insts[k]!.paidOffOn === null) candidates.push(insts[k]!)
+    }
     if (this.reordered) candidates.sort(byEffDue)
 
     let overdueInterest = 0
@@ -796,12 +808,14 @@ class Replay {
       left -= x
     }
     totals.principalRepaid += allocation.overduePrincipal + allocation.principal + allocation.prepaid
-    // defineProperty: an id such as '__proto__' stays an ordinary key
-    Object.defineProperty(this.allocations, id, { value: allocation, enumerable: true, writable: true, configurable: true })
+    if (id === '__proto__') Object.defineProperty(this.allocations, id, { value: allocation, enumerable: true, writable: true, configurable: true })
+    else this.allocations[id] = allocation
 
     const date = ev.event.valueDate
     // Principal 0 with interest left can happen: overdue principal is paid before interest that is not yet overdue.
-    if (this.inTerm + this.overdue === 0 && candidates.every((i) => i.interestOwed === 0 && i.penaltyOwed === 0)) {
+    let settled = this.inTerm + this.overdue === 0
+    for (let k = 0; settled && k < candidates.length; k++) settled = candidates[k]!.interestOwed === 0 && candidates[k]!.penaltyOwed === 0
+    if (settled) {
       for (const inst of insts) this.markPaidOff(inst, day, date, true)
       this.status = 'closed'
       this.closedOn = date
