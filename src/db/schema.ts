@@ -301,3 +301,36 @@ export const journalLines = sqliteTable('journal_lines', {
   credit: integer('credit').notNull().default(0),
   loanId: integer('loan_id'),
 }, (t) => [index('journal_lines_entry').on(t.entryId), index('journal_lines_account').on(t.account, t.fundingSource), index('journal_lines_loan').on(t.loanId)])
+
+export const collectionSessions = sqliteTable('collection_sessions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  groupId: integer('group_id').notNull().references(() => groups.id),
+  sessionDate: text('session_date').notNull(),
+  lineCount: integer('line_count').notNull(),
+  totalInterest: integer('total_interest').notNull(),
+  totalPrincipal: integer('total_principal').notNull(),
+  totalSavings: integer('total_savings').notNull(),
+  createdBy: integer('created_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('collection_sessions_point_date').on(t.transactionPointId, t.sessionDate), index('collection_sessions_group').on(t.groupId, t.sessionDate)])
+
+/** Savings handed in at collection sessions (group members' micro-savings), append-only. */
+export const savingsDeposits = sqliteTable('savings_deposits', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  collectionSessionId: integer('collection_session_id').notNull().references(() => collectionSessions.id),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  amount: integer('amount').notNull(),
+  valueDate: text('value_date').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('savings_household').on(t.householdId)])
+
+/** Progress of the daily close, so a crashed run resumes where it stopped. */
+export const closeRuns = sqliteTable('close_runs', {
+  date: text('date').primaryKey(), // the business day being closed
+  status: text('status', { enum: ['running', 'done'] }).notNull(),
+  loansProcessed: integer('loans_processed').notNull().default(0),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+})

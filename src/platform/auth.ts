@@ -81,7 +81,8 @@ export default fp(async function authPlugin(app: FastifyInstance) {
     const auth = request.routeOptions.config.auth
     if (auth === 'public') return
     const header = request.headers.authorization
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    const token = header ? /^Bearer +(\S+)\s*$/i.exec(header)?.[1] : undefined
     const actor = token ? verify(token) : null
     if (!actor) {
       app.authFailures?.(request)

@@ -53,7 +53,8 @@ export interface Problem {
 
 export function problem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
   const status = statusForCode(code)
-  return { type: `urn:policy-credit:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra }
+  // Details never override the standard members (a detail named `status` must not change the HTTP status).
+  return { ...extra, type: `urn:policy-credit:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code }
 }
 
 export function notFound(what: string, id: unknown): DomainError {
@@ -68,12 +69,16 @@ interface AjvError { instancePath?: string; message?: string; params?: Record<st
 
 function validationProblem(error: FastifyError): Problem {
   const part = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body'
-  const errors = (error.validation as AjvError[]).map((e) => {
+  const all = (error.validation as AjvError[]).map((e) => {
     let path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
     if (e.keyword === 'required' && e.params?.missingProperty) path = path ? `${path}.${String(e.params.missingProperty)}` : String(e.params.missingProperty)
     if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path = path ? `${path}.${String(e.params.additionalProperty)}` : String(e.params.additionalProperty)
     return { field: path ? `${part}.${path}` : part, message: e.message ?? 'is invalid' }
   })
+  // One entry per field (with allErrors a bad date fails both its pattern and its format).
+  const byField = new Map<string, string[]>()
+  for (const e of all) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message])
+  const errors = [...byField].map(([field, messages]) => ({ field, message: [...new Set(messages)].join('; ') }))
   return problem('VALIDATION_ERROR', `The request ${part} is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
 }
 

@@ -12,7 +12,7 @@ import { isBusinessDate } from '../domain/dates.js'
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: true, allErrors: false, strict: false })
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: true, allErrors: true, strict: false })
   addFormats(ajv)
   // A real calendar date: 2025-02-30 is refused.
   ajv.addFormat('date', { type: 'string', validate: (s: string) => isBusinessDate(s) })
@@ -20,6 +20,16 @@ function makeAjv(coerce: boolean): Ajv {
 }
 
 export function registerValidation(app: FastifyInstance): void {
+  // An empty JSON body (or none) on a POST means "no fields": actions such as /approve need none.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, {})
+    return parseJson(request, body as string, done)
+  })
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) request.body = {}
+  })
   const bodyAjv = makeAjv(false)
   const textAjv = makeAjv(true)
   app.setValidatorCompiler(({ schema, httpPart }) => {

@@ -264,6 +264,27 @@ t.test('an extension moves a due date: paying after the original date but before
   t.end()
 })
 
+t.test('an extension beyond maturity keeps the principal in term at the contract rate until the new date', (t) => {
+  const l = threeMonthLoan()
+  l.pay('2025-02-15', 1_019_800)
+  l.pay('2025-03-15', 1_010_267)
+  l.extend('2025-04-10', 3, '2025-06-15')
+  // Period 3: 1,000,000 × 31 days = 5,683.33 → 5,683. After maturity (04-15, 06-15] = 61 days in term on the
+  // extended instalment: 1,000,000 × 61 × 5,500 / 30,000,000 = 11,183.33 → 11,183 (rounded on its own); 16,866 in all.
+  let s = replay(contract(), l.events, '2025-06-15')
+  t.equal(s.classification, 'extended')
+  t.equal(s.interestDue, 16_866)
+  t.equal(s.overdueInterest, 0)
+  // Unpaid, it falls overdue after the new date: 5 days × 1,000,000 × 130 % = 1,191.67 → 1,192 penalty (open period).
+  s = replay(contract(), l.events, '2025-06-20')
+  t.same([s.classification, s.overduePrincipal, s.overdueInterest], ['overdue', 1_000_000, 16_866 + 1_192])
+  t.equal(s.instalments[2]!.overdueSince, '2025-06-16')
+  l.pay('2025-06-15', 1_016_866)
+  s = replay(contract(), l.events, '2025-07-01')
+  t.same([s.closedOn, s.instalments[2]!.paidOffOn, s.instalments[2]!.penaltyCharged], ['2025-06-15', '2025-06-15', 0])
+  t.end()
+})
+
 t.test('an extension is limited, later than the current due date, and not for a paid instalment', (t) => {
   t.equal(extensionLimitMonths(3), 12)
   t.equal(extensionLimitMonths(12), 12)

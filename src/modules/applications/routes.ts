@@ -49,7 +49,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['Origination'], summary: 'Approve an application (creates the loan)',
       description: 'certified → approved, by a branch manager of the household\'s branch who neither submitted nor certified it (FOUR_EYES). Eligibility is re-checked on the approval date. Returns the application with loanId.',
-      params: IdParams, headers: IdempotencyHeaders(false), body: Type.Optional(s.ApproveInput), response: { 200: s.Application, ...errorResponses(404, 409, 422) },
+      params: IdParams, headers: IdempotencyHeaders(false), body: s.ApproveInput, response: { 200: s.Application, ...errorResponses(404, 409, 422) },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.approveApplication(ctx, req.params.id, req.body ?? {}) })))
 
@@ -65,7 +65,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
     config: { auth: ['partner_officer', 'branch_officer', 'branch_manager', 'admin'] },
     schema: {
       tags: ['Origination'], summary: 'Withdraw an application', description: 'submitted|certified → withdrawn (the household no longer wants the loan).',
-      params: IdParams, headers: IdempotencyHeaders(false), body: Type.Optional(s.WithdrawInput), response: { 200: s.Application, ...errorResponses(404, 409) },
+      params: IdParams, headers: IdempotencyHeaders(false), body: s.WithdrawInput, response: { 200: s.Application, ...errorResponses(404, 409) },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.withdrawApplication(ctx, req.params.id, req.body?.reason) })))
 }

@@ -56,7 +56,7 @@ function applicableLocalPolicy(db: Db, code: string, programmeCode: string, bran
 function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: string; amount: number; termMonths: number; graceMonths: number; id?: number }, onDate: string) {
   const programme = loadProgramme(db, app.programmeCode)
   const household = db.select().from(households).where(eq(households.id, app.householdId)).get()!
-  const existing = db.select({ state: loans.state, outstanding: loans.outstandingPrincipal, approvedAmount: loans.approvedAmount })
+  const existing = db.select({ state: loans.state, outstanding: loans.outstandingPrincipal, approvedAmount: loans.approvedAmount, disbursed: loans.disbursedAmount })
     .from(loans).where(and(eq(loans.householdId, app.householdId), eq(loans.programmeCode, app.programmeCode), inArray(loans.state, ['approved', 'active']))).all()
   const open = db.select({ id: applications.id }).from(applications)
     .where(and(eq(applications.householdId, app.householdId), eq(applications.programmeCode, app.programmeCode), inArray(applications.status, ['submitted', 'certified']))).all()
@@ -71,7 +71,8 @@ function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: s
   const result = checkEligibility({
     programme: rules, household: { area: household.area, timeline: timelineOf(db, household.id) },
     amount: app.amount, termMonths: app.termMonths, graceMonths: app.graceMonths, applicationDate: onDate,
-    existingLoans: existing.map((l) => ({ state: l.state as 'approved' | 'active', outstandingPrincipal: l.state === 'approved' ? l.approvedAmount : l.outstanding })),
+    // Exposure counts what is owed plus what is approved but not yet disbursed (a tranche still to come).
+    existingLoans: existing.map((l) => ({ state: l.state as 'approved' | 'active', outstandingPrincipal: l.outstanding + (l.approvedAmount - l.disbursed) })),
     openApplications: open,
   })
   if (!result.eligible) {

@@ -17,7 +17,7 @@ import { rateOn } from '../../domain/interest.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, writeProjection, type LoanRow } from './projection.js'
-import { postJournal } from '../ledger/journal.js'
+import { syncLoanLedger } from '../ledger/loan-ledger.js'
 
 function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'>, firstDisbursedOn: string | null) {
   return {
@@ -117,6 +117,14 @@ export function listTransactions(sqlite: Database.Database, actor: Actor, id: nu
   }))
 }
 
+/**
+ * The loan replayed over ALL its events (no as-of cut), for the ledger: money
+ * already moved counts whatever the business date.
+ */
+export function allEvents(sqlite: Database.Database, row: LoanRow): LoanState {
+  return loanState(sqlite, row, '9999-12-31')
+}
+
 const insertTx = new WeakMap<Database.Database, Database.Statement>()
 export function insertLoanTransaction(sqlite: Database.Database, tx: { loanId: number; kind: string; valueDate: string; postedOn: string; amount: number; reference?: string | null; reversesId?: number | null; collectionSessionId?: number | null; details?: unknown; createdBy: number }): number {
   let stmt = insertTx.get(sqlite)
@@ -146,13 +154,8 @@ export function disburse(ctx: CommandContext, loanId: number, input: { amount: n
   // The engine re-checks everything (e.g. a tranche after the last principal instalment) and gives the new state.
   const state = loanState(ctx.sqlite, row, ctx.businessDate)
   writeProjection(ctx.sqlite, loanId, state)
-  postJournal(ctx.sqlite, {
-    kind: 'disbursement', valueDate: input.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId,
-    description: `Disbursement of loan ${loanId}`,
-    lines: [
-      { account: 'loans_receivable', debit: input.amount, loanId, fundingSource: row.fundingSource },
-      { account: 'cash_at_transaction_point', credit: input.amount, loanId, fundingSource: row.fundingSource },
-    ],
+  syncLoanLedger(ctx.sqlite, row, allEvents(ctx.sqlite, row), {
+    kind: 'disbursement', valueDate: input.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description: `Disbursement of loan ${loanId}`,
   })
   ctx.audit({ action: 'loan.disburse', entity: 'loan', entityId: loanId, before, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, state: state.state, disbursed: state.disbursed } })
   return { transactionId: txId, loan: loanView(ctx.sqlite, { ...row, state: state.state }, state) }

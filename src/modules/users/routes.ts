@@ -78,7 +78,7 @@ export default async function usersRoutes(fastify: FastifyInstance) {
     config: { auth: ['admin'] },
     schema: {
       tags: ['Users'], summary: 'Issue an API key', description: 'Creates an API key for the user. The key is in this response only; the service keeps a salted hash.',
-      params: IdParams, body: Type.Optional(ApiKeyInput),
+      params: IdParams, body: ApiKeyInput,
       response: { 201: ApiKeyCreated, ...errorResponses(404) },
     },
   }, (request, reply) => app.commands.handle(request, reply, 'none', (ctx) => ({

@@ -1,0 +1,57 @@
+/**
+ * Repayments and reversals (RULES.md §7).
+ *
+ * repay errors: NOT_FOUND, INVALID_STATE (not active), DATE_IN_FUTURE,
+ * NOT_DISBURSED / DATE_ORDER (before the first disbursement), OVERPAYMENT
+ * (above the payoff on the value date; `payoffAmount` in the problem),
+ * RECONCILIATION_CLOSED (the point's day is reconciled and closed).
+ * reverse errors: NOT_FOUND, INVALID_STATE (already reversed, or a kind that
+ * cannot be reversed, or a disbursement with repayments after it).
+ */
+import type { CommandContext } from '../../platform/commands.js'
+import { DomainError, notFound } from '../../platform/errors.js'
+import { loadLoanInScope, loanView } from '../loans/service.js'
+import { loanEvents, type LoanRow } from '../loans/projection.js'
+import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
+
+/** Hook for reconciliation: refuses postings into a closed (point, date). */
+export const postingGuards: ((ctx: CommandContext, loan: LoanRow, valueDate: string) => void)[] = []
+
+export function repay(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string; collectionSessionId?: number }) {
+  const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
+  return repayLoan(ctx, row, input)
+}
+
+export function repayLoan(ctx: CommandContext, row: LoanRow, input: { amount: number; valueDate: string; reference?: string; collectionSessionId?: number }) {
+  if (row.state !== 'active') throw new DomainError(row.state === 'approved' ? 'NOT_DISBURSED' : 'INVALID_STATE', `Loan ${row.id} is ${row.state}; only an active loan takes repayments`)
+  assertNotFuture(input.valueDate, ctx.businessDate)
+  const first = loanEvents(ctx.sqlite, row.id).find((e) => e.kind === 'disbursement')
+  if (first && input.valueDate < first.valueDate) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the first disbursement (${first.valueDate})`)
+  for (const guard of postingGuards) guard(ctx, row, input.valueDate)
+  const { txId, after, whole } = postLoanEvent(ctx, row, {
+    kind: 'repayment', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null, collectionSessionId: input.collectionSessionId ?? null,
+  }, `Repayment on loan ${row.id}`)
+  const allocation = whole.allocations[String(txId)]!
+  ctx.audit({ action: 'loan.repay', entity: 'loan', entityId: row.id, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, allocation, state: after.state } })
+  return { transactionId: txId, allocation, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
+}
+
+export function reverse(ctx: CommandContext, loanId: number, txId: number, reason: string) {
+  const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
+  const tx = ctx.sqlite.prepare('SELECT id, kind, value_date AS valueDate, amount FROM loan_transactions WHERE id = ? AND loan_id = ?').get(txId, loanId) as { id: number; kind: string; valueDate: string; amount: number } | undefined
+  if (!tx) throw notFound('Transaction', txId)
+  if (ctx.sqlite.prepare('SELECT 1 FROM loan_transactions WHERE reverses_id = ?').get(txId)) throw new DomainError('INVALID_STATE', `Transaction ${txId} is already reversed`)
+  if (tx.kind === 'reversal') throw new DomainError('INVALID_STATE', 'A reversal cannot be reversed; post the transaction again instead')
+  if (tx.kind === 'write_off') throw new DomainError('INVALID_STATE', 'A write-off cannot be reversed here')
+  if (tx.kind === 'disbursement' && loanEvents(ctx.sqlite, loanId).some((e) => e.kind === 'repayment')) {
+    throw new DomainError('INVALID_STATE', 'Reverse the repayments before reversing a disbursement')
+  }
+  if (row.state === 'written_off') throw new DomainError('INVALID_STATE', `Loan ${loanId} is written off`)
+  for (const guard of postingGuards) guard(ctx, row, tx.valueDate)
+  // A closed loan re-opens when the payment that closed it is reversed: the projection follows the replay.
+  const { txId: reversalId, before, after } = postLoanEvent(ctx, row, {
+    kind: 'reversal', valueDate: tx.valueDate, amount: tx.amount, reversesId: txId, details: { reason, reversedKind: tx.kind },
+  }, `Reversal of transaction ${txId} on loan ${loanId}: ${reason}`)
+  ctx.audit({ action: 'loan.reverse', entity: 'loan', entityId: loanId, before: { state: before.state, outstandingPrincipal: before.outstandingPrincipal }, after: { reversalId, reverses: txId, reason, state: after.state, outstandingPrincipal: after.outstandingPrincipal } })
+  return { transactionId: reversalId, reversesId: txId, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
+}
