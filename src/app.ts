@@ -21,6 +21,10 @@ import programmesRoutes from './modules/programmes/routes.js'
 import householdsRoutes from './modules/households/routes.js'
 import applicationsRoutes from './modules/applications/routes.js'
 import loansRoutes from './modules/loans/routes.js'
+import repaymentsRoutes from './modules/repayments/routes.js'
+import riskRoutes from './modules/risk/routes.js'
+import collectionsRoutes from './modules/collections/routes.js'
+import closeRoutes from './modules/close/routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -62,5 +66,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(householdsRoutes, { prefix: '/v1' })
   await app.register(applicationsRoutes, { prefix: '/v1' })
   await app.register(loansRoutes, { prefix: '/v1' })
+  await app.register(repaymentsRoutes, { prefix: '/v1' })
+  await app.register(riskRoutes, { prefix: '/v1' })
+  await app.register(collectionsRoutes, { prefix: '/v1' })
+  await app.register(closeRoutes, { prefix: '/v1' })
   return app
 }
