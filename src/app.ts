@@ -25,6 +25,7 @@ import repaymentsRoutes from './modules/repayments/routes.js'
 import riskRoutes from './modules/risk/routes.js'
 import collectionsRoutes from './modules/collections/routes.js'
 import closeRoutes from './modules/close/routes.js'
+import supportRoutes from './modules/support/routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -70,5 +71,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(riskRoutes, { prefix: '/v1' })
   await app.register(collectionsRoutes, { prefix: '/v1' })
   await app.register(closeRoutes, { prefix: '/v1' })
+  await app.register(supportRoutes, { prefix: '/v1' })
   return app
 }

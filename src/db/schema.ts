@@ -334,3 +334,64 @@ export const closeRuns = sqliteTable('close_runs', {
   startedAt: text('started_at').notNull(),
   finishedAt: text('finished_at'),
 })
+
+/** Revocations of poverty decisions (append-only: the record stays, marked revoked by this row). */
+export const povertyRevocations = sqliteTable('poverty_revocations', {
+  recordId: integer('record_id').primaryKey().references(() => povertyRecords.id),
+  reason: text('reason').notNull(),
+  revokedBy: integer('revoked_by').notNull(),
+  createdAt: createdAt(),
+})
+
+export const SUPPORT_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected', 'cancelled'] as const
+
+/**
+ * The support payment (RULES.md §8). At most one per (household, local policy):
+ * the unique index enforces it under any retry, race or replay.
+ */
+export const supportPayments = sqliteTable('support_payments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  localPolicyCode: text('local_policy_code').notNull().references(() => localPolicies.code),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  amount: integer('amount').notNull(),
+  status: text('status', { enum: SUPPORT_STATUSES }).notNull(),
+  evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdOn: text('created_on').notNull(),
+  approvedBy: integer('approved_by'),
+  approvedOn: text('approved_on'),
+  paidBy: integer('paid_by'),
+  paidOn: text('paid_on'),
+  payReference: text('pay_reference'),
+  rejectedBy: integer('rejected_by'),
+  rejectionReason: text('rejection_reason'),
+  cancelledOn: text('cancelled_on'),
+  cancellationReason: text('cancellation_reason'),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+}, (t) => [
+  uniqueIndex('support_payments_once').on(t.householdId, t.localPolicyCode),
+  index('support_payments_status').on(t.status),
+  index('support_payments_loan').on(t.loanId),
+])
+
+/** A paid support payment whose conditions no longer hold: money to recover (never a delete). */
+export const supportRecoveries = sqliteTable('support_recoveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  supportPaymentId: integer('support_payment_id').notNull().unique().references(() => supportPayments.id),
+  amount: integer('amount').notNull(),
+  reason: text('reason').notNull(),
+  createdOn: text('created_on').notNull(),
+  createdAt: createdAt(),
+})
+
+/** The latest evaluation of the support rule per loan (for reports: blocked, not yet, ineligible). */
+export const supportEvaluations = sqliteTable('support_evaluations', {
+  loanId: integer('loan_id').primaryKey().references(() => loans.id),
+  householdId: integer('household_id').notNull(),
+  localPolicyCode: text('local_policy_code').notNull(),
+  outcome: text('outcome').notNull(),
+  reason: text('reason'),
+  evaluatedOn: text('evaluated_on').notNull(),
+}, (t) => [index('support_evaluations_outcome').on(t.outcome, t.reason)])

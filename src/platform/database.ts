@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as schema from '../db/schema.js'
 
-export type Db = BetterSQLite3Database<typeof schema>
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 export interface Database_ { sqlite: Database.Database; db: Db }
 
 /** db/migrations, found from this file both in src/ (tsx) and in dist/ (built). */

@@ -43,6 +43,16 @@ export default async function householdsRoutes(fastify: FastifyInstance) {
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: service.addPovertyRecord(ctx, req.params.id, req.body) })))
 
+  app.post('/households/:id/poverty-status/:recordId/revoke', {
+    config: { auth: ['admin', 'branch_officer', 'branch_manager'] },
+    schema: {
+      tags: ['Households'], summary: 'Revoke a poverty-status decision', description: 'Marks a decision recorded in error as revoked (append-only). A revoked exit cancels an unpaid support payment, and a paid one gets a recovery record.',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), recordId: Type.Integer({ minimum: 1 }) }), headers: IdempotencyHeaders(false),
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      response: { 200: s.PovertyRecord, ...errorResponses(404, 409) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.revokePovertyRecord(ctx, req.params.id, req.params.recordId, req.body.reason) })))
+
   app.get('/households/:id/poverty-status', {
     config: { auth: READERS },
     schema: {

@@ -31,6 +31,7 @@ export const PovertyRecordInput = Type.Object({
 
 export const PovertyRecord = Type.Object({
   id: Id(), householdId: Id(), status: Type.String(), effectiveDate: Type.String(), decisionNo: Type.String(), source: Type.String(), createdAt: Type.String(),
+  revoked: Type.Boolean({ description: 'Revoked decisions stay in the timeline but no longer count' }),
 })
 
 export const PovertyTimeline = Type.Object({

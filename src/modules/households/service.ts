@@ -4,7 +4,8 @@
  * (missing or outside the caller's scope), FORBIDDEN (group outside scope).
  */
 import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm'
-import { households, groups, partners, povertyRecords } from '../../db/schema.js'
+import type Database from 'better-sqlite3'
+import { households, groups, partners, povertyRecords, povertyRevocations } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { type Actor, assertInScope, inScope } from '../../platform/auth.js'
@@ -21,9 +22,16 @@ export function groupOwner(db: Db, groupId: number): { branchId: number; partner
     .innerJoin(partners, eq(partners.id, groups.partnerId)).where(eq(groups.id, groupId)).get()
 }
 
+/** The household's poverty timeline for the pure rules (revoked decisions flagged). */
+export function povertyTimeline(sqlite: Database.Database, householdId: number): PovertyRecord[] {
+  const rows = sqlite.prepare(`SELECT r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,
+      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
+    FROM poverty_records r WHERE r.household_id = ? ORDER BY r.id`).all(householdId) as { id: number; status: PovertyRecord['status']; effectiveDate: string; decisionNo: string; revoked: number }[]
+  return rows.map((r) => ({ id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 }))
+}
+
 export function timelineOf(db: Db, householdId: number): PovertyRecord[] {
-  return db.select().from(povertyRecords).where(eq(povertyRecords.householdId, householdId)).orderBy(asc(povertyRecords.id)).all()
-    .map((r) => ({ id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id }))
+  return povertyTimeline(db.$client, householdId)
 }
 
 function view(db: Db, row: HouseholdRow, owner: { branchId: number; partnerId: number }, businessDate: string) {
@@ -98,12 +106,28 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
   ctx.audit({ action: 'household.poverty_status', entity: 'household', entityId: householdId, before: { status: before, on: input.effectiveDate }, after: row })
   for (const listener of povertyRecordListeners) listener(ctx, householdId)
   const { recordedBy: _r, ...out } = row
-  return out
+  return { ...out, revoked: false }
+}
+
+/** Revokes a decision recorded in error (append-only: a revocation row; the record stays visible as revoked). */
+export function revokePovertyRecord(ctx: CommandContext, householdId: number, recordId: number, reason: string) {
+  loadHousehold(ctx.db, ctx.actor, householdId)
+  const record = ctx.db.select().from(povertyRecords).where(eq(povertyRecords.id, recordId)).get()
+  if (!record || record.householdId !== householdId) throw notFound('Poverty record', recordId)
+  if (ctx.db.select().from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get()) {
+    throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
+  }
+  ctx.db.insert(povertyRevocations).values({ recordId, reason, revokedBy: ctx.actor.userId }).run()
+  ctx.audit({ action: 'household.poverty_status_revoke', entity: 'household', entityId: householdId, before: { recordId, status: record.status }, after: { revoked: true, reason } })
+  for (const listener of povertyRecordListeners) listener(ctx, householdId)
+  const { recordedBy: _r, ...out } = record
+  return { ...out, revoked: true }
 }
 
 export function getTimeline(db: Db, actor: Actor, householdId: number, asOf: string) {
   loadHousehold(db, actor, householdId)
+  const revoked = new Set(timelineOf(db, householdId).filter((r) => r.revoked).map((r) => r.id))
   const records = db.select().from(povertyRecords).where(eq(povertyRecords.householdId, householdId)).orderBy(asc(povertyRecords.effectiveDate), asc(povertyRecords.id)).all()
-    .map(({ recordedBy: _r, ...r }) => r)
+    .map(({ recordedBy: _r, ...r }) => ({ ...r, revoked: revoked.has(r.id) }))
   return { householdId, asOf, statusOnAsOf: statusOn(timelineOf(db, householdId), asOf), records }
 }

@@ -9,7 +9,7 @@ import { DomainError } from '../../platform/errors.js'
 
 export const ACCOUNTS = [
   'loans_receivable', 'cash_at_transaction_point', 'interest_income', 'overdue_interest_income',
-  'support_expense', 'support_payable', 'write_off_losses', 'suspense', 'savings_deposits',
+  'support_expense', 'support_payable', 'support_recoverable', 'write_off_losses', 'suspense', 'savings_deposits',
 ] as const
 export type Account = (typeof ACCOUNTS)[number]
 

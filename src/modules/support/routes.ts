@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { READERS } from '../../platform/routes.js'
+import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, ListQuery, Page, Text, Vnd, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { SUPPORT_STATUSES } from '../../db/schema.js'
+import { loanChangeListeners, type LoanChangeListener } from '../loans/posting.js'
+import { povertyRecordListeners } from '../households/service.js'
+import { dayClosedListeners, type DayClosedListener } from '../close/service.js'
+import type { CommandContext } from '../../platform/commands.js'
+import * as service from './service.js'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+export const SupportPayment = Type.Object({
+  id: Id(), householdId: Id(), localPolicyCode: Type.String(), loanId: Id(), branchId: Id(), amount: Vnd(), status: Type.Enum(SUPPORT_STATUSES),
+  evidence: Type.Record(Type.String(), Type.Unknown(), { description: 'Loan, instalment record (due, effective due, paid-off dates) and the exit decision' }),
+  createdOn: Type.String(), approvedBy: Nullable(Type.Integer()), approvedOn: Nullable(Type.String()), paidBy: Nullable(Type.Integer()), paidOn: Nullable(Type.String()),
+  payReference: Nullable(Type.String()), rejectedBy: Nullable(Type.Integer()), rejectionReason: Nullable(Type.String()), cancelledOn: Nullable(Type.String()),
+  cancellationReason: Nullable(Type.String()), createdAt: Type.String(),
+  recovery: Type.Optional(Nullable(Type.Object({ id: Id(), amount: Vnd(), reason: Type.String(), createdOn: Type.String() }))),
+})
+
+// Listeners are module-level and the app may be built many times in one process (tests): register once.
+const onLoanChange: LoanChangeListener = (ctx, loan) => {
+  if (loan.localPolicyCode) service.evaluateLoanSupport(ctx.sqlite, loan.id, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit })
+}
+const onPovertyRecord = (ctx: CommandContext, householdId: number) =>
+  service.evaluateHouseholdSupport(ctx.sqlite, householdId, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit })
+const onDayClosed: DayClosedListener = (sqlite, _day, next) => { service.evaluateOpenSupportCases(sqlite, next) }
+if (!loanChangeListeners.includes(onLoanChange)) loanChangeListeners.push(onLoanChange)
+if (!povertyRecordListeners.includes(onPovertyRecord)) povertyRecordListeners.push(onPovertyRecord)
+if (!dayClosedListeners.includes(onDayClosed)) dayClosedListeners.push(onDayClosed)
+
+export default async function supportRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/support-payments', {
+    config: { auth: READERS },
+    schema: {
+      tags: ['Support payments'], summary: 'List support payments', description: 'Support payments visible to the caller, by status, household, branch or policy.',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Enum(SUPPORT_STATUSES)), householdId: Type.Optional(Type.Integer({ minimum: 1 })), branchId: Type.Optional(Type.Integer({ minimum: 1 })),
+        localPolicyCode: Type.Optional(Type.String({ maxLength: 40 })), ...ListQuery,
+      }),
+      response: { 200: Page(SupportPayment), ...errorResponses() },
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 50
+    return pageOf(service.listSupport(app.sqlite, req.actor, req.query, cursorId(req.query.cursor), limit), limit) as never
+  })
+
+  app.get('/support-payments/:id', {
+    config: { auth: READERS },
+    schema: {
+      tags: ['Support payments'], summary: 'Get a support payment with its evidence', description: 'The payment, its workflow, the evidence (loan, instalment record, exit decision number and date) and any recovery.',
+      params: IdParams, response: { 200: SupportPayment, ...errorResponses(404) },
+    },
+  }, async (req) => service.getSupport(app.sqlite, req.actor, req.params.id) as never)
+
+  app.post('/support-payments/:id/approve', {
+    config: { auth: ['branch_manager'] },
+    schema: {
+      tags: ['Support payments'], summary: 'Approve a support payment', description: 'pending_approval → approved, by a branch manager of the household\'s branch. Idempotency-Key required. Posts support expense / support payable.',
+      params: IdParams, headers: IdempotencyHeaders(true), response: { 200: SupportPayment, ...errorResponses(404, 409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.approveSupport(ctx, req.params.id) as never })))
+
+  app.post('/support-payments/:id/reject', {
+    config: { auth: ['branch_manager'] },
+    schema: {
+      tags: ['Support payments'], summary: 'Reject a support payment', description: 'pending_approval|approved → rejected, with a reason. Idempotency-Key required.',
+      params: IdParams, headers: IdempotencyHeaders(true), body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+      response: { 200: SupportPayment, ...errorResponses(404, 409) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.rejectSupport(ctx, req.params.id, req.body.reason) as never })))
+
+  app.post('/support-payments/:id/pay', {
+    config: { auth: ['finance'] },
+    schema: {
+      tags: ['Support payments'], summary: 'Record the payment', description: 'approved → paid, by finance — never the user who approved it (FOUR_EYES). Records the date and the channel reference. Idempotency-Key required.',
+      params: IdParams, headers: IdempotencyHeaders(true),
+      body: Type.Object({ paidOn: BusinessDateSchema('Date paid'), reference: Text(100, 'Payment channel reference') }, { additionalProperties: false }),
+      response: { 200: SupportPayment, ...errorResponses(404, 409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.paySupport(ctx, req.params.id, req.body) as never })))
+}
