@@ -26,6 +26,10 @@ import riskRoutes from './modules/risk/routes.js'
 import collectionsRoutes from './modules/collections/routes.js'
 import closeRoutes from './modules/close/routes.js'
 import supportRoutes from './modules/support/routes.js'
+import reconciliationRoutes from './modules/reconciliation/routes.js'
+import feesRoutes from './modules/fees/routes.js'
+import ledgerRoutes from './modules/ledger/routes.js'
+import reportsRoutes from './modules/reports/routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -72,5 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(collectionsRoutes, { prefix: '/v1' })
   await app.register(closeRoutes, { prefix: '/v1' })
   await app.register(supportRoutes, { prefix: '/v1' })
+  await app.register(ledgerRoutes, { prefix: '/v1' })
+  await app.register(reportsRoutes, { prefix: '/v1' })
+  await app.register(reconciliationRoutes, { prefix: '/v1' })
+  await app.register(feesRoutes, { prefix: '/v1' })
   return app
 }

@@ -5,6 +5,8 @@
  *   create-admin-key   create an admin user and print its API key (shown once)
  *   demo               load a small realistic data set (one Da Nang branch …)
  *   openapi            write openapi/openapi.json from the route schemas
+ *   close-day [date]   run the daily close up to `date` (default: one day)
+ *   verify             check the ledger and loan invariants; exit 1 naming the first broken one
  */
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -15,6 +17,10 @@ import { buildApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
 import { createUser, createApiKey } from './modules/users/routes.js'
 import { loadDemoData } from './modules/demo/demo.js'
+import { verifyInvariants } from './modules/ledger/verify.js'
+import { closeBusinessDays } from './modules/close/service.js'
+import { makeBusinessDateReader } from './platform/business-date.js'
+import { addDays, isBusinessDate } from './domain/dates.js'
 import type { Actor } from './platform/auth.js'
 
 export const SYSTEM_ACTOR: Actor = { userId: 0, name: 'system (cli)', role: 'admin', branchId: null, partnerId: null }
@@ -71,8 +77,34 @@ async function main(argv: string[]): Promise<number> {
       console.log(`wrote ${out}`)
       return 0
     }
+    case 'close-day': {
+      const app = await buildApp({ ...config })
+      try {
+        const target = args[0] ?? addDays(makeBusinessDateReader(app.sqlite)(), 1)
+        if (!isBusinessDate(target)) throw new Error(`not a date: ${target}`)
+        const started = Date.now()
+        const result = await closeBusinessDays(app.sqlite, target, SYSTEM_ACTOR.userId, 'cli')
+        console.log(JSON.stringify({ ...result, ms: Date.now() - started }))
+      } finally {
+        await app.close()
+      }
+      return 0
+    }
+    case 'verify': {
+      const { sqlite } = openDatabase(config.databaseFile)
+      const started = Date.now()
+      const result = verifyInvariants(sqlite)
+      sqlite.close()
+      if (!result.ok) {
+        console.error(`BROKEN INVARIANT ${result.failures[0]!.invariant}: ${result.failures[0]!.detail}`)
+        for (const f of result.failures.slice(1, 20)) console.error(`  also ${f.invariant}: ${f.detail}`)
+        return 1
+      }
+      console.log(`verify: all invariants hold (${result.checked.entries} entries, ${result.checked.loans} loans, ${result.checked.transactions} money transactions, ${Date.now() - started} ms)`)
+      return 0
+    }
     default:
-      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi>')
+      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi|close-day [date]|verify>')
       return 2
   }
 }

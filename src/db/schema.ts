@@ -395,3 +395,56 @@ export const supportEvaluations = sqliteTable('support_evaluations', {
   reason: text('reason'),
   evaluatedOn: text('evaluated_on').notNull(),
 }, (t) => [index('support_evaluations_outcome').on(t.outcome, t.reason)])
+
+/**
+ * Projection: the current allocation of every live repayment (recomputed by
+ * replay after each event on the loan). The money truth is the ledger; this
+ * table makes collections, fees and reconciliation queries set-based.
+ */
+export const repaymentAllocations = sqliteTable('repayment_allocations', {
+  transactionId: integer('transaction_id').primaryKey(),
+  loanId: integer('loan_id').notNull(),
+  valueDate: text('value_date').notNull(),
+  amount: integer('amount').notNull(),
+  overdueInterest: integer('overdue_interest').notNull(),
+  overduePrincipal: integer('overdue_principal').notNull(),
+  interest: integer('interest').notNull(),
+  principal: integer('principal').notNull(),
+  prepaid: integer('prepaid').notNull(),
+  collectionSessionId: integer('collection_session_id'),
+}, (t) => [index('repayment_allocations_loan').on(t.loanId), index('repayment_allocations_date').on(t.valueDate)])
+
+export const reconciliations = sqliteTable('reconciliations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  date: text('date').notNull(),
+  status: text('status', { enum: ['open', 'closed'] }).notNull(),
+  statementTotal: integer('statement_total').notNull(),
+  postedTotal: integer('posted_total').notNull(),
+  suspenseAmount: integer('suspense_amount').notNull(), // statement − posted (positive: unposted cash in suspense)
+  summary: text('summary', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  createdBy: integer('created_by').notNull(),
+  closedBy: integer('closed_by'),
+  closedAt: text('closed_at'),
+  createdAt: createdAt(),
+}, (t) => [index('reconciliations_point_date').on(t.transactionPointId, t.date)])
+
+export const reconciliationLines = sqliteTable('reconciliation_lines', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  reconciliationId: integer('reconciliation_id').notNull().references(() => reconciliations.id),
+  loanId: integer('loan_id'),
+  statementAmount: integer('statement_amount'),
+  postedAmount: integer('posted_amount'),
+  result: text('result', { enum: ['matched', 'missing_in_statement', 'unexpected_in_statement', 'amount_mismatch'] }).notNull(),
+  reference: text('reference'),
+}, (t) => [index('reconciliation_lines_rec').on(t.reconciliationId)])
+
+/** Entrustment fee and group commission rates, versioned (RULES.md §11). partnerId null = the default for all partners. */
+export const feeRates = sqliteTable('fee_rates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  partnerId: integer('partner_id').references(() => partners.id),
+  effectiveFrom: text('effective_from').notNull(),
+  entrustmentFeeRatePpm: integer('entrustment_fee_rate_ppm').notNull(),
+  groupCommissionRatePpm: integer('group_commission_rate_ppm').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('fee_rates_version').on(t.partnerId, t.effectiveFrom)])

@@ -6,6 +6,7 @@
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
+import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 import { createBranch, createGroup, createPartner, createTransactionPoint } from '../../src/modules/organisation/service.js'
 import { createUser, createApiKey } from '../../src/modules/users/routes.js'
 import type { Actor, Role } from '../../src/platform/auth.js'
@@ -32,7 +33,12 @@ export interface TestApp {
 
 export async function buildTestApp(t: Test, options: { initialBusinessDate?: string; groupCommitMax?: number } = {}): Promise<TestApp> {
   const app = await buildApp({ databaseFile: ':memory:', initialBusinessDate: options.initialBusinessDate ?? '2026-06-30', groupCommitMax: options.groupCommitMax, authFailuresPerMinute: 100_000 })
-  t.teardown(() => app.close())
+  // Every API test ends with the invariant verifier: the ledger balances, receivables match the loans, nothing is doubled.
+  t.teardown(async () => {
+    const result = verifyInvariants(app.sqlite)
+    await app.close()
+    if (!result.ok) throw new Error(`invariant broken after the test: ${result.failures.map((f) => `${f.invariant}: ${f.detail}`).join('; ')}`)
+  })
   const { body: world } = app.commands.runNow((ctx) => {
     const branchA = createBranch(ctx, { code: 'BR-A', name: 'Branch A (Đà Nẵng)', province: 'Đà Nẵng' }).id
     const branchB = createBranch(ctx, { code: 'BR-B', name: 'Branch B (Huế)', province: 'Huế' }).id

@@ -1,22 +1,24 @@
 /**
- * The daily close (RULES.md §10). Closing day D, for every active loan: the
- * instalments whose effective due date is D and that are not fully paid become
- * overdue (overdue_since = D + 1); each touched loan's overdue principal and
- * classification are refreshed; listeners (the support rule) run; the business
- * date moves to D + 1. Interest itself is exact at any moment by replay, so the
- * close does not post accruals.
+ * The daily close (RULES.md §10). Closing day D: every active loan whose state
+ * can change at the end of D (an instalment falls due, its next due date is D,
+ * a freeze or extension may end) is replayed as of D + 1 and its projection
+ * rewritten — instalments due and not fully paid become overdue, balances,
+ * classification and next due date follow; then listeners (the support rule)
+ * run and the business date moves to D + 1. Interest is exact at any moment by
+ * replay, so the close posts no accruals; other loans are unchanged by a day.
  *
- * Set-based SQL in chunks of loan ids (bounded transactions so other writers
- * are not blocked for long); a close_runs row per day records progress, so a
- * crashed run resumes at the next chunk and a finished day is never redone:
- * closing the same day twice changes nothing.
+ * Chunks of loan ids, one bounded transaction each, so other writers are not
+ * blocked for long; a close_runs row per day records progress, so a crashed
+ * run resumes at the next chunk and a finished day is never redone: closing the
+ * same day twice changes nothing.
  */
 import type Database from 'better-sqlite3'
 import { addDays } from '../../domain/dates.js'
 import { DomainError } from '../../platform/errors.js'
 import { setBusinessDate, makeBusinessDateReader } from '../../platform/business-date.js'
+import { loadLoanRow, loanState, writeProjection } from '../loans/projection.js'
 
-export const CLOSE_CHUNK_LOANS = 20_000
+export const CLOSE_CHUNK_LOANS = 5_000
 
 export type DayClosedListener = (sqlite: Database.Database, closedDay: string, nextDay: string) => void
 /** Capabilities that act at the end of a day (e.g. the support rule's window expiry) register here. */
@@ -33,18 +35,13 @@ function prepare(sqlite: Database.Database) {
     progress: sqlite.prepare('UPDATE close_runs SET loans_processed = ? WHERE date = ?'),
     finish: sqlite.prepare("UPDATE close_runs SET status = 'done', finished_at = ? WHERE date = ?"),
     maxLoan: sqlite.prepare('SELECT COALESCE(MAX(id), 0) FROM loans').pluck(),
-    markOverdue: sqlite.prepare(`UPDATE instalments SET overdue_since = @next
-      WHERE effective_due_date = @day AND paid_off_on IS NULL AND overdue_since IS NULL AND loan_id > @from AND loan_id <= @to
-        AND loan_id IN (SELECT id FROM loans WHERE state = 'active' AND id > @from AND id <= @to)`),
-    refreshLoans: sqlite.prepare(`UPDATE loans SET
-        overdue_principal = (SELECT COALESCE(SUM(i.principal_due - i.principal_paid), 0) FROM instalments i
-          WHERE i.loan_id = loans.id AND i.effective_due_date <= @day AND i.paid_off_on IS NULL),
-        classification = CASE
-          WHEN EXISTS (SELECT 1 FROM instalments i WHERE i.loan_id = loans.id AND i.effective_due_date <= @day AND i.paid_off_on IS NULL) THEN 'overdue'
-          ELSE classification END,
-        projected_as_of = @next
-      WHERE state = 'active' AND id > @from AND id <= @to
-        AND id IN (SELECT loan_id FROM instalments WHERE effective_due_date = @day AND overdue_since = @next AND loan_id > @from AND loan_id <= @to)`),
+    // Loans whose state can change at the end of this day: something falls due (original or extended date),
+    // the next due date is today, or a freeze / extension window may end. Everything else is unchanged by a day passing
+    // (their interest is exact at any moment by replay and is shown by GET /v1/loans/{id}).
+    candidates: sqlite.prepare(`SELECT id FROM loans WHERE state = 'active' AND id > @from AND id <= @to AND (
+        next_due_date = @day OR classification IN ('frozen', 'extended')
+        OR id IN (SELECT loan_id FROM instalments WHERE effective_due_date = @day AND paid_off_on IS NULL AND loan_id > @from AND loan_id <= @to))
+      ORDER BY id`).pluck(),
     audit: sqlite.prepare('INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
   }
 }
@@ -70,8 +67,14 @@ export async function closeBusinessDays(sqlite: Database.Database, target: strin
       for (let from = run.processed; from < maxLoan; from += CLOSE_CHUNK_LOANS) {
         const to = Math.min(from + CLOSE_CHUNK_LOANS, maxLoan)
         sqlite.transaction(() => {
-          instalmentsNowOverdue += s.markOverdue.run({ day, next, from, to }).changes
-          loansReclassified += s.refreshLoans.run({ day, next, from, to }).changes
+          for (const loanId of s.candidates.all({ day, from, to }) as number[]) {
+            const row = loadLoanRow(sqlite, loanId)
+            const before = row.classification
+            const state = loanState(sqlite, row, next)
+            instalmentsNowOverdue += state.instalments.filter((i) => i.overdueSince === next).length
+            writeProjection(sqlite, loanId, state)
+            if (state.classification !== before) loansReclassified++
+          }
           s.progress.run(to, day)
         }).immediate()
         // Let queued commands (repayments at the counter) run between chunks.

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3'
 import type { CommandContext } from '../../platform/commands.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
-import { loadLoanRow, loanState, writeProjection, type LoanRow } from './projection.js'
+import { loadLoanRow, loanState, writeAllocations, writeProjection, type LoanRow } from './projection.js'
 import { allEvents, insertLoanTransaction } from './service.js'
 import { syncLoanLedger } from '../ledger/loan-ledger.js'
 
@@ -42,6 +42,7 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   const whole = allEvents(ctx.sqlite, row)
   const after = loanState(ctx.sqlite, row, ctx.businessDate)
   writeProjection(ctx.sqlite, row.id, after)
+  writeAllocations(ctx.sqlite, row.id, whole)
   syncLoanLedger(ctx.sqlite, row, whole, { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description })
   const fresh = loadLoanRow(ctx.sqlite, row.id)
   for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)

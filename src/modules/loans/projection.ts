@@ -41,6 +41,11 @@ function prepare(sqlite: Database.Database) {
       overdue_interest = @overdueInterest, interest_due = @interestDue, next_due_date = @nextDueDate, closed_on = @closedOn,
       written_off_on = @writtenOffOn, projected_as_of = @asOf, version = version + 1 WHERE id = @id`),
     deleteInstalments: sqlite.prepare('DELETE FROM instalments WHERE loan_id = ?'),
+    deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE loan_id = ?'),
+    liveRepayments: sqlite.prepare(`SELECT t.id, t.value_date AS valueDate, t.amount, t.collection_session_id AS collectionSessionId FROM loan_transactions t
+      WHERE t.loan_id = ? AND t.kind = 'repayment' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)`),
+    insertAllocation: sqlite.prepare(`INSERT INTO repayment_allocations (transaction_id, loan_id, value_date, amount, overdue_interest, overdue_principal, interest, principal, prepaid, collection_session_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertInstalment: sqlite.prepare(`INSERT INTO instalments (loan_id, number, due_date, effective_due_date, principal_planned, interest_planned,
       principal_due, principal_paid, interest_charged, interest_paid, penalty_charged, penalty_paid, paid_off_on, overdue_since, extended)
       VALUES (@loanId, @number, @dueDate, @effectiveDueDate, @principalPlanned, @interestPlanned, @principalDue, @principalPaid,
@@ -97,6 +102,17 @@ export function loanEvents(sqlite: Database.Database, loanId: number): LoanEvent
 /** Replays the loan as of `asOf` (extra events, e.g. a payment being tried, may be added). */
 export function loanState(sqlite: Database.Database, loan: LoanRow, asOf: string, extra: LoanEvent[] = []): LoanState {
   return replay(loanContract(sqlite, loan), [...loanEvents(sqlite, loan.id), ...extra], asOf)
+}
+
+/** Rewrites the loan's rows in repayment_allocations from a replay over all its events. */
+export function writeAllocations(sqlite: Database.Database, loanId: number, whole: LoanState): void {
+  const s = stmts(sqlite)
+  s.deleteAllocations.run(loanId)
+  for (const r of s.liveRepayments.all(loanId) as { id: number; valueDate: string; amount: number; collectionSessionId: number | null }[]) {
+    const a = whole.allocations[String(r.id)]
+    if (!a) continue
+    s.insertAllocation.run(r.id, loanId, r.valueDate, r.amount, a.overdueInterest, a.overduePrincipal, a.interest, a.principal, a.prepaid, r.collectionSessionId)
+  }
 }
 
 /** Writes the replayed state into the loans row and the instalments table. */

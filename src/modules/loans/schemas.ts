@@ -13,6 +13,7 @@ export const LoanSummary = Type.Object({
   interestDue: Vnd(), nextDueDate: Nullable(Type.String()), termMonths: Type.Integer(),
   principalPlan: Type.Object({ everyMonths: Type.Integer(), graceMonths: Type.Integer() }), sessionDay: Type.Integer(),
   approvedOn: Type.String(), firstDisbursedOn: Nullable(Type.String()), closedOn: Nullable(Type.String()), writtenOffOn: Nullable(Type.String()),
+  balancesAsOf: Nullable(Type.String({ description: 'Date the balances were computed for. Lists show the projection refreshed by every money event and the daily close (interest accrued since then is not included); GET /v1/loans/{id} computes them on the business date.' })),
 })
 
 export const Loan = Type.Intersect([LoanSummary, Type.Object({

@@ -19,14 +19,14 @@ import type Database from 'better-sqlite3'
 import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, writeProjection, type LoanRow } from './projection.js'
 import { syncLoanLedger } from '../ledger/loan-ledger.js'
 
-function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'>, firstDisbursedOn: string | null) {
+function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'>, firstDisbursedOn: string | null, balancesAsOf: string | null) {
   return {
     id: row.id, applicationId: row.applicationId, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
     branchId: row.branchId, partnerId: row.partnerId, groupId: row.groupId, transactionPointId: row.transactionPointId, fundingSource: row.fundingSource,
     status: s.state, classification: s.classification, approvedAmount: row.approvedAmount, disbursedAmount: s.disbursed,
     outstandingPrincipal: s.outstandingPrincipal, overduePrincipal: s.overduePrincipal, overdueInterest: s.overdueInterest, interestDue: s.interestDue,
     nextDueDate: s.nextDueDate, termMonths: row.termMonths, principalPlan: { everyMonths: row.everyMonths, graceMonths: row.graceMonths },
-    sessionDay: row.sessionDay, approvedOn: row.approvedOn, firstDisbursedOn, closedOn: s.closedOn, writtenOffOn: s.writtenOffOn,
+    sessionDay: row.sessionDay, approvedOn: row.approvedOn, firstDisbursedOn, closedOn: s.closedOn, writtenOffOn: s.writtenOffOn, balancesAsOf,
   }
 }
 
@@ -34,7 +34,7 @@ export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanSta
   const rates = loanRates(sqlite, row)
   const first = loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
   return {
-    ...summary(row, state, first), asOf: state.asOf, monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
+    ...summary(row, state, first, state.asOf), asOf: state.asOf, monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
     overdueRatePct: row.overdueRatePct, principalDueNow: state.principalDueNow, payoffAmount: state.payoffAmount, totals: state.totals,
   }
 }
@@ -64,7 +64,7 @@ export function listLoans(db: Db, actor: Actor, q: { status?: string; branchId?:
   return rows.map((r) => ({
     ...summary({ ...r, rates: '' } as unknown as LoanRow, { state: r.state, classification: r.classification as LoanState['classification'], disbursed: r.disbursedAmount,
       outstandingPrincipal: r.outstandingPrincipal, overduePrincipal: r.overduePrincipal, overdueInterest: r.overdueInterest, interestDue: r.interestDue,
-      nextDueDate: r.nextDueDate, closedOn: r.closedOn, writtenOffOn: r.writtenOffOn }, r.firstDisbursedOn),
+      nextDueDate: r.nextDueDate, closedOn: r.closedOn, writtenOffOn: r.writtenOffOn }, r.firstDisbursedOn, r.projectedAsOf),
   }))
 }
 

@@ -125,9 +125,10 @@ export function evaluateLoanSupport(sqlite: Database.Database, loanId: number, b
         VALUES (?, ?, ?, ?, ?, 'pending_approval', ?, ?) ON CONFLICT(household_id, local_policy_code) DO NOTHING`)
         .run(loan.householdId, policy.code, loan.id, loan.branchId, policy.supportAmount, JSON.stringify(evidence), businessDate)
       if (info.changes === 1) audit(sqlite, who, 'support_payment.create', Number(info.lastInsertRowid), null, { status: 'pending_approval', amount: policy.supportAmount, evidence })
-    } else if (existing.status === 'cancelled' && existing.loanId === loan.id) {
-      setStatus(sqlite, existing.id, 'pending_approval', { evidence: JSON.stringify(evidence), cancelled_on: null, cancellation_reason: null, approved_by: null, approved_on: null })
-      audit(sqlite, who, 'support_payment.reinstate', existing.id, { status: 'cancelled' }, { status: 'pending_approval', evidence })
+    } else if (existing.status === 'cancelled') {
+      // The one (household, policy) payment comes back, earned now by this loan (possibly another loan of the household).
+      setStatus(sqlite, existing.id, 'pending_approval', { loan_id: loan.id, branch_id: loan.branchId, evidence: JSON.stringify(evidence), cancelled_on: null, cancellation_reason: null, approved_by: null, approved_on: null })
+      audit(sqlite, who, 'support_payment.reinstate', existing.id, { status: 'cancelled', loanId: existing.loanId }, { status: 'pending_approval', loanId: loan.id, evidence })
     }
     return outcome
   }
@@ -168,7 +169,7 @@ export function evaluateOpenSupportCases(sqlite: Database.Database, nextBusiness
   const ids = sqlite.prepare(`SELECT l.id FROM loans l JOIN local_policies p ON p.code = l.local_policy_code
     LEFT JOIN support_evaluations e ON e.loan_id = l.id
     WHERE p.support_amount IS NOT NULL AND l.state = 'closed'
-      AND NOT EXISTS (SELECT 1 FROM support_payments s WHERE s.household_id = l.household_id AND s.local_policy_code = p.code)
+      AND NOT EXISTS (SELECT 1 FROM support_payments s WHERE s.household_id = l.household_id AND s.local_policy_code = p.code AND s.status <> 'cancelled')
       AND (e.outcome IS NULL OR e.outcome <> 'ineligible')`).pluck().all() as number[]
   for (const id of ids) evaluateLoanSupport(sqlite, id, nextBusinessDate, { userId: 0, requestId: 'close' })
   return ids.length

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Role } from '../../platform/auth.js'
+import { makeBusinessDateReader } from '../../platform/business-date.js'
+import { sendReport } from '../../platform/csv.js'
+import { IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { FeeRate, FeeRateBody, FeeRateListQuery, MonthQuery, PartnerFeesReport } from './schemas.js'
+import * as service from './service.js'
+
+const FINANCE_READERS: readonly Role[] = ['admin', 'finance', 'auditor']
+
+export default async function feesRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const businessDate = makeBusinessDateReader(app.sqlite)
+
+  app.get('/reports/partner-fees', {
+    config: { auth: FINANCE_READERS },
+    schema: {
+      tags: ['Finance'], summary: 'Partner fees for a month',
+      description: 'For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month\'s last day of the partner\'s loans '
+        + 'on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest '
+        + 'collected through the group\'s collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month\'s last day (a partner\'s own version overrides the default). '
+        + 'Also as CSV with `Accept: text/csv` (one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.',
+      querystring: MonthQuery,
+      response: { 200: PartnerFeesReport, ...errorResponses(422) },
+    },
+  }, async (req, reply) => {
+    const report = service.partnerFeesReport(app.sqlite, req.query.month, businessDate())
+    return sendReport(req, reply, report, { columns: service.CSV_COLUMNS, rows: service.csvRows(report), filename: `partner-fees-${report.month}.csv` })
+  })
+
+  app.post('/fee-rates', {
+    config: { auth: ['admin'] },
+    schema: {
+      tags: ['Finance'], summary: 'Add a fee-rate version',
+      description: 'A new version of the entrustment fee and group commission rates, from effectiveFrom: the default for all partners (no partnerId) or one partner\'s own rates, which override the default. '
+        + 'Versions are never edited; a month uses the version in force on its last day. Idempotency-Key optional. Errors: DUPLICATE (a version from that date exists), REFERENCE_NOT_FOUND.',
+      headers: IdempotencyHeaders(false), body: FeeRateBody,
+      response: { 201: FeeRate, ...errorResponses(409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: service.createFeeRate(ctx, req.body) })))
+
+  app.get('/fee-rates', {
+    config: { auth: FINANCE_READERS },
+    schema: {
+      tags: ['Finance'], summary: 'List fee-rate versions',
+      description: 'All versions of the entrustment fee and group commission rates (default and partner-specific), oldest first.',
+      querystring: Type.Object({ ...FeeRateListQuery, ...ListQuery }),
+      response: { 200: Page(FeeRate), ...errorResponses() },
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 50
+    return pageOf(service.listFeeRates(app.sqlite, req.query, cursorId(req.query.cursor), limit), limit)
+  })
+}

@@ -1,0 +1,172 @@
+/**
+ * Partner fees (RULES.md §11; issue 6 item 4), computed for one calendar month M.
+ *
+ * Entrustment fee, per partner (the mass organisation entrusted with its
+ * members' loans):
+ *   round half-up( entrustmentFeeRatePpm × B / 10^6 )
+ *   B = Σ outstanding principal on the LAST DAY of M of the partner's loans on
+ *       which interest was collected in M.
+ * Interpretation of "outstanding balance on which interest was collected": a
+ * loan counts when its live repayments with a value date in M paid any
+ * interest (contract interest + overdue interest, per repayment_allocations);
+ * it counts ONCE, with its outstanding principal at the end of M (the loan
+ * replayed as of that day, so later events are left out). A loan paid off in M
+ * counts with 0; a loan on which only principal was paid does not count.
+ *
+ * Group commission, per savings-and-loan group:
+ *   round half-up( groupCommissionRatePpm × I / 10^6 )
+ *   I = interest (contract + overdue interest) collected through the group's
+ *       collection sessions with a session date in M. Repayments posted
+ *       individually at the branch earn no commission.
+ *
+ * Rates: fee_rates is versioned data. For a partner (and its groups), the
+ * version in force on the last day of M: the partner's own latest version
+ * with effectiveFrom ≤ that day if it has one (it overrides the default), else
+ * the default (partnerId null) latest version. No version in force →
+ * FEE_RATE_MISSING.
+ *
+ * Arithmetic: BigInt products, one half-up rounding per fee; no floats.
+ *
+ * Only months that have ended (last day ≤ business date) are reported
+ * (MONTH_NOT_ENDED otherwise). The report is computed, not stored: allocations
+ * are current, so a back-dated repayment or reversal into M (possible until the
+ * point's days are reconciled and closed) or a rate version added with an
+ * effectiveFrom in the past changes it. Partners appear when one of their
+ * loans paid interest in M or one of their groups held a collection session in
+ * M; groups appear when they held a session in M.
+ */
+import type Database from 'better-sqlite3'
+import type { CommandContext } from '../../platform/commands.js'
+import { DomainError } from '../../platform/errors.js'
+import { addDays, addMonths } from '../../domain/dates.js'
+import { divHalfUp, toSafeNumber } from '../../domain/money.js'
+import { loadLoanRow, loanState } from '../loans/projection.js'
+
+const PPM = 1_000_000n
+
+/** round half-up(ratePpm × base / 10^6), exact. */
+export function feeAmount(ratePpm: number, base: number): number {
+  if (!Number.isSafeInteger(ratePpm) || !Number.isSafeInteger(base) || ratePpm < 0 || base < 0) throw new RangeError('fee inputs must be non-negative safe integers')
+  return toSafeNumber(divHalfUp(BigInt(ratePpm) * BigInt(base), PPM))
+}
+
+export interface FeeRateRow { id: number; partnerId: number | null; effectiveFrom: string; entrustmentFeeRatePpm: number; groupCommissionRatePpm: number; createdAt: string }
+
+const RATE_SELECT = `SELECT id, partner_id AS partnerId, effective_from AS effectiveFrom, entrustment_fee_rate_ppm AS entrustmentFeeRatePpm,
+  group_commission_rate_ppm AS groupCommissionRatePpm, created_at AS createdAt FROM fee_rates`
+
+/** The rate version in force for a partner on a date (the partner's own, else the default). */
+export function feeRateFor(sqlite: Database.Database, partnerId: number, date: string): FeeRateRow & { source: 'partner' | 'default' } {
+  const own = sqlite.prepare(`${RATE_SELECT} WHERE partner_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1`).get(partnerId, date) as FeeRateRow | undefined
+  if (own) return { ...own, source: 'partner' }
+  const def = sqlite.prepare(`${RATE_SELECT} WHERE partner_id IS NULL AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1`).get(date) as FeeRateRow | undefined
+  if (!def) throw new DomainError('FEE_RATE_MISSING', `No fee rate version is in force on ${date} for partner ${partnerId} (nor a default); add one with POST /v1/fee-rates`)
+  return { ...def, source: 'default' }
+}
+
+export function monthBounds(month: string): { from: string; to: string } {
+  const from = `${month}-01`
+  return { from, to: addDays(addMonths(from, 1), -1) }
+}
+
+interface PartnerInfo { id: number; code: string; name: string; branchId: number }
+interface GroupRow { groupId: number; groupCode: string; groupName: string; partnerId: number; transactionPointId: number; sessions: number; interestCollected: number }
+
+export function partnerFeesReport(sqlite: Database.Database, month: string, businessDate: string) {
+  const { from, to } = monthBounds(month)
+  if (to > businessDate) throw new DomainError('MONTH_NOT_ENDED', `Month ${month} ends on ${to}, after the business date ${businessDate}; fees are computed for ended months`)
+
+  // Loans that paid interest in the month, with that interest.
+  const interestLoans = sqlite.prepare(`SELECT a.loan_id AS loanId, l.partner_id AS partnerId, SUM(a.interest + a.overdue_interest) AS interest
+    FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
+    WHERE a.value_date BETWEEN ? AND ? GROUP BY a.loan_id HAVING SUM(a.interest + a.overdue_interest) > 0 ORDER BY a.loan_id`).all(from, to) as { loanId: number; partnerId: number; interest: number }[]
+  const groups = sqlite.prepare(`SELECT g.id AS groupId, g.code AS groupCode, g.name AS groupName, g.partner_id AS partnerId, g.transaction_point_id AS transactionPointId,
+      COUNT(DISTINCT s.id) AS sessions, COALESCE(SUM(a.interest + a.overdue_interest), 0) AS interestCollected
+    FROM collection_sessions s JOIN groups g ON g.id = s.group_id
+    LEFT JOIN repayment_allocations a ON a.collection_session_id = s.id
+    WHERE s.session_date BETWEEN ? AND ? GROUP BY g.id ORDER BY g.id`).all(from, to) as GroupRow[]
+
+  const partnerIds = [...new Set([...interestLoans.map((l) => l.partnerId), ...groups.map((g) => g.partnerId)])].sort((a, b) => a - b)
+  const partnerStmt = sqlite.prepare('SELECT id, code, name, branch_id AS branchId FROM partners WHERE id = ?')
+  const rates = new Map(partnerIds.map((id) => [id, feeRateFor(sqlite, id, to)]))
+
+  const groupRows = groups.map((g) => {
+    const rate = rates.get(g.partnerId)!
+    return { ...g, feeRateId: rate.id, groupCommissionRatePpm: rate.groupCommissionRatePpm, commission: feeAmount(rate.groupCommissionRatePpm, g.interestCollected) }
+  })
+
+  const partners = partnerIds.map((partnerId) => {
+    const p = partnerStmt.get(partnerId) as PartnerInfo
+    const rate = rates.get(partnerId)!
+    const loans = interestLoans.filter((l) => l.partnerId === partnerId)
+    let outstanding = 0n
+    let interest = 0n
+    for (const l of loans) {
+      outstanding += BigInt(loanState(sqlite, loadLoanRow(sqlite, l.loanId), to).outstandingPrincipal)
+      interest += BigInt(l.interest)
+    }
+    const base = toSafeNumber(outstanding)
+    const entrustmentFee = feeAmount(rate.entrustmentFeeRatePpm, base)
+    const groupCommission = groupRows.filter((g) => g.partnerId === partnerId).reduce((a, g) => a + g.commission, 0)
+    return {
+      partnerId, partnerCode: p.code, partnerName: p.name, branchId: p.branchId,
+      feeRateId: rate.id, rateSource: rate.source, rateEffectiveFrom: rate.effectiveFrom,
+      entrustmentFeeRatePpm: rate.entrustmentFeeRatePpm, groupCommissionRatePpm: rate.groupCommissionRatePpm,
+      loans: loans.length, interestCollected: toSafeNumber(interest), outstandingPrincipal: base,
+      entrustmentFee, groupCommission, total: entrustmentFee + groupCommission,
+    }
+  })
+  const totals = {
+    entrustmentFee: partners.reduce((a, p) => a + p.entrustmentFee, 0),
+    groupCommission: groupRows.reduce((a, g) => a + g.commission, 0),
+    total: 0,
+  }
+  totals.total = totals.entrustmentFee + totals.groupCommission
+  return { month, from, to, partners, groups: groupRows, totals }
+}
+
+export type PartnerFeesReport = ReturnType<typeof partnerFeesReport>
+
+export const CSV_COLUMNS = ['month', 'kind', 'partnerId', 'partnerCode', 'groupId', 'groupCode', 'loans', 'base', 'ratePpm', 'amount'] as const
+
+/** One CSV row per fee: the partner's entrustment fee (base = outstanding principal) and each group's commission (base = interest collected). */
+export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = []
+  for (const p of report.partners) {
+    rows.push({ month: report.month, kind: 'entrustment_fee', partnerId: p.partnerId, partnerCode: p.partnerCode, groupId: null, groupCode: null, loans: p.loans, base: p.outstandingPrincipal, ratePpm: p.entrustmentFeeRatePpm, amount: p.entrustmentFee })
+  }
+  const codes = new Map(report.partners.map((p) => [p.partnerId, p.partnerCode]))
+  for (const g of report.groups) {
+    rows.push({ month: report.month, kind: 'group_commission', partnerId: g.partnerId, partnerCode: codes.get(g.partnerId) ?? null, groupId: g.groupId, groupCode: g.groupCode, loans: null, base: g.interestCollected, ratePpm: g.groupCommissionRatePpm, amount: g.commission })
+  }
+  return rows
+}
+
+// ---------------------------------------------------------------------------
+// Rate versions
+
+export interface FeeRateInput { partnerId?: number | null; effectiveFrom: string; entrustmentFeeRatePpm: number; groupCommissionRatePpm: number }
+
+export function createFeeRate(ctx: CommandContext, input: FeeRateInput): FeeRateRow {
+  const partnerId = input.partnerId ?? null
+  if (partnerId !== null && !ctx.sqlite.prepare('SELECT 1 FROM partners WHERE id = ?').get(partnerId)) {
+    throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${partnerId} does not exist`, { errors: [{ field: 'body.partnerId', message: 'no such partner' }] })
+  }
+  // The unique index treats NULL partner ids as distinct: check the default's versions here.
+  if (ctx.sqlite.prepare('SELECT 1 FROM fee_rates WHERE partner_id IS ? AND effective_from = ?').get(partnerId, input.effectiveFrom)) {
+    throw new DomainError('DUPLICATE', `${partnerId === null ? 'The default' : `Partner ${partnerId}`} already has a fee rate version from ${input.effectiveFrom}`)
+  }
+  const id = Number(ctx.sqlite.prepare('INSERT INTO fee_rates (partner_id, effective_from, entrustment_fee_rate_ppm, group_commission_rate_ppm) VALUES (?, ?, ?, ?)')
+    .run(partnerId, input.effectiveFrom, input.entrustmentFeeRatePpm, input.groupCommissionRatePpm).lastInsertRowid)
+  const row = ctx.sqlite.prepare(`${RATE_SELECT} WHERE id = ?`).get(id) as FeeRateRow
+  ctx.audit({ action: 'fee_rate.create', entity: 'fee_rate', entityId: id, after: row })
+  return row
+}
+
+export function listFeeRates(sqlite: Database.Database, q: { partnerId?: number; scope?: 'default' | 'partner' }, afterId: number, limit: number): FeeRateRow[] {
+  const where = ['id > @after']
+  if (q.partnerId) where.push('partner_id = @partnerId')
+  if (q.scope === 'default') where.push('partner_id IS NULL')
+  if (q.scope === 'partner') where.push('partner_id IS NOT NULL')
+  return sqlite.prepare(`${RATE_SELECT} WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all({ after: afterId, partnerId: q.partnerId ?? null, limit: limit + 1 }) as FeeRateRow[]
+}
