@@ -2,7 +2,7 @@
  * Drizzle tables. Money columns are INTEGER VND; rates are INTEGER ppm per month;
  * business dates are TEXT 'YYYY-MM-DD'; timestamps are TEXT ISO-8601 UTC.
  * Money rows (loan_transactions, journal_*) are append-only: corrections are new rows.
- * Projection tables (loans' balance columns, instalments) are recomputed from them.
+ * Projections (loans' balance columns, repayment_allocations) are recomputed from them.
  */
 import { sqliteTable, integer, text, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
@@ -242,24 +242,6 @@ export const loans = sqliteTable('loans', {
   index('loans_group').on(t.groupId),
   index('loans_state').on(t.state, t.nextDueDate),
 ])
-
-export const instalments = sqliteTable('instalments', {
-  loanId: integer('loan_id').notNull().references(() => loans.id),
-  number: integer('number').notNull(),
-  dueDate: text('due_date').notNull(),
-  effectiveDueDate: text('effective_due_date').notNull(),
-  principalPlanned: integer('principal_planned').notNull(),
-  interestPlanned: integer('interest_planned').notNull(),
-  principalDue: integer('principal_due').notNull(),
-  principalPaid: integer('principal_paid').notNull().default(0),
-  interestCharged: integer('interest_charged').notNull().default(0),
-  interestPaid: integer('interest_paid').notNull().default(0),
-  penaltyCharged: integer('penalty_charged').notNull().default(0),
-  penaltyPaid: integer('penalty_paid').notNull().default(0),
-  paidOffOn: text('paid_off_on'),
-  overdueSince: text('overdue_since'),
-  extended: integer('extended', { mode: 'boolean' }).notNull().default(false),
-}, (t) => [primaryKey({ columns: [t.loanId, t.number] }), index('instalments_due').on(t.effectiveDueDate)])
 
 export const loanTransactions = sqliteTable('loan_transactions', {
   id: integer('id').primaryKey({ autoIncrement: true }),

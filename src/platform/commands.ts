@@ -69,8 +69,8 @@ function canonical(value: unknown): string {
   return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
 }
 
-export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex')
+export function requestFingerprint(method: string, path: string, body: unknown, query: unknown = {}): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonical(query ?? {})}\n${canonical(body ?? null)}`).digest('hex')
 }
 
 export class CommandBus {
@@ -105,7 +105,7 @@ export class CommandBus {
     let idempotency: Queued['idempotency']
     if (key) {
       const path = request.url.split('?')[0]!
-      const fingerprint = requestFingerprint(request.method, path, request.body)
+      const fingerprint = requestFingerprint(request.method, path, request.body, request.query)
       const flightKey = `${request.actor.userId}\u0000${key}`
       if (this.inFlight.has(flightKey)) throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly')
       const stored = this.stmts.findKey.get(request.actor.userId, key) as { fingerprint: string; statusCode: number; responseBody: string } | undefined

@@ -39,6 +39,8 @@ function describe(status: number): string {
     case 403: return 'Outside the caller\'s role or scope'
     case 404: return 'Not found (or outside the caller\'s scope)'
     case 409: return 'Conflict: invalid state transition, duplicate, or request still in flight'
+    case 413: return 'Request body too large'
+    case 415: return 'Unsupported Content-Type'
     case 422: return 'Business rule violated (see code)'
     case 503: return 'Database busy; retry after the Retry-After header'
     default: return 'Error'

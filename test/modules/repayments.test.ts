@@ -15,7 +15,7 @@
 import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
@@ -249,6 +249,51 @@ test('reversal needs branch staff of the loan; unknown transaction → 404', asy
   t.equal(other.statusCode, 404, 'officer of another branch: the loan does not exist for them')
   t.equal((await reverse(loanId, 999_999)).statusCode, 404)
   t.same(rowCounts(app), before)
+})
+
+test('repayment preconditions: Idempotency-Key, value date, disbursement, role — refused with nothing written', async (t) => {
+  const loanId = await loan12()
+  const { loanId: notDisbursed } = await approvedLoan(ta, { ...LOAN })
+  const before = rowCounts(app)
+  const noKey = await as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, payload: { amount: 1_000, valueDate: '2025-02-15' } })
+  t.equal(noKey.statusCode, 400)
+  t.equal(noKey.json().code, 'IDEMPOTENCY_KEY_REQUIRED')
+  const future = await pay(loanId, 1_000, '2026-07-01')
+  t.equal(future.statusCode, 422)
+  t.equal(future.json().code, 'DATE_IN_FUTURE', 'after the business date 2026-06-30')
+  const early = await pay(loanId, 1_000, '2025-01-09')
+  t.equal(early.statusCode, 422)
+  t.equal(early.json().code, 'DATE_ORDER', 'before the disbursement 2025-01-10')
+  const approvedOnly = await pay(notDisbursed, 1_000, '2025-02-15')
+  t.equal(approvedOnly.statusCode, 422)
+  t.equal(approvedOnly.json().code, 'NOT_DISBURSED')
+  const zero = await pay(loanId, 0, '2025-02-15')
+  t.equal(zero.statusCode, 400)
+  t.equal(zero.json().code, 'VALIDATION_ERROR')
+  for (const who of ['partnerA', 'finance', 'auditor'] as const) {
+    const res = await as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount: 1_000, valueDate: '2025-02-15' } })
+    t.equal(res.statusCode, 403, `${who} → 403`)
+  }
+  const otherBranch = await as('officerB', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount: 1_000, valueDate: '2025-02-15' } })
+  t.equal(otherBranch.statusCode, 404, 'officer of another branch: 404')
+  t.same(rowCounts(app), before, 'nothing written')
+})
+
+test('§7 a back-dated repayment re-allocates a later one (replay in value-date order)', async (t) => {
+  const loanId = await loan12()
+  // Posted first: 2025-03-15, 2,142,340 — the late payment of the 130 % test (85,873 / 1,000,000 / 56,467 / 1,000,000).
+  const late = await paid(t, loanId, 2_142_340, '2025-03-15')
+  t.same(late.allocation, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000, prepaid: 0 })
+  // Then the payment that had really come in on 2025-02-15 is posted: 1,079,200 settles instalment 1 on time.
+  const onTime = await paid(t, loanId, 1_079_200, '2025-02-15')
+  t.same(onTime.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 79_200, principal: 1_000_000, prepaid: 0 })
+  // Replayed, the 03-15 payment finds nothing overdue: interest 56,467 (period 2 on 11,000,000), principal 1,000,000,
+  // and the rest 2,142,340 − 1,056,467 = 1,085,873 prepays the last instalments.
+  const txs = await getTransactions(loanId)
+  t.same(txs.find((x) => x.id === late.transactionId)!.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 56_467, principal: 1_000_000, prepaid: 1_085_873 })
+  const line1 = (await getSchedule(loanId, '2025-03-15')).instalments[0]
+  t.match(line1, { overdueSince: null, paidOffOn: '2025-02-15', penaltyCharged: 0 })
+  t.match(await getLoan(loanId, '2025-03-15'), { outstandingPrincipal: 12_000_000 - 2_000_000 - 1_085_873, overdueInterest: 0 })
 })
 
 test('property: reversing a repayment then re-posting it gives the same loan state', async (t) => {

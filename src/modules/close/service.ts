@@ -38,9 +38,10 @@ function prepare(sqlite: Database.Database) {
     // Loans whose state can change at the end of this day: something falls due (original or extended date),
     // the next due date is today, or a freeze / extension window may end. Everything else is unchanged by a day passing
     // (their interest is exact at any moment by replay and is shown by GET /v1/loans/{id}).
-    candidates: sqlite.prepare(`SELECT id FROM loans WHERE state = 'active' AND id > @from AND id <= @to AND (
-        next_due_date = @day OR classification IN ('frozen', 'extended')
-        OR id IN (SELECT loan_id FROM instalments WHERE effective_due_date = @day AND paid_off_on IS NULL AND loan_id > @from AND loan_id <= @to))
+    // next_due_date is the earliest effective due date (≥ the projection date) of an instalment not yet paid off,
+    // so every loan with something falling due on @day has next_due_date = @day (indexed with state).
+    candidates: sqlite.prepare(`SELECT id FROM loans WHERE state = 'active' AND next_due_date = @day AND id > @from AND id <= @to
+      UNION SELECT id FROM loans WHERE state = 'active' AND classification IN ('frozen', 'extended') AND id > @from AND id <= @to
       ORDER BY id`).pluck(),
     audit: sqlite.prepare('INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
   }

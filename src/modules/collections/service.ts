@@ -13,7 +13,7 @@ import type { CommandContext } from '../../platform/commands.js'
 import { assertInScope } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { loadLoanRow, type LoanRow } from '../loans/projection.js'
-import { repayLoan } from '../repayments/service.js'
+import { postingGuards, repayLoan } from '../repayments/service.js'
 import { assertNotFuture } from '../loans/posting.js'
 import { postJournal } from '../ledger/journal.js'
 
@@ -60,6 +60,8 @@ export function postCollectionSession(ctx: CommandContext, input: SessionInput) 
       if (loan.groupId !== input.groupId) throw new DomainError('LOAN_NOT_IN_GROUP', `loan ${line.loanId} belongs to group ${loan.groupId}, not ${input.groupId}`)
       const amount = line.interest + line.principal
       if (amount === 0 && line.savings === 0) throw new DomainError('EMPTY_LINE', `loan ${line.loanId}: nothing collected`)
+      // Savings-only lines too must respect a reconciled and closed day.
+      for (const guard of postingGuards) guard(ctx, loan, input.sessionDate)
       let repayment: ReturnType<typeof repayLoan> | null = null
       if (amount > 0) repayment = repayLoan(ctx, loan, { amount, valueDate: input.sessionDate, reference: `session ${sessionId}`, collectionSessionId: sessionId })
       if (line.savings > 0) {

@@ -10,11 +10,11 @@ import type { CommandContext } from '../../platform/commands.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
 import { loadLoanRow, loanState, writeAllocations, writeProjection, type LoanRow } from './projection.js'
-import { allEvents, insertLoanTransaction } from './service.js'
+import { insertLoanTransaction } from './service.js'
 import { syncLoanLedger } from '../ledger/loan-ledger.js'
 
 export interface LoanEventInput {
-  kind: 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze'
+  kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze'
   valueDate: string
   amount: number
   reference?: string | null
@@ -23,7 +23,7 @@ export interface LoanEventInput {
   details?: Record<string, unknown>
 }
 
-export type LoanChangeListener = (ctx: CommandContext, loan: LoanRow, before: LoanState, after: LoanState) => void
+export type LoanChangeListener = (ctx: CommandContext, loan: LoanRow, before: LoanBefore, after: LoanState) => void
 /** Capabilities that react to loan changes (e.g. the support rule on closure) register here. */
 export const loanChangeListeners: LoanChangeListener[] = []
 
@@ -32,19 +32,24 @@ export function assertNotFuture(valueDate: string, businessDate: string): void {
   if (valueDate > businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
 }
 
+/** What the loan looked like before the event, from its projection (no replay needed). */
+export interface LoanBefore { state: string; classification: string; outstandingPrincipal: number }
+
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
-  const before = loanState(ctx.sqlite, row, ctx.businessDate)
+  const before: LoanBefore = ctx.sqlite.prepare('SELECT state, classification, outstanding_principal AS outstandingPrincipal FROM loans WHERE id = ?').get(row.id) as LoanBefore
   const txId = insertLoanTransaction(ctx.sqlite, {
     loanId: row.id, kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, amount: event.amount,
     reference: event.reference ?? null, reversesId: event.reversesId ?? null, collectionSessionId: event.collectionSessionId ?? null,
     details: event.details, createdBy: ctx.actor.userId,
   })
-  const whole = allEvents(ctx.sqlite, row)
+  // Value dates are never after the business date, so the replay as of the business date holds every
+  // event: its allocations and balances are also what the ledger must show.
   const after = loanState(ctx.sqlite, row, ctx.businessDate)
+  const whole = after
   writeProjection(ctx.sqlite, row.id, after)
   writeAllocations(ctx.sqlite, row.id, whole)
   syncLoanLedger(ctx.sqlite, row, whole, { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description })
-  const fresh = loadLoanRow(ctx.sqlite, row.id)
+  const fresh = { ...row, state: after.state, classification: after.classification }
   for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)
   return { txId, before, after, whole }
 }

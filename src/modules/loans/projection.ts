@@ -1,7 +1,8 @@
 /**
  * A loan's state is computed by replaying its append-only events with the pure
- * engine (src/domain/loan-engine.ts); the loans row and the instalments table
- * hold a projection of that state for lists, reports and the daily close.
+ * engine (src/domain/loan-engine.ts); the loans row holds a projection of that
+ * state (balances, classification, next due date) for lists, reports and the
+ * daily close, and repayment_allocations the current allocation of each repayment.
  */
 import type Database from 'better-sqlite3'
 import { replay, type LoanContract, type LoanEvent, type LoanState } from '../../domain/loan-engine.js'
@@ -40,16 +41,11 @@ function prepare(sqlite: Database.Database) {
       disbursed_amount = @disbursed, outstanding_principal = @outstandingPrincipal, overdue_principal = @overduePrincipal,
       overdue_interest = @overdueInterest, interest_due = @interestDue, next_due_date = @nextDueDate, closed_on = @closedOn,
       written_off_on = @writtenOffOn, projected_as_of = @asOf, version = version + 1 WHERE id = @id`),
-    deleteInstalments: sqlite.prepare('DELETE FROM instalments WHERE loan_id = ?'),
     deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE loan_id = ?'),
     liveRepayments: sqlite.prepare(`SELECT t.id, t.value_date AS valueDate, t.amount, t.collection_session_id AS collectionSessionId FROM loan_transactions t
       WHERE t.loan_id = ? AND t.kind = 'repayment' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)`),
     insertAllocation: sqlite.prepare(`INSERT INTO repayment_allocations (transaction_id, loan_id, value_date, amount, overdue_interest, overdue_principal, interest, principal, prepaid, collection_session_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertInstalment: sqlite.prepare(`INSERT INTO instalments (loan_id, number, due_date, effective_due_date, principal_planned, interest_planned,
-      principal_due, principal_paid, interest_charged, interest_paid, penalty_charged, penalty_paid, paid_off_on, overdue_since, extended)
-      VALUES (@loanId, @number, @dueDate, @effectiveDueDate, @principalPlanned, @interestPlanned, @principalDue, @principalPaid,
-      @interestCharged, @interestPaid, @penaltyCharged, @penaltyPaid, @paidOffOn, @overdueSince, @extended)`),
   }
 }
 
@@ -115,8 +111,13 @@ export function writeAllocations(sqlite: Database.Database, loanId: number, whol
   }
 }
 
-/** Writes the replayed state into the loans row and the instalments table. */
-export function writeProjection(sqlite: Database.Database, loanId: number, state: LoanState, planned?: { principal: number; interest: number }[]): void {
+/**
+ * Writes the replayed state into the loans row (balances, classification, next
+ * due date). Instalment detail is not stored: GET /v1/loans/{id}/schedule
+ * replays it exactly, and a per-instalment table would cost tens of rows per
+ * loan at national scale for nothing the service decides on.
+ */
+export function writeProjection(sqlite: Database.Database, loanId: number, state: LoanState): void {
   const s = stmts(sqlite)
   s.updateLoan.run({
     id: loanId, state: state.state, classification: state.classification,
@@ -124,11 +125,4 @@ export function writeProjection(sqlite: Database.Database, loanId: number, state
     outstandingPrincipal: state.outstandingPrincipal, overduePrincipal: state.overduePrincipal, overdueInterest: state.overdueInterest,
     interestDue: state.interestDue, nextDueDate: state.nextDueDate, closedOn: state.closedOn, writtenOffOn: state.writtenOffOn, asOf: state.asOf,
   })
-  s.deleteInstalments.run(loanId)
-  state.instalments.forEach((i, k) => s.insertInstalment.run({
-    loanId, number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate,
-    principalPlanned: planned?.[k]?.principal ?? i.principalDue, interestPlanned: planned?.[k]?.interest ?? 0,
-    principalDue: i.principalDue, principalPaid: i.principalPaid, interestCharged: i.interestCharged, interestPaid: i.interestPaid,
-    penaltyCharged: i.penaltyCharged, penaltyPaid: i.penaltyPaid, paidOffOn: i.paidOffOn, overdueSince: i.overdueSince, extended: i.extended ? 1 : 0,
-  }))
 }

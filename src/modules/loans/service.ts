@@ -16,8 +16,8 @@ import { generateSchedule, type EveryMonths } from '../../domain/schedule.js'
 import { rateOn } from '../../domain/interest.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import type Database from 'better-sqlite3'
-import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, writeProjection, type LoanRow } from './projection.js'
-import { syncLoanLedger } from '../ledger/loan-ledger.js'
+import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, type LoanRow } from './projection.js'
+import { postLoanEvent } from './posting.js'
 
 function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'>, firstDisbursedOn: string | null, balancesAsOf: string | null) {
   return {
@@ -117,14 +117,6 @@ export function listTransactions(sqlite: Database.Database, actor: Actor, id: nu
   }))
 }
 
-/**
- * The loan replayed over ALL its events (no as-of cut), for the ledger: money
- * already moved counts whatever the business date.
- */
-export function allEvents(sqlite: Database.Database, row: LoanRow): LoanState {
-  return loanState(sqlite, row, '9999-12-31')
-}
-
 const insertTx = new WeakMap<Database.Database, Database.Statement>()
 export function insertLoanTransaction(sqlite: Database.Database, tx: { loanId: number; kind: string; valueDate: string; postedOn: string; amount: number; reference?: string | null; reversesId?: number | null; collectionSessionId?: number | null; details?: unknown; createdBy: number }): number {
   let stmt = insertTx.get(sqlite)
@@ -150,13 +142,7 @@ export function disburse(ctx: CommandContext, loanId: number, input: { amount: n
   if (before.disbursed + input.amount > row.approvedAmount) {
     throw new DomainError('DISBURSEMENT_ABOVE_APPROVED', `Disbursing ${input.amount} would bring the total to ${before.disbursed + input.amount}, above the approved ${row.approvedAmount}`)
   }
-  const txId = insertLoanTransaction(ctx.sqlite, { loanId, kind: 'disbursement', valueDate: input.valueDate, postedOn: ctx.businessDate, amount: input.amount, reference: input.reference ?? null, createdBy: ctx.actor.userId })
-  // The engine re-checks everything (e.g. a tranche after the last principal instalment) and gives the new state.
-  const state = loanState(ctx.sqlite, row, ctx.businessDate)
-  writeProjection(ctx.sqlite, loanId, state)
-  syncLoanLedger(ctx.sqlite, row, allEvents(ctx.sqlite, row), {
-    kind: 'disbursement', valueDate: input.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description: `Disbursement of loan ${loanId}`,
-  })
+  const { txId, after: state } = postLoanEvent(ctx, row, { kind: 'disbursement', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null }, `Disbursement of loan ${loanId}`)
   ctx.audit({ action: 'loan.disburse', entity: 'loan', entityId: loanId, before, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, state: state.state, disbursed: state.disbursed } })
   return { transactionId: txId, loan: loanView(ctx.sqlite, { ...row, state: state.state }, state) }
 }

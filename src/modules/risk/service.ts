@@ -25,8 +25,8 @@ export function extend(ctx: CommandContext, loanId: number, input: Decision & { 
   assertNotFuture(valueDate, ctx.businessDate)
   const details = { decisionNo: input.decisionNo, cause: input.cause, approvedBy: ctx.actor.userId, instalmentNumber: input.instalmentNumber, newDueDate: input.newDueDate }
   const { txId, before, after } = postLoanEvent(ctx, row, { kind: 'extension', valueDate, amount: 0, details }, `Extension of instalment ${input.instalmentNumber} of loan ${loanId}`)
-  const old = before.instalments.find((i) => i.number === input.instalmentNumber)
-  ctx.audit({ action: 'loan.extend', entity: 'loan', entityId: loanId, before: { instalment: input.instalmentNumber, effectiveDueDate: old?.effectiveDueDate }, after: { transactionId: txId, ...details } })
+  const extended = after.instalments.find((i) => i.number === input.instalmentNumber)
+  ctx.audit({ action: 'loan.extend', entity: 'loan', entityId: loanId, before: { instalment: input.instalmentNumber, dueDate: extended?.dueDate, classification: before.classification }, after: { transactionId: txId, ...details } })
   return { transactionId: txId, loan: loanView(ctx.sqlite, row, after) }
 }
 

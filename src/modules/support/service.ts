@@ -125,6 +125,10 @@ export function evaluateLoanSupport(sqlite: Database.Database, loanId: number, b
         VALUES (?, ?, ?, ?, ?, 'pending_approval', ?, ?) ON CONFLICT(household_id, local_policy_code) DO NOTHING`)
         .run(loan.householdId, policy.code, loan.id, loan.branchId, policy.supportAmount, JSON.stringify(evidence), businessDate)
       if (info.changes === 1) audit(sqlite, who, 'support_payment.create', Number(info.lastInsertRowid), null, { status: 'pending_approval', amount: policy.supportAmount, evidence })
+    } else if (existing.loanId === loan.id && (existing.status === 'pending_approval' || existing.status === 'approved') && existing.evidence !== JSON.stringify(evidence)) {
+      // Still earned, on other facts (e.g. the exit it cited was revoked but an earlier one qualifies): keep the evidence current.
+      sqlite.prepare('UPDATE support_payments SET evidence = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(evidence), new Date().toISOString(), existing.id)
+      audit(sqlite, who, 'support_payment.evidence', existing.id, { evidence: JSON.parse(existing.evidence) }, { evidence })
     } else if (existing.status === 'cancelled') {
       // The one (household, policy) payment comes back, earned now by this loan (possibly another loan of the household).
       setStatus(sqlite, existing.id, 'pending_approval', { loan_id: loan.id, branch_id: loan.branchId, evidence: JSON.stringify(evidence), cancelled_on: null, cancellation_reason: null, approved_by: null, approved_on: null })

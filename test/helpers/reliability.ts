@@ -1,0 +1,212 @@
+/**
+ * Fixtures and checks shared by the reliability tests (issue 8: fuzzing from the contract,
+ * the authorisation matrix): the operations listed by openapi/openapi.json, the RFC 9457
+ * problem shape every 4xx must have, and entities of branch A / partner A in every state
+ * the routes act on — each made through the public API by the right role.
+ */
+import { readFileSync } from 'node:fs'
+import type { LightMyRequestResponse } from 'fastify'
+import type { KeyName, TestApp } from './app.js'
+import { approvedLoan, certifiedApplication, disbursedLoan, expectStatus, householdWithStatus, submittedApplication, unique, type GroupName } from './origination.js'
+import { paymentsOf, recordStatus, repaidOnTime, repay, supportAction } from './support.js'
+
+// ————————————————————————————————————————————— the contract
+
+export interface JsonSchema {
+  type?: string | string[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  items?: JsonSchema
+  enum?: unknown[]
+  const?: unknown
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  allOf?: JsonSchema[]
+  format?: string
+  pattern?: string
+  minimum?: number
+  maximum?: number
+  minLength?: number
+  maxLength?: number
+  minItems?: number
+  maxItems?: number
+  additionalProperties?: boolean | JsonSchema
+  description?: string
+  default?: unknown
+}
+
+export interface OpenApiParameter { in: 'path' | 'query' | 'header'; name: string; required?: boolean; description?: string; schema: JsonSchema }
+
+export interface Operation {
+  /** e.g. "POST /v1/loans/{id}/repayments" (the key of the expected-status tables) */
+  key: string
+  method: string
+  /** OpenAPI path with {param} placeholders */
+  path: string
+  pathParams: OpenApiParameter[]
+  queryParams: OpenApiParameter[]
+  /** 'required' when the header is documented as Required, 'optional' when accepted, 'none' otherwise */
+  idempotency: 'required' | 'optional' | 'none'
+  /** request body schemas by media type (none: the route takes no body) */
+  body: Record<string, JsonSchema> | null
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+
+interface OpenApiDocument { paths: Record<string, Record<string, { parameters?: OpenApiParameter[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>> }
+
+/** Every operation of an OpenAPI document (paths × methods). */
+export function operationsOf(doc: OpenApiDocument): Operation[] {
+  const out: Operation[] = []
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method]
+      if (!op) continue
+      const params = op.parameters ?? []
+      const idem = params.find((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')
+      const content = op.requestBody?.content
+      out.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        pathParams: params.filter((p) => p.in === 'path'),
+        queryParams: params.filter((p) => p.in === 'query'),
+        idempotency: !idem ? 'none' : /^required/i.test(idem.description ?? idem.schema?.description ?? '') ? 'required' : 'optional',
+        body: content ? Object.fromEntries(Object.entries(content).map(([type, c]) => [type, c.schema])) : null,
+      })
+    }
+  }
+  return out
+}
+
+/** openapi/openapi.json as committed (regenerate with `npm run openapi`). */
+export function contractOperations(): Operation[] {
+  const file = new URL('../../openapi/openapi.json', import.meta.url)
+  return operationsOf(JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument)
+}
+
+/** "/v1/loans/{id}/transactions/{txId}/reverse" with the values filled in (URI-encoded). */
+export function fillPath(path: string, values: Record<string, string | number>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for path parameter ${name} of ${path}`)
+    return encodeURIComponent(String(values[name]))
+  })
+}
+
+// ————————————————————————————————————————————— problem details
+
+/**
+ * Why the response is not a proper RFC 9457 problem (application/problem+json with
+ * type, title, status = the HTTP status, detail and a machine code; no stack), or null.
+ */
+export function problemViolation(res: LightMyRequestResponse): string | null {
+  const type = String(res.headers['content-type'] ?? '')
+  if (!/^application\/problem\+json\b/.test(type)) return `content-type is "${type}", not application/problem+json`
+  let body: Record<string, unknown>
+  try {
+    body = JSON.parse(res.body) as Record<string, unknown>
+  } catch {
+    return `body is not JSON: ${res.body.slice(0, 120)}`
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'body is not a JSON object'
+  for (const member of ['type', 'title', 'detail', 'code'] as const) {
+    if (typeof body[member] !== 'string' || (body[member] as string).length === 0) return `member "${member}" is missing or not a non-empty string`
+  }
+  if (body.status !== res.statusCode) return `member "status" is ${JSON.stringify(body.status)}, the HTTP status is ${res.statusCode}`
+  if ('stack' in body) return 'the problem carries a stack trace'
+  return null
+}
+
+// ————————————————————————————————————————————— entities
+
+/** A support loan of 3 monthly instalments repaid on time, then a poverty exit: one payment pending approval. */
+export async function pendingSupportPayment(ta: TestApp, group: GroupName = 'groupA'): Promise<{ id: number; householdId: number; loanId: number }> {
+  const loan = await repaidOnTime(ta, { termMonths: 3, group })
+  await recordStatus(ta, loan.householdId, '2026-03-01', 'escaped', group === 'groupB' ? 'partnerB' : group === 'groupA2' ? 'partnerA2' : 'partnerA')
+  const [payment] = await paymentsOf(ta, loan.householdId, 'admin')
+  if (!payment || payment.status !== 'pending_approval') throw new Error(`fixture: no pending support payment for household ${loan.householdId}`)
+  return { id: payment.id, householdId: loan.householdId, loanId: loan.loanId }
+}
+
+/** … approved by the branch manager (`approver`, default managerA). */
+export async function approvedSupportPayment(ta: TestApp, approver: KeyName = 'managerA', group: GroupName = 'groupA') {
+  const p = await pendingSupportPayment(ta, group)
+  expectStatus(await supportAction(ta, approver, p.id, 'approve'), 200, 'approve support payment')
+  return p
+}
+
+/** POST /v1/reconciliations by finance: an open, empty statement of point A on `date`. Returns its id. */
+export async function openReconciliation(ta: TestApp, date: string, point: 'pointA' | 'pointB' = 'pointA', who: KeyName = 'finance'): Promise<number> {
+  const res = expectStatus(await ta.as(who, {
+    method: 'POST', url: '/v1/reconciliations', headers: { 'idempotency-key': unique('recon') },
+    payload: { transactionPointId: ta.world[point], date, lines: [] },
+  }), 201, `reconciliation of ${point} on ${date}`)
+  return res.json().id as number
+}
+
+/** POST /v1/households/{id}/poverty-status (a harmless 'poor' decision in the past). Returns the record id. */
+export async function povertyRecord(ta: TestApp, householdId: number, who: KeyName = 'partnerA'): Promise<number> {
+  const res = expectStatus(await ta.as(who, {
+    method: 'POST', url: `/v1/households/${householdId}/poverty-status`, payload: { status: 'poor', effectiveDate: '2019-06-01', decisionNo: unique('QD') },
+  }), 201, 'poverty record')
+  return res.json().id as number
+}
+
+/** A repayment of `amount` on the business date by officerA. Returns the transaction id. */
+export async function repayment(ta: TestApp, loanId: number, amount = 100_000, valueDate = '2026-06-30', who: KeyName = 'officerA'): Promise<number> {
+  return expectStatus(await repay(ta, loanId, amount, valueDate, { who }), 201, 'repayment').json().transactionId as number
+}
+
+/** Entities in every state the routes act on (branch A / partner A unless named B). */
+export interface ReliabilityWorld {
+  householdA: number
+  householdB: number
+  povertyRecordA: number
+  submittedApplicationA: number
+  certifiedApplicationA: number
+  applicationB: number
+  approvedLoanA: number
+  activeLoanA: number
+  activeLoanB: number
+  disbursementTxA: number
+  repaymentTxA: number
+  pendingSupportA: number
+  approvedSupportA: number
+  reconciliationA: number
+  reconciliationB: number
+  userId: number
+}
+
+export async function reliabilityWorld(ta: TestApp): Promise<ReliabilityWorld> {
+  const householdA = await householdWithStatus(ta)
+  const householdB = await householdWithStatus(ta, { group: 'groupB' })
+  const povertyRecordA = await povertyRecord(ta, householdA)
+  const submittedApplicationA = (await submittedApplication(ta)).applicationId
+  const certifiedApplicationA = (await certifiedApplication(ta)).applicationId
+  const applicationB = (await submittedApplication(ta, { group: 'groupB' })).applicationId
+  const approvedLoanA = (await approvedLoan(ta)).loanId
+  const active = await disbursedLoan(ta)
+  const activeLoanB = (await disbursedLoan(ta, { group: 'groupB' })).loanId
+  const repaymentTxA = await repayment(ta, active.loanId)
+  const pendingSupportA = (await pendingSupportPayment(ta)).id
+  const approvedSupportA = (await approvedSupportPayment(ta)).id
+  const reconciliationA = await openReconciliation(ta, '2026-06-01')
+  const reconciliationB = await openReconciliation(ta, '2026-06-01', 'pointB')
+  return {
+    householdA, householdB, povertyRecordA, submittedApplicationA, certifiedApplicationA, applicationB, approvedLoanA,
+    activeLoanA: active.loanId, activeLoanB, disbursementTxA: active.transactionId, repaymentTxA, pendingSupportA, approvedSupportA,
+    reconciliationA, reconciliationB, userId: ta.world.userIds.auditor,
+  }
+}
+
+/** POST /v1/programmes (admin): a programme no loan uses, for rate versions that must not re-price live loans. Returns its code. */
+export async function loanlessProgramme(ta: TestApp, code: string): Promise<string> {
+  expectStatus(await ta.as('admin', {
+    method: 'POST', url: '/v1/programmes',
+    payload: {
+      code, name: `Test programme ${code}`, legalBasis: 'Test fixture', eligibleStatuses: ['poor'], eligibleAreas: 'any', maxAmount: 10_000_000, maxTermMonths: 12,
+      fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 1, graceMonths: 0 }, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5000 }],
+    },
+  }), 201, `programme ${code}`)
+  return code
+}

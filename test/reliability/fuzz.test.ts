@@ -1,0 +1,462 @@
+/**
+ * Fuzzing from the contract (issue 8, item 2).
+ *
+ * For EVERY operation of openapi/openapi.json (paths × methods) fast-check generates
+ * requests from the operation's own schemas — valid-ish ones (real ids of a fixture,
+ * plausible money and dates) and mutated ones: wrong types, missing required fields,
+ * huge / negative / fractional numbers, impossible dates, unicode and control characters,
+ * very long strings, extra fields, arrays for objects, malformed JSON, odd content types,
+ * odd Idempotency-Keys, nonexistent and invalid path ids, hostile query strings — sent with
+ * a credential allowed on the route. A deterministic sweep then sets every declared field
+ * to one value of each hostile kind and drops every required field, and every POST gets an
+ * oversized body (> 1 MiB → 413). For every response:
+ *   - never a 5xx;
+ *   - every 4xx is application/problem+json with type, title, status (= HTTP status), detail, code;
+ *   - a rejected request changed nothing: row counts of every table equal before and after
+ *     (each request carries a fresh Idempotency-Key, so the body is what is tested);
+ *   - the invariant verifier passes after each operation (and at teardown).
+ * FUZZ_SEED=<n> replays a run; FUZZ_RUNS=<n> changes the runs per operation.
+ */
+import t, { type Test } from 'tap'
+import fc from 'fast-check'
+import type { LightMyRequestResponse } from 'fastify'
+import { buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
+import { disbursedLoan, unique } from '../helpers/origination.js'
+import { verifyInvariants } from '../../src/modules/ledger/verify.js'
+import { contractOperations, loanlessProgramme, operationsOf, repayment, problemViolation, reliabilityWorld, type JsonSchema, type Operation } from '../helpers/reliability.js'
+import {
+  ACCEPT_HEADERS, BAD_DATES, CONTENT_TYPES, IDEMPOTENCY_KEYS, MALFORMED_JSON, RAW_NUMBERS, deleteAt, nastyTextArb, nastyValueArb, pathsOf, schemaPathsOf, setAt,
+  validArb, validTextArb, type Hints,
+} from '../helpers/contract-fuzz.js'
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20_260_630)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20)
+
+const ta = await buildTestApp(t)
+const { app, world } = ta
+const W = await reliabilityWorld(ta)
+/** Rate versions are fuzzed on a programme no loan uses: see the rate-version bug below. */
+const RATES_PROGRAMME = await loanlessProgramme(ta, 'FUZZ_RATES')
+const operations = contractOperations()
+
+/**
+ * Known bugs: operation key → the todo text put on that operation's assertions (the run
+ * still reports them, as todo). Empty when the service has none.
+ */
+const KNOWN_BUGS: Record<string, { server?: string; problem?: string; changed?: string; notFound?: string; oversized?: string }> = {}
+
+/**
+ * Known bug (every route with a path parameter): the router answers a parameter longer than
+ * 100 characters (414 FST_ERR_MAX_PARAM_LENGTH) and a path with broken percent-encoding
+ * (400 FST_ERR_BAD_URL) itself, as application/json {error, code, message, statusCode} with the
+ * whole path echoed: no problem+json, no `type`/`title`/`detail`, and the error handler and
+ * onSend hooks (x-request-id, security headers) are bypassed.
+ */
+const ROUTER_BUG = 'bug: src/app.ts Fastify({...}) has no frameworkErrors option, so find-my-way\'s 414 FST_ERR_MAX_PARAM_LENGTH / 400 FST_ERR_BAD_URL are plain application/json, not problem+json'
+
+// ————————————————————————————————————————————— who sends what
+
+/** A key allowed on the route (default admin); several where the scope matters. */
+const ACTORS: Record<string, KeyName[]> = {
+  'GET /v1/audit': ['admin', 'auditor'],
+  'GET /v1/users': ['admin', 'auditor'],
+  'GET /v1/ledger/trial-balance': ['admin', 'finance', 'auditor'],
+  'GET /v1/ledger/entries': ['admin', 'finance', 'auditor'],
+  'GET /v1/reports/partner-fees': ['admin', 'finance', 'auditor'],
+  'GET /v1/fee-rates': ['admin', 'finance', 'auditor'],
+  'GET /v1/reconciliations': ['admin', 'finance', 'officerA', 'managerB'],
+  'GET /v1/reconciliations/{id}': ['admin', 'finance', 'officerA', 'managerB'],
+  'POST /v1/households': ['admin', 'partnerA', 'officerA'],
+  'POST /v1/households/{id}/poverty-status': ['admin', 'partnerA', 'officerA'],
+  'POST /v1/households/{id}/poverty-status/{recordId}/revoke': ['admin', 'officerA', 'managerA'],
+  'POST /v1/applications': ['partnerA', 'officerA', 'admin'],
+  'POST /v1/applications/{id}/certify': ['officerA', 'admin'],
+  'POST /v1/applications/{id}/approve': ['managerA', 'managerA2'],
+  'POST /v1/applications/{id}/reject': ['admin', 'officerA', 'managerA'],
+  'POST /v1/applications/{id}/withdraw': ['admin', 'partnerA', 'officerA'],
+  'POST /v1/loans/{id}/disbursements': ['officerA', 'managerA'],
+  'POST /v1/loans/{id}/repayments': ['officerA', 'managerA'],
+  'POST /v1/loans/{id}/transactions/{txId}/reverse': ['officerA', 'managerA'],
+  'POST /v1/loans/{id}/extensions': ['managerA'],
+  'POST /v1/loans/{id}/freeze': ['managerA'],
+  'POST /v1/loans/{id}/write-off': ['managerA'],
+  'POST /v1/collection-sessions': ['officerA', 'managerA'],
+  'POST /v1/support-payments/{id}/approve': ['managerA'],
+  'POST /v1/support-payments/{id}/reject': ['managerA'],
+  'POST /v1/support-payments/{id}/pay': ['finance', 'finance2'],
+  'POST /v1/reconciliations': ['finance'],
+  'POST /v1/reconciliations/{id}/close': ['finance'],
+}
+/** Reads open to every role: sent by roles of every scope. */
+const READER_KEYS: KeyName[] = ['admin', 'officerA', 'partnerA', 'officerB', 'auditor']
+
+function actorsOf(op: Operation): KeyName[] {
+  return ACTORS[op.key] ?? (op.method === 'GET' && !/^\/(health|ready)$/.test(op.path) ? READER_KEYS : ['admin'])
+}
+
+// ————————————————————————————————————————————— values
+
+const hints: Hints = {
+  householdId: fc.constantFrom(W.householdA, W.householdB),
+  loanId: fc.constantFrom(W.activeLoanA, W.approvedLoanA, W.activeLoanB),
+  groupId: fc.constantFrom(world.groupA, world.groupA2, world.groupB),
+  transactionPointId: fc.constantFrom(world.pointA, world.pointB),
+  partnerId: fc.constantFrom(world.partnerA, world.partnerA2, world.partnerB),
+  branchId: fc.constantFrom(world.branchA, world.branchB),
+  programmeCode: fc.constantFrom('POOR', 'NEAR_POOR', 'HOUSING', 'WATER_SANITATION'),
+  localPolicyCode: fc.constantFrom('DANANG_INTEREST_FREE'),
+  nationalId: fc.constant(null).map(() => nationalId()),
+  termMonths: fc.constantFrom(3, 12, 36),
+  instalmentNumber: fc.integer({ min: 1, max: 6 }),
+  month: fc.constantFrom('2026-05', '2026-04', '2026-06', '2025-12', '2026-07'),
+  entity: fc.constantFrom('loan', 'application', 'household', 'support_payment'),
+  cursor: fc.constantFrom('1', '2', '10'),
+  limit: fc.integer({ min: 1, max: 10 }),
+}
+
+const NONEXISTENT = [999_999, 2_147_483_647]
+/** Text sent as is, not percent-encoded (broken encodings). */
+const RAW = '\u0001raw:'
+const INVALID_IDS = ['0', '-1', '2147483648', '1.5', 'abc', '٣', '%00', ' 1', '9007199254740993', '1e300', 'null', '-0', 'x'.repeat(3000), '١٢', '0x10', `${RAW}%E0%A4%A`, `${RAW}%zz`, `${RAW}%`]
+
+function realValues(op: Operation, param: string): (string | number)[] {
+  if (param === 'code') return op.key === 'POST /v1/programmes/{code}/rates' ? [RATES_PROGRAMME] : ['POOR', 'HOUSING', RATES_PROGRAMME]
+  if (param === 'recordId') return [W.povertyRecordA]
+  if (param === 'txId') return [W.repaymentTxA, W.disbursementTxA]
+  switch (op.path.split('/')[2]) {
+    case 'users': return [W.userId]
+    case 'households': return [W.householdA, W.householdB]
+    case 'applications': return [W.submittedApplicationA, W.certifiedApplicationA, W.applicationB]
+    case 'loans': return [W.activeLoanA, W.approvedLoanA, W.activeLoanB]
+    case 'support-payments': return [W.pendingSupportA, W.approvedSupportA]
+    case 'reconciliations': return [W.reconciliationA, W.reconciliationB]
+    default: throw new Error(`fixture: no ids for {${param}} of ${op.key}; add them to realValues()`)
+  }
+}
+const nonexistentValues = (param: string): (string | number)[] => (param === 'code' ? ['NO_SUCH_PROGRAMME', 'ZZ'] : NONEXISTENT)
+const invalidValues = (param: string): string[] => (param === 'code' ? ['x'.repeat(41), 'x'.repeat(101), '٣', '\u0000', "'; DROP TABLE programmes; --", '%', `${RAW}%E0%A4%A`] : INVALID_IDS)
+
+// ————————————————————————————————————————————— requests
+
+interface FuzzRequest {
+  kind: string
+  who: KeyName
+  path: Record<string, string | number>
+  query: [string, string][]
+  /** JSON value to send (serialised), unless rawBody is given */
+  body?: unknown
+  rawBody?: string
+  contentType?: string
+  /** 'fresh' = a new key per request, 'none' = no header, or this exact value */
+  idempotency: 'fresh' | 'none' | string
+  accept?: string
+}
+
+const jsonSchemaOf = (op: Operation): JsonSchema | undefined => op.body?.['application/json']
+
+function baseArb(op: Operation): fc.Arbitrary<FuzzRequest> {
+  const path: Record<string, fc.Arbitrary<string | number>> = {}
+  for (const p of op.pathParams) path[p.name] = fc.constantFrom(...realValues(op, p.name))
+  const queryModel: Record<string, fc.Arbitrary<string>> = {}
+  for (const q of op.queryParams) queryModel[q.name] = validTextArb(q.schema, hints, q.name)
+  const required = op.queryParams.filter((q) => q.required).map((q) => q.name)
+  const schema = jsonSchemaOf(op)
+  return fc.record({
+    who: fc.constantFrom(...actorsOf(op)),
+    path: fc.record(path),
+    query: fc.record(queryModel, { requiredKeys: required }).map((q) => Object.entries(q) as [string, string][]),
+    body: schema ? validArb(schema, hints) : fc.constant(undefined),
+    idempotency: op.idempotency === 'none' ? fc.constant('none') : op.idempotency === 'required' ? fc.constant('fresh') : fc.constantFrom('fresh', 'none'),
+  }).map((r) => ({ kind: 'valid-ish', ...r }))
+}
+
+/** A CSV statement (reconciliations): header variants and hostile cells. */
+const csvArb = fc.tuple(
+  fc.constantFrom('loanId,amount,reference', 'loanId,amount', 'amount,loanId', '', 'LOANID,AMOUNT', '\ufeffloanId,amount,reference', 'loanId;amount', 'loanId,amount,reference,extra'),
+  fc.array(fc.tuple(
+    fc.oneof(fc.constantFrom(W.activeLoanA, W.activeLoanB, 999_999).map(String), nastyTextArb),
+    fc.oneof(fc.constantFrom('0', '100000', '1000000'), nastyTextArb),
+    fc.oneof(fc.constant(''), fc.constantFrom('=1+1', '"quoted, cell"', '"unterminated'), nastyTextArb),
+  ), { maxLength: 5 }),
+  fc.constantFrom('\r\n', '\n', '\r'),
+).map(([header, lines, nl]) => [header, ...lines.map((cells) => cells.join(','))].join(nl))
+
+function requestArb(op: Operation): fc.Arbitrary<FuzzRequest> {
+  const base = baseArb(op)
+  const hasBody = op.method !== 'GET'
+  const arbs: fc.WeightedArbitrary<FuzzRequest>[] = [{ weight: 3, arbitrary: base }]
+  if (hasBody) {
+    arbs.push(
+      // one field (declared, present or not, or the whole body) set to a hostile value
+      {
+        weight: 5,
+        arbitrary: fc.tuple(base, fc.nat(), nastyValueArb).map(([r, i, v]) => {
+          const paths = [[], ...pathsOf(r.body), ...schemaPathsOf(jsonSchemaOf(op))]
+          const p = paths[i % paths.length]!
+          return { ...r, kind: `set ${p.join('.') || '(body)'}`, body: setAt(r.body ?? {}, p, v) }
+        }),
+      },
+      // a field dropped
+      {
+        weight: 2,
+        arbitrary: fc.tuple(base, fc.nat()).map(([r, i]) => {
+          const paths = pathsOf(r.body)
+          if (paths.length === 0) return { ...r, kind: 'drop (empty body)', body: {} }
+          const p = paths[i % paths.length]!
+          return { ...r, kind: `drop ${p.join('.')}`, body: deleteAt(r.body, p) }
+        }),
+      },
+      // extra fields, incl. ones that look privileged (mass assignment)
+      {
+        weight: 1,
+        arbitrary: fc.tuple(base, fc.dictionary(fc.constantFrom('id', 'status', 'role', 'branchId', 'approvedBy', 'createdAt', 'isAdmin', 'extra', 'ünïcode', ''), nastyValueArb, { minKeys: 1, maxKeys: 3 }))
+          .map(([r, extra]) => ({ ...r, kind: 'extra fields', body: r.body !== null && typeof r.body === 'object' && !Array.isArray(r.body) ? { ...extra, ...r.body } : extra })),
+      },
+      // arrays where objects are expected
+      { weight: 1, arbitrary: base.map((r) => ({ ...r, kind: 'array for object', body: [r.body ?? {}] })) },
+      // number literals JSON.stringify never writes
+      {
+        weight: 1,
+        arbitrary: fc.tuple(base, fc.nat(), fc.constantFrom(...RAW_NUMBERS)).map(([r, i, literal]) => {
+          const paths = [...pathsOf(r.body), ...schemaPathsOf(jsonSchemaOf(op))]
+          const p = paths.length ? paths[i % paths.length]! : ['n']
+          const marker = '"\u0001RAW\u0001"'
+          return { ...r, kind: `raw number ${literal} at ${p.join('.')}`, rawBody: JSON.stringify(setAt(r.body ?? {}, p, '\u0001RAW\u0001')).replace(marker, literal) }
+        }),
+      },
+      // not JSON at all (or JSON that is not an object), or truncated
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.constantFrom(...MALFORMED_JSON),
+          fc.tuple(base, fc.nat()).map(([r, n]) => { const s = JSON.stringify(r.body ?? {}); return s.slice(0, n % Math.max(1, s.length)) }),
+        ).chain((raw) => base.map((r) => ({ ...r, kind: 'malformed JSON', rawBody: raw }))),
+      },
+      // odd content types
+      { weight: 1, arbitrary: fc.tuple(base, fc.constantFrom(...CONTENT_TYPES)).map(([r, type]) => ({ ...r, kind: `content-type ${type}`, contentType: type })) },
+    )
+    if (op.idempotency !== 'none') {
+      arbs.push({ weight: 1, arbitrary: fc.tuple(base, fc.constantFrom(...IDEMPOTENCY_KEYS, 'none')).map(([r, key]) => ({ ...r, kind: `idempotency-key ${JSON.stringify(key.slice(0, 12))}`, idempotency: key })) })
+    }
+    if (op.body?.['text/csv']) {
+      arbs.push({
+        weight: 4,
+        arbitrary: fc.tuple(base, csvArb, fc.option(fc.oneof(fc.constantFrom(world.pointA, world.pointB).map(String), nastyTextArb)), fc.option(fc.oneof(fc.constantFrom('2026-06-20', '2026-06-30', '2026-07-01'), fc.constantFrom(...BAD_DATES)))).map(([r, csv, point, date]) => ({
+          ...r, kind: 'csv statement', rawBody: csv, contentType: 'text/csv',
+          query: [...(point === null ? [] : [['transactionPointId', point] as [string, string]]), ...(date === null ? [] : [['date', date] as [string, string]])],
+        })),
+      })
+    }
+  } else {
+    arbs.push({ weight: 1, arbitrary: fc.tuple(base, fc.constantFrom(...ACCEPT_HEADERS)).map(([r, accept]) => ({ ...r, kind: `accept ${accept}`, accept })) })
+  }
+  if (op.pathParams.length > 0) {
+    arbs.push({
+      weight: 3,
+      arbitrary: fc.tuple(base, fc.constantFrom(...op.pathParams.map((p) => p.name)), fc.boolean(), fc.nat()).map(([r, name, missing, i]) => {
+        const pool = missing ? nonexistentValues(name) : invalidValues(name)
+        return { ...r, kind: `${missing ? 'nonexistent' : 'invalid'} {${name}}`, path: { ...r.path, [name]: pool[i % pool.length]! } }
+      }),
+    })
+  }
+  // hostile query strings: a declared parameter, an undeclared one, or a repeated one
+  arbs.push({
+    weight: op.queryParams.length > 0 ? 4 : 1,
+    arbitrary: fc.tuple(base, fc.constantFrom(...op.queryParams.map((q) => q.name), 'undeclared', '__proto__'), nastyTextArb, fc.boolean()).map(([r, name, value, repeat]) => ({
+      ...r, kind: `query ${name}${repeat ? ' (repeated)' : ''}`,
+      query: [...r.query.filter(([k]) => k !== name), [name, value], ...(repeat ? [[name, '1'] as [string, string]] : [])],
+    })),
+  })
+  return fc.oneof(...arbs)
+}
+
+// ————————————————————————————————————————————— sending and checking
+
+let fuzzed = 0
+
+interface Findings { server: string[]; problem: string[]; router: string[]; changed: string[]; notFound: string[]; oversized: string[]; statuses: Record<number, number> }
+const newFindings = (): Findings => ({ server: [], problem: [], router: [], changed: [], notFound: [], oversized: [], statuses: {} })
+
+/** The router's own answers (see ROUTER_BUG): a path parameter too long or badly encoded. */
+const isRouterError = (res: LightMyRequestResponse) => res.statusCode === 414 || /"code":"FST_ERR_(BAD_URL|MAX_PARAM_LENGTH)"/.test(res.body)
+
+const cut = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s)
+
+/** Percent-encodes text; a lone surrogate (not UTF-8 encodable) becomes its WTF-8 bytes; RAW text goes as is. */
+function encode(value: string | number): string {
+  const s = String(value)
+  if (s.startsWith(RAW)) return s.slice(RAW.length)
+  try {
+    return encodeURIComponent(s)
+  } catch {
+    return [...s].map((ch) => {
+      const c = ch.charCodeAt(0)
+      if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) return `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`.toUpperCase()
+      return encodeURIComponent(ch)
+    }).join('')
+  }
+}
+
+function urlOf(op: Operation, r: FuzzRequest): string {
+  const qs = r.query.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encode(r.path[name]!))
+  return path + (qs ? `?${qs}` : '')
+}
+
+async function send(op: Operation, r: FuzzRequest): Promise<{ res: LightMyRequestResponse; changed: string | null; describe: string }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${world.keys[r.who]}` }
+  const payload = r.rawBody ?? (r.body === undefined ? undefined : JSON.stringify(r.body))
+  if (payload !== undefined) headers['content-type'] = r.contentType ?? 'application/json'
+  else if (r.contentType) headers['content-type'] = r.contentType
+  if (r.idempotency === 'fresh') headers['idempotency-key'] = unique('fuzz')
+  else if (r.idempotency !== 'none') headers['idempotency-key'] = r.idempotency
+  if (r.accept) headers.accept = r.accept
+  const url = urlOf(op, r)
+  const before = rowCounts(app)
+  const res = await app.inject({ method: op.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) })
+  fuzzed++
+  const after = rowCounts(app)
+  const diff = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]).map((k) => `${k} ${before[k]}→${after[k]}`)
+  const describe = `[${r.kind}] ${op.method} ${cut(url, 120)} as ${r.who}${payload === undefined ? '' : ` body=${cut(payload)}`} → ${res.statusCode} ${cut(res.body, 200)}`
+  return { res, changed: diff.length ? diff.join(', ') : null, describe }
+}
+
+function check(f: Findings, sent: { res: LightMyRequestResponse; changed: string | null; describe: string }): void {
+  const { res } = sent
+  f.statuses[res.statusCode] = (f.statuses[res.statusCode] ?? 0) + 1
+  if (res.statusCode >= 500) f.server.push(sent.describe)
+  if (res.statusCode >= 400 && res.statusCode < 500) {
+    const why = problemViolation(res)
+    if (why) (isRouterError(res) ? f.router : f.problem).push(`${why}: ${sent.describe}`)
+  }
+  if (res.statusCode >= 400 && sent.changed) f.changed.push(`${sent.changed}: ${sent.describe}`)
+}
+
+/** One schema-valid body for the sweep (the same for every field of the operation). */
+function sampleBody(op: Operation, seed: number): unknown {
+  const schema = jsonSchemaOf(op)
+  return schema ? fc.sample(validArb(schema, hints), { numRuns: 1, seed })[0] : undefined
+}
+
+/** One representative per hostile kind named in the issue, for the field sweep. */
+const SWEEP_VALUES: [string, unknown][] = [
+  ['wrong type (string)', 'text'], ['wrong type (number)', 123], ['null', null], ['wrong type (boolean)', true], ['array', [1]], ['object', { a: 1 }],
+  ['huge 1e300', 1e300], ['2^53+1', 2 ** 53 + 1], ['negative', -1], ['fraction 0.5', 0.5], ['fraction 1e-9', 1e-9],
+  ['2025-02-30', '2025-02-30'], ['2025-13-01', '2025-13-01'], ['2025-1-1', '2025-1-1'], ['empty string', ''],
+  ['control and unicode', '\u0000\u0007\u202e🙂 Nguyễn'], ['lone surrogate', '\ud800'], ['10,000 chars', 'ǅ'.repeat(10_000)],
+]
+
+function report(t: Test, op: Operation, f: Findings, requests: number) {
+  const bug = KNOWN_BUGS[op.key] ?? {}
+  if (process.env.FUZZ_VERBOSE) t.comment(`statuses: ${Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  const show = (list: string[]) => ({ count: list.length, first: list.slice(0, 3) })
+  t.equal(f.server.length, 0, `${op.key}: never a 5xx (${requests} requests)`, { ...show(f.server), ...(bug.server ? { todo: bug.server } : {}) })
+  t.equal(f.problem.length, 0, `${op.key}: every 4xx is application/problem+json with type, title, status, detail and code`, { ...show(f.problem), ...(bug.problem ? { todo: bug.problem } : {}) })
+  if (op.pathParams.length > 0) t.equal(f.router.length, 0, `${op.key}: a path parameter too long (414) or badly encoded (400) is problem+json too`, { ...show(f.router), todo: ROUTER_BUG })
+  t.equal(f.changed.length, 0, `${op.key}: a rejected request changes nothing (row counts of every table)`, { ...show(f.changed), ...(bug.changed ? { todo: bug.changed } : {}) })
+  if (op.pathParams.length > 0) t.equal(f.notFound.length, 0, `${op.key}: a nonexistent id is 404 NOT_FOUND`, { ...show(f.notFound), ...(bug.notFound ? { todo: bug.notFound } : {}) })
+  if (op.method !== 'GET') t.equal(f.oversized.length, 0, `${op.key}: a body over 1 MiB is 413 PAYLOAD_TOO_LARGE`, { ...show(f.oversized), ...(bug.oversized ? { todo: bug.oversized } : {}) })
+  const v = verifyInvariants(app.sqlite)
+  t.ok(v.ok, `${op.key}: the invariant verifier passes after fuzzing`, { failures: v.failures.slice(0, 5) })
+}
+
+// ————————————————————————————————————————————— the tests
+
+t.test('the contract file lists every operation the app serves (regenerate with npm run openapi)', async (t) => {
+  const live = operationsOf(app.swagger() as never).map((o) => o.key).sort()
+  t.same(operations.map((o) => o.key).sort(), live, 'openapi/openapi.json = the live OpenAPI document')
+  t.ok(operations.length >= 60, `${operations.length} operations`)
+})
+
+await t.test('bug: a rate version dated in the past re-prices live loans without re-projecting them or posting the ledger', async (t) => {
+  // The fuzzing below adds rate versions to a programme no loan uses (FUZZ_RATES); here it is POOR,
+  // with a loan disbursed on 2026-06-15 and repaid on 2026-06-30. RULES.md: "a rate change applies
+  // to a loan from its effectiveFrom on" — so either the service refuses a date before the business
+  // date, or it replays the loans and posts the difference. It does neither.
+  const loan = await disbursedLoan(ta)
+  await repayment(ta, loan.loanId, 500_000)
+  t.ok(verifyInvariants(app.sqlite).ok, 'the verifier passes before')
+  const before = rowCounts(app)
+  const res = await ta.as('admin', { method: 'POST', url: '/v1/programmes/POOR/rates', payload: { effectiveFrom: '2026-06-16', monthlyRatePpm: 1000 } })
+  fuzzed++
+  t.ok(res.statusCode === 201 || res.statusCode === 422, `201 (and re-projected) or 422 (refused): got ${res.statusCode}`, { body: res.body })
+  if (res.statusCode >= 400) t.same(rowCounts(app), before, 'refused: nothing changed')
+  const v = verifyInvariants(app.sqlite)
+  t.ok(v.ok, 'the invariant verifier passes after a retroactive rate version', {
+    failures: v.failures.slice(0, 4),
+    todo: 'bug: src/modules/programmes/service.ts addRateVersion() inserts the version but does not replay the programme\'s loans (projection + syncLoanLedger), so loans.outstanding_principal and loans_receivable drift from the replay (receivable_per_loan, projection_current)',
+  })
+  // Undo the version while the bug is there, so the rest of the file and the teardown verifier test something else.
+  if (!v.ok) app.sqlite.prepare("DELETE FROM programme_rates WHERE programme_code = 'POOR' AND effective_from = '2026-06-16'").run()
+  t.ok(verifyInvariants(app.sqlite).ok, 'the verifier passes again once the version is gone')
+})
+
+t.comment(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it), ${RUNS} generated requests per operation`)
+const started = Date.now()
+
+for (const [index, op] of operations.entries()) {
+  await t.test(op.key, async (t) => {
+    const f = newFindings()
+    const startCount = fuzzed
+
+    // 1. generated requests
+    await fc.assert(fc.asyncProperty(requestArb(op), async (r) => {
+      const sent = await send(op, r)
+      check(f, sent)
+      return true
+    }), { numRuns: RUNS, seed: SEED + index, endOnFailure: true })
+
+    const body = sampleBody(op, SEED + index)
+    const who = actorsOf(op)[0]!
+    const baseRequest = (): FuzzRequest => {
+      const path: Record<string, string | number> = {}
+      for (const p of op.pathParams) path[p.name] = realValues(op, p.name)[0]!
+      const query = op.queryParams.filter((q) => q.required).map((q) => [q.name, fc.sample(validTextArb(q.schema, hints, q.name), { numRuns: 1, seed: SEED })[0]!] as [string, string])
+      return { kind: 'sweep', who, path, query, body, idempotency: op.idempotency === 'none' ? 'none' : 'fresh' }
+    }
+
+    // 2. the sweep: every declared field × every hostile kind, and every required field dropped
+    if (body !== undefined) {
+      const schema = jsonSchemaOf(op)
+      for (const p of schemaPathsOf(schema)) {
+        for (const [kind, value] of SWEEP_VALUES) check(f, await send(op, { ...baseRequest(), kind: `sweep ${p.join('.')} = ${kind}`, body: setAt(body, p, value) }))
+      }
+      for (const p of pathsOf(body)) check(f, await send(op, { ...baseRequest(), kind: `sweep drop ${p.join('.')}`, body: deleteAt(body, p) }))
+      check(f, await send(op, { ...baseRequest(), kind: 'sweep array body', body: [body] }))
+    }
+
+    // 3. nonexistent ids: 404, whatever the role (existence must not leak either way)
+    for (const p of op.pathParams) {
+      for (const missing of nonexistentValues(p.name)) {
+        const sent = await send(op, { ...baseRequest(), kind: `nonexistent {${p.name}}`, path: { ...baseRequest().path, [p.name]: missing } })
+        check(f, sent)
+        // A body the schema refuses is a 400 before any lookup; anything else must be 404.
+        if (sent.res.statusCode !== 404 && !(sent.res.statusCode === 400 && sent.res.json().code === 'VALIDATION_ERROR' && body !== undefined)) f.notFound.push(sent.describe)
+        else if (sent.res.statusCode === 404 && sent.res.json().code !== 'NOT_FOUND') f.notFound.push(sent.describe)
+      }
+    }
+
+    // 4. path parameters the router refuses itself: too long, badly percent-encoded
+    for (const p of op.pathParams) {
+      for (const value of ['9'.repeat(101), `${RAW}%E0%A4%A`]) check(f, await send(op, { ...baseRequest(), kind: `router {${p.name}}`, path: { ...baseRequest().path, [p.name]: value } }))
+    }
+
+    // 5. an oversized body (> 1 MiB): 413 before anything is parsed
+    if (op.method !== 'GET') {
+      for (const contentType of Object.keys(op.body ?? { 'application/json': {} })) {
+        const pad = 'a'.repeat(1_048_577)
+        const rawBody = contentType === 'text/csv' ? `loanId,amount,reference\r\n1,1,${pad}` : JSON.stringify({ ...((body ?? {}) as object), pad })
+        const sent = await send(op, { ...baseRequest(), kind: `oversized ${contentType}`, rawBody, contentType, query: contentType === 'text/csv' ? [['transactionPointId', String(world.pointA)], ['date', '2026-06-20']] : baseRequest().query })
+        check(f, sent)
+        if (sent.res.statusCode !== 413 || sent.res.json().code !== 'PAYLOAD_TOO_LARGE') f.oversized.push(sent.describe)
+      }
+    }
+
+    report(t, op, f, fuzzed - startCount)
+  })
+}
+
+t.test('totals', async (t) => {
+  t.comment(`requests fuzzed: ${fuzzed} over ${operations.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`)
+  t.ok(fuzzed >= operations.length * RUNS, `${fuzzed} requests fuzzed`)
+})
