@@ -7,6 +7,7 @@
  *   openapi            write openapi/openapi.json from the route schemas
  *   close-day [date]   run the daily close up to `date` (default: one day)
  *   verify             check the ledger and loan invariants; exit 1 naming the first broken one
+ *   generate --households N [--seed S]   a realistic portfolio at scale (one loan per household)
  *   backup <file>      online backup of the database (safe while the server runs)
  *   restore <file>     replace the database with a backup (stop the server first)
  */
@@ -20,6 +21,8 @@ import { buildApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
 import { createUser, createApiKey } from './modules/users/routes.js'
 import { loadDemoData } from './modules/demo/demo.js'
+import { generatePortfolio } from './modules/demo/generate.js'
+import { ensureBusinessDate } from './platform/business-date.js'
 import { verifyInvariants } from './modules/ledger/verify.js'
 import { closeBusinessDays } from './modules/close/service.js'
 import { makeBusinessDateReader } from './platform/business-date.js'
@@ -106,6 +109,20 @@ async function main(argv: string[]): Promise<number> {
       console.log(`verify: all invariants hold (${result.checked.entries} entries, ${result.checked.loans} loans, ${result.checked.transactions} money transactions, ${Date.now() - started} ms)`)
       return 0
     }
+    case 'generate': {
+      const at = args.indexOf('--households')
+      const households = at >= 0 ? Number(args[at + 1]) : NaN
+      if (!Number.isSafeInteger(households) || households < 1) throw new Error('usage: generate --households N [--seed S]')
+      const seedAt = args.indexOf('--seed')
+      const { sqlite } = openDatabase(config.databaseFile)
+      ensureBusinessDate(sqlite, config.initialBusinessDate)
+      seedProgrammes(sqlite)
+      const result = generatePortfolio(sqlite, { households, seed: seedAt >= 0 ? Number(args[seedAt + 1]) : 42, log: (s) => console.error(s) })
+      sqlite.pragma('wal_checkpoint(TRUNCATE)')
+      sqlite.close()
+      console.log(JSON.stringify(result))
+      return 0
+    }
     case 'backup': {
       const target = args[0]
       if (!target) throw new Error('usage: backup <file>')
@@ -140,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
       return result.ok ? 0 : 1
     }
     default:
-      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi|close-day [date]|verify|backup <file>|restore <file>>')
+      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi|close-day [date]|verify|generate --households N|backup <file>|restore <file>>')
       return 2
   }
 }

@@ -15,37 +15,74 @@ export type BusinessDate = string
 export const BUSINESS_TIME_ZONE = 'Asia/Ho_Chi_Minh'
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+/**
+ * dayjs is the arithmetic; its results are memoised because the same few
+ * thousand business dates are asked about millions of times (replays, the
+ * daily close, the data generator) and dayjs parsing dominates otherwise.
+ * Every memo is a pure function of its key, and each is bounded.
+ */
+const MEMO_LIMIT = 200_000
+function memo<K, V>(fn: (k: K) => V): (k: K) => V {
+  let cache = new Map<K, V>()
+  return (k: K) => {
+    let v = cache.get(k)
+    if (v === undefined && !cache.has(k)) {
+      v = fn(k)
+      if (cache.size >= MEMO_LIMIT) cache = new Map()
+      cache.set(k, v)
+    }
+    return v as V
+  }
+}
+
 /** True when `s` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
-export function isBusinessDate(s: string): boolean {
-  const m = DATE_RE.exec(s)
-  if (!m) return false
+export const isBusinessDate = memo((s: string): boolean => {
+  if (typeof s !== 'string' || !DATE_RE.test(s)) return false
   const d = dayjs.utc(s, 'YYYY-MM-DD')
   return d.isValid() && d.format('YYYY-MM-DD') === s
-}
+})
 
 function parse(date: BusinessDate): dayjs.Dayjs {
   if (!isBusinessDate(date)) throw new RangeError(`not a business date: ${date}`)
   return dayjs.utc(date)
 }
 
+/** Days since 1970-01-01 of a business date. */
+export const dayNumber = memo((date: BusinessDate): number => Math.round(parse(date).valueOf() / 86_400_000))
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: BusinessDate, to: BusinessDate): number {
-  return Math.round((parse(to).valueOf() - parse(from).valueOf()) / 86_400_000)
+  return dayNumber(to) - dayNumber(from)
 }
 
+const addDaysMemo = memo((key: string): BusinessDate => {
+  const [date, days] = key.split('|')
+  return parse(date!).add(Number(days), 'day').format('YYYY-MM-DD')
+})
 export function addDays(date: BusinessDate, days: number): BusinessDate {
-  return parse(date).add(days, 'day').format('YYYY-MM-DD')
+  return addDaysMemo(`${date}|${days}`)
 }
 
+const addMonthsMemo = memo((key: string): BusinessDate => {
+  const [date, months] = key.split('|')
+  return parse(date!).add(Number(months), 'month').format('YYYY-MM-DD')
+})
 /** Same day-of-month `months` later, clamped to the month's last day (Jan 31 + 1 → Feb 28). */
 export function addMonths(date: BusinessDate, months: number): BusinessDate {
-  return parse(date).add(months, 'month').format('YYYY-MM-DD')
+  return addMonthsMemo(`${date}|${months}`)
 }
 
+const sessionDayMemo = memo((key: string): BusinessDate => {
+  const [date, k, day] = key.split('|')
+  return parse(date!).startOf('month').add(Number(k), 'month').date(Number(day)).format('YYYY-MM-DD')
+})
 /** The given day (1–28) of the k-th calendar month after the month of `date`. */
 export function sessionDayInMonthAfter(date: BusinessDate, k: number, sessionDay: number): BusinessDate {
   if (!Number.isInteger(sessionDay) || sessionDay < 1 || sessionDay > 28) throw new RangeError('sessionDay must be 1–28')
-  return parse(date).startOf('month').add(k, 'month').date(sessionDay).format('YYYY-MM-DD')
+  if (!Number.isInteger(k)) throw new RangeError('k must be an integer')
+  // Only the month matters: key by YYYY-MM so every date of a month shares the memo.
+  if (!isBusinessDate(date)) throw new RangeError(`not a business date: ${date}`)
+  return sessionDayMemo(`${date.slice(0, 7)}-01|${k}|${sessionDay}`)
 }
 
 export function minDate(a: BusinessDate, b: BusinessDate): BusinessDate {

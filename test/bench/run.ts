@@ -1,0 +1,233 @@
+/**
+ * Benchmarks (`npm run bench`; never part of `npm test`). Each figure is printed
+ * with a ratio against a baseline measured in the same run, because this
+ * machine is shared and noisy. Results go to test/bench/results/.
+ *
+ *   BENCH_HTTP_LOANS   loans in the HTTP database (default 100000)
+ *   BENCH_CLOSE_LOANS  loans for the daily close and portfolio report (default 1000000)
+ *   BENCH_SECONDS      duration of each HTTP run (default 10)
+ *   BENCH_ONLY         comma list: http,sessions,groupcommit,close,report
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cpus, totalmem } from 'node:os'
+import autocannon from 'autocannon'
+import { openDatabase } from '../../src/platform/database.js'
+import { ensureBusinessDate } from '../../src/platform/business-date.js'
+import { seedProgrammes } from '../../src/modules/programmes/service.js'
+import { generatePortfolio } from '../../src/modules/demo/generate.js'
+import { buildApp } from '../../src/app.js'
+import { createUser, createApiKey } from '../../src/modules/users/routes.js'
+import { closeBusinessDays } from '../../src/modules/close/service.js'
+import { addDays } from '../../src/domain/dates.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const RESULTS = join(ROOT, 'test', 'bench', 'results')
+const HTTP_LOANS = Number(process.env.BENCH_HTTP_LOANS ?? 100_000)
+const CLOSE_LOANS = Number(process.env.BENCH_CLOSE_LOANS ?? 1_000_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const ONLY = (process.env.BENCH_ONLY ?? 'http,sessions,groupcommit,close,report').split(',')
+const BUSINESS_DATE = '2026-06-30'
+const SYSTEM = { userId: 0, name: 'bench', role: 'admin' as const, branchId: null, partnerId: null }
+
+const lines: string[] = []
+function report(s: string) {
+  console.log(s)
+  lines.push(s)
+}
+
+function database(loans: number): string {
+  mkdirSync(RESULTS, { recursive: true })
+  const file = join(RESULTS, `bench-${loans}.db`)
+  if (!existsSync(file)) {
+    console.error(`generating ${loans} loans into ${file} …`)
+    const { sqlite } = openDatabase(file)
+    ensureBusinessDate(sqlite, BUSINESS_DATE)
+    seedProgrammes(sqlite)
+    const r = generatePortfolio(sqlite, { households: loans, log: (s) => console.error(s) })
+    sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    sqlite.close()
+    report(`- generated ${r.loans} loans, ${r.transactions} money transactions in ${r.seconds} s (${Math.round(r.loans / r.seconds)} loans/s)`)
+  }
+  return file
+}
+
+/** A fresh copy of the generated database, so every run starts from the same state. */
+function copyOf(file: string, tag: string): string {
+  const copy = join(RESULTS, `run-${tag}.db`)
+  for (const s of ['', '-wal', '-shm']) rmSync(copy + s, { force: true })
+  copyFileSync(file, copy)
+  return copy
+}
+
+async function keysFor(file: string) {
+  const app = await buildApp({ databaseFile: file })
+  const { body } = app.commands.runNow((ctx) => {
+    const officer = createUser(ctx, { name: 'bench officer', role: 'branch_officer', branchId: 1 })
+    const admin = createUser(ctx, { name: 'bench admin', role: 'admin' })
+    return { statusCode: 200, body: { officer: createApiKey(ctx, officer.id, 'bench').key, admin: createApiKey(ctx, admin.id, 'bench').key } }
+  }, SYSTEM)
+  const loanIds = app.sqlite.prepare("SELECT id FROM loans WHERE branch_id = 1 AND state = 'active' ORDER BY id").pluck().all() as number[]
+  const groups = app.sqlite.prepare(`SELECT l.group_id AS groupId, l.transaction_point_id AS pointId, json_group_array(l.id) AS ids FROM loans l
+    WHERE l.branch_id = 1 AND l.state = 'active' GROUP BY l.group_id HAVING COUNT(*) >= 40`).all() as { groupId: number; pointId: number; ids: string }[]
+  await app.close()
+  return { ...body, loanIds, groups: groups.map((g) => ({ ...g, ids: (JSON.parse(g.ids) as number[]).slice(0, 40) })) }
+}
+
+function start(script: string[], env: Record<string, string>): Promise<ChildProcess> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, script, { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    const deadline = setTimeout(() => reject(new Error(`${script.join(' ')} did not start`)), 60_000)
+    const poll = setInterval(async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${env.PORT}/health`).catch(() => fetch(`http://127.0.0.1:${env.PORT}/echo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))
+        if (res.status < 500) {
+          clearInterval(poll); clearTimeout(deadline); resolvePromise(child)
+        }
+      } catch { /* not up yet */ }
+    }, 200)
+    child.on('exit', (code) => { clearInterval(poll); clearTimeout(deadline); if (code) reject(new Error(`exited ${code}`)) })
+  })
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+async function stop(child: ChildProcess) {
+  child.kill('SIGTERM')
+  await new Promise((r) => child.once('exit', r))
+}
+
+interface Run { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+async function cannon(opts: autocannon.Options): Promise<Run> {
+  const r = await autocannon({ connections: 50, duration: SECONDS, ...opts })
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+}
+
+async function bare(port: number): Promise<Run> {
+  const child = await start(['--import', 'tsx', join(ROOT, 'test/bench/bare-server.ts')], { PORT: String(port) })
+  const run = await cannon({ url: `http://127.0.0.1:${port}/echo`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 1000, valueDate: BUSINESS_DATE }) })
+  await stop(child)
+  return run
+}
+
+async function repayments(file: string, port: number, groupCommitMax: number, tag: string) {
+  const copy = copyOf(file, tag)
+  const keys = await keysFor(copy)
+  const child = await start([join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, GROUP_COMMIT_MAX: String(groupCommitMax) })
+  let n = 0
+  const run = await cannon({
+    url: `http://127.0.0.1:${port}`,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => {
+        const loanId = keys.loanIds[(n * 7919) % keys.loanIds.length]
+        n++
+        return { ...req, path: `/v1/loans/${loanId}/repayments`, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.officer}`, 'idempotency-key': `bench-${tag}-${n}` }, body: JSON.stringify({ amount: 1000, valueDate: BUSINESS_DATE }) }
+      },
+    }],
+  })
+  const rss = peakRssMb(child.pid!)
+  await stop(child)
+  return { ...run, rss }
+}
+
+async function sessions(file: string, port: number) {
+  const copy = copyOf(file, 'sessions')
+  const keys = await keysFor(copy)
+  const child = await start([join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy })
+  let n = 0
+  const run = await cannon({
+    url: `http://127.0.0.1:${port}`,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => {
+        const g = keys.groups[n % keys.groups.length]!
+        n++
+        return { ...req, path: '/v1/collection-sessions', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.officer}`, 'idempotency-key': `bench-s-${n}` },
+          body: JSON.stringify({ transactionPointId: g.pointId, groupId: g.groupId, sessionDate: BUSINESS_DATE, lines: g.ids.map((loanId) => ({ loanId, interest: 1000, principal: 0, savings: 5000 })) }) }
+      },
+    }],
+  })
+  await stop(child)
+  return run
+}
+
+async function main() {
+  report(`# Benchmarks ${new Date().toISOString()}`)
+  report(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`)
+  if (!existsSync(join(ROOT, 'dist/server.js')) || process.env.BENCH_BUILD !== '0') {
+    await new Promise((r, j) => spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) => (c ? j(new Error('build failed')) : r(null))))
+  }
+  if (ONLY.includes('http') || ONLY.includes('sessions') || ONLY.includes('groupcommit')) {
+    const file = database(HTTP_LOANS)
+    const base = await bare(4101)
+    report(`\n## HTTP (${HTTP_LOANS} loans, 50 connections, ${SECONDS} s each, synchronous=FULL)`)
+    report(`- baseline bare Fastify JSON POST: ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms`)
+    if (ONLY.includes('http')) {
+      const r = await repayments(file, 4102, 256, 'gc')
+      report(`- repayment posting (group commit): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server peak RSS ${r.rss} MB`)
+    }
+    if (ONLY.includes('groupcommit')) {
+      const r = await repayments(file, 4103, 1, 'nogc')
+      report(`- repayment posting WITHOUT group commit (GROUP_COMMIT_MAX=1): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}; peak RSS ${r.rss} MB`)
+    }
+    if (ONLY.includes('sessions')) {
+      const r = await sessions(file, 4104)
+      report(`- collection sessions of 40 lines: ${r.rps} sessions/s = ${r.rps * 40} lines/s (${(100 * r.rps * 40 / base.rps).toFixed(1)} % of baseline requests/s), p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`)
+    }
+  }
+  if (ONLY.includes('close') || ONLY.includes('report')) {
+    const file = database(CLOSE_LOANS)
+    if (ONLY.includes('report')) {
+      const copy = copyOf(file, 'report')
+      const keys = await keysFor(copy)
+      const app = await buildApp({ databaseFile: copy })
+      const baseStart = process.hrtime.bigint()
+      app.sqlite.prepare("SELECT COUNT(*), SUM(outstanding_principal) FROM loans WHERE state = 'active'").get()
+      const baseMs = Number(process.hrtime.bigint() - baseStart) / 1e6
+      report(`\n## Portfolio report (${CLOSE_LOANS} loans)`)
+      report(`- baseline raw SQLite SELECT COUNT(*), SUM(outstanding) over active loans: ${baseMs.toFixed(0)} ms`)
+      for (const groupBy of ['programme', 'branch']) {
+        const times: number[] = []
+        for (let i = 0; i < 5; i++) {
+          const t0 = process.hrtime.bigint()
+          const res = await app.inject({ method: 'GET', url: `/v1/reports/portfolio?groupBy=${groupBy}`, headers: { authorization: `Bearer ${keys.admin}` } })
+          if (res.statusCode !== 200) throw new Error(res.body)
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+        }
+        times.sort((a, b) => a - b)
+        report(`- GET /v1/reports/portfolio?groupBy=${groupBy}: median ${times[2]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)}) = ${(times[2]! / baseMs).toFixed(2)}× the raw scan`)
+      }
+      await app.close()
+    }
+    if (ONLY.includes('close')) {
+      const copy = copyOf(file, 'close')
+      const { sqlite } = openDatabase(copy)
+      const active = sqlite.prepare("SELECT COUNT(*) FROM loans WHERE state = 'active'").pluck().get() as number
+      const t0 = process.hrtime.bigint()
+      sqlite.transaction(() => sqlite.prepare("UPDATE loans SET projected_as_of = projected_as_of WHERE state = 'active'").run())()
+      const rawMs = Number(process.hrtime.bigint() - t0) / 1e6
+      // Close the busiest day of the month: the session day most loans fall due on.
+      const busiest = sqlite.prepare("SELECT next_due_date AS d, COUNT(*) AS n FROM loans WHERE state = 'active' AND next_due_date >= ? GROUP BY next_due_date ORDER BY n DESC LIMIT 1").get(BUSINESS_DATE) as { d: string; n: number }
+      sqlite.prepare('UPDATE business_date SET date = ? WHERE id = 1').run(busiest.d)
+      const t1 = process.hrtime.bigint()
+      const result = await closeBusinessDays(sqlite, addDays(busiest.d, 1), 0, 'bench')
+      const closeMs = Number(process.hrtime.bigint() - t1) / 1e6
+      sqlite.close()
+      report(`\n## Daily close (${active} active loans)`)
+      report(`- baseline raw SQLite full-table UPDATE of the same rows: ${rawMs.toFixed(0)} ms (${Math.round(active / (rawMs / 1000))} rows/s)`)
+      report(`- close of the busiest day ${busiest.d} (${busiest.n} loans falling due, replayed and re-projected): ${closeMs.toFixed(0)} ms = ${Math.round(active / (closeMs / 1000))} active loans/s (${(closeMs / rawMs).toFixed(2)}× the raw update); ${result.loansReclassified} reclassified`)
+    }
+  }
+  const out = join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`)
+  writeFileSync(out, lines.join('\n') + '\n')
+  console.log(`\nwritten to ${out}`)
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1) })
