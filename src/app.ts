@@ -10,7 +10,7 @@ import authPlugin from './platform/auth.js'
 import commandsPlugin from './platform/commands.js'
 import openapiPlugin from './platform/openapi.js'
 import securityPlugin from './platform/security.js'
-import { registerErrorHandlers } from './platform/errors.js'
+import { frameworkErrors, registerErrorHandlers } from './platform/errors.js'
 import { registerValidation } from './platform/validation.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
@@ -46,7 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: 1_048_576,
-    ajv: { customOptions: {} },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidation(app)

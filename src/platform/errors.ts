@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CLOSE_IN_PROGRESS: 409,
   RECONCILIATION_CLOSED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   TOO_MANY_REQUESTS: 429,
@@ -37,7 +38,7 @@ export function statusForCode(code: string): number {
 
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  413: 'Payload too large', 415: 'Unsupported media type', 422: 'Unprocessable content',
+  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 422: 'Unprocessable content',
   429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
 }
 
@@ -104,11 +105,20 @@ export function toProblem(error: unknown): Problem {
   if (fe?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
     return problem('BAD_REQUEST', 'The request body is not valid JSON')
   }
+  // The pure domain signals impossible values (e.g. a result outside the safe integer range) with RangeError.
+  if (error instanceof RangeError) return problem('OUT_OF_RANGE', error.message)
   if (fe?.code === 'FST_ERR_RATE_LIMIT_EXCEEDED' || fe?.statusCode === 429) return problem('TOO_MANY_REQUESTS', 'Too many failed attempts; slow down')
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return problem('BAD_REQUEST', fe.message || 'Bad request')
   }
   return problem('INTERNAL', 'An unexpected error occurred; it has been logged.')
+}
+
+/** Router-level errors (bad percent-encoding, over-long parameters) answered as problems, without echoing the URL. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const p = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? problem('URI_TOO_LONG', 'A path parameter is too long')
+    : problem('BAD_REQUEST', 'The request URL is malformed')
+  void sendProblem(reply, p)
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

@@ -3,10 +3,15 @@ import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../domain/errors.js'
 
 /** Integer VND: a safe, non-negative integer (no minor unit, never a float). */
+/**
+ * Amounts in requests are capped at 10^15 VND (far above any portfolio): interest on
+ * such an amount at any rate stays a safe integer, so no request can overflow the money paths.
+ */
+export const MAX_VND = 1_000_000_000_000_000
 export const Vnd = (description = 'Amount in VND (integer, no minor unit)') =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
 export const PositiveVnd = (description = 'Amount in VND (integer > 0)') =>
-  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description })
+  Type.Integer({ minimum: 1, maximum: MAX_VND, description: `${description}; at most 10^15` })
 export const BusinessDateSchema = (description = 'Business date, YYYY-MM-DD (Asia/Ho_Chi_Minh calendar)') =>
   Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2025-03-10'] })
 export const Id = (description = 'Identifier') => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description })

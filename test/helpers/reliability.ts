@@ -85,14 +85,6 @@ export function contractOperations(): Operation[] {
   return operationsOf(JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument)
 }
 
-/** "/v1/loans/{id}/transactions/{txId}/reverse" with the values filled in (URI-encoded). */
-export function fillPath(path: string, values: Record<string, string | number>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    if (!(name in values)) throw new Error(`no value for path parameter ${name} of ${path}`)
-    return encodeURIComponent(String(values[name]))
-  })
-}
-
 // ————————————————————————————————————————————— problem details
 
 /**

@@ -98,8 +98,11 @@ t.test('duplicates are 409 DUPLICATE: a programme code, or a second rate version
   let before = rowCounts(app)
   assertRejected(t, await as('admin', { method: 'POST', url: '/v1/programmes', payload: programme({ code: 'POOR' }) }), 409, 'DUPLICATE')
   t.same(rowCounts(app), before, 'programme: database unchanged')
+  t.equal((await as('admin', { method: 'POST', url: '/v1/programmes/RATED/rates', payload: { effectiveFrom: '2030-01-01', monthlyRatePpm: 1 } })).statusCode, 201, 'a future version')
   before = rowCounts(app)
-  assertRejected(t, await as('admin', { method: 'POST', url: '/v1/programmes/POOR/rates', payload: { effectiveFrom: '2000-01-01', monthlyRatePpm: 1 } }), 409, 'DUPLICATE')
+  assertRejected(t, await as('admin', { method: 'POST', url: '/v1/programmes/RATED/rates', payload: { effectiveFrom: '2030-01-01', monthlyRatePpm: 2 } }), 409, 'DUPLICATE')
+  // A back-dated version would re-price interest already charged and posted.
+  assertRejected(t, await as('admin', { method: 'POST', url: '/v1/programmes/POOR/rates', payload: { effectiveFrom: '2000-01-01', monthlyRatePpm: 1 } }), 422, 'RATE_DATE_NOT_FUTURE')
   t.same(rowCounts(app), before, 'rate version: database unchanged')
   t.same((await as('admin', { method: 'GET', url: '/v1/programmes/POOR' })).json().rates, [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }], 'POOR keeps its rate')
 })

@@ -10,7 +10,15 @@ import { createHousehold, addPovertyRecord } from '../households/service.js'
 import { createUser, createApiKey } from '../users/routes.js'
 import type { Actor } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
-import { addMonths } from '../../domain/dates.js'
+import { addDays, addMonths } from '../../domain/dates.js'
+import { statusOn } from '../../domain/poverty.js'
+import * as supportModule from '../support/service.js'
+import type { CommandContext } from '../../platform/commands.js'
+import { submitApplication, certifyApplication, approveApplication } from '../applications/service.js'
+import { disburse } from '../loans/service.js'
+import { loadLoanRow, loanState } from '../loans/projection.js'
+import { repayLoan } from '../repayments/service.js'
+import { timelineOf } from '../households/service.js'
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
 
@@ -85,6 +93,7 @@ export function loadDemoData(app: FastifyInstance) {
       }
       statusCounts[last] = (statusCounts[last] ?? 0) + 1
     }
+    const loans = demoLoans(ctx, branch.id, random)
     const people = [
       { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id },
       { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id },
@@ -97,7 +106,72 @@ export function loadDemoData(app: FastifyInstance) {
       const user = createUser(ctx, { ...p })
       return { user: p.name, role: p.role, userId: user.id, apiKey: createApiKey(ctx, user.id, 'demo').key }
     })
-    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, apiKeys: keys } }
+    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, loans, apiKeys: keys } }
   }, SYSTEM)
   return body
+}
+
+/**
+ * Loans for the demo, through the same services as the API: open applications
+ * (submitted, certified), loans at various ages repaid at their due dates, a few
+ * behind on payments, and two short interest-free Đà Nẵng loans repaid on time —
+ * one household has since escaped poverty, so a support payment is waiting for approval.
+ */
+function demoLoans(ctx: CommandContext, branchId: number, random: () => number) {
+  const today = ctx.businessDate
+  const manager: CommandContext = { ...ctx, actor: { userId: -1, name: 'demo branch manager', role: 'branch_manager', branchId, partnerId: null } }
+  const households = ctx.sqlite.prepare('SELECT h.id FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id WHERE p.branch_id = ? ORDER BY h.id').pluck().all(branchId) as number[]
+  const summary = { submitted: 0, certified: 0, active: 0, behind: 0, closed: 0, supportPayments: 0 }
+  let made = 0
+  for (const householdId of households) {
+    if (made >= 60) break
+    const ageMonths = 4 + Math.floor(random() * 14)
+    const interestFree = made < 2
+    const disbursedOn = interestFree ? addMonths(today, -8) : addDays(addMonths(today, -ageMonths), -Math.floor(random() * 20))
+    const applicationDate = addDays(disbursedOn, -12)
+    const status = statusOn(timelineOf(ctx.db, householdId), applicationDate)
+    if (status !== 'poor' && status !== 'near_poor') continue
+    if (interestFree && status !== 'poor') continue
+    made++
+    const programmeCode = status === 'poor' ? 'POOR' : 'NEAR_POOR'
+    const termMonths = interestFree ? 6 : [24, 36, 48][made % 3]!
+    const app = submitApplication(ctx, {
+      householdId, programmeCode, localPolicyCode: programmeCode === 'POOR' && (interestFree || made % 7 === 0) ? 'DANANG_INTEREST_FREE' : undefined,
+      amount: (interestFree ? 6 : 10 + Math.floor(random() * 40)) * 1_000_000, termMonths,
+      principalPlan: { everyMonths: interestFree ? 1 : 6, graceMonths: 0 }, purpose: ['Raising cows', 'Fish pond', 'Vegetable garden', 'Small shop', 'Clean water tank'][made % 5]!,
+      partnerReference: `DEMO-${householdId}`, applicationDate,
+    })
+    if (made > 52) { summary.submitted++; continue }
+    certifyApplication(ctx, app.id, { decisionNo: `UBND-${householdId}`, certifiedOn: addDays(applicationDate, 3) })
+    if (made > 46) { summary.certified++; continue }
+    const approved = approveApplication(manager, app.id, { approvedOn: addDays(applicationDate, 7) })
+    const loanId = approved.loanId!
+    disburse(ctx, loanId, { amount: app.amount, valueDate: disbursedOn })
+    const behind = !interestFree && made % 6 === 0
+    for (let k = 1; ; k++) {
+      const row = loadLoanRow(ctx.sqlite, loanId)
+      if (row.state !== 'active') break
+      const due = loanState(ctx.sqlite, row, today).instalments[k - 1]
+      if (!due || due.dueDate >= today) break
+      if (behind && due.dueDate >= addMonths(today, -2)) break
+      const s = loanState(ctx.sqlite, row, due.dueDate)
+      const amount = s.overdueInterest + s.overduePrincipal + s.interestDue + s.principalDueNow
+      if (amount > 0) repayLoan(ctx, row, { amount, valueDate: due.dueDate, reference: `demo receipt ${loanId}-${k}` })
+    }
+    const final = loadLoanRow(ctx.sqlite, loanId)
+    if (final.state === 'closed') summary.closed++
+    else if (behind) summary.behind++
+    else summary.active++
+    if (interestFree && made === 1) {
+      // The household has escaped poverty since: the support rule creates its payment.
+      ctx.sqlite.prepare("INSERT INTO poverty_records (household_id, status, effective_date, decision_no, source, recorded_by) VALUES (?, 'escaped', ?, ?, 'annual commune review', 0)")
+        .run(householdId, addDays(today, -10), `QĐ-THOAT-NGHEO-${householdId}`)
+    }
+  }
+  const { evaluateHouseholdSupport } = supportModule
+  for (const id of ctx.sqlite.prepare("SELECT DISTINCT household_id FROM loans WHERE local_policy_code IS NOT NULL AND state = 'closed'").pluck().all() as number[]) {
+    evaluateHouseholdSupport(ctx.sqlite, id, today, { userId: 0, requestId: 'demo', audit: ctx.audit })
+  }
+  summary.supportPayments = ctx.sqlite.prepare('SELECT COUNT(*) FROM support_payments').pluck().get() as number
+  return summary
 }

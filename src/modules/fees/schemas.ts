@@ -6,7 +6,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Ppm = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description })
 
 export const MonthQuery = Type.Object({
-  month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Calendar month YYYY-MM (must have ended: last day ≤ business date)', examples: ['2026-06'] }),
+  month: Type.String({ pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])$', description: 'Calendar month YYYY-MM (must have ended: last day ≤ business date)', examples: ['2026-06'] }),
 })
 
 export const FeeRate = Type.Object({

@@ -60,6 +60,10 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
 
 export function addRateVersion(ctx: CommandContext, code: string, rate: { effectiveFrom: string; monthlyRatePpm: number }) {
   const before = getProgramme(ctx.db, code)
+  // A rate applies from its date on; a back-dated version would silently re-price interest already charged and posted.
+  if (rate.effectiveFrom <= ctx.businessDate) {
+    throw new DomainError('RATE_DATE_NOT_FUTURE', `A new rate must start after the business date ${ctx.businessDate}; ${rate.effectiveFrom} is not`, { errors: [{ field: 'body.effectiveFrom', message: 'must be after the business date' }] })
+  }
   if (before.rates.some((r) => r.effectiveFrom === rate.effectiveFrom)) {
     throw new DomainError('DUPLICATE', `Programme ${code} already has a rate from ${rate.effectiveFrom}`)
   }
