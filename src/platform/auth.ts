@@ -72,6 +72,11 @@ export function makeKeyVerifier(sqlite: Database.Database) {
   }
 }
 
+/** The token of an `Authorization: Bearer <key>` header; the scheme is case-insensitive (RFC 9110 §11.1). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer +(\S+)\s*$/i.exec(header)?.[1] : undefined
+}
+
 export default fp(async function authPlugin(app: FastifyInstance) {
   const verify = makeKeyVerifier(app.sqlite)
   app.decorateRequest('actor', null as unknown as Actor)
@@ -80,12 +85,9 @@ export default fp(async function authPlugin(app: FastifyInstance) {
     if (!request.routeOptions.url) return
     const auth = request.routeOptions.config.auth
     if (auth === 'public') return
-    const header = request.headers.authorization
-    // The scheme is case-insensitive (RFC 9110 §11.1).
-    const token = header ? /^Bearer +(\S+)\s*$/i.exec(header)?.[1] : undefined
-    const actor = token ? verify(token) : null
+    const token = bearerToken(request.headers.authorization)
+    const actor = request.verifiedActor !== undefined ? request.verifiedActor : token ? verify(token) : null
     if (!actor) {
-      app.authFailures?.(request)
       throw new DomainError('UNAUTHORIZED', token ? 'The API key is not valid' : 'Send an API key as "Authorization: Bearer <key>"')
     }
     request.actor = actor
@@ -93,12 +95,6 @@ export default fp(async function authPlugin(app: FastifyInstance) {
     if (!auth.includes(actor.role)) throw new DomainError('FORBIDDEN', `Role ${actor.role} may not call this route`)
   })
 }, { name: 'auth', dependencies: ['database'] })
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    authFailures?: (request: FastifyRequest) => void
-  }
-}
 
 /** May the actor see/act on things of this branch? (admin/finance/auditor see all.) */
 export function inBranchScope(actor: Actor, branchId: number): boolean {
