@@ -260,8 +260,7 @@ test('§11 collections between dates: principal / interest / overdue interest sp
   // on 06-20 — collected cash the report must show.
   const savingsOnly = await collections(t, '2026-06-16', '2026-06-24')
   t.same(savingsOnly.items.find((i: CollectionsItem) => i.transactionPointId === world.pointB), POINT_B_JUNE, 'point B: L4')
-  t.equal(savingsOnly.totals.savings, 30_000, 'savings collected at a point with no repayment in the range are counted',
-    { todo: 'bug: collectionsReport (src/modules/reports/service.ts:67-74) builds its rows from repayment_allocations only, so savings at a point with no repayment in the range are dropped' })
+  t.equal(savingsOnly.totals.savings, 30_000, 'savings collected at a point with no repayment in the range are counted')
 })
 
 test('§11 collections scope: branch staff see their branch; a partner officer only their partner’s loans (savings included)', async (t) => {
@@ -271,8 +270,7 @@ test('§11 collections scope: branch staff see their branch; a partner officer o
   t.equal(partnerA.items.length, 1, 'partnerA: one row (point A)')
   // partnerA's loans L1 and L2: both repayments; savings only groupA's 50,000 (groupA2 belongs to partnerA2).
   t.match(partnerA.items[0], { transactionPointId: world.pointA, repayments: 2, amount: 1_179_200, principal: 1_000_000, interest: 79_200, overdueInterest: 100_000 })
-  t.equal(partnerA.items[0].savings, 50_000, 'partnerA sees only its own groups’ savings (not groupA2’s 30,000)',
-    { todo: 'bug: the savings sub-query of collectionsReport (src/modules/reports/service.ts:70-71) sums every deposit at the point, ignoring the caller’s partner scope' })
+  t.equal(partnerA.items[0].savings, 50_000, 'partnerA sees only its own groups’ savings (not groupA2’s 30,000)')
   t.same((await collections(t, '2026-06-01', '2026-06-30', 'partnerB')).items, [POINT_B_JUNE], 'partnerB: L4 at point B')
 })
 
@@ -411,9 +409,7 @@ t.test('§11 portfolio counts households once; a reversed repayment is neither c
   ])
   t.equal(programme.totals.loans, 2)
   t.equal(programme.totals.outstanding, 18_000_000)
-  t.equal(programme.totals.households, 1, 'totals.households counts the household once across programmes', {
-    todo: 'bug: portfolioReport (src/modules/reports/service.ts:60-61) sums the per-group distinct counts, so a household with loans in two groups is counted twice in totals',
-  })
+  t.equal(programme.totals.households, 1, 'totals.households counts the household once across programmes')
   // The historical (replayed) path gives the same on 2026-06-29.
   t.same((await get2('/v1/reports/portfolio?groupBy=branch&asOf=2026-06-29')).items, branch.items, 'replayed on 06-29 = projection')
   // Collections: the reversed repayment is not collected cash.

@@ -5,6 +5,7 @@
  * role. Deterministic (a seeded generator), loaded in one transaction.
  */
 import type { FastifyInstance } from 'fastify'
+import { seededRandom } from './random.js'
 import { createBranch, createGroup, createPartner, createTransactionPoint } from '../organisation/service.js'
 import { createHousehold, addPovertyRecord } from '../households/service.js'
 import { createUser, createApiKey } from '../users/routes.js'
@@ -21,18 +22,6 @@ import { repayLoan } from '../repayments/service.js'
 import { timelineOf } from '../households/service.js'
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
-
-/** Small deterministic PRNG (mulberry32) so every demo load is identical. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ']
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc']
@@ -52,7 +41,7 @@ const PARTNERS = [
 export function loadDemoData(app: FastifyInstance) {
   const existing = app.sqlite.prepare("SELECT id FROM branches WHERE code = 'DN-HV'").get()
   if (existing) throw new DomainError('DUPLICATE', 'The demo data is already loaded (branch DN-HV exists)')
-  const random = rng(20_250_310)
+  const random = seededRandom(20_250_310)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const { body } = app.commands.runNow((ctx) => {
     const branch = createBranch(ctx, { code: 'DN-HV', name: 'VBSP Hòa Vang district, Đà Nẵng', province: 'Đà Nẵng' })

@@ -11,6 +11,7 @@
  * Bulk inserts with prepared statements in transactions of 5,000 households.
  */
 import type Database from 'better-sqlite3'
+import { seededRandom } from './random.js'
 import { replay, type LoanContract, type LoanEvent } from '../../domain/loan-engine.js'
 import { addMonths, addDays, daysBetween, sessionDayInMonthAfter } from '../../domain/dates.js'
 import { principalInstalmentMonths, splitPrincipal, type EveryMonths } from '../../domain/schedule.js'
@@ -26,22 +27,11 @@ const MIX: ProgrammeMix[] = [
   { code: 'HOUSING', weight: 5, ppm: 2500, amounts: [20, 40], terms: [180], every: [12], grace: 60, status: 'poor' },
 ]
 
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export interface GenerateResult { households: number; loans: number; transactions: number; journalEntries: number; seconds: number }
 
 export function generatePortfolio(sqlite: Database.Database, options: { households: number; seed?: number; log?: (s: string) => void }): GenerateResult {
   const started = Date.now()
-  const random = rng(options.seed ?? 42)
+  const random = seededRandom(options.seed ?? 42)
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const businessDate = makeBusinessDateReader(sqlite)()

@@ -35,7 +35,9 @@ export function portfolioReport(sqlite: Database.Database, actor: Actor, asOf: s
   const k = KEY[groupBy]
   const scope = scopeSql(actor)
   let rows: { key: string | number; name: string; loans: number; households: number; outstanding: number; overdue: number }[]
+  let households: number
   if (asOf >= businessDate) {
+    households = sqlite.prepare(`SELECT COUNT(DISTINCT l.household_id) FROM loans l WHERE l.state = 'active' ${scope.sql}`).pluck().get(scope.params) as number
     rows = sqlite.prepare(`SELECT ${k.key} AS key, ${k.name} AS name, COUNT(*) AS loans, COUNT(DISTINCT l.household_id) AS households,
         SUM(l.outstanding_principal) AS outstanding, SUM(l.overdue_principal) AS overdue
       FROM loans l ${k.join} WHERE l.state = 'active' ${scope.sql} GROUP BY ${k.key} ORDER BY ${k.key}`).all(scope.params) as typeof rows
@@ -55,23 +57,36 @@ export function portfolioReport(sqlite: Database.Database, actor: Actor, asOf: s
       groups.set(String(l.key), g)
     }
     rows = [...groups.values()].map((g) => ({ key: g.key, name: g.name, loans: g.loans, households: g.households.size, outstanding: g.outstanding, overdue: g.overdue }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    // A household with loans in two groups (e.g. two programmes) is one household in the total.
+    households = new Set([...groups.values()].flatMap((g) => [...g.households])).size
   }
   const items = rows.map((r) => ({ ...r, key: String(r.key), overdueRatioPpm: ratioPpm(r.overdue, r.outstanding) }))
-  const totals = items.reduce((a, r) => ({ loans: a.loans + r.loans, households: a.households + r.households, outstanding: a.outstanding + r.outstanding, overdue: a.overdue + r.overdue }),
-    { loans: 0, households: 0, outstanding: 0, overdue: 0 })
+  const totals = items.reduce((a, r) => ({ ...a, loans: a.loans + r.loans, outstanding: a.outstanding + r.outstanding, overdue: a.overdue + r.overdue }),
+    { loans: 0, households, outstanding: 0, overdue: 0 })
   return { asOf, groupBy, items, totals: { ...totals, overdueRatioPpm: ratioPpm(totals.overdue, totals.outstanding) } }
 }
 
 export function collectionsReport(sqlite: Database.Database, actor: Actor, from: string, to: string) {
   const scope = scopeSql(actor)
-  const items = sqlite.prepare(`SELECT l.branch_id AS branchId, l.transaction_point_id AS transactionPointId, tp.name AS transactionPoint,
-      COUNT(*) AS repayments, SUM(a.amount) AS amount, SUM(a.overdue_principal + a.principal + a.prepaid) AS principal,
-      SUM(a.interest) AS interest, SUM(a.overdue_interest) AS overdueInterest,
-      COALESCE((SELECT SUM(s.amount) FROM savings_deposits s JOIN loans sl ON sl.id = s.loan_id
-        WHERE sl.transaction_point_id = l.transaction_point_id AND s.value_date BETWEEN @from AND @to), 0) AS savings
-    FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id JOIN transaction_points tp ON tp.id = l.transaction_point_id
-    WHERE a.value_date BETWEEN @from AND @to ${scope.sql}
-    GROUP BY l.branch_id, l.transaction_point_id ORDER BY l.branch_id, l.transaction_point_id`).all({ from, to, ...scope.params }) as Record<string, number>[]
+  // Repayments and savings are grouped separately and joined per (branch, point), so a point with
+  // savings but no repayment in the range still appears; both halves honour the caller's scope.
+  const items = sqlite.prepare(`WITH pay AS (
+      SELECT l.branch_id AS branchId, l.transaction_point_id AS transactionPointId, COUNT(*) AS repayments, SUM(a.amount) AS amount,
+        SUM(a.overdue_principal + a.principal + a.prepaid) AS principal, SUM(a.interest) AS interest, SUM(a.overdue_interest) AS overdueInterest
+      FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
+      WHERE a.value_date BETWEEN @from AND @to ${scope.sql} GROUP BY l.branch_id, l.transaction_point_id
+    ), saved AS (
+      SELECT l.branch_id AS branchId, l.transaction_point_id AS transactionPointId, SUM(s.amount) AS savings
+      FROM savings_deposits s JOIN loans l ON l.id = s.loan_id
+      WHERE s.value_date BETWEEN @from AND @to ${scope.sql} GROUP BY l.branch_id, l.transaction_point_id
+    ), points AS (SELECT branchId, transactionPointId FROM pay UNION SELECT branchId, transactionPointId FROM saved)
+    SELECT p.branchId, p.transactionPointId, tp.name AS transactionPoint, COALESCE(pay.repayments, 0) AS repayments, COALESCE(pay.amount, 0) AS amount,
+      COALESCE(pay.principal, 0) AS principal, COALESCE(pay.interest, 0) AS interest, COALESCE(pay.overdueInterest, 0) AS overdueInterest, COALESCE(saved.savings, 0) AS savings
+    FROM points p JOIN transaction_points tp ON tp.id = p.transactionPointId
+    LEFT JOIN pay ON pay.branchId = p.branchId AND pay.transactionPointId = p.transactionPointId
+    LEFT JOIN saved ON saved.branchId = p.branchId AND saved.transactionPointId = p.transactionPointId
+    ORDER BY p.branchId, p.transactionPointId`).all({ from, to, ...scope.params }) as Record<string, number>[]
   const sum = (f: string) => items.reduce((a, r) => a + (r[f] as number), 0)
   return { from, to, items, totals: { repayments: sum('repayments'), amount: sum('amount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest'), savings: sum('savings') } }
 }
