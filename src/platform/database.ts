@@ -38,3 +38,19 @@ export function migrationsApplied(sqlite: Database.Database): boolean {
     return false
   }
 }
+
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+/** A prepared statement, prepared once per connection: hot paths must not re-prepare SQL per request. */
+export function statement(sqlite: Database.Database, sql: string): Database.Statement {
+  let cache = statementCache.get(sqlite)
+  if (!cache) {
+    cache = new Map()
+    statementCache.set(sqlite, cache)
+  }
+  let stmt = cache.get(sql)
+  if (!stmt) {
+    stmt = sqlite.prepare(sql)
+    cache.set(sql, stmt)
+  }
+  return stmt
+}

@@ -5,11 +5,11 @@
  * event (or any later event re-allocated by it) breaks a rule, it throws and
  * the command's savepoint rolls everything back.
  */
-import type Database from 'better-sqlite3'
 import type { CommandContext } from '../../platform/commands.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
-import { loadLoanRow, loanState, writeAllocations, writeProjection, type LoanRow } from './projection.js'
+import { insertAllocation, loanState, writeAllocations, writeProjection, type LoanRow } from './projection.js'
+import { statement } from '../../platform/database.js'
 import { insertLoanTransaction } from './service.js'
 import { syncLoanLedger } from '../ledger/loan-ledger.js'
 
@@ -36,7 +36,7 @@ export function assertNotFuture(valueDate: string, businessDate: string): void {
 export interface LoanBefore { state: string; classification: string; outstandingPrincipal: number }
 
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
-  const before: LoanBefore = ctx.sqlite.prepare('SELECT state, classification, outstanding_principal AS outstandingPrincipal FROM loans WHERE id = ?').get(row.id) as LoanBefore
+  const before = statement(ctx.sqlite, 'SELECT state, classification, outstanding_principal AS outstandingPrincipal, (SELECT MAX(value_date) FROM loan_transactions WHERE loan_id = loans.id) AS lastValueDate FROM loans WHERE id = ?').get(row.id) as LoanBefore & { lastValueDate: string | null }
   const txId = insertLoanTransaction(ctx.sqlite, {
     loanId: row.id, kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, amount: event.amount,
     reference: event.reference ?? null, reversesId: event.reversesId ?? null, collectionSessionId: event.collectionSessionId ?? null,
@@ -47,13 +47,12 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   const after = loanState(ctx.sqlite, row, ctx.businessDate)
   const whole = after
   writeProjection(ctx.sqlite, row.id, after)
-  writeAllocations(ctx.sqlite, row.id, whole)
+  // A repayment dated on or after every earlier event cannot change their allocations: add just its own.
+  const appended = event.kind === 'repayment' && (before.lastValueDate === null || event.valueDate >= before.lastValueDate)
+  if (appended) insertAllocation(ctx.sqlite, row.id, txId, event, whole.allocations[String(txId)]!)
+  else writeAllocations(ctx.sqlite, row.id, whole)
   syncLoanLedger(ctx.sqlite, row, whole, { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description })
   const fresh = { ...row, state: after.state, classification: after.classification }
   for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)
   return { txId, before, after, whole }
-}
-
-export function reloadLoan(sqlite: Database.Database, id: number): LoanRow {
-  return loadLoanRow(sqlite, id)
 }

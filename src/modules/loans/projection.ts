@@ -5,7 +5,7 @@
  * daily close, and repayment_allocations the current allocation of each repayment.
  */
 import type Database from 'better-sqlite3'
-import { replay, type LoanContract, type LoanEvent, type LoanState } from '../../domain/loan-engine.js'
+import { replay, type Allocation, type LoanContract, type LoanEvent, type LoanState } from '../../domain/loan-engine.js'
 import type { RateVersion } from '../../domain/interest.js'
 import type { EveryMonths } from '../../domain/schedule.js'
 import { notFound } from '../../platform/errors.js'
@@ -98,6 +98,10 @@ export function loanEvents(sqlite: Database.Database, loanId: number): LoanEvent
 /** Replays the loan as of `asOf` (extra events, e.g. a payment being tried, may be added). */
 export function loanState(sqlite: Database.Database, loan: LoanRow, asOf: string, extra: LoanEvent[] = []): LoanState {
   return replay(loanContract(sqlite, loan), [...loanEvents(sqlite, loan.id), ...extra], asOf)
+}
+
+export function insertAllocation(sqlite: Database.Database, loanId: number, txId: number, event: { valueDate: string; amount: number; collectionSessionId?: number | null }, a: Allocation): void {
+  stmts(sqlite).insertAllocation.run(txId, loanId, event.valueDate, event.amount, a.overdueInterest, a.overduePrincipal, a.interest, a.principal, a.prepaid, event.collectionSessionId ?? null)
 }
 
 /** Rewrites the loan's rows in repayment_allocations from a replay over all its events. */

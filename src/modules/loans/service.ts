@@ -30,9 +30,9 @@ function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | '
   }
 }
 
-export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanState) {
+export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanState, firstDisbursedOn?: string | null) {
   const rates = loanRates(sqlite, row)
-  const first = loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
+  const first = firstDisbursedOn !== undefined && firstDisbursedOn !== null ? firstDisbursedOn : loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
   return {
     ...summary(row, state, first, state.asOf), asOf: state.asOf, monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
     overdueRatePct: row.overdueRatePct, principalDueNow: state.principalDueNow, payoffAmount: state.payoffAmount, totals: state.totals,

@@ -25,15 +25,14 @@ export function repay(ctx: CommandContext, loanId: number, input: { amount: numb
 export function repayLoan(ctx: CommandContext, row: LoanRow, input: { amount: number; valueDate: string; reference?: string; collectionSessionId?: number }) {
   if (row.state !== 'active') throw new DomainError(row.state === 'approved' ? 'NOT_DISBURSED' : 'INVALID_STATE', `Loan ${row.id} is ${row.state}; only an active loan takes repayments`)
   assertNotFuture(input.valueDate, ctx.businessDate)
-  const first = loanEvents(ctx.sqlite, row.id).find((e) => e.kind === 'disbursement')
-  if (first && input.valueDate < first.valueDate) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the first disbursement (${first.valueDate})`)
+  if (row.firstDisbursedOn && input.valueDate < row.firstDisbursedOn) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the first disbursement (${row.firstDisbursedOn})`)
   for (const guard of postingGuards) guard(ctx, row, input.valueDate)
   const { txId, after, whole } = postLoanEvent(ctx, row, {
     kind: 'repayment', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null, collectionSessionId: input.collectionSessionId ?? null,
   }, `Repayment on loan ${row.id}`)
   const allocation = whole.allocations[String(txId)]!
   ctx.audit({ action: 'loan.repay', entity: 'loan', entityId: row.id, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, allocation, state: after.state } })
-  return { transactionId: txId, allocation, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
+  return { transactionId: txId, allocation, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after, row.firstDisbursedOn) }
 }
 
 export function reverse(ctx: CommandContext, loanId: number, txId: number, reason: string) {
