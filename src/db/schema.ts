@@ -241,6 +241,12 @@ export const loans = sqliteTable('loans', {
   index('loans_partner').on(t.partnerId, t.state),
   index('loans_group').on(t.groupId),
   index('loans_state').on(t.state, t.nextDueDate),
+  // Covering indexes for the portfolio report: one ordered scan per grouping, no table lookups (≤ 500 ms at 1M loans).
+  index('loans_report_programme').on(t.state, t.programmeCode, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
+  index('loans_report_branch').on(t.state, t.branchId, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
+  index('loans_report_partner').on(t.state, t.partnerId, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
+  index('loans_report_group').on(t.state, t.groupId, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
+  index('loans_report_household').on(t.state, t.householdId),
 ])
 
 export const loanTransactions = sqliteTable('loan_transactions', {

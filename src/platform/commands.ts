@@ -61,6 +61,9 @@ declare module 'fastify' {
   }
 }
 
+/** Most time one batch may spend executing commands before it commits (bounds every caller's wait). */
+export const BATCH_BUDGET_MS = 25
+
 /** Canonical JSON (sorted keys) so the fingerprint does not depend on key order. */
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
@@ -169,23 +172,41 @@ export class CommandBus {
     }
   }
 
+  /**
+   * One batch per event-loop turn: between batches the answers of the last one
+   * go out and newly arrived requests join the queue.
+   */
   private flush(): void {
     this.scheduled = false
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch)
-      this.runBatch(batch)
+    if (this.queue.length === 0) return
+    const batch = this.queue.splice(0, this.maxBatch)
+    const rest = this.runBatch(batch)
+    // Commands the time budget left out go first in the next batch, in their order.
+    if (rest.length > 0) this.queue.unshift(...rest)
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => this.flush())
     }
   }
 
-  private runBatch(batch: Queued[]): void {
+  /**
+   * Runs commands in one transaction until the batch is done or BATCH_BUDGET_MS
+   * has passed (heavy commands such as 40-line sessions must not hold every
+   * caller for seconds); returns the commands not run, which were not touched.
+   */
+  private runBatch(all: Queued[]): Queued[] {
+    const started = performance.now()
+    const batch: Queued[] = []
     const outcomes: ({ ok: true; result: CommandResult<unknown> } | { ok: false; error: unknown })[] = []
     try {
       this.sqlite.exec('BEGIN IMMEDIATE')
     } catch (error) {
-      for (const q of batch) q.reject(error)
-      return
+      for (const q of all) q.reject(error)
+      return []
     }
-    for (const q of batch) {
+    for (const q of all) {
+      if (batch.length > 0 && performance.now() - started > BATCH_BUDGET_MS) break
+      batch.push(q)
       this.sqlite.exec('SAVEPOINT command')
       try {
         const result = q.fn(this.context(q.actor, q.requestId))
@@ -206,7 +227,7 @@ export class CommandBus {
     } catch (error) {
       if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
       for (const q of batch) q.reject(error)
-      return
+      return all.slice(batch.length)
     }
     this.stats.batches++
     this.stats.commands += batch.length
@@ -215,6 +236,7 @@ export class CommandBus {
       if (o.ok) q.resolve(o.result)
       else q.reject(o.error)
     })
+    return all.slice(batch.length)
   }
 }
 
