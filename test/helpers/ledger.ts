@@ -35,3 +35,11 @@ export function assertLedgerMatchesLoans(t: Test, app: FastifyInstance): void {
   t.same(c.unbalancedEntries, [], 'ledger: every journal entry balances')
   t.same(c.loanMismatches, [], 'ledger: per loan, loans_receivable net debit = loans.outstanding_principal')
 }
+
+/** t.test that ends by checking the ledger against the loans (the servicing and finance files use it for every test). */
+export function ledgerCheckedTest(parent: Test, app: FastifyInstance) {
+  return (name: string, fn: (t: Test) => Promise<void>) => parent.test(name, async (t) => {
+    await fn(t)
+    assertLedgerMatchesLoans(t, app)
+  })
+}

@@ -5,18 +5,11 @@
  */
 import t, { type Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
+import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
 
 const { app, as, world } = await buildTestApp(t)
 
-function assertRejected(t: Test, res: LightMyRequestResponse, status: number, code: string, field?: string) {
-  t.equal(res.statusCode, status, `HTTP ${status}`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/)
-  const body = res.json()
-  t.equal(body.code, code, `code ${code}`)
-  if (field) t.same(body.errors?.map((e: { field: string }) => e.field), [field], `bad field ${field}`)
-  return body
-}
 
 const householdInput = (over: Record<string, unknown> = {}) => ({
   nationalId: nationalId(), headName: 'Nguyễn Thị Hoa', groupId: world.groupA, area: 'rural',

@@ -4,18 +4,11 @@
  * by admin, listed per scope, paginated with limit and cursor.
  */
 import t, { type Test } from 'tap'
-import type { LightMyRequestResponse } from 'fastify'
+import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 
 const { app, as, world } = await buildTestApp(t)
 
-function assertRejected(t: Test, res: LightMyRequestResponse, status: number, code: string, field?: string) {
-  t.equal(res.statusCode, status, `HTTP ${status}`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/)
-  const body = res.json()
-  t.equal(body.code, code, `code ${code}`)
-  if (field) t.same(body.errors?.map((e: { field: string }) => e.field), [field], `bad field ${field}`)
-}
 
 /** Ids listed for a caller, following every page. */
 async function listAll(who: KeyName, url: string): Promise<number[]> {

@@ -4,18 +4,11 @@
  * programmes and rate versions are admin commands; codes are unique.
  */
 import t, { type Test } from 'tap'
-import type { LightMyRequestResponse } from 'fastify'
+import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 
 const { app, as } = await buildTestApp(t)
 
-function assertRejected(t: Test, res: LightMyRequestResponse, status: number, code: string, field?: string) {
-  t.equal(res.statusCode, status, `HTTP ${status}`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/)
-  const body = res.json()
-  t.equal(body.code, code, `code ${code}`)
-  if (field) t.same(body.errors?.map((e: { field: string }) => e.field), [field], `bad field ${field}`)
-}
 
 const programme = (over: Record<string, unknown> = {}) => ({
   code: 'FISHERY', name: 'Loans for fishing households', legalBasis: 'Decision 99/2026/QD-TTg',

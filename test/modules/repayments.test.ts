@@ -16,18 +16,13 @@ import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
-import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
+import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
 const { app, as } = ta
 
 /** t.test whose body is followed by the ledger invariants (test/helpers/ledger.ts). */
-function test(name: string, fn: (t: Test) => Promise<void>) {
-  return t.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-  })
-}
+const test = ledgerCheckedTest(t, app)
 
 const LOAN = {
   amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },

@@ -13,17 +13,12 @@
 import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 import { disbursedLoan, unique } from '../helpers/origination.js'
-import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
+import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
 const { app, as, world } = ta
 
-function test(name: string, fn: (t: Test) => Promise<void>) {
-  return t.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-  })
-}
+const test = ledgerCheckedTest(t, app)
 
 const LOAN = {
   amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },

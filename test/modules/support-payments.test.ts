@@ -11,7 +11,7 @@
  */
 import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts, SYSTEM, type KeyName, type TestApp } from '../helpers/app.js'
-import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
+import { assertLedgerMatchesLoans, ledgerCheckedTest } from '../helpers/ledger.js'
 import { expectStatus, unique } from '../helpers/origination.js'
 import {
   DANANG, SUPPORT_AMOUNT, createSupportPolicy, evaluationOf, getPayment, paymentRows, paymentsOf, postPovertyStatus, recordStatus,
@@ -25,12 +25,7 @@ import { DomainError } from '../../src/platform/errors.js'
 const ta = await buildTestApp(t)
 const { app, as, world } = ta
 
-function test(name: string, fn: (t: Test) => Promise<void>) {
-  return t.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-  })
-}
+const test = ledgerCheckedTest(t, app)
 
 const DUE_2025 = (k: number) => `20${k <= 11 ? '25' : '26'}-${String(k <= 11 ? k + 1 : 1).padStart(2, '0')}-15`
 const getLoan = async (loanId: number) => expectStatus(await as('officerA', { method: 'GET', url: `/v1/loans/${loanId}` }), 200, 'get loan').json()

@@ -4,18 +4,11 @@
  * neither — and a key per user, shown once, that acts with that role and scope.
  */
 import t, { type Test } from 'tap'
-import type { LightMyRequestResponse } from 'fastify'
+import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 
 const { app, as, world } = await buildTestApp(t)
 
-function assertRejected(t: Test, res: LightMyRequestResponse, status: number, code: string, field?: string) {
-  t.equal(res.statusCode, status, `HTTP ${status}`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/)
-  const body = res.json()
-  t.equal(body.code, code, `code ${code}`)
-  if (field) t.same(body.errors?.map((e: { field: string }) => e.field), [field], `bad field ${field}`)
-}
 
 const createUser = (payload: object) => as('admin', { method: 'POST', url: '/v1/users', payload })
 const withKey = (key: string, opts: { method: 'GET' | 'POST'; url: string; payload?: object }) =>
