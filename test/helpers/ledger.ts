@@ -8,6 +8,7 @@
  */
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
+import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
 export interface LedgerCheck {
   debit: number
@@ -36,10 +37,14 @@ export function assertLedgerMatchesLoans(t: Test, app: FastifyInstance): void {
   t.same(c.loanMismatches, [], 'ledger: per loan, loans_receivable net debit = loans.outstanding_principal')
 }
 
-/** t.test that ends by checking the ledger against the loans (the servicing and finance files use it for every test). */
-export function ledgerCheckedTest(parent: Test, app: FastifyInstance) {
+/**
+ * t.test that ends by checking the ledger against the loans (the servicing and finance files use it
+ * for every test); with `verify`, also the full invariant verifier after each test.
+ */
+export function ledgerCheckedTest(parent: Test, app: FastifyInstance, options: { verify?: boolean } = {}) {
   return (name: string, fn: (t: Test) => Promise<void>) => parent.test(name, async (t) => {
     await fn(t)
     assertLedgerMatchesLoans(t, app)
+    if (options.verify) t.same(verifyInvariants(app.sqlite).failures, [], 'invariant verifier passes')
   })
 }

@@ -35,21 +35,14 @@
 import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 import { disbursedLoan, unique, type GroupName } from '../helpers/origination.js'
-import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
+import { ledgerCheckedTest } from '../helpers/ledger.js'
 import { parseCsv } from '../../src/platform/csv.js'
 import { feeAmount } from '../../src/modules/fees/service.js'
-import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
 const ta = await buildTestApp(t)
 const { app, as, world } = ta
 
-function test(name: string, fn: (t: Test) => Promise<void>) {
-  return t.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-    t.same(verifyInvariants(app.sqlite).failures, [], 'invariant verifier passes')
-  })
-}
+const test = ledgerCheckedTest(t, app, { verify: true })
 function ok<R extends { statusCode: number; body: string }>(res: R, status: number, what: string): R {
   if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`)
   return res

@@ -18,20 +18,13 @@
 import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 import { disbursedLoan, unique } from '../helpers/origination.js'
-import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
+import { ledgerCheckedTest } from '../helpers/ledger.js'
 import { parseStatementCsv } from '../../src/modules/reconciliation/service.js'
-import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
 const ta = await buildTestApp(t)
 const { app, as, world } = ta
 
-function test(name: string, fn: (t: Test) => Promise<void>) {
-  return t.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-    t.same(verifyInvariants(app.sqlite).failures, [], 'invariant verifier passes')
-  })
-}
+const test = ledgerCheckedTest(t, app, { verify: true })
 
 const LOAN = { amount: 10_000_000, valueDate: '2026-06-15' }
 const DAY = '2026-06-25'
