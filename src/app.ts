@@ -35,6 +35,8 @@ import type { Config } from './config.js'
 export interface AppOptions extends Partial<Config> {
   databaseFile: string
   logger?: boolean | object
+  /** Checkpoint the WAL from a worker thread (the server); tests and the CLI keep SQLite's own. */
+  backgroundCheckpoint?: boolean
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -55,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
-  await app.register(databasePlugin, { databaseFile: options.databaseFile })
+  await app.register(databasePlugin, { databaseFile: options.databaseFile, backgroundCheckpoint: options.backgroundCheckpoint })
   ensureBusinessDate(app.sqlite, options.initialBusinessDate)
   // Programmes and local policies are reference data every deployment needs.
   seedReferenceData(app.sqlite)

@@ -5,6 +5,7 @@ import { loadConfig } from './config.js'
 const config = loadConfig()
 const app = await buildApp({
   ...config,
+  backgroundCheckpoint: true,
   logger: {
     level: config.logLevel,
     // API keys never reach the logs.

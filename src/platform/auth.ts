@@ -57,10 +57,31 @@ const KEY_RE = /^pc_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/
 
 interface KeyRow { salt: string; hash: string; userId: number; name: string; role: Role; branchId: number | null; partnerId: number | null }
 
+const VERIFIED_KEY_CACHE_MAX = 10_000
+
+/**
+ * Verifies presented keys. A key already verified is answered from memory while
+ * auth_version is unchanged: database triggers bump it on any change to
+ * api_keys or users (revocation, deactivation, role), from any process, so a
+ * revoked key fails on its very next request. The salted HMAC and the key/user
+ * join cost more than the rest of a small request; one primary-key read does
+ * not. Only successes are remembered, keyed by the whole presented token, so a
+ * wrong secret never matches an entry.
+ */
 export function makeKeyVerifier(sqlite: Database.Database) {
   const lookup = sqlite.prepare(`SELECT k.salt, k.hash, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id AS partnerId
     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.revoked_at IS NULL AND u.active = 1`)
+  const authVersion = sqlite.prepare('SELECT version FROM auth_version WHERE id = 1').pluck()
+  const verified = new Map<string, Actor>()
+  let verifiedAt = -1
   return (presented: string): Actor | null => {
+    const version = authVersion.get() as number
+    if (version !== verifiedAt) {
+      verified.clear()
+      verifiedAt = version
+    }
+    const known = verified.get(presented)
+    if (known) return known
     const m = KEY_RE.exec(presented)
     if (!m) return null
     const row = lookup.get(m[1]) as KeyRow | undefined
@@ -68,7 +89,10 @@ export function makeKeyVerifier(sqlite: Database.Database) {
     const expected = Buffer.from(row.hash, 'hex')
     const actual = Buffer.from(hashSecret(row.salt, m[2]!), 'hex')
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null
-    return { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId }
+    const actor: Actor = { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId }
+    if (verified.size >= VERIFIED_KEY_CACHE_MAX) verified.clear()
+    verified.set(presented, actor)
+    return actor
   }
 }
 

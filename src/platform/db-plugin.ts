@@ -3,19 +3,24 @@ import fp from 'fastify-plugin'
 import type Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import { openDatabase, type Db } from './database.js'
+import { startCheckpointer, type Checkpointer } from './checkpointer.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     sqlite: Database.Database
+    checkpointer: Checkpointer | null
   }
 }
 
-export default fp(async function databasePlugin(app: FastifyInstance, opts: { databaseFile: string }) {
+export default fp(async function databasePlugin(app: FastifyInstance, opts: { databaseFile: string; backgroundCheckpoint?: boolean }) {
   const { db, sqlite } = openDatabase(opts.databaseFile)
   app.decorate('db', db)
   app.decorate('sqlite', sqlite)
+  const checkpointer = opts.backgroundCheckpoint && opts.databaseFile !== ':memory:' ? startCheckpointer(sqlite) : null
+  app.decorate('checkpointer', checkpointer)
   app.addHook('onClose', async () => {
+    await checkpointer?.stop()
     sqlite.close()
   })
 }, { name: 'database' })

@@ -7,6 +7,7 @@
  *   BENCH_CLOSE_LOANS  loans for the daily close and portfolio report (default 1000000)
  *   BENCH_SECONDS      duration of each HTTP run (default 10)
  *   BENCH_ONLY         comma list: http,sessions,groupcommit,close,report
+ *   BENCH_PROFILE=1    the servers run with `node --cpu-prof` (profiles in test/bench/results/profiles)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,6 +31,7 @@ const CLOSE_LOANS = Number(process.env.BENCH_CLOSE_LOANS ?? 1_000_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const ONLY = (process.env.BENCH_ONLY ?? 'http,sessions,groupcommit,close,report').split(',')
 const BUSINESS_DATE = '2026-06-30'
+const PROFILE = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : []
 const SYSTEM = { userId: 0, name: 'bench', role: 'admin' as const, branchId: null, partnerId: null }
 
 const lines: string[] = []
@@ -119,7 +121,7 @@ async function bare(port: number): Promise<Run> {
 async function repayments(file: string, port: number, groupCommitMax: number, tag: string) {
   const copy = copyOf(file, tag)
   const keys = await keysFor(copy)
-  const child = await start([join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, GROUP_COMMIT_MAX: String(groupCommitMax) })
+  const child = await start([...PROFILE, join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, GROUP_COMMIT_MAX: String(groupCommitMax) })
   let n = 0
   const run = await cannon({
     url: `http://127.0.0.1:${port}`,

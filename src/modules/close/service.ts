@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3'
 import { addDays } from '../../domain/dates.js'
 import { DomainError } from '../../platform/errors.js'
 import { setBusinessDate, makeBusinessDateReader } from '../../platform/business-date.js'
-import { loadLoanRow, loanState, writeProjection } from '../loans/projection.js'
+import { loadLoanRow, loanState, storedProjection, writeProjection } from '../loans/projection.js'
 
 export const CLOSE_CHUNK_LOANS = 5_000
 
@@ -73,7 +73,7 @@ export async function closeBusinessDays(sqlite: Database.Database, target: strin
             const before = row.classification
             const state = loanState(sqlite, row, next)
             instalmentsNowOverdue += state.instalments.filter((i) => i.overdueSince === next).length
-            writeProjection(sqlite, loanId, state)
+            writeProjection(sqlite, loanId, state, storedProjection(sqlite, loanId), false)
             if (state.classification !== before) loansReclassified++
           }
           s.progress.run(to, day)

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import { DomainError } from '../../platform/errors.js'
+import { statement } from '../../platform/database.js'
 
 export const ACCOUNTS = [
   'loans_receivable', 'cash_at_transaction_point', 'interest_income', 'overdue_interest_income',
@@ -25,14 +26,13 @@ export interface JournalEntryInput {
   lines: JournalLine[]
 }
 
-const statements = new WeakMap<Database.Database, { nextId: Database.Statement; line: Database.Statement; header: Database.Statement }>()
+const statements = new WeakMap<Database.Database, { nextId: Database.Statement; header: Database.Statement }>()
 
 function prepared(sqlite: Database.Database) {
   let s = statements.get(sqlite)
   if (!s) {
     s = {
       nextId: sqlite.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries').pluck(),
-      line: sqlite.prepare('INSERT INTO journal_lines (entry_id, account, funding_source, debit, credit, loan_id) VALUES (?, ?, ?, ?, ?, ?)'),
       header: sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, support_payment_id, reconciliation_id, description)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     }
@@ -56,7 +56,10 @@ export function postJournal(sqlite: Database.Database, entry: JournalEntryInput)
   const s = prepared(sqlite)
   // Entries are numbered by the service (lines reference the id before the header exists).
   const id = s.nextId.get() as number
-  for (const l of lines) s.line.run(id, l.account, l.fundingSource, l.debit ?? 0, l.credit ?? 0, l.loanId ?? null)
+  // All lines in one multi-row INSERT (one statement step instead of one per line).
+  const values: (string | number | null)[] = []
+  for (const l of lines) values.push(id, l.account, l.fundingSource, l.debit ?? 0, l.credit ?? 0, l.loanId ?? null)
+  statement(sqlite, `INSERT INTO journal_lines (entry_id, account, funding_source, debit, credit, loan_id) VALUES ${lines.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`).run(...values)
   s.header.run(id, entry.kind, entry.valueDate, entry.postedOn, entry.loanTransactionId ?? null, entry.supportPaymentId ?? null, entry.reconciliationId ?? null, entry.description)
   return id
 }

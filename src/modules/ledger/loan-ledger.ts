@@ -70,3 +70,27 @@ export function syncLoanLedger(
   }
   return postJournal(sqlite, { ...entry, lines })
 }
+
+/**
+ * The entry of a repayment appended after every other event of its loan: no
+ * earlier allocation changes, so the difference "target − posted" is exactly
+ * this repayment's allocation (same lines, same order as syncLoanLedger).
+ */
+export function postRepaymentEntry(
+  sqlite: Database.Database,
+  loan: { id: number; fundingSource: string },
+  amount: number,
+  a: { overdueInterest: number; overduePrincipal: number; interest: number; principal: number; prepaid: number },
+  entry: { kind: string; valueDate: string; postedOn: string; loanTransactionId: number; description: string },
+): number | null {
+  const line = { loanId: loan.id, fundingSource: loan.fundingSource }
+  return postJournal(sqlite, {
+    ...entry,
+    lines: [
+      { account: 'loans_receivable', credit: a.overduePrincipal + a.principal + a.prepaid, ...line },
+      { account: 'interest_income', credit: a.interest, ...line },
+      { account: 'overdue_interest_income', credit: a.overdueInterest, ...line },
+      { account: 'cash_at_transaction_point', debit: amount, ...line },
+    ],
+  })
+}

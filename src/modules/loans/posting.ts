@@ -8,10 +8,10 @@
 import type { CommandContext } from '../../platform/commands.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
-import { insertAllocation, loanState, writeAllocations, writeProjection, type LoanRow } from './projection.js'
+import { insertAllocation, loanState, storedProjection, writeAllocations, writeProjection, type LoanRow, type StoredProjection } from './projection.js'
 import { statement } from '../../platform/database.js'
 import { insertLoanTransaction } from './service.js'
-import { syncLoanLedger } from '../ledger/loan-ledger.js'
+import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
 export interface LoanEventInput {
   kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze'
@@ -33,10 +33,11 @@ export function assertNotFuture(valueDate: string, businessDate: string): void {
 }
 
 /** What the loan looked like before the event, from its projection (no replay needed). */
-export interface LoanBefore { state: string; classification: string; outstandingPrincipal: number }
+export type LoanBefore = StoredProjection
 
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
-  const before = statement(ctx.sqlite, 'SELECT state, classification, outstanding_principal AS outstandingPrincipal, (SELECT MAX(value_date) FROM loan_transactions WHERE loan_id = loans.id) AS lastValueDate FROM loans WHERE id = ?').get(row.id) as LoanBefore & { lastValueDate: string | null }
+  const before = storedProjection(ctx.sqlite, row.id)
+  const lastValueDate = statement(ctx.sqlite, 'SELECT MAX(value_date) FROM loan_transactions WHERE loan_id = ?').pluck().get(row.id) as string | null
   const txId = insertLoanTransaction(ctx.sqlite, {
     loanId: row.id, kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, amount: event.amount,
     reference: event.reference ?? null, reversesId: event.reversesId ?? null, collectionSessionId: event.collectionSessionId ?? null,
@@ -46,12 +47,18 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   // event: its allocations and balances are also what the ledger must show.
   const after = loanState(ctx.sqlite, row, ctx.businessDate)
   const whole = after
-  writeProjection(ctx.sqlite, row.id, after)
-  // A repayment dated on or after every earlier event cannot change their allocations: add just its own.
-  const appended = event.kind === 'repayment' && (before.lastValueDate === null || event.valueDate >= before.lastValueDate)
-  if (appended) insertAllocation(ctx.sqlite, row.id, txId, event, whole.allocations[String(txId)]!)
-  else writeAllocations(ctx.sqlite, row.id, whole)
-  syncLoanLedger(ctx.sqlite, row, whole, { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description })
+  writeProjection(ctx.sqlite, row.id, after, before, event.kind === 'disbursement' || event.kind === 'reversal')
+  // A repayment dated on or after every earlier event cannot change their allocations: add just its own,
+  // and its journal entry is exactly its allocation (no need to read the loan's posted balances).
+  const entry = { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description }
+  if (event.kind === 'repayment' && (lastValueDate === null || event.valueDate >= lastValueDate)) {
+    const allocation = whole.allocations[String(txId)]!
+    insertAllocation(ctx.sqlite, row.id, txId, event, allocation)
+    postRepaymentEntry(ctx.sqlite, row, event.amount, allocation, entry)
+  } else {
+    writeAllocations(ctx.sqlite, row.id, whole)
+    syncLoanLedger(ctx.sqlite, row, whole, entry)
+  }
   const fresh = { ...row, state: after.state, classification: after.classification }
   for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)
   return { txId, before, after, whole }

@@ -9,6 +9,7 @@ import { replay, type Allocation, type LoanContract, type LoanEvent, type LoanSt
 import type { RateVersion } from '../../domain/interest.js'
 import type { EveryMonths } from '../../domain/schedule.js'
 import { notFound } from '../../platform/errors.js'
+import { statement } from '../../platform/database.js'
 
 export interface LoanRow {
   id: number; applicationId: number; householdId: number; programmeCode: string; localPolicyCode: string | null
@@ -17,6 +18,16 @@ export interface LoanRow {
   overdueRatePct: number; rates: string; approvedOn: string; approvedBy: number; state: string; classification: string
   firstDisbursedOn: string | null; disbursedAmount: number; closedOn: string | null; writtenOffOn: string | null
 }
+
+/** The projection columns of a loans row as stored (what writeProjection compares against). */
+export interface StoredProjection {
+  state: string; classification: string; disbursedAmount: number; outstandingPrincipal: number; overduePrincipal: number
+  overdueInterest: number; interestDue: number; nextDueDate: string | null; closedOn: string | null; writtenOffOn: string | null; projectedAsOf: string | null
+}
+
+const PROJECTION_SELECT = `state, classification, disbursed_amount AS disbursedAmount, outstanding_principal AS outstandingPrincipal,
+  overdue_principal AS overduePrincipal, overdue_interest AS overdueInterest, interest_due AS interestDue, next_due_date AS nextDueDate,
+  closed_on AS closedOn, written_off_on AS writtenOffOn, projected_as_of AS projectedAsOf`
 
 interface TxRow { id: number; kind: string; valueDate: string; amount: number; details: string | null; reversesId: number | null }
 
@@ -36,11 +47,7 @@ function prepare(sqlite: Database.Database) {
     events: sqlite.prepare(`SELECT t.id, t.kind, t.value_date AS valueDate, t.amount, t.details, t.reverses_id AS reversesId FROM loan_transactions t
       WHERE t.loan_id = ? AND t.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
       ORDER BY t.value_date, t.id`),
-    updateLoan: sqlite.prepare(`UPDATE loans SET state = @state, classification = @classification, first_disbursed_on = (SELECT MIN(t.value_date) FROM loan_transactions t WHERE t.loan_id = @id AND t.kind = 'disbursement'
-        AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)),
-      disbursed_amount = @disbursed, outstanding_principal = @outstandingPrincipal, overdue_principal = @overduePrincipal,
-      overdue_interest = @overdueInterest, interest_due = @interestDue, next_due_date = @nextDueDate, closed_on = @closedOn,
-      written_off_on = @writtenOffOn, projected_as_of = @asOf, version = version + 1 WHERE id = @id`),
+    projection: sqlite.prepare(`SELECT ${PROJECTION_SELECT} FROM loans WHERE id = ?`),
     deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE loan_id = ?'),
     liveRepayments: sqlite.prepare(`SELECT t.id, t.value_date AS valueDate, t.amount, t.collection_session_id AS collectionSessionId FROM loan_transactions t
       WHERE t.loan_id = ? AND t.kind = 'repayment' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)`),
@@ -115,18 +122,51 @@ export function writeAllocations(sqlite: Database.Database, loanId: number, whol
   }
 }
 
+/** The stored projection of a loan, read fresh (inside the command's transaction). */
+export function storedProjection(sqlite: Database.Database, loanId: number): StoredProjection {
+  const row = stmts(sqlite).projection.get(loanId) as StoredProjection | undefined
+  if (!row) throw notFound('Loan', loanId)
+  return row
+}
+
+/** Column ← value of the replayed state, in a fixed order (the order names the cached statement). */
+function projectionValues(state: LoanState): [keyof StoredProjection, string, string | number | null][] {
+  return [
+    ['state', 'state', state.state], ['classification', 'classification', state.classification], ['disbursedAmount', 'disbursed_amount', state.disbursed],
+    ['outstandingPrincipal', 'outstanding_principal', state.outstandingPrincipal], ['overduePrincipal', 'overdue_principal', state.overduePrincipal],
+    ['overdueInterest', 'overdue_interest', state.overdueInterest], ['interestDue', 'interest_due', state.interestDue], ['nextDueDate', 'next_due_date', state.nextDueDate],
+    ['closedOn', 'closed_on', state.closedOn], ['writtenOffOn', 'written_off_on', state.writtenOffOn], ['projectedAsOf', 'projected_as_of', state.asOf],
+  ]
+}
+
+const FIRST_DISBURSED = `first_disbursed_on = (SELECT MIN(t.value_date) FROM loan_transactions t WHERE t.loan_id = ? AND t.kind = 'disbursement'
+  AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id))`
+
 /**
  * Writes the replayed state into the loans row (balances, classification, next
- * due date). Instalment detail is not stored: GET /v1/loans/{id}/schedule
- * replays it exactly, and a per-instalment table would cost tens of rows per
- * loan at national scale for nothing the service decides on.
+ * due date). Only the columns whose value differs from `stored` are SET: the
+ * loans table carries covering indexes for the reports, and SQLite rewrites an
+ * index entry whenever one of its columns is in the SET list, so an unchanged
+ * column left out saves random index-page writes (and WAL bytes to fsync) on
+ * every repayment. Without `stored`, every column is written.
+ * `refreshFirstDisbursed` recomputes first_disbursed_on (disbursements, reversals).
+ *
+ * Instalment detail is not stored: GET /v1/loans/{id}/schedule replays it
+ * exactly, and a per-instalment table would cost tens of rows per loan at
+ * national scale for nothing the service decides on.
  */
-export function writeProjection(sqlite: Database.Database, loanId: number, state: LoanState): void {
-  const s = stmts(sqlite)
-  s.updateLoan.run({
-    id: loanId, state: state.state, classification: state.classification,
-    disbursed: state.disbursed,
-    outstandingPrincipal: state.outstandingPrincipal, overduePrincipal: state.overduePrincipal, overdueInterest: state.overdueInterest,
-    interestDue: state.interestDue, nextDueDate: state.nextDueDate, closedOn: state.closedOn, writtenOffOn: state.writtenOffOn, asOf: state.asOf,
-  })
+export function writeProjection(sqlite: Database.Database, loanId: number, state: LoanState, stored?: StoredProjection, refreshFirstDisbursed = stored === undefined): void {
+  const sets: string[] = []
+  const values: (string | number | null)[] = []
+  for (const [field, column, value] of projectionValues(state)) {
+    if (stored && stored[field] === value) continue
+    values.push(value)
+    sets.push(`${column} = ?`)
+  }
+  if (refreshFirstDisbursed) {
+    sets.push(FIRST_DISBURSED)
+    values.push(loanId)
+  }
+  sets.push('version = version + 1')
+  statement(sqlite, `UPDATE loans SET ${sets.join(', ')} WHERE id = ?`).run(...values, loanId)
 }

@@ -1,0 +1,32 @@
+/**
+ * Worker thread of the background checkpointer (see checkpointer.ts): its own
+ * connection copies committed WAL frames back into the database file with
+ * PASSIVE checkpoints, which never wait for and never block the writer.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+
+const { file, intervalMs } = workerData as { file: string; intervalMs: number }
+const db = new Database(file)
+db.pragma('synchronous = FULL')
+
+let stopping = false
+function checkpoint() {
+  if (stopping) return
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[]
+    parentPort!.postMessage({ type: 'checkpointed', log: r?.log ?? 0, checkpointed: r?.checkpointed ?? 0 })
+  } catch (error) {
+    parentPort!.postMessage({ type: 'error', message: String(error) })
+  }
+  timer = setTimeout(checkpoint, intervalMs)
+}
+let timer = setTimeout(checkpoint, intervalMs)
+
+parentPort!.on('message', (m: { type: string }) => {
+  if (m.type !== 'stop') return
+  stopping = true
+  clearTimeout(timer)
+  db.close()
+  parentPort!.close()
+})
