@@ -12,6 +12,8 @@ import openapiPlugin from './platform/openapi.js'
 import securityPlugin from './platform/security.js'
 import { frameworkErrors, registerErrorHandlers } from './platform/errors.js'
 import { registerValidation } from './platform/validation.js'
+import { startRemoteExecutor } from './platform/remote.js'
+import { WRITER_AUTOCHECKPOINT_PAGES } from './platform/checkpointer.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
 import operationsRoutes from './modules/operations/routes.js'
@@ -37,6 +39,8 @@ export interface AppOptions extends Partial<Config> {
   logger?: boolean | object
   /** Checkpoint the WAL from a worker thread (the server); tests and the CLI keep SQLite's own. */
   backgroundCheckpoint?: boolean
+  /** Run the hot write commands (repayments, collection sessions) on a writer thread (the server). */
+  writerThread?: boolean
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -57,13 +61,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
-  await app.register(databasePlugin, { databaseFile: options.databaseFile, backgroundCheckpoint: options.backgroundCheckpoint })
+  // With a writer thread the main connection mostly reads: a small page cache keeps the process's memory down.
+  await app.register(databasePlugin, { databaseFile: options.databaseFile, backgroundCheckpoint: options.backgroundCheckpoint, checkpointIntervalMs: options.checkpointIntervalMs, cacheMiB: options.writerThread ? 8 : undefined })
   ensureBusinessDate(app.sqlite, options.initialBusinessDate)
   // Programmes and local policies are reference data every deployment needs.
   seedReferenceData(app.sqlite)
   await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30 })
   await app.register(authPlugin)
   await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256 })
+  if (options.writerThread && options.databaseFile !== ':memory:') {
+    const writer = await startRemoteExecutor(import.meta.url, './modules/writer/worker', {
+      file: options.databaseFile, groupCommitMax: options.groupCommitMax ?? 256,
+      walAutocheckpoint: app.checkpointer ? WRITER_AUTOCHECKPOINT_PAGES : 1000,
+    }, (err) => app.log.error({ err }, 'writer thread failed; write commands now run on the main thread'))
+    app.commands.remote = writer
+    app.addHook('onClose', async () => {
+      app.commands.remote = null
+      await writer.stop()
+    })
+  }
   await app.register(openapiPlugin)
 
   await app.register(operationsRoutes)

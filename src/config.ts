@@ -12,6 +12,10 @@ export interface Config {
   groupCommitMax: number
   /** Failed authentications allowed per client address per minute. */
   authFailuresPerMinute: number
+  /** Repayments and collection sessions run on a writer thread (WRITER_THREAD=0: on the main thread). */
+  writerThread: boolean
+  /** Milliseconds between background WAL checkpoints (server only). */
+  checkpointIntervalMs: number
 }
 
 function int(name: string, fallback: number, min: number, max: number): number {
@@ -33,5 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     initialBusinessDate: initial || undefined,
     groupCommitMax: int('GROUP_COMMIT_MAX', 256, 1, 10_000),
     authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+    writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
+    checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', 100, 10, 60_000),
   }
 }

@@ -6,6 +6,7 @@ const config = loadConfig()
 const app = await buildApp({
   ...config,
   backgroundCheckpoint: true,
+  writerThread: config.writerThread,
   logger: {
     level: config.logLevel,
     // API keys never reach the logs.

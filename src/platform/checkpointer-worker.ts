@@ -9,6 +9,8 @@ import Database from 'better-sqlite3'
 const { file, intervalMs } = workerData as { file: string; intervalMs: number }
 const db = new Database(file)
 db.pragma('synchronous = FULL')
+// Checkpoints copy WAL frames to the file; they need no page cache of their own.
+db.pragma('cache_size = -512')
 
 let stopping = false
 function checkpoint() {

@@ -22,6 +22,7 @@ import type { Db } from './database.js'
 import type { Actor } from './auth.js'
 import { DomainError } from './errors.js'
 import { makeBusinessDateReader } from './business-date.js'
+import type { RemoteExecutor } from './remote.js'
 
 export interface AuditEntry {
   action: string
@@ -45,6 +46,9 @@ export type CommandFn<T> = (ctx: CommandContext) => CommandResult<T>
 
 /** 'none': the header is ignored (e.g. API-key issuing, whose response must never be stored). */
 export type IdempotencyMode = 'required' | 'optional' | 'none'
+
+/** A command the writer thread knows by name (its input must survive structured cloning). */
+export interface RemoteSpec { name: string; input: unknown }
 
 interface Queued {
   fn: CommandFn<unknown>
@@ -84,6 +88,8 @@ export class CommandBus {
   private readonly businessDate: () => string
   /** Batches committed and commands executed, for benchmarks and /ready. */
   readonly stats = { batches: 0, commands: 0 }
+  /** The writer thread, when the server runs one (see remote.ts). */
+  remote: RemoteExecutor | null = null
 
   constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number) {
     this.businessDate = makeBusinessDateReader(sqlite)
@@ -97,8 +103,9 @@ export class CommandBus {
   /**
    * Runs `fn` as one command for an HTTP request and sends its result.
    * The Idempotency-Key header is honoured (and, with mode 'required', demanded).
+   * With `remote`, the command runs on the writer thread when there is one.
    */
-  async handle<T>(request: FastifyRequest, reply: FastifyReply, mode: IdempotencyMode, fn: CommandFn<T>): Promise<void> {
+  async handle<T>(request: FastifyRequest, reply: FastifyReply, mode: IdempotencyMode, fn: CommandFn<T>, remote?: RemoteSpec): Promise<void> {
     const rawKey = mode === 'none' ? undefined : request.headers['idempotency-key']
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey
     if (key !== undefined && (key.length < 1 || key.length > 200)) {
@@ -120,15 +127,22 @@ export class CommandBus {
       idempotency = { key, method: request.method, path, fingerprint }
       this.inFlight.add(flightKey)
       try {
-        const result = await this.enqueue(fn, request.actor, request.id, idempotency)
+        const result = await this.execute(fn, request.actor, request.id, idempotency, remote)
         reply.code(result.statusCode).send(result.body)
         return
       } finally {
         this.inFlight.delete(flightKey)
       }
     }
-    const result = await this.enqueue(fn, request.actor, request.id)
+    const result = await this.execute(fn, request.actor, request.id, undefined, remote)
     reply.code(result.statusCode).send(result.body)
+  }
+
+  private execute<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency: Queued['idempotency'], remote: RemoteSpec | undefined): Promise<CommandResult<T>> {
+    if (remote && this.remote?.alive) {
+      return this.remote.execute({ name: remote.name, input: remote.input, actor, requestId, idempotency }) as Promise<CommandResult<T>>
+    }
+    return this.enqueue(fn, actor, requestId, idempotency)
   }
 
   /** Queues a command for the next batch; resolves after its batch committed. */

@@ -17,16 +17,20 @@ export interface Database_ { sqlite: Database.Database; db: Db }
 /** db/migrations, found from this file both in src/ (tsx) and in dist/ (built). */
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'migrations')
 
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database_ {
+/** SQLite page cache per connection (default 2 MiB): repayments touch random loans, and each page
+ * missing from the cache is a read system call inside the write transaction. */
+export const WRITER_CACHE_MIB = 32
+
+export function openDatabase(file: string, options: { migrate?: boolean; cacheMiB?: number } = {}): Database_ {
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true })
   const sqlite = new Database(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  // 32 MiB of page cache (default 2 MiB): repayments touch random loans, and each page
-  // missing from the cache is a read system call inside the write transaction.
-  sqlite.pragma('cache_size = -32768')
+  sqlite.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? WRITER_CACHE_MIB)}`)
+  // Savepoint (statement) journals in memory: every command runs in a savepoint of its batch,
+  // and a journal in a temporary file costs write system calls for each page it first touches.
   sqlite.pragma('temp_store = MEMORY')
   const db = drizzle(sqlite, { schema })
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })

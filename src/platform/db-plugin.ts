@@ -13,11 +13,11 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function databasePlugin(app: FastifyInstance, opts: { databaseFile: string; backgroundCheckpoint?: boolean }) {
-  const { db, sqlite } = openDatabase(opts.databaseFile)
+export default fp(async function databasePlugin(app: FastifyInstance, opts: { databaseFile: string; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number; cacheMiB?: number }) {
+  const { db, sqlite } = openDatabase(opts.databaseFile, { cacheMiB: opts.cacheMiB })
   app.decorate('db', db)
   app.decorate('sqlite', sqlite)
-  const checkpointer = opts.backgroundCheckpoint && opts.databaseFile !== ':memory:' ? startCheckpointer(sqlite) : null
+  const checkpointer = opts.backgroundCheckpoint && opts.databaseFile !== ':memory:' ? startCheckpointer(sqlite, opts.checkpointIntervalMs) : null
   app.decorate('checkpointer', checkpointer)
   app.addHook('onClose', async () => {
     await checkpointer?.stop()

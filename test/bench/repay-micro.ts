@@ -26,6 +26,7 @@ async function main() {
   const officer = app.commands.runNow((ctx) => ({ statusCode: 200, body: createUser(ctx, { name: 'o', role: 'branch_officer', branchId: 1 }) }), SYSTEM).body
   const actor = { userId: officer.id, name: 'o', role: 'branch_officer' as const, branchId: 1, partnerId: null }
   const loanIds = app.sqlite.prepare("SELECT id FROM loans WHERE branch_id = 1 AND state = 'active' ORDER BY id").pluck().all() as number[]
+  if (process.env.MICRO_DROP) for (const t of process.env.MICRO_DROP.split(',')) app.sqlite.exec(t.startsWith('idx:') ? `DROP INDEX ${t.slice(4)}` : `DROP TRIGGER ${t}`)
   let n = 0
   const exec = app.sqlite.exec.bind(app.sqlite)
   const timing = { commit: 0, commits: 0 }

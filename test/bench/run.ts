@@ -6,7 +6,7 @@
  *   BENCH_HTTP_LOANS   loans in the HTTP database (default 100000)
  *   BENCH_CLOSE_LOANS  loans for the daily close and portfolio report (default 1000000)
  *   BENCH_SECONDS      duration of each HTTP run (default 10)
- *   BENCH_ONLY         comma list: http,sessions,groupcommit,close,report
+ *   BENCH_ONLY         comma list: http,nowriter,sessions,groupcommit,close,report
  *   BENCH_PROFILE=1    the servers run with `node --cpu-prof` (profiles in test/bench/results/profiles)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -29,7 +29,7 @@ const RESULTS = join(ROOT, 'test', 'bench', 'results')
 const HTTP_LOANS = Number(process.env.BENCH_HTTP_LOANS ?? 100_000)
 const CLOSE_LOANS = Number(process.env.BENCH_CLOSE_LOANS ?? 1_000_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const ONLY = (process.env.BENCH_ONLY ?? 'http,sessions,groupcommit,close,report').split(',')
+const ONLY = (process.env.BENCH_ONLY ?? 'http,nowriter,sessions,groupcommit,close,report').split(',')
 const BUSINESS_DATE = '2026-06-30'
 const PROFILE = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : []
 const SYSTEM = { userId: 0, name: 'bench', role: 'admin' as const, branchId: null, partnerId: null }
@@ -118,10 +118,10 @@ async function bare(port: number): Promise<Run> {
   return run
 }
 
-async function repayments(file: string, port: number, groupCommitMax: number, tag: string) {
+async function repayments(file: string, port: number, env: Record<string, string>, tag: string) {
   const copy = copyOf(file, tag)
   const keys = await keysFor(copy)
-  const child = await start([...PROFILE, join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, GROUP_COMMIT_MAX: String(groupCommitMax) })
+  const child = await start([...PROFILE, join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, ...env })
   let n = 0
   const run = await cannon({
     url: `http://127.0.0.1:${port}`,
@@ -166,18 +166,22 @@ async function main() {
   if (!existsSync(join(ROOT, 'dist/server.js')) || process.env.BENCH_BUILD !== '0') {
     await new Promise((r, j) => spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) => (c ? j(new Error('build failed')) : r(null))))
   }
-  if (ONLY.includes('http') || ONLY.includes('sessions') || ONLY.includes('groupcommit')) {
+  if (ONLY.includes('http') || ONLY.includes('sessions') || ONLY.includes('groupcommit') || ONLY.includes('nowriter')) {
     const file = database(HTTP_LOANS)
     const base = await bare(4101)
     report(`\n## HTTP (${HTTP_LOANS} loans, 50 connections, ${SECONDS} s each, synchronous=FULL)`)
     report(`- baseline bare Fastify JSON POST: ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms`)
     if (ONLY.includes('http')) {
-      const r = await repayments(file, 4102, 256, 'gc')
+      const r = await repayments(file, 4102, {}, 'gc')
       report(`- repayment posting (group commit): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server peak RSS ${r.rss} MB`)
     }
     if (ONLY.includes('groupcommit')) {
-      const r = await repayments(file, 4103, 1, 'nogc')
+      const r = await repayments(file, 4103, { GROUP_COMMIT_MAX: '1' }, 'nogc')
       report(`- repayment posting WITHOUT group commit (GROUP_COMMIT_MAX=1): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}; peak RSS ${r.rss} MB`)
+    }
+    if (ONLY.includes('nowriter')) {
+      const r = await repayments(file, 4105, { WRITER_THREAD: '0' }, 'nowriter')
+      report(`- repayment posting on the main thread (WRITER_THREAD=0, group commit on): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}; peak RSS ${r.rss} MB`)
     }
     if (ONLY.includes('sessions')) {
       const r = await sessions(file, 4104)

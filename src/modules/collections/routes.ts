@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { BusinessDateSchema, Id, IdempotencyHeaders, Vnd, errorResponses } from '../../platform/http-schemas.js'
 import { Allocation } from '../loans/schemas.js'
-import * as service from './service.js'
+import { handleHot } from '../writer/handle.js'
 
 export default async function collectionsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -30,5 +30,5 @@ export default async function collectionsRoutes(fastify: FastifyInstance) {
         ...errorResponses(404, 409, 422),
       },
     },
-  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 201, body: service.postCollectionSession(ctx, req.body) })))
+  }, (req, reply) => handleHot(app, req, reply, 'required', 'collections.session', req.body))
 }

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { BusinessDateSchema, Id, IdempotencyHeaders, PositiveVnd, Text, errorResponses } from '../../platform/http-schemas.js'
 import { Allocation, Loan } from '../loans/schemas.js'
 import * as service from './service.js'
+import { handleHot } from '../writer/handle.js'
 
 const LoanIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 
@@ -28,10 +29,7 @@ export default async function repaymentsRoutes(fastify: FastifyInstance) {
         ...errorResponses(404, 409, 422),
       },
     },
-  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => {
-    const r = service.repay(ctx, req.params.id, req.body)
-    return { statusCode: 201, body: { transactionId: r.transactionId, ...r.allocation, allocation: r.allocation, loan: r.loan } }
-  }))
+  }, (req, reply) => handleHot(app, req, reply, 'required', 'loans.repay', { loanId: req.params.id, body: req.body }))
 
   app.post('/loans/:id/transactions/:txId/reverse', {
     config: { auth: ['branch_officer', 'branch_manager'] },

@@ -1,0 +1,35 @@
+/**
+ * The writer thread (see src/platform/remote.ts): its own connection and its own
+ * group-commit command bus, running the hot commands the main thread sends.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { openDatabase } from '../../platform/database.js'
+import { CommandBus, type CommandResult } from '../../platform/commands.js'
+import { serializeError, type RemoteCall, type RemoteOutcome } from '../../platform/remote.js'
+import type { CommandContext } from '../../platform/commands.js'
+import { HOT_COMMANDS } from './hot-commands.js'
+
+const { file, groupCommitMax, walAutocheckpoint } = workerData as { file: string; groupCommitMax: number; walAutocheckpoint: number }
+// The main thread has applied the migrations before starting this thread.
+const { db, sqlite } = openDatabase(file, { migrate: false })
+sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
+const bus = new CommandBus(db, sqlite, groupCommitMax)
+const port = parentPort!
+
+port.on('message', (m: RemoteCall | { type: 'stop' }) => {
+  if ('type' in m) {
+    sqlite.close()
+    port.close()
+    return
+  }
+  const fn = HOT_COMMANDS[m.name as keyof typeof HOT_COMMANDS] as ((ctx: CommandContext, input: unknown) => CommandResult<unknown>) | undefined
+  if (!fn) {
+    port.postMessage({ id: m.id, ok: false, error: { kind: 'other', message: `unknown command ${m.name}` } } satisfies RemoteOutcome)
+    return
+  }
+  bus.enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency).then(
+    (r) => port.postMessage({ id: m.id, ok: true, statusCode: r.statusCode, body: r.body } satisfies RemoteOutcome),
+    (e) => port.postMessage({ id: m.id, ok: false, error: serializeError(e) } satisfies RemoteOutcome),
+  )
+})
+port.postMessage({ type: 'ready' })

@@ -1,0 +1,108 @@
+/**
+ * Running write commands on a worker thread ("the writer"). better-sqlite3 is
+ * synchronous: statements and the COMMIT's fsync (synchronous=FULL) block the
+ * thread that runs them. On a writer thread with its own connection they
+ * overlap with the HTTP work of the main thread (parsing, auth, validation,
+ * serialisation), so the two cores work at once. Durability is unchanged: the
+ * writer answers a command only after its batch has committed with FULL.
+ *
+ * Only named commands with structured-clonable inputs can travel; results come
+ * back as plain objects, errors as { kind, code, message, details } and are
+ * rebuilt here so the problem+json mapping is the same as in-process.
+ */
+import { startWorker } from './threads.js'
+import type { Actor } from './auth.js'
+import type { CommandResult } from './commands.js'
+import { DomainError } from './errors.js'
+
+export interface RemoteCall {
+  id: number
+  name: string
+  input: unknown
+  actor: Actor
+  requestId: string
+  idempotency?: { key: string; method: string; path: string; fingerprint: string }
+}
+
+export type RemoteOutcome =
+  | { id: number; ok: true; statusCode: number; body: unknown }
+  | { id: number; ok: false; error: SerializedError }
+
+export interface SerializedError { kind: 'domain' | 'range' | 'other'; code?: string; name?: string; message: string; details?: Record<string, unknown> }
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof DomainError) return { kind: 'domain', code: error.code, message: error.message, details: error.details }
+  if (error instanceof RangeError) return { kind: 'range', message: error.message }
+  const e = error as { name?: string; message?: string; code?: unknown }
+  return { kind: 'other', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: typeof e?.code === 'string' ? e.code : undefined }
+}
+
+export function deserializeError(e: SerializedError): Error {
+  if (e.kind === 'domain') return new DomainError(e.code!, e.message, e.details)
+  if (e.kind === 'range') return new RangeError(e.message)
+  // SqliteError codes (SQLITE_BUSY → 503, constraint → 409) keep their meaning.
+  return Object.assign(new Error(e.message), { name: e.name ?? 'Error', code: e.code })
+}
+
+export interface RemoteExecutor {
+  execute(call: Omit<RemoteCall, 'id'>): Promise<CommandResult<unknown>>
+  /** True while the writer thread runs; when it has died, callers run commands in-process. */
+  readonly alive: boolean
+  stop(): Promise<void>
+}
+
+/** `callerUrl` + `name`: the worker module, as for startWorker (threads.ts). */
+export function startRemoteExecutor(callerUrl: string, name: string, workerData: unknown, onError: (error: unknown) => void): Promise<RemoteExecutor> {
+  // A smaller young generation than V8's default (up to 3 × 16 MiB) keeps the process under its memory
+  // budget; the writer's garbage is short-lived and small per command.
+  const worker = startWorker(callerUrl, name, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 12 } })
+  const pending = new Map<number, { resolve: (r: CommandResult<unknown>) => void; reject: (e: unknown) => void }>()
+  let nextId = 1
+  let alive = true
+  const fail = (error: unknown) => {
+    alive = false
+    onError(error)
+    // Commands in flight on a dead writer are refused as retryable: a batch that had not committed died
+    // with its connection; one that had is found by the retry's Idempotency-Key and replayed, not redone.
+    for (const p of pending.values()) p.reject(new DomainError('SERVICE_BUSY', 'The writer stopped; retry the request'))
+    pending.clear()
+  }
+  worker.on('message', (m: RemoteOutcome | { type: 'ready' }) => {
+    if ('type' in m) return
+    const p = pending.get(m.id)
+    if (!p) return
+    pending.delete(m.id)
+    if (m.ok) p.resolve({ statusCode: m.statusCode, body: m.body })
+    else p.reject(deserializeError(m.error))
+  })
+  worker.on('error', fail)
+  worker.on('exit', (code) => { if (alive) fail(new Error(`writer thread exited with code ${code}`)) })
+  const executor: RemoteExecutor = {
+    get alive() { return alive },
+    execute(call) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++
+        pending.set(id, { resolve, reject })
+        worker.postMessage({ ...call, id } satisfies RemoteCall)
+      })
+    },
+    async stop() {
+      alive = false
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+      worker.postMessage({ type: 'stop' })
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())])
+      await worker.terminate()
+    },
+  }
+  // Resolves once the worker has opened the database and loaded its commands.
+  return new Promise((resolve, reject) => {
+    const onReady = (m: { type?: string }) => {
+      if (m?.type !== 'ready') return
+      worker.off('message', onReady)
+      worker.off('error', reject)
+      resolve(executor)
+    }
+    worker.on('message', onReady)
+    worker.once('error', reject)
+  })
+}
