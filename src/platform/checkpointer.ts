@@ -7,7 +7,7 @@
  * its own connection checkpoints every `intervalMs` instead. Durability is
  * unchanged: a commit is durable once its WAL frames are synced (FULL).
  */
-import { startWorker } from './threads.js'
+import { startWorker, stopWorker } from './threads.js'
 import type Database from 'better-sqlite3'
 
 /** Pages the WAL may reach before the writer checkpoints by itself (≈ 80 MiB with 4 KiB pages). */
@@ -47,12 +47,12 @@ export function startCheckpointer(sqlite: Database.Database, intervalMs = DEFAUL
     sqlite.pragma('wal_autocheckpoint = 1000')
   })
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  let stopped: Promise<void> | undefined
   return {
     stats,
-    async stop() {
-      worker.postMessage({ type: 'stop' })
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())])
-      await worker.terminate()
+    stop() {
+      stopped ??= stopWorker(worker, exited, 2000)
+      return stopped
     },
   }
 }

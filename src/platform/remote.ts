@@ -10,7 +10,7 @@
  * back as plain objects, errors as { kind, code, message, details } and are
  * rebuilt here so the problem+json mapping is the same as in-process.
  */
-import { startWorker } from './threads.js'
+import { startWorker, stopWorker } from './threads.js'
 import type { Actor } from './auth.js'
 import type { CommandResult } from './commands.js'
 import { DomainError } from './errors.js'
@@ -59,14 +59,19 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
   const pending = new Map<number, { resolve: (r: CommandResult<unknown>) => void; reject: (e: unknown) => void }>()
   let nextId = 1
   let alive = true
-  const fail = (error: unknown) => {
-    alive = false
-    onError(error)
-    // Commands in flight on a dead writer are refused as retryable: a batch that had not committed died
-    // with its connection; one that had is found by the retry's Idempotency-Key and replayed, not redone.
+  let stopping = false
+  // Commands still unanswered when the thread is gone are refused as retryable: a batch that had not
+  // committed died with its connection; one that had is found by the retry's Idempotency-Key and replayed.
+  const refusePending = () => {
     for (const p of pending.values()) p.reject(new DomainError('SERVICE_BUSY', 'The writer stopped; retry the request'))
     pending.clear()
   }
+  const exited = new Promise<void>((resolve) => worker.once('exit', (code) => {
+    alive = false
+    if (!stopping) onError(new Error(`writer thread exited with code ${code}`))
+    refusePending()
+    resolve()
+  }))
   worker.on('message', (m: RemoteOutcome | { type: 'ready' }) => {
     if ('type' in m) return
     const p = pending.get(m.id)
@@ -75,8 +80,12 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
     if (m.ok) p.resolve({ statusCode: m.statusCode, body: m.body })
     else p.reject(deserializeError(m.error))
   })
-  worker.on('error', fail)
-  worker.on('exit', (code) => { if (alive) fail(new Error(`writer thread exited with code ${code}`)) })
+  worker.on('error', (error) => {
+    alive = false
+    if (!stopping) onError(error)
+    refusePending()
+  })
+  let stopped: Promise<void> | undefined
   const executor: RemoteExecutor = {
     get alive() { return alive },
     execute(call) {
@@ -86,12 +95,13 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
         worker.postMessage({ ...call, id } satisfies RemoteCall)
       })
     },
-    async stop() {
+    stop() {
+      // New commands go to the main thread from now on; those already sent are answered by the
+      // thread before it closes its connection (it drains its queue on 'stop').
       alive = false
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-      worker.postMessage({ type: 'stop' })
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())])
-      await worker.terminate()
+      stopping = true
+      stopped ??= stopWorker(worker, exited, 5000)
+      return stopped
     },
   }
   // Resolves once the worker has opened the database and loaded its commands.

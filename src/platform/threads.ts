@@ -6,9 +6,22 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 
+/** Stops a worker: asks it to finish (message { type: 'stop' }), waits for its exit, and terminates it after `graceMs`. */
+export async function stopWorker(worker: Worker, exited: Promise<void>, graceMs: number): Promise<void> {
+  // Referenced while stopping, so the process stays alive until the thread has exited.
+  worker.ref()
+  worker.postMessage({ type: 'stop' })
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
+  clearTimeout(timer)
+  await worker.terminate()
+}
+
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
   if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`${name}.js`, callerUrl), options)
   const script = new URL(`${name}.ts`, callerUrl).href
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}) })`
+  // Resolved here (from the project's node_modules), not from the working directory of the thread.
+  const tsx = import.meta.resolve('tsx/esm/api')
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}) })`
   return new Worker(bootstrap, { ...options, eval: true })
 }

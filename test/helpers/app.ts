@@ -4,6 +4,9 @@
  * group) and one user + API key per role and scope.
  */
 import type { Test } from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
@@ -31,12 +34,26 @@ export interface TestApp {
   as(who: KeyName | null, opts: InjectOptions): Promise<LightMyRequestResponse>
 }
 
-export async function buildTestApp(t: Test, options: { initialBusinessDate?: string; groupCommitMax?: number } = {}): Promise<TestApp> {
-  const app = await buildApp({ databaseFile: ':memory:', initialBusinessDate: options.initialBusinessDate ?? '2026-06-30', groupCommitMax: options.groupCommitMax, authFailuresPerMinute: 100_000 })
+/**
+ * `fileDatabase`: on a database file in a temporary folder (removed afterwards) instead of in memory,
+ * as the worker threads (writer, checkpointer) need; `writerThread` / `backgroundCheckpoint` as buildApp.
+ */
+export async function buildTestApp(t: Test, options: { initialBusinessDate?: string; groupCommitMax?: number; fileDatabase?: boolean; writerThread?: boolean; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number } = {}): Promise<TestApp> {
+  const dir = options.fileDatabase ? mkdtempSync(join(tmpdir(), 'pc-test-')) : null
+  const app = await buildApp({
+    databaseFile: dir ? join(dir, 'test.db') : ':memory:', initialBusinessDate: options.initialBusinessDate ?? '2026-06-30', groupCommitMax: options.groupCommitMax,
+    authFailuresPerMinute: 100_000, writerThread: options.writerThread, backgroundCheckpoint: options.backgroundCheckpoint, checkpointIntervalMs: options.checkpointIntervalMs,
+  })
   // Every API test ends with the invariant verifier: the ledger balances, receivables match the loans, nothing is doubled.
   t.teardown(async () => {
+    // A test that closed the app itself has checked what it needed.
+    if (!app.sqlite.open) {
+      if (dir) rmSync(dir, { recursive: true, force: true })
+      return
+    }
     const result = verifyInvariants(app.sqlite)
     await app.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
     if (!result.ok) throw new Error(`invariant broken after the test: ${result.failures.map((f) => `${f.invariant}: ${f.detail}`).join('; ')}`)
   })
   const { body: world } = app.commands.runNow((ctx) => {

@@ -16,10 +16,19 @@ sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
 const bus = new CommandBus(db, sqlite, groupCommitMax)
 const port = parentPort!
 
+// Commands received and not yet answered; on 'stop' the thread closes only when this reaches 0.
+let outstanding = 0
+let stopping = false
+function closeWhenDrained() {
+  if (!stopping || outstanding > 0) return
+  sqlite.close()
+  port.close()
+}
+
 port.on('message', (m: RemoteCall | { type: 'stop' }) => {
   if ('type' in m) {
-    sqlite.close()
-    port.close()
+    stopping = true
+    closeWhenDrained()
     return
   }
   const fn = HOT_COMMANDS[m.name as keyof typeof HOT_COMMANDS] as ((ctx: CommandContext, input: unknown) => CommandResult<unknown>) | undefined
@@ -27,9 +36,13 @@ port.on('message', (m: RemoteCall | { type: 'stop' }) => {
     port.postMessage({ id: m.id, ok: false, error: { kind: 'other', message: `unknown command ${m.name}` } } satisfies RemoteOutcome)
     return
   }
+  outstanding++
   bus.enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency).then(
     (r) => port.postMessage({ id: m.id, ok: true, statusCode: r.statusCode, body: r.body } satisfies RemoteOutcome),
     (e) => port.postMessage({ id: m.id, ok: false, error: serializeError(e) } satisfies RemoteOutcome),
-  )
+  ).finally(() => {
+    outstanding--
+    closeWhenDrained()
+  })
 })
 port.postMessage({ type: 'ready' })
