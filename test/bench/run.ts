@@ -118,7 +118,13 @@ async function bare(port: number): Promise<Run> {
   return run
 }
 
-async function repayments(file: string, port: number, env: Record<string, string>, tag: string) {
+type Keys = Awaited<ReturnType<typeof keysFor>>
+
+/**
+ * One HTTP benchmark against the real server on a fresh copy of `file`: request n is
+ * `make(n, keys)` (path and body), posted as the branch officer with a unique Idempotency-Key.
+ */
+async function serverRun(file: string, port: number, env: Record<string, string>, tag: string, make: (n: number, keys: Keys) => { path: string; body: unknown }) {
   const copy = copyOf(file, tag)
   const keys = await keysFor(copy)
   const child = await start([...PROFILE, join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, ...env })
@@ -128,9 +134,8 @@ async function repayments(file: string, port: number, env: Record<string, string
     requests: [{
       method: 'POST',
       setupRequest: (req) => {
-        const loanId = keys.loanIds[(n * 7919) % keys.loanIds.length]
-        n++
-        return { ...req, path: `/v1/loans/${loanId}/repayments`, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.officer}`, 'idempotency-key': `bench-${tag}-${n}` }, body: JSON.stringify({ amount: 1000, valueDate: BUSINESS_DATE }) }
+        const { path, body } = make(n++, keys)
+        return { ...req, path, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.officer}`, 'idempotency-key': `bench-${tag}-${n}` }, body: JSON.stringify(body) }
       },
     }],
   })
@@ -139,26 +144,14 @@ async function repayments(file: string, port: number, env: Record<string, string
   return { ...run, rss }
 }
 
-async function sessions(file: string, port: number) {
-  const copy = copyOf(file, 'sessions')
-  const keys = await keysFor(copy)
-  const child = await start([join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy })
-  let n = 0
-  const run = await cannon({
-    url: `http://127.0.0.1:${port}`,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        const g = keys.groups[n % keys.groups.length]!
-        n++
-        return { ...req, path: '/v1/collection-sessions', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.officer}`, 'idempotency-key': `bench-s-${n}` },
-          body: JSON.stringify({ transactionPointId: g.pointId, groupId: g.groupId, sessionDate: BUSINESS_DATE, lines: g.ids.map((loanId) => ({ loanId, interest: 1000, principal: 0, savings: 5000 })) }) }
-      },
-    }],
-  })
-  await stop(child)
-  return run
-}
+const repayments = (file: string, port: number, env: Record<string, string>, tag: string) => serverRun(file, port, env, tag, (n, keys) => ({
+  path: `/v1/loans/${keys.loanIds[(n * 7919) % keys.loanIds.length]}/repayments`, body: { amount: 1000, valueDate: BUSINESS_DATE },
+}))
+
+const sessions = (file: string, port: number) => serverRun(file, port, {}, 'sessions', (n, keys) => {
+  const g = keys.groups[n % keys.groups.length]!
+  return { path: '/v1/collection-sessions', body: { transactionPointId: g.pointId, groupId: g.groupId, sessionDate: BUSINESS_DATE, lines: g.ids.map((loanId) => ({ loanId, interest: 1000, principal: 0, savings: 5000 })) } }
+})
 
 async function main() {
   report(`# Benchmarks ${new Date().toISOString()}`)
