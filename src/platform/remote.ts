@@ -26,6 +26,7 @@ export interface RemoteCall {
 
 export type RemoteOutcome =
   | { id: number; ok: true; statusCode: number; body: unknown }
+  | { id: number; ok: true; statusCode: number; json: string }
   | { id: number; ok: false; error: SerializedError }
 
 export interface SerializedError { kind: 'domain' | 'range' | 'other'; code?: string; name?: string; message: string; details?: Record<string, unknown> }
@@ -77,7 +78,7 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
     const p = pending.get(m.id)
     if (!p) return
     pending.delete(m.id)
-    if (m.ok) p.resolve({ statusCode: m.statusCode, body: m.body })
+    if (m.ok) p.resolve('json' in m ? { statusCode: m.statusCode, body: undefined, json: m.json } : { statusCode: m.statusCode, body: m.body })
     else p.reject(deserializeError(m.error))
   })
   worker.on('error', (error) => {

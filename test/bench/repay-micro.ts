@@ -13,7 +13,7 @@ import { createUser } from '../../src/modules/users/routes.js'
 import { repay } from '../../src/modules/repayments/service.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const SOURCE = join(ROOT, 'test/bench/results/bench-100000.db')
+const SOURCE = process.env.MICRO_SOURCE ?? join(ROOT, 'test/bench/results/bench-100000.db')
 const COPY = join(ROOT, 'test/bench/results/run-micro.db')
 const N = Number(process.env.MICRO_N ?? 5000)
 const BATCH = 50
@@ -26,6 +26,8 @@ async function main() {
   const officer = app.commands.runNow((ctx) => ({ statusCode: 200, body: createUser(ctx, { name: 'o', role: 'branch_officer', branchId: 1 }) }), SYSTEM).body
   const actor = { userId: officer.id, name: 'o', role: 'branch_officer' as const, branchId: 1, partnerId: null }
   const loanIds = app.sqlite.prepare("SELECT id FROM loans WHERE branch_id = 1 AND state = 'active' ORDER BY id").pluck().all() as number[]
+  // e.g. MICRO_PRAGMA='mmap_size=1000000000;cache_size=-131072' to see how page reads weigh.
+  for (const p of (process.env.MICRO_PRAGMA ?? '').split(';').filter(Boolean)) app.sqlite.pragma(p)
   if (process.env.MICRO_DROP) for (const t of process.env.MICRO_DROP.split(',')) app.sqlite.exec(t.startsWith('idx:') ? `DROP INDEX ${t.slice(4)}` : `DROP TRIGGER ${t}`)
   let n = 0
   const exec = app.sqlite.exec.bind(app.sqlite)

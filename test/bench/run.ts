@@ -10,7 +10,7 @@
  *   BENCH_PROFILE=1    the servers run with `node --cpu-prof` (profiles in test/bench/results/profiles)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpus, totalmem } from 'node:os'
@@ -80,7 +80,14 @@ async function keysFor(file: string) {
 
 function start(script: string[], env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, script, { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    const child = spawn(process.execPath, script, { env: { ...process.env, ...env, LOG_LEVEL: 'warn', WRITER_STATS: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+    // The writer thread prints its batch statistics on stderr when it stops (WRITER_STATS).
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString()
+      const stats = /writer stats (\{.*\})/.exec(text)
+      if (stats) lastWriterStats = JSON.parse(stats[1]!)
+      else process.stderr.write(text)
+    })
     const deadline = setTimeout(() => reject(new Error(`${script.join(' ')} did not start`)), 60_000)
     const poll = setInterval(async () => {
       try {
@@ -94,15 +101,45 @@ function start(script: string[], env: Record<string, string>): Promise<ChildProc
   })
 }
 
+/** CPU seconds (user + system) per thread of a process, from /proc: where a run's CPU went. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>()
+  const tick = 100 // USER_HZ on Linux
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      out.set(`${tid === String(pid) ? 'main' : name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / tick)
+    } catch { /* thread ended */ }
+  }
+  return out
+}
+
+function cpuDelta(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.2)
+    .sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k.split('#')[0]} ${v.toFixed(1)} s`).join(', ')
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
   return Math.round(kb / 1024)
 }
 
+interface WriterStats { batches: number; commands: number; executeMs: number; commitMs: number; slowCommits: number[] }
+let lastWriterStats: WriterStats | null = null
+
 async function stop(child: ChildProcess) {
   child.kill('SIGTERM')
   await new Promise((r) => child.once('exit', r))
+}
+
+/** Where the writer thread's time went: per command executing, per batch committing (the FULL fsync). */
+function writerSummary(s: WriterStats | null): string {
+  if (!s || s.commands === 0) return 'writer thread: no statistics'
+  return `writer thread: ${s.batches} batches of ${(s.commands / s.batches).toFixed(1)} commands on average; executing ${Math.round((1000 * s.executeMs) / s.commands)} µs per command, ` +
+    `COMMIT ${(s.commitMs / s.batches).toFixed(1)} ms per batch (${Math.round((1000 * s.commitMs) / s.commands)} µs per command); COMMITs by duration <5/5–10/10–20/20–50/≥50 ms: ${s.slowCommits.join('/')}`
 }
 
 interface Run { rps: number; p50: number; p99: number; errors: number; non2xx: number }
@@ -129,6 +166,8 @@ async function serverRun(file: string, port: number, env: Record<string, string>
   const keys = await keysFor(copy)
   const child = await start([...PROFILE, join(ROOT, 'dist/server.js')], { PORT: String(port), DATABASE_FILE: copy, ...env })
   let n = 0
+  const cpuBefore = threadCpu(child.pid!)
+  const ownBefore = process.cpuUsage()
   const run = await cannon({
     url: `http://127.0.0.1:${port}`,
     requests: [{
@@ -139,9 +178,12 @@ async function serverRun(file: string, port: number, env: Record<string, string>
       },
     }],
   })
+  const own = process.cpuUsage(ownBefore)
+  const cpu = `server CPU by thread: ${cpuDelta(cpuBefore, threadCpu(child.pid!))}; load generator ${((own.user + own.system) / 1e6).toFixed(1)} s`
   const rss = peakRssMb(child.pid!)
+  lastWriterStats = null
   await stop(child)
-  return { ...run, rss }
+  return { ...run, rss, cpu, writer: writerSummary(lastWriterStats) }
 }
 
 const repayments = (file: string, port: number, env: Record<string, string>, tag: string) => serverRun(file, port, env, tag, (n, keys) => ({
@@ -167,6 +209,8 @@ async function main() {
     if (ONLY.includes('http')) {
       const r = await repayments(file, 4102, {}, 'gc')
       report(`- repayment posting (group commit): ${r.rps} req/s = ${(100 * r.rps / base.rps).toFixed(1)} % of baseline, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server peak RSS ${r.rss} MB`)
+      report(`  - ${r.cpu}`)
+      report(`  - ${r.writer}`)
     }
     if (ONLY.includes('groupcommit')) {
       const r = await repayments(file, 4103, { GROUP_COMMIT_MAX: '1' }, 'nogc')
@@ -179,6 +223,8 @@ async function main() {
     if (ONLY.includes('sessions')) {
       const r = await sessions(file, 4104)
       report(`- collection sessions of 40 lines: ${r.rps} sessions/s = ${r.rps * 40} lines/s (${(100 * r.rps * 40 / base.rps).toFixed(1)} % of baseline requests/s), p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`)
+      report(`  - ${r.cpu}`)
+      report(`  - ${r.writer}`)
     }
   }
   if (ONLY.includes('close') || ONLY.includes('report')) {

@@ -8,8 +8,8 @@
 import type { CommandContext } from '../../platform/commands.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
-import { insertAllocation, loanState, storedProjection, writeAllocations, writeProjection, type LoanRow, type StoredProjection } from './projection.js'
-import { statement } from '../../platform/database.js'
+import { replay } from '../../domain/loan-engine.js'
+import { insertAllocation, loanContract, loanEvents, loanState, storedProjection, toLoanEvent, writeAllocations, writeProjection, type LoanRow, type StoredProjection } from './projection.js'
 import { insertLoanTransaction } from './service.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
@@ -37,20 +37,28 @@ export type LoanBefore = StoredProjection
 
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
   const before = storedProjection(ctx.sqlite, row.id)
-  const lastValueDate = statement(ctx.sqlite, 'SELECT MAX(value_date) FROM loan_transactions WHERE loan_id = ?').pluck().get(row.id) as string | null
+  const contract = loanContract(ctx.sqlite, row)
+  // The live events before this one (read once: the replay below appends the new event to them).
+  const earlier = event.kind === 'reversal' ? null : loanEvents(ctx.sqlite, row.id)
   const txId = insertLoanTransaction(ctx.sqlite, {
     loanId: row.id, kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, amount: event.amount,
     reference: event.reference ?? null, reversesId: event.reversesId ?? null, collectionSessionId: event.collectionSessionId ?? null,
     details: event.details, createdBy: ctx.actor.userId,
   })
   // Value dates are never after the business date, so the replay as of the business date holds every
-  // event: its allocations and balances are also what the ledger must show.
-  const after = loanState(ctx.sqlite, row, ctx.businessDate)
+  // event: its allocations and balances are also what the ledger must show. A reversal removes an
+  // event, so its replay reads the loan's live events again.
+  const after = earlier
+    ? replay(contract, [...earlier, toLoanEvent(txId, event.kind, event.valueDate, event.amount, event.details ?? {})], ctx.businessDate)
+    : loanState(ctx.sqlite, row, ctx.businessDate)
   const whole = after
   writeProjection(ctx.sqlite, row.id, after, before, event.kind === 'disbursement' || event.kind === 'reversal')
   // A repayment dated on or after every earlier event cannot change their allocations: add just its own,
   // and its journal entry is exactly its allocation (no need to read the loan's posted balances).
   const entry = { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description }
+  // (Events are sorted by value date and the new one has the highest id: it replays last when its date is
+  // not before the latest live event's. Reversed transactions no longer allocate anything, so they do not count.)
+  const lastValueDate = earlier && earlier.length > 0 ? earlier[earlier.length - 1]!.valueDate : null
   if (event.kind === 'repayment' && (lastValueDate === null || event.valueDate >= lastValueDate)) {
     const allocation = whole.allocations[String(txId)]!
     insertAllocation(ctx.sqlite, row.id, txId, event, allocation)
@@ -61,5 +69,5 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   }
   const fresh = { ...row, state: after.state, classification: after.classification }
   for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)
-  return { txId, before, after, whole }
+  return { txId, before, after, whole, rates: contract.rates }
 }

@@ -87,19 +87,20 @@ export function loanContract(sqlite: Database.Database, loan: LoanRow): LoanCont
 }
 
 export function loanEvents(sqlite: Database.Database, loanId: number): LoanEvent[] {
-  const rows = stmts(sqlite).events.all(loanId) as TxRow[]
-  return rows.map((r): LoanEvent => {
-    const d = r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {}
-    const base = { id: String(r.id), seq: r.id, valueDate: r.valueDate }
-    switch (r.kind) {
-      case 'disbursement': return { ...base, kind: 'disbursement', amount: r.amount }
-      case 'repayment': return { ...base, kind: 'repayment', amount: r.amount }
-      case 'extension': return { ...base, kind: 'extension', instalmentNumber: d.instalmentNumber as number, newDueDate: d.newDueDate as string }
-      case 'freeze': return { ...base, kind: 'freeze', untilDate: d.untilDate as string }
-      case 'write_off': return { ...base, kind: 'write_off' }
-      default: throw new Error(`unknown loan transaction kind ${r.kind}`)
-    }
-  })
+  return (stmts(sqlite).events.all(loanId) as TxRow[]).map((r) => toLoanEvent(r.id, r.kind, r.valueDate, r.amount, r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {}))
+}
+
+/** A stored loan transaction as an engine event (reversals are not events: they remove one). */
+export function toLoanEvent(id: number, kind: string, valueDate: string, amount: number, d: Record<string, unknown>): LoanEvent {
+  const base = { id: String(id), seq: id, valueDate }
+  switch (kind) {
+    case 'disbursement': return { ...base, kind: 'disbursement', amount }
+    case 'repayment': return { ...base, kind: 'repayment', amount }
+    case 'extension': return { ...base, kind: 'extension', instalmentNumber: d.instalmentNumber as number, newDueDate: d.newDueDate as string }
+    case 'freeze': return { ...base, kind: 'freeze', untilDate: d.untilDate as string }
+    case 'write_off': return { ...base, kind: 'write_off' }
+    default: throw new Error(`unknown loan transaction kind ${kind}`)
+  }
 }
 
 /** Replays the loan as of `asOf` (extra events, e.g. a payment being tried, may be added). */

@@ -13,7 +13,7 @@ import type { CommandContext } from '../../platform/commands.js'
 import { type Actor, assertInScope, READ_ALL_ROLES } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { generateSchedule, type EveryMonths } from '../../domain/schedule.js'
-import { rateOn } from '../../domain/interest.js'
+import { rateOn, type RateVersion } from '../../domain/interest.js'
 import type { LoanState } from '../../domain/loan-engine.js'
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, type LoanRow } from './projection.js'
@@ -30,8 +30,8 @@ function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | '
   }
 }
 
-export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanState, firstDisbursedOn?: string | null) {
-  const rates = loanRates(sqlite, row)
+/** `rates`: the loan's rate versions when the caller already has them (saves a query on the repayment path). */
+export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanState, firstDisbursedOn?: string | null, rates: readonly RateVersion[] = loanRates(sqlite, row)) {
   const first = firstDisbursedOn !== undefined && firstDisbursedOn !== null ? firstDisbursedOn : loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
   return {
     ...summary(row, state, first, state.asOf), asOf: state.asOf, monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),

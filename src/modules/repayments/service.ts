@@ -27,12 +27,12 @@ export function repayLoan(ctx: CommandContext, row: LoanRow, input: { amount: nu
   assertNotFuture(input.valueDate, ctx.businessDate)
   if (row.firstDisbursedOn && input.valueDate < row.firstDisbursedOn) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the first disbursement (${row.firstDisbursedOn})`)
   for (const guard of postingGuards) guard(ctx, row, input.valueDate)
-  const { txId, after, whole } = postLoanEvent(ctx, row, {
+  const { txId, after, whole, rates } = postLoanEvent(ctx, row, {
     kind: 'repayment', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null, collectionSessionId: input.collectionSessionId ?? null,
   }, `Repayment on loan ${row.id}`)
   const allocation = whole.allocations[String(txId)]!
   ctx.audit({ action: 'loan.repay', entity: 'loan', entityId: row.id, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, allocation, state: after.state } })
-  return { transactionId: txId, allocation, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after, row.firstDisbursedOn) }
+  return { transactionId: txId, allocation, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after, row.firstDisbursedOn, rates) }
 }
 
 export function reverse(ctx: CommandContext, loanId: number, txId: number, reason: string) {

@@ -21,6 +21,7 @@ let outstanding = 0
 let stopping = false
 function closeWhenDrained() {
   if (!stopping || outstanding > 0) return
+  if (process.env.WRITER_STATS) console.error('writer stats', JSON.stringify(bus.stats))
   sqlite.close()
   port.close()
 }
@@ -38,7 +39,8 @@ port.on('message', (m: RemoteCall | { type: 'stop' }) => {
   }
   outstanding++
   bus.enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency).then(
-    (r) => port.postMessage({ id: m.id, ok: true, statusCode: r.statusCode, body: r.body } satisfies RemoteOutcome),
+    // With an Idempotency-Key the body is already JSON (as stored): send the string, not the object.
+    (r) => port.postMessage((r.json !== undefined ? { id: m.id, ok: true, statusCode: r.statusCode, json: r.json } : { id: m.id, ok: true, statusCode: r.statusCode, body: r.body }) satisfies RemoteOutcome),
     (e) => port.postMessage({ id: m.id, ok: false, error: serializeError(e) } satisfies RemoteOutcome),
   ).finally(() => {
     outstanding--
