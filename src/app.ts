@@ -13,7 +13,7 @@ import securityPlugin from './platform/security.js'
 import { frameworkErrors, registerErrorHandlers } from './platform/errors.js'
 import { registerValidation } from './platform/validation.js'
 import { startRemoteExecutor } from './platform/remote.js'
-import { WRITER_AUTOCHECKPOINT_PAGES } from './platform/checkpointer.js'
+import { WRITER_AUTOCHECKPOINT_PAGES, signalCommit } from './platform/checkpointer.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
 import operationsRoutes from './modules/operations/routes.js'
@@ -69,10 +69,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30 })
   await app.register(authPlugin)
   await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256 })
+  if (app.checkpointer) app.commands.onCommit = signalCommit(app.checkpointer.commitSignal)
   if (options.writerThread && options.databaseFile !== ':memory:') {
     const writer = await startRemoteExecutor(import.meta.url, './modules/writer/worker', {
       file: options.databaseFile, groupCommitMax: options.groupCommitMax ?? 256,
-      walAutocheckpoint: app.checkpointer ? WRITER_AUTOCHECKPOINT_PAGES : 1000,
+      walAutocheckpoint: app.checkpointer ? WRITER_AUTOCHECKPOINT_PAGES : 1000, commitSignal: app.checkpointer?.commitSignal,
     }, (err) => app.log.error({ err }, 'writer thread failed; write commands now run on the main thread'))
     app.commands.remote = writer
     app.addHook('onClose', async () => {

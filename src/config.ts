@@ -1,5 +1,6 @@
 /** Typed configuration from the environment, with the defaults of ARCHITECTURE.md. */
 import { isBusinessDate } from './domain/dates.js'
+import { DEFAULT_CHECKPOINT_INTERVAL_MS } from './platform/checkpointer.js'
 
 export interface Config {
   port: number
@@ -38,6 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     groupCommitMax: int('GROUP_COMMIT_MAX', 256, 1, 10_000),
     authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
-    checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', 100, 10, 60_000),
+    checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_INTERVAL_MS, 10, 60_000),
   }
 }

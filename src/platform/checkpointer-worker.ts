@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 
-const { file, intervalMs } = workerData as { file: string; intervalMs: number }
+const { file, intervalMs, commitSignal } = workerData as { file: string; intervalMs: number; commitSignal?: SharedArrayBuffer }
+const commits = commitSignal ? new Int32Array(commitSignal) : null
 const db = new Database(file)
 db.pragma('synchronous = FULL')
 // Checkpoints copy WAL frames to the file; they need no page cache of their own.
@@ -15,6 +16,10 @@ db.pragma('cache_size = -512')
 let stopping = false
 function checkpoint() {
   if (stopping) return
+  // Start just after a writer's COMMIT (see checkpointer.ts): its fsync is then done, and this checkpoint's
+  // own fsync overlaps the writer's next batch of statements instead of its next fsync. With no commit
+  // within the interval there is nothing new to wait for.
+  if (commits) Atomics.wait(commits, 0, Atomics.load(commits, 0), intervalMs)
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[]
     parentPort!.postMessage({ type: 'checkpointed', log: r?.log ?? 0, checkpointed: r?.checkpointed ?? 0 })

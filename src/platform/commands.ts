@@ -95,6 +95,8 @@ export class CommandBus {
   readonly stats = { batches: 0, commands: 0, executeMs: 0, commitMs: 0, slowCommits: [0, 0, 0, 0, 0] }
   /** The writer thread, when the server runs one (see remote.ts). */
   remote: RemoteExecutor | null = null
+  /** Called after each batch's COMMIT (the background checkpointer listens, see checkpointer.ts). */
+  onCommit: (() => void) | null = null
 
   constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number) {
     this.businessDate = makeBusinessDateReader(sqlite)
@@ -256,6 +258,7 @@ export class CommandBus {
       const c = performance.now() - commitStarted
       this.stats.commitMs += c
       this.stats.slowCommits[c < 5 ? 0 : c < 10 ? 1 : c < 20 ? 2 : c < 50 ? 3 : 4]!++
+      this.onCommit?.()
     } catch (error) {
       if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
       for (const q of batch) q.reject(error)

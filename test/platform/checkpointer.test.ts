@@ -92,6 +92,24 @@ t.test('the background checkpointer copies committed WAL frames into the databas
   t.equal(checkpointer.stats.walFrames, wal!.log, 'the stats report the WAL size the checkpointer saw')
 })
 
+t.test('checkpoints start just after a commit: each group-commit batch bumps the signal the checkpointer waits on', async (t) => {
+  const fa = await fileApp(t, true)
+  const { app } = fa
+  const signal = new Int32Array(app.checkpointer!.commitSignal)
+  const before = Atomics.load(signal, 0)
+  // Three batches through the group-commit bus (not runNow): one signal per COMMIT, not per command.
+  for (let b = 0; b < 3; b++) {
+    await Promise.all([1, 2, 3].map(() => app.commands.enqueue((ctx) => ({ statusCode: 201, body: createBranch(ctx, { code: `BR-SIG${++seq}`, name: 'Signalled', province: 'Huế' }) }), SYSTEM, 'test')))
+  }
+  t.equal(Atomics.load(signal, 0) - before, 3, 'three batches, three signals')
+  const live = app.sqlite.prepare('SELECT COUNT(*) FROM branches').pluck().get() as number
+  t.ok(await until(() => checkpointedBranches(fa) === live), 'a checkpoint after those commits put them in the database file')
+  // Idle: no commit comes, the wait times out and checkpoints go on (they would block nothing).
+  const mark = app.checkpointer!.stats.checkpoints
+  t.ok(await until(() => app.checkpointer!.stats.checkpoints >= mark + 3), 'without commits the checkpointer keeps its rounds')
+  t.equal(app.checkpointer!.stats.errors, 0)
+})
+
 t.test('control: without the background checkpointer the same commits are still only in the WAL', async (t) => {
   const fa = await fileApp(t, false)
   t.equal(fa.app.checkpointer, null, 'no checkpointer')

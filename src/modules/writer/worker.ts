@@ -8,12 +8,14 @@ import { CommandBus, type CommandResult } from '../../platform/commands.js'
 import { serializeError, type RemoteCall, type RemoteOutcome } from '../../platform/remote.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { HOT_COMMANDS } from './hot-commands.js'
+import { signalCommit } from '../../platform/checkpointer.js'
 
-const { file, groupCommitMax, walAutocheckpoint } = workerData as { file: string; groupCommitMax: number; walAutocheckpoint: number }
+const { file, groupCommitMax, walAutocheckpoint, commitSignal } = workerData as { file: string; groupCommitMax: number; walAutocheckpoint: number; commitSignal?: SharedArrayBuffer }
 // The main thread has applied the migrations before starting this thread.
 const { db, sqlite } = openDatabase(file, { migrate: false })
 sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
 const bus = new CommandBus(db, sqlite, groupCommitMax)
+if (commitSignal) bus.onCommit = signalCommit(commitSignal)
 const port = parentPort!
 
 // Commands received and not yet answered; on 'stop' the thread closes only when this reaches 0.
