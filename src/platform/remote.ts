@@ -73,14 +73,25 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
     refusePending()
     resolve()
   }))
-  worker.on('message', (m: RemoteOutcome | { type: 'ready' }) => {
-    if ('type' in m) return
-    const p = pending.get(m.id)
-    if (!p) return
-    pending.delete(m.id)
-    if (m.ok) p.resolve('json' in m ? { statusCode: m.statusCode, body: undefined, json: m.json } : { statusCode: m.statusCode, body: m.body })
-    else p.reject(deserializeError(m.error))
+  // Answers come one message per writer batch.
+  worker.on('message', (outcomes: RemoteOutcome[] | { type: 'ready' }) => {
+    if (!Array.isArray(outcomes)) return
+    for (const m of outcomes) {
+      const p = pending.get(m.id)
+      if (!p) continue
+      pending.delete(m.id)
+      if (m.ok) p.resolve('json' in m ? { statusCode: m.statusCode, body: undefined, json: m.json } : { statusCode: m.statusCode, body: m.body })
+      else p.reject(deserializeError(m.error))
+    }
   })
+  // Calls go one message per event-loop turn: every request parsed in this turn travels together.
+  let outbox: RemoteCall[] = []
+  const flushOutbox = () => {
+    if (outbox.length === 0) return
+    const calls = outbox
+    outbox = []
+    worker.postMessage(calls)
+  }
   worker.on('error', (error) => {
     alive = false
     if (!stopping) onError(error)
@@ -93,7 +104,8 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       return new Promise((resolve, reject) => {
         const id = nextId++
         pending.set(id, { resolve, reject })
-        worker.postMessage({ ...call, id } satisfies RemoteCall)
+        outbox.push({ ...call, id })
+        if (outbox.length === 1) setImmediate(flushOutbox)
       })
     },
     stop() {
@@ -101,6 +113,7 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       // thread before it closes its connection (it drains its queue on 'stop').
       alive = false
       stopping = true
+      flushOutbox() // calls already accepted reach the thread before its 'stop'
       stopped ??= stopWorker(worker, exited, 5000)
       return stopped
     },

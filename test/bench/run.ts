@@ -121,6 +121,13 @@ function cpuDelta(before: Map<string, number>, after: Map<string, number>): stri
     .sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k.split('#')[0]} ${v.toFixed(1)} s`).join(', ')
 }
 
+/** Resident memory now, by kind (anonymous = heaps and SQLite caches; file = code and mapped files). */
+function rssParts(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const mb = (k: string) => Math.round(Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024)
+  return `RSS at the end ${mb('VmRSS')} MB (anonymous ${mb('RssAnon')}, file ${mb('RssFile')}, shared ${mb('RssShmem')})`
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
@@ -181,9 +188,10 @@ async function serverRun(file: string, port: number, env: Record<string, string>
   const own = process.cpuUsage(ownBefore)
   const cpu = `server CPU by thread: ${cpuDelta(cpuBefore, threadCpu(child.pid!))}; load generator ${((own.user + own.system) / 1e6).toFixed(1)} s`
   const rss = peakRssMb(child.pid!)
+  const memory = rssParts(child.pid!)
   lastWriterStats = null
   await stop(child)
-  return { ...run, rss, cpu, writer: writerSummary(lastWriterStats) }
+  return { ...run, rss, cpu: `${cpu}; ${memory}`, writer: writerSummary(lastWriterStats) }
 }
 
 const repayments = (file: string, port: number, env: Record<string, string>, tag: string) => serverRun(file, port, env, tag, (n, keys) => ({

@@ -20,3 +20,19 @@ t.test('requests without valid credentials are limited per address; valid keys a
   t.equal((await app.inject({ method: 'GET', url: '/v1/branches', headers: { authorization: `Bearer ${key}` } })).statusCode, 200, 'a valid key from the same address still works')
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'public routes are not limited')
 })
+
+t.test('security headers: every response (success, problem, 404, docs) carries the same hardening headers', async (t) => {
+  const app = await buildApp({ databaseFile: ':memory:', initialBusinessDate: '2026-06-30' })
+  t.teardown(() => app.close())
+  const expected = {
+    'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin', 'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer', 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off', 'x-download-options': 'noopen', 'x-frame-options': 'SAMEORIGIN', 'x-permitted-cross-domain-policies': 'none', 'x-xss-protection': '0',
+  }
+  for (const [url, status] of [['/health', 200], ['/v1/branches', 401], ['/nope', 404], ['/docs', 200]] as const) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, status, `${url} → ${status}`)
+    t.match(res.headers, expected, `${url} carries the security headers`)
+    t.notOk(res.headers['content-security-policy'], `${url}: no CSP (Swagger UI needs inline scripts)`)
+  }
+})

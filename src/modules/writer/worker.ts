@@ -18,35 +18,55 @@ const bus = new CommandBus(db, sqlite, groupCommitMax)
 if (commitSignal) bus.onCommit = signalCommit(commitSignal)
 const port = parentPort!
 
+// Answers go back one message per batch: they are all settled in the same microtask run after the
+// batch's COMMIT, so a microtask queued by the first one sends them all (one postMessage, not one each).
+let outbox: RemoteOutcome[] = []
+function answer(outcome: RemoteOutcome) {
+  outbox.push(outcome)
+  if (outbox.length === 1) queueMicrotask(flushOutbox)
+}
+function flushOutbox() {
+  if (outbox.length === 0) return
+  const outcomes = outbox
+  outbox = []
+  port.postMessage(outcomes)
+}
+
 // Commands received and not yet answered; on 'stop' the thread closes only when this reaches 0.
 let outstanding = 0
 let stopping = false
 function closeWhenDrained() {
   if (!stopping || outstanding > 0) return
+  flushOutbox()
   if (process.env.WRITER_STATS) console.error('writer stats', JSON.stringify(bus.stats))
   sqlite.close()
   port.close()
 }
 
-port.on('message', (m: RemoteCall | { type: 'stop' }) => {
-  if ('type' in m) {
-    stopping = true
-    closeWhenDrained()
-    return
-  }
+function receive(m: RemoteCall) {
   const fn = HOT_COMMANDS[m.name as keyof typeof HOT_COMMANDS] as ((ctx: CommandContext, input: unknown) => CommandResult<unknown>) | undefined
   if (!fn) {
-    port.postMessage({ id: m.id, ok: false, error: { kind: 'other', message: `unknown command ${m.name}` } } satisfies RemoteOutcome)
+    answer({ id: m.id, ok: false, error: { kind: 'other', message: `unknown command ${m.name}` } })
     return
   }
   outstanding++
   bus.enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency).then(
     // With an Idempotency-Key the body is already JSON (as stored): send the string, not the object.
-    (r) => port.postMessage((r.json !== undefined ? { id: m.id, ok: true, statusCode: r.statusCode, json: r.json } : { id: m.id, ok: true, statusCode: r.statusCode, body: r.body }) satisfies RemoteOutcome),
-    (e) => port.postMessage({ id: m.id, ok: false, error: serializeError(e) } satisfies RemoteOutcome),
+    (r) => answer(r.json !== undefined ? { id: m.id, ok: true, statusCode: r.statusCode, json: r.json } : { id: m.id, ok: true, statusCode: r.statusCode, body: r.body }),
+    (e) => answer({ id: m.id, ok: false, error: serializeError(e) }),
   ).finally(() => {
     outstanding--
     closeWhenDrained()
   })
+}
+
+// The main thread sends the calls of one event-loop turn together (see remote.ts).
+port.on('message', (m: RemoteCall[] | { type: 'stop' }) => {
+  if (Array.isArray(m)) {
+    for (const call of m) receive(call)
+    return
+  }
+  stopping = true
+  closeWhenDrained()
 })
 port.postMessage({ type: 'ready' })
