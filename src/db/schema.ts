@@ -400,9 +400,7 @@ export const repaymentAllocations = sqliteTable('repayment_allocations', {
   principal: integer('principal').notNull(),
   prepaid: integer('prepaid').notNull(),
   collectionSessionId: integer('collection_session_id'),
-  // No index on loan_id (dropped in 0008): it cost one random page write per repayment, and the one
-  // per-loan query (replacing a loan's allocations) goes through loan_transactions' loan index instead.
-}, (t) => [index('repayment_allocations_date').on(t.valueDate)])
+}, (t) => [index('repayment_allocations_loan').on(t.loanId), index('repayment_allocations_date').on(t.valueDate)])
 
 export const reconciliations = sqliteTable('reconciliations', {
   id: integer('id').primaryKey({ autoIncrement: true }),

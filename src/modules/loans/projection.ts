@@ -48,8 +48,7 @@ function prepare(sqlite: Database.Database) {
       WHERE t.loan_id = ? AND t.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
       ORDER BY t.value_date, t.id`),
     projection: sqlite.prepare(`SELECT ${PROJECTION_SELECT} FROM loans WHERE id = ?`),
-    // Through the loan's transactions (repayment_allocations has no loan index: see the schema).
-    deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE transaction_id IN (SELECT id FROM loan_transactions WHERE loan_id = ?)'),
+    deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE loan_id = ?'),
     liveRepayments: sqlite.prepare(`SELECT t.id, t.value_date AS valueDate, t.amount, t.collection_session_id AS collectionSessionId FROM loan_transactions t
       WHERE t.loan_id = ? AND t.kind = 'repayment' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)`),
     insertAllocation: sqlite.prepare(`INSERT INTO repayment_allocations (transaction_id, loan_id, value_date, amount, overdue_interest, overdue_principal, interest, principal, prepaid, collection_session_id)
