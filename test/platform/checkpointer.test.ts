@@ -103,11 +103,13 @@ t.test('checkpoints start just after a commit: each group-commit batch bumps the
   }
   t.equal(Atomics.load(signal, 0) - before, 3, 'three batches, three signals')
   const live = app.sqlite.prepare('SELECT COUNT(*) FROM branches').pluck().get() as number
-  t.ok(await until(() => checkpointedBranches(fa) === live), 'a checkpoint after those commits put them in the database file')
   // Idle: no commit comes, the wait times out and checkpoints go on (they would block nothing).
   const mark = app.checkpointer!.stats.checkpoints
   t.ok(await until(() => app.checkpointer!.stats.checkpoints >= mark + 3), 'without commits the checkpointer keeps its rounds')
   t.equal(app.checkpointer!.stats.errors, 0)
+  // Copied only now: rounds with nothing left to copy do not write the file (a copy taken during a
+  // checkpoint that is writing could be torn).
+  t.equal(checkpointedBranches(fa), live, 'the checkpoints after those commits put them in the database file')
 })
 
 t.test('control: without the background checkpointer the same commits are still only in the WAL', async (t) => {
