@@ -10,7 +10,7 @@ import authPlugin from './platform/auth.js'
 import commandsPlugin from './platform/commands.js'
 import openapiPlugin from './platform/openapi.js'
 import securityPlugin from './platform/security.js'
-import { frameworkErrors, registerErrorHandlers } from './platform/errors.js'
+import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './platform/errors.js'
 import { registerValidation } from './platform/validation.js'
 import { startRemoteExecutor } from './platform/remote.js'
 import { WRITER_AUTOCHECKPOINT_PAGES, signalCommit } from './platform/checkpointer.js'
@@ -27,9 +27,11 @@ import repaymentsRoutes from './modules/repayments/routes.js'
 import riskRoutes from './modules/risk/routes.js'
 import collectionsRoutes from './modules/collections/routes.js'
 import closeRoutes from './modules/close/routes.js'
+import autoClosePlugin from './modules/close/auto-close.js'
 import supportRoutes from './modules/support/routes.js'
 import reconciliationRoutes from './modules/reconciliation/routes.js'
 import feesRoutes from './modules/fees/routes.js'
+import savingsRoutes from './modules/savings/routes.js'
 import ledgerRoutes from './modules/ledger/routes.js'
 import reportsRoutes from './modules/reports/routes.js'
 import type { Config } from './config.js'
@@ -41,6 +43,12 @@ export interface AppOptions extends Partial<Config> {
   backgroundCheckpoint?: boolean
   /** Run the hot write commands (repayments, collection sessions) on a writer thread (the server). */
   writerThread?: boolean
+  /** AUTO_CLOSE=1: close each day shortly after midnight Vietnam time (the server). */
+  autoClose?: boolean
+  /** How often the auto-close checks (default one minute). */
+  autoCloseIntervalMs?: number
+  /** The wall clock for the calendar checks of the close (tests inject one). */
+  now?: () => Date
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -53,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 1_048_576,
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidation(app)
@@ -93,11 +102,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(repaymentsRoutes, { prefix: '/v1' })
   await app.register(riskRoutes, { prefix: '/v1' })
   await app.register(collectionsRoutes, { prefix: '/v1' })
-  await app.register(closeRoutes, { prefix: '/v1' })
+  await app.register(closeRoutes, { prefix: '/v1', allowCloseAhead: options.allowCloseAhead, now: options.now })
+  if (options.autoClose) await app.register(autoClosePlugin, { now: options.now, intervalMs: options.autoCloseIntervalMs })
   await app.register(supportRoutes, { prefix: '/v1' })
   await app.register(ledgerRoutes, { prefix: '/v1' })
   await app.register(reportsRoutes, { prefix: '/v1' })
   await app.register(reconciliationRoutes, { prefix: '/v1' })
   await app.register(feesRoutes, { prefix: '/v1' })
+  await app.register(savingsRoutes, { prefix: '/v1' })
   return app
 }

@@ -3,9 +3,12 @@
  *   migrate            apply database migrations
  *   seed               insert the six programmes and Da Nang's local policy (if missing)
  *   create-admin-key   create an admin user and print its API key (shown once)
+ *   users              list users with their keys (never a secret)
+ *   deactivate-user <userId> <reason…>   no key of the user is accepted from the next request on
+ *   revoke-key <keyId>                   that key is refused from the next request on
  *   demo               load a small realistic data set (one Da Nang branch …)
  *   openapi            write openapi/openapi.json from the route schemas
- *   close-day [date]   run the daily close up to `date` (default: one day)
+ *   close-day [date]   run the daily close until the business date is `date` (default: one day); never past today in Vietnam unless ALLOW_CLOSE_AHEAD=1
  *   verify             check the ledger and loan invariants; exit 1 naming the first broken one
  *   generate --households N [--seed S]   a realistic portfolio at scale (one loan per household)
  *   backup <file>      online backup of the database (safe while the server runs)
@@ -19,7 +22,7 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './platform/database.js'
 import { buildApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
-import { createUser, createApiKey } from './modules/users/routes.js'
+import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey } from './modules/users/service.js'
 import { loadDemoData } from './modules/demo/demo.js'
 import { generatePortfolio } from './modules/demo/generate.js'
 import { ensureBusinessDate } from './platform/business-date.js'
@@ -63,6 +66,33 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
+    case 'users': {
+      const { db, sqlite } = openDatabase(config.databaseFile)
+      for (const u of listUsers(db, null, {}, 0, 1_000_000)) {
+        const keys = listApiKeys(db, u.id).map((k) => `${k.id}${k.active ? '' : ' (revoked)'}`).join(', ')
+        console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'DEACTIVATED'}\t${u.name}\tkeys: ${keys || '—'}`)
+      }
+      sqlite.close()
+      return 0
+    }
+    case 'deactivate-user':
+    case 'revoke-key': {
+      const [target, ...words] = args
+      if (!target || (command === 'deactivate-user' && (!/^\d+$/.test(target) || words.length === 0))) {
+        throw new Error(command === 'deactivate-user' ? 'usage: deactivate-user <userId> <reason>' : 'usage: revoke-key <keyId>')
+      }
+      const app = await buildApp({ ...config })
+      try {
+        const { body } = app.commands.runNow((ctx) => ({
+          statusCode: 200,
+          body: command === 'deactivate-user' ? deactivateUser(ctx, Number(target), words.join(' ')) : revokeApiKey(ctx, null, target),
+        }), SYSTEM_ACTOR)
+        console.log(JSON.stringify(body))
+      } finally {
+        await app.close()
+      }
+      return 0
+    }
     case 'demo': {
       const app = await buildApp({ ...config })
       try {
@@ -89,7 +119,8 @@ async function main(argv: string[]): Promise<number> {
         const target = args[0] ?? addDays(makeBusinessDateReader(app.sqlite)(), 1)
         if (!isBusinessDate(target)) throw new Error(`not a date: ${target}`)
         const started = Date.now()
-        const result = await closeBusinessDays(app.sqlite, target, SYSTEM_ACTOR.userId, 'cli')
+        // Never past today in Vietnam (CLOSE_AHEAD_OF_CALENDAR) unless ALLOW_CLOSE_AHEAD=1 (loading history).
+        const result = await closeBusinessDays(app.sqlite, target, SYSTEM_ACTOR.userId, 'cli', { allowAhead: config.allowCloseAhead })
         console.log(JSON.stringify({ ...result, ms: Date.now() - started }))
       } finally {
         await app.close()
@@ -157,12 +188,15 @@ async function main(argv: string[]): Promise<number> {
       return result.ok ? 0 : 1
     }
     default:
-      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|demo|openapi|close-day [date]|verify|generate --households N|backup <file>|restore <file>>')
+      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|users|deactivate-user <id> <reason>|revoke-key <keyId>|demo|openapi|close-day [date]|verify|generate --households N|backup <file>|restore <file>>')
       return 2
   }
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  console.error(err instanceof Error ? err.message : err)
+  // A refusal names its stable code (e.g. CLOSE_AHEAD_OF_CALENDAR) as the API does.
+  const errCode = (err as { code?: unknown } | null)?.code
+  const code = err instanceof Error && typeof errCode === 'string' && /^[A-Z_]+$/.test(errCode) ? `${errCode}: ` : ''
+  console.error(err instanceof Error ? `${code}${err.message}` : err)
   process.exit(1)
 })

@@ -17,6 +17,8 @@ export interface Config {
   writerThread: boolean
   /** Milliseconds between background WAL checkpoints (server only). */
   checkpointIntervalMs: number
+  /** ALLOW_CLOSE_AHEAD=1: the daily close may move the business date past today in Vietnam (loading history, tests only). */
+  allowCloseAhead: boolean
 }
 
 function int(name: string, fallback: number, min: number, max: number): number {
@@ -40,5 +42,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
     writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
     checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_INTERVAL_MS, 10, 60_000),
+    allowCloseAhead: int('ALLOW_CLOSE_AHEAD', 0, 0, 1) === 1,
   }
+}
+
+/** AUTO_CLOSE=1 (server only, so a CLI command never starts the timer): the server closes each day itself after midnight Vietnam time. */
+export function autoCloseFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.AUTO_CLOSE
+  if (raw === undefined || raw === '' || raw === '0') return false
+  if (raw === '1') return true
+  throw new Error(`AUTO_CLOSE must be 0 or 1, got ${raw}`)
 }

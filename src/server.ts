@@ -1,12 +1,13 @@
 /** Reads the configuration, builds the app, listens, and shuts down gracefully. */
 import { buildApp } from './app.js'
-import { loadConfig } from './config.js'
+import { autoCloseFromEnv, loadConfig } from './config.js'
 
 const config = loadConfig()
 const app = await buildApp({
   ...config,
   backgroundCheckpoint: true,
   writerThread: config.writerThread,
+  autoClose: autoCloseFromEnv(),
   logger: {
     level: config.logLevel,
     // API keys never reach the logs.

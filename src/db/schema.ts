@@ -12,7 +12,7 @@ export const PARTNER_KINDS = ['womens_union', 'farmers_association', 'veterans_a
 export const POVERTY_STATUSES = ['poor', 'near_poor', 'escaped', 'none'] as const
 export const AREAS = ['urban', 'rural'] as const
 export const APPLICATION_STATUSES = ['submitted', 'certified', 'approved', 'rejected', 'withdrawn'] as const
-export const LOAN_STATES = ['approved', 'active', 'closed', 'written_off'] as const
+export const LOAN_STATES = ['approved', 'active', 'closed', 'written_off', 'cancelled'] as const
 export const FUNDING_SOURCES = ['central', 'local_budget'] as const
 
 const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
@@ -68,6 +68,8 @@ export const users = sqliteTable('users', {
   branchId: integer('branch_id').references(() => branches.id),
   partnerId: integer('partner_id').references(() => partners.id),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  deactivatedAt: text('deactivated_at'),
+  deactivationReason: text('deactivation_reason'),
   createdAt: createdAt(),
 })
 
@@ -91,7 +93,7 @@ export const auditLog = sqliteTable('audit_log', {
   before: text('before'),
   after: text('after'),
   requestId: text('request_id'),
-}, (t) => [index('audit_entity').on(t.entity, t.entityId)])
+}, (t) => [index('audit_entity').on(t.entity, t.entityId), index('audit_user').on(t.userId, t.id)])
 
 export const idempotencyKeys = sqliteTable('idempotency_keys', {
   userId: integer('user_id').notNull(),
@@ -155,7 +157,9 @@ export const households = sqliteTable('households', {
   village: text('village').notNull(),
   address: text('address').notNull(),
   createdAt: createdAt(),
-}, (t) => [index('households_group').on(t.groupId)])
+  // Folded head name for search (src/domain/text.ts foldText); migration 0008's triggers fill it for plain-SQL writers.
+  searchName: text('search_name'),
+}, (t) => [index('households_group').on(t.groupId), index('households_search_name').on(t.searchName), index('households_village').on(t.village)])
 
 export const povertyRecords = sqliteTable('poverty_records', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -166,7 +170,7 @@ export const povertyRecords = sqliteTable('poverty_records', {
   source: text('source').notNull(),
   recordedBy: integer('recorded_by'),
   createdAt: createdAt(),
-}, (t) => [index('poverty_household').on(t.householdId, t.effectiveDate)])
+}, (t) => [index('poverty_household').on(t.householdId, t.effectiveDate), index('poverty_records_decision').on(t.householdId, t.decisionNo)])
 
 export const applications = sqliteTable('applications', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -197,6 +201,8 @@ export const applications = sqliteTable('applications', {
   uniqueIndex('applications_partner_reference').on(t.partnerId, t.partnerReference),
   index('applications_household').on(t.householdId, t.programmeCode),
   index('applications_status').on(t.status),
+  index('applications_partner').on(t.partnerId, t.status),
+  index('applications_branch').on(t.branchId, t.status),
 ])
 
 export const loans = sqliteTable('loans', {
@@ -247,12 +253,14 @@ export const loans = sqliteTable('loans', {
   index('loans_report_partner').on(t.state, t.partnerId, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
   index('loans_report_group').on(t.state, t.groupId, t.householdId, t.outstandingPrincipal, t.overduePrincipal),
   index('loans_report_household').on(t.state, t.householdId),
+  index('loans_transaction_point').on(t.transactionPointId, t.state),
+  index('loans_programme').on(t.programmeCode, t.state),
 ])
 
 export const loanTransactions = sqliteTable('loan_transactions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   loanId: integer('loan_id').notNull().references(() => loans.id),
-  kind: text('kind', { enum: ['disbursement', 'repayment', 'reversal', 'write_off', 'extension', 'freeze'] }).notNull(),
+  kind: text('kind', { enum: ['disbursement', 'repayment', 'reversal', 'write_off', 'extension', 'freeze', 'recovery'] }).notNull(),
   valueDate: text('value_date').notNull(),
   postedOn: text('posted_on').notNull(), // business date of posting
   amount: integer('amount').notNull(),
@@ -302,6 +310,17 @@ export const collectionSessions = sqliteTable('collection_sessions', {
   createdBy: integer('created_by').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('collection_sessions_point_date').on(t.transactionPointId, t.sessionDate), index('collection_sessions_group').on(t.groupId, t.sessionDate)])
+
+/** A collection session's lines as handed in (interest / principal split; NULL for sessions posted before lines were kept). Append-only. */
+export const collectionSessionLines = sqliteTable('collection_session_lines', {
+  sessionId: integer('session_id').notNull().references(() => collectionSessions.id),
+  lineIndex: integer('line_index').notNull(),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  interest: integer('interest'),
+  principal: integer('principal'),
+  savings: integer('savings').notNull(),
+  transactionId: integer('transaction_id').references(() => loanTransactions.id),
+}, (t) => [primaryKey({ columns: [t.sessionId, t.lineIndex] }), index('collection_session_lines_loan').on(t.loanId)])
 
 /** Savings handed in at collection sessions (group members' micro-savings), append-only. */
 export const savingsDeposits = sqliteTable('savings_deposits', {
@@ -382,7 +401,13 @@ export const supportEvaluations = sqliteTable('support_evaluations', {
   outcome: text('outcome').notNull(),
   reason: text('reason'),
   evaluatedOn: text('evaluated_on').notNull(),
-}, (t) => [index('support_evaluations_outcome').on(t.outcome, t.reason)])
+  /** the facts behind the verdict (SupportEvidence + the household's payment); null on rows evaluated before 0011 */
+  evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>(),
+}, (t) => [
+  index('support_evaluations_outcome').on(t.outcome, t.reason),
+  index('support_evaluations_policy').on(t.localPolicyCode, t.outcome, t.reason),
+  index('support_evaluations_household').on(t.householdId),
+])
 
 /**
  * Projection: the current allocation of every live repayment (recomputed by
@@ -436,3 +461,118 @@ export const feeRates = sqliteTable('fee_rates', {
   groupCommissionRatePpm: integer('group_commission_rate_ppm').notNull(),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('fee_rates_version').on(t.partnerId, t.effectiveFrom)])
+
+/**
+ * Household changes (address, head, group transfer) with their effective date (append-only, triggers
+ * refuse UPDATE/DELETE). `before`/`after` hold only the fields that changed; the household row holds the
+ * current values.
+ */
+export const householdChanges = sqliteTable('household_changes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  effectiveDate: text('effective_date').notNull(),
+  before: text('before', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  after: text('after', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  reason: text('reason').notNull(),
+  changedBy: integer('changed_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('household_changes_household').on(t.householdId, t.id)])
+
+/** Members' savings (migration 0009): the withdrawal approval threshold, as data (one row). */
+export const savingsSettings = sqliteTable('savings_settings', {
+  id: integer('id').primaryKey(),
+  withdrawalApprovalThreshold: integer('withdrawal_approval_threshold').notNull(),
+  updatedBy: integer('updated_by'),
+  updatedAt: text('updated_at'),
+})
+
+/** One savings account per household; members' savings are held under the central fund. */
+export const savingsAccounts = sqliteTable('savings_accounts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  fundingSource: text('funding_source').notNull().default('central'),
+  monthlyCommitment: integer('monthly_commitment').notNull().default(0),
+  status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+  openedOn: text('opened_on').notNull(),
+  createdBy: integer('created_by').notNull(),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+}, (t) => [uniqueIndex('savings_accounts_household').on(t.householdId), index('savings_accounts_point').on(t.transactionPointId)])
+
+/** A withdrawal above the threshold waits here for a second person; money moves only when it is paid. */
+export const savingsWithdrawals = sqliteTable('savings_withdrawals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  accountId: integer('account_id').notNull().references(() => savingsAccounts.id),
+  amount: integer('amount').notNull(),
+  valueDate: text('value_date').notNull(),
+  reference: text('reference'),
+  status: text('status', { enum: ['pending_approval', 'paid', 'rejected'] }).notNull(),
+  proposedBy: integer('proposed_by').notNull(),
+  decidedBy: integer('decided_by'),
+  decidedOn: text('decided_on'),
+  rejectionReason: text('rejection_reason'),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+}, (t) => [index('savings_withdrawals_account').on(t.accountId, t.status)])
+
+/** Savings movements, append-only (triggers refuse UPDATE/DELETE); each has exactly one journal entry. */
+export const savingsTransactions = sqliteTable('savings_transactions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  accountId: integer('account_id').notNull().references(() => savingsAccounts.id),
+  kind: text('kind', { enum: ['deposit', 'withdrawal'] }).notNull(),
+  amount: integer('amount').notNull(),
+  valueDate: text('value_date').notNull(),
+  postedOn: text('posted_on').notNull(),
+  transactionPointId: integer('transaction_point_id').notNull().references(() => transactionPoints.id),
+  collectionSessionId: integer('collection_session_id').references(() => collectionSessions.id),
+  withdrawalId: integer('withdrawal_id').references(() => savingsWithdrawals.id),
+  journalEntryId: integer('journal_entry_id'),
+  reference: text('reference'),
+  createdBy: integer('created_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('savings_transactions_account').on(t.accountId, t.valueDate),
+  index('savings_transactions_point_date').on(t.transactionPointId, t.valueDate),
+  index('savings_transactions_session').on(t.collectionSessionId),
+  uniqueIndex('savings_transactions_withdrawal').on(t.withdrawalId),
+  uniqueIndex('savings_transactions_entry').on(t.journalEntryId),
+])
+
+/** Cancellation of an approved loan that was never disbursed (append-only; the loans row's state becomes 'cancelled'). */
+export const loanCancellations = sqliteTable('loan_cancellations', {
+  loanId: integer('loan_id').primaryKey().references(() => loans.id),
+  cancelledOn: text('cancelled_on').notNull(),
+  reason: text('reason').notNull(),
+  cancelledBy: integer('cancelled_by').notNull(),
+  createdAt: createdAt(),
+})
+
+export const WRITE_OFF_PROPOSAL_STATUSES = ['pending_approval', 'approved', 'rejected'] as const
+
+/** Write-off proposed by one branch manager, executed when another user approves it (four eyes). */
+export const writeOffProposals = sqliteTable('write_off_proposals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  status: text('status', { enum: WRITE_OFF_PROPOSAL_STATUSES }).notNull(),
+  decisionNo: text('decision_no').notNull(),
+  cause: text('cause').notNull(),
+  causeDetail: text('cause_detail'),
+  valueDate: text('value_date').notNull(),
+  // Unpaid principal and interest on the value date (as proposed; as written off once approved).
+  principal: integer('principal').notNull(),
+  interest: integer('interest').notNull(),
+  proposedBy: integer('proposed_by').notNull(),
+  proposedOn: text('proposed_on').notNull(),
+  decidedBy: integer('decided_by'),
+  decidedOn: text('decided_on'),
+  rejectionReason: text('rejection_reason'),
+  loanTransactionId: integer('loan_transaction_id'),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+}, (t) => [
+  uniqueIndex('write_off_proposals_one_pending').on(t.loanId).where(sql`status = 'pending_approval'`),
+  index('write_off_proposals_loan').on(t.loanId),
+  index('write_off_proposals_status').on(t.status, t.branchId),
+])

@@ -21,3 +21,17 @@ export function makeBusinessDateReader(sqlite: Database.Database): () => string 
 export function setBusinessDate(sqlite: Database.Database, date: string): void {
   sqlite.prepare('UPDATE business_date SET date = ?, updated_at = ? WHERE id = 1').run(date, new Date().toISOString())
 }
+
+/**
+ * The shape both GET /v1/business-date and the close answer: the date the
+ * service operates on, and the last day the daily close finished (null when
+ * no day has been closed on this database yet). Normally lastClosedDate is the
+ * day before businessDate.
+ */
+export interface BusinessDateView { businessDate: string; lastClosedDate: string | null }
+
+export function businessDateView(sqlite: Database.Database): BusinessDateView {
+  const businessDate = sqlite.prepare('SELECT date FROM business_date WHERE id = 1').pluck().get() as string
+  const lastClosedDate = sqlite.prepare("SELECT MAX(date) FROM close_runs WHERE status = 'done'").pluck().get() as string | null
+  return { businessDate, lastClosedDate }
+}

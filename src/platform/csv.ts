@@ -5,6 +5,7 @@
  * numbers, which must stay numbers (e.g. a negative balance).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 
 const NUMBER = /^-?\d+$/
 
@@ -42,6 +43,11 @@ export function parseCsv(text: string): string[][] {
   }
   if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row) }
   return rows.filter((r) => !(r.length === 1 && r[0] === ''))
+}
+
+/** The query parameter that asks for CSV where an Accept header cannot be set (a link in a browser). */
+export const CsvFormatQuery = {
+  format: Type.Optional(Type.Literal('csv', { description: 'csv: the same report as CSV (as with Accept: text/csv)' })),
 }
 
 export function wantsCsv(request: FastifyRequest): boolean {

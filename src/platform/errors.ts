@@ -4,8 +4,11 @@
  * error into application/problem+json (RFC 9457) at the edge. No stack traces
  * or SQL ever leave the process.
  */
+import type { Socket } from 'node:net'
+import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../domain/errors.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 
 export { DomainError }
 
@@ -21,9 +24,16 @@ const STATUS_BY_CODE: Record<string, number> = {
   DUPLICATE: 409,
   IDEMPOTENCY_IN_FLIGHT: 409,
   CLOSE_IN_PROGRESS: 409,
+  CLOSE_AHEAD_OF_CALENDAR: 409,
   RECONCILIATION_CLOSED: 409,
+  SAVINGS_ACCOUNT_EXISTS: 409,
+  INSUFFICIENT_SAVINGS: 422,
+  CHANGE_BEFORE_LATER_CHANGE: 409,
+  WRITE_OFF_NOT_ALLOWED: 422,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   TOO_MANY_REQUESTS: 429,
@@ -38,7 +48,7 @@ export function statusForCode(code: string): number {
 
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 422: 'Unprocessable content',
+  408: 'Request timeout', 413: 'Payload too large', 414: 'URI too long', 431: 'Request header fields too large', 415: 'Unsupported media type', 422: 'Unprocessable content',
   429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
 }
 
@@ -74,8 +84,13 @@ function validationProblem(error: FastifyError): Problem {
   const all = (error.validation as AjvError[]).map((e) => {
     let path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
     if (e.keyword === 'required' && e.params?.missingProperty) path = path ? `${path}.${String(e.params.missingProperty)}` : String(e.params.missingProperty)
-    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path = path ? `${path}.${String(e.params.additionalProperty)}` : String(e.params.additionalProperty)
-    return { field: path ? `${part}.${path}` : part, message: e.message ?? 'is invalid' }
+    let message = e.message ?? 'is invalid'
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) {
+      path = path ? `${path}.${String(e.params.additionalProperty)}` : String(e.params.additionalProperty)
+      // Unknown fields are refused, never dropped: a typo must not fall back to a default.
+      message = part === 'querystring' ? 'is not a known query parameter of this operation' : 'is not a known field here'
+    }
+    return { field: path ? `${part}.${path}` : part, message }
   })
   // One entry per field (with allErrors a bad date fails both its pattern and its format).
   const byField = new Map<string, string[]>()
@@ -119,6 +134,32 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   const p = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? problem('URI_TOO_LONG', 'A path parameter is too long')
     : problem('BAD_REQUEST', 'The request URL is malformed')
   void sendProblem(reply, p)
+}
+
+/**
+ * Requests that Node's HTTP parser refuses before any routing (a malformed header name, a garbage
+ * request line, Content-Length together with Transfer-Encoding, headers over the size limit) are
+ * answered like every other refusal: problem+json with a code, the security headers and an
+ * x-request-id — then the connection is closed, as the parser cannot find the next request.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy()
+    return
+  }
+  const p = error.code === 'HPE_HEADER_OVERFLOW' ? problem('HEADERS_TOO_LARGE', 'The request line or headers are too large')
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? problem('REQUEST_TIMEOUT', 'The request was not received in time')
+      : problem('BAD_REQUEST', 'The request could not be parsed as HTTP (malformed request line or headers, or conflicting Content-Length and Transfer-Encoding)')
+  const body = JSON.stringify(p)
+  const headers: Record<string, string | number> = {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': randomUUID(),
+    connection: 'close',
+  }
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')
+  socket.end(`HTTP/1.1 ${p.status} ${TITLES[p.status] ?? 'Error'}\r\n${head}\r\n\r\n${body}`)
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

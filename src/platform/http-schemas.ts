@@ -60,6 +60,10 @@ export const ListQuery = {
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 
+/** A list that is small by nature (a loan's history, a user's keys): the whole list in one page, `nextCursor` always null. */
+export const OnePage = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Null({ description: 'Always null: the whole list is one page' }) })
+
 export const IdempotencyHeaders = (required: boolean) => Type.Object({
   // Declared optional so a missing key gets the specific IDEMPOTENCY_KEY_REQUIRED code from the command bus.
   'idempotency-key': Type.Optional(Type.String({

@@ -14,6 +14,7 @@ export const TAGS = [
   { name: 'Origination', description: 'Applications, eligibility, certification, approval and schedule previews' },
   { name: 'Loans', description: 'Loans, schedules, disbursements, repayments, reversals and risk handling' },
   { name: 'Collections', description: 'Collection sessions at commune transaction points' },
+  { name: 'Savings', description: 'Members\' savings accounts: deposits, withdrawals (a second person approves above a threshold), statements' },
   { name: 'Support payments', description: 'The on-time repayment + poverty exit support payment' },
   { name: 'Finance', description: 'Ledger, reconciliation and reports' },
   { name: 'Audit', description: 'Audit trail of state-changing commands' },
@@ -30,7 +31,8 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
         description: 'Preferential-loan lifecycle for social-policy banking: applications, eligibility, approval, disbursement, schedules, repayments, collection sessions, overdue handling, support payments, ledger and reports. Money is integer VND; dates are YYYY-MM-DD.',
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
-      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local service' }],
+      // Relative: Swagger UI's "Try it out" then calls the host and port the page was served from.
+      servers: [{ url: '/', description: 'This service' }],
       tags: TAGS,
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer pc_<id>_<secret>' } },

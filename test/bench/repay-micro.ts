@@ -9,7 +9,7 @@ import { copyFileSync, rmSync } from 'node:fs'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../../src/app.js'
-import { createUser } from '../../src/modules/users/routes.js'
+import { createUser } from '../../src/modules/users/service.js'
 import { repay } from '../../src/modules/repayments/service.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')

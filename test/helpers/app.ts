@@ -11,7 +11,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/app.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 import { createBranch, createGroup, createPartner, createTransactionPoint } from '../../src/modules/organisation/service.js'
-import { createUser, createApiKey } from '../../src/modules/users/routes.js'
+import { createUser, createApiKey } from '../../src/modules/users/service.js'
 import type { Actor, Role } from '../../src/platform/auth.js'
 
 export const SYSTEM: Actor = { userId: 0, name: 'test system', role: 'admin', branchId: null, partnerId: null }
@@ -38,11 +38,13 @@ export interface TestApp {
  * `fileDatabase`: on a database file in a temporary folder (removed afterwards) instead of in memory,
  * as the worker threads (writer, checkpointer) need; `writerThread` / `backgroundCheckpoint` as buildApp.
  */
-export async function buildTestApp(t: Test, options: { initialBusinessDate?: string; groupCommitMax?: number; fileDatabase?: boolean; writerThread?: boolean; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(t: Test, options: { initialBusinessDate?: string; groupCommitMax?: number; fileDatabase?: boolean; writerThread?: boolean; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number; allowCloseAhead?: boolean; now?: () => Date } = {}): Promise<TestApp> {
   const dir = options.fileDatabase ? mkdtempSync(join(tmpdir(), 'pc-test-')) : null
   const app = await buildApp({
     databaseFile: dir ? join(dir, 'test.db') : ':memory:', initialBusinessDate: options.initialBusinessDate ?? '2026-06-30', groupCommitMax: options.groupCommitMax,
     authFailuresPerMinute: 100_000, writerThread: options.writerThread, backgroundCheckpoint: options.backgroundCheckpoint, checkpointIntervalMs: options.checkpointIntervalMs,
+    // Tests close days in 2026/2027 whatever the real date: allowed unless a test checks the calendar guard.
+    allowCloseAhead: options.allowCloseAhead ?? true, now: options.now,
   })
   // Every API test ends with the invariant verifier: the ledger balances, receivables match the loans, nothing is doubled.
   t.teardown(async () => {

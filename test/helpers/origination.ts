@@ -50,12 +50,13 @@ export async function householdWithStatus(ta: TestApp, opts: HouseholdOptions = 
   const id = res.json().id as number
   const records = [...(opts.history ?? [])]
   if (opts.status !== null) records.push({ status: opts.status ?? 'poor', effectiveDate: opts.effectiveDate ?? '2020-01-01' })
-  for (const r of records) await povertyStatus(ta, id, r.status, r.effectiveDate, who)
+  // Poverty decisions are the commune's, recorded by branch staff (a partner officer may not).
+  for (const r of records) await povertyStatus(ta, id, r.status, r.effectiveDate, OFFICER_OF[group])
   return id
 }
 
 /** POST /v1/households/{id}/poverty-status. */
-export async function povertyStatus(ta: TestApp, householdId: number, status: PovertyStatus, effectiveDate: string, who: KeyName = 'partnerA'): Promise<void> {
+export async function povertyStatus(ta: TestApp, householdId: number, status: PovertyStatus, effectiveDate: string, who: KeyName = 'officerA'): Promise<void> {
   expectStatus(await ta.as(who, {
     method: 'POST', url: `/v1/households/${householdId}/poverty-status`, payload: { status, effectiveDate, decisionNo: unique('QD') },
   }), 201, `poverty status ${status}`)

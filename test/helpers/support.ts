@@ -102,12 +102,12 @@ export async function repaidOnTime(ta: TestApp, opts: SupportLoanOptions & Repay
 export interface PovertyRecordView { id: number; householdId: number; status: string; effectiveDate: string; decisionNo: string; revoked: boolean }
 
 /** POST /v1/households/{id}/poverty-status (no status check). */
-export function postPovertyStatus(ta: TestApp, householdId: number, body: { status: PovertyStatus; effectiveDate: string; decisionNo?: string }, who: KeyName = 'partnerA'): Promise<LightMyRequestResponse> {
+export function postPovertyStatus(ta: TestApp, householdId: number, body: { status: PovertyStatus; effectiveDate: string; decisionNo?: string }, who: KeyName = 'officerA'): Promise<LightMyRequestResponse> {
   return ta.as(who, { method: 'POST', url: `/v1/households/${householdId}/poverty-status`, payload: { decisionNo: unique('QD-EXIT'), ...body } })
 }
 
 /** Records a poverty-status decision (default: escaped = a poverty exit) and returns the record. */
-export async function recordStatus(ta: TestApp, householdId: number, effectiveDate: string, status: PovertyStatus = 'escaped', who: KeyName = 'partnerA'): Promise<PovertyRecordView> {
+export async function recordStatus(ta: TestApp, householdId: number, effectiveDate: string, status: PovertyStatus = 'escaped', who: KeyName = 'officerA'): Promise<PovertyRecordView> {
   return expectStatus(await postPovertyStatus(ta, householdId, { status, effectiveDate }, who), 201, `poverty status ${status} on ${effectiveDate}`).json() as PovertyRecordView
 }
 

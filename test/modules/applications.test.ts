@@ -242,7 +242,7 @@ t.test('approval: only branch managers (officer → 403), not before certificati
 
 t.test('eligibility re-checked at approval: status recorded as none before the approval date → 422 ELIGIBILITY_STATUS', async (t) => {
   const a = await certifiedApplication(ta, { status: 'poor', effectiveDate: '2026-01-01', applicationDate: '2026-06-01', certifiedOn: '2026-06-05' })
-  await povertyStatus(ta, a.householdId, 'none', '2026-06-20', 'partnerA')
+  await povertyStatus(ta, a.householdId, 'none', '2026-06-20', 'officerA')
   const before = rowCounts(app)
   const res = await act(ta, 'managerA', a.applicationId, 'approve', { approvedOn: '2026-06-25' })
   t.equal(res.statusCode, 422)

@@ -28,7 +28,7 @@ function test(name: string, fn: (t: Test, ta: TestApp) => Promise<void>) {
 
 const close = (ta: TestApp, date: string, who: 'admin' | 'officerA' | 'managerA' | 'finance' = 'admin') =>
   ta.as(who, { method: 'POST', url: '/v1/close-of-business', payload: { date } })
-const businessDate = async (ta: TestApp) => (await ta.as('auditor', { method: 'GET', url: '/v1/business-date' })).json().date as string
+const businessDate = async (ta: TestApp) => (await ta.as('auditor', { method: 'GET', url: '/v1/business-date' })).json().businessDate as string
 const listed = async (ta: TestApp, loanId: number) =>
   (await ta.as('officerA', { method: 'GET', url: '/v1/loans?limit=500' })).json().items.find((l: { id: number }) => l.id === loanId)
 const detail = async (ta: TestApp, loanId: number) => (await ta.as('officerA', { method: 'GET', url: `/v1/loans/${loanId}` })).json()
@@ -103,7 +103,7 @@ test('§10 closing the same day twice = once (second call daysClosed 0, no row c
   const once = snapshot(ta)
   const again = await close(ta, '2026-07-16')
   t.equal(again.statusCode, 200)
-  t.same(again.json(), { previousDate: '2026-07-16', businessDate: '2026-07-16', daysClosed: 0, instalmentsNowOverdue: 0, loansReclassified: 0 })
+  t.same(again.json(), { previousDate: '2026-07-16', businessDate: '2026-07-16', lastClosedDate: '2026-07-15', daysClosed: 0, instalmentsNowOverdue: 0, loansReclassified: 0 })
   t.same(snapshot(ta), once, 'nothing changed (rows, loans, instalments, close runs, business date)')
   const earlier = await close(ta, '2026-07-01')
   t.equal(earlier.statusCode, 200)

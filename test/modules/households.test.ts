@@ -128,7 +128,8 @@ t.test('find a household by citizen ID, within the caller\'s scope', async (t) =
     t.same((await as(who, { method: 'GET', url: `/v1/households?nationalId=${h.nationalId}` })).json(), { items: [], nextCursor: null }, `${who}: not found`)
   }
   t.same((await as('admin', { method: 'GET', url: `/v1/households?nationalId=${nationalId()}` })).json().items, [], 'an unregistered ID: empty')
-  assertRejected(t, await as('admin', { method: 'GET', url: '/v1/households?nationalId=12345' }), 400, 'VALIDATION_ERROR', 'querystring.nationalId')
+  assertRejected(t, await as('admin', { method: 'GET', url: '/v1/households?nationalId=1234567890123' }), 400, 'VALIDATION_ERROR', 'querystring.nationalId')
+  assertRejected(t, await as('admin', { method: 'GET', url: '/v1/households?nationalId=04809A' }), 400, 'VALIDATION_ERROR', 'querystring.nationalId')
 })
 
 t.test('the household list shows a partner officer only their own groups\' households', async (t) => {
@@ -143,7 +144,7 @@ t.test('the household list shows a partner officer only their own groups\' house
 t.test('poverty-status timeline: decisions recorded in any order, status read as of a date', async (t) => {
   const h = await register('partnerA')
   // Recorded out of date order on purpose: the timeline is by effective date.
-  const escaped = await decide('partnerA', h.id, 'escaped', '2025-06-01')
+  const escaped = await decide('officerA', h.id, 'escaped', '2025-06-01')
   t.equal(escaped.statusCode, 201)
   t.match(escaped.json(), { id: Number, householdId: h.id, status: 'escaped', effectiveDate: '2025-06-01', decisionNo: 'QD-2025-06-01', source: String, createdAt: String })
   t.notOk('recordedBy' in escaped.json(), 'internal columns are not exposed')
@@ -154,7 +155,7 @@ t.test('poverty-status timeline: decisions recorded in any order, status read as
   t.equal(timeline.statusCode, 200)
   const body = timeline.json()
   t.equal(body.householdId, h.id)
-  t.same(body.records.map((r: { status: string; effectiveDate: string }) => [r.effectiveDate, r.status]),
+  t.same(body.items.map((r: { status: string; effectiveDate: string }) => [r.effectiveDate, r.status]),
     [['2024-01-15', 'poor'], ['2024-09-01', 'near_poor'], ['2025-06-01', 'escaped']], 'records in effective-date order')
   t.equal(body.asOf, '2026-06-30', 'default as of: the business date')
   t.equal(body.statusOnAsOf, 'escaped')
@@ -176,17 +177,17 @@ t.test('poverty-status timeline: decisions recorded in any order, status read as
 
 t.test('two decisions effective on the same day: the later-recorded one applies', async (t) => {
   const h = await register('partnerA')
-  t.equal((await decide('partnerA', h.id, 'near_poor', '2025-03-01', 'QD-1')).statusCode, 201)
-  t.equal((await decide('partnerA', h.id, 'poor', '2025-03-01', 'QD-2')).statusCode, 201)
+  t.equal((await decide('officerA', h.id, 'near_poor', '2025-03-01', 'QD-1')).statusCode, 201)
+  t.equal((await decide('officerA', h.id, 'poor', '2025-03-01', 'QD-2')).statusCode, 201)
   const res = await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status?asOf=2025-03-01` })
   t.equal(res.json().statusOnAsOf, 'poor')
-  t.same(res.json().records.map((r: { decisionNo: string }) => r.decisionNo), ['QD-1', 'QD-2'])
+  t.same(res.json().items.map((r: { decisionNo: string }) => r.decisionNo), ['QD-1', 'QD-2'])
 })
 
 t.test('a decision effective after the business date does not change today\'s status', async (t) => {
   const h = await register('partnerA')
-  t.equal((await decide('partnerA', h.id, 'poor', '2026-01-01')).statusCode, 201)
-  t.equal((await decide('partnerA', h.id, 'escaped', '2026-12-01')).statusCode, 201)
+  t.equal((await decide('officerA', h.id, 'poor', '2026-01-01')).statusCode, 201)
+  t.equal((await decide('officerA', h.id, 'escaped', '2026-12-01')).statusCode, 201)
   t.equal((await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}` })).json().povertyStatus, 'poor', 'business date 2026-06-30: still poor')
   t.equal((await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status?asOf=2026-12-01` })).json().statusOnAsOf, 'escaped')
 })
@@ -202,17 +203,17 @@ t.test('a poverty decision with an impossible date or an unknown status is 400, 
   ]
   for (const [what, payload, field] of cases) {
     const before = rowCounts(app)
-    const res = await as('partnerA', { method: 'POST', url: `/v1/households/${h.id}/poverty-status`, payload })
+    const res = await as('officerA', { method: 'POST', url: `/v1/households/${h.id}/poverty-status`, payload })
     assertRejected(t, res, 400, 'VALIDATION_ERROR', field)
     t.same(rowCounts(app), before, `${what}: database unchanged`)
   }
   assertRejected(t, await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status?asOf=2025-02-30` }), 400, 'VALIDATION_ERROR', 'querystring.asOf')
-  t.equal((await decide('partnerA', h.id, 'poor', '2024-02-29')).statusCode, 201, 'a real leap day is accepted')
+  t.equal((await decide('officerA', h.id, 'poor', '2024-02-29')).statusCode, 201, 'a real leap day is accepted')
 })
 
 t.test('a poverty decision outside the caller\'s scope is 404 and nothing is written', async (t) => {
   const h = await register('partnerA')
-  for (const who of ['partnerB', 'partnerA2', 'officerB'] as const) {
+  for (const who of ['officerB', 'managerB'] as const) {
     const before = rowCounts(app)
     assertRejected(t, await decide(who, h.id, 'poor', '2025-01-01'), 404, 'NOT_FOUND')
     t.same(rowCounts(app), before, `${who}: database unchanged`)
@@ -221,4 +222,72 @@ t.test('a poverty decision outside the caller\'s scope is 404 and nothing is wri
   assertRejected(t, await decide('admin', 999999, 'poor', '2025-01-01'), 404, 'NOT_FOUND')
   assertRejected(t, await decide('auditor', h.id, 'poor', '2025-01-01'), 403, 'FORBIDDEN')
   t.same(rowCounts(app), before, 'database unchanged')
+})
+
+t.test('when a partner officer records a poverty-status decision, then 403 (decisions are recorded by branch staff) and nothing is written', async (t) => {
+  const h = await register('partnerA')
+  const before = rowCounts(app)
+  for (const who of ['partnerA', 'partnerA2', 'partnerB'] as const) assertRejected(t, await decide(who, h.id, 'poor', '2025-01-01'), 403, 'FORBIDDEN')
+  t.same(rowCounts(app), before, 'database unchanged')
+  for (const who of ['officerA', 'managerA', 'admin'] as const) t.equal((await decide(who, h.id, 'poor', '2025-01-01', `QD-${who}`)).statusCode, 201, `${who} records it`)
+})
+
+t.test('when the same decision is posted twice, then the first record is answered (200, alreadyRecorded) and nothing new is written', async (t) => {
+  const h = await register('partnerA')
+  const first = await decide('officerA', h.id, 'escaped', '2025-06-01', 'QD-TWICE')
+  t.equal(first.statusCode, 201)
+  t.equal(first.json().alreadyRecorded, false)
+  const before = rowCounts(app)
+  const again = await as('managerA', { method: 'POST', url: `/v1/households/${h.id}/poverty-status`, payload: { status: 'escaped', effectiveDate: '2025-06-01', decisionNo: 'QD-TWICE', source: 'entered again' } })
+  t.equal(again.statusCode, 200)
+  const { alreadyRecorded, ...record } = again.json()
+  t.equal(alreadyRecorded, true)
+  const { alreadyRecorded: _a, ...firstRecord } = first.json()
+  t.same(record, firstRecord, 'the first record, as recorded')
+  t.same(rowCounts(app), before, 'no new record, no audit record')
+  t.equal((await as('officerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status` })).json().items.length, 1)
+})
+
+t.test('when a decision number is posted again with another status or date, then 409 DUPLICATE and nothing is written', async (t) => {
+  const h = await register('partnerA')
+  const first = (await decide('officerA', h.id, 'poor', '2025-01-01', 'QD-ONE')).json()
+  const before = rowCounts(app)
+  const other = assertRejected(t, await decide('officerA', h.id, 'near_poor', '2025-01-01', 'QD-ONE'), 409, 'DUPLICATE')
+  t.equal(other.existingRecordId, first.id, 'names the record holding the number')
+  assertRejected(t, await decide('officerA', h.id, 'poor', '2025-02-01', 'QD-ONE'), 409, 'DUPLICATE')
+  t.same(rowCounts(app), before, 'database unchanged')
+  const h2 = await register('partnerA')
+  t.equal((await decide('officerA', h2.id, 'near_poor', '2025-01-01', 'QD-ONE')).statusCode, 201, 'the same number for another household is another decision')
+})
+
+t.test('when a decision recorded in error is revoked, then its number may be recorded again', async (t) => {
+  const h = await register('partnerA')
+  const wrong = (await decide('officerA', h.id, 'poor', '2025-03-01', 'QD-FIX')).json()
+  t.equal((await as('officerA', { method: 'POST', url: `/v1/households/${h.id}/poverty-status/${wrong.id}/revoke`, payload: { reason: 'wrong date' } })).statusCode, 200)
+  const right = await decide('officerA', h.id, 'poor', '2025-03-10', 'QD-FIX')
+  t.equal(right.statusCode, 201)
+  t.not(right.json().id, wrong.id)
+})
+
+t.test('when the timeline is read, then it answers {items, nextCursor} in effective-date order, page by page, with the status from the whole timeline', async (t) => {
+  const h = await register('partnerA')
+  for (const [status, date] of [['none', '2025-01-01'], ['poor', '2023-01-01'], ['near_poor', '2024-01-01'], ['escaped', '2025-01-01'], ['poor', '2022-01-01']] as const) {
+    t.equal((await decide('officerA', h.id, status, date, `QD-${status}-${date}`)).statusCode, 201)
+  }
+  const seen: [string, string][] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const res = await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status?limit=2${cursor ? `&cursor=${cursor}` : ''}` })
+    t.equal(res.statusCode, 200)
+    const body = res.json()
+    t.same(Object.keys(body).sort(), ['asOf', 'householdId', 'items', 'nextCursor', 'statusOnAsOf'], 'no records field any more')
+    t.equal(body.statusOnAsOf, 'escaped', 'same day: the later-recorded decision; from the whole timeline on every page')
+    seen.push(...body.items.map((r: { effectiveDate: string; status: string }) => [r.effectiveDate, r.status] as [string, string]))
+    cursor = body.nextCursor
+    pages++
+  } while (cursor)
+  t.equal(pages, 3)
+  t.same(seen, [['2022-01-01', 'poor'], ['2023-01-01', 'poor'], ['2024-01-01', 'near_poor'], ['2025-01-01', 'none'], ['2025-01-01', 'escaped']])
+  assertRejected(t, await as('partnerA', { method: 'GET', url: `/v1/households/${h.id}/poverty-status?cursor=12` }), 400, 'VALIDATION_ERROR', 'querystring.cursor')
 })

@@ -47,7 +47,7 @@ async function household(headName: string, group: GroupName, status: PovertyStat
     payload: { nationalId: nationalId(), headName, groupId: world[group], area: 'rural', address: { commune: 'Hòa Bắc', village } },
   }), 201, `household ${headName}`)
   const id = res.json().id as number
-  await povertyStatus(ta, id, status, '2020-01-01', who)
+  await povertyStatus(ta, id, status, '2020-01-01', group === 'groupB' ? 'officerB' : 'officerA')
   return id
 }
 
@@ -228,10 +228,10 @@ test('§11 portfolio scope: branch staff see only their branch, a partner office
 //     savings 50,000 (groupA, 06-15) + 30,000 (groupA2, 06-20) = 80,000
 //   point B (branch B): L4 1,075,167 = principal 1,000,000 + interest 75,167; savings 0
 //   totals: 3 repayments, 2,254,367 = principal 2,000,000 + interest 154,367 + overdue interest 100,000; savings 80,000
-interface CollectionsItem { branchId: number; transactionPointId: number; transactionPoint: string; repayments: number; amount: number; principal: number; interest: number; overdueInterest: number; savings: number }
-const pointA = (o: Partial<CollectionsItem>): CollectionsItem => ({ branchId: world.branchA, transactionPointId: world.pointA, transactionPoint: 'Point A', repayments: 0, amount: 0, principal: 0, interest: 0, overdueInterest: 0, savings: 0, ...o })
+interface CollectionsItem { branchId: number; transactionPointId: number; transactionPoint: string; repayments: number; amount: number; principal: number; interest: number; overdueInterest: number; savings: number; savingsWithdrawn: number }
+const pointA = (o: Partial<CollectionsItem>): CollectionsItem => ({ branchId: world.branchA, transactionPointId: world.pointA, transactionPoint: 'Point A', repayments: 0, amount: 0, principal: 0, interest: 0, overdueInterest: 0, savings: 0, savingsWithdrawn: 0, ...o })
 const POINT_A_JUNE = pointA({ repayments: 2, amount: 1_179_200, principal: 1_000_000, interest: 79_200, overdueInterest: 100_000, savings: 80_000 })
-const POINT_B_JUNE: CollectionsItem = { branchId: world.branchB, transactionPointId: world.pointB, transactionPoint: 'Point B', repayments: 1, amount: 1_075_167, principal: 1_000_000, interest: 75_167, overdueInterest: 0, savings: 0 }
+const POINT_B_JUNE: CollectionsItem = { branchId: world.branchB, transactionPointId: world.pointB, transactionPoint: 'Point B', repayments: 1, amount: 1_075_167, principal: 1_000_000, interest: 75_167, overdueInterest: 0, savings: 0, savingsWithdrawn: 0 }
 const collections = async (t: Test, from: string, to: string, who: KeyName = 'finance') => (await get(t, who, `/v1/reports/collections?from=${from}&to=${to}`)).json()
 
 test('§11 collections between dates: principal / interest / overdue interest split and savings from collection sessions', async (t) => {
@@ -243,7 +243,7 @@ test('§11 collections between dates: principal / interest / overdue interest sp
   t.same(june, {
     from: '2026-06-01', to: '2026-06-30',
     items: [POINT_A_JUNE, POINT_B_JUNE],
-    totals: { repayments: 3, amount: 2_254_367, principal: 2_000_000, interest: 154_367, overdueInterest: 100_000, savings: 80_000 },
+    totals: { repayments: 3, amount: 2_254_367, principal: 2_000_000, interest: 154_367, overdueInterest: 100_000, savings: 80_000, savingsWithdrawn: 0 },
   })
   for (const i of june.items as CollectionsItem[]) t.equal(i.principal + i.interest + i.overdueInterest, i.amount, `point ${i.transactionPoint}: principal + interest + overdue interest = amount`)
   // Inclusive bounds: 2026-06-15 … 2026-06-15 → L1's session only (with its 50,000 savings).
@@ -251,10 +251,10 @@ test('§11 collections between dates: principal / interest / overdue interest sp
   // 2026-06-21 … 2026-06-30 → L2's 100,000 only.
   t.same((await collections(t, '2026-06-21', '2026-06-30')), {
     from: '2026-06-21', to: '2026-06-30', items: [pointA({ repayments: 1, amount: 100_000, overdueInterest: 100_000 })],
-    totals: { repayments: 1, amount: 100_000, principal: 0, interest: 0, overdueInterest: 100_000, savings: 0 },
+    totals: { repayments: 1, amount: 100_000, principal: 0, interest: 0, overdueInterest: 100_000, savings: 0, savingsWithdrawn: 0 },
   })
   // Before anything was collected: empty.
-  t.same((await collections(t, '2026-05-01', '2026-06-14')).totals, { repayments: 0, amount: 0, principal: 0, interest: 0, overdueInterest: 0, savings: 0 })
+  t.same((await collections(t, '2026-05-01', '2026-06-14')).totals, { repayments: 0, amount: 0, principal: 0, interest: 0, overdueInterest: 0, savings: 0, savingsWithdrawn: 0 })
 
   // 2026-06-16 … 2026-06-24: L4's repayment at point B; at point A no repayment, but groupA2 handed in 30,000 savings
   // on 06-20 — collected cash the report must show.
@@ -319,7 +319,7 @@ test('§11 public posting list: every active borrower of the point with amount, 
 
 // ——— CSV: every report parses back to the same numbers as its JSON.
 const PORTFOLIO_COLUMNS = ['key', 'name', 'loans', 'households', 'outstanding', 'overdue', 'overdueRatioPpm']
-const COLLECTIONS_COLUMNS = ['branchId', 'transactionPointId', 'transactionPoint', 'repayments', 'amount', 'principal', 'interest', 'overdueInterest', 'savings']
+const COLLECTIONS_COLUMNS = ['branchId', 'transactionPointId', 'transactionPoint', 'repayments', 'amount', 'principal', 'interest', 'overdueInterest', 'savings', 'savingsWithdrawn']
 const POSTING_COLUMNS = ['loanId', 'borrower', 'village', 'groupName', 'programmeCode', 'amount', 'balance', 'nextDueDate', 'overduePrincipal']
 
 test('§11 every report as CSV (Accept: text/csv) parses back to the same numbers as the JSON', async (t) => {
@@ -337,7 +337,7 @@ test('§11 every report as CSV (Accept: text/csv) parses back to the same number
   }
   const url = '/v1/reports/collections?from=2026-06-01&to=2026-06-30'
   const collectionsJson = (await get(t, 'finance', url)).json()
-  const collectionsCsv = records((await get(t, 'finance', url, 'text/csv')).body, ['branchId', 'transactionPointId', 'repayments', 'amount', 'principal', 'interest', 'overdueInterest', 'savings'])
+  const collectionsCsv = records((await get(t, 'finance', url, 'text/csv')).body, ['branchId', 'transactionPointId', 'repayments', 'amount', 'principal', 'interest', 'overdueInterest', 'savings', 'savingsWithdrawn'])
   t.same(collectionsCsv.header, COLLECTIONS_COLUMNS, 'collections: header')
   t.same(collectionsCsv.rows, collectionsJson.items, 'collections: rows = JSON items')
   t.same(collectionsCsv.rows, [POINT_A_JUNE, POINT_B_JUNE], 'collections: the hand-checked figures')
@@ -382,7 +382,7 @@ t.test('§11 portfolio counts households once; a reversed repayment is neither c
     payload: { nationalId: nationalId(), headName: 'Võ Văn Em', groupId: own.world.groupA, area: 'rural', address: { commune: 'Hòa Bắc', village: 'Thôn 1' } },
   }), 201, 'household')
   const householdId = res.json().id as number
-  await povertyStatus(own, householdId, 'poor', '2020-01-01', 'partnerA')
+  await povertyStatus(own, householdId, 'poor', '2020-01-01', 'officerA')
   const P = (await disbursedLoan(own, { householdId, group: 'groupA', amount: 12_000_000, ...monthly(12), ...MAY })).loanId
   const W = (await disbursedLoan(own, { householdId, group: 'groupA', programmeCode: 'WATER_SANITATION', amount: 6_000_000, ...monthly(12), ...JUNE })).loanId
   const paid = expectStatus(await own.as('officerA', {

@@ -129,7 +129,7 @@ test('§10 a daily close with repayments arriving meanwhile: both complete, each
     JSON.stringify(outcomes) === JSON.stringify(['200:0', '200:30']) || JSON.stringify(outcomes) === JSON.stringify(['200:30', '409:CLOSE_IN_PROGRESS']),
     `30 days closed once in all (${outcomes.join(', ')})`,
   )
-  t.equal((await as('auditor', { method: 'GET', url: '/v1/business-date' })).json().date, '2026-07-30')
+  t.equal((await as('auditor', { method: 'GET', url: '/v1/business-date' })).json().businessDate, '2026-07-30')
   t.equal(app.sqlite.prepare("SELECT COUNT(*) FROM close_runs WHERE date >= '2026-06-30' AND status = 'done'").pluck().get(), 30, 'one finished run per day')
   t.ok(loans.every((l) => repayments(l.loanId) === 1), 'one repayment per loan')
 })

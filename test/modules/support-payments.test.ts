@@ -191,7 +191,7 @@ test('§8 (f) 20 concurrent triggers for the same household → exactly one paym
   const third = await repaidOnTime(ta)
   const key = unique('exit')
   const body = { status: 'escaped', effectiveDate: '2026-03-01', decisionNo: unique('QD') }
-  const replays = await Promise.all(Array.from({ length: 20 }, () => as('partnerA', { method: 'POST', url: `/v1/households/${third.householdId}/poverty-status`, headers: { 'idempotency-key': key }, payload: body })))
+  const replays = await Promise.all(Array.from({ length: 20 }, () => as('officerA', { method: 'POST', url: `/v1/households/${third.householdId}/poverty-status`, headers: { 'idempotency-key': key }, payload: body })))
   t.ok(replays.some((r) => r.statusCode === 201), 'recorded')
   t.ok(replays.every((r) => r.statusCode === 201 || r.statusCode === 409), 'replays answered or told to wait')
   t.equal(app.sqlite.prepare('SELECT COUNT(*) FROM poverty_records WHERE household_id = ?').pluck().get(third.householdId), 2, 'one record (plus the initial poor)')
@@ -527,7 +527,7 @@ t.test('report GET /v1/reports/support-payments: counts and sums by state, by br
       { status: 'pending_approval', count: 1, amount: 4_000_000 },
       { status: 'rejected', count: 1, amount: 4_000_000 },
     ], 'by state')
-    t.same(body.totals, { count: 4, amount: 16_000_000 })
+    t.same(body.totals, { count: 4, amount: 16_000_000, recoveredCount: 0, recoveredAmount: 0 })
     t.ok(body.byBranch.every((b) => b.branchId === own.world.branchA), 'all in branch A')
     t.equal(body.byBranch.reduce((a, b) => a + (b.count as number), 0), 4)
     t.match(body.budgets.find((b) => b.localPolicyCode === DANANG), { budget: 2_000_000_000, used: 8_000_000, reserved: 4_000_000, remaining: 1_988_000_000, recoveries: 0, blocked: 0 })
@@ -538,8 +538,8 @@ t.test('report GET /v1/reports/support-payments: counts and sums by state, by br
       const rows = parseCsv(csv.body).filter((r) => r.some((c) => c !== ''))
       const header = rows[0]!
       const records = rows.slice(1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
-      t.same(header, ['branchId', 'branchCode', 'status', 'count', 'amount'], 'CSV header')
-      t.same(records.map((r) => ({ branchId: Number(r.branchId), branchCode: r.branchCode, status: r.status, count: Number(r.count), amount: Number(r.amount) })), body.byBranch,
+      t.same(header, ['branchId', 'branchCode', 'status', 'count', 'amount', 'recoveredCount', 'recoveredAmount'], 'CSV header')
+      t.same(records.map((r) => ({ branchId: Number(r.branchId), branchCode: r.branchCode, status: r.status, count: Number(r.count), amount: Number(r.amount), recoveredCount: Number(r.recoveredCount), recoveredAmount: Number(r.recoveredAmount) })), body.byBranch,
         'CSV rows (one per branch and state) = the JSON byBranch')
       // Summed over branches, the CSV gives back the JSON counts and sums by state and the totals.
       const byStatus = new Map<string, { count: number; amount: number }>()
@@ -548,7 +548,7 @@ t.test('report GET /v1/reports/support-payments: counts and sums by state, by br
         byStatus.set(r.status!, { count: acc.count + Number(r.count), amount: acc.amount + Number(r.amount) })
       }
       t.same([...byStatus].map(([status, v]) => ({ status, ...v })).sort((x, y) => x.status.localeCompare(y.status)), body.byStatus, 'CSV → by state')
-      t.same({ count: records.reduce((a, r) => a + Number(r.count), 0), amount: records.reduce((a, r) => a + Number(r.amount), 0) }, body.totals, 'CSV → totals')
+      t.same({ count: records.reduce((a, r) => a + Number(r.count), 0), amount: records.reduce((a, r) => a + Number(r.amount), 0), recoveredCount: records.reduce((a, r) => a + Number(r.recoveredCount), 0), recoveredAmount: records.reduce((a, r) => a + Number(r.recoveredAmount), 0) }, body.totals, 'CSV → totals')
     }
   }
   const auditorList = await own.as('auditor', { method: 'GET', url: '/v1/support-payments?limit=100' })

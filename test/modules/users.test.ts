@@ -120,7 +120,7 @@ t.test('a key may be issued without a label, and without any body', async (t) =>
   t.equal(empty.json().label, null, 'label null')
   const works = await withKey(empty.json().key, { method: 'GET', url: '/v1/business-date' })
   t.equal(works.statusCode, 200)
-  t.same(works.json(), { date: '2026-06-30' })
+  t.same(works.json(), { businessDate: '2026-06-30', lastClosedDate: null })
 
   const before = rowCounts(app)
   const noBody = await as('admin', { method: 'POST', url: `/v1/users/${world.userIds.finance2}/api-keys` })

@@ -122,7 +122,7 @@ t.test('GET /v1/audit?entity=&id= returns the trail of one entity to admin and a
   t.ok(byEntity.json().items.every((r: { entity: string }) => r.entity === 'branch'))
 })
 
-t.test('GET /v1/audit pages with limit and cursor', async (t) => {
+t.test('GET /v1/audit pages with limit and cursor, newest first', async (t) => {
   const total = app.sqlite.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number
   t.ok(total > 3)
   const seen: number[] = []
@@ -138,8 +138,29 @@ t.test('GET /v1/audit pages with limit and cursor', async (t) => {
     pages++
   } while (cursor && pages < 1000)
   t.equal(seen.length, total, 'every row once')
-  t.same(seen, [...seen].sort((a, b) => a - b), 'in id order')
+  t.same(seen, [...seen].sort((a, b) => b - a), 'newest first (descending ids)')
   t.equal(new Set(seen).size, total, 'no repeats')
+})
+
+t.test('GET /v1/audit filters by user, action and an inclusive date range', async (t) => {
+  const made = await as('admin', { method: 'POST', url: '/v1/branches', payload: { code: 'BR-BYUSER', name: 'By user', province: 'Huế' } })
+  t.equal(made.statusCode, 201)
+  const byUser = (await as('auditor', { method: 'GET', url: `/v1/audit?userId=${world.userIds.admin}&limit=500` })).json().items as { userId: number; action: string; at: string }[]
+  const expected = app.sqlite.prepare('SELECT COUNT(*) FROM audit_log WHERE user_id = ?').pluck().get(world.userIds.admin)
+  t.equal(byUser.length, expected, 'every row of that user')
+  t.ok(byUser.every((r) => r.userId === world.userIds.admin), 'and only theirs')
+  const none = (await as('auditor', { method: 'GET', url: `/v1/audit?userId=${world.userIds.finance2}` })).json().items
+  t.same(none, [], 'a user who did nothing has an empty trail')
+  const byAction = (await as('auditor', { method: 'GET', url: '/v1/audit?action=branch.create&limit=500' })).json().items as { action: string }[]
+  t.ok(byAction.length >= 1 && byAction.every((r) => r.action === 'branch.create'), 'action filter')
+  const today = new Date().toISOString().slice(0, 10)
+  const inRange = (await as('auditor', { method: 'GET', url: `/v1/audit?from=${today}&to=${today}&limit=500` })).json().items as unknown[]
+  t.equal(inRange.length, app.sqlite.prepare('SELECT COUNT(*) FROM audit_log').pluck().get(), 'today (UTC) holds every row of this test')
+  const past = (await as('auditor', { method: 'GET', url: '/v1/audit?from=2000-01-01&to=2000-12-31' })).json().items
+  t.same(past, [], 'a range before the service existed is empty')
+  const reversed = await as('auditor', { method: 'GET', url: '/v1/audit?from=2026-02-01&to=2026-01-01' })
+  t.equal(reversed.statusCode, 400)
+  t.equal(reversed.json().errors[0].field, 'querystring.from')
 })
 
 t.test('GET /v1/audit is refused to every role but admin and auditor', async (t) => {

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import { createHash, createHmac } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { createApiKey, createUser } from '../../src/modules/users/routes.js'
+import { createApiKey, createUser } from '../../src/modules/users/service.js'
 import { buildTestApp, nationalId, rowCounts, SYSTEM } from '../helpers/app.js'
 
 function assertProblem(t: Test, res: LightMyRequestResponse, status: number, code: string) {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { createUser, createApiKey } from '../../src/modules/users/routes.js'
+import { createUser, createApiKey } from '../../src/modules/users/service.js'
 
 t.test('requests without valid credentials are limited per address; valid keys and public routes are not', async (t) => {
   const app = await buildApp({ databaseFile: ':memory:', initialBusinessDate: '2026-06-30', authFailuresPerMinute: 5 })

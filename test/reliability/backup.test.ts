@@ -24,7 +24,7 @@ import { ensureBusinessDate } from '../../src/platform/business-date.js'
 import { seedProgrammes } from '../../src/modules/programmes/service.js'
 import { generatePortfolio } from '../../src/modules/demo/generate.js'
 import { buildApp } from '../../src/app.js'
-import { createApiKey, createUser } from '../../src/modules/users/routes.js'
+import { createApiKey, createUser } from '../../src/modules/users/service.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')

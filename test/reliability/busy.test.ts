@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { buildApp } from '../../src/app.js'
-import { createUser, createApiKey } from '../../src/modules/users/routes.js'
+import { createUser, createApiKey } from '../../src/modules/users/service.js'
 
 t.test('a database locked by another writer answers 503 with Retry-After, and nothing is half-written', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pc-busy-'))

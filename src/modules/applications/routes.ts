@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { READERS } from '../../platform/routes.js'
-import { IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { Id, IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
 import { APPLICATION_STATUSES } from '../../db/schema.js'
 import * as s from './schemas.js'
 import * as service from './service.js'
@@ -22,9 +22,14 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
   app.get('/applications', {
     config: { auth: READERS },
     schema: {
-      tags: ['Origination'], summary: 'List applications', description: 'Applications visible to the caller (own partner / own branch), optionally by status.',
-      querystring: Type.Object({ status: Type.Optional(Type.Enum(APPLICATION_STATUSES)), householdId: Type.Optional(Type.Integer({ minimum: 1 })), ...ListQuery }),
-      response: { 200: Page(s.Application), ...errorResponses() },
+      tags: ['Origination'], summary: 'List applications',
+      description: 'Applications visible to the caller (own partner / own branch), by id, with the borrower\'s name, citizen ID and group. Filters combine (AND); `groupId` is the household\'s group.',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Enum(APPLICATION_STATUSES)), householdId: Type.Optional(Id('Only this household')),
+        groupId: Type.Optional(Id('Only households of this savings-and-loan group')), partnerId: Type.Optional(Id('Only this partner')),
+        programmeCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Only this programme (e.g. POOR)' })), ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: Page(s.ApplicationListItem), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50

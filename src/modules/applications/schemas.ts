@@ -26,6 +26,13 @@ export const Application = Type.Object({
   loanId: Type.Union([Type.Integer(), Type.Null()]), createdAt: Type.String(),
 })
 
+/** A list row: the application and its borrower (readable without one call per row). */
+export const ApplicationListItem = Type.Intersect([Application, Type.Object({
+  householdName: Type.String({ description: 'Name of the household head' }),
+  nationalId: Type.String({ description: "The household head's 12-digit citizen ID" }),
+  groupId: Id("The household's savings-and-loan group (today)"),
+})])
+
 export const CertifyInput = Type.Object({
   decisionNo: Text(100, "Commune People's Committee decision/list number"),
   certifiedOn: BusinessDateSchema('Date of the commune certification'),

@@ -1,5 +1,5 @@
 /**
- * Origination (RULES.md §5): submit → certify → approve (creates the loan),
+ * Origination (docs/rules.md §5): submit → certify → approve (creates the loan),
  * or reject / withdraw. Eligibility is checked at submission and again at approval.
  *
  * Errors: NOT_FOUND (missing or outside scope), FORBIDDEN (household outside the
@@ -176,12 +176,21 @@ export function withdrawApplication(ctx: CommandContext, id: number, reason?: st
   return move(ctx, row, 'withdraw', { decidedBy: ctx.actor.userId, decidedOn: ctx.businessDate, rejectionReason: reason ?? null })
 }
 
-export function listApplications(db: Db, actor: Actor, q: { status?: string; householdId?: number }, afterId: number, limit: number) {
+export interface ApplicationFilters { status?: string; householdId?: number; groupId?: number; partnerId?: number; programmeCode?: string }
+
+/** Applications in the actor's scope with their borrower; the group is the household's (indexes: applications_status/_partner/_branch/_household, households_group). */
+export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, afterId: number, limit: number) {
   const where: SQL[] = [gt(applications.id, afterId)]
   if (q.status) where.push(eq(applications.status, q.status as ApplicationStatus))
   if (q.householdId) where.push(eq(applications.householdId, q.householdId))
+  if (q.groupId) where.push(eq(households.groupId, q.groupId))
+  if (q.partnerId) where.push(eq(applications.partnerId, q.partnerId))
+  if (q.programmeCode) where.push(eq(applications.programmeCode, q.programmeCode))
   if (actor.role === 'partner_officer') where.push(eq(applications.partnerId, actor.partnerId ?? -1))
   else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(applications.branchId, actor.branchId ?? -1))
-  return db.select().from(applications).where(and(...where)).orderBy(applications.id).limit(limit + 1).all().map(applicationView)
+  return db.select({ application: applications, householdName: households.headName, nationalId: households.nationalId, groupId: households.groupId })
+    .from(applications).innerJoin(households, eq(households.id, applications.householdId))
+    .where(and(...where)).orderBy(applications.id).limit(limit + 1).all()
+    .map(({ application, ...borrower }) => ({ ...applicationView(application), ...borrower }))
 }
 

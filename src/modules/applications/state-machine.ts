@@ -1,5 +1,5 @@
 /**
- * Application states as data (RULES.md §5): submitted → certified → approved;
+ * Application states as data (docs/rules.md §5): submitted → certified → approved;
  * submitted|certified → rejected | withdrawn. Any other transition is
  * INVALID_STATE (409).
  */

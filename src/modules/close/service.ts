@@ -7,6 +7,11 @@
  * run and the business date moves to D + 1. Interest is exact at any moment by
  * replay, so the close posts no accruals; other loans are unchanged by a day.
  *
+ * `target` is the NEW business date: the close closes every day from the
+ * current business date up to the day before `target`. It never moves the
+ * business date past today's date in Asia/Ho_Chi_Minh (CLOSE_AHEAD_OF_CALENDAR)
+ * unless the caller allows it (loading history, tests).
+ *
  * Chunks of loan ids, one bounded transaction each, so other writers are not
  * blocked for long; a close_runs row per day records progress, so a crashed
  * run resumes at the next chunk and a finished day is never redone: closing the
@@ -15,7 +20,8 @@
 import type Database from 'better-sqlite3'
 import { addDays } from '../../domain/dates.js'
 import { DomainError } from '../../platform/errors.js'
-import { setBusinessDate, makeBusinessDateReader } from '../../platform/business-date.js'
+import { setBusinessDate, makeBusinessDateReader, businessDateView } from '../../platform/business-date.js'
+import { todayInVietnam } from '../../domain/dates.js'
 import { loadLoanRow, loanState, storedProjection, writeProjection } from '../loans/projection.js'
 
 export const CLOSE_CHUNK_LOANS = 5_000
@@ -26,7 +32,23 @@ export const dayClosedListeners: DayClosedListener[] = []
 
 let running = false
 
-export interface CloseResult { previousDate: string; businessDate: string; daysClosed: number; instalmentsNowOverdue: number; loansReclassified: number }
+export interface CloseResult { previousDate: string; businessDate: string; lastClosedDate: string | null; daysClosed: number; instalmentsNowOverdue: number; loansReclassified: number }
+
+export interface CloseOptions {
+  /** today's date in Vietnam (default: from the wall clock); the business date may not move past it */
+  today?: string
+  /** ALLOW_CLOSE_AHEAD: close past today (loading history, tests) */
+  allowAhead?: boolean
+}
+
+/** Refuses a close that would move the business date past today in Vietnam (a target at or before the business date moves nothing). */
+export function assertNotAheadOfCalendar(current: string, target: string, options: CloseOptions = {}): void {
+  if (options.allowAhead || target <= current) return
+  const today = options.today ?? todayInVietnam()
+  if (target > today) {
+    throw new DomainError('CLOSE_AHEAD_OF_CALENDAR', `Closing up to ${target} would move the business date past today's date in Vietnam (${today}); days are closed once they have ended`, { today, businessDate: current })
+  }
+}
 
 function prepare(sqlite: Database.Database) {
   return {
@@ -47,13 +69,17 @@ function prepare(sqlite: Database.Database) {
   }
 }
 
-/** Closes days one at a time until the business date is `target`. Re-running is a no-op. */
-export async function closeBusinessDays(sqlite: Database.Database, target: string, userId: number, requestId = 'close'): Promise<CloseResult> {
+/**
+ * Closes days one at a time until the business date is `target`. Re-running is a no-op.
+ * Errors: CLOSE_IN_PROGRESS (another close is running), CLOSE_AHEAD_OF_CALENDAR.
+ */
+export async function closeBusinessDays(sqlite: Database.Database, target: string, userId: number, requestId = 'close', options: CloseOptions = {}): Promise<CloseResult> {
   if (running) throw new DomainError('CLOSE_IN_PROGRESS', 'A daily close is already running')
+  const current = makeBusinessDateReader(sqlite)
+  assertNotAheadOfCalendar(current(), target, options)
   running = true
   try {
     const s = prepare(sqlite)
-    const current = makeBusinessDateReader(sqlite)
     const previousDate = current()
     let instalmentsNowOverdue = 0
     let loansReclassified = 0
@@ -89,7 +115,7 @@ export async function closeBusinessDays(sqlite: Database.Database, target: strin
       }).immediate()
       daysClosed++
     }
-    return { previousDate, businessDate: current(), daysClosed, instalmentsNowOverdue, loansReclassified }
+    return { previousDate, ...businessDateView(sqlite), daysClosed, instalmentsNowOverdue, loansReclassified }
   } finally {
     running = false
   }

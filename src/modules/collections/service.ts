@@ -1,8 +1,8 @@
 /**
- * Collection sessions (RULES.md §11): one savings-and-loan group's hand-in at
+ * Collection sessions (docs/rules.md §11): one savings-and-loan group's hand-in at
  * its commune transaction point on a session date — per loan the interest and
  * principal collected (posted as one repayment of their sum, allocated by the
- * RULES §7 waterfall) and the members' savings. All lines are posted in the
+ * docs/rules.md §7 waterfall) and the members' savings. All lines are posted in the
  * command's transaction or none: the first failing line aborts the session and
  * the problem names it (`lines[i]`).
  * Errors: NOT_FOUND, REFERENCE_NOT_FOUND, LINE_REJECTED-style codes of the line
@@ -10,12 +10,13 @@
  * GROUP_NOT_AT_POINT, DATE_IN_FUTURE.
  */
 import type { CommandContext } from '../../platform/commands.js'
+import { statement } from '../../platform/database.js'
 import { assertInScope } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { loadLoanRow, type LoanRow } from '../loans/projection.js'
 import { postingGuards, repayLoan } from '../repayments/service.js'
 import { assertNotFuture } from '../loans/posting.js'
-import { postJournal } from '../ledger/journal.js'
+import { recordSessionSavings } from '../savings/service.js'
 
 export interface SessionLine { loanId: number; interest: number; principal: number; savings: number }
 export interface SessionInput { transactionPointId: number; groupId: number; sessionDate: string; lines: SessionLine[] }
@@ -65,16 +66,13 @@ export function postCollectionSession(ctx: CommandContext, input: SessionInput) 
       let repayment: ReturnType<typeof repayLoan> | null = null
       if (amount > 0) repayment = repayLoan(ctx, loan, { amount, valueDate: input.sessionDate, reference: `session ${sessionId}`, collectionSessionId: sessionId })
       if (line.savings > 0) {
-        ctx.sqlite.prepare('INSERT INTO savings_deposits (collection_session_id, loan_id, household_id, amount, value_date) VALUES (?, ?, ?, ?, ?)')
+        statement(ctx.sqlite, 'INSERT INTO savings_deposits (collection_session_id, loan_id, household_id, amount, value_date) VALUES (?, ?, ?, ?, ?)')
           .run(sessionId, loan.id, loan.householdId, line.savings, input.sessionDate)
-        postJournal(ctx.sqlite, {
-          kind: 'savings_deposit', valueDate: input.sessionDate, postedOn: ctx.businessDate, description: `Savings of loan ${loan.id}'s household, session ${sessionId}`,
-          lines: [
-            { account: 'cash_at_transaction_point', debit: line.savings, fundingSource: loan.fundingSource },
-            { account: 'savings_deposits', credit: line.savings, fundingSource: loan.fundingSource },
-          ],
-        })
+        // The money goes to the household's savings account (opened when missing), with its journal entry.
+        recordSessionSavings(ctx, { householdId: loan.householdId, loanId: loan.id, amount: line.savings, collectionSessionId: sessionId, valueDate: input.sessionDate, transactionPointId: input.transactionPointId })
       }
+      statement(ctx.sqlite, 'INSERT INTO collection_session_lines (session_id, line_index, loan_id, interest, principal, savings, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(sessionId, index, loan.id, line.interest, line.principal, line.savings, repayment?.transactionId ?? null)
       return {
         lineIndex: index, loanId: loan.id, status: 'posted' as const, transactionId: repayment?.transactionId ?? null,
         allocation: repayment?.allocation ?? null, savings: line.savings, loanStatus: repayment?.loan.status ?? loan.state,

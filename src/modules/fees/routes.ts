@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Role } from '../../platform/auth.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
-import { sendReport } from '../../platform/csv.js'
+import { CsvFormatQuery, sendReport } from '../../platform/csv.js'
 import { IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
 import { FeeRate, FeeRateBody, FeeRateListQuery, MonthQuery, PartnerFeesReport } from './schemas.js'
 import * as service from './service.js'
@@ -22,7 +22,7 @@ export default async function feesRoutes(fastify: FastifyInstance) {
         + 'on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest '
         + 'collected through the group\'s collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month\'s last day (a partner\'s own version overrides the default). '
         + 'Also as CSV with `Accept: text/csv` (one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.',
-      querystring: MonthQuery,
+      querystring: Type.Object({ ...MonthQuery.properties, ...CsvFormatQuery }),
       response: { 200: PartnerFeesReport, ...errorResponses(422) },
     },
   }, async (req, reply) => {

@@ -1,18 +1,23 @@
 /**
- * Households (borrower units) and their poverty-status timeline (RULES.md §4).
- * Errors: DUPLICATE (citizen ID taken), REFERENCE_NOT_FOUND (group), NOT_FOUND
- * (missing or outside the caller's scope), FORBIDDEN (group outside scope).
+ * Households (borrower units), their search, their changes over time and their
+ * poverty-status timeline (docs/rules.md §4).
+ *
+ * Errors: DUPLICATE (citizen ID taken; a decision number already used for another
+ * decision), REFERENCE_NOT_FOUND (group), NOT_FOUND (missing or outside the
+ * caller's scope), FORBIDDEN (group outside scope), DATE_IN_FUTURE, NO_CHANGE,
+ * GROUP_TRANSFER_OUT_OF_BRANCH, CHANGE_BEFORE_LATER_CHANGE, VALIDATION_ERROR.
  */
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm'
+import { and, eq, gt } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import { households, groups, partners, povertyRecords, povertyRevocations } from '../../db/schema.js'
+import { households, groups, partners, povertyRecords, povertyRevocations, householdChanges } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { type Actor, assertInScope, inScope } from '../../platform/auth.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { statusOn, type PovertyRecord } from '../../domain/poverty.js'
+import { foldText, isCitizenIdPrefix, searchWords } from '../../domain/text.js'
 import { readableBranchIds } from '../organisation/service.js'
-import type { HouseholdInput, PovertyRecordInput } from './schemas.js'
+import type { HouseholdChangeInput, HouseholdInput, HouseholdQuery, PovertyRecordInput } from './schemas.js'
 
 type HouseholdRow = typeof households.$inferSelect
 
@@ -34,32 +39,99 @@ export function timelineOf(db: Db, householdId: number): PovertyRecord[] {
   return povertyTimeline(db.$client, householdId)
 }
 
-function view(db: Db, row: HouseholdRow, owner: { branchId: number; partnerId: number }, businessDate: string) {
-  return {
-    id: row.id, nationalId: row.nationalId, headName: row.headName, groupId: row.groupId, area: row.area,
-    address: { commune: row.commune, village: row.village, line: row.address },
-    branchId: owner.branchId, partnerId: owner.partnerId,
-    povertyStatus: statusOn(timelineOf(db, row.id), businessDate), createdAt: row.createdAt,
-  }
+// ---------------------------------------------------------------------------------------------
+// Reading: one query per page (group, point, partner, branch and the active-loan flag joined in),
+// one more for the poverty statuses of the page; no query per row.
+
+interface ViewRow {
+  id: number; nationalId: string; headName: string; groupId: number; groupName: string; transactionPointId: number
+  area: string; commune: string; village: string; line: string; partnerId: number; branchId: number; createdAt: string; hasActiveLoan: number
 }
 
-export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
-  const owner = groupOwner(ctx.db, input.groupId)
-  if (!owner) throw new DomainError('REFERENCE_NOT_FOUND', `Group ${input.groupId} does not exist`)
-  if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Group ${input.groupId} is outside your scope`)
-  if (ctx.db.select({ id: households.id }).from(households).where(eq(households.nationalId, input.nationalId)).get()) {
-    throw new DomainError('DUPLICATE', `A household with citizen ID ${input.nationalId} already exists`)
+const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS headName, h.group_id AS groupId, g.name AS groupName,
+    g.transaction_point_id AS transactionPointId, h.area, h.commune, h.village, h.address AS line,
+    g.partner_id AS partnerId, p.branch_id AS branchId, h.created_at AS createdAt,
+    EXISTS (SELECT 1 FROM loans l WHERE l.household_id = h.id AND l.state = 'active') AS hasActiveLoan
+  FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id`
+
+/** Statuses on `date` of several households, from one query. */
+function statusesOn(sqlite: Database.Database, ids: number[], date: string): Map<number, string> {
+  const rows = sqlite.prepare(`SELECT r.household_id AS householdId, r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,
+      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
+    FROM poverty_records r WHERE r.household_id IN (SELECT value FROM json_each(?)) AND r.effective_date <= ?`)
+    .all(JSON.stringify(ids), date) as { householdId: number; id: number; status: PovertyRecord['status']; effectiveDate: string; decisionNo: string; revoked: number }[]
+  const byHousehold = new Map<number, PovertyRecord[]>()
+  for (const r of rows) {
+    const list = byHousehold.get(r.householdId) ?? []
+    list.push({ id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 })
+    byHousehold.set(r.householdId, list)
   }
-  const address = typeof input.address === 'string'
-    ? { commune: '', village: '', line: input.address }
-    : { commune: input.address.commune, village: input.address.village, line: input.address.line ?? '' }
-  const row = ctx.db.insert(households).values({
-    nationalId: input.nationalId, headName: input.headName, groupId: input.groupId, area: input.area,
-    commune: address.commune, village: address.village, address: address.line,
-  }).returning().get()
-  const out = view(ctx.db, row, owner, ctx.businessDate)
-  ctx.audit({ action: 'household.create', entity: 'household', entityId: row.id, after: out })
-  return out
+  return new Map(ids.map((id) => [id, statusOn(byHousehold.get(id) ?? [], date)]))
+}
+
+function views(sqlite: Database.Database, rows: ViewRow[], businessDate: string) {
+  const statuses = statusesOn(sqlite, rows.map((r) => r.id), businessDate)
+  return rows.map((r) => ({
+    id: r.id, nationalId: r.nationalId, headName: r.headName, groupId: r.groupId, groupName: r.groupName, transactionPointId: r.transactionPointId,
+    area: r.area, address: { commune: r.commune, village: r.village, line: r.line },
+    branchId: r.branchId, partnerId: r.partnerId, povertyStatus: statuses.get(r.id)!, hasActiveLoan: r.hasActiveLoan === 1, createdAt: r.createdAt,
+  }))
+}
+
+function viewOf(sqlite: Database.Database, id: number, businessDate: string) {
+  const row = sqlite.prepare(`${VIEW_SELECT} WHERE h.id = ?`).get(id) as ViewRow
+  return views(sqlite, [row], businessDate)[0]!
+}
+
+export type HouseholdView = ReturnType<typeof viewOf>
+
+/** LIKE pattern finding `word` anywhere (its own % and _ taken literally). */
+function containsPattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/**
+ * Households visible to the caller (partner officer: own partner's groups; branch staff: own branch),
+ * filtered, in id order. `q` of 1–12 digits is a citizen-ID prefix, otherwise name words (each a
+ * LIKE on the folded key). A citizen-ID prefix is a range on the unique national_id index.
+ */
+export function listHouseholds(db: Db, actor: Actor, q: HouseholdQuery, afterId: number, limit: number, businessDate: string) {
+  const where: string[] = ['h.id > ?']
+  const params: unknown[] = [afterId]
+  const idPrefix = (prefix: string) => {
+    where.push('h.national_id >= ? AND h.national_id < ?')
+    params.push(prefix, `${prefix}:`) // ':' sorts right after '9': every ID starting with the prefix, nothing else
+  }
+  if (q.q !== undefined) {
+    if (isCitizenIdPrefix(q.q)) idPrefix(q.q.trim())
+    else {
+      const words = searchWords(q.q)
+      // A query of spaces only finds nothing rather than everything.
+      if (words.length === 0) return []
+      for (const word of words) {
+        where.push("h.search_name LIKE ? ESCAPE '\\'")
+        params.push(containsPattern(word))
+      }
+    }
+  }
+  if (q.nationalId !== undefined) idPrefix(q.nationalId)
+  if (q.village !== undefined) { where.push('h.village = ?'); params.push(q.village) }
+  if (q.groupId !== undefined) { where.push('h.group_id = ?'); params.push(q.groupId) }
+  if (q.transactionPointId !== undefined) { where.push('g.transaction_point_id = ?'); params.push(q.transactionPointId) }
+  if (q.partnerId !== undefined) { where.push('g.partner_id = ?'); params.push(q.partnerId) }
+  if (q.branchId !== undefined) { where.push('p.branch_id = ?'); params.push(q.branchId) }
+  if (actor.role === 'partner_officer') {
+    where.push('g.partner_id = ?')
+    params.push(actor.partnerId ?? -1)
+  } else {
+    const scope = readableBranchIds(db, actor)
+    if (scope) {
+      where.push('p.branch_id IN (SELECT value FROM json_each(?))')
+      params.push(JSON.stringify(scope))
+    }
+  }
+  const rows = db.$client.prepare(`${VIEW_SELECT} WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ?`).all(...params, limit + 1) as ViewRow[]
+  return views(db.$client, rows, businessDate)
 }
 
 /** The household, or 404 when it is missing or outside the actor's scope (existence must not leak). */
@@ -72,32 +144,160 @@ export function loadHousehold(db: Db, actor: Actor, id: number) {
 }
 
 export function getHousehold(db: Db, actor: Actor, id: number, businessDate: string) {
-  const { row, owner } = loadHousehold(db, actor, id)
-  return view(db, row, owner, businessDate)
+  loadHousehold(db, actor, id)
+  return viewOf(db.$client, id, businessDate)
 }
 
-export function listHouseholds(db: Db, actor: Actor, q: { nationalId?: string; groupId?: number }, afterId: number, limit: number, businessDate: string) {
-  const where: SQL[] = [gt(households.id, afterId)]
-  if (q.nationalId) where.push(eq(households.nationalId, q.nationalId))
-  if (q.groupId) where.push(eq(households.groupId, q.groupId))
-  if (actor.role === 'partner_officer') {
-    where.push(inArray(households.groupId, db.select({ id: groups.id }).from(groups).where(eq(groups.partnerId, actor.partnerId ?? -1))))
-  } else {
-    const scope = readableBranchIds(db, actor)
-    if (scope) {
-      where.push(inArray(households.groupId, db.select({ id: groups.id }).from(groups)
-        .innerJoin(partners, eq(partners.id, groups.partnerId)).where(inArray(partners.branchId, scope))))
+function addressOf(input: HouseholdInput['address']) {
+  return typeof input === 'string'
+    ? { commune: '', village: '', line: input }
+    : { commune: input.commune, village: input.village, line: input.line ?? '' }
+}
+
+function assertNationalIdFree(db: Db, nationalId: string) {
+  if (db.select({ id: households.id }).from(households).where(eq(households.nationalId, nationalId)).get()) {
+    throw new DomainError('DUPLICATE', `A household with citizen ID ${nationalId} already exists`)
+  }
+}
+
+export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
+  const owner = groupOwner(ctx.db, input.groupId)
+  if (!owner) throw new DomainError('REFERENCE_NOT_FOUND', `Group ${input.groupId} does not exist`)
+  if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Group ${input.groupId} is outside your scope`)
+  assertNationalIdFree(ctx.db, input.nationalId)
+  const address = addressOf(input.address)
+  const row = ctx.db.insert(households).values({
+    nationalId: input.nationalId, headName: input.headName, searchName: foldText(input.headName), groupId: input.groupId, area: input.area,
+    commune: address.commune, village: address.village, address: address.line,
+  }).returning({ id: households.id }).get()
+  const out = viewOf(ctx.sqlite, row.id, ctx.businessDate)
+  ctx.audit({ action: 'household.create', entity: 'household', entityId: row.id, after: out })
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes over time: address, head (name, citizen ID), area, group transfer.
+
+type ChangedFields = Partial<{ headName: string; nationalId: string; address: { commune: string; village: string; line: string }; area: string; groupId: number }>
+const CHANGE_FIELDS = ['headName', 'nationalId', 'address', 'area', 'groupId'] as const
+
+function currentFields(row: HouseholdRow): Required<ChangedFields> {
+  return { headName: row.headName, nationalId: row.nationalId, address: { commune: row.commune, village: row.village, line: row.address }, area: row.area, groupId: row.groupId }
+}
+
+function changeView(row: typeof householdChanges.$inferSelect) {
+  return { id: row.id, householdId: row.householdId, effectiveDate: row.effectiveDate, reason: row.reason, before: row.before as ChangedFields, after: row.after as ChangedFields, changedBy: row.changedBy, createdAt: row.createdAt }
+}
+
+/**
+ * Records a change of the household with its effective date (history kept, append-only) and makes
+ * the household row show the new values. A group transfer stays within the household's branch;
+ * the household's loans keep their contract (their group, transaction point and partner are not
+ * touched). A change back-dated before a later-effective change of the same field is refused: the
+ * later one is what the household row shows.
+ *
+ * Errors: VALIDATION_ERROR (no field to change), NOT_FOUND, DATE_IN_FUTURE, NO_CHANGE (every value
+ * given is the current one), DUPLICATE (citizen ID of another household), REFERENCE_NOT_FOUND (group),
+ * GROUP_TRANSFER_OUT_OF_BRANCH, FORBIDDEN (group outside scope), CHANGE_BEFORE_LATER_CHANGE.
+ */
+export function changeHousehold(ctx: CommandContext, householdId: number, input: HouseholdChangeInput) {
+  const given = CHANGE_FIELDS.filter((f) => input[f] !== undefined)
+  if (given.length === 0) {
+    throw new DomainError('VALIDATION_ERROR', 'Give at least one field to change', { errors: [{ field: 'body', message: `must have at least one of ${CHANGE_FIELDS.join(', ')}` }] })
+  }
+  const { row, owner } = loadHousehold(ctx.db, ctx.actor, householdId)
+  if (input.effectiveDate > ctx.businessDate) throw new DomainError('DATE_IN_FUTURE', `effectiveDate ${input.effectiveDate} is after the business date ${ctx.businessDate}`)
+
+  const current = currentFields(row)
+  const wanted: Required<ChangedFields> = {
+    ...current,
+    ...(input.headName !== undefined ? { headName: input.headName } : {}),
+    ...(input.nationalId !== undefined ? { nationalId: input.nationalId } : {}),
+    ...(input.address !== undefined ? { address: { commune: input.address.commune, village: input.address.village, line: input.address.line ?? '' } } : {}),
+    ...(input.area !== undefined ? { area: input.area } : {}),
+    ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+  }
+  const changed = given.filter((f) => JSON.stringify(wanted[f]) !== JSON.stringify(current[f]))
+  if (changed.length === 0) throw new DomainError('NO_CHANGE', `Household ${householdId} already has these values`)
+
+  if (changed.includes('nationalId')) assertNationalIdFree(ctx.db, wanted.nationalId)
+  if (changed.includes('groupId')) {
+    const target = groupOwner(ctx.db, wanted.groupId)
+    if (!target) throw new DomainError('REFERENCE_NOT_FOUND', `Group ${wanted.groupId} does not exist`)
+    if (target.branchId !== owner.branchId) {
+      throw new DomainError('GROUP_TRANSFER_OUT_OF_BRANCH', `Group ${wanted.groupId} belongs to another branch; a household moves only between groups of its branch`)
+    }
+    if (!inScope(ctx.actor, target)) throw new DomainError('FORBIDDEN', `Group ${wanted.groupId} is outside your scope`)
+  }
+  const later = ctx.db.select().from(householdChanges)
+    .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.effectiveDate, input.effectiveDate))).all()
+  for (const c of later) {
+    const clash = changed.find((f) => f in (c.after as ChangedFields))
+    if (clash) {
+      throw new DomainError('CHANGE_BEFORE_LATER_CHANGE', `${clash} was changed with effect from ${c.effectiveDate} (change ${c.id}); a change effective ${input.effectiveDate} cannot override it`, { laterChangeId: c.id })
     }
   }
-  const rows = db.select().from(households).where(and(...where)).orderBy(households.id).limit(limit + 1).all()
-  return rows.map((r) => view(db, r, groupOwner(db, r.groupId)!, businessDate))
+
+  const before: ChangedFields = {}
+  const after: ChangedFields = {}
+  for (const f of changed) {
+    Object.assign(before, { [f]: current[f] })
+    Object.assign(after, { [f]: wanted[f] })
+  }
+  ctx.db.update(households).set({
+    headName: wanted.headName, searchName: foldText(wanted.headName), nationalId: wanted.nationalId, area: wanted.area as HouseholdRow['area'],
+    commune: wanted.address.commune, village: wanted.address.village, address: wanted.address.line, groupId: wanted.groupId,
+  }).where(eq(households.id, householdId)).run()
+  const change = ctx.db.insert(householdChanges).values({
+    householdId, effectiveDate: input.effectiveDate, before, after, reason: input.reason, changedBy: ctx.actor.userId,
+  }).returning().get()
+  const loansKeepingContract = changed.includes('groupId')
+    ? ctx.sqlite.prepare("SELECT id FROM loans WHERE household_id = ? AND state IN ('approved', 'active') ORDER BY id").pluck().all(householdId) as number[]
+    : []
+  ctx.audit({ action: 'household.change', entity: 'household', entityId: householdId, before, after: { ...after, effectiveDate: input.effectiveDate, reason: input.reason, changeId: change.id } })
+  return { change: changeView(change), household: viewOf(ctx.sqlite, householdId, ctx.businessDate), loansKeepingContract }
 }
+
+/** The household's changes, oldest first. */
+export function listChanges(db: Db, actor: Actor, householdId: number, afterId: number, limit: number) {
+  loadHousehold(db, actor, householdId)
+  return db.select().from(householdChanges)
+    .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.id, afterId)))
+    .orderBy(householdChanges.id).limit(limit + 1).all().map(changeView)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Poverty-status decisions.
 
 /** Hooks other capabilities register to react to a new poverty record (the support rule). */
 export const povertyRecordListeners: ((ctx: CommandContext, householdId: number) => void)[] = []
 
+function isRevoked(db: Db, recordId: number): boolean {
+  return db.select({ id: povertyRevocations.recordId }).from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get() !== undefined
+}
+
+/**
+ * Records a commune decision. A decision number identifies one decision of the household: posting
+ * the same decision again (same number, status and effective date) answers its first record and
+ * writes nothing; the same number with another status or date is a DUPLICATE. A revoked record
+ * (recorded in error) no longer holds its number.
+ *
+ * Errors: NOT_FOUND, DUPLICATE.
+ */
 export function addPovertyRecord(ctx: CommandContext, householdId: number, input: PovertyRecordInput) {
   loadHousehold(ctx.db, ctx.actor, householdId)
+  const sameNumber = ctx.db.select().from(povertyRecords)
+    .where(and(eq(povertyRecords.householdId, householdId), eq(povertyRecords.decisionNo, input.decisionNo))).orderBy(povertyRecords.id).all()
+    .filter((r) => !isRevoked(ctx.db, r.id))
+  if (sameNumber.length > 0) {
+    const first = sameNumber.find((r) => r.status === input.status && r.effectiveDate === input.effectiveDate)
+    if (!first) {
+      const other = sameNumber[0]!
+      throw new DomainError('DUPLICATE', `Decision ${input.decisionNo} is already recorded for household ${householdId} as ${other.status} effective ${other.effectiveDate} (record ${other.id})`, { existingRecordId: other.id })
+    }
+    const { recordedBy: _r, ...out } = first
+    return { ...out, revoked: false, alreadyRecorded: true }
+  }
   const before = statusOn(timelineOf(ctx.db, householdId), input.effectiveDate)
   const row = ctx.db.insert(povertyRecords).values({
     householdId, status: input.status, effectiveDate: input.effectiveDate, decisionNo: input.decisionNo,
@@ -106,7 +306,7 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
   ctx.audit({ action: 'household.poverty_status', entity: 'household', entityId: householdId, before: { status: before, on: input.effectiveDate }, after: row })
   for (const listener of povertyRecordListeners) listener(ctx, householdId)
   const { recordedBy: _r, ...out } = row
-  return { ...out, revoked: false }
+  return { ...out, revoked: false, alreadyRecorded: false }
 }
 
 /** Revokes a decision recorded in error (append-only: a revocation row; the record stays visible as revoked). */
@@ -114,9 +314,7 @@ export function revokePovertyRecord(ctx: CommandContext, householdId: number, re
   loadHousehold(ctx.db, ctx.actor, householdId)
   const record = ctx.db.select().from(povertyRecords).where(eq(povertyRecords.id, recordId)).get()
   if (!record || record.householdId !== householdId) throw notFound('Poverty record', recordId)
-  if (ctx.db.select().from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get()) {
-    throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
-  }
+  if (isRevoked(ctx.db, recordId)) throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
   ctx.db.insert(povertyRevocations).values({ recordId, reason, revokedBy: ctx.actor.userId }).run()
   ctx.audit({ action: 'household.poverty_status_revoke', entity: 'household', entityId: householdId, before: { recordId, status: record.status }, after: { revoked: true, reason } })
   for (const listener of povertyRecordListeners) listener(ctx, householdId)
@@ -124,10 +322,25 @@ export function revokePovertyRecord(ctx: CommandContext, householdId: number, re
   return { ...out, revoked: true }
 }
 
-export function getTimeline(db: Db, actor: Actor, householdId: number, asOf: string) {
+/** Cursor of the timeline: its order is (effective date, id), so the cursor carries both. */
+function timelineCursor(cursor: string | undefined): { date: string; id: number } | null {
+  if (cursor === undefined) return null
+  const m = /^(\d{4}-\d{2}-\d{2})\.(\d{1,10})$/.exec(cursor)
+  if (!m) throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }] })
+  return { date: m[1]!, id: Number(m[2]) }
+}
+
+/** The timeline page by page in effective-date order, with the status on `asOf` from the whole timeline. */
+export function getTimeline(db: Db, actor: Actor, householdId: number, asOf: string, cursor: string | undefined, limit: number) {
   loadHousehold(db, actor, householdId)
-  const revoked = new Set(timelineOf(db, householdId).filter((r) => r.revoked).map((r) => r.id))
-  const records = db.select().from(povertyRecords).where(eq(povertyRecords.householdId, householdId)).orderBy(asc(povertyRecords.effectiveDate), asc(povertyRecords.id)).all()
-    .map(({ recordedBy: _r, ...r }) => ({ ...r, revoked: revoked.has(r.id) }))
-  return { householdId, asOf, statusOnAsOf: statusOn(timelineOf(db, householdId), asOf), records }
+  const after = timelineCursor(cursor)
+  const rows = db.$client.prepare(`SELECT r.id, r.household_id AS householdId, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo, r.source, r.created_at AS createdAt,
+      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
+    FROM poverty_records r WHERE r.household_id = ? AND (? IS NULL OR r.effective_date > ? OR (r.effective_date = ? AND r.id > ?))
+    ORDER BY r.effective_date, r.id LIMIT ?`)
+    .all(householdId, after?.date ?? null, after?.date ?? null, after?.date ?? null, after?.id ?? 0, limit + 1) as (Omit<typeof povertyRecords.$inferSelect, 'recordedBy'> & { revoked: number })[]
+  const items = rows.slice(0, limit).map((r) => ({ ...r, revoked: r.revoked === 1 }))
+  const last = items[items.length - 1]
+  const nextCursor = rows.length > limit && last ? `${last.effectiveDate}.${last.id}` : null
+  return { householdId, asOf, statusOnAsOf: statusOn(timelineOf(db, householdId), asOf), items, nextCursor }
 }

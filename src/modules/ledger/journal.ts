@@ -11,6 +11,8 @@ import { statement } from '../../platform/database.js'
 export const ACCOUNTS = [
   'loans_receivable', 'cash_at_transaction_point', 'interest_income', 'overdue_interest_income',
   'support_expense', 'support_payable', 'support_recoverable', 'write_off_losses', 'suspense', 'savings_deposits',
+  // Money received on a loan after its write-off (income; the written-off principal stays in write_off_losses).
+  'write_off_recoveries',
 ] as const
 export type Account = (typeof ACCOUNTS)[number]
 

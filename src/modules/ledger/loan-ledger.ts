@@ -11,6 +11,9 @@
  * back-dated payment or a reversal it also re-classifies earlier allocations.
  * One entry per money transaction, always balanced (the cash side equals the sum
  * of the other deltas because allocations conserve the amount).
+ * Recoveries after a write-off (Dr cash_at_transaction_point / Cr
+ * write_off_recoveries, src/modules/risk/write-off.ts) stand outside these targets:
+ * no loan event can follow a write-off, so this sync never runs on such a loan again.
  */
 import type Database from 'better-sqlite3'
 import type { LoanState } from '../../domain/loan-engine.js'

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { BusinessDateSchema, ListQuery, cursorId, errorResponses } from '../../platform/http-schemas.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
-import { sendReport } from '../../platform/csv.js'
+import { CsvFormatQuery, sendReport } from '../../platform/csv.js'
 
 const FINANCE_READERS = ['admin', 'finance', 'auditor'] as const
 
@@ -26,7 +26,7 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
     config: { auth: FINANCE_READERS },
     schema: {
       tags: ['Finance'], summary: 'Trial balance', description: 'Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with Accept: text/csv.',
-      querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()) }),
+      querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()), ...CsvFormatQuery }),
       response: {
         200: Type.Object({
           asOf: Type.String(), totalDebit: Type.Integer(), totalCredit: Type.Integer(), balanced: Type.Boolean(),

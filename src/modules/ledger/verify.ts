@@ -5,10 +5,13 @@
  *  3. support_payable      — support_payable = Σ approved-but-unpaid support payments
  *  4. one_entry_per_money_transaction — every disbursement, repayment, reversal and write-off has exactly one journal entry
  *  5. projection_current   — loans.outstanding_principal equals the replay (the projection never drifts from the events)
+ *  6. recoveries           — per written-off loan, write_off_recoveries (credit) = Σ its recovery transactions ≤ principal + interest written off;
+ *                            recoveries only on written-off loans
+ *  7. cancelled_loan       — a cancelled loan has no live disbursement, no receivable and its cancellation record
  * Returns every failure; the first one is the one to name.
  */
 import type Database from 'better-sqlite3'
-import { loadLoanRow, loanState } from '../loans/projection.js'
+import { loadLoanRow, loanEvents, loanState } from '../loans/projection.js'
 
 export interface InvariantFailure { invariant: string; detail: string }
 
@@ -49,12 +52,80 @@ export function verifyInvariants(sqlite: Database.Database, options: { maxLoanFa
   if (payable !== approved) failures.push({ invariant: 'support_payable', detail: `support_payable ${payable} ≠ approved-but-unpaid payments ${approved}` })
 
   const txs = sqlite.prepare(`SELECT t.id, t.kind, (SELECT COUNT(*) FROM journal_entries e WHERE e.loan_transaction_id = t.id) AS entries
-    FROM loan_transactions t WHERE t.kind IN ('disbursement', 'repayment', 'reversal', 'write_off')`).all() as { id: number; kind: string; entries: number }[]
+    FROM loan_transactions t WHERE t.kind IN ('disbursement', 'repayment', 'reversal', 'write_off', 'recovery')`).all() as { id: number; kind: string; entries: number }[]
   for (const t of txs) {
     if (t.entries !== 1) {
       failures.push({ invariant: 'one_entry_per_money_transaction', detail: `${t.kind} transaction ${t.id} has ${t.entries} journal entries` })
       if (failures.length > 50) break
     }
   }
+  verifySavings(sqlite, failures)
+  verifyLoanControls(sqlite, failures, max)
   return { ok: failures.length === 0, failures, checked: { entries: totals.entries, loans: loanIds.length, transactions: txs.length } }
+}
+
+/**
+ * 6. savings_liability — savings_deposits (all funds) = Σ savings account balances (deposits − withdrawals)
+ * 7. one_entry_per_savings_transaction — every savings movement has exactly one journal entry moving its
+ *    amount on savings_deposits, and every savings_deposit/savings_withdrawal entry belongs to one movement
+ */
+function verifySavings(sqlite: Database.Database, failures: InvariantFailure[]): void {
+  const liability = sqlite.prepare("SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM journal_lines WHERE account = 'savings_deposits'").pluck().get() as number
+  const balances = sqlite.prepare("SELECT COALESCE(SUM(CASE kind WHEN 'deposit' THEN amount ELSE -amount END), 0) FROM savings_transactions").pluck().get() as number
+  if (liability !== balances) failures.push({ invariant: 'savings_liability', detail: `savings_deposits ${liability} ≠ Σ savings account balances ${balances}` })
+  const bad = sqlite.prepare(`SELECT t.id, t.kind, t.amount, e.id AS entryId, e.kind AS entryKind,
+      (SELECT COALESCE(SUM(l.credit) - SUM(l.debit), 0) FROM journal_lines l WHERE l.entry_id = t.journal_entry_id AND l.account = 'savings_deposits') AS net
+    FROM savings_transactions t LEFT JOIN journal_entries e ON e.id = t.journal_entry_id
+    WHERE e.id IS NULL OR e.kind <> 'savings_' || t.kind
+      OR (SELECT COALESCE(SUM(l.credit) - SUM(l.debit), 0) FROM journal_lines l WHERE l.entry_id = t.journal_entry_id AND l.account = 'savings_deposits') <> CASE t.kind WHEN 'deposit' THEN t.amount ELSE -t.amount END
+    LIMIT 10`).all() as { id: number; kind: string; amount: number; entryId: number | null; entryKind: string | null; net: number }[]
+  for (const b of bad) {
+    failures.push({ invariant: 'one_entry_per_savings_transaction', detail: b.entryId === null ? `savings ${b.kind} ${b.id} has no journal entry` : `savings ${b.kind} ${b.id} (${b.amount}): its entry ${b.entryId} is ${b.entryKind} moving ${b.net} on savings_deposits` })
+  }
+  const orphans = sqlite.prepare(`SELECT e.id FROM journal_entries e WHERE e.kind IN ('savings_deposit', 'savings_withdrawal')
+    AND NOT EXISTS (SELECT 1 FROM savings_transactions t WHERE t.journal_entry_id = e.id) LIMIT 10`).pluck().all() as number[]
+  for (const id of orphans) failures.push({ invariant: 'one_entry_per_savings_transaction', detail: `journal entry ${id} (savings) belongs to no savings transaction` })
+}
+
+/** Invariants 6 and 7: recoveries after write-off, cancelled loans. */
+function verifyLoanControls(sqlite: Database.Database, failures: InvariantFailure[], max: number): void {
+  const recoveries = sqlite.prepare(`SELECT l.id, l.state, COALESCE(SUM(t.amount), 0) AS recovered,
+      COALESCE((SELECT SUM(j.credit) - SUM(j.debit) FROM journal_lines j WHERE j.loan_id = l.id AND j.account = 'write_off_recoveries'), 0) AS posted
+    FROM loans l LEFT JOIN loan_transactions t ON t.loan_id = l.id AND t.kind = 'recovery'
+    WHERE l.id IN (SELECT loan_id FROM loan_transactions WHERE kind = 'recovery' UNION SELECT loan_id FROM journal_lines WHERE account = 'write_off_recoveries' AND loan_id IS NOT NULL)
+    GROUP BY l.id`).all() as { id: number; state: string; recovered: number; posted: number }[]
+  let n = 0
+  for (const r of recoveries) {
+    if (n >= max) break
+    if (r.state !== 'written_off') {
+      failures.push({ invariant: 'recoveries', detail: `loan ${r.id} is ${r.state} but has recoveries` })
+      n++
+      continue
+    }
+    if (r.posted !== r.recovered) {
+      failures.push({ invariant: 'recoveries', detail: `loan ${r.id}: write_off_recoveries ${r.posted} ≠ recovery transactions ${r.recovered}` })
+      n++
+    }
+    const writtenOff = loanState(sqlite, loadLoanRow(sqlite, r.id), '9999-12-31').writtenOff
+    const cap = writtenOff ? writtenOff.principal + writtenOff.interest : 0
+    if (r.recovered > cap) {
+      failures.push({ invariant: 'recoveries', detail: `loan ${r.id}: recoveries ${r.recovered} exceed the amount written off ${cap}` })
+      n++
+    }
+  }
+  const unattached = sqlite.prepare("SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM journal_lines WHERE account = 'write_off_recoveries' AND loan_id IS NULL").pluck().get() as number
+  if (unattached !== 0) failures.push({ invariant: 'recoveries', detail: `write_off_recoveries ${unattached} posted without a loan` })
+
+  const cancelled = sqlite.prepare(`SELECT l.id, (SELECT COUNT(*) FROM loan_cancellations c WHERE c.loan_id = l.id) AS records,
+      COALESCE((SELECT SUM(j.debit) - SUM(j.credit) FROM journal_lines j WHERE j.loan_id = l.id AND j.account = 'loans_receivable'), 0) AS receivable
+    FROM loans l WHERE l.state = 'cancelled'`).all() as { id: number; records: number; receivable: number }[]
+  n = 0
+  for (const c of cancelled) {
+    if (n >= max) break
+    const live = loanEvents(sqlite, c.id)
+    if (c.records !== 1 || c.receivable !== 0 || live.length > 0) {
+      failures.push({ invariant: 'cancelled_loan', detail: `loan ${c.id}: cancellation records ${c.records}, receivable ${c.receivable}, live events ${live.length}` })
+      n++
+    }
+  }
 }

@@ -43,9 +43,10 @@ function prepare(sqlite: Database.Database) {
       first_disbursed_on AS firstDisbursedOn, disbursed_amount AS disbursedAmount, closed_on AS closedOn, written_off_on AS writtenOffOn
       FROM loans WHERE id = ?`),
     programmeRates: sqlite.prepare('SELECT effective_from AS effectiveFrom, monthly_rate_ppm AS monthlyRatePpm FROM programme_rates WHERE programme_code = ? ORDER BY effective_from'),
-    // Reversed transactions (and the reversals themselves) are left out of the replay.
+    // Reversed transactions (and the reversals themselves) are left out of the replay, and so are recoveries:
+    // money received after a write-off changes no balance of the loan (its ledger entry stands alone).
     events: sqlite.prepare(`SELECT t.id, t.kind, t.value_date AS valueDate, t.amount, t.details, t.reverses_id AS reversesId FROM loan_transactions t
-      WHERE t.loan_id = ? AND t.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
+      WHERE t.loan_id = ? AND t.kind NOT IN ('reversal', 'recovery') AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
       ORDER BY t.value_date, t.id`),
     projection: sqlite.prepare(`SELECT ${PROJECTION_SELECT} FROM loans WHERE id = ?`),
     deleteAllocations: sqlite.prepare('DELETE FROM repayment_allocations WHERE loan_id = ?'),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { READERS } from '../../platform/routes.js'
-import { BusinessDateSchema, IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf, OnePage } from '../../platform/http-schemas.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { LOAN_STATES } from '../../db/schema.js'
 import * as s from './schemas.js'
@@ -17,12 +17,16 @@ export default async function loansRoutes(fastify: FastifyInstance) {
   app.get('/loans', {
     config: { auth: READERS },
     schema: {
-      tags: ['Loans'], summary: 'List loans', description: 'Loans visible to the caller, with balances as of the last projection (refreshed by every money event and the daily close).',
+      tags: ['Loans'], summary: 'List loans',
+      description: 'Loans visible to the caller (own branch / own partner), by id, with the borrower\'s name and citizen ID and the balances as of the last projection (refreshed by every money event and the daily close; `balancesAsOf` says when). Filters combine (AND). `classification=overdue`: loans with principal, interest or penalty overdue on the projection.',
       querystring: Type.Object({
-        status: Type.Optional(Type.Enum(LOAN_STATES)), branchId: optionalId('Only this branch'), partnerId: optionalId('Only this partner'),
-        householdId: optionalId('Only this household'), groupId: optionalId('Only this group'), ...ListQuery,
-      }),
-      response: { 200: Page(s.LoanSummary), ...errorResponses() },
+        status: Type.Optional(Type.Enum(LOAN_STATES, { description: 'Loan state' })),
+        classification: Type.Optional(Type.Enum(s.LOAN_CLASSIFICATIONS, { description: 'Classification on the projection' })),
+        branchId: optionalId('Only this branch'), partnerId: optionalId('Only this partner'), transactionPointId: optionalId('Only this transaction point'),
+        groupId: optionalId('Only this savings-and-loan group'), householdId: optionalId('Only this household'),
+        programmeCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Only this programme (e.g. POOR)' })), ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: Page(s.LoanListItem), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50
@@ -33,7 +37,7 @@ export default async function loansRoutes(fastify: FastifyInstance) {
     config: { auth: READERS },
     schema: {
       tags: ['Loans'], summary: 'Get a loan', description: 'Status, classification, outstanding principal, interest due, overdue amounts, payoff amount and next due date, computed on the business date (or `asOf`).',
-      params: IdParams, querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()) }), response: { 200: s.Loan, ...errorResponses(404) },
+      params: IdParams, querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()) }, { additionalProperties: false }), response: { 200: s.Loan, ...errorResponses(404) },
     },
   }, async (req) => service.getLoan(app.sqlite, req.actor, req.params.id, req.query.asOf ?? businessDate()))
 
@@ -41,17 +45,17 @@ export default async function loansRoutes(fastify: FastifyInstance) {
     config: { auth: READERS },
     schema: {
       tags: ['Loans'], summary: 'Repayment schedule', description: 'One line per month: due date (and effective due date after an extension or freeze), scheduled principal, planned interest, what was charged and paid, and status.',
-      params: IdParams, querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()) }), response: { 200: s.LoanSchedule, ...errorResponses(404) },
+      params: IdParams, querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()) }, { additionalProperties: false }), response: { 200: s.LoanSchedule, ...errorResponses(404) },
     },
   }, async (req) => service.getSchedule(app.sqlite, req.actor, req.params.id, req.query.asOf ?? businessDate()))
 
   app.get('/loans/:id/transactions', {
     config: { auth: READERS },
     schema: {
-      tags: ['Loans'], summary: 'Loan transactions', description: 'Every disbursement, repayment, reversal and risk decision in value-date order, with the current allocation of each repayment.',
-      params: IdParams, response: { 200: Type.Object({ items: Type.Array(s.LoanTransaction) }), ...errorResponses(404) },
+      tags: ['Loans'], summary: 'Loan transactions', description: 'Every disbursement, repayment, reversal, risk decision (extension, freeze, write-off) and recovery after a write-off, in value-date order, with the current allocation of each repayment.',
+      params: IdParams, response: { 200: OnePage(s.LoanTransaction), ...errorResponses(404) },
     },
-  }, async (req) => ({ items: service.listTransactions(app.sqlite, req.actor, req.params.id) }))
+  }, async (req) => ({ items: service.listTransactions(app.sqlite, req.actor, req.params.id), nextCursor: null }))
 
   app.post('/loans/:id/disbursements', {
     config: { auth: ['branch_officer', 'branch_manager'] },
@@ -62,10 +66,19 @@ export default async function loansRoutes(fastify: FastifyInstance) {
     },
   }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 201, body: service.disburse(ctx, req.params.id, req.body) })))
 
+  app.post('/loans/:id/cancel', {
+    config: { auth: ['branch_manager', 'admin'] },
+    schema: {
+      tags: ['Loans'], summary: 'Cancel an approved loan that was never disbursed',
+      description: 'approved → cancelled, with a reason (audited). Only a loan with no disbursement (one reversed in full counts as none); afterwards the household may apply again in the programme. Branch manager of the loan\'s branch, or admin. Idempotency-Key optional. Errors: INVALID_STATE (not approved, or disbursed).',
+      params: IdParams, headers: IdempotencyHeaders(false), body: s.CancelInput, response: { 200: s.Loan, ...errorResponses(404, 409) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.cancelLoan(ctx, req.params.id, req.body) })))
+
   app.post('/schedules/preview', {
     config: { auth: READERS },
     schema: {
-      tags: ['Origination'], summary: 'Preview a schedule', description: 'The schedule for any terms (RULES.md §6), nothing stored, no programme caps. monthlyRatePpm 0 = interest-free.',
+      tags: ['Origination'], summary: 'Preview a schedule', description: 'The schedule for any terms (docs/rules.md §6), nothing stored, no programme caps. monthlyRatePpm 0 = interest-free.',
       body: s.PreviewInput, response: { 200: s.Preview, ...errorResponses(422) },
     },
   }, async (req) => service.previewSchedule(req.body))

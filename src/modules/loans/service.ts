@@ -1,13 +1,13 @@
 /**
  * Loans: views computed by replay as of the business date, the schedule, the
- * transactions, and disbursement (RULES.md §5–§6).
+ * transactions, disbursement and cancellation (docs/rules.md §5–§6).
  *
- * disburse errors: NOT_FOUND, INVALID_STATE (closed / written off),
+ * disburse errors: NOT_FOUND, INVALID_STATE (closed / written off / cancelled),
  * DISBURSEMENT_ABOVE_APPROVED, DATE_IN_FUTURE, DATE_ORDER (before approval or an
  * earlier tranche), INVALID_DISBURSEMENT (no principal instalment left after it).
  */
 import { and, eq, gt, type SQL } from 'drizzle-orm'
-import { loans } from '../../db/schema.js'
+import { households, loans } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { type Actor, assertInScope, READ_ALL_ROLES } from '../../platform/auth.js'
@@ -18,12 +18,17 @@ import type { LoanState } from '../../domain/loan-engine.js'
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, type LoanRow } from './projection.js'
 import { postLoanEvent } from './posting.js'
+import { supportVerdictOf } from '../support/service.js'
 
-function summary(row: LoanRow, s: Pick<LoanState, 'state' | 'classification' | 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'>, firstDisbursedOn: string | null, balancesAsOf: string | null) {
+type SummaryFacts = Pick<LoanState, 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'> & { state: string; classification: string }
+
+function summary(row: LoanRow, facts: SummaryFacts, firstDisbursedOn: string | null, balancesAsOf: string | null) {
+  // A cancelled loan replays as never disbursed: its state is the loans row's, not the engine's.
+  const s = row.state === 'cancelled' ? { ...facts, state: 'cancelled', classification: 'cancelled', nextDueDate: null } : facts
   return {
     id: row.id, applicationId: row.applicationId, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
     branchId: row.branchId, partnerId: row.partnerId, groupId: row.groupId, transactionPointId: row.transactionPointId, fundingSource: row.fundingSource,
-    status: s.state, classification: s.classification, approvedAmount: row.approvedAmount, disbursedAmount: s.disbursed,
+    status: s.state as (typeof loans.$inferSelect)['state'], classification: s.classification, approvedAmount: row.approvedAmount, disbursedAmount: s.disbursed,
     outstandingPrincipal: s.outstandingPrincipal, overduePrincipal: s.overduePrincipal, overdueInterest: s.overdueInterest, interestDue: s.interestDue,
     nextDueDate: s.nextDueDate, termMonths: row.termMonths, principalPlan: { everyMonths: row.everyMonths, graceMonths: row.graceMonths },
     sessionDay: row.sessionDay, approvedOn: row.approvedOn, firstDisbursedOn, closedOn: s.closedOn, writtenOffOn: s.writtenOffOn, balancesAsOf,
@@ -46,25 +51,59 @@ export function loadLoanInScope(sqlite: Database.Database, actor: Actor, id: num
   return row
 }
 
-export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asOf: string) {
-  const row = loadLoanInScope(sqlite, actor, id)
-  return loanView(sqlite, row, loanState(sqlite, row, asOf))
+/** Σ recoveries posted on a (written-off) loan with value date ≤ asOf. */
+export function recoveredTotal(sqlite: Database.Database, loanId: number, asOf = '9999-12-31'): number {
+  return sqlite.prepare("SELECT COALESCE(SUM(amount), 0) FROM loan_transactions WHERE loan_id = ? AND kind = 'recovery' AND value_date <= ?").pluck().get(loanId, asOf) as number
 }
 
-export function listLoans(db: Db, actor: Actor, q: { status?: string; branchId?: number; partnerId?: number; householdId?: number; groupId?: number }, afterId: number, limit: number) {
+/** The detail: the view, the borrower, and what a cancellation or write-off left (not on the repayment path). */
+export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asOf: string) {
+  const row = loadLoanInScope(sqlite, actor, id)
+  const state = loanState(sqlite, row, asOf)
+  const borrower = sqlite.prepare('SELECT head_name AS householdName, national_id AS nationalId FROM households WHERE id = ?').get(row.householdId) as { householdName: string; nationalId: string }
+  const cancellation = row.state === 'cancelled'
+    ? sqlite.prepare('SELECT cancelled_on AS cancelledOn, reason, cancelled_by AS cancelledBy FROM loan_cancellations WHERE loan_id = ?').get(row.id) as { cancelledOn: string; reason: string; cancelledBy: number } | undefined
+    : undefined
+  let writeOff: { principal: number; interest: number; recovered: number; recoverable: number } | undefined
+  if (state.state === 'written_off' && state.writtenOff) {
+    const recovered = recoveredTotal(sqlite, row.id, asOf)
+    writeOff = { ...state.writtenOff, recovered, recoverable: Math.max(0, state.writtenOff.principal + state.writtenOff.interest - recovered) }
+  }
+  const supportVerdict = row.localPolicyCode ? supportVerdictOf(sqlite, row.id) : null
+  return { ...loanView(sqlite, row, state), ...borrower, ...(cancellation ? { cancellation } : {}), ...(writeOff ? { writeOff } : {}), ...(supportVerdict ? { supportVerdict } : {}) }
+}
+
+export interface LoanFilters {
+  status?: string; classification?: string; branchId?: number; partnerId?: number; householdId?: number; groupId?: number
+  transactionPointId?: number; programmeCode?: string
+}
+
+/**
+ * Loans in the actor's scope, filtered on the projection columns (each filter has an index:
+ * loans_branch, loans_partner, loans_household, loans_group, loans_transaction_point,
+ * loans_programme, loans_state). `classification` is the projection's, refreshed by every money
+ * event and the daily close: `overdue` = something overdue (principal, interest or penalty) on it.
+ */
+export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number, limit: number) {
   const where: SQL[] = [gt(loans.id, afterId)]
-  if (q.status) where.push(eq(loans.state, q.status as LoanRow['state'] & 'approved'))
+  if (q.status) where.push(eq(loans.state, q.status as (typeof loans.$inferSelect)['state']))
+  if (q.classification) where.push(eq(loans.classification, q.classification))
   if (q.branchId) where.push(eq(loans.branchId, q.branchId))
   if (q.partnerId) where.push(eq(loans.partnerId, q.partnerId))
   if (q.householdId) where.push(eq(loans.householdId, q.householdId))
   if (q.groupId) where.push(eq(loans.groupId, q.groupId))
+  if (q.transactionPointId) where.push(eq(loans.transactionPointId, q.transactionPointId))
+  if (q.programmeCode) where.push(eq(loans.programmeCode, q.programmeCode))
   if (actor.role === 'partner_officer') where.push(eq(loans.partnerId, actor.partnerId ?? -1))
   else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(loans.branchId, actor.branchId ?? -1))
-  const rows = db.select().from(loans).where(and(...where)).orderBy(loans.id).limit(limit + 1).all()
-  return rows.map((r) => ({
-    ...summary({ ...r, rates: '' } as unknown as LoanRow, { state: r.state, classification: r.classification as LoanState['classification'], disbursed: r.disbursedAmount,
+  const rows = db.select({ loan: loans, householdName: households.headName, nationalId: households.nationalId })
+    .from(loans).innerJoin(households, eq(households.id, loans.householdId))
+    .where(and(...where)).orderBy(loans.id).limit(limit + 1).all()
+  return rows.map(({ loan: r, householdName, nationalId }) => ({
+    ...summary({ ...r, rates: '' } as unknown as LoanRow, { state: r.state, classification: r.classification, disbursed: r.disbursedAmount,
       outstandingPrincipal: r.outstandingPrincipal, overduePrincipal: r.overduePrincipal, overdueInterest: r.overdueInterest, interestDue: r.interestDue,
       nextDueDate: r.nextDueDate, closedOn: r.closedOn, writtenOffOn: r.writtenOffOn }, r.firstDisbursedOn, r.projectedAsOf),
+    householdName, nationalId,
   }))
 }
 
@@ -132,7 +171,7 @@ export function insertLoanTransaction(sqlite: Database.Database, tx: { loanId: n
 /** A tranche of cash to the borrower: one transaction, one journal entry, the projection refreshed. */
 export function disburse(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string }) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
-  if (row.state === 'closed' || row.state === 'written_off') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}`)
+  if (row.state === 'closed' || row.state === 'written_off' || row.state === 'cancelled') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}`)
   if (input.valueDate > ctx.businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${input.valueDate} is after the business date ${ctx.businessDate}`)
   if (input.valueDate < row.approvedOn) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the approval date ${row.approvedOn}`)
   const previous = loanEvents(ctx.sqlite, loanId).filter((e) => e.kind === 'disbursement')
@@ -157,4 +196,25 @@ export function previewSchedule(input: { amount: number; termMonths: number; pri
     instalments: s.instalments.map((i) => ({ number: i.number, dueDate: i.dueDate, principal: i.principal, interest: i.interest, balanceAfter: i.balanceAfter })),
     totalPrincipal: s.totalPrincipal, totalInterest: s.totalInterest,
   }
+}
+
+/**
+ * Cancels an approved loan that was never disbursed (no live disbursement: one reversed in full
+ * counts as none): the loans row becomes 'cancelled' (so it no longer counts as the household's
+ * approved loan in the programme, and the household may apply again), the reason is kept in
+ * loan_cancellations, audited. No money moved, so no journal entry.
+ * Errors: NOT_FOUND, INVALID_STATE (not 'approved', or a disbursement on it).
+ */
+export function cancelLoan(ctx: CommandContext, loanId: number, input: { reason: string }) {
+  const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
+  if (row.state !== 'approved') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}; only an approved loan that was never disbursed can be cancelled`)
+  if (loanEvents(ctx.sqlite, loanId).some((e) => e.kind === 'disbursement')) {
+    throw new DomainError('INVALID_STATE', `Loan ${loanId} has a disbursement; reverse it before cancelling`)
+  }
+  const changed = ctx.sqlite.prepare("UPDATE loans SET state = 'cancelled', classification = 'cancelled', next_due_date = NULL, version = version + 1 WHERE id = ? AND state = 'approved'").run(loanId).changes
+  if (changed !== 1) throw new DomainError('INVALID_STATE', `Loan ${loanId} changed concurrently`)
+  ctx.sqlite.prepare('INSERT INTO loan_cancellations (loan_id, cancelled_on, reason, cancelled_by) VALUES (?, ?, ?, ?)').run(loanId, ctx.businessDate, input.reason, ctx.actor.userId)
+  ctx.audit({ action: 'loan.cancel', entity: 'loan', entityId: loanId, before: { state: row.state, classification: row.classification }, after: { state: 'cancelled', reason: input.reason, cancelledOn: ctx.businessDate } })
+  const cancelled = { ...row, state: 'cancelled', classification: 'cancelled' }
+  return { ...loanView(ctx.sqlite, cancelled, loanState(ctx.sqlite, cancelled, ctx.businessDate)), cancellation: { cancelledOn: ctx.businessDate, reason: input.reason, cancelledBy: ctx.actor.userId } }
 }

@@ -4,7 +4,18 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { migrationsApplied } from '../../platform/database.js'
 import { BusinessDateSchema, errorResponses, ListQuery, Page, cursorId, pageOf } from '../../platform/http-schemas.js'
-import { makeBusinessDateReader } from '../../platform/business-date.js'
+import { businessDateView, makeBusinessDateReader } from '../../platform/business-date.js'
+import { DISABLED_AUTO_CLOSE } from '../close/auto-close.js'
+import { BusinessDateAnswer } from '../close/routes.js'
+
+const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
+const AutoCloseStatus = Type.Object({
+  enabled: Type.Boolean({ description: 'AUTO_CLOSE=1: the server closes each day itself shortly after midnight Vietnam time' }),
+  lastRunAt: Nullable('When the server last ran the close (ISO instant)'), lastClosedDate: Nullable('The last day the daily close finished'),
+  nextRunAt: Nullable('When the next automatic close is due (ISO instant)'), lastError: Nullable('The last automatic close\'s failure, until one succeeds'),
+})
+import { DomainError } from '../../platform/errors.js'
+import { addDays } from '../../domain/dates.js'
 
 const AuditEntry = Type.Object({
   id: Type.Integer(), at: Type.String(), userId: Type.Union([Type.Integer(), Type.Null()]), action: Type.String(),
@@ -23,14 +34,14 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
   app.get('/ready', {
     config: { auth: 'public' },
     schema: {
-      tags: ['Operations'], summary: 'Readiness', description: 'The database answers and its migrations are applied.', security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ready'), businessDate: BusinessDateSchema() }), 503: Type.Ref('Problem') },
+      tags: ['Operations'], summary: 'Readiness', description: 'The database answers and its migrations are applied; with the business date and the automatic close\'s state.', security: [],
+      response: { 200: Type.Object({ status: Type.Literal('ready'), businessDate: BusinessDateSchema(), autoClose: AutoCloseStatus }), 503: Type.Ref('Problem') },
     },
   }, async (_req, reply) => {
     if (!migrationsApplied(app.sqlite)) {
       return reply.code(503).type('application/problem+json').send({ type: 'urn:policy-credit:problem:not-ready', title: 'Service unavailable', status: 503, detail: 'Migrations are not applied', code: 'NOT_READY' })
     }
-    return { status: 'ready' as const, businessDate: businessDate() }
+    return { status: 'ready' as const, businessDate: businessDate(), autoClose: app.autoClose?.status() ?? DISABLED_AUTO_CLOSE }
   })
 
   app.get('/openapi.json', {
@@ -41,23 +52,45 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
   app.get('/v1/business-date', {
     config: { auth: ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor'] },
     schema: {
-      tags: ['Operations'], summary: 'Current business date', description: 'The date the service is operating on; moved only by the daily close.',
-      response: { 200: Type.Object({ date: BusinessDateSchema() }), ...errorResponses() },
+      tags: ['Operations'], summary: 'Current business date',
+      description: 'The date the service is operating on (value dates up to it are accepted), moved only by the daily close, and the last day closed. The close (POST /v1/close-of-business) answers with the same two fields.',
+      response: { 200: Type.Object(BusinessDateAnswer), ...errorResponses() },
     },
-  }, async () => ({ date: businessDate() }))
+  }, async () => businessDateView(app.sqlite))
 
+  // Newest first; the cursor is the last id seen. Each filter is optional; user and entity have indexes.
   const auditStmt = app.sqlite.prepare(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, before, after, request_id AS requestId
-    FROM audit_log WHERE (@entity IS NULL OR entity = @entity) AND (@entityId IS NULL OR entity_id = @entityId) AND id > @after ORDER BY id LIMIT @limit`)
+    FROM audit_log
+    WHERE (@entity IS NULL OR entity = @entity) AND (@entityId IS NULL OR entity_id = @entityId)
+      AND (@userId IS NULL OR user_id = @userId) AND (@action IS NULL OR action = @action)
+      AND (@from IS NULL OR at >= @from) AND (@toExclusive IS NULL OR at < @toExclusive)
+      AND (@before IS NULL OR id < @before)
+    ORDER BY id DESC LIMIT @limit`)
   app.get('/v1/audit', {
     config: { auth: ['admin', 'auditor'] },
     schema: {
-      tags: ['Audit'], summary: 'Audit trail', description: 'Who changed what and when, with before/after summaries. Filter by entity and id.',
-      querystring: Type.Object({ entity: Type.Optional(Type.String({ maxLength: 50 })), id: Type.Optional(Type.String({ maxLength: 50 })), ...ListQuery }),
+      tags: ['Audit'], summary: 'Audit trail',
+      description: 'Who changed what and when, with before/after summaries, newest first. Filters: user, entity (and its id), action, and a date range of the UTC timestamps (`from`/`to` inclusive, YYYY-MM-DD).',
+      querystring: Type.Object({
+        userId: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Who acted (0 = the system/CLI)' })),
+        entity: Type.Optional(Type.String({ maxLength: 50, description: 'e.g. loan, household, application, user' })),
+        id: Type.Optional(Type.String({ maxLength: 50, description: 'The entity\'s id (with entity)' })),
+        action: Type.Optional(Type.String({ maxLength: 80, description: 'e.g. loan.repayment, user.deactivate' })),
+        from: Type.Optional(BusinessDateSchema('First day (UTC) of the range')),
+        to: Type.Optional(BusinessDateSchema('Last day (UTC) of the range')),
+        ...ListQuery,
+      }),
       response: { 200: Page(AuditEntry), ...errorResponses() },
     },
   }, async (req) => {
-    const limit = req.query.limit ?? 50
-    const rows = auditStmt.all({ entity: req.query.entity ?? null, entityId: req.query.id ?? null, after: cursorId(req.query.cursor), limit: limit + 1 }) as { id: number; before: string | null; after: string | null }[]
+    const q = req.query
+    if (q.from && q.to && q.from > q.to) throw new DomainError('VALIDATION_ERROR', 'from must not be after to', { errors: [{ field: 'querystring.from', message: 'must not be after to' }] })
+    const limit = q.limit ?? 50
+    const before = q.cursor === undefined ? null : cursorId(q.cursor)
+    const rows = auditStmt.all({
+      entity: q.entity ?? null, entityId: q.id ?? null, userId: q.userId ?? null, action: q.action ?? null,
+      from: q.from ?? null, toExclusive: q.to ? addDays(q.to, 1) : null, before, limit: limit + 1,
+    }) as { id: number; before: string | null; after: string | null }[]
     return pageOf(rows.map((r) => ({ ...r, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null })), limit) as never
   })
 }

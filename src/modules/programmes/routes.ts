@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createRoute, READERS } from '../../platform/routes.js'
-import { errorResponses, IdempotencyHeaders } from '../../platform/http-schemas.js'
+import { errorResponses, IdempotencyHeaders, OnePage } from '../../platform/http-schemas.js'
 import * as s from './schemas.js'
 import * as service from './service.js'
 
-const list = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Null() })
 
 export default async function programmesRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -17,7 +16,7 @@ export default async function programmesRoutes(fastify: FastifyInstance) {
 
   app.get('/programmes', {
     config: { auth: READERS },
-    schema: { tags: ['Programmes'], summary: 'List programmes', description: 'Every programme with its rate versions (a short list: one page).', response: { 200: list(s.Programme), ...errorResponses() } },
+    schema: { tags: ['Programmes'], summary: 'List programmes', description: 'Every programme with its rate versions (a short list: one page).', response: { 200: OnePage(s.Programme), ...errorResponses() } },
   }, async () => ({ items: service.listProgrammes(app.db), nextCursor: null }))
 
   app.get('/programmes/:code', {
@@ -44,6 +43,6 @@ export default async function programmesRoutes(fastify: FastifyInstance) {
 
   app.get('/local-policies', {
     config: { auth: READERS },
-    schema: { tags: ['Programmes'], summary: 'List local policies', description: 'Every local policy with its support rule and budget.', response: { 200: list(s.LocalPolicy), ...errorResponses() } },
+    schema: { tags: ['Programmes'], summary: 'List local policies', description: 'Every local policy with its support rule and budget.', response: { 200: OnePage(s.LocalPolicy), ...errorResponses() } },
   }, async () => ({ items: service.listLocalPolicies(app.db), nextCursor: null }))
 }

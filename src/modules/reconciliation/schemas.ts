@@ -51,6 +51,11 @@ const Base = {
   supersedes: Nullable(Type.Integer({ description: 'The earlier reconciliation of the same point and date, if any' })),
   supersededBy: Nullable(Type.Integer({ description: 'A later reconciliation of the same point and date, if any' })),
   createdBy: Type.Integer(), createdAt: Type.String(), closedBy: Nullable(Type.Integer()), closedAt: Nullable(Type.String()),
+  savings: Type.Object({
+    deposits: Vnd('Σ savings deposits at the point with value date = the date (collection sessions and counter alike)'),
+    withdrawals: Vnd('Σ savings withdrawals paid at the point on the date'),
+    net: Type.Integer({ description: 'deposits − withdrawals: the savings cash the point should hold for the day' }),
+  }, { description: 'Members\' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense)' }),
 }
 
 export const ReconciliationLine = Type.Object({

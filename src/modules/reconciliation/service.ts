@@ -12,10 +12,14 @@
  * the same day), their references joined with "; ".
  *
  * Posted: per loan, the sum of the LIVE repayments (repayment_allocations: a
- * reversed repayment drops out) with value date = the date, of loans whose
+ * reversed repayment drops out) and of recoveries on written-off loans, with value date = the date, of loans whose
  * transaction point is the point — individual repayments and collection-session
  * repayments alike. Savings handed in at sessions are not loan repayments and
  * are not part of the comparison.
+ * The reconciliation also shows the day's savings cash at the point (`savings`:
+ * deposits, withdrawals, net — session and counter deposits alike, from the
+ * savings accounts), so the cash book can be checked in full; a closed day
+ * refuses savings movements too (savings/service.ts).
  *
  * Result per loan: matched (amounts equal), amount_mismatch, missing_in_statement
  * (posted, not in the statement), unexpected_in_statement (in the statement,
@@ -54,6 +58,7 @@ import { type Actor, READ_ALL_ROLES } from '../../platform/auth.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { postJournal, type JournalLine } from '../ledger/journal.js'
 import type { LoanRow } from '../loans/projection.js'
+import { savingsAtPoint } from '../savings/service.js'
 
 export const RESULTS = ['matched', 'missing_in_statement', 'unexpected_in_statement', 'amount_mismatch'] as const
 export type Result = (typeof RESULTS)[number]
@@ -242,6 +247,7 @@ function view(sqlite: Database.Database, row: ReconciliationRow, withLines: bool
     statementTotal: row.statementTotal, postedTotal: row.postedTotal, suspenseAmount: row.suspenseAmount,
     ...entryOf(sqlite, row.id), ...neighbours(sqlite, row),
     createdBy: row.createdBy, createdAt: row.createdAt, closedBy: row.closedBy, closedAt: row.closedAt,
+    savings: savingsAtPoint(sqlite, row.transactionPointId, row.date),
   }
   if (!withLines) return base
   const lines = sqlite.prepare(`SELECT id, loan_id AS loanId, statement_amount AS statementAmount, posted_amount AS postedAmount, result, reference
@@ -321,11 +327,16 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
     if (l.reference) s.references.push(l.reference)
     statement.set(l.loanId, s)
   }
-  // Posted per loan: live repayments at the point on the date.
+  // Posted per loan: live repayments at the point on the date, and cash recovered on written-off loans
+  // (recoveries are money received at the counter too; they cannot be reversed).
   const posted = new Map<number, { amount: number; fundingSource: string }>()
-  const postedRows = sqlite.prepare(`SELECT a.loan_id AS loanId, SUM(a.amount) AS amount, l.funding_source AS fundingSource
-    FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
-    WHERE a.value_date = ? AND l.transaction_point_id = ? GROUP BY a.loan_id`).all(input.date, point.id) as { loanId: number; amount: number; fundingSource: string }[]
+  const postedRows = sqlite.prepare(`SELECT loanId, SUM(amount) AS amount, fundingSource FROM (
+      SELECT a.loan_id AS loanId, a.amount, l.funding_source AS fundingSource
+        FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id WHERE a.value_date = @date AND l.transaction_point_id = @point
+      UNION ALL
+      SELECT t.loan_id, t.amount, l.funding_source FROM loan_transactions t JOIN loans l ON l.id = t.loan_id
+        WHERE t.kind = 'recovery' AND t.value_date = @date AND l.transaction_point_id = @point
+    ) GROUP BY loanId`).all({ date: input.date, point: point.id }) as { loanId: number; amount: number; fundingSource: string }[]
   for (const r of postedRows) posted.set(r.loanId, { amount: r.amount, fundingSource: r.fundingSource })
 
   const summary: Record<Result, number> = { matched: 0, missing_in_statement: 0, unexpected_in_statement: 0, amount_mismatch: 0 }

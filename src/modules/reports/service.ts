@@ -80,18 +80,24 @@ export function collectionsReport(sqlite: Database.Database, actor: Actor, from:
       FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
       WHERE a.value_date BETWEEN @from AND @to ${scope.sql} GROUP BY l.branch_id, l.transaction_point_id
     ), saved AS (
-      SELECT l.branch_id AS branchId, l.transaction_point_id AS transactionPointId, SUM(s.amount) AS savings
-      FROM savings_deposits s JOIN loans l ON l.id = s.loan_id
-      WHERE s.value_date BETWEEN @from AND @to ${scope.sql} GROUP BY l.branch_id, l.transaction_point_id
+      -- Savings accounts' movements (session and counter deposits, paid withdrawals) at the point where the cash moved.
+      SELECT s.branch_id AS branchId, s.transaction_point_id AS transactionPointId,
+        SUM(CASE s.kind WHEN 'deposit' THEN s.amount ELSE 0 END) AS savings, SUM(CASE s.kind WHEN 'withdrawal' THEN s.amount ELSE 0 END) AS savingsWithdrawn
+      FROM (SELECT t.kind, t.amount, t.transaction_point_id, tp.branch_id, g.partner_id
+        FROM savings_transactions t JOIN transaction_points tp ON tp.id = t.transaction_point_id JOIN savings_accounts sa ON sa.id = t.account_id
+        JOIN households h ON h.id = sa.household_id JOIN groups g ON g.id = h.group_id
+        WHERE t.value_date BETWEEN @from AND @to) s
+      WHERE 1 = 1 ${scopeSql(actor, 's').sql} GROUP BY s.branch_id, s.transaction_point_id
     ), points AS (SELECT branchId, transactionPointId FROM pay UNION SELECT branchId, transactionPointId FROM saved)
     SELECT p.branchId, p.transactionPointId, tp.name AS transactionPoint, COALESCE(pay.repayments, 0) AS repayments, COALESCE(pay.amount, 0) AS amount,
-      COALESCE(pay.principal, 0) AS principal, COALESCE(pay.interest, 0) AS interest, COALESCE(pay.overdueInterest, 0) AS overdueInterest, COALESCE(saved.savings, 0) AS savings
+      COALESCE(pay.principal, 0) AS principal, COALESCE(pay.interest, 0) AS interest, COALESCE(pay.overdueInterest, 0) AS overdueInterest, COALESCE(saved.savings, 0) AS savings,
+      COALESCE(saved.savingsWithdrawn, 0) AS savingsWithdrawn
     FROM points p JOIN transaction_points tp ON tp.id = p.transactionPointId
     LEFT JOIN pay ON pay.branchId = p.branchId AND pay.transactionPointId = p.transactionPointId
     LEFT JOIN saved ON saved.branchId = p.branchId AND saved.transactionPointId = p.transactionPointId
     ORDER BY p.branchId, p.transactionPointId`).all({ from, to, ...scope.params }) as Record<string, number>[]
   const sum = (f: string) => items.reduce((a, r) => a + (r[f] as number), 0)
-  return { from, to, items, totals: { repayments: sum('repayments'), amount: sum('amount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest'), savings: sum('savings') } }
+  return { from, to, items, totals: { repayments: sum('repayments'), amount: sum('amount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest'), savings: sum('savings'), savingsWithdrawn: sum('savingsWithdrawn') } }
 }
 
 /** What a commune transaction point must post publicly: each borrower, amount, balance and next due date. */

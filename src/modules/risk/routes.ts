@@ -1,14 +1,49 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, Text, Vnd, errorResponses } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, ListQuery, Page, PositiveVnd, Text, Vnd, cursorId, errorResponses, pageOf, OnePage } from '../../platform/http-schemas.js'
+import { READERS } from '../../platform/routes.js'
+import { WRITE_OFF_PROPOSAL_STATUSES } from '../../db/schema.js'
+import { WRITE_OFF_CAUSES, WRITE_OFF_CAUSE_CODES } from '../../domain/write-off.js'
 import { Loan } from '../loans/schemas.js'
 import * as service from './service.js'
+import * as writeOff from './write-off.js'
 
 const decision = {
   decisionNo: Text(100, 'Decision number approving the measure'),
   cause: Text(500, 'Objective cause (natural disaster, epidemic, fire, serious illness, …)'),
 }
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+const WrittenOff = Type.Object({ principal: Vnd('Unpaid principal'), interest: Vnd('Unpaid interest and penalty') })
+
+const causes = WRITE_OFF_CAUSE_CODES.map((c) => `\`${c}\`: ${WRITE_OFF_CAUSES[c]}`).join('; ')
+
+const WriteOffProposalInput = Type.Object({
+  decisionNo: Text(100, 'Number of the decision approving the write-off'),
+  cause: Type.Enum(WRITE_OFF_CAUSE_CODES, { description: `Objective cause — ${causes}` }),
+  causeDetail: Type.Optional(Text(500, 'What happened (date, extent of the loss, the commune\'s confirmation)')),
+  valueDate: Type.Optional(BusinessDateSchema('Decision date, the date the loan is written off (default: the business date; not later)')),
+}, { additionalProperties: false })
+
+const WriteOffProposal = Type.Object({
+  id: Id(), loanId: Id(), branchId: Id(), status: Type.Enum(WRITE_OFF_PROPOSAL_STATUSES), decisionNo: Type.String(),
+  cause: Type.String({ description: 'One of the objective causes' }), causeDetail: Nullable(Type.String()), valueDate: Type.String(),
+  writtenOff: Type.Object({ principal: Vnd(), interest: Vnd() }, { description: 'Unpaid on the value date: as proposed, or as written off once approved' }),
+  proposedBy: Type.Integer(), proposedOn: Type.String(), decidedBy: Nullable(Type.Integer()), decidedOn: Nullable(Type.String()),
+  rejectionReason: Nullable(Type.String()), transactionId: Nullable(Type.Integer({ description: 'The write_off loan transaction, once approved' })), createdAt: Type.String(),
+})
+
+const RecoveryInput = Type.Object({
+  amount: PositiveVnd('Money received after the write-off'),
+  valueDate: BusinessDateSchema('Date the money was received: on or after the write-off, not after the business date'),
+  reference: Type.Optional(Text(100, 'Receipt or statement reference')),
+}, { additionalProperties: false })
+
+const Recovery = Type.Object({
+  transactionId: Id(), loanId: Id(), amount: Vnd(), valueDate: Type.String(), reference: Nullable(Type.String()),
+  writtenOff: WrittenOff, recovered: Vnd('All recoveries on the loan, this one included'), recoverable: Vnd('What may still be recovered'),
+})
 
 export default async function riskRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -31,8 +66,63 @@ export default async function riskRoutes(fastify: FastifyInstance) {
     { fromDate: Type.Optional(BusinessDateSchema('Start (default: the business date)')), untilDate: BusinessDateSchema('Last frozen day') }, { frozenPrincipal: Vnd() }),
   (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: service.freeze(ctx, req.params.id, req.body as never) })))
 
-  app.post('/loans/:id/write-off', spec('Write the loan off',
-    'Closes the loan as written_off; the unpaid principal goes to write-off losses. Branch manager.',
-    { valueDate: Type.Optional(BusinessDateSchema('Decision date (default: the business date)')) }, { writtenOff: Type.Object({ principal: Vnd(), interest: Vnd() }) }),
-  (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: service.writeOff(ctx, req.params.id, req.body as never) })))
+  app.post('/loans/:id/write-off', {
+    config: { auth: ['branch_manager'] },
+    schema: {
+      tags: ['Loans'], summary: 'Propose a write-off',
+      description: 'A branch manager of the loan\'s branch proposes writing the loan off for an objective cause; nothing changes on the loan until another user approves (four eyes). Conditions: the loan is active, principal is overdue on the value date (a performing loan is never written off), and the value date is after the latest disbursement. One pending proposal per loan. Returns the proposal with the principal and interest that would be written off. Errors: INVALID_STATE, DUPLICATE, WRITE_OFF_NOT_ALLOWED (`reason`: NOT_OVERDUE, DISBURSEMENT_DAY), DATE_IN_FUTURE, LOAN_CLOSED.',
+      params: IdParams, headers: IdempotencyHeaders(false), body: WriteOffProposalInput, response: { 201: WriteOffProposal, ...errorResponses(404, 409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: writeOff.proposeWriteOff(ctx, req.params.id, req.body) })))
+
+  app.post('/loans/:id/write-off/approve', {
+    config: { auth: ['branch_manager', 'admin'] },
+    schema: {
+      tags: ['Loans'], summary: 'Approve the pending write-off',
+      description: 'An admin or another branch manager of the loan\'s branch (the proposer → 403 FOUR_EYES) approves: the loan is written off on the proposal\'s value date (state written_off; the unpaid principal moves from loans receivable to write-off losses). The conditions are checked again. Errors: NOT_FOUND (no pending proposal), FOUR_EYES, INVALID_STATE, WRITE_OFF_NOT_ALLOWED, LOAN_CLOSED.',
+      params: IdParams, headers: IdempotencyHeaders(false), body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 200: Type.Object({ proposal: WriteOffProposal, transactionId: Id(), writtenOff: WrittenOff, loan: Loan }), ...errorResponses(404, 409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: writeOff.approveWriteOff(ctx, req.params.id) })))
+
+  app.post('/loans/:id/write-off/reject', {
+    config: { auth: ['branch_manager', 'admin'] },
+    schema: {
+      tags: ['Loans'], summary: 'Reject the pending write-off',
+      description: 'Rejects the pending proposal with a reason (the proposer may withdraw their own this way); the loan is unchanged. Errors: NOT_FOUND (no pending proposal).',
+      params: IdParams, headers: IdempotencyHeaders(false), body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+      response: { 200: WriteOffProposal, ...errorResponses(404) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: writeOff.rejectWriteOff(ctx, req.params.id, req.body.reason) })))
+
+  app.get('/loans/:id/write-off-proposals', {
+    config: { auth: READERS },
+    schema: {
+      tags: ['Loans'], summary: 'Write-off proposals of a loan', description: 'Every write-off proposal of the loan (pending, approved, rejected), newest first.',
+      params: IdParams, response: { 200: OnePage(WriteOffProposal), ...errorResponses(404) },
+    },
+  }, async (req) => ({ items: writeOff.loanProposals(app.sqlite, req.actor, req.params.id), nextCursor: null }))
+
+  app.get('/write-off-proposals', {
+    config: { auth: READERS },
+    schema: {
+      tags: ['Loans'], summary: 'List write-off proposals', description: 'Proposals in the caller\'s scope, by id; `status=pending_approval` is the approvers\' queue.',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Enum(WRITE_OFF_PROPOSAL_STATUSES)), branchId: Type.Optional(Id('Only this branch')), loanId: Type.Optional(Id('Only this loan')), ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: Page(WriteOffProposal), ...errorResponses() },
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 50
+    return pageOf(writeOff.listProposals(app.sqlite, req.actor, req.query, cursorId(req.query.cursor), limit), limit)
+  })
+
+  app.post('/loans/:id/recoveries', {
+    config: { auth: ['branch_officer', 'branch_manager'] },
+    schema: {
+      tags: ['Loans'], summary: 'Post a recovery on a written-off loan',
+      description: 'Money received after the write-off (from the borrower, an heir, an insurer): a `recovery` loan transaction and its journal entry (cash at the transaction point / write-off recoveries). All recoveries together are at most the principal + interest written off. Idempotency-Key required. Errors: INVALID_STATE (not written off), OVERPAYMENT (`recoverable` in the problem), DATE_ORDER (before the write-off), DATE_IN_FUTURE, RECONCILIATION_CLOSED.',
+      params: IdParams, headers: IdempotencyHeaders(true), body: RecoveryInput, response: { 201: Recovery, ...errorResponses(404, 409, 422) },
+    },
+  }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 201, body: writeOff.postRecovery(ctx, req.params.id, req.body) })))
 }

@@ -1,8 +1,8 @@
 /**
- * Risk handling for objective causes (RULES.md §7, Decision 50/2010): extension
- * of an instalment, freeze of the loan, write-off. Each carries a decision
- * number and cause and is approved by a branch manager of the loan's branch
- * (the caller); each is audited and appended as a loan event.
+ * Risk handling for objective causes (docs/rules.md §7, Decision 50/2010): extension
+ * of an instalment and freeze of the loan (write-off, with four eyes: write-off.ts).
+ * Each carries a decision number and cause and is approved by a branch manager of
+ * the loan's branch (the caller); each is audited and appended as a loan event.
  * Errors: NOT_FOUND, INVALID_STATE, DATE_IN_FUTURE, EXTENSION_TOO_LONG,
  * INVALID_EXTENSION, INSTALMENT_PAID, FREEZE_TOO_LONG, INVALID_FREEZE.
  */
@@ -38,14 +38,4 @@ export function freeze(ctx: CommandContext, loanId: number, input: Decision & { 
   const { txId, before, after } = postLoanEvent(ctx, row, { kind: 'freeze', valueDate: fromDate, amount: 0, details }, `Freeze of loan ${loanId}`)
   ctx.audit({ action: 'loan.freeze', entity: 'loan', entityId: loanId, before: { classification: before.classification, outstandingPrincipal: before.outstandingPrincipal }, after: { transactionId: txId, fromDate, ...details } })
   return { transactionId: txId, frozenPrincipal: after.outstandingPrincipal, loan: loanView(ctx.sqlite, row, after) }
-}
-
-export function writeOff(ctx: CommandContext, loanId: number, input: Decision & { valueDate?: string }) {
-  const row = activeLoan(ctx, loanId)
-  const valueDate = input.valueDate ?? ctx.businessDate
-  assertNotFuture(valueDate, ctx.businessDate)
-  const details = { decisionNo: input.decisionNo, cause: input.cause, approvedBy: ctx.actor.userId }
-  const { txId, before, after, whole } = postLoanEvent(ctx, row, { kind: 'write_off', valueDate, amount: 0, details }, `Write-off of loan ${loanId}`)
-  ctx.audit({ action: 'loan.write_off', entity: 'loan', entityId: loanId, before: { state: before.state, outstandingPrincipal: before.outstandingPrincipal }, after: { transactionId: txId, writtenOff: whole.writtenOff, ...details } })
-  return { transactionId: txId, writtenOff: whole.writtenOff ?? { principal: 0, interest: 0 }, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
 }

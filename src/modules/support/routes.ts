@@ -9,6 +9,10 @@ import { povertyRecordListeners } from '../households/service.js'
 import { dayClosedListeners, type DayClosedListener } from '../close/service.js'
 import type { CommandContext } from '../../platform/commands.js'
 import * as service from './service.js'
+import { SUPPORT_OUTCOMES, SupportEvaluationItem } from './schemas.js'
+import { SUPPORT_REASON_CODES } from '../../domain/support-rule.js'
+import { CsvFormatQuery, wantsCsv } from '../../platform/csv.js'
+import { evaluationsCsv } from './csv.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 export const SupportPayment = Type.Object({
@@ -37,16 +41,58 @@ export default async function supportRoutes(fastify: FastifyInstance) {
   app.get('/support-payments', {
     config: { auth: READERS },
     schema: {
-      tags: ['Support payments'], summary: 'List support payments', description: 'Support payments visible to the caller, by status, household, branch or policy.',
+      tags: ['Support payments'], summary: 'List support payments',
+      description: 'Support payments visible to the caller, by status, household, branch or policy. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.',
       querystring: Type.Object({
         status: Type.Optional(Type.Enum(SUPPORT_STATUSES)), householdId: Type.Optional(Type.Integer({ minimum: 1 })), branchId: Type.Optional(Type.Integer({ minimum: 1 })),
-        localPolicyCode: Type.Optional(Type.String({ maxLength: 40 })), ...ListQuery,
-      }),
+        localPolicyCode: Type.Optional(Type.String({ maxLength: 40 })),
+        hasRecovery: Type.Optional(Type.Boolean({ description: 'true: only payments with a recovery; false: only those without' })), ...ListQuery,
+      }, { additionalProperties: false }),
       response: { 200: Page(SupportPayment), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50
     return pageOf(service.listSupport(app.sqlite, req.actor, req.query, cursorId(req.query.cursor), limit), limit) as never
+  })
+
+  app.get('/support-evaluations', {
+    config: { auth: READERS },
+    schema: {
+      tags: ['Support payments'], summary: 'Support verdicts: who gets the support payment, who does not yet, and why',
+      description: 'One item per loan under a local policy with a support rule (docs/rules.md §8): the current verdict (`eligible`, `not_yet`, `ineligible`), '
+        + 'its reason code (`CONDITIONS_MET` when eligible), one sentence in Vietnamese and one in English that a branch can read to the household, '
+        + 'and the evidence — the first late instalment (number, due date, paid date), the poverty-exit decision that counts (record id, decision number, effective date), '
+        + 'the window\'s end, the budget when evaluated and the household\'s payment if one exists. Verdicts are kept current at every evaluation point '
+        + '(a loan event, a poverty-status record, the daily close). Branch staff see their branch, a partner officer the loans of their partner, finance, auditors and admins all. '
+        + 'Ordered by loan id. With `Accept: text/csv`: every matching row from `cursor` on (at most `limit` when given), Vietnamese column headers, UTF-8 with BOM.',
+      querystring: Type.Object({
+        policyCode: Type.Optional(Type.String({ maxLength: 40, description: 'Local policy code' })),
+        outcome: Type.Optional(Type.Enum(SUPPORT_OUTCOMES)),
+        reason: Type.Optional(Type.Enum(SUPPORT_REASON_CODES as readonly string[])),
+        branchId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+        householdId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+        ...ListQuery, ...CsvFormatQuery,
+      }, { additionalProperties: false }),
+      response: { 200: Page(SupportEvaluationItem), ...errorResponses() },
+    },
+  }, async (req, reply) => {
+    const after = cursorId(req.query.cursor)
+    if (wantsCsv(req)) {
+      // A spreadsheet gets every matching row (pages of 500 read one after the other), or `limit` of them.
+      const rows: ReturnType<typeof service.listSupportEvaluations> = []
+      const cap = req.query.limit ?? Number.MAX_SAFE_INTEGER
+      for (let from = after; ;) {
+        const want = Math.min(500, cap - rows.length)
+        if (want <= 0) break
+        const page = service.listSupportEvaluations(app.sqlite, req.actor, req.query, from, want)
+        rows.push(...page.slice(0, want))
+        if (page.length <= want) break
+        from = rows[rows.length - 1]!.loanId
+      }
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="support-evaluations.csv"').serializer((x: unknown) => x as string).send(evaluationsCsv(rows) as never)
+    }
+    const limit = req.query.limit ?? 50
+    return pageOf(service.listSupportEvaluations(app.sqlite, req.actor, req.query, after, limit), limit) as never
   })
 
   app.get('/support-payments/:id', {

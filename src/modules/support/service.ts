@@ -27,12 +27,15 @@ import type Database from 'better-sqlite3'
 import type { CommandContext } from '../../platform/commands.js'
 import { type Actor, assertInScope, READ_ALL_ROLES } from '../../platform/auth.js'
 import { DomainError, notFound } from '../../platform/errors.js'
-import { evaluateSupportRule, type SupportOutcome } from '../../domain/support-rule.js'
+import {
+  explainSupportRule, explainVerdict, type SupportEvaluationInput, type SupportEvidence, type SupportOutcome, type SupportPaymentFact, type SupportReasonCode, type SupportVerdict,
+} from '../../domain/support-rule.js'
 import { addMonths } from '../../domain/dates.js'
 import { povertyTimeline } from '../households/service.js'
 import { loadLoanRow, loanState, type LoanRow } from '../loans/projection.js'
 import { loanEvents } from '../loans/projection.js'
 import { postJournal } from '../ledger/journal.js'
+import { makeBusinessDateReader } from '../../platform/business-date.js'
 
 interface PolicyRow { code: string; supportAmount: number | null; supportRequiresOnTime: number; supportRequiresExit: number; exitWindowMonthsAfterClosure: number; budget: number }
 export interface SupportRow {
@@ -61,10 +64,49 @@ function existingFor(sqlite: Database.Database, householdId: number, policyCode:
   return sqlite.prepare(`${SELECT} WHERE household_id = ? AND local_policy_code = ?`).get(householdId, policyCode) as SupportRow | undefined
 }
 
-function recordEvaluation(sqlite: Database.Database, loan: LoanRow, outcome: SupportOutcome, on: string) {
-  sqlite.prepare(`INSERT INTO support_evaluations (loan_id, household_id, local_policy_code, outcome, reason, evaluated_on) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT(loan_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, evaluated_on = excluded.evaluated_on`)
-    .run(loan.id, loan.householdId, loan.localPolicyCode, outcome.outcome, outcome.outcome === 'eligible' ? null : outcome.reason, on)
+/** The latest verdict per loan, with its evidence (reason stays null for eligible, as stored since the rule began). */
+function recordEvaluation(sqlite: Database.Database, loan: LoanRow, verdict: SupportVerdict, on: string) {
+  sqlite.prepare(`INSERT INTO support_evaluations (loan_id, household_id, local_policy_code, outcome, reason, evaluated_on, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(loan_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, evaluated_on = excluded.evaluated_on, evidence = excluded.evidence`)
+    .run(loan.id, loan.householdId, loan.localPolicyCode, verdict.outcome, verdict.outcome === 'eligible' ? null : verdict.reason, on, JSON.stringify(verdict.evidence))
+}
+
+function toOutcome(verdict: SupportVerdict, input: SupportEvaluationInput): SupportOutcome {
+  if (verdict.outcome !== 'eligible') return { outcome: verdict.outcome, reason: verdict.reason as Exclude<SupportReasonCode, 'CONDITIONS_MET'> }
+  const x = verdict.evidence.exit
+  const record = x ? input.timeline.find((r) => r.id === x.recordId) ?? null : null
+  return { outcome: 'eligible', exit: x && record ? { record, from: x.from } : null }
+}
+
+interface SupportFacts { loan: LoanRow; policy: PolicyRow; input: SupportEvaluationInput; verdict: SupportVerdict; existing: SupportRow | undefined; closedOn: string | null; first: string | null; instalments: ReturnType<typeof loanState>['instalments'] }
+
+/**
+ * Reads the facts of one loan and evaluates its policy's support rule as of
+ * `businessDate` — no writes. Null when the loan has no policy with a support rule.
+ */
+function supportFacts(sqlite: Database.Database, loanId: number, businessDate: string): SupportFacts | null {
+  const loan = loadLoanRow(sqlite, loanId)
+  if (!loan.localPolicyCode) return null
+  const policy = policyOf(sqlite, loan.localPolicyCode)
+  if (!policy || policy.supportAmount === null) return null
+  // Never disbursed: nothing to replay.
+  const undisbursed = loan.state === 'approved' || loan.state === 'cancelled'
+  const state = undisbursed ? null : loanState(sqlite, loan, businessDate)
+  const first = undisbursed ? null : loanEvents(sqlite, loan.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
+  const existing = existingFor(sqlite, loan.householdId, policy.code)
+  // A payment already counted for this household+policy reserves budget for itself: do not block it on its own amount.
+  const reserved = existing && existing.loanId === loan.id && ['pending_approval', 'approved', 'paid'].includes(existing.status) ? existing.amount : 0
+  const input: SupportEvaluationInput = {
+    rule: { amount: policy.supportAmount, requiresOnTimeRepayment: !!policy.supportRequiresOnTime, requiresPovertyExit: !!policy.supportRequiresExit, exitWindowMonthsAfterClosure: policy.exitWindowMonthsAfterClosure },
+    loan: state
+      ? {
+          state: state.state, firstDisbursementDate: first, closedOn: state.closedOn,
+          instalments: state.instalments.map((i) => ({ number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate, paidOffOn: i.paidOffOn, amountDue: i.principalDue + i.interestCharged + i.penaltyCharged })),
+        }
+      : { state: loan.state === 'cancelled' ? 'cancelled' : 'approved', firstDisbursementDate: null, closedOn: null, instalments: [] },
+    timeline: povertyTimeline(sqlite, loan.householdId), asOf: businessDate, budgetRemaining: budgetRemaining(sqlite, policy) + reserved,
+  }
+  return { loan, policy, input, verdict: explainSupportRule(input), existing, closedOn: state?.closedOn ?? null, first, instalments: state?.instalments ?? [] }
 }
 
 function setStatus(sqlite: Database.Database, id: number, status: string, extra: Record<string, string | number | null> = {}) {
@@ -93,32 +135,18 @@ function audit(sqlite: Database.Database, who: Who, action: string, id: number, 
  * reinstate, cancel, recover). Runs inside the caller's transaction.
  */
 export function evaluateLoanSupport(sqlite: Database.Database, loanId: number, businessDate: string, who: Who): SupportOutcome | null {
-  const loan = loadLoanRow(sqlite, loanId)
-  if (!loan.localPolicyCode) return null
-  const policy = policyOf(sqlite, loan.localPolicyCode)
-  if (!policy || policy.supportAmount === null) return null
-  const state = loanState(sqlite, loan, businessDate)
-  const first = loanEvents(sqlite, loan.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
-  const existing = existingFor(sqlite, loan.householdId, policy.code)
-  // A payment already counted for this household+policy reserves budget for itself: do not block it on its own amount.
-  const reserved = existing && existing.loanId === loan.id && ['pending_approval', 'approved', 'paid'].includes(existing.status) ? existing.amount : 0
-  const timeline = povertyTimeline(sqlite, loan.householdId)
-  const outcome = evaluateSupportRule({
-    rule: { amount: policy.supportAmount, requiresOnTimeRepayment: !!policy.supportRequiresOnTime, requiresPovertyExit: !!policy.supportRequiresExit, exitWindowMonthsAfterClosure: policy.exitWindowMonthsAfterClosure },
-    loan: {
-      state: state.state, firstDisbursementDate: first, closedOn: state.closedOn,
-      instalments: state.instalments.map((i) => ({ number: i.number, effectiveDueDate: i.effectiveDueDate, paidOffOn: i.paidOffOn, amountDue: i.principalDue + i.interestCharged + i.penaltyCharged })),
-    },
-    timeline, asOf: businessDate, budgetRemaining: budgetRemaining(sqlite, policy) + reserved,
-  })
-  recordEvaluation(sqlite, loan, outcome, businessDate)
+  const facts = supportFacts(sqlite, loanId, businessDate)
+  if (!facts) return null
+  const { loan, policy, verdict, existing, closedOn: closedOnDate, first } = facts
+  const outcome = toOutcome(verdict, facts.input)
+  recordEvaluation(sqlite, loan, verdict, businessDate)
   if (existing && existing.loanId !== loan.id && existing.status !== 'cancelled' && existing.status !== 'rejected') return outcome // another loan already earned it
   if (outcome.outcome === 'eligible') {
     const evidence = {
-      loanId: loan.id, disbursedOn: first, closedOn: state.closedOn,
-      instalments: state.instalments.filter((i) => i.principalDue + i.interestCharged > 0).map((i) => ({ number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate, paidOffOn: i.paidOffOn, extended: i.extended })),
-      exit: outcome.exit ? { recordId: outcome.exit.record.id ?? null, decisionNo: outcome.exit.record.decisionNo, effectiveDate: outcome.exit.record.effectiveDate, from: outcome.exit.from, to: outcome.exit.record.status } : null,
-      windowEnd: state.closedOn ? addMonths(state.closedOn, policy.exitWindowMonthsAfterClosure) : null,
+      loanId: loan.id, disbursedOn: first, closedOn: closedOnDate,
+      instalments: facts.instalments.filter((i) => i.principalDue + i.interestCharged > 0).map((i) => ({ number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate, paidOffOn: i.paidOffOn, extended: i.extended })),
+      exit: verdict.evidence.exit,
+      windowEnd: closedOnDate ? addMonths(closedOnDate, policy.exitWindowMonthsAfterClosure) : null,
     }
     if (!existing) {
       const info = sqlite.prepare(`INSERT INTO support_payments (household_id, local_policy_code, loan_id, branch_id, amount, status, evidence, created_on)
@@ -170,11 +198,20 @@ export function evaluateHouseholdSupport(sqlite: Database.Database, householdId:
  * budget may have been added.
  */
 export function evaluateOpenSupportCases(sqlite: Database.Database, nextBusinessDate: string): number {
+  // Also, so every loan under a support rule has a current verdict with its evidence:
+  // - active loans not yet ineligible that now owe overdue amounts (an instalment just became late);
+  // - loans never evaluated or evaluated before the evidence was stored (approved, cancelled, older databases);
+  // - cancelled loans whose verdict does not say so yet.
   const ids = sqlite.prepare(`SELECT l.id FROM loans l JOIN local_policies p ON p.code = l.local_policy_code
     LEFT JOIN support_evaluations e ON e.loan_id = l.id
-    WHERE p.support_amount IS NOT NULL AND l.state = 'closed'
-      AND NOT EXISTS (SELECT 1 FROM support_payments s WHERE s.household_id = l.household_id AND s.local_policy_code = p.code AND s.status <> 'cancelled')
-      AND (e.outcome IS NULL OR e.outcome <> 'ineligible')`).pluck().all() as number[]
+    WHERE p.support_amount IS NOT NULL AND (
+      (l.state = 'closed'
+        AND NOT EXISTS (SELECT 1 FROM support_payments s WHERE s.household_id = l.household_id AND s.local_policy_code = p.code AND s.status <> 'cancelled')
+        AND (e.outcome IS NULL OR e.outcome <> 'ineligible'))
+      OR (l.state = 'active' AND (e.outcome IS NULL OR e.outcome <> 'ineligible') AND (l.overdue_principal > 0 OR l.overdue_interest > 0))
+      OR e.loan_id IS NULL OR e.evidence IS NULL
+      OR (l.state = 'cancelled' AND COALESCE(e.reason, '') <> 'LOAN_CANCELLED'))
+    ORDER BY l.id`).pluck().all() as number[]
   for (const id of ids) evaluateLoanSupport(sqlite, id, nextBusinessDate, { userId: 0, requestId: 'close' })
   return ids.length
 }
@@ -197,9 +234,10 @@ export function getSupport(sqlite: Database.Database, actor: Actor, id: number) 
   return { ...supportView(row), recovery }
 }
 
-export function listSupport(sqlite: Database.Database, actor: Actor, q: { status?: string; householdId?: number; branchId?: number; localPolicyCode?: string }, afterId: number, limit: number) {
+export function listSupport(sqlite: Database.Database, actor: Actor, q: { status?: string; householdId?: number; branchId?: number; localPolicyCode?: string; hasRecovery?: boolean }, afterId: number, limit: number) {
   const where = ['id > @after']
   if (q.status) where.push('status = @status')
+  if (q.hasRecovery !== undefined) where.push(`${q.hasRecovery ? '' : 'NOT '}EXISTS (SELECT 1 FROM support_recoveries r WHERE r.support_payment_id = support_payments.id)`)
   if (q.householdId) where.push('household_id = @householdId')
   if (q.branchId) where.push('branch_id = @branchId')
   if (q.localPolicyCode) where.push('local_policy_code = @localPolicyCode')
@@ -209,7 +247,8 @@ export function listSupport(sqlite: Database.Database, actor: Actor, q: { status
     after: afterId, status: q.status ?? null, householdId: q.householdId ?? null, branchId: q.branchId ?? null, localPolicyCode: q.localPolicyCode ?? null,
     scopePartner: actor.partnerId ?? -1, scopeBranch: actor.branchId ?? -1, limit: limit + 1,
   }) as SupportRow[]
-  return rows.map((r) => supportView(r))
+  const recovery = sqlite.prepare('SELECT id, amount, reason, created_on AS createdOn FROM support_recoveries WHERE support_payment_id = ?')
+  return rows.map((r) => ({ ...supportView(r), recovery: (recovery.get(r.id) as { id: number; amount: number; reason: string; createdOn: string } | undefined) ?? null }))
 }
 
 export function approveSupport(ctx: CommandContext, id: number) {
@@ -242,4 +281,93 @@ export function paySupport(ctx: CommandContext, id: number, input: { paidOn: str
   postJournal(ctx.sqlite, { kind: 'support_paid', valueDate: input.paidOn, postedOn: ctx.businessDate, supportPaymentId: id, description: `Support payment ${id} paid (${input.reference})`, lines: LEDGER(row.amount).pay })
   ctx.audit({ action: 'support_payment.pay', entity: 'support_payment', entityId: id, before: { status: row.status }, after: { status: 'paid', paidOn: input.paidOn, reference: input.reference } })
   return getSupport(ctx.sqlite, ctx.actor, id)
+}
+
+// ————————————————————————————————————————— verdicts: the loan detail and the list
+
+export interface SupportPaymentOfVerdict extends SupportPaymentFact { amount: number }
+export type VerdictEvidence = SupportEvidence & { payment: SupportPaymentOfVerdict | null }
+
+export interface SupportVerdictView {
+  policyCode: string
+  outcome: SupportVerdict['outcome']
+  reason: SupportReasonCode
+  explanationVi: string
+  explanationEn: string
+  evidence: VerdictEvidence
+  evaluatedOn: string
+}
+
+interface VerdictRow {
+  loanId: number; householdId: number; policyCode: string; loanState: string
+  outcome: string | null; reason: string | null; evidence: string | null; evaluatedOn: string | null
+  paymentId: number | null; paymentLoanId: number | null; paymentStatus: SupportPaymentFact['status'] | null; paymentPaidOn: string | null; paymentAmount: number | null; recovered: number
+}
+
+const VERDICT_SELECT = `SELECT l.id AS loanId, l.household_id AS householdId, l.local_policy_code AS policyCode, l.state AS loanState,
+    e.outcome, e.reason, e.evidence, e.evaluated_on AS evaluatedOn,
+    s.id AS paymentId, s.loan_id AS paymentLoanId, s.status AS paymentStatus, s.paid_on AS paymentPaidOn, s.amount AS paymentAmount,
+    EXISTS (SELECT 1 FROM support_recoveries r WHERE r.support_payment_id = s.id) AS recovered`
+const VERDICT_FROM = `FROM loans l JOIN local_policies p ON p.code = l.local_policy_code AND p.support_amount IS NOT NULL
+  LEFT JOIN support_evaluations e ON e.loan_id = l.id
+  LEFT JOIN support_payments s ON s.household_id = l.household_id AND s.local_policy_code = l.local_policy_code`
+// A loan evaluated by no event yet (approved, never disbursed) or cancelled since is answered as the rule would answer it.
+const OUTCOME_SQL = "(CASE WHEN l.state = 'cancelled' THEN 'ineligible' WHEN e.loan_id IS NULL THEN 'not_yet' ELSE e.outcome END)"
+const REASON_SQL = "(CASE WHEN l.state = 'cancelled' THEN 'LOAN_CANCELLED' WHEN e.loan_id IS NULL THEN 'NOT_DISBURSED' WHEN e.outcome = 'eligible' THEN 'CONDITIONS_MET' ELSE e.reason END)"
+
+function verdictView(sqlite: Database.Database, row: VerdictRow, businessDate: () => string): SupportVerdictView {
+  let verdict: SupportVerdict
+  let evaluatedOn: string
+  if (row.outcome !== null && row.evidence !== null && row.loanState !== 'cancelled') {
+    verdict = { outcome: row.outcome as SupportVerdict['outcome'], reason: (row.reason ?? 'CONDITIONS_MET') as SupportReasonCode, evidence: JSON.parse(row.evidence) as SupportEvidence }
+    evaluatedOn = row.evaluatedOn!
+  } else {
+    // Not stored (yet) with its evidence: evaluate now, read-only; the next evaluation point stores it.
+    evaluatedOn = businessDate()
+    verdict = supportFacts(sqlite, row.loanId, evaluatedOn)!.verdict
+  }
+  const payment: SupportPaymentOfVerdict | null = row.paymentId === null ? null : {
+    id: row.paymentId, loanId: row.paymentLoanId!, status: row.paymentStatus!, amount: row.paymentAmount!, paidOn: row.paymentPaidOn, recovered: row.recovered === 1,
+  }
+  const text = explainVerdict(verdict, row.loanId, payment)
+  return {
+    policyCode: row.policyCode, outcome: verdict.outcome, reason: verdict.reason, explanationVi: text.vi, explanationEn: text.en,
+    evidence: { ...verdict.evidence, payment }, evaluatedOn,
+  }
+}
+
+/**
+ * The loan's current support verdict (outcome, reason, explanation, evidence),
+ * or null when the loan is not under a local policy with a support rule.
+ * Accepts the drizzle db or the better-sqlite3 connection. Read-only.
+ */
+export function supportVerdictOf(db: Database.Database | { $client: Database.Database }, loanId: number): SupportVerdictView | null {
+  const sqlite = '$client' in db ? db.$client : db
+  const row = sqlite.prepare(`${VERDICT_SELECT} ${VERDICT_FROM} WHERE l.id = ?`).get(loanId) as VerdictRow | undefined
+  return row ? verdictView(sqlite, row, makeBusinessDateReader(sqlite)) : null
+}
+
+export interface SupportEvaluationFilters { policyCode?: string; outcome?: string; reason?: string; branchId?: number; householdId?: number }
+
+/** GET /v1/support-evaluations: one verdict per loan under a support rule, in the caller's scope, by loan id. */
+export function listSupportEvaluations(sqlite: Database.Database, actor: Actor, q: SupportEvaluationFilters, afterId: number, limit: number) {
+  const where = ['l.id > @after']
+  if (q.policyCode) where.push('l.local_policy_code = @policyCode')
+  if (q.outcome) where.push(`${OUTCOME_SQL} = @outcome`)
+  if (q.reason) where.push(`${REASON_SQL} = @reason`)
+  if (q.branchId) where.push('l.branch_id = @branchId')
+  if (q.householdId) where.push('l.household_id = @householdId')
+  if (actor.role === 'partner_officer') where.push('l.partner_id = @scopePartner')
+  else if (!READ_ALL_ROLES.includes(actor.role)) where.push('l.branch_id = @scopeBranch')
+  const rows = sqlite.prepare(`${VERDICT_SELECT}, h.head_name AS householdName, h.national_id AS nationalId, l.branch_id AS branchId, l.partner_id AS partnerId
+    ${VERDICT_FROM} JOIN households h ON h.id = l.household_id
+    WHERE ${where.join(' AND ')} ORDER BY l.id LIMIT @limit`).all({
+    after: afterId, policyCode: q.policyCode ?? null, outcome: q.outcome ?? null, reason: q.reason ?? null, branchId: q.branchId ?? null, householdId: q.householdId ?? null,
+    scopePartner: actor.partnerId ?? -1, scopeBranch: actor.branchId ?? -1, limit: limit + 1,
+  }) as (VerdictRow & { householdName: string; nationalId: string; branchId: number; partnerId: number })[]
+  const businessDate = makeBusinessDateReader(sqlite)
+  return rows.map((r) => ({
+    id: r.loanId, loanId: r.loanId, householdId: r.householdId, householdName: r.householdName, nationalId: r.nationalId, branchId: r.branchId, partnerId: r.partnerId, loanStatus: r.loanState,
+    ...verdictView(sqlite, r, businessDate),
+  }))
 }
