@@ -20,6 +20,7 @@ import { disburse } from '../loans/service.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
 import { repayLoan } from '../repayments/service.js'
 import { timelineOf } from '../households/service.js'
+import { deposit, openAccount } from '../savings/service.js'
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
 
@@ -83,6 +84,7 @@ export function loadDemoData(app: FastifyInstance) {
       statusCounts[last] = (statusCounts[last] ?? 0) + 1
     }
     const loans = demoLoans(ctx, branch.id, random)
+    const savings = demoSavings(ctx, branch.id, random)
     const people = [
       { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id },
       { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id },
@@ -95,9 +97,29 @@ export function loadDemoData(app: FastifyInstance) {
       const user = createUser(ctx, { ...p })
       return { user: p.name, role: p.role, userId: user.id, apiKey: createApiKey(ctx, user.id, 'demo').key }
     })
-    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, loans, apiKeys: keys } }
+    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, loans, savings, apiKeys: keys } }
   }, SYSTEM)
   return body
+}
+
+/**
+ * Members' savings: every household with a loan saves through its group — an account with a monthly
+ * commitment of 50,000–200,000 VND, and that amount handed in at each of the last three months' sessions.
+ */
+function demoSavings(ctx: CommandContext, branchId: number, random: () => number) {
+  const borrowers = ctx.sqlite.prepare(`SELECT DISTINCT l.household_id AS householdId, l.session_day AS sessionDay FROM loans l
+    WHERE l.branch_id = ? AND l.state IN ('approved', 'active') ORDER BY l.household_id`).all(branchId) as { householdId: number; sessionDay: number }[]
+  let deposited = 0
+  for (const b of borrowers) {
+    const monthlyCommitment = 50_000 * (1 + Math.floor(random() * 4))
+    const account = openAccount(ctx, { householdId: b.householdId, monthlyCommitment })
+    for (let m = 3; m >= 1; m--) {
+      const valueDate = `${addMonths(ctx.businessDate, -m).slice(0, 8)}${String(b.sessionDay).padStart(2, '0')}`
+      deposit(ctx, account.id, { amount: monthlyCommitment, valueDate, reference: `demo ${valueDate}` })
+      deposited += monthlyCommitment
+    }
+  }
+  return { accounts: borrowers.length, deposited }
 }
 
 /**
