@@ -1,4 +1,4 @@
-/** Typed configuration from the environment, with the defaults of ARCHITECTURE.md. */
+/** Typed configuration from the environment, with its defaults (documented in docs/operations.md). */
 import { isBusinessDate } from './domain/dates.js'
 import { DEFAULT_CHECKPOINT_INTERVAL_MS } from './platform/checkpointer.js'
 

@@ -353,7 +353,7 @@ export const povertyRevocations = sqliteTable('poverty_revocations', {
 export const SUPPORT_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected', 'cancelled'] as const
 
 /**
- * The support payment (RULES.md §8). At most one per (household, local policy):
+ * The support payment (docs/rules.md §8). At most one per (household, local policy):
  * the unique index enforces it under any retry, race or replay.
  */
 export const supportPayments = sqliteTable('support_payments', {
@@ -452,7 +452,7 @@ export const reconciliationLines = sqliteTable('reconciliation_lines', {
   reference: text('reference'),
 }, (t) => [index('reconciliation_lines_rec').on(t.reconciliationId)])
 
-/** Entrustment fee and group commission rates, versioned (RULES.md §11). partnerId null = the default for all partners. */
+/** Entrustment fee and group commission rates, versioned (docs/rules.md §11). partnerId null = the default for all partners. */
 export const feeRates = sqliteTable('fee_rates', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   partnerId: integer('partner_id').references(() => partners.id),

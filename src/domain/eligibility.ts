@@ -1,5 +1,5 @@
 /**
- * Eligibility of an application for a programme (RULES.md §5), checked at
+ * Eligibility of an application for a programme (docs/rules.md §5), checked at
  * submission and again at approval. Every failure is a named reason; all are
  * collected, in the order of EligibilityReason, and the first is the one
  * reported to the caller.

@@ -1,5 +1,5 @@
 /**
- * Interest arithmetic (RULES.md §1, §6, §7).
+ * Interest arithmetic (docs/rules.md §1, §6, §7).
  *
  * Day convention: interest for an interval (from, to] counts the days d with
  * from < d ≤ to, so the disbursement day does not accrue and a due date does.

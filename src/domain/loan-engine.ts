@@ -1,5 +1,5 @@
 /**
- * The loan's actual life (RULES.md §6, §7, §10), computed by REPLAYING its
+ * The loan's actual life (docs/rules.md §6, §7, §10), computed by REPLAYING its
  * events in value-date order. The service stores append-only events and calls
  * `replay`; a back-dated repayment is simply an event with an earlier value
  * date, and a reversed event is left out of the list by the caller, so every
@@ -210,14 +210,14 @@ export type ClassificationFacts = Pick<
 
 export const MAX_FREEZE_MONTHS = 60
 
-/** Extension limit (RULES §7): 12 months for short-term loans (term ≤ 12), floor(term / 2) otherwise. */
+/** Extension limit (docs/rules.md §7): 12 months for short-term loans (term ≤ 12), floor(term / 2) otherwise. */
 export function extensionLimitMonths(termMonths: number): number {
   if (!Number.isInteger(termMonths) || termMonths < 1) throw new RangeError(`termMonths must be a positive integer, got ${termMonths}`)
   return termMonths <= 12 ? 12 : Math.floor(termMonths / 2)
 }
 
 /**
- * Pure waterfall (RULES §7): overdue interest → overdue principal → interest →
+ * Pure waterfall (docs/rules.md §7): overdue interest → overdue principal → interest →
  * principal due → prepayment. Throws INVALID_AMOUNT (amount not a positive
  * whole number) and OVERPAYMENT (amount above the sum of the dues).
  */

@@ -1,5 +1,5 @@
 /**
- * A household's poverty status as a timeline of commune decisions (RULES.md §4).
+ * A household's poverty status as a timeline of commune decisions (docs/rules.md §4).
  *
  * Records are ordered by (effectiveDate, seq): `seq` orders decisions that take
  * effect on the same day (the later decision wins). A revoked record is treated

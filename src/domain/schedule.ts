@@ -1,5 +1,5 @@
 /**
- * Repayment schedule (RULES.md §6): one row per month k = 1..termMonths with
+ * Repayment schedule (docs/rules.md §6): one row per month k = 1..termMonths with
  * the interest of that month's period and, in principal months, a principal
  * instalment. The plan assumes every instalment is paid on its due date.
  *

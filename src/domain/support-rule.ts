@@ -1,5 +1,5 @@
 /**
- * The support-payment rule of a local policy (RULES.md §3, §8): one payment when
+ * The support-payment rule of a local policy (docs/rules.md §3, §8): one payment when
  * the loan is closed with every instalment paid on or before its (possibly
  * extended) due date and the household has a poverty exit effective after the
  * disbursement and on or before closure + exitWindowMonthsAfterClosure.

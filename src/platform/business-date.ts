@@ -1,5 +1,5 @@
 /**
- * The service's business date (RULES.md §10): a stored 'YYYY-MM-DD' moved
+ * The service's business date (docs/rules.md §10): a stored 'YYYY-MM-DD' moved
  * only by the daily close, never by the wall clock (except to start a new database).
  */
 import type Database from 'better-sqlite3'
@@ -18,8 +18,9 @@ export function makeBusinessDateReader(sqlite: Database.Database): () => string 
   return () => stmt.get() as string
 }
 
+/** Moves the business date forward only: two closes racing from two processes can never move it back. */
 export function setBusinessDate(sqlite: Database.Database, date: string): void {
-  sqlite.prepare('UPDATE business_date SET date = ?, updated_at = ? WHERE id = 1').run(date, new Date().toISOString())
+  sqlite.prepare('UPDATE business_date SET date = ?, updated_at = ? WHERE id = 1 AND date < ?').run(date, new Date().toISOString(), date)
 }
 
 /**

@@ -8,7 +8,7 @@
  * alone), with one fsync per batch; each caller is answered after its batch has
  * committed, so durability stays synchronous=FULL.
  *
- * Idempotency (API.md): same key + same request → the stored response again
+ * Idempotency (docs/api.md): same key + same request → the stored response again
  * with `Idempotency-Replayed: true`; same key + another request → 422
  * IDEMPOTENCY_KEY_REUSED; while the first is still queued or running → 409
  * IDEMPOTENCY_IN_FLIGHT. Keys are scoped per user. Failed commands store

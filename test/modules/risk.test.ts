@@ -207,3 +207,17 @@ test('risk actions need a branch manager of the loan’s branch (officer → 403
   t.same(rowCounts(app), before, 'nothing written')
   t.same((await audit(loanId)).filter((e) => e.action.startsWith('loan.extend') || e.action === 'loan.freeze' || e.action.startsWith('loan.write_off')), [], 'nothing audited')
 })
+
+test('when an extension or a freeze is reversed, then the loan replays without it and the ledger invariants still hold', async (t) => {
+  for (const [action, body] of [
+    ['extensions', { instalmentNumber: 1, newDueDate: '2025-03-10', valueDate: '2025-02-10' }],
+    ['freeze', { fromDate: '2025-02-20', untilDate: '2025-03-05' }],
+  ] as const) {
+    const loanId = await loan12()
+    const made = await risk('managerA', loanId, action, { ...decision(), ...body })
+    if (made.statusCode !== 201) { t.fail(`${action}: ${made.body}`); continue }
+    const reversed = await as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/transactions/${made.json().transactionId}/reverse`, payload: { reason: 'decision entered on the wrong loan' } })
+    t.equal(reversed.statusCode, 201, `${action} reversed: ${reversed.body}`)
+    t.not((await getLoan(loanId, '2025-03-01')).classification, action === 'extensions' ? 'extended' : 'frozen', `${action}: no longer applies`)
+  }
+})

@@ -1,5 +1,5 @@
 /**
- * The daily close (RULES.md §10). Closing day D: every active loan whose state
+ * The daily close (docs/rules.md §10). Closing day D: every active loan whose state
  * can change at the end of D (an instalment falls due, its next due date is D,
  * a freeze or extension may end) is replayed as of D + 1 and its projection
  * rewritten — instalments due and not fully paid become overdue, balances,

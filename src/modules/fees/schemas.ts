@@ -1,4 +1,4 @@
-/** HTTP schemas of partner fees and fee-rate versions (API.md "Finance and operations"). */
+/** HTTP schemas of partner fees and fee-rate versions (docs/rules.md §11). */
 import { Type } from 'typebox'
 import { BusinessDateSchema, Id, Vnd } from '../../platform/http-schemas.js'
 

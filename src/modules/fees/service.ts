@@ -1,5 +1,5 @@
 /**
- * Partner fees (RULES.md §11; issue 6 item 4), computed for one calendar month M.
+ * Partner fees (docs/rules.md §11), computed for one calendar month M.
  *
  * Entrustment fee, per partner (the mass organisation entrusted with its
  * members' loans):

@@ -1,5 +1,5 @@
 /**
- * Double-entry postings (RULES.md §9). Every money movement posts ONE balanced
+ * Double-entry postings (docs/rules.md §9). Every money movement posts ONE balanced
  * journal entry in the same transaction as the business change. Lines are
  * inserted first and the header last: a database trigger refuses a header whose
  * lines do not balance, and refuses lines added to a header that exists.

@@ -3,7 +3,8 @@
  *  1. ledger_balanced      — Σ debit = Σ credit overall and in every entry; no line without its entry
  *  2. receivable_per_loan  — each loan's loans_receivable = its outstanding principal replayed from its own transactions
  *  3. support_payable      — support_payable = Σ approved-but-unpaid support payments
- *  4. one_entry_per_money_transaction — every disbursement, repayment, reversal and write-off has exactly one journal entry
+ *  4. one_entry_per_money_transaction — every disbursement, repayment, reversal, write-off and recovery has exactly one
+ *     journal entry (a reversal of an extension or freeze: at most one, as it moves no money itself)
  *  5. projection_current   — loans.outstanding_principal equals the replay (the projection never drifts from the events)
  *  6. recoveries           — per written-off loan, write_off_recoveries (credit) = Σ its recovery transactions ≤ principal + interest written off;
  *                            recoveries only on written-off loans
@@ -51,10 +52,13 @@ export function verifyInvariants(sqlite: Database.Database, options: { maxLoanFa
   const approved = sqlite.prepare("SELECT COALESCE(SUM(amount), 0) FROM support_payments WHERE status = 'approved'").pluck().get() as number
   if (payable !== approved) failures.push({ invariant: 'support_payable', detail: `support_payable ${payable} ≠ approved-but-unpaid payments ${approved}` })
 
-  const txs = sqlite.prepare(`SELECT t.id, t.kind, (SELECT COUNT(*) FROM journal_entries e WHERE e.loan_transaction_id = t.id) AS entries
-    FROM loan_transactions t WHERE t.kind IN ('disbursement', 'repayment', 'reversal', 'write_off', 'recovery')`).all() as { id: number; kind: string; entries: number }[]
+  // A reversal of a risk decision (extension, freeze) moves no money itself: it has an entry only when the
+  // replay it causes re-allocates payments between income accounts (at most one); any other reversal has one.
+  const txs = sqlite.prepare(`SELECT t.id, t.kind, (SELECT COUNT(*) FROM journal_entries e WHERE e.loan_transaction_id = t.id) AS entries,
+      (t.kind = 'reversal' AND (SELECT o.kind FROM loan_transactions o WHERE o.id = t.reverses_id) IN ('extension', 'freeze')) AS decisionReversal
+    FROM loan_transactions t WHERE t.kind IN ('disbursement', 'repayment', 'reversal', 'write_off', 'recovery')`).all() as { id: number; kind: string; entries: number; decisionReversal: number }[]
   for (const t of txs) {
-    if (t.entries !== 1) {
+    if (t.decisionReversal === 1 ? t.entries > 1 : t.entries !== 1) {
       failures.push({ invariant: 'one_entry_per_money_transaction', detail: `${t.kind} transaction ${t.id} has ${t.entries} journal entries` })
       if (failures.length > 50) break
     }

@@ -118,7 +118,7 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
 }
 
 /**
- * The seed data every deployment ships (RULES.md §2, §3): the six programmes and
+ * The seed data every deployment ships (docs/rules.md §2, §3): the six programmes and
  * Da Nang's interest-free policy with the 4,000,000 VND support rule.
  * Inserted only when missing, so re-running changes nothing.
  */

@@ -1,4 +1,4 @@
-/** HTTP schemas of reconciliation (API.md "Finance and operations"). */
+/** HTTP schemas of reconciliation (docs/rules.md §11). */
 import { Type } from 'typebox'
 import { BusinessDateSchema, Id, Vnd } from '../../platform/http-schemas.js'
 import { RESULTS } from './service.js'

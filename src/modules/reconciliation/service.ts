@@ -1,5 +1,5 @@
 /**
- * Reconciliation (RULES.md §11, §9; issue 6 item 3): finance compares a
+ * Reconciliation (docs/rules.md §11, §9): finance compares a
  * statement of cash received at a transaction point on a date with what was
  * posted there that day.
  *

@@ -1,5 +1,5 @@
 /**
- * Repayments and reversals (RULES.md §7).
+ * Repayments and reversals (docs/rules.md §7).
  *
  * repay errors: NOT_FOUND, INVALID_STATE (not active), DATE_IN_FUTURE,
  * NOT_DISBURSED / DATE_ORDER (before the first disbursement), OVERPAYMENT

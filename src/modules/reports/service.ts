@@ -1,5 +1,5 @@
 /**
- * Reports for finance and branch staff (RULES.md §11; API.md Finance). Each is
+ * Reports for finance and branch staff (docs/rules.md §11). Each is
  * one set-based query; JSON, or CSV with Accept: text/csv.
  *
  * Portfolio on the business date reads the loans projection (exact: refreshed

@@ -1,5 +1,5 @@
 /**
- * Members' savings (issue 13 §3; docs/rules.md §9, §11). Each member household
+ * Members' savings (docs/rules.md §9, §11). Each member household
  * has one savings account; its balance is the replay of append-only movements
  * (`savings_transactions`: deposits and withdrawals, integer VND), never
  * negative at any value date (src/domain/savings.ts).

@@ -1,5 +1,5 @@
 /**
- * The support payment (RULES.md §3, §4, §8): a loan under a local policy with a
+ * The support payment (docs/rules.md §3, §4, §8): a loan under a local policy with a
  * support rule, closed with every instalment on time (extensions count), and a
  * poverty exit between disbursement and closure + window → ONE payment of the
  * policy's amount per (household, policy).
