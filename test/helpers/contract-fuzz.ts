@@ -61,7 +61,7 @@ export const nastyTextArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
 )
 
-const MONEY = new Set(['amount', 'interest', 'principal', 'savings', 'budget', 'maxAmount', 'disbursedAmount', 'collateralThreshold'])
+const MONEY = new Set(['amount', 'interest', 'principal', 'savings', 'budget', 'maxAmount', 'disbursedAmount', 'collateralThreshold', 'monthlyCommitment', 'withdrawalApprovalThreshold'])
 
 function clampedInt(min: number, max: number): fc.Arbitrary<number> {
   const lo = Math.max(min, Number.MIN_SAFE_INTEGER)

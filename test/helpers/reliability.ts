@@ -9,6 +9,11 @@ import type { LightMyRequestResponse } from 'fastify'
 import type { KeyName, TestApp } from './app.js'
 import { approvedLoan, certifiedApplication, disbursedLoan, expectStatus, householdWithStatus, submittedApplication, unique, type GroupName } from './origination.js'
 import { paymentsOf, recordStatus, repaidOnTime, repay, supportAction } from './support.js'
+import { overdueLoan, proposeWriteOff, writeOffBody, writtenOffLoan } from './loan-controls.js'
+import { memberHousehold, move, openSavings } from './savings.js'
+import { postSession } from './collections.js'
+import { createApiKey, createUser } from '../../src/modules/users/service.js'
+import { SYSTEM } from './app.js'
 
 // ————————————————————————————————————————————— the contract
 
@@ -114,7 +119,7 @@ export function problemViolation(res: LightMyRequestResponse): string | null {
 /** A support loan of 3 monthly instalments repaid on time, then a poverty exit: one payment pending approval. */
 export async function pendingSupportPayment(ta: TestApp, group: GroupName = 'groupA'): Promise<{ id: number; householdId: number; loanId: number }> {
   const loan = await repaidOnTime(ta, { termMonths: 3, group })
-  await recordStatus(ta, loan.householdId, '2026-03-01', 'escaped', group === 'groupB' ? 'partnerB' : group === 'groupA2' ? 'partnerA2' : 'partnerA')
+  await recordStatus(ta, loan.householdId, '2026-03-01', 'escaped', group === 'groupB' ? 'officerB' : 'officerA')
   const [payment] = await paymentsOf(ta, loan.householdId, 'admin')
   if (!payment || payment.status !== 'pending_approval') throw new Error(`fixture: no pending support payment for household ${loan.householdId}`)
   return { id: payment.id, householdId: loan.householdId, loanId: loan.loanId }
@@ -137,7 +142,7 @@ export async function openReconciliation(ta: TestApp, date: string, point: 'poin
 }
 
 /** POST /v1/households/{id}/poverty-status (a harmless 'poor' decision in the past). Returns the record id. */
-export async function povertyRecord(ta: TestApp, householdId: number, who: KeyName = 'partnerA'): Promise<number> {
+export async function povertyRecord(ta: TestApp, householdId: number, who: KeyName = 'officerA'): Promise<number> {
   const res = expectStatus(await ta.as(who, {
     method: 'POST', url: `/v1/households/${householdId}/poverty-status`, payload: { status: 'poor', effectiveDate: '2019-06-01', decisionNo: unique('QD') },
   }), 201, 'poverty record')
@@ -167,6 +172,23 @@ export interface ReliabilityWorld {
   reconciliationA: number
   reconciliationB: number
   userId: number
+  /** an auditor no test key belongs to, with a key of its own: deactivated, reactivated and revoked by the fuzzing without locking anyone out */
+  spareUserId: number
+  spareKeyId: string
+  /** an active loan whose principal is overdue (disbursed 2025-01-10, 12 monthly instalments): may be written off */
+  overdueLoanA: number
+  /** an overdue loan with a write-off proposal of managerA pending approval */
+  writeOffPendingLoanA: number
+  /** a loan written off on 2025-03-01 (proposed by managerA, approved by managerA2) */
+  writtenOffLoanA: number
+  /** savings accounts of a group A / group B household, each with 100,000,000 VND deposited */
+  savingsA: number
+  savingsB: number
+  /** a withdrawal of 2,500,000 VND from savingsA above the approval threshold, proposed by officerA */
+  pendingWithdrawalA: number
+  /** collection sessions of group A at point A and of group B at point B */
+  sessionA: number
+  sessionB: number
 }
 
 export async function reliabilityWorld(ta: TestApp): Promise<ReliabilityWorld> {
@@ -184,11 +206,61 @@ export async function reliabilityWorld(ta: TestApp): Promise<ReliabilityWorld> {
   const approvedSupportA = (await approvedSupportPayment(ta)).id
   const reconciliationA = await openReconciliation(ta, '2026-06-01')
   const reconciliationB = await openReconciliation(ta, '2026-06-01', 'pointB')
+  const spare = spareUser(ta)
+  const overdueLoanA = (await overdueLoan(ta)).loanId
+  const writeOffPendingLoanA = await pendingWriteOff(ta)
+  const writtenOffLoanA = (await writtenOffLoan(ta)).loanId
+  const savingsA = await savingsAccount(ta)
+  const savingsB = await savingsAccount(ta, 'groupB')
+  const pendingWithdrawalA = await pendingWithdrawal(ta, savingsA)
+  const sessionA = await collectionSession(ta, active.loanId)
+  const sessionB = await collectionSession(ta, activeLoanB, 'groupB')
   return {
     householdA, householdB, povertyRecordA, submittedApplicationA, certifiedApplicationA, applicationB, approvedLoanA,
     activeLoanA: active.loanId, activeLoanB, disbursementTxA: active.transactionId, repaymentTxA, pendingSupportA, approvedSupportA,
-    reconciliationA, reconciliationB, userId: ta.world.userIds.auditor,
+    reconciliationA, reconciliationB, userId: ta.world.userIds.auditor, spareUserId: spare.userId, spareKeyId: spare.keyId,
+    overdueLoanA, writeOffPendingLoanA, writtenOffLoanA, savingsA, savingsB, pendingWithdrawalA, sessionA, sessionB,
   }
+}
+
+/** An auditor made directly (no HTTP), with one API key. */
+export function spareUser(ta: TestApp): { userId: number; keyId: string } {
+  return ta.app.commands.runNow((ctx) => {
+    const user = createUser(ctx, { name: unique('spare auditor'), role: 'auditor' })
+    return { statusCode: 201, body: { userId: user.id, keyId: createApiKey(ctx, user.id, 'spare').id } }
+  }, SYSTEM).body
+}
+
+/** An overdue loan of group A (see test/helpers/loan-controls.ts) with a write-off proposed by `proposer`, pending approval. Returns the loan id. */
+export async function pendingWriteOff(ta: TestApp, proposer: KeyName = 'managerA'): Promise<number> {
+  const { loanId } = await overdueLoan(ta)
+  expectStatus(await proposeWriteOff(ta, proposer, loanId, writeOffBody()), 201, 'propose write-off')
+  return loanId
+}
+
+/** A member household of `group` with a savings account holding `deposit` VND (deposited on the business date by branch staff). Returns the account id. */
+export async function savingsAccount(ta: TestApp, group: GroupName = 'groupA', deposit = 100_000_000): Promise<number> {
+  const householdId = await memberHousehold(ta, group)
+  const accountId = await openSavings(ta, householdId, group === 'groupB' ? 'officerB' : 'officerA')
+  if (deposit > 0) expectStatus(await move(ta, group === 'groupB' ? 'officerB' : 'officerA', accountId, 'deposits', { amount: deposit, valueDate: '2026-06-30' }), 201, 'savings deposit')
+  return accountId
+}
+
+/** A withdrawal above the approval threshold (default 2,000,000 VND): pending approval, proposed by `proposer`. Returns the withdrawal id. */
+export async function pendingWithdrawal(ta: TestApp, accountId: number, proposer: KeyName = 'officerA', amount = 2_500_000): Promise<number> {
+  const res = expectStatus(await move(ta, proposer, accountId, 'withdrawals', { amount, valueDate: '2026-06-30' }), 201, 'savings withdrawal')
+  const withdrawal = res.json().withdrawal as { id: number; status: string }
+  if (withdrawal.status !== 'pending_approval') throw new Error(`fixture: withdrawal ${withdrawal.id} is ${withdrawal.status}, not pending_approval`)
+  return withdrawal.id
+}
+
+/** A collection session of the group at its point on the business date: 10,000 VND of principal on `loanId`. Returns the session id. */
+export async function collectionSession(ta: TestApp, loanId: number, group: 'groupA' | 'groupB' = 'groupA'): Promise<number> {
+  const point = group === 'groupB' ? ta.world.pointB : ta.world.pointA
+  const res = expectStatus(await postSession(ta, {
+    transactionPointId: point, groupId: ta.world[group], sessionDate: '2026-06-30', lines: [{ loanId, interest: 0, principal: 10_000, savings: 0 }],
+  }, group === 'groupB' ? 'officerB' : 'officerA'), 201, 'collection session')
+  return res.json().id as number
 }
 
 /** POST /v1/programmes (admin): a programme no loan uses, for rate versions that must not re-price live loans. Returns its code. */

@@ -14,11 +14,15 @@
  *   404 a role that may call the route but the entity is outside its branch / partner
  *       (existence must not leak); 403 where the service says FORBIDDEN instead (creating a
  *       household or an application for another scope's group: the target is named in the body);
+ *       422 REFERENCE_NOT_FOUND for a savings account opened for another scope's household
+ *       (named in the body; answered as for a household that does not exist);
  *   2xx the caller may — each such cell acts on an entity made for it, in the right state.
  * Every 4xx is problem+json and changes nothing (row counts of every table).
- * Then four eyes: an application cannot be approved by its certifier (403 FOUR_EYES), and a
+ * Then four eyes: an application cannot be approved by its certifier (403 FOUR_EYES), a
  * support payment cannot be paid by its approver (approve = branch_manager, pay = finance:
- * the approver's own key gets 403 on /pay).
+ * the approver's own key gets 403 on /pay), a write-off is not approved by its proposer and a
+ * savings withdrawal above the approval threshold is not approved by its proposer (FOUR_EYES).
+ * Last, the lists answer only what is in the caller's scope.
  */
 import t from 'tap'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
@@ -27,9 +31,14 @@ import {
   applicationBody, approvedLoan, certifiedApplication, certifyBody, disbursedLoan, expectStatus, householdWithStatus, submittedApplication, unique,
 } from '../helpers/origination.js'
 import { supportAction } from '../helpers/support.js'
+import { createApiKey, createUser, deactivateUser } from '../../src/modules/users/service.js'
+import { SYSTEM } from '../helpers/app.js'
 import {
-  approvedSupportPayment, contractOperations, loanlessProgramme, openReconciliation, pendingSupportPayment, povertyRecord, problemViolation, reliabilityWorld, repayment,
+  approvedSupportPayment, contractOperations, loanlessProgramme, openReconciliation, pendingSupportPayment, pendingWithdrawal, pendingWriteOff, povertyRecord, problemViolation,
+  reliabilityWorld, repayment,
 } from '../helpers/reliability.js'
+import { decideWriteOff, overdueLoan, writeOffBody } from '../helpers/loan-controls.js'
+import { memberHousehold, move } from '../helpers/savings.js'
 
 const ta = await buildTestApp(t)
 const { app, world } = ta
@@ -84,6 +93,7 @@ const idem = () => ({ 'idempotency-key': unique('authz') })
 
 const get = (url: string) => (): InjectOptions => ({ method: 'GET', url })
 const post = (url: string, payload?: object, headers: Record<string, string> = {}): InjectOptions => ({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) })
+const put = (url: string, payload: object): InjectOptions => ({ method: 'PUT', url, payload })
 
 //                                    none bogus admin offA manA manA2 offB manB parA parA2 parB  fin  fin2 aud
 const PUBLIC = /*          */ row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -97,8 +107,26 @@ const READ_A = /*          */ row(U, U, 200, 200, 200, 200, N, N, 200, N, N, 200
 const READ_B = /*          */ row(U, U, 200, N, N, N, 200, 200, N, N, 200, 200, 200, 200)
 /** Posting money on a loan of branch A: branch staff of A only (admin and finance do not post). */
 const BRANCH_POSTS_A = /*  */ row(U, U, F, 201, 201, 201, N, N, F, F, F, F, F, F)
+/** Admin-only actions that answer 200. */
+const ADMIN_OK = /*        */ row(U, U, 200, F, F, F, F, F, F, F, F, F, F, F)
+/** A user of its own for each cell (deactivated first when `deactivated`). */
+function freshUser(deactivated = false): number {
+  return app.commands.runNow((ctx) => {
+    const user = createUser(ctx, { name: unique('authz user'), role: 'auditor' })
+    if (deactivated) deactivateUser(ctx, user.id, 'authz')
+    return { statusCode: 201, body: user.id }
+  }, SYSTEM).body
+}
+function freshKey(): { id: string; userId: number } {
+  const userId = freshUser()
+  return app.commands.runNow((ctx) => ({ statusCode: 201, body: createApiKey(ctx, userId, 'authz') }), SYSTEM).body
+}
 /** Risk decisions on a loan of branch A: branch managers of A only. */
 const MANAGER_DECIDES_A = row(U, U, F, F, 201, 201, F, N, F, F, F, F, F, F)
+/** Recorded by the branch (admin or branch staff of A), never by a partner officer: poverty decisions, household changes. */
+const BRANCH_RECORDS_A = row(U, U, 201, 201, 201, 201, N, N, F, F, F, F, F, F)
+/** The second person of four eyes on something of branch A: admin or a branch manager of A (not the proposer: each cell's entity is proposed by someone else). */
+const SECOND_PERSON_A = row(U, U, 200, F, 200, 200, F, N, F, F, F, F, F, F)
 
 const TABLE: Target[] = [
   // Operations
@@ -120,6 +148,13 @@ const TABLE: Target[] = [
   { op: 'POST /v1/users', expect: ADMIN_CREATES, request: () => post('/v1/users', { name: 'New auditor', role: 'auditor' }) },
   { op: 'GET /v1/users', expect: ADMIN_AUDITOR, request: get('/v1/users') },
   { op: 'POST /v1/users/{id}/api-keys', expect: ADMIN_CREATES, request: () => post(`/v1/users/${W.userId}/api-keys`, { label: 'authz' }) },
+  { op: 'GET /v1/users/{id}/api-keys', expect: ADMIN_AUDITOR, request: get(`/v1/users/${W.userId}/api-keys`) },
+  { op: 'POST /v1/users/{id}/deactivate', expect: ADMIN_OK, request: (fresh) => post(`/v1/users/${fresh ? freshUser() : W.spareUserId}/deactivate`, { reason: 'left the branch' }) },
+  { op: 'POST /v1/users/{id}/reactivate', expect: ADMIN_OK, request: (fresh) => post(`/v1/users/${fresh ? freshUser(true) : W.spareUserId}/reactivate`) },
+  {
+    op: 'POST /v1/users/{id}/api-keys/{keyId}/revoke', expect: ADMIN_OK,
+    request: () => { const key = freshKey(); return post(`/v1/users/${key.userId}/api-keys/${key.id}/revoke`) },
+  },
   {
     op: 'POST /v1/programmes', expect: ADMIN_CREATES,
     request: () => post('/v1/programmes', {
@@ -148,9 +183,15 @@ const TABLE: Target[] = [
   { op: 'GET /v1/households/{id}', expect: READ_A, request: get(`/v1/households/${W.householdA}`) },
   { op: 'GET /v1/households/{id}', variant: 'household of branch B', expect: READ_B, request: get(`/v1/households/${W.householdB}`) },
   {
-    op: 'POST /v1/households/{id}/poverty-status', expect: row(U, U, 201, 201, 201, 201, N, N, 201, N, N, F, F, F),
+    // Commune decisions are recorded by the branch: partner officers get 403 (issue 13 §5).
+    op: 'POST /v1/households/{id}/poverty-status', expect: BRANCH_RECORDS_A,
     request: () => post(`/v1/households/${W.householdA}/poverty-status`, { status: 'poor', effectiveDate: '2019-03-01', decisionNo: unique('QD') }),
   },
+  {
+    op: 'POST /v1/households/{id}/changes', expect: BRANCH_RECORDS_A,
+    request: () => post(`/v1/households/${W.householdA}/changes`, { effectiveDate: BUSINESS_DATE, reason: 'Moved to another village', address: { commune: 'Hòa Bắc', village: unique('Thôn') } }),
+  },
+  { op: 'GET /v1/households/{id}/changes', expect: READ_A, request: get(`/v1/households/${W.householdA}/changes`) },
   { op: 'GET /v1/households/{id}/poverty-status', expect: READ_A, request: get(`/v1/households/${W.householdA}/poverty-status`) },
   {
     op: 'POST /v1/households/{id}/poverty-status/{recordId}/revoke', expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, F, F, F),
@@ -216,17 +257,89 @@ const TABLE: Target[] = [
     request: async (fresh) => post(`/v1/loans/${fresh ? (await disbursedLoan(ta)).loanId : W.activeLoanA}/freeze`, { decisionNo: unique('QD'), cause: 'Typhoon', untilDate: '2026-12-31' }),
   },
   {
+    // Admin or a branch manager of the loan's branch; an approved loan that was never disbursed.
+    op: 'POST /v1/loans/{id}/cancel', expect: row(U, U, 200, F, 200, 200, F, N, F, F, F, F, F, F),
+    request: async (fresh) => post(`/v1/loans/${fresh ? (await approvedLoan(ta)).loanId : W.approvedLoanA}/cancel`, { reason: 'The household gave the loan up' }),
+  },
+  {
+    // A proposal (nothing written off yet) by a branch manager of the branch, on an active loan with overdue principal.
     op: 'POST /v1/loans/{id}/write-off', expect: MANAGER_DECIDES_A,
-    request: async (fresh) => post(`/v1/loans/${fresh ? (await disbursedLoan(ta)).loanId : W.activeLoanA}/write-off`, { decisionNo: unique('QD'), cause: 'Death of the borrower' }),
+    request: async (fresh) => post(`/v1/loans/${fresh ? (await overdueLoan(ta)).loanId : W.overdueLoanA}/write-off`, writeOffBody({ cause: 'borrower_deceased' })),
+  },
+  {
+    // The second person: admin or another manager of the branch (each cell's proposal is by a manager other than the caller).
+    op: 'POST /v1/loans/{id}/write-off/approve', expect: SECOND_PERSON_A,
+    request: async (fresh, who) => post(`/v1/loans/${fresh ? await pendingWriteOff(ta, who === 'managerA' ? 'managerA2' : 'managerA') : W.writeOffPendingLoanA}/write-off/approve`),
+  },
+  {
+    op: 'POST /v1/loans/{id}/write-off/reject', expect: SECOND_PERSON_A,
+    request: async (fresh, who) => post(`/v1/loans/${fresh ? await pendingWriteOff(ta, who === 'managerA' ? 'managerA2' : 'managerA') : W.writeOffPendingLoanA}/write-off/reject`, { reason: 'The commune has not confirmed the loss' }),
+  },
+  { op: 'GET /v1/loans/{id}/write-off-proposals', expect: READ_A, request: get(`/v1/loans/${W.writeOffPendingLoanA}/write-off-proposals`) },
+  { op: 'GET /v1/write-off-proposals', expect: ANY_ROLE, request: get('/v1/write-off-proposals') },
+  {
+    // Money received on a written-off loan: branch staff of the loan's branch, as repayments.
+    op: 'POST /v1/loans/{id}/recoveries', expect: BRANCH_POSTS_A,
+    request: () => post(`/v1/loans/${W.writtenOffLoanA}/recoveries`, { amount: 10_000, valueDate: BUSINESS_DATE, reference: unique('BL') }, idem()),
   },
   {
     // The group is named in the body; another branch's staff get 404 (collections/service.ts assertInScope).
     op: 'POST /v1/collection-sessions', expect: BRANCH_POSTS_A,
     request: () => post('/v1/collection-sessions', { transactionPointId: world.pointA, groupId: world.groupA, sessionDate: BUSINESS_DATE, lines: [{ loanId: W.activeLoanA, interest: 0, principal: 30_000, savings: 10_000 }] }, idem()),
   },
+  {
+    // A partner officer reads the sheet of a point of its partner's branch, with its own groups only (partner A2 has group A2 at point A).
+    op: 'GET /v1/transaction-points/{id}/collection-sheet', expect: row(U, U, 200, 200, 200, 200, N, N, 200, 200, N, 200, 200, 200),
+    request: get(`/v1/transaction-points/${world.pointA}/collection-sheet`),
+  },
+  { op: 'GET /v1/transaction-points/{id}/collection-sheet', variant: 'point of branch B', expect: READ_B, request: get(`/v1/transaction-points/${world.pointB}/collection-sheet`) },
+  { op: 'GET /v1/collection-sessions', expect: ANY_ROLE, request: get('/v1/collection-sessions') },
+  { op: 'GET /v1/collection-sessions/{id}', expect: READ_A, request: get(`/v1/collection-sessions/${W.sessionA}`) },
+  { op: 'GET /v1/collection-sessions/{id}', variant: 'session of branch B', expect: READ_B, request: get(`/v1/collection-sessions/${W.sessionB}`) },
+
+  // Members' savings
+  {
+    // The household is named in the body: outside the caller's scope it is REFERENCE_NOT_FOUND (422), as a household that does not exist (savings/service.ts openAccount).
+    op: 'POST /v1/savings-accounts', expect: row(U, U, 201, 201, 201, 201, 422, 422, 201, 422, 422, F, F, F),
+    request: async (fresh) => post('/v1/savings-accounts', { householdId: fresh ? await memberHousehold(ta) : W.householdA, monthlyCommitment: 50_000 }),
+  },
+  { op: 'GET /v1/savings-accounts', expect: ANY_ROLE, request: get('/v1/savings-accounts') },
+  { op: 'GET /v1/savings-accounts/settings', expect: ANY_ROLE, request: get('/v1/savings-accounts/settings') },
+  // The default threshold again, so the other cells' withdrawals behave as planned.
+  { op: 'PUT /v1/savings-accounts/settings', expect: ADMIN_OK, request: () => put('/v1/savings-accounts/settings', { withdrawalApprovalThreshold: 2_000_000 }) },
+  { op: 'GET /v1/savings-accounts/{id}', expect: READ_A, request: get(`/v1/savings-accounts/${W.savingsA}`) },
+  { op: 'GET /v1/savings-accounts/{id}', variant: 'account of branch B', expect: READ_B, request: get(`/v1/savings-accounts/${W.savingsB}`) },
+  {
+    // Moves no money: the household's partner officer may set it too.
+    op: 'POST /v1/savings-accounts/{id}/commitment', expect: row(U, U, 200, 200, 200, 200, N, N, 200, N, N, F, F, F),
+    request: () => post(`/v1/savings-accounts/${W.savingsA}/commitment`, { monthlyCommitment: 100_000 }),
+  },
+  { op: 'POST /v1/savings-accounts/{id}/deposits', expect: BRANCH_POSTS_A, request: () => post(`/v1/savings-accounts/${W.savingsA}/deposits`, { amount: 20_000, valueDate: BUSINESS_DATE }, idem()) },
+  {
+    // Below the approval threshold: paid at once.
+    op: 'POST /v1/savings-accounts/{id}/withdrawals', expect: BRANCH_POSTS_A,
+    request: () => post(`/v1/savings-accounts/${W.savingsA}/withdrawals`, { amount: 10_000, valueDate: BUSINESS_DATE }, idem()),
+  },
+  {
+    op: 'POST /v1/savings-accounts/{id}/withdrawals', variant: 'account of branch B', expect: row(U, U, F, N, N, N, 201, 201, F, F, F, F, F, F),
+    request: () => post(`/v1/savings-accounts/${W.savingsB}/withdrawals`, { amount: 10_000, valueDate: BUSINESS_DATE }, idem()),
+  },
+  { op: 'GET /v1/savings-accounts/{id}/withdrawals', expect: READ_A, request: get(`/v1/savings-accounts/${W.savingsA}/withdrawals`) },
+  {
+    // Each cell's withdrawal is proposed by officerA, so every approver here is a second person.
+    op: 'POST /v1/savings-accounts/{id}/withdrawals/{withdrawalId}/approve', expect: SECOND_PERSON_A,
+    request: async (fresh) => post(`/v1/savings-accounts/${W.savingsA}/withdrawals/${fresh ? await pendingWithdrawal(ta, W.savingsA) : W.pendingWithdrawalA}/approve`, undefined, idem()),
+  },
+  {
+    op: 'POST /v1/savings-accounts/{id}/withdrawals/{withdrawalId}/reject', expect: SECOND_PERSON_A,
+    request: async (fresh) => post(`/v1/savings-accounts/${W.savingsA}/withdrawals/${fresh ? await pendingWithdrawal(ta, W.savingsA) : W.pendingWithdrawalA}/reject`, { reason: 'The member came back the next day' }, idem()),
+  },
+  { op: 'GET /v1/savings-accounts/{id}/statement', expect: READ_A, request: get(`/v1/savings-accounts/${W.savingsA}/statement`) },
+  { op: 'GET /v1/reports/savings', expect: ANY_ROLE, request: get('/v1/reports/savings') },
 
   // Support payments
   { op: 'GET /v1/support-payments', expect: ANY_ROLE, request: get('/v1/support-payments') },
+  { op: 'GET /v1/support-evaluations', expect: ANY_ROLE, request: get('/v1/support-evaluations') },
   { op: 'GET /v1/support-payments/{id}', expect: READ_A, request: get(`/v1/support-payments/${W.pendingSupportA}`) },
   {
     op: 'POST /v1/support-payments/{id}/approve', expect: row(U, U, F, F, 200, 200, F, N, F, F, F, F, F, F),
@@ -291,7 +404,7 @@ for (const target of TABLE) {
         t.notOk(why, `${who}: problem+json`, why ? { why, body: res.body.slice(0, 200) } : {})
         t.same(rowCounts(app), before, `${who}: refused, nothing changed`)
       }
-      const codeFor: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }
+      const codeFor: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 422: 'REFERENCE_NOT_FOUND' }
       if (res.statusCode === expected && codeFor[expected]) t.equal(res.json().code, codeFor[expected], `${who}: code ${codeFor[expected]}`)
     }
   })
@@ -331,6 +444,51 @@ t.test('four eyes: a support payment is not paid by its approver', async (t) => 
   t.equal(paid.json().paidBy, world.userIds.finance, 'paid by finance, not by the approver')
 })
 
+t.test('four eyes: a write-off is not approved by its proposer', async (t) => {
+  // managerA proposes; managerA may not approve it (FOUR_EYES), managerA2 (another manager of the branch) may.
+  const loanId = await pendingWriteOff(ta, 'managerA')
+  const before = rowCounts(app)
+  const own = await decideWriteOff(ta, 'managerA', loanId, 'approve')
+  cells++
+  t.equal(own.statusCode, 403, 'the proposer approving → 403')
+  t.equal(own.json().code, 'FOUR_EYES', 'code FOUR_EYES')
+  t.notOk(problemViolation(own), 'problem+json')
+  t.same(rowCounts(app), before, 'nothing changed')
+  const loan = expectStatus(await ta.as('managerA', { method: 'GET', url: `/v1/loans/${loanId}` }), 200, 'get loan').json()
+  t.equal(loan.status, 'active', 'the loan is still active')
+  const [proposal] = expectStatus(await ta.as('managerA', { method: 'GET', url: `/v1/loans/${loanId}/write-off-proposals` }), 200, 'proposals').json().items
+  t.equal(proposal.status, 'pending_approval', 'the proposal still waits')
+  const other = await decideWriteOff(ta, 'managerA2', loanId, 'approve')
+  cells++
+  t.equal(other.statusCode, 200, 'another manager of the branch approves → 200')
+  t.equal(other.json().proposal.decidedBy, world.userIds.managerA2, 'decided by managerA2, not by the proposer')
+})
+
+t.test('four eyes: a savings withdrawal above the threshold is not approved by its proposer', async (t) => {
+  // A branch manager may both withdraw and approve: managerA proposes 2,500,000 VND (threshold 2,000,000), managerA may not approve it.
+  const accountId = W.savingsA
+  const withdrawalId = await pendingWithdrawal(ta, accountId, 'managerA')
+  const url = `/v1/savings-accounts/${accountId}/withdrawals/${withdrawalId}/approve`
+  const before = rowCounts(app)
+  const own = await ta.as('managerA', { method: 'POST', url, headers: idem() })
+  cells++
+  t.equal(own.statusCode, 403, 'the proposer approving → 403')
+  t.equal(own.json().code, 'FOUR_EYES', 'code FOUR_EYES')
+  t.notOk(problemViolation(own), 'problem+json')
+  t.same(rowCounts(app), before, 'nothing changed')
+  const pending = expectStatus(await ta.as('managerA', { method: 'GET', url: `/v1/savings-accounts/${accountId}/withdrawals?status=pending_approval` }), 200, 'withdrawals').json().items as { id: number }[]
+  t.ok(pending.some((w) => w.id === withdrawalId), 'the withdrawal still waits')
+  const other = await ta.as('managerA2', { method: 'POST', url, headers: idem() })
+  cells++
+  t.equal(other.statusCode, 200, 'another manager of the branch approves → 200')
+  t.equal(other.json().withdrawal.status, 'paid', 'paid')
+  t.equal(other.json().withdrawal.decidedBy, world.userIds.managerA2, 'decided by managerA2')
+  // Up to the threshold there is no second person: paid at once by the one who posts it.
+  const small = expectStatus(await move(ta, 'managerA', accountId, 'withdrawals', { amount: 2_000_000, valueDate: BUSINESS_DATE }), 201, 'withdrawal at the threshold')
+  cells++
+  t.equal(small.json().withdrawal.status, 'paid', 'a withdrawal of exactly the threshold is paid at once')
+})
+
 t.test('lists show only the caller\'s scope', async (t) => {
   const scoped: { who: KeyName; fits: (item: { branchId?: number; partnerId?: number }) => boolean }[] = [
     { who: 'officerA', fits: (i) => i.branchId === world.branchA },
@@ -339,7 +497,8 @@ t.test('lists show only the caller\'s scope', async (t) => {
     { who: 'partnerA2', fits: (i) => i.partnerId === world.partnerA2 },
     { who: 'partnerB', fits: (i) => i.partnerId === world.partnerB },
   ]
-  for (const url of ['/v1/loans?limit=500', '/v1/households?limit=500', '/v1/applications?limit=500']) {
+  const lists = ['/v1/loans?limit=500', '/v1/households?limit=500', '/v1/applications?limit=500', '/v1/savings-accounts?limit=500', '/v1/collection-sessions?limit=500', '/v1/support-evaluations?limit=500']
+  for (const url of lists) {
     for (const { who, fits } of scoped) {
       const res = expectStatus(await ta.as(who, { method: 'GET', url }), 200, `${who} ${url}`)
       cells++
@@ -347,6 +506,24 @@ t.test('lists show only the caller\'s scope', async (t) => {
       const outside = items.filter((i) => !fits(i)).map((i) => i.id)
       t.same(outside, [], `${who} ${url}: ${items.length} items, none outside the scope`)
     }
+  }
+  // The collection sheet of point A: a partner officer gets its own groups only, branch staff every group of the point.
+  for (const { who, partners } of [{ who: 'partnerA', partners: [world.partnerA] }, { who: 'partnerA2', partners: [world.partnerA2] }, { who: 'officerA', partners: [world.partnerA, world.partnerA2] }] as const) {
+    const sheet = expectStatus(await ta.as(who, { method: 'GET', url: `/v1/transaction-points/${world.pointA}/collection-sheet` }), 200, `${who} collection sheet`).json()
+    cells++
+    const groups = sheet.groups as { groupId: number; partnerId: number }[]
+    t.same(groups.filter((g) => !(partners as readonly number[]).includes(g.partnerId)).map((g) => g.groupId), [], `${who} collection sheet of point A: ${groups.length} groups, none of another partner`)
+  }
+  // Write-off proposals carry their branch only: branch staff see their branch's, a partner officer its partner's loans'.
+  for (const { who, branch } of [{ who: 'managerA', branch: world.branchA }, { who: 'officerB', branch: world.branchB }] as const) {
+    const items = expectStatus(await ta.as(who, { method: 'GET', url: '/v1/write-off-proposals?limit=500' }), 200, `${who} write-off proposals`).json().items as { id: number; branchId: number }[]
+    cells++
+    t.same(items.filter((i) => i.branchId !== branch).map((i) => i.id), [], `${who} /v1/write-off-proposals: ${items.length} items, none outside the branch`)
+  }
+  for (const who of ['partnerA2', 'partnerB'] as const) {
+    const items = expectStatus(await ta.as(who, { method: 'GET', url: '/v1/write-off-proposals?limit=500' }), 200, `${who} write-off proposals`).json().items as { id: number }[]
+    cells++
+    t.same(items.map((i) => i.id), [], `${who} /v1/write-off-proposals: none (every proposal is on a loan of partner A)`)
   }
   const all = expectStatus(await ta.as('auditor', { method: 'GET', url: '/v1/loans?limit=500' }), 200, 'auditor loans').json().items as { branchId: number }[]
   cells++
