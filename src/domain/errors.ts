@@ -1,11 +1,14 @@
 /**
- * Domain errors are values with a stable machine code. The HTTP status is
- * decided once, at the edge (src/platform/errors.ts maps code → status).
+ * Domain errors are values with a stable machine code from the registry
+ * (./error-codes.ts: status and Vietnamese / English texts, decided once); the
+ * edge (src/platform/errors.ts) turns them into problem+json.
  */
+import type { ErrorCode } from './error-codes.js'
+
 export class DomainError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly details?: Record<string, unknown>
-  constructor(code: string, detail: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, detail: string, details?: Record<string, unknown>) {
     super(detail)
     this.name = 'DomainError'
     this.code = code

@@ -8,48 +8,39 @@ import type { Socket } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../domain/errors.js'
+import { ERROR_CODES, isErrorCode, type ErrorCode } from '../domain/error-codes.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
 export { DomainError }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  VALIDATION_ERROR: 400,
-  IDEMPOTENCY_KEY_REQUIRED: 400,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  FOUR_EYES: 403,
-  NOT_FOUND: 404,
-  INVALID_STATE: 409,
-  DUPLICATE: 409,
-  IDEMPOTENCY_IN_FLIGHT: 409,
-  CLOSE_IN_PROGRESS: 409,
-  CLOSE_AHEAD_OF_CALENDAR: 409,
-  RECONCILIATION_CLOSED: 409,
-  SAVINGS_ACCOUNT_EXISTS: 409,
-  INSUFFICIENT_SAVINGS: 422,
-  CHANGE_BEFORE_LATER_CHANGE: 409,
-  WRITE_OFF_NOT_ALLOWED: 422,
-  PAYLOAD_TOO_LARGE: 413,
-  URI_TOO_LONG: 414,
-  REQUEST_TIMEOUT: 408,
-  HEADERS_TOO_LARGE: 431,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  TOO_MANY_REQUESTS: 429,
-  INTERNAL: 500,
-  SERVICE_BUSY: 503,
-}
-
-/** Business-rule failures that are not listed above are 422 Unprocessable Content. */
+/** The HTTP status of a code (every code is in the registry; the fallback only guards data from outside). */
 export function statusForCode(code: string): number {
-  return STATUS_BY_CODE[code] ?? 422
+  return isErrorCode(code) ? ERROR_CODES[code].status : 422
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  408: 'Request timeout', 413: 'Payload too large', 414: 'URI too long', 431: 'Request header fields too large', 415: 'Unsupported media type', 422: 'Unprocessable content',
-  429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 408: 'Request timeout', 409: 'Conflict',
+  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 422: 'Unprocessable content',
+  429: 'Too many requests', 431: 'Request header fields too large', 500: 'Internal server error', 503: 'Service unavailable',
+}
+
+export type Language = 'vi' | 'en'
+
+/**
+ * The language of what a person reads in a problem: Vietnamese when the request's Accept-Language
+ * prefers it (`vi`, `vi-VN`, or `vi` ranked above `en` by q-values), else English (the contract's default).
+ */
+export function problemLanguage(acceptLanguage: string | string[] | undefined): Language {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage
+  if (!header) return 'en'
+  let best: { lang: Language; q: number } = { lang: 'en', q: -1 }
+  for (const part of header.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';')
+    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? '1')
+    const lang = tag === 'vi' || tag.startsWith('vi-') ? 'vi' : tag === 'en' || tag.startsWith('en-') || tag === '*' ? 'en' : null
+    if (lang && Number.isFinite(q) && q > best.q) best = { lang, q }
+  }
+  return best.lang
 }
 
 export interface Problem {
@@ -63,10 +54,18 @@ export interface Problem {
   [extra: string]: unknown
 }
 
-export function problem(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  const status = statusForCode(code)
+/**
+ * The problem for a code. English: the code's title and the specific detail. Vietnamese: the code's
+ * Vietnamese title, and as detail what to do (the registry's sentence), with the specific English
+ * detail kept in `detailEn` (its figures and ids are what support staff need).
+ */
+export function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, language: Language = 'en'): Problem {
+  const entry = ERROR_CODES[code]
+  const status = entry.status
+  const type = `urn:policy-credit:problem:${code.toLowerCase().replace(/_/g, '-')}`
   // Details never override the standard members (a detail named `status` must not change the HTTP status).
-  return { ...extra, type: `urn:policy-credit:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code }
+  if (language === 'vi') return { ...extra, type, title: entry.vi, status, detail: entry.hintVi, detailEn: detail, code }
+  return { ...extra, type, title: entry.en ?? TITLES[status] ?? 'Error', status, detail, code }
 }
 
 export function notFound(what: string, id: unknown): DomainError {
@@ -74,12 +73,13 @@ export function notFound(what: string, id: unknown): DomainError {
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  if ('detailEn' in p) reply.header('content-language', 'vi')
   return reply.code(p.status).type('application/problem+json').send(p)
 }
 
 interface AjvError { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }
 
-function validationProblem(error: FastifyError): Problem {
+function validationProblem(error: FastifyError, language: Language): Problem {
   const part = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body'
   const all = (error.validation as AjvError[]).map((e) => {
     let path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
@@ -96,7 +96,7 @@ function validationProblem(error: FastifyError): Problem {
   const byField = new Map<string, string[]>()
   for (const e of all) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message])
   const errors = [...byField].map(([field, messages]) => ({ field, message: [...new Set(messages)].join('; ') }))
-  return problem('VALIDATION_ERROR', `The request ${part} is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
+  return problem('VALIDATION_ERROR', `The request ${part} is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors }, language)
 }
 
 /** SQLite "database is locked/busy": the caller may retry; nothing was written. */
@@ -105,34 +105,36 @@ function isBusy(error: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT'
 }
 
-export function toProblem(error: unknown): Problem {
-  if (error instanceof DomainError) return problem(error.code, error.message, error.details ?? {})
+export function toProblem(error: unknown, language: Language = 'en'): Problem {
+  const problem_ = (code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) => problem(code, detail, extra, language)
+  if (error instanceof DomainError) return problem_(error.code, error.message, error.details ?? {})
   const fe = error as FastifyError
-  if (fe && Array.isArray(fe.validation)) return validationProblem(fe)
+  if (fe && Array.isArray(fe.validation)) return validationProblem(fe, language)
   const sqliteCode = (error as { code?: string }).code
   if (sqliteCode === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return problem('DUPLICATE', 'A record with the same unique values already exists')
+    return problem_('DUPLICATE', 'A record with the same unique values already exists')
   }
-  if (sqliteCode === 'SQLITE_CONSTRAINT_FOREIGNKEY') return problem('REFERENCE_NOT_FOUND', 'A referenced record does not exist')
-  if (isBusy(error)) return problem('SERVICE_BUSY', 'The database is busy; retry shortly. Nothing was written.')
-  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem('PAYLOAD_TOO_LARGE', 'The request body is too large')
-  if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type')
+  if (sqliteCode === 'SQLITE_CONSTRAINT_FOREIGNKEY') return problem_('REFERENCE_NOT_FOUND', 'A referenced record does not exist')
+  if (isBusy(error)) return problem_('SERVICE_BUSY', 'The database is busy; retry shortly. Nothing was written.')
+  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem_('PAYLOAD_TOO_LARGE', 'The request body is too large')
+  if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem_('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type')
   if (fe?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
-    return problem('BAD_REQUEST', 'The request body is not valid JSON')
+    return problem_('BAD_REQUEST', 'The request body is not valid JSON')
   }
   // The pure domain signals impossible values (e.g. a result outside the safe integer range) with RangeError.
-  if (error instanceof RangeError) return problem('OUT_OF_RANGE', error.message)
-  if (fe?.code === 'FST_ERR_RATE_LIMIT_EXCEEDED' || fe?.statusCode === 429) return problem('TOO_MANY_REQUESTS', 'Too many failed attempts; slow down')
+  if (error instanceof RangeError) return problem_('OUT_OF_RANGE', error.message)
+  if (fe?.code === 'FST_ERR_RATE_LIMIT_EXCEEDED' || fe?.statusCode === 429) return problem_('TOO_MANY_REQUESTS', 'Too many failed attempts; slow down')
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return problem('BAD_REQUEST', fe.message || 'Bad request')
+    return problem_('BAD_REQUEST', fe.message || 'Bad request')
   }
-  return problem('INTERNAL', 'An unexpected error occurred; it has been logged.')
+  return problem_('INTERNAL', 'An unexpected error occurred; it has been logged.')
 }
 
 /** Router-level errors (bad percent-encoding, over-long parameters) answered as problems, without echoing the URL. */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const p = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? problem('URI_TOO_LONG', 'A path parameter is too long')
-    : problem('BAD_REQUEST', 'The request URL is malformed')
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const language = problemLanguage(request.headers['accept-language'])
+  const p = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? problem('URI_TOO_LONG', 'A path parameter is too long', {}, language)
+    : problem('BAD_REQUEST', 'The request URL is malformed', {}, language)
   void sendProblem(reply, p)
 }
 
@@ -164,14 +166,14 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const p = toProblem(error)
+    const p = toProblem(error, problemLanguage(request.headers['accept-language']))
     if (p.status >= 500) request.log.error({ err: error }, 'request failed')
     if (p.code === 'SERVICE_BUSY') reply.header('Retry-After', '1')
     p.instance = request.url.split('?')[0]
     return sendProblem(reply, p)
   })
   app.setNotFoundHandler((request, reply) => {
-    const p = problem('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)
+    const p = problem('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`, {}, problemLanguage(request.headers['accept-language']))
     return sendProblem(reply, p)
   })
 }

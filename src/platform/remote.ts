@@ -14,6 +14,7 @@ import { startWorker, stopWorker } from './threads.js'
 import type { Actor } from './auth.js'
 import type { CommandResult } from './commands.js'
 import { DomainError } from './errors.js'
+import type { ErrorCode } from '../domain/error-codes.js'
 
 export interface RemoteCall {
   id: number
@@ -39,7 +40,7 @@ export function serializeError(error: unknown): SerializedError {
 }
 
 export function deserializeError(e: SerializedError): Error {
-  if (e.kind === 'domain') return new DomainError(e.code!, e.message, e.details)
+  if (e.kind === 'domain') return new DomainError(e.code as ErrorCode, e.message, e.details)
   if (e.kind === 'range') return new RangeError(e.message)
   // SqliteError codes (SQLITE_BUSY → 503, constraint → 409) keep their meaning.
   return Object.assign(new Error(e.message), { name: e.name ?? 'Error', code: e.code })

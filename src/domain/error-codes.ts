@@ -1,0 +1,107 @@
+/**
+ * Every stable error code of the service, once: its HTTP status and what a person reads — a short
+ * title and a sentence saying what to do — in Vietnamese first and English second. The API answers
+ * with the Vietnamese texts when the request says `Accept-Language: vi` (docs/api.md).
+ * `DomainError` takes an `ErrorCode`, so a code missing here (or misspelt) is a type error.
+ */
+interface CodeText {
+  status: number
+  vi: string
+  en: string
+  /** What to do, in Vietnamese (the English detail of each error says what happened, with its figures). */
+  hintVi: string
+}
+
+const c = (status: number, vi: string, en: string, hintVi: string): CodeText => ({ status, vi, en, hintVi })
+
+export const ERROR_CODES = {
+  // ── the request itself
+  VALIDATION_ERROR: c(400, 'Dữ liệu gửi lên không hợp lệ', 'The request is not valid', 'Kiểm tra lại các trường được nêu trong danh sách lỗi (errors) rồi gửi lại.'),
+  BAD_REQUEST: c(400, 'Yêu cầu không đọc được', 'Bad request', 'Yêu cầu không đúng định dạng; kiểm tra nội dung JSON và đường dẫn rồi gửi lại.'),
+  IDEMPOTENCY_KEY_REQUIRED: c(400, 'Thiếu khóa chống trùng (Idempotency-Key)', 'Idempotency-Key required', 'Thao tác chuyển tiền cần tiêu đề Idempotency-Key; gửi lại kèm một khóa duy nhất.'),
+  UNAUTHORIZED: c(401, 'Chưa xác thực', 'Unauthorized', 'Đăng nhập lại hoặc gửi khóa API hợp lệ.'),
+  FORBIDDEN: c(403, 'Không có quyền', 'Forbidden', 'Vai trò hoặc phạm vi của bạn không cho phép thao tác này; liên hệ quản trị viên nếu cần.'),
+  FOUR_EYES: c(403, 'Cần người thứ hai phê duyệt', 'A second person must approve', 'Nguyên tắc bốn mắt: người lập hoặc người xác nhận không được tự phê duyệt; đề nghị một cán bộ khác phê duyệt.'),
+  NOT_FOUND: c(404, 'Không tìm thấy', 'Not found', 'Kiểm tra lại mã số; bản ghi không tồn tại hoặc nằm ngoài phạm vi của bạn.'),
+  REQUEST_TIMEOUT: c(408, 'Hết thời gian chờ yêu cầu', 'Request timeout', 'Yêu cầu gửi quá chậm; gửi lại.'),
+  PAYLOAD_TOO_LARGE: c(413, 'Dữ liệu gửi lên quá lớn', 'Payload too large', 'Chia nhỏ dữ liệu (tối đa 1 MiB mỗi yêu cầu).'),
+  URI_TOO_LONG: c(414, 'Đường dẫn quá dài', 'URI too long', 'Rút ngắn đường dẫn hoặc tham số.'),
+  UNSUPPORTED_MEDIA_TYPE: c(415, 'Định dạng dữ liệu không được hỗ trợ', 'Unsupported media type', 'Gửi JSON (application/json) hoặc CSV (text/csv) nếu thao tác cho phép.'),
+  TOO_MANY_REQUESTS: c(429, 'Quá nhiều lần thử', 'Too many requests', 'Quá nhiều lần xác thực sai; chờ một lúc rồi thử lại.'),
+  HEADERS_TOO_LARGE: c(431, 'Tiêu đề yêu cầu quá lớn', 'Request header fields too large', 'Rút ngắn dòng yêu cầu hoặc các tiêu đề.'),
+  // ── idempotency and concurrency
+  IDEMPOTENCY_IN_FLIGHT: c(409, 'Yêu cầu cùng khóa đang được xử lý', 'A request with this key is in flight', 'Chờ giây lát rồi gửi lại với cùng khóa để nhận kết quả.'),
+  IDEMPOTENCY_KEY_REUSED: c(422, 'Khóa chống trùng đã dùng cho yêu cầu khác', 'Idempotency-Key reused with another request', 'Mỗi giao dịch mới cần một khóa mới; không dùng lại khóa cũ cho nội dung khác.'),
+  SERVICE_BUSY: c(503, 'Hệ thống đang bận', 'Service unavailable', 'Chưa có gì được ghi; thử lại sau vài giây.'),
+  NOT_READY: c(503, 'Hệ thống chưa sẵn sàng', 'Service not ready', 'Cơ sở dữ liệu chưa được cập nhật; liên hệ bộ phận vận hành.'),
+  INTERNAL: c(500, 'Lỗi hệ thống', 'Internal server error', 'Lỗi đã được ghi lại; báo cho bộ phận vận hành kèm mã yêu cầu (x-request-id).'),
+  OUT_OF_RANGE: c(422, 'Số liệu vượt giới hạn tính toán', 'Value out of range', 'Số tiền hoặc lãi suất quá lớn để tính; kiểm tra lại số liệu.'),
+  // ── state and references
+  INVALID_STATE: c(409, 'Trạng thái không cho phép thao tác này', 'Invalid state for this action', 'Xem trạng thái hiện tại của hồ sơ; thao tác này chỉ làm được ở trạng thái khác.'),
+  DUPLICATE: c(409, 'Đã tồn tại', 'Already exists', 'Bản ghi với cùng thông tin đã có; tìm và dùng bản ghi đó.'),
+  REFERENCE_NOT_FOUND: c(422, 'Tham chiếu không tồn tại', 'Referenced record not found', 'Một mã số được nêu (tổ, hộ, khoản vay…) không tồn tại hoặc ngoài phạm vi của bạn.'),
+  NO_CHANGE: c(422, 'Không có gì thay đổi', 'Nothing to change', 'Các giá trị gửi lên trùng với giá trị hiện tại.'),
+  CHANGE_BEFORE_LATER_CHANGE: c(409, 'Thay đổi lùi ngày trước một thay đổi sau', 'Change dated before a later change', 'Trường này đã có thay đổi hiệu lực muộn hơn; chọn ngày hiệu lực sau ngày đó.'),
+  GROUP_TRANSFER_OUT_OF_BRANCH: c(422, 'Không chuyển tổ sang chi nhánh khác', 'Group transfer outside the branch', 'Chỉ chuyển hộ sang tổ thuộc cùng chi nhánh.'),
+  SELF_DEACTIVATION: c(422, 'Không tự khóa tài khoản của mình', 'You cannot deactivate yourself', 'Đề nghị một quản trị viên khác thực hiện.'),
+  LAST_ADMIN: c(422, 'Không khóa quản trị viên cuối cùng', 'The last active administrator', 'Tạo hoặc kích hoạt một quản trị viên khác trước.'),
+  // ── dates and the business day
+  DATE_IN_FUTURE: c(422, 'Ngày sau ngày làm việc hiện tại', 'Date after the business date', 'Chỉ hạch toán nghiệp vụ đã xảy ra; chọn ngày không sau ngày làm việc, hoặc chờ khóa sổ cuối ngày.'),
+  DATE_ORDER: c(422, 'Thứ tự ngày không hợp lệ', 'Dates out of order', 'Kiểm tra ngày bắt đầu, ngày kết thúc và ngày giá trị.'),
+  INVALID_DATE: c(422, 'Ngày không hợp lệ', 'Invalid date', 'Ghi ngày theo dạng YYYY-MM-DD và là ngày có thật.'),
+  CLOSE_IN_PROGRESS: c(409, 'Đang khóa sổ cuối ngày', 'The daily close is running', 'Chờ lần khóa sổ đang chạy kết thúc rồi thử lại.'),
+  CLOSE_TOO_FAR: c(422, 'Khóa sổ quá nhiều ngày một lần', 'Close spans too many days', 'Khóa sổ từng đợt, tối đa 400 ngày mỗi lần.'),
+  CLOSE_AHEAD_OF_CALENDAR: c(409, 'Không khóa sổ vượt ngày hôm nay', 'Close ahead of the calendar', 'Ngày làm việc không được vượt ngày hôm nay theo giờ Việt Nam.'),
+  MONTH_NOT_ENDED: c(422, 'Tháng chưa kết thúc', 'Month not ended', 'Chỉ tính phí cho tháng đã kết thúc (ngày cuối tháng không sau ngày làm việc).'),
+  SHEET_DATE_OUT_OF_RANGE: c(422, 'Ngày bảng kê thu ngoài khoảng cho phép', 'Sheet date out of range', 'Chọn ngày từ một năm trước đến ngày giao dịch kế tiếp của điểm giao dịch.'),
+  RATE_DATE_NOT_FUTURE: c(422, 'Lãi suất mới phải có hiệu lực từ ngày sau', 'Rate version must start later', 'Phiên bản lãi suất mới chỉ áp dụng từ sau ngày làm việc hiện tại.'),
+  // ── eligibility (docs/rules.md §5)
+  AMOUNT_NOT_POSITIVE: c(422, 'Số tiền vay phải lớn hơn 0', 'Amount must be positive', 'Nhập số tiền vay lớn hơn 0.'),
+  TERM_NOT_POSITIVE: c(422, 'Thời hạn vay phải lớn hơn 0', 'Term must be positive', 'Nhập thời hạn vay (tháng) lớn hơn 0.'),
+  TERM_ABOVE_MAX: c(422, 'Thời hạn vượt mức tối đa của chương trình', 'Term above the programme maximum', 'Giảm thời hạn vay về mức tối đa của chương trình.'),
+  GRACE_NOT_BELOW_TERM: c(422, 'Thời gian ân hạn phải ngắn hơn thời hạn vay', 'Grace period not below the term', 'Giảm số tháng ân hạn.'),
+  ELIGIBILITY_STATUS: c(422, 'Hộ không thuộc đối tượng của chương trình', 'Household status not eligible', 'Kiểm tra tình trạng hộ (nghèo, cận nghèo, mới thoát nghèo) vào ngày đề nghị vay, hoặc chọn chương trình phù hợp.'),
+  ESCAPED_WINDOW_EXPIRED: c(422, 'Hộ đã thoát nghèo quá 3 năm', 'Escaped more than 3 years ago', 'Chương trình hộ mới thoát nghèo chỉ áp dụng trong 3 năm kể từ ngày thoát nghèo.'),
+  AREA_NOT_ELIGIBLE: c(422, 'Địa bàn không thuộc chương trình', 'Area not eligible', 'Chương trình này chỉ cho vay hộ ở địa bàn được quy định (ví dụ nông thôn).'),
+  AMOUNT_ABOVE_CAP: c(422, 'Số tiền vượt mức cho vay tối đa', 'Amount above the cap', 'Giảm số tiền: mức tối đa trừ dư nợ hộ đang vay trong cùng chương trình.'),
+  DUPLICATE_ACTIVE_LOAN: c(422, 'Hộ đã có hồ sơ hoặc khoản vay đang mở', 'An open application or loan exists', 'Hộ đã có hồ sơ chờ duyệt hoặc khoản vay chưa giải ngân trong chương trình này; xử lý hồ sơ đó trước.'),
+  LOCAL_POLICY_NOT_APPLICABLE: c(422, 'Chính sách địa phương không áp dụng', 'Local policy not applicable', 'Chính sách địa phương này không áp dụng cho chương trình hoặc chi nhánh của hộ.'),
+  // ── the loan contract and its events (docs/rules.md §6, §7)
+  INVALID_AMOUNT: c(422, 'Số tiền không hợp lệ', 'Invalid amount', 'Số tiền phải là số nguyên đồng lớn hơn 0.'),
+  INVALID_TERM: c(422, 'Thời hạn không hợp lệ', 'Invalid term', 'Kiểm tra thời hạn vay.'),
+  INVALID_RATE: c(422, 'Lãi suất không hợp lệ', 'Invalid rate', 'Kiểm tra lãi suất (phần triệu mỗi tháng) và ngày hiệu lực.'),
+  INVALID_PRINCIPAL_PLAN: c(422, 'Kế hoạch trả gốc không hợp lệ', 'Invalid principal plan', 'Kỳ trả gốc 1, 3, 6 hoặc 12 tháng và thời gian ân hạn ngắn hơn thời hạn vay.'),
+  INVALID_SESSION_DAY: c(422, 'Ngày giao dịch không hợp lệ', 'Invalid session day', 'Ngày giao dịch hằng tháng từ 1 đến 28.'),
+  INVALID_CONTRACT: c(422, 'Hợp đồng vay không hợp lệ', 'Invalid contract', 'Kiểm tra số tiền, ngày giao dịch và lãi suất của hợp đồng.'),
+  INVALID_EVENT: c(422, 'Nghiệp vụ không hợp lệ', 'Invalid loan event', 'Nghiệp vụ không áp dụng được cho khoản vay này.'),
+  DUPLICATE_EVENT: c(422, 'Nghiệp vụ bị trùng', 'Duplicate loan event', 'Nghiệp vụ này đã được ghi.'),
+  INVALID_DISBURSEMENT: c(422, 'Giải ngân không hợp lệ', 'Invalid disbursement', 'Giải ngân phải trước hạn trả gốc cuối cùng.'),
+  DISBURSEMENT_ABOVE_APPROVED: c(422, 'Giải ngân vượt số tiền được duyệt', 'Disbursement above the approved amount', 'Tổng số tiền giải ngân không được vượt số tiền đã duyệt.'),
+  NOT_DISBURSED: c(422, 'Khoản vay chưa giải ngân', 'Loan not disbursed', 'Giải ngân khoản vay trước khi thu nợ.'),
+  OVERPAYMENT: c(422, 'Số tiền vượt số phải trả', 'Payment above what is owed', 'Giảm số tiền về mức tất toán được nêu trong thông báo.'),
+  LOAN_CLOSED: c(422, 'Khoản vay đã tất toán hoặc đã xử lý', 'Loan already closed', 'Khoản vay đã tất toán, bị xóa nợ hoặc nghiệp vụ có ngày sau ngày đó.'),
+  INSTALMENT_PAID: c(422, 'Kỳ hạn đã trả xong', 'Instalment already paid', 'Chỉ gia hạn kỳ hạn còn nợ.'),
+  EXTENSION_TOO_LONG: c(422, 'Gia hạn vượt thời gian cho phép', 'Extension too long', 'Gia hạn tối đa 12 tháng với vay ngắn hạn, hoặc một nửa thời hạn vay với vay trung, dài hạn.'),
+  INVALID_EXTENSION: c(422, 'Gia hạn nợ không hợp lệ', 'Invalid extension', 'Ngày đến hạn mới phải sau ngày đến hạn hiện tại của kỳ hạn.'),
+  FREEZE_TOO_LONG: c(422, 'Khoanh nợ vượt thời gian cho phép', 'Freeze too long', 'Khoanh nợ tối đa theo quy định (3 hoặc 5 năm).'),
+  INVALID_FREEZE: c(422, 'Khoanh nợ không hợp lệ', 'Invalid freeze', 'Kiểm tra ngày bắt đầu và kết thúc khoanh nợ.'),
+  WRITE_OFF_NOT_ALLOWED: c(422, 'Không đủ điều kiện xóa nợ', 'Write-off not allowed', 'Chỉ xóa nợ khoản vay đang vay có nợ gốc quá hạn, do nguyên nhân khách quan, sau ngày giải ngân.'),
+  // ── collections, savings, reconciliation, fees
+  GROUP_NOT_AT_POINT: c(422, 'Tổ không giao dịch tại điểm này', 'Group not at this transaction point', 'Chọn đúng điểm giao dịch của tổ.'),
+  LOAN_NOT_IN_GROUP: c(422, 'Khoản vay không thuộc tổ', 'Loan not in this group', 'Bỏ dòng này hoặc lập phiên giao dịch cho đúng tổ của khoản vay.'),
+  LOAN_NOT_AT_POINT: c(422, 'Khoản vay không thuộc điểm giao dịch', 'Loan not at this transaction point', 'Bỏ dòng này khỏi bảng kê của điểm giao dịch.'),
+  DUPLICATE_LOAN_LINE: c(422, 'Một khoản vay xuất hiện hai lần', 'Loan twice in the session', 'Gộp hai dòng của cùng khoản vay thành một.'),
+  EMPTY_LINE: c(422, 'Dòng không có số tiền', 'Empty line', 'Bỏ dòng không thu tiền nào.'),
+  LINE_REJECTED: c(422, 'Một dòng bị từ chối', 'A line was rejected', 'Sửa dòng được nêu; cả phiên chưa được ghi.'),
+  INSUFFICIENT_SAVINGS: c(422, 'Số dư tiết kiệm không đủ', 'Insufficient savings', 'Số tiền rút không được vượt số dư khả dụng (trừ các khoản rút đang chờ duyệt).'),
+  SAVINGS_ACCOUNT_EXISTS: c(409, 'Hộ đã có tài khoản tiết kiệm', 'Savings account exists', 'Dùng tài khoản tiết kiệm hiện có của hộ.'),
+  RECONCILIATION_CLOSED: c(409, 'Ngày đã đối chiếu và khóa', 'Reconciliation closed', 'Ngày này của điểm giao dịch đã đối chiếu xong; ghi nghiệp vụ vào ngày khác hoặc liên hệ bộ phận tài chính.'),
+  FEE_RATE_MISSING: c(422, 'Chưa có mức phí', 'Fee rate missing', 'Khai báo mức phí ủy thác và hoa hồng áp dụng cho tháng này.'),
+  LEDGER_UNBALANCED: c(422, 'Bút toán không cân', 'Unbalanced journal entry', 'Tổng nợ phải bằng tổng có; báo bộ phận vận hành.'),
+} satisfies Record<string, CodeText>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code)
+}
