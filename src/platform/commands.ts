@@ -60,6 +60,8 @@ interface Queued {
   actor: Actor
   requestId: string
   idempotency?: { key: string; method: string; path: string; fingerprint: string }
+  /** The route's serializer: the stored bytes are exactly the first answer's, so a replay is byte-identical. */
+  serialize?: (statusCode: number, body: unknown) => string
   resolve: (r: CommandResult<unknown>) => void
   reject: (e: unknown) => void
 }
@@ -138,10 +140,11 @@ export class CommandBus {
       idempotency = { key, method: request.method, path, fingerprint }
       this.inFlight.add(flightKey)
       try {
-        const result = await this.execute(fn, request.actor, request.id, idempotency, remote)
-        // A hot command answers with the stored bytes: the first answer and every replay are identical,
-        // and the writer thread sends a string instead of a cloned object (no second serialisation here).
-        if (remote && result.json !== undefined) reply.code(result.statusCode).type('application/json').send(result.json)
+        // The stored bytes are the route serializer's (hot commands on the writer thread store their own,
+        // held to the same schemas by a test): the first answer and every replay are byte-identical.
+        const serialize = (statusCode: number, body: unknown) => String(reply.code(statusCode).serialize(body))
+        const result = await this.execute(fn, request.actor, request.id, idempotency, remote, serialize)
+        if (result.json !== undefined) reply.code(result.statusCode).type('application/json').send(result.json)
         else reply.code(result.statusCode).send(result.body)
         return
       } finally {
@@ -152,17 +155,17 @@ export class CommandBus {
     reply.code(result.statusCode).send(result.body)
   }
 
-  private execute<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency: Queued['idempotency'], remote: RemoteSpec | undefined): Promise<CommandResult<T>> {
+  private execute<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency: Queued['idempotency'], remote: RemoteSpec | undefined, serialize?: Queued['serialize']): Promise<CommandResult<T>> {
     if (remote && this.remote?.alive) {
       return this.remote.execute({ name: remote.name, input: remote.input, actor, requestId, idempotency }) as Promise<CommandResult<T>>
     }
-    return this.enqueue(fn, actor, requestId, idempotency)
+    return this.enqueue(fn, actor, requestId, idempotency, serialize)
   }
 
   /** Queues a command for the next batch; resolves after its batch committed. */
-  enqueue<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency?: Queued['idempotency']): Promise<CommandResult<T>> {
+  enqueue<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency?: Queued['idempotency'], serialize?: Queued['serialize']): Promise<CommandResult<T>> {
     return new Promise<CommandResult<T>>((resolve, reject) => {
-      this.queue.push({ fn: fn as CommandFn<unknown>, actor, requestId, idempotency, resolve: resolve as Queued['resolve'], reject })
+      this.queue.push({ fn: fn as CommandFn<unknown>, actor, requestId, idempotency, serialize, resolve: resolve as Queued['resolve'], reject })
       if (!this.scheduled) {
         this.scheduled = true
         // setImmediate lets every request already parsed in this event-loop turn join the batch.
@@ -240,7 +243,7 @@ export class CommandBus {
         const result = q.fn(this.context(q.actor, q.requestId))
         if (q.idempotency) {
           const i = q.idempotency
-          result.json = JSON.stringify(result.body)
+          result.json = q.serialize ? q.serialize(result.statusCode, result.body) : JSON.stringify(result.body)
           this.stmts.saveKey.run(q.actor.userId, i.key, i.method, i.path, i.fingerprint, result.statusCode, result.json)
         }
         this.stmts.release.run()

@@ -7,7 +7,8 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, nationalId, rowCounts } from '../helpers/app.js'
 
-const { app, as, world } = await buildTestApp(t)
+const ta = await buildTestApp(t)
+const { app, as, world } = ta
 
 let seq = 0
 /** A branch body with a code no other test uses. */
@@ -186,4 +187,17 @@ t.test('group commit: two commands racing for the same new code in one batch, on
   t.same([a!.statusCode, b!.statusCode].sort(), [201, 409])
   t.equal(rowCounts(app).branches, before.branches! + 1)
   t.equal(countBranches(app, body.code), 1)
+})
+
+t.test('when any command is re-sent with its key, then the replay is byte-identical to the first answer (the stored bytes are the route serializer\'s)', async (t) => {
+  const { memberHousehold, openSavings, move } = await import('../helpers/savings.js')
+  const accountId = await openSavings(ta, await memberHousehold(ta))
+  const dep = await move(ta, 'officerA', accountId, 'deposits', { amount: 500_000, valueDate: '2026-06-30' })
+  t.equal(dep.statusCode, 201)
+  const key = 'byte-identical-withdrawal'
+  const first = await move(ta, 'officerA', accountId, 'withdrawals', { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' }, key)
+  const again = await move(ta, 'officerA', accountId, 'withdrawals', { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' }, key)
+  t.equal(first.statusCode, 201)
+  t.equal(again.headers['idempotency-replayed'], 'true')
+  t.equal(again.body, first.body, 'same bytes, same field order')
 })
