@@ -19,6 +19,7 @@ import { seedProgrammes as seedReferenceData } from './modules/programmes/servic
 import operationsRoutes from './modules/operations/routes.js'
 import organisationRoutes from './modules/organisation/routes.js'
 import usersRoutes from './modules/users/routes.js'
+import sessionRoutes from './modules/session/routes.js'
 import programmesRoutes from './modules/programmes/routes.js'
 import householdsRoutes from './modules/households/routes.js'
 import applicationsRoutes from './modules/applications/routes.js'
@@ -75,8 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ensureBusinessDate(app.sqlite, options.initialBusinessDate)
   // Programmes and local policies are reference data every deployment needs.
   seedReferenceData(app.sqlite)
-  await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30 })
-  await app.register(authPlugin)
+  await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30, now: options.now })
+  await app.register(authPlugin, { now: options.now })
   await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256 })
   if (app.checkpointer) app.commands.onCommit = signalCommit(app.checkpointer.commitSignal)
   if (options.writerThread && options.databaseFile !== ':memory:') {
@@ -95,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(operationsRoutes)
   await app.register(organisationRoutes, { prefix: '/v1' })
   await app.register(usersRoutes, { prefix: '/v1' })
+  await app.register(sessionRoutes, { prefix: '/v1', now: options.now })
   await app.register(programmesRoutes, { prefix: '/v1' })
   await app.register(householdsRoutes, { prefix: '/v1' })
   await app.register(applicationsRoutes, { prefix: '/v1' })

@@ -2,7 +2,7 @@
  * One entry for operators: `npm run cli -- <command>`.
  *   migrate            apply database migrations
  *   seed               insert the six programmes and Da Nang's local policy (if missing)
- *   create-admin-key   create an admin user and print its API key (shown once)
+ *   create-admin-key [name] [username]   create an admin user; print its API key, username and one-time password (shown once)
  *   users              list users with their keys (never a secret)
  *   deactivate-user <userId> <reason…>   no key of the user is accepted from the next request on
  *   revoke-key <keyId>                   that key is refused from the next request on
@@ -22,7 +22,8 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './platform/database.js'
 import { buildApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
-import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey } from './modules/users/service.js'
+import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey, setOneTimePassword } from './modules/users/service.js'
+import { generateOneTimePassword, hashPassword } from './modules/session/passwords.js'
 import { loadDemoData } from './modules/demo/demo.js'
 import { generatePortfolio } from './modules/demo/generate.js'
 import { ensureBusinessDate } from './platform/business-date.js'
@@ -54,13 +55,24 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'create-admin-key': {
       const name = args[0] ?? 'Administrator'
+      const wanted = args[1]
+      if (wanted !== undefined && !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(wanted)) throw new Error('usage: create-admin-key [name] [username: 3–64 of a-z 0-9 . _ -]')
       const app = await buildApp({ ...config, databaseFile: config.databaseFile })
       try {
+        // The one-time password is hashed before the (synchronous) command.
+        const password = generateOneTimePassword()
+        const hash = await hashPassword(password)
         const { body } = app.commands.runNow((ctx) => {
-          const user = createUser(ctx, { name, role: 'admin' })
-          return { statusCode: 201, body: createApiKey(ctx, user.id, 'created by cli') }
+          // "admin", or admin2, admin3… when taken (a username given explicitly must be free).
+          const taken = (u: string) => ctx.sqlite.prepare('SELECT 1 FROM users WHERE username = ?').get(u) !== undefined
+          let username = wanted ?? 'admin'
+          for (let n = 2; wanted === undefined && taken(username); n++) username = `admin${n}`
+          const user = createUser(ctx, { name, role: 'admin', username })
+          const signIn = setOneTimePassword(ctx, user.id, undefined, hash)
+          return { statusCode: 201, body: { ...createApiKey(ctx, user.id, 'created by cli'), username: signIn.username } }
         }, SYSTEM_ACTOR)
         console.log(`admin user ${body.userId} created. API key (shown once, store it safely):\n${body.key}`)
+        console.log(`Sign in (web console) as: ${body.username}\nOne-time password (shown once; must be changed at the first sign-in):\n${password}`)
       } finally {
         await app.close()
       }
@@ -70,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
       const { db, sqlite } = openDatabase(config.databaseFile)
       for (const u of listUsers(db, null, {}, 0, 1_000_000)) {
         const keys = listApiKeys(db, u.id).map((k) => `${k.id}${k.active ? '' : ' (revoked)'}`).join(', ')
-        console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'DEACTIVATED'}\t${u.name}\tkeys: ${keys || '—'}`)
+        console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'DEACTIVATED'}\t${u.name}\t${u.username ?? '(no username)'}\tkeys: ${keys || '—'}`)
       }
       sqlite.close()
       return 0

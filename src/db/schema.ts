@@ -71,7 +71,9 @@ export const users = sqliteTable('users', {
   deactivatedAt: text('deactivated_at'),
   deactivationReason: text('deactivation_reason'),
   createdAt: createdAt(),
-})
+  /** Signs in with it (with a password); null: API keys only. */
+  username: text('username'),
+}, (t) => [uniqueIndex('users_username').on(t.username)])
 
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(), // public key id, the part before the secret
@@ -576,3 +578,26 @@ export const writeOffProposals = sqliteTable('write_off_proposals', {
   index('write_off_proposals_loan').on(t.loanId),
   index('write_off_proposals_status').on(t.status, t.branchId),
 ])
+
+/** A user's password (scrypt, parameters in the hash); apart from users so no read of users carries it. */
+export const userPasswords = sqliteTable('user_passwords', {
+  userId: integer('user_id').primaryKey().references(() => users.id),
+  hash: text('hash').notNull(), // scrypt$N$r$p$<salt>$<key>
+  mustChange: integer('must_change', { mode: 'boolean' }).notNull(), // one-time password set by an administrator
+  setAt: text('set_at').notNull(),
+  setBy: integer('set_by'),
+})
+
+/** Browser sessions of staff: the SHA-256 of the cookie's token only. */
+export const staffSessions = sqliteTable('staff_sessions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  tokenHash: text('token_hash').notNull(),
+  userId: integer('user_id').notNull().references(() => users.id),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: text('created_at').notNull(),
+  lastSeenAt: text('last_seen_at').notNull(),
+  expiresAt: text('expires_at').notNull(), // absolute
+  endedAt: text('ended_at'),
+  endReason: text('end_reason'), // signed_out | idle | absolute | password_changed | password_reset | deactivated
+  ip: text('ip'),
+}, (t) => [uniqueIndex('staff_sessions_token').on(t.tokenHash), index('staff_sessions_open').on(t.userId).where(sql`ended_at IS NULL`)])

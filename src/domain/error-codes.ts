@@ -29,6 +29,13 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: c(415, 'Định dạng dữ liệu không được hỗ trợ', 'Unsupported media type', 'Gửi JSON (application/json) hoặc CSV (text/csv) nếu thao tác cho phép.'),
   TOO_MANY_REQUESTS: c(429, 'Quá nhiều lần thử', 'Too many requests', 'Quá nhiều lần xác thực sai; chờ một lúc rồi thử lại.'),
   HEADERS_TOO_LARGE: c(431, 'Tiêu đề yêu cầu quá lớn', 'Request header fields too large', 'Rút ngắn dòng yêu cầu hoặc các tiêu đề.'),
+  // ── signing in (staff sessions, docs/operations.md "Signing in (staff)")
+  INVALID_CREDENTIALS: c(401, 'Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password', 'Kiểm tra tên đăng nhập và mật khẩu (phân biệt chữ hoa, chữ thường) rồi thử lại; quên mật khẩu thì nhờ quản trị viên đặt mật khẩu mới.'),
+  SESSION_EXPIRED: c(401, 'Phiên đăng nhập đã hết hạn', 'Session expired', 'Phiên làm việc hết hạn (30 phút không thao tác hoặc quá 10 giờ); đăng nhập lại.'),
+  CSRF_TOKEN_INVALID: c(403, 'Thiếu hoặc sai mã chống giả mạo (CSRF)', 'Missing or wrong CSRF token', 'Tải lại trang rồi thao tác lại; mỗi thao tác thay đổi dữ liệu phải kèm tiêu đề x-csrf-token của phiên.'),
+  PASSWORD_CHANGE_REQUIRED: c(403, 'Cần đổi mật khẩu trước', 'Password change required', 'Mật khẩu hiện tại là mật khẩu dùng một lần; đổi mật khẩu mới trước khi làm việc khác.'),
+  PASSWORD_TOO_WEAK: c(422, 'Mật khẩu mới không được chấp nhận', 'New password not accepted', 'Chọn mật khẩu từ 10 ký tự trở lên, khác tên đăng nhập và khác mật khẩu hiện tại.'),
+  CURRENT_PASSWORD_INVALID: c(422, 'Mật khẩu hiện tại không đúng', 'Current password is wrong', 'Nhập đúng mật khẩu đang dùng (hoặc mật khẩu dùng một lần được cấp).'),
   // ── idempotency and concurrency
   IDEMPOTENCY_IN_FLIGHT: c(409, 'Yêu cầu cùng khóa đang được xử lý', 'A request with this key is in flight', 'Chờ giây lát rồi gửi lại với cùng khóa để nhận kết quả.'),
   IDEMPOTENCY_KEY_REUSED: c(422, 'Khóa chống trùng đã dùng cho yêu cầu khác', 'Idempotency-Key reused with another request', 'Mỗi giao dịch mới cần một khóa mới; không dùng lại khóa cũ cho nội dung khác.'),

@@ -4,11 +4,19 @@
  * API keys look like `pc_<keyId>_<secret>`; only HMAC-SHA256(salt, secret) is
  * stored and it is compared in constant time. The key is shown once, when made.
  *
+ * Staff signed in with a password (POST /v1/session) send instead the cookie
+ * `pc_session`: a random 256-bit token of which only the SHA-256 is stored
+ * (staff_sessions). A cookie session is the same Actor as a key of that user;
+ * a request with an Authorization header ignores the cookie. State-changing
+ * requests authenticated by the cookie must carry `x-csrf-token` (the
+ * session's token); a session whose password is a one-time password may only
+ * read itself, sign out and change the password.
+ *
  * Every route declares who may call it in `config.auth`: a list of roles, or
  * 'public'. A route that declares nothing is refused (default deny). Scope
  * (own branch / own partner) is checked by the services, against the entity.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type Database from 'better-sqlite3'
@@ -30,9 +38,15 @@ export type RouteAuth = 'public' | readonly Role[]
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth
+    /** The route stays open to a session that must change its one-time password first. */
+    duringPasswordChange?: boolean
   }
   interface FastifyRequest {
     actor: Actor
+    /** The staff session when the request was authenticated by the session cookie, else null. */
+    staffSession: StaffSession | null
+    /** The credentials found once by the rate limiter and reused by auth (undefined: not looked at yet). */
+    credentials?: Credentials
   }
 }
 
@@ -101,20 +115,178 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header ? /^Bearer +(\S+)\s*$/i.exec(header)?.[1] : undefined
 }
 
-export default fp(async function authPlugin(app: FastifyInstance) {
-  const verify = makeKeyVerifier(app.sqlite)
+// ————————————————————————————————————————————— staff sessions (cookie)
+
+export const SESSION_COOKIE = 'pc_session'
+/** A session ends after 30 minutes without a request, and 10 hours after sign-in whatever happens. */
+export const SESSION_IDLE_MS = 30 * 60_000
+export const SESSION_ABSOLUTE_MS = 10 * 3_600_000
+/** A request slides the idle window; the database is written only when the last touch is older than this. */
+export const SESSION_TOUCH_MS = 60_000
+
+export interface StaffSession {
+  id: number
+  userId: number
+  csrfToken: string
+  mustChangePassword: boolean
+  createdAt: string
+  lastSeenAt: string
+  /** the absolute end */
+  expiresAt: string
+}
+
+export interface Credentials {
+  actor: Actor | null
+  session: StaffSession | null
+  /** Why there is no actor (the detail of the 401). */
+  failure?: 'bad_key' | 'bad_session' | 'session_expired' | 'none'
+}
+
+/** A new session token (cookie value) and what is stored of it. */
+export function newSessionToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url')
+  return { token, hash: sessionTokenHash(token) }
+}
+
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+const SESSION_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/
+
+/** The value of one cookie of a Cookie header (the first of that name). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+  }
+  return undefined
+}
+
+/** Idle end of a session last seen at `lastSeenAt` (never after the absolute end). */
+export function idleExpiry(session: Pick<StaffSession, 'lastSeenAt' | 'expiresAt'>): string {
+  const idle = Date.parse(session.lastSeenAt) + SESSION_IDLE_MS
+  return new Date(Math.min(idle, Date.parse(session.expiresAt))).toISOString()
+}
+
+interface SessionRow {
+  id: number; csrfToken: string; createdAt: string; lastSeenAt: string; expiresAt: string; endedAt: string | null; endReason: string | null
+  userId: number; name: string; role: Role; branchId: number | null; partnerId: number | null; active: number; mustChange: number
+}
+
+/**
+ * Verifies a session cookie. Not cached: one primary-key read joined with the user per request, so
+ * a deactivation (or any end of the session) holds from the very next request in every process.
+ * An expired session is ended on the spot (`idle` / `absolute`). The idle window slides with each
+ * request; the database is touched at most once a minute per session (best effort: a busy database
+ * only delays the touch), so the idle end is between 29 and 30 minutes after the last request.
+ */
+export function makeSessionVerifier(sqlite: Database.Database, now: () => Date = () => new Date()) {
+  const lookup = sqlite.prepare(`SELECT s.id, s.csrf_token AS csrfToken, s.created_at AS createdAt, s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt,
+      s.ended_at AS endedAt, s.end_reason AS endReason, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id AS partnerId, u.active,
+      COALESCE(p.must_change, 0) AS mustChange
+    FROM staff_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_passwords p ON p.user_id = u.id WHERE s.token_hash = ?`)
+  const end = sqlite.prepare('UPDATE staff_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+  const touch = sqlite.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ? AND ended_at IS NULL')
+  const bestEffort = (write: () => unknown) => {
+    try {
+      write()
+    } catch { /* the database is busy: the next request writes it */ }
+  }
+  return (token: string): Pick<Credentials, 'actor' | 'session'> | 'expired' | null => {
+    if (!SESSION_TOKEN_RE.test(token)) return null
+    const row = lookup.get(sessionTokenHash(token)) as SessionRow | undefined
+    if (!row || !row.active) return null
+    if (row.endedAt !== null) return row.endReason === 'idle' || row.endReason === 'absolute' ? 'expired' : null
+    const at = now()
+    const t = at.getTime()
+    const ended = t >= Date.parse(row.expiresAt) ? 'absolute' : t >= Date.parse(row.lastSeenAt) + SESSION_IDLE_MS ? 'idle' : null
+    if (ended) {
+      bestEffort(() => end.run(at.toISOString(), ended, row.id))
+      return 'expired'
+    }
+    let lastSeenAt = row.lastSeenAt
+    if (t - Date.parse(lastSeenAt) >= SESSION_TOUCH_MS) {
+      lastSeenAt = at.toISOString()
+      bestEffort(() => touch.run(lastSeenAt, row.id))
+    }
+    return {
+      actor: { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId },
+      session: {
+        id: row.id, userId: row.userId, csrfToken: row.csrfToken, mustChangePassword: row.mustChange === 1,
+        createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt,
+      },
+    }
+  }
+}
+
+/**
+ * The credentials of a request: the API key when there is an Authorization header (the cookie is
+ * then ignored), else the session cookie.
+ */
+export function makeCredentialResolver(sqlite: Database.Database, now?: () => Date) {
+  const verifyKey = makeKeyVerifier(sqlite)
+  const verifySession = makeSessionVerifier(sqlite, now)
+  return (request: FastifyRequest): Credentials => {
+    const authorization = request.headers.authorization
+    if (authorization !== undefined) {
+      const token = bearerToken(authorization)
+      const actor = token ? verifyKey(token) : null
+      return actor ? { actor, session: null } : { actor: null, session: null, failure: 'bad_key' }
+    }
+    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
+    if (cookie === undefined) return { actor: null, session: null, failure: 'none' }
+    const found = verifySession(cookie)
+    if (found === 'expired') return { actor: null, session: null, failure: 'session_expired' }
+    return found ?? { actor: null, session: null, failure: 'bad_session' }
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+function csrfMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+const UNAUTHORIZED_DETAIL: Record<NonNullable<Credentials['failure']>, string> = {
+  bad_key: 'The API key is not valid',
+  bad_session: 'The session is not valid (signed out, ended or unknown); sign in again',
+  session_expired: 'The session has expired; sign in again',
+  none: 'Send an API key as "Authorization: Bearer <key>", or sign in (POST /v1/session) and send the session cookie',
+}
+
+export default fp(async function authPlugin(app: FastifyInstance, opts: { now?: () => Date } = {}) {
+  const resolve = makeCredentialResolver(app.sqlite, opts.now)
   app.decorateRequest('actor', null as unknown as Actor)
+  app.decorateRequest('staffSession', null)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     // Unknown routes fall through to the 404 handler, which reveals nothing.
     if (!request.routeOptions.url) return
-    const auth = request.routeOptions.config.auth
+    const config = request.routeOptions.config
+    const auth = config.auth
     if (auth === 'public') return
-    const token = bearerToken(request.headers.authorization)
-    const actor = request.verifiedActor !== undefined ? request.verifiedActor : token ? verify(token) : null
+    const credentials = request.credentials ?? resolve(request)
+    const actor = credentials.actor
     if (!actor) {
-      throw new DomainError('UNAUTHORIZED', token ? 'The API key is not valid' : 'Send an API key as "Authorization: Bearer <key>"')
+      const failure = credentials.failure ?? 'none'
+      throw new DomainError(failure === 'session_expired' ? 'SESSION_EXPIRED' : 'UNAUTHORIZED', UNAUTHORIZED_DETAIL[failure])
     }
     request.actor = actor
+    const session = credentials.session
+    if (session) {
+      request.staffSession = session
+      // A page of another site can make the browser send the cookie, never this header.
+      if (!SAFE_METHODS.has(request.method) && !csrfMatches(request.headers['x-csrf-token'], session.csrfToken)) {
+        throw new DomainError('CSRF_TOKEN_INVALID', 'A state-changing request made with the session cookie needs the session\'s x-csrf-token header')
+      }
+      if (session.mustChangePassword && !config.duringPasswordChange) {
+        throw new DomainError('PASSWORD_CHANGE_REQUIRED', 'The password is a one-time password: change it first (POST /v1/session/password)')
+      }
+    }
     if (!auth) throw new DomainError('FORBIDDEN', 'This route declares no authorised roles')
     if (!auth.includes(actor.role)) throw new DomainError('FORBIDDEN', `Role ${actor.role} may not call this route`)
   })

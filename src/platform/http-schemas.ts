@@ -40,7 +40,7 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 function describe(status: number): string {
   switch (status) {
     case 400: return 'Invalid request (VALIDATION_ERROR lists each bad field)'
-    case 401: return 'Missing or invalid API key'
+    case 401: return 'Missing or invalid credentials (API key, or staff session cookie)'
     case 403: return 'Outside the caller\'s role or scope'
     case 404: return 'Not found (or outside the caller\'s scope)'
     case 409: return 'Conflict: invalid state transition, duplicate, or request still in flight'

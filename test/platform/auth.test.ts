@@ -50,6 +50,8 @@ function routesOf(app: FastifyInstance): { method: string; url: string }[] {
 }
 
 const PUBLIC = /^\/(health|ready|openapi\.json|docs)(\/|$)/
+/** Public besides: signing in (POST /v1/session; the session's other methods need credentials). */
+const isPublic = (method: string, url: string) => PUBLIC.test(url) || (method === 'POST' && url === '/v1/session')
 
 // One app for the file (each test compares row counts around its own requests).
 const { app, as, world } = await buildTestApp(t)
@@ -171,16 +173,16 @@ t.test('when acting outside its scope a role gets 403: a partner officer registe
   t.same(rowCounts(app), before, 'database unchanged')
 })
 
-t.test('every route except health, readiness and the docs requires an API key', async (t) => {
+t.test('every route except health, readiness, the docs and signing in requires an API key (or a session)', async (t) => {
   await app.ready()
   const routes = routesOf(app)
-  const guarded = routes.filter((r) => !PUBLIC.test(r.url))
+  const guarded = routes.filter((r) => !isPublic(r.method, r.url))
   t.ok(guarded.length >= 20, `found ${guarded.length} guarded routes in printRoutes`)
   t.ok(routes.some((r) => r.url === '/health'), 'the parser finds /health')
   for (const { method, url } of routes) {
     const concrete = url.replace(':id', '1').replace(':code', 'POOR').replace('*', 'x')
     const res = await app.inject({ method: method as 'GET', url: concrete, ...(method === 'POST' ? { payload: {} } : {}) })
-    if (PUBLIC.test(url)) t.not(res.statusCode, 401, `${method} ${url} is public`)
+    if (isPublic(method, url)) t.not(res.statusCode, 401, `${method} ${url} is public`)
     else t.equal(res.statusCode, 401, `${method} ${url} needs a key`)
   }
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, '/health answers without a key')

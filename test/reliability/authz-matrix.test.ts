@@ -39,6 +39,7 @@ import {
 } from '../helpers/reliability.js'
 import { decideWriteOff, overdueLoan, writeOffBody } from '../helpers/loan-controls.js'
 import { memberHousehold, move } from '../helpers/savings.js'
+import { newUsername, userWithPassword } from '../helpers/session.js'
 
 const ta = await buildTestApp(t)
 const { app, world } = ta
@@ -107,6 +108,8 @@ const READ_A = /*          */ row(U, U, 200, 200, 200, 200, N, N, 200, N, N, 200
 const READ_B = /*          */ row(U, U, 200, N, N, N, 200, 200, N, N, 200, 200, 200, 200)
 /** Posting money on a loan of branch A: branch staff of A only (admin and finance do not post). */
 const BRANCH_POSTS_A = /*  */ row(U, U, F, 201, 201, 201, N, N, F, F, F, F, F, F)
+/** The current session's routes called with a key: every role may call them, but a key has no session. */
+const NO_SESSION = /*      */ row(U, U, N, N, N, N, N, N, N, N, N, N, N, N)
 /** Admin-only actions that answer 200. */
 const ADMIN_OK = /*        */ row(U, U, 200, F, F, F, F, F, F, F, F, F, F, F)
 /** A user of its own for each cell (deactivated first when `deactivated`). */
@@ -155,6 +158,19 @@ const TABLE: Target[] = [
     op: 'POST /v1/users/{id}/api-keys/{keyId}/revoke', expect: ADMIN_OK,
     request: () => { const key = freshKey(); return post(`/v1/users/${key.userId}/api-keys/${key.id}/revoke`) },
   },
+  {
+    op: 'POST /v1/users/{id}/password', expect: ADMIN_OK,
+    request: (fresh) => post(`/v1/users/${fresh ? freshUser() : W.spareUserId}/password`, { username: newUsername('authz') }),
+  },
+
+  // Staff sign-in: public; the session's own routes answer 404 to a key (a key has no session; cookie sessions: test/modules/staff-sign-in.test.ts)
+  {
+    op: 'POST /v1/session', expect: row(201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
+    request: async () => { const u = await userWithPassword(app); return post('/v1/session', { username: u.username, password: u.password }) },
+  },
+  { op: 'GET /v1/session', expect: NO_SESSION, request: get('/v1/session') },
+  { op: 'DELETE /v1/session', expect: NO_SESSION, request: () => ({ method: 'DELETE', url: '/v1/session' }) },
+  { op: 'POST /v1/session/password', expect: NO_SESSION, request: () => post('/v1/session/password', { currentPassword: 'x', newPassword: 'a new password' }) },
   {
     op: 'POST /v1/programmes', expect: ADMIN_CREATES,
     request: () => post('/v1/programmes', {

@@ -106,6 +106,16 @@ const ACTORS: Record<string, KeyName[]> = {
   'POST /v1/support-payments/{id}/pay': ['finance', 'finance2'],
   'POST /v1/reconciliations': ['finance'],
   'POST /v1/reconciliations/{id}/close': ['finance'],
+  // Signing in is public (the key sent along is ignored); the session's own routes answer 404 to any key.
+  'POST /v1/session': ['admin', 'partnerA'],
+  'GET /v1/session': ['admin', 'auditor'],
+  'DELETE /v1/session': ['admin', 'officerA'],
+  'POST /v1/session/password': ['admin', 'partnerA'],
+  'POST /v1/users/{id}/password': ['admin'],
+}
+/** What a refused request of an operation may still write: a failed sign-in (401) is audited, by design. */
+const WRITES_WHEN_REFUSED: Record<string, { status: number; tables: string[] }> = {
+  'POST /v1/session': { status: 401, tables: ['audit_log'] },
 }
 /** Reads open to every role: sent by roles of every scope. */
 const READER_KEYS: KeyName[] = ['admin', 'officerA', 'partnerA', 'officerB', 'auditor']
@@ -387,7 +397,8 @@ async function send(op: Operation, r: FuzzRequest): Promise<Sent> {
   const res = await app.inject({ method: op.method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) })
   fuzzed++
   const after = rowCounts(app)
-  const diff = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]).map((k) => `${k} ${before[k]}→${after[k]}`)
+  const allowed = WRITES_WHEN_REFUSED[op.key]?.status === res.statusCode ? WRITES_WHEN_REFUSED[op.key]!.tables : []
+  const diff = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k] && !allowed.includes(k)).map((k) => `${k} ${before[k]}→${after[k]}`)
   const describe = `[${r.kind}] ${op.method} ${cut(url, 120)} as ${r.who}${payload === undefined ? '' : ` body=${cut(payload)}`} → ${res.statusCode} ${cut(res.body, 200)}`
   if (TRACE?.test(op.key)) console.error(describe)
   return { res, changed: diff.length ? diff.join(', ') : null, describe, known: res.statusCode >= 500 && knownBug(op, url, payload) !== undefined }

@@ -1,5 +1,5 @@
 /**
- * Users and API keys (admin). The work is in ./service.ts; these routes parse,
+ * Users, API keys and one-time passwords (admin). The work is in ./service.ts; these routes parse,
  * authorise and answer. Auditors may read users and keys (never a secret).
  */
 import type { FastifyInstance } from 'fastify'
@@ -9,16 +9,22 @@ import { ROLES } from '../../db/schema.js'
 import { createRoute, listRoute } from '../../platform/routes.js'
 import { Id, IdParams, IdempotencyHeaders, Text, errorResponses, OnePage } from '../../platform/http-schemas.js'
 import * as service from './service.js'
+import { generateOneTimePassword, hashPassword } from '../session/passwords.js'
 
+const Username = () => Type.String({
+  pattern: '^[a-z0-9][a-z0-9._-]{2,63}$',
+  description: 'Signs in with it: 3–64 lower-case letters, digits, ".", "_" or "-" (unique). Without one the user has API keys only.',
+})
 const UserInput = Type.Object({
   name: Text(200),
   role: Type.Enum(ROLES, { description: 'admin (all), branch_officer / branch_manager (one branch), partner_officer (one partner), finance (read all + reconciliation), auditor (read only)' }),
   branchId: Type.Optional(Id('Required for branch_officer and branch_manager')),
   partnerId: Type.Optional(Id('Required for partner_officer')),
+  username: Type.Optional(Username()),
 }, { additionalProperties: false })
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()])
 const User = Type.Object({
-  id: Id(), name: Type.String(), role: Type.String(), branchId: Nullable(Type.Integer()), partnerId: Nullable(Type.Integer()),
+  id: Id(), name: Type.String(), username: Nullable(Type.String({ description: 'Signs in with it (with a password); null: API keys only' })), role: Type.String(), branchId: Nullable(Type.Integer()), partnerId: Nullable(Type.Integer()),
   active: Type.Boolean({ description: 'false: deactivated — none of the user\'s keys is accepted' }),
   deactivatedAt: Nullable(Type.String()), deactivationReason: Nullable(Type.String()), createdAt: Type.String(),
 })
@@ -30,6 +36,14 @@ const ApiKeyCreated = Type.Object({
 const ApiKey = Type.Object({
   id: Type.String({ description: 'Public key id (the part after pc_)' }), userId: Id(), label: Nullable(Type.String()),
   createdAt: Type.String(), revokedAt: Nullable(Type.String()), active: Type.Boolean(),
+})
+const PasswordInput = Type.Object({
+  username: Type.Optional(Username()),
+}, { additionalProperties: false, description: 'username: only for a user who has none yet (it does not change once set)' })
+const OneTimePassword = Type.Object({
+  userId: Id(), username: Type.String(),
+  oneTimePassword: Type.String({ description: 'Shown only now: hand it to the user. It must be changed at the first sign-in.' }),
+  mustChangePassword: Type.Literal(true),
 })
 const KeyParams = Type.Object({ id: Id(), keyId: Type.String({ pattern: '^[0-9a-f]{12}$', description: 'Public key id' }) })
 
@@ -69,6 +83,21 @@ export default async function usersRoutes(fastify: FastifyInstance) {
   }, (request, reply) => app.commands.handle(request, reply, 'none', (ctx) => ({
     statusCode: 201, body: service.createApiKey(ctx, request.params.id, request.body?.label ?? null),
   })))
+  app.post('/users/:id/password', {
+    config: { auth: ['admin'] },
+    schema: {
+      tags: ['Users'], summary: 'Set a one-time password',
+      description: 'The service generates a one-time password, answers it once (it is stored only as a scrypt hash) and the user must change it at the first sign-in (POST /v1/session, then POST /v1/session/password). Every session of the user ends. A user without a username gets the one given here. The response is never stored for an Idempotency-Key. Errors: NOT_FOUND, INVALID_STATE (deactivated; no username and none given; another username than the user\'s), DUPLICATE (username taken).',
+      params: IdParams, body: Type.Optional(PasswordInput),
+      response: { 200: OneTimePassword, ...errorResponses(404, 409) },
+    },
+  }, async (request, reply) => {
+    const password = generateOneTimePassword()
+    const hash = await hashPassword(password)
+    return app.commands.handle(request, reply, 'none', (ctx) => ({
+      statusCode: 200, body: { ...service.setOneTimePassword(ctx, request.params.id, request.body?.username, hash), oneTimePassword: password },
+    }))
+  })
   app.get('/users/:id/api-keys', {
     config: { auth: ['admin', 'auditor'] },
     schema: {
