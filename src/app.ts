@@ -9,6 +9,7 @@ import databasePlugin from './platform/db-plugin.js'
 import authPlugin from './platform/auth.js'
 import commandsPlugin from './platform/commands.js'
 import openapiPlugin from './platform/openapi.js'
+import consolePlugin from './platform/console.js'
 import securityPlugin from './platform/security.js'
 import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './platform/errors.js'
 import { registerValidation } from './platform/validation.js'
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin)
 
   await app.register(operationsRoutes)
+  await app.register(consolePlugin)
   await app.register(organisationRoutes, { prefix: '/v1' })
   await app.register(usersRoutes, { prefix: '/v1' })
   await app.register(sessionRoutes, { prefix: '/v1', now: options.now })

@@ -49,7 +49,9 @@ function routesOf(app: FastifyInstance): { method: string; url: string }[] {
   return out
 }
 
-const PUBLIC = /^\/(health|ready|openapi\.json|docs)(\/|$)/
+// The console's page and its assets are public too: they hold no data; the page signs in through the API.
+// `/*` is the static plugin's catch-all, which answers the 404 problem (checked below).
+const PUBLIC = /^\/(health|ready|openapi\.json|docs|assets)(\/|$)|^\/\*?$/
 /** Public besides: signing in (POST /v1/session; the session's other methods need credentials). */
 const isPublic = (method: string, url: string) => PUBLIC.test(url) || (method === 'POST' && url === '/v1/session')
 
@@ -186,6 +188,9 @@ t.test('every route except health, readiness, the docs and signing in requires a
     else t.equal(res.statusCode, 401, `${method} ${url} needs a key`)
   }
   t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, '/health answers without a key')
+  const unknown = await app.inject({ method: 'GET', url: '/no-such-page' })
+  t.equal(unknown.statusCode, 404, 'an unknown page is a 404 problem, not the console')
+  t.equal(unknown.json().code, 'NOT_FOUND')
 })
 
 t.test('a route that declares no authorised roles is refused to everyone, even admin (default deny)', async (t) => {
