@@ -1,0 +1,190 @@
+/**
+ * Loans ("Khoản vay"): the branch's loans filtered by state, classification (e.g. overdue),
+ * transaction point and household (found by name or citizen ID, then filtered by its id), each row
+ * a link to the loan page. Balances are the list's projection (`balancesAsOf`).
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { api, problemText } from '../api/client'
+import type { paths } from '../api/schema'
+import { formatDate, formatVnd } from '../format'
+import { useI18n, type Dictionary } from '../i18n'
+import { Alert } from './parts'
+
+type LoansQuery = NonNullable<paths['/v1/loans']['get']['parameters']['query']>
+type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/json']['items'][number]
+type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
+type Household = paths['/v1/households']['get']['responses'][200]['content']['application/json']['items'][number]
+
+export const LOAN_STATUSES = ['approved', 'active', 'closed', 'written_off', 'cancelled'] as const
+export const CLASSIFICATIONS = ['not_disbursed', 'in_term', 'overdue', 'extended', 'frozen', 'closed', 'written_off', 'cancelled'] as const
+
+/** A code's label from the dictionary (`prefix_code`), or the code itself when there is none. */
+export function labelOf(t: Dictionary, prefix: string, code: string): string {
+  return t[`${prefix}_${code}` as keyof Dictionary] ?? code
+}
+
+/** Programme code → name, loaded once per screen. */
+export function useProgrammeNames(): Record<string, string> {
+  const [names, setNames] = useState<Record<string, string>>({})
+  useEffect(() => {
+    api.GET('/v1/programmes').then(({ data }) => {
+      if (data) setNames(Object.fromEntries(data.items.map((p) => [p.code, p.name])))
+    }, () => undefined)
+  }, [])
+  return names
+}
+
+const PAGE = 50
+const DEBOUNCE_MS = 300
+
+export function Loans() {
+  const { t } = useI18n()
+  const programmes = useProgrammeNames()
+  const [points, setPoints] = useState<Point[]>([])
+  const [status, setStatus] = useState('')
+  const [classification, setClassification] = useState('')
+  const [pointId, setPointId] = useState('')
+  const [q, setQ] = useState('')
+  const [households, setHouseholds] = useState<Household[]>([])
+  const [householdId, setHouseholdId] = useState('')
+  const [items, setItems] = useState<Loan[] | null>(null)
+  const [nextCursor, setNextCursor] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(({ data, error }) => {
+      if (data) setPoints(data.items)
+      else setError(problemText(error, t.unexpectedError))
+    }, () => setError(t.networkError))
+  }, [])
+
+  // The household search: a newer query cancels the older; the chosen household stays chosen while it is listed.
+  useEffect(() => {
+    const query = q.trim()
+    if (!query) {
+      setHouseholds([])
+      setHouseholdId('')
+      return
+    }
+    const controller = new AbortController()
+    const timer = setTimeout(async () => {
+      try {
+        const { data, error } = await api.GET('/v1/households', { params: { query: { q: query, limit: 50 } }, signal: controller.signal })
+        if (controller.signal.aborted) return
+        const found = data ? data.items : []
+        setHouseholds(found)
+        setHouseholdId((id) => (found.some((h) => String(h.id) === id) ? id : found.length === 1 ? String(found[0]!.id) : ''))
+        if (!data) setError(problemText(error, t.unexpectedError))
+      } catch {
+        if (!controller.signal.aborted) setError(t.networkError)
+      }
+    }, DEBOUNCE_MS)
+    return () => {
+      clearTimeout(timer)
+      controller.abort()
+    }
+  }, [q])
+
+  const query = (): LoansQuery => {
+    const out: LoansQuery = { limit: PAGE }
+    if (status) out.status = status as LoansQuery['status']
+    if (classification) out.classification = classification as LoansQuery['classification']
+    if (pointId) out.transactionPointId = Number(pointId)
+    if (householdId) out.householdId = Number(householdId)
+    return out
+  }
+
+  const load = async (cursor: string | null) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const { data, error } = await api.GET('/v1/loans', { params: { query: cursor ? { ...query(), cursor } : query() } })
+      if (data) {
+        setItems((old) => (cursor && old ? [...old, ...data.items] : data.items))
+        setNextCursor(data.nextCursor)
+      } else setError(problemText(error, t.unexpectedError))
+    } catch {
+      setError(t.networkError)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // A search typed but not (yet) matched to one household lists nothing rather than every loan.
+  const waitingForHousehold = q.trim() !== '' && !householdId
+  useEffect(() => {
+    if (waitingForHousehold) {
+      setItems(null)
+      setNextCursor(null)
+      return
+    }
+    void load(null)
+  }, [status, classification, pointId, householdId, waitingForHousehold])
+
+  const select = (id: string, value: string, onChange: (v: string) => void, label: string, options: [string, string][], all: string) => (
+    <div>
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        <option value="">{all}</option>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+    </div>
+  )
+
+  return (
+    <section>
+      <h1>{t.loansTitle}</h1>
+      <form class="filters" role="search" aria-label={t.loanFilters} onSubmit={(e) => e.preventDefault()}>
+        {select('loan-status', status, setStatus, t.loanStatus, LOAN_STATUSES.map((s) => [s, labelOf(t, 'loanStatus', s)]), t.loanAllStatuses)}
+        {select('loan-classification', classification, setClassification, t.loanClassification, CLASSIFICATIONS.map((c) => [c, labelOf(t, 'loanClass', c)]), t.loanAllClassifications)}
+        {select('loan-point', pointId, setPointId, t.transactionPoint, points.map((p) => [String(p.id), `${p.code} — ${p.name}`]), t.loanAllPoints)}
+        <div>
+          <label for="loan-household-search">{t.householdSearch}</label>
+          <input id="loan-household-search" type="search" value={q} autocomplete="off" aria-describedby="loan-household-search-hint"
+            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
+          <p id="loan-household-search-hint" class="hint">{t.householdSearchHint}</p>
+        </div>
+        {q.trim() !== '' && select('loan-household', householdId, setHouseholdId, t.household,
+          households.map((h) => [String(h.id), `${h.headName} — ${h.nationalId}`]), households.length ? t.loanChooseHousehold : t.noHouseholds)}
+      </form>
+      <Alert message={error} />
+      <p aria-live="polite" class="hint">{busy ? t.loading : waitingForHousehold ? t.loanChooseHouseholdHint : items && items.length === 0 ? t.noLoans : ''}</p>
+      {items && items.length > 0 && (
+        <div class="table-wrap">
+          <table data-testid="loan-list" aria-label={t.loansTitle}>
+            <thead>
+              <tr>
+                <th scope="col">{t.loan}</th>
+                <th scope="col">{t.household}</th>
+                <th scope="col">{t.citizenId}</th>
+                <th scope="col">{t.programme}</th>
+                <th scope="col">{t.loanStatus}</th>
+                <th scope="col">{t.loanClassification}</th>
+                <th scope="col" class="num">{t.outstanding}</th>
+                <th scope="col" class="num">{t.loanOverdueAmount}</th>
+                <th scope="col">{t.loanNextDueDate}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((loan) => (
+                <tr key={loan.id} data-testid={`loan-row-${loan.id}`}>
+                  <td><a href={`#/loans/${loan.id}`}>{t.loanNo} {loan.id}</a></td>
+                  <td>{loan.householdName}</td>
+                  <td>{loan.nationalId}</td>
+                  <td>{programmes[loan.programmeCode] ?? loan.programmeCode}</td>
+                  <td>{labelOf(t, 'loanStatus', loan.status)}</td>
+                  <td class={loan.classification === 'overdue' ? 'overdue' : undefined}>{labelOf(t, 'loanClass', loan.classification)}</td>
+                  <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
+                  <td class="num">{formatVnd(loan.overduePrincipal + loan.overdueInterest)}</td>
+                  <td>{formatDate(loan.nextDueDate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor && <button type="button" class="actions" disabled={busy} onClick={() => load(nextCursor)}>{t.moreLoans}</button>}
+    </section>
+  )
+}
