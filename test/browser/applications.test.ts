@@ -8,19 +8,10 @@ import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import {
-  launchBrowser, missingPrerequisite, openTab, screenshot, seriousA11yViolations, signInThroughForm, startServer, type Served,
+  runInBrowser, launchBrowser, openTab, screenshot, seriousA11yViolations, signInThroughForm, startServer, type Served,
 } from './helpers.js'
 
-t.setTimeout(300_000)
-
-const missing = missingPrerequisite()
-if (missing) {
-  if (process.env.CI) t.fail(`browser tests cannot run in CI: ${missing}`)
-  else t.comment(`browser tests skipped: ${missing}`)
-  t.pass('skipped', { skip: missing })
-} else {
-  await run()
-}
+await runInBrowser(t, run)
 
 async function run() {
   const served: Served = await startServer()

@@ -12,20 +12,10 @@ import { SESSION_IDLE_MS } from '../../src/platform/auth.js'
 import type { Browser, Page } from 'playwright-core'
 import { foldText } from '../../src/domain/text.js'
 import {
-  BUSINESS_DATE, launchBrowser, missingPrerequisite, openTab, screenshot, seriousA11yViolations, sessionOf, signInThroughForm, startServer, type Served,
+  runInBrowser, BUSINESS_DATE, launchBrowser, openTab, screenshot, seriousA11yViolations, sessionOf, signInThroughForm, startServer, type Served,
 } from './helpers.js'
 
-// The real server and a browser: slower than the in-process tests, more so under the full suite.
-t.setTimeout(300_000)
-
-const missing = missingPrerequisite()
-if (missing) {
-  if (process.env.CI) t.fail(`browser tests cannot run in CI: ${missing}`)
-  else t.comment(`browser tests skipped: ${missing}`)
-  t.pass('skipped', { skip: missing })
-} else {
-  await run()
-}
+await runInBrowser(t, run)
 
 async function run() {
   const started = Date.now()

@@ -8,6 +8,7 @@
  * except under CI (CI=true), where .ci/run installs chromium and builds first, so a missing piece
  * is a failure.
  */
+import type { Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -264,4 +265,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path, fullPage: true, animations: 'disabled' })
   return path
+}
+
+/**
+ * Runs the body of a browser test file (the real server and chromium: minutes, not seconds, under
+ * the full suite), or skips it with the reason when chromium or the build is missing — except in CI,
+ * which installs and builds both, where a missing prerequisite fails.
+ */
+export async function runInBrowser(t: Test, run: () => Promise<void>): Promise<void> {
+  t.setTimeout(300_000)
+  const missing = missingPrerequisite()
+  if (!missing) return run()
+  if (process.env.CI) t.fail(`browser tests cannot run in CI: ${missing}`)
+  else t.comment(`browser tests skipped: ${missing}`)
+  t.pass('skipped', { skip: missing })
 }

@@ -12,9 +12,9 @@ import type { paths } from '../api/schema'
 import { formatDate, formatRate, formatVnd } from '../format'
 import { useI18n } from '../i18n'
 import { navigate } from '../route'
+import { useHouseholdSearch, type Household } from '../household-search'
 import { Alert } from './parts'
 
-type Household = paths['/v1/households']['get']['responses'][200]['content']['application/json']['items'][number]
 type Programme = paths['/v1/programmes']['get']['responses'][200]['content']['application/json']['items'][number]
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
 type Preview = paths['/v1/schedules/preview']['post']['responses'][200]['content']['application/json']
@@ -44,8 +44,9 @@ export function ApplicationNew() {
   const [programmes, setProgrammes] = useState<Programme[]>([])
   const [points, setPoints] = useState<Point[]>([])
   const [q, setQ] = useState('')
-  const [found, setFound] = useState<Household[] | null>(null)
   const [household, setHousehold] = useState<Household | null>(null)
+  // Household search by name or citizen ID, as one types.
+  const { items: found, error: searchError } = useHouseholdSearch(q, 20)
   const [programmeCode, setProgrammeCode] = useState('')
   const [amount, setAmount] = useState('')
   const [term, setTerm] = useState('')
@@ -73,24 +74,6 @@ export function ApplicationNew() {
     }, () => setError(t.networkError))
   }, [])
 
-  // Household search by name or citizen ID, as one types.
-  useEffect(() => {
-    const query = q.trim()
-    if (!query) return setFound(null)
-    const controller = new AbortController()
-    const timer = setTimeout(async () => {
-      try {
-        const { data } = await api.GET('/v1/households', { params: { query: { q: query, limit: 20 } }, signal: controller.signal })
-        if (!controller.signal.aborted) setFound(data ? data.items : [])
-      } catch {
-        if (!controller.signal.aborted) setError(t.networkError)
-      }
-    }, DEBOUNCE_MS)
-    return () => {
-      clearTimeout(timer)
-      controller.abort()
-    }
-  }, [q])
 
   const programme = programmes.find((p) => p.code === programmeCode) ?? null
   const rate = programme && businessDate ? rateOn(programme, businessDate) : null
@@ -184,12 +167,13 @@ export function ApplicationNew() {
                 <ul class="results" data-testid="app-household-results">
                   {(found ?? []).map((h) => (
                     <li key={h.id}>
-                      <button type="button" onClick={() => { setHousehold(h); setQ(''); setFound(null) }}>{t.appChoose}</button>
+                      <button type="button" onClick={() => { setHousehold(h); setQ('') }}>{t.appChoose}</button>
                       {' '}<strong>{h.headName}</strong> — {t.citizenId} {h.nationalId} <span class="muted">· {h.address.village} · {h.povertyStatus}</span>
                     </li>
                   ))}
                 </ul>
                 {found && found.length === 0 && <p class="hint">{t.noHouseholds}</p>}
+                <Alert message={searchError} />
               </div>
             )}
         </fieldset>

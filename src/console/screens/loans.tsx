@@ -8,12 +8,12 @@ import { api, problemText } from '../api/client'
 import type { paths } from '../api/schema'
 import { formatDate, formatVnd } from '../format'
 import { useI18n, type Dictionary } from '../i18n'
+import { useHouseholdSearch } from '../household-search'
 import { Alert } from './parts'
 
 type LoansQuery = NonNullable<paths['/v1/loans']['get']['parameters']['query']>
 type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/json']['items'][number]
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
-type Household = paths['/v1/households']['get']['responses'][200]['content']['application/json']['items'][number]
 
 export const LOAN_STATUSES = ['approved', 'active', 'closed', 'written_off', 'cancelled'] as const
 export const CLASSIFICATIONS = ['not_disbursed', 'in_term', 'overdue', 'extended', 'frozen', 'closed', 'written_off', 'cancelled'] as const
@@ -35,7 +35,6 @@ export function useProgrammeNames(): Record<string, string> {
 }
 
 const PAGE = 50
-const DEBOUNCE_MS = 300
 
 export function Loans() {
   const { t } = useI18n()
@@ -45,7 +44,6 @@ export function Loans() {
   const [classification, setClassification] = useState('')
   const [pointId, setPointId] = useState('')
   const [q, setQ] = useState('')
-  const [households, setHouseholds] = useState<Household[]>([])
   const [householdId, setHouseholdId] = useState('')
   const [items, setItems] = useState<Loan[] | null>(null)
   const [nextCursor, setNextCursor] = useState<string | null>(null)
@@ -59,32 +57,16 @@ export function Loans() {
     }, () => setError(t.networkError))
   }, [])
 
-  // The household search: a newer query cancels the older; the chosen household stays chosen while it is listed.
+  // The household search; the chosen household stays chosen while it is listed (the only one found is chosen).
+  const { items: found, error: searchError } = useHouseholdSearch(q)
+  const households = found ?? []
   useEffect(() => {
-    const query = q.trim()
-    if (!query) {
-      setHouseholds([])
-      setHouseholdId('')
-      return
-    }
-    const controller = new AbortController()
-    const timer = setTimeout(async () => {
-      try {
-        const { data, error } = await api.GET('/v1/households', { params: { query: { q: query, limit: 50 } }, signal: controller.signal })
-        if (controller.signal.aborted) return
-        const found = data ? data.items : []
-        setHouseholds(found)
-        setHouseholdId((id) => (found.some((h) => String(h.id) === id) ? id : found.length === 1 ? String(found[0]!.id) : ''))
-        if (!data) setError(problemText(error, t.unexpectedError))
-      } catch {
-        if (!controller.signal.aborted) setError(t.networkError)
-      }
-    }, DEBOUNCE_MS)
-    return () => {
-      clearTimeout(timer)
-      controller.abort()
-    }
-  }, [q])
+    if (found === null) return setHouseholdId('')
+    setHouseholdId((id) => (found.some((h) => String(h.id) === id) ? id : found.length === 1 ? String(found[0]!.id) : ''))
+  }, [found])
+  useEffect(() => {
+    if (searchError) setError(searchError)
+  }, [searchError])
 
   const query = (): LoansQuery => {
     const out: LoansQuery = { limit: PAGE }
