@@ -16,14 +16,33 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const lines = [columns.map(csvCell).join(',')]
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[], header: readonly string[] = columns): string {
+  const lines = [header.map(csvCell).join(',')]
   for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','))
   return lines.join('\r\n') + '\r\n'
 }
 
+/** A report column: the row's key and the Vietnamese heading people read. */
+export type CsvColumn = readonly [key: string, vi: string]
+
+/**
+ * A report as people open it in Excel: UTF-8 with a BOM (so Vietnamese names show), each heading
+ * in Vietnamese with the machine name in brackets ("Dư nợ (outstanding)": readable, and still
+ * matched by programs through `csvKey`), amounts as plain integers.
+ */
+export function reportCsv(columns: readonly CsvColumn[], rows: readonly Record<string, unknown>[]): string {
+  return '\uFEFF' + toCsv(columns.map(([key]) => key), rows, columns.map(([key, vi]) => `${vi} (${key})`))
+}
+
+/** The machine name of a report heading: "Dư nợ (outstanding)" → "outstanding"; a bare name stays. */
+export function csvKey(heading: string): string {
+  return /\(([A-Za-z][\w]*)\)$/.exec(heading)?.[1] ?? heading
+}
+
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of cells. */
 export function parseCsv(text: string): string[][] {
+  // Excel's "CSV UTF-8" starts with a byte-order mark: it is not part of the first cell.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const rows: string[][] = []
   let row: string[] = []
   let cell = ''
@@ -56,9 +75,9 @@ export function wantsCsv(request: FastifyRequest): boolean {
 }
 
 /** Sends JSON, or CSV of `rows` when the client asked for text/csv. */
-export function sendReport<T extends object>(request: FastifyRequest, reply: FastifyReply, json: T, csv: { columns: readonly string[]; rows: readonly Record<string, unknown>[]; filename: string }) {
+export function sendReport<T extends object>(request: FastifyRequest, reply: FastifyReply, json: T, csv: { columns: readonly CsvColumn[]; rows: readonly Record<string, unknown>[]; filename: string }) {
   if (wantsCsv(request)) {
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${csv.filename}"`).serializer((x: unknown) => x as string).send(toCsv(csv.columns, csv.rows))
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${csv.filename}"`).serializer((x: unknown) => x as string).send(reportCsv(csv.columns, csv.rows))
   }
   return json
 }

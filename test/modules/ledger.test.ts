@@ -23,7 +23,7 @@ import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts, type KeyName, type TestApp } from '../helpers/app.js'
 import { disbursedLoan, unique } from '../helpers/origination.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
-import { parseCsv } from '../../src/platform/csv.js'
+import { csvKey, parseCsv } from '../../src/platform/csv.js'
 
 const LOAN = {
   amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
@@ -190,8 +190,9 @@ t.test('§9 the trial balance as CSV (Accept: text/csv) parses back to the same 
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/csv/)
   t.match(res.headers['content-disposition'], /trial-balance-2026-06-30\.csv/)
+  t.ok(res.body.startsWith('\uFEFFTài khoản (account),'), 'UTF-8 BOM, then Vietnamese headings with the key in brackets')
   const [header, ...rows] = parseCsv(res.body)
-  t.same(header, ['account', 'fundingSource', 'debit', 'credit', 'balance'])
+  t.same(header!.map(csvKey), ['account', 'fundingSource', 'debit', 'credit', 'balance'])
   const parsed = rows.map(([account, fundingSource, debit, credit, balance]) => ({ account, fundingSource, debit: Number(debit), credit: Number(credit), balance: Number(balance) }))
   t.same(parsed, json.accounts, 'every row: the same account, debit, credit and balance')
   t.same(parsed, AFTER_REPAYMENT, 'and the hand-computed figures')

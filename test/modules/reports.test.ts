@@ -33,7 +33,7 @@ import t, { type Test } from 'tap'
 import { buildTestApp, nationalId, type KeyName } from '../helpers/app.js'
 import { disbursedLoan, expectStatus, povertyStatus, unique, PARTNER_OF, type GroupName, type PovertyStatus } from '../helpers/origination.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
-import { parseCsv } from '../../src/platform/csv.js'
+import { csvKey, parseCsv } from '../../src/platform/csv.js'
 
 const ta = await buildTestApp(t)
 const { app, as, world } = ta
@@ -99,10 +99,11 @@ async function get(t: Test, who: KeyName, url: string, accept?: string) {
 
 /** CSV text → records keyed by the header, with the named columns converted to numbers. */
 function records(text: string, numeric: readonly string[]): { header: string[]; rows: Record<string, string | number | null>[] } {
-  const [header, ...rows] = parseCsv(text)
+  const [headings, ...rows] = parseCsv(text)
+  const header = headings!.map(csvKey)
   return {
-    header: header!,
-    rows: rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, numeric.includes(h) ? Number(r[i]) : r[i] ?? '']))),
+    header,
+    rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, numeric.includes(h) ? Number(r[i]) : r[i] ?? '']))),
   }
 }
 
@@ -371,6 +372,61 @@ test('§11 / issue 8 CSV injection: a head name starting with "=" is neutralised
   t.equal(json.items.find((i: { loanId: number }) => i.loanId === L3).borrower, INJECTION)
 })
 
+test('§11 portfolio by transaction point: point A holds L1, L2, L3, L5 and point B holds L4', async (t) => {
+  const r = (await get(t, 'finance', '/v1/reports/portfolio?groupBy=transactionPoint')).json() as Portfolio
+  // Point A: 11,000,000 + 12,000,000 + 6,000,000 + 6,000,000 = 35,000,000, overdue 5,000,000 (L2);
+  // ratio floor(5e6 × 1e6 / 35e6) = floor(142,857.14) = 142,857. Households H1, H2, H3.
+  t.same(r.items.map((i) => [i.key, i.loans, i.households, i.outstanding, i.overdue, i.overdueRatioPpm]), [
+    [String(world.pointA), 4, 3, 35_000_000, 5_000_000, 142_857],
+    [String(world.pointB), 1, 1, 9_000_000, 0, 0],
+  ])
+  t.ok(r.items.every((i) => i.name.length > 0), 'each point carries its name')
+  const replayed = (await get(t, 'finance', '/v1/reports/portfolio?groupBy=transactionPoint&asOf=2026-06-29')).json() as Portfolio
+  t.same(replayed.items, r.items, 'the replayed path (asOf 06-29, nothing moved on 06-30) agrees with the projection')
+  const officerB = (await get(t, 'officerB', '/v1/reports/portfolio?groupBy=transactionPoint')).json() as Portfolio
+  t.same(officerB.items.map((i) => i.key), [String(world.pointB)], 'branch B staff see only their point')
+})
+
+test('§11 disbursements and collections by month: every month listed, hand-checked sums, within scope', async (t) => {
+  const r = (await get(t, 'finance', '/v1/reports/monthly?from=2026-01&to=2026-07')).json()
+  const zero = { disbursementCount: 0, disbursedAmount: 0, repaymentCount: 0, collectedAmount: 0, principal: 0, interest: 0, overdueInterest: 0 }
+  t.same(r.items.map((i: { month: string }) => i.month), ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'], 'every month, in order')
+  t.same(r.items[0], { month: '2026-01', ...zero, disbursementCount: 1, disbursedAmount: 12_000_000 }, 'January: L2')
+  t.same(r.items.slice(1, 4), ['2026-02', '2026-03', '2026-04'].map((month) => ({ month, ...zero })), 'February to April: nothing moved')
+  t.same(r.items[4], { month: '2026-05', ...zero, disbursementCount: 2, disbursedAmount: 22_000_000 }, 'May: L1 and L4')
+  // June: L3 + L5 disbursed (6,000,000 each); L1 1,079,200 at the session, L4 1,075,167, L2 100,000 (all overdue interest).
+  t.same(r.items[5], {
+    month: '2026-06', disbursementCount: 2, disbursedAmount: 12_000_000, repaymentCount: 3, collectedAmount: 2_254_367,
+    principal: 2_000_000, interest: 154_367, overdueInterest: 100_000,
+  }, 'June')
+  t.same(r.items[6], { month: '2026-07', ...zero })
+  t.same(r.totals, { disbursementCount: 5, disbursedAmount: 46_000_000, repaymentCount: 3, collectedAmount: 2_254_367, principal: 2_000_000, interest: 154_367, overdueInterest: 100_000 })
+  const june = (await get(t, 'finance', '/v1/reports/collections?from=2026-06-01&to=2026-06-30')).json()
+  t.equal(r.items[5].collectedAmount, june.totals.amount, 'June collected = the collections report of June')
+
+  const b = (await get(t, 'officerB', '/v1/reports/monthly?from=2026-05&to=2026-06')).json()
+  t.same(b.items.map((i: { disbursedAmount: number; collectedAmount: number }) => [i.disbursedAmount, i.collectedAmount]), [[10_000_000, 0], [0, 1_075_167]], 'branch B: only L4')
+
+  const csv = await get(t, 'finance', '/v1/reports/monthly?from=2026-05&to=2026-06&format=csv')
+  t.match(csv.headers['content-type'], /^text\/csv/)
+  t.ok(csv.body.startsWith('\uFEFFTháng (month),'), 'BOM and Vietnamese headings')
+  const { rows } = records(csv.body, ['disbursedAmount', 'collectedAmount'])
+  t.same(rows.map((x) => [x.month, x.disbursedAmount, x.collectedAmount]), [['2026-05', 22_000_000, 0], ['2026-06', 12_000_000, 2_254_367]])
+})
+
+test('§11 monthly report: bad ranges are 400 problems naming the parameter', async (t) => {
+  for (const [q, field] of [['from=2026-07&to=2026-06', 'querystring.from'], ['from=2023-01&to=2026-01', 'querystring.to']] as const) {
+    const res = await as('finance', { method: 'GET', url: `/v1/reports/monthly?${q}` })
+    t.equal(res.statusCode, 400, q)
+    t.equal(res.json().code, 'VALIDATION_ERROR')
+    t.equal(res.json().errors[0].field, field)
+  }
+  for (const q of ['from=2026-13&to=2026-12', 'from=2026-1&to=2026-02', 'from=2026-01', 'from=2026-01-01&to=2026-02']) {
+    t.equal((await as('finance', { method: 'GET', url: `/v1/reports/monthly?${q}` })).statusCode, 400, `${q} → 400`)
+  }
+  t.equal((await as('finance', { method: 'GET', url: '/v1/reports/monthly?from=2024-01&to=2026-12' })).statusCode, 200, 'exactly 36 months is fine')
+})
+
 t.test('§11 portfolio counts households once; a reversed repayment is neither collected cash nor repaid principal', async (t) => {
   // Own app: one household 'Võ Văn Em' (groupA, poor, rural) with two loans in two programmes:
   //   P  POOR 12,000,000 / 12 months, disbursed 2026-05-10; instalment 1 paid 2026-06-15 (1,079,200, as L1 above)
@@ -414,6 +470,8 @@ t.test('§11 portfolio counts households once; a reversed repayment is neither c
   t.same((await get2('/v1/reports/portfolio?groupBy=branch&asOf=2026-06-29')).items, branch.items, 'replayed on 06-29 = projection')
   // Collections: the reversed repayment is not collected cash.
   t.same((await get2('/v1/reports/collections?from=2026-06-01&to=2026-06-30')).items, [], 'the reversed repayment is not in the collections')
+  const june = (await get2('/v1/reports/monthly?from=2026-06&to=2026-06')).items[0]
+  t.same([june.repaymentCount, june.collectedAmount], [0, 0], 'nor in the monthly collections')
   t.same((await get2(`/v1/reports/posting-list?transactionPointId=${own.world.pointA}`)).items.map((i: { loanId: number; balance: number }) => [i.loanId, i.balance]),
     [[P, 12_000_000], [W, 6_000_000]], 'posting list: both loans at their full balance')
   assertLedgerMatchesLoans(t, own.app)

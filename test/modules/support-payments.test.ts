@@ -18,7 +18,7 @@ import {
   repaidOnTime, repay, repayInstalments, revokeRecord, supportAction, supportJournal, supportLoan, type SupportPaymentView,
 } from '../helpers/support.js'
 import { addDays } from '../../src/domain/dates.js'
-import { parseCsv } from '../../src/platform/csv.js'
+import { csvKey, parseCsv } from '../../src/platform/csv.js'
 import { paySupport } from '../../src/modules/support/service.js'
 import { DomainError } from '../../src/platform/errors.js'
 
@@ -536,7 +536,7 @@ t.test('report GET /v1/reports/support-payments: counts and sums by state, by br
     if (csv) {
       t.match(csv.headers['content-type'], /text\/csv/)
       const rows = parseCsv(csv.body).filter((r) => r.some((c) => c !== ''))
-      const header = rows[0]!
+      const header = rows[0]!.map(csvKey)
       const records = rows.slice(1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
       t.same(header, ['branchId', 'branchCode', 'status', 'count', 'amount', 'recoveredCount', 'recoveredAmount'], 'CSV header')
       t.same(records.map((r) => ({ branchId: Number(r.branchId), branchCode: r.branchCode, status: r.status, count: Number(r.count), amount: Number(r.amount), recoveredCount: Number(r.recoveredCount), recoveredAmount: Number(r.recoveredAmount) })), body.byBranch,

@@ -376,6 +376,7 @@ const TABLE: Target[] = [
   { op: 'GET /v1/ledger/entries', expect: FINANCE_READ, request: get('/v1/ledger/entries?limit=5') },
   { op: 'GET /v1/reports/portfolio', expect: ANY_ROLE, request: get('/v1/reports/portfolio?groupBy=branch') },
   { op: 'GET /v1/reports/collections', expect: ANY_ROLE, request: get('/v1/reports/collections?from=2026-06-01&to=2026-06-30') },
+  { op: 'GET /v1/reports/monthly', expect: ANY_ROLE, request: get('/v1/reports/monthly?from=2026-01&to=2026-06') },
   { op: 'GET /v1/reports/posting-list', expect: ANY_ROLE, request: get(`/v1/reports/posting-list?transactionPointId=${world.pointA}`) },
   { op: 'GET /v1/reports/support-payments', expect: ANY_ROLE, request: get('/v1/reports/support-payments') },
   { op: 'GET /v1/reports/partner-fees', expect: FINANCE_READ, request: get('/v1/reports/partner-fees?month=2026-05') },

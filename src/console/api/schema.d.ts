@@ -1233,7 +1233,7 @@ export interface paths {
         };
         /**
          * Trial balance
-         * @description Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with Accept: text/csv.
+         * @description Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
          */
         get: operations["getLedgerTrialBalance"];
         put?: never;
@@ -1273,7 +1273,7 @@ export interface paths {
         };
         /**
          * Portfolio report
-         * @description Active loans as of a date grouped by programme, branch, partner or group: loans, households, outstanding principal, overdue principal and the overdue ratio (ppm of outstanding), within the caller's scope. Also as CSV with `Accept: text/csv`.
+         * @description Active loans as of a date grouped by programme, branch, partner, group or transaction point: loans, households, outstanding principal, overdue principal and the overdue ratio (ppm of outstanding), within the caller's scope. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
          */
         get: operations["getReportsPortfolio"];
         put?: never;
@@ -1293,9 +1293,29 @@ export interface paths {
         };
         /**
          * Collections between dates
-         * @description Repayments and savings collected per branch and transaction point between two value dates (inclusive), split into principal, interest and overdue interest; savings deposited (sessions and counter) and savings withdrawn. Also as CSV with `Accept: text/csv`.
+         * @description Repayments and savings collected per branch and transaction point between two value dates (inclusive), split into principal, interest and overdue interest; savings deposited (sessions and counter) and savings withdrawn. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
          */
         get: operations["getReportsCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disbursements and collections by month
+         * @description Per calendar month of value date from `from` to `to` (inclusive, at most 36 months; every month listed, zeros where nothing moved): disbursements (count, amount; reversed ones left out) and collections (repayments, amount, principal, interest, overdue interest), within the caller's scope. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"). Errors: VALIDATION_ERROR (from after to, or more than 36 months).
+         */
+        get: operations["getReportsMonthly"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1313,7 +1333,7 @@ export interface paths {
         };
         /**
          * Public posting list of a transaction point
-         * @description What a commune transaction point must post publicly: every current borrower with the loan amount, balance and next due date. Also as CSV with `Accept: text/csv`.
+         * @description What a commune transaction point must post publicly: every current borrower with the loan amount, balance and next due date. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
          */
         get: operations["getReportsPostingList"];
         put?: never;
@@ -1333,7 +1353,7 @@ export interface paths {
         };
         /**
          * Support payments report
-         * @description Counts and sums by state and by branch (with the recoveries of paid payments), the list of recoveries; per policy the budget, used, reserved (pending), remaining, recoveries and blocked (BUDGET_EXHAUSTED) cases. Also as CSV with `Accept: text/csv`. (CSV: one row per branch and state.)
+         * @description Counts and sums by state and by branch (with the recoveries of paid payments), the list of recoveries; per policy the budget, used, reserved (pending), remaining, recoveries and blocked (BUDGET_EXHAUSTED) cases. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"). (CSV: one row per branch and state.)
          */
         get: operations["getReportsSupportPayments"];
         put?: never;
@@ -1417,7 +1437,7 @@ export interface paths {
         };
         /**
          * Partner fees for a month
-         * @description For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month's last day of the partner's loans on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest collected through the group's collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month's last day (a partner's own version overrides the default). Also as CSV with `Accept: text/csv` (one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.
+         * @description For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month's last day of the partner's loans on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest collected through the group's collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month's last day (a partner's own version overrides the default). Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"; one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.
          */
         get: operations["getReportsPartnerFees"];
         put?: never;
@@ -10216,7 +10236,7 @@ export interface operations {
                  * @example 2025-03-10
                  */
                 asOf?: string;
-                groupBy?: "programme" | "branch" | "partner" | "group";
+                groupBy?: "programme" | "branch" | "partner" | "group" | "transactionPoint";
                 /** @description csv: the same report as CSV (as with Accept: text/csv) */
                 format?: "csv";
             };
@@ -10334,6 +10354,88 @@ export interface operations {
                             overdueInterest: number;
                             savings: number;
                             savingsWithdrawn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsMonthly: {
+        parameters: {
+            query: {
+                /**
+                 * @description First month, YYYY-MM
+                 * @example 2026-06
+                 */
+                from: string;
+                /**
+                 * @description Last month, YYYY-MM
+                 * @example 2026-06
+                 */
+                to: string;
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        items: {
+                            month: string;
+                            disbursementCount: number;
+                            disbursedAmount: number;
+                            repaymentCount: number;
+                            collectedAmount: number;
+                            principal: number;
+                            interest: number;
+                            overdueInterest: number;
+                        }[];
+                        totals: {
+                            disbursementCount: number;
+                            disbursedAmount: number;
+                            repaymentCount: number;
+                            collectedAmount: number;
+                            principal: number;
+                            interest: number;
+                            overdueInterest: number;
                         };
                     };
                 };

@@ -21,7 +21,7 @@ export default async function feesRoutes(fastify: FastifyInstance) {
       description: 'For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month\'s last day of the partner\'s loans '
         + 'on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest '
         + 'collected through the group\'s collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month\'s last day (a partner\'s own version overrides the default). '
-        + 'Also as CSV with `Accept: text/csv` (one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.',
+        + 'Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"; one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.',
       querystring: Type.Object({ ...MonthQuery.properties, ...CsvFormatQuery }),
       response: { 200: PartnerFeesReport, ...errorResponses(422) },
     },

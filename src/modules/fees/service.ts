@@ -127,7 +127,9 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
 
 export type PartnerFeesReport = ReturnType<typeof partnerFeesReport>
 
-export const CSV_COLUMNS = ['month', 'kind', 'partnerId', 'partnerCode', 'groupId', 'groupCode', 'loans', 'base', 'ratePpm', 'amount'] as const
+/** CSV headings: Vietnamese, the JSON key in brackets (see reportCsv). */
+export const CSV_COLUMNS = [['month', 'Tháng'], ['kind', 'Loại phí'], ['partnerId', 'Mã hội đoàn thể'], ['partnerCode', 'Hội đoàn thể'], ['groupId', 'Mã tổ'], ['groupCode', 'Tổ'],
+  ['loans', 'Số khoản vay'], ['base', 'Cơ sở tính phí'], ['ratePpm', 'Tỷ lệ phí, phần triệu'], ['amount', 'Số tiền phí']] as const
 
 /** One CSV row per fee: the partner's entrustment fee (base = outstanding principal) and each group's commission (base = interest collected). */
 export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {

@@ -25,7 +25,7 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
   app.get('/ledger/trial-balance', {
     config: { auth: FINANCE_READERS },
     schema: {
-      tags: ['Finance'], summary: 'Trial balance', description: 'Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with Accept: text/csv.',
+      tags: ['Finance'], summary: 'Trial balance', description: 'Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").',
       querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()), ...CsvFormatQuery }),
       response: {
         200: Type.Object({
@@ -37,7 +37,7 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
     },
   }, async (req, reply) => {
     const tb = trialBalance(app.sqlite, req.query.asOf ?? businessDate())
-    return sendReport(req, reply, tb, { columns: ['account', 'fundingSource', 'debit', 'credit', 'balance'], rows: tb.accounts, filename: `trial-balance-${tb.asOf}.csv` })
+    return sendReport(req, reply, tb, { columns: [['account', 'Tài khoản'], ['fundingSource', 'Nguồn vốn'], ['debit', 'Nợ'], ['credit', 'Có'], ['balance', 'Số dư']], rows: tb.accounts, filename: `trial-balance-${tb.asOf}.csv` })
   })
 
   app.get('/ledger/entries', {

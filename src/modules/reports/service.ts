@@ -11,13 +11,14 @@ import type { Actor } from '../../platform/auth.js'
 import { READ_ALL_ROLES } from '../../platform/auth.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
 
-export type PortfolioGroupBy = 'programme' | 'branch' | 'partner' | 'group'
+export type PortfolioGroupBy = 'programme' | 'branch' | 'partner' | 'group' | 'transactionPoint'
 
 const KEY: Record<PortfolioGroupBy, { key: string; name: string; join: string }> = {
   programme: { key: 'l.programme_code', name: 'pr.name', join: 'JOIN programmes pr ON pr.code = l.programme_code' },
   branch: { key: 'l.branch_id', name: 'b.name', join: 'JOIN branches b ON b.id = l.branch_id' },
   partner: { key: 'l.partner_id', name: 'pa.name', join: 'JOIN partners pa ON pa.id = l.partner_id' },
   group: { key: 'l.group_id', name: 'g.name', join: 'JOIN groups g ON g.id = l.group_id' },
+  transactionPoint: { key: 'l.transaction_point_id', name: 'tp.name', join: 'JOIN transaction_points tp ON tp.id = l.transaction_point_id' },
 }
 
 function scopeSql(actor: Actor, alias = 'l'): { sql: string; params: Record<string, number> } {
@@ -108,4 +109,49 @@ export function postingList(sqlite: Database.Database, actor: Actor, transaction
     FROM loans l JOIN households h ON h.id = l.household_id JOIN groups g ON g.id = l.group_id
     WHERE l.transaction_point_id = @tp AND l.state = 'active' ${scope.sql} ORDER BY g.name, h.head_name, l.id`).all({ tp: transactionPointId, ...scope.params })
   return { transactionPointId, items }
+}
+
+/** The months from `from` to `to` inclusive ('YYYY-MM'), in order. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = []
+  let [y, m] = from.split('-').map(Number) as [number, number]
+  const [ty, tm] = to.split('-').map(Number) as [number, number]
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`)
+    if (++m > 12) { m = 1; y++ }
+  }
+  return out
+}
+
+/**
+ * Disbursements and collections per calendar month of value date (for the dashboard's chart and
+ * month-end figures). A disbursement later reversed is left out; collections are the repayments'
+ * current allocations (a reversed repayment has none), as in the collections report. Every month
+ * of the range is listed, with zeros where nothing moved.
+ */
+export function monthlyReport(sqlite: Database.Database, actor: Actor, from: string, to: string) {
+  const scope = scopeSql(actor)
+  const range = { start: `${from}-01`, end: `${to}-31`, ...scope.params }
+  const disbursed = sqlite.prepare(`SELECT substr(t.value_date, 1, 7) AS month, COUNT(*) AS n, SUM(t.amount) AS amount
+    FROM loan_transactions t JOIN loans l ON l.id = t.loan_id
+    WHERE t.kind = 'disbursement' AND t.value_date BETWEEN @start AND @end ${scope.sql}
+      AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)
+    GROUP BY month`).all(range) as { month: string; n: number; amount: number }[]
+  const collected = sqlite.prepare(`SELECT substr(a.value_date, 1, 7) AS month, COUNT(*) AS n, SUM(a.amount) AS amount,
+      SUM(a.overdue_principal + a.principal + a.prepaid) AS principal, SUM(a.interest) AS interest, SUM(a.overdue_interest) AS overdueInterest
+    FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
+    WHERE a.value_date BETWEEN @start AND @end ${scope.sql} GROUP BY month`).all(range) as { month: string; n: number; amount: number; principal: number; interest: number; overdueInterest: number }[]
+  const d = new Map(disbursed.map((r) => [r.month, r]))
+  const c = new Map(collected.map((r) => [r.month, r]))
+  const items = monthsBetween(from, to).map((month) => ({
+    month,
+    disbursementCount: d.get(month)?.n ?? 0, disbursedAmount: d.get(month)?.amount ?? 0,
+    repaymentCount: c.get(month)?.n ?? 0, collectedAmount: c.get(month)?.amount ?? 0,
+    principal: c.get(month)?.principal ?? 0, interest: c.get(month)?.interest ?? 0, overdueInterest: c.get(month)?.overdueInterest ?? 0,
+  }))
+  const sum = (f: keyof (typeof items)[number]) => items.reduce((a, r) => a + (r[f] as number), 0)
+  return {
+    from, to, items,
+    totals: { disbursementCount: sum('disbursementCount'), disbursedAmount: sum('disbursedAmount'), repaymentCount: sum('repaymentCount'), collectedAmount: sum('collectedAmount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest') },
+  }
 }

@@ -3,12 +3,12 @@
  * (the machine name in brackets), UTF-8 with a BOM so Excel shows the diacritics,
  * amounts and ids as plain integers.
  */
-import { toCsv } from '../../platform/csv.js'
+import { reportCsv, type CsvColumn } from '../../platform/csv.js'
 import type { SupportVerdictView } from './service.js'
 
 const OUTCOME_VI: Record<string, string> = { eligible: 'Đủ điều kiện', not_yet: 'Chưa đủ điều kiện', ineligible: 'Không đủ điều kiện' }
 
-const COLUMNS: [key: string, vi: string][] = [
+const COLUMNS: CsvColumn[] = [
   ['loanId', 'Mã khoản vay'], ['householdId', 'Mã hộ'], ['householdName', 'Chủ hộ'], ['nationalId', 'Số CCCD'], ['branchId', 'Mã chi nhánh'],
   ['policyCode', 'Chính sách'], ['outcomeVi', 'Kết quả'], ['outcome', 'Mã kết quả'], ['reason', 'Mã lý do'], ['explanationVi', 'Giải thích'],
   ['lateInstalment', 'Kỳ trễ hạn'], ['lateDueDate', 'Ngày đến hạn'], ['latePaidOn', 'Ngày trả'], ['closedOn', 'Ngày tất toán'],
@@ -28,8 +28,5 @@ export function evaluationsCsv(rows: readonly Row[]): string {
     budgetRemaining: r.evidence.budget.remaining, paymentId: r.evidence.payment?.id, paymentStatus: r.evidence.payment?.status, evaluatedOn: r.evaluatedOn,
     explanationEn: r.explanationEn,
   }))
-  // toCsv writes the keys as the header line: replace it with the Vietnamese one.
-  const body = toCsv(COLUMNS.map(([k]) => k), flat)
-  const header = toCsv(COLUMNS.map(([k, vi]) => `${vi} (${k})`), []).trimEnd()
-  return `\uFEFF${header}\r\n${body.slice(body.indexOf('\r\n') + 2)}`
+  return reportCsv(COLUMNS, flat)
 }
