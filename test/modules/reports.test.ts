@@ -128,8 +128,8 @@ const TOTALS_0630 = { loans: 5, households: 4, outstanding: 44_000_000, overdue:
 // programme: NEAR_POOR L3 6,000,000; POOR L1 + L2 + L4 + L5 = 11 + 12 + 9 + 6 = 38,000,000, households H1, H2, H4 = 3,
 //   ratio 5e12 / 38e6 = 131,578.95 → 131,578
 const BY_PROGRAMME_0630 = [
-  row('NEAR_POOR', 'Loans to near-poor households', 1, 1, 6_000_000, 0, 0),
-  row('POOR', 'Loans to poor households', 4, 3, 38_000_000, 5_000_000, 131_578),
+  row('NEAR_POOR', 'Cho vay hộ cận nghèo', 1, 1, 6_000_000, 0, 0),
+  row('POOR', 'Cho vay hộ nghèo', 4, 3, 38_000_000, 5_000_000, 131_578),
 ]
 // partner / group: partnerA = groupA: L1 + L2 + L5 = 29,000,000, households H1, H2 = 2, ratio 5e12 / 29e6 = 172,413.79 → 172,413
 //   partnerA2 = groupA2: L3 6,000,000; partnerB = groupB: L4 9,000,000
@@ -180,7 +180,7 @@ test('§11 portfolio asOf a date before a repayment differs correctly (replayed 
   ]))
   t.same(early.totals, { loans: 3, households: 3, outstanding: 34_000_000, overdue: 4_000_000, overdueRatioPpm: 117_647 })
   // POOR only (L3 not yet disbursed): 3 loans, 34,000,000.
-  t.same((await portfolio(t, 'groupBy=programme&asOf=2026-06-14')).items, [row('POOR', 'Loans to poor households', 3, 3, 34_000_000, 4_000_000, 117_647)])
+  t.same((await portfolio(t, 'groupBy=programme&asOf=2026-06-14')).items, [row('POOR', 'Cho vay hộ nghèo', 3, 3, 34_000_000, 4_000_000, 117_647)])
 
   // 2026-06-16: L1's repayment (06-15) counted, L3 and L5 disbursed, L4's (06-20) not yet; L2's 5th instalment (06-15) overdue.
   //   branch A: L1 11,000,000 + L2 12,000,000 + L3 6,000,000 + L5 6,000,000 = 35,000,000, overdue 5,000,000 → 142,857
@@ -215,7 +215,7 @@ test('§11 portfolio scope: branch staff see only their branch, a partner office
   const partnerA = await portfolio(t, 'groupBy=branch', 'partnerA')
   t.same(partnerA.items, [row(world.branchA, 'Branch A (Đà Nẵng)', 3, 2, 29_000_000, 5_000_000, 172_413)], 'partnerA: own partner’s loans only')
   t.same((await portfolio(t, 'groupBy=partner', 'partnerA')).items, [BY_PARTNER_0630[0]])
-  t.same((await portfolio(t, 'groupBy=programme', 'partnerA2')).items, [row('NEAR_POOR', 'Loans to near-poor households', 1, 1, 6_000_000, 0, 0)], 'partnerA2: L3 only')
+  t.same((await portfolio(t, 'groupBy=programme', 'partnerA2')).items, [row('NEAR_POOR', 'Cho vay hộ cận nghèo', 1, 1, 6_000_000, 0, 0)], 'partnerA2: L3 only')
   t.same((await portfolio(t, 'groupBy=group', 'partnerB')).items, [BY_GROUP_0630[2]], 'partnerB: groupB only')
   // Scope also holds for a replayed (historical) report: partnerA on 2026-06-14 → L1 + L2 = 24,000,000, 4,000,000.
   t.same((await portfolio(t, 'groupBy=partner&asOf=2026-06-14', 'partnerA')).items, [row(world.partnerA, "Women's Union A", 2, 2, 24_000_000, 4_000_000, 166_666)])
@@ -460,8 +460,8 @@ t.test('§11 portfolio counts households once; a reversed repayment is neither c
   // By programme: one row each, one household each; the total is still ONE household.
   const programme = await get2('/v1/reports/portfolio?groupBy=programme')
   t.same(programme.items, [
-    row('POOR', 'Loans to poor households', 1, 1, 12_000_000, 1_000_000, 83_333), // 1e12 / 12e6 = 83,333.33 → 83,333
-    row('WATER_SANITATION', 'Rural clean water and sanitation', 1, 1, 6_000_000, 0, 0),
+    row('POOR', 'Cho vay hộ nghèo', 1, 1, 12_000_000, 1_000_000, 83_333), // 1e12 / 12e6 = 83,333.33 → 83,333
+    row('WATER_SANITATION', 'Cho vay nước sạch và vệ sinh môi trường nông thôn', 1, 1, 6_000_000, 0, 0),
   ])
   t.equal(programme.totals.loans, 2)
   t.equal(programme.totals.outstanding, 18_000_000)

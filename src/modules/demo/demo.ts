@@ -33,10 +33,10 @@ const COMMUNES = [
   { commune: 'Hòa Phú', code: 'DN-HP', sessionDay: 21, villages: ['Thôn Hòa Phước', 'Thôn Phú Túc', 'Thôn Hòa Thọ'] },
 ]
 const PARTNERS = [
-  { kind: 'womens_union', name: "Women's Union of Hòa Vang" },
-  { kind: 'farmers_association', name: "Farmers' Association of Hòa Vang" },
-  { kind: 'veterans_association', name: "Veterans' Association of Hòa Vang" },
-  { kind: 'youth_union', name: 'Youth Union of Hòa Vang' },
+  { kind: 'womens_union', name: 'Hội Liên hiệp Phụ nữ huyện Hòa Vang' },
+  { kind: 'farmers_association', name: 'Hội Nông dân huyện Hòa Vang' },
+  { kind: 'veterans_association', name: 'Hội Cựu chiến binh huyện Hòa Vang' },
+  { kind: 'youth_union', name: 'Huyện Đoàn Hòa Vang' },
 ] as const
 
 export function loadDemoData(app: FastifyInstance) {
@@ -45,8 +45,8 @@ export function loadDemoData(app: FastifyInstance) {
   const random = seededRandom(20_250_310)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const { body } = app.commands.runNow((ctx) => {
-    const branch = createBranch(ctx, { code: 'DN-HV', name: 'VBSP Hòa Vang district, Đà Nẵng', province: 'Đà Nẵng' })
-    const points = COMMUNES.map((c) => createTransactionPoint(ctx, { code: c.code, name: `Transaction point ${c.commune}`, branchId: branch.id, commune: c.commune, sessionDay: c.sessionDay }))
+    const branch = createBranch(ctx, { code: 'DN-HV', name: 'NHCSXH huyện Hòa Vang, Đà Nẵng', province: 'Đà Nẵng' })
+    const points = COMMUNES.map((c) => createTransactionPoint(ctx, { code: c.code, name: `Điểm giao dịch xã ${c.commune}`, branchId: branch.id, commune: c.commune, sessionDay: c.sessionDay }))
     const partners = PARTNERS.map((p, i) => createPartner(ctx, { code: `DN-HV-P${i + 1}`, name: p.name, kind: p.kind, branchId: branch.id }))
     const groups = Array.from({ length: 10 }, (_, i) => {
       const c = i % COMMUNES.length
