@@ -150,6 +150,7 @@ const TABLE: Target[] = [
   { op: 'GET /v1/groups', expect: ANY_ROLE, request: get('/v1/groups') },
   { op: 'POST /v1/users', expect: ADMIN_CREATES, request: () => post('/v1/users', { name: 'New auditor', role: 'auditor' }) },
   { op: 'GET /v1/users', expect: ADMIN_AUDITOR, request: get('/v1/users') },
+  { op: 'GET /v1/users/names', expect: ANY_ROLE, request: get(`/v1/users/names?ids=${W.userId}`) },
   { op: 'POST /v1/users/{id}/api-keys', expect: ADMIN_CREATES, request: () => post(`/v1/users/${W.userId}/api-keys`, { label: 'authz' }) },
   { op: 'GET /v1/users/{id}/api-keys', expect: ADMIN_AUDITOR, request: get(`/v1/users/${W.userId}/api-keys`) },
   { op: 'POST /v1/users/{id}/deactivate', expect: ADMIN_OK, request: (fresh) => post(`/v1/users/${fresh ? freshUser() : W.spareUserId}/deactivate`, { reason: 'left the branch' }) },

@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names of staff by id
+         * @description The name and role of each user whose id is asked (at most 100, comma-separated), so a screen can say who certified, approved, proposed or paid instead of a number. Any signed-in role may ask: inside the bank and its partners the name of the colleague who acted on a file is not a secret, and a partner officer already sees that someone certified its application. Ids that do not exist are left out; nothing else about the user (scope, username, state) is shown.
+         */
+        get: operations["getUsersNames"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/deactivate": {
         parameters: {
             query?: never;
@@ -2712,6 +2732,66 @@ export interface operations {
             };
             /** @description Business rule violated (see code) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUsersNames: {
+        parameters: {
+            query: {
+                /**
+                 * @description User ids, comma-separated (1–100)
+                 * @example 3,7
+                 */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Identifier */
+                            id: number;
+                            name: string;
+                            role: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ROLES } from '../../db/schema.js'
 import { createRoute, listRoute } from '../../platform/routes.js'
+import { ALL_ROLES } from '../../platform/auth.js'
 import { Id, IdParams, IdempotencyHeaders, Text, errorResponses, OnePage } from '../../platform/http-schemas.js'
 import * as service from './service.js'
 import { generateOneTimePassword, hashPassword } from '../session/passwords.js'
@@ -57,6 +58,18 @@ export default async function usersRoutes(fastify: FastifyInstance) {
     tag: 'Users', summary: 'List users', description: 'Users with their roles, scopes and whether they are active. Admin and auditor.',
     filters: { role: Type.Optional(Type.Enum(ROLES)), active: Type.Optional(Type.Boolean()) }, item: User, roles: ['admin', 'auditor'],
   }, service.listUsers)
+  // Registered before /users/:id/… routes; a static path wins over a parameter in fastify anyway.
+  app.get('/users/names', {
+    config: { auth: ALL_ROLES },
+    schema: {
+      tags: ['Users'], summary: 'Names of staff by id',
+      description: 'The name and role of each user whose id is asked (at most 100, comma-separated), so a screen can say who certified, approved, proposed or paid instead of a number. '
+        + 'Any signed-in role may ask: inside the bank and its partners the name of the colleague who acted on a file is not a secret, and a partner officer already sees that someone certified its application. '
+        + 'Ids that do not exist are left out; nothing else about the user (scope, username, state) is shown.',
+      querystring: Type.Object({ ids: Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,99}$', description: 'User ids, comma-separated (1–100)', examples: ['3,7'] }) }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Id(), name: Type.String(), role: Type.String() })) }), ...errorResponses() },
+    },
+  }, async (req) => ({ items: service.staffNames(app.db, req.query.ids.split(',').map(Number)) }))
   app.post('/users/:id/deactivate', {
     config: { auth: ['admin'] },
     schema: {
