@@ -9,7 +9,7 @@ import {
 import type { PovertyRecord, PovertyStatus } from '../../src/domain/poverty.js'
 import { addDays } from '../../src/domain/dates.js'
 
-// Seed programmes of RULES.md §2, as data.
+// Seed programmes of docs/rules.md §2, as data.
 const POOR: ProgrammeRules = { code: 'POOR', eligibleStatuses: ['poor'], eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120 }
 const ESCAPED: ProgrammeRules = {
   code: 'ESCAPED',

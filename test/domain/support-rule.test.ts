@@ -11,7 +11,7 @@ import {
 import type { PovertyRecord, PovertyStatus } from '../../src/domain/poverty.js'
 import { addDays, addMonths } from '../../src/domain/dates.js'
 
-// Da Nang's rule as data (RULES.md §3).
+// Da Nang's rule as data (docs/rules.md §3).
 const DA_NANG: SupportRule = { amount: 4_000_000, requiresOnTimeRepayment: true, requiresPovertyExit: true, exitWindowMonthsAfterClosure: 12 }
 
 /** 12 monthly instalments due on the 15th, 2024-02-15 … 2025-01-15, each paid on its due date. */

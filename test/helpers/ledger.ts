@@ -1,5 +1,5 @@
 /**
- * Ledger invariants (RULES.md §9) checked against the database after a test:
+ * Ledger invariants (docs/rules.md §9) checked against the database after a test:
  * - Σ debit = Σ credit over all journal lines;
  * - every journal entry balances on its own;
  * - per loan, the net debit of its loans_receivable lines = loans.outstanding_principal

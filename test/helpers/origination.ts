@@ -1,5 +1,5 @@
 /**
- * Origination fixtures over HTTP (RULES.md §5): households with a poverty
+ * Origination fixtures over HTTP (docs/rules.md §5): households with a poverty
  * status, applications, approved and disbursed loans. Every step goes through
  * the public API with the right role, and throws (with the response body) when
  * a step that should succeed does not, so a broken fixture fails loudly.

@@ -1,12 +1,12 @@
 /**
- * Support-payment fixtures over HTTP (RULES.md §3, §4, §8; API.md "Support payments").
+ * Support-payment fixtures over HTTP (docs/rules.md §3, §4, §8; docs/api.md).
  *
  * The loans here are interest-free (local policy with borrowerRatePpm 0), principal every
  * month, at transaction point A (session day 15): disbursed on D, instalment k is due on the
  * 15th of the k-th month after D's month and is exactly amount / termMonths (no interest,
  * and no penalty either: 130 % of 0 is 0). Paying that sum on (or after) its due date pays
  * exactly that instalment off; nothing is ever paid before its due date (a payment before
- * the due date would be a prepayment of the LAST instalments, RULES.md §7).
+ * the due date would be a prepayment of the LAST instalments, docs/rules.md §7).
  *
  * Every step goes through the public API with the right role and throws (with the
  * response body) when a step that should succeed does not, so a broken fixture fails loudly.

@@ -1,5 +1,5 @@
 /**
- * Origination over HTTP (RULES.md §5, API.md "Origination"): every eligibility
+ * Origination over HTTP (docs/rules.md §5, docs/api.md): every eligibility
  * reason at submission (422 + code, nothing written), the state machine (every
  * illegal transition 409 INVALID_STATE), four eyes, eligibility re-checked at
  * approval, scope (partner and branch), and partnerReference uniqueness.
@@ -164,7 +164,7 @@ t.test('state machine: every illegal transition → 409 INVALID_STATE and nothin
     if (state === 'withdrawn') t.equal((await act(ta, 'partnerA', a.applicationId, 'withdraw', {})).statusCode, 200)
     return a.applicationId
   }
-  // RULES.md §5: submitted → certified → approved; submitted|certified → rejected|withdrawn.
+  // docs/rules.md §5: submitted → certified → approved; submitted|certified → rejected|withdrawn.
   const legal: Record<State, Event[]> = { submitted: ['certify', 'reject', 'withdraw'], certified: ['approve', 'reject', 'withdraw'], approved: [], rejected: [], withdrawn: [] }
   const events: Event[] = ['certify', 'approve', 'reject', 'withdraw']
   // managerA2 neither submits nor certifies in these fixtures, so four eyes never hides the state check.

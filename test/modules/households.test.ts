@@ -1,5 +1,5 @@
 /**
- * Households (RULES.md §4): registered in a savings-and-loan group within the
+ * Households (docs/rules.md §4): registered in a savings-and-loan group within the
  * caller's scope, a unique valid 12-digit citizen ID, hidden (404) outside the
  * scope, and a poverty-status timeline queried as of a date.
  */

@@ -1,5 +1,5 @@
 /**
- * Loans over HTTP (RULES.md §5–§6, §9; API.md "Loans"): disbursement (Idempotency-Key,
+ * Loans over HTTP (docs/rules.md §5–§6, §9; docs/api.md): disbursement (Idempotency-Key,
  * replay, tranches up to the approved amount, date rules, the journal entry, the loan
  * becoming active), the interest-free local policy, and the housing programme's grace.
  */

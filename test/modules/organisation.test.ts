@@ -1,5 +1,5 @@
 /**
- * Organisation reference data (API.md): branches, commune transaction points
+ * Organisation reference data (docs/api.md): branches, commune transaction points
  * (session day 1–28), partners (4 kinds) and savings-and-loan groups — created
  * by admin, listed per scope, paginated with limit and cursor.
  */

@@ -1,5 +1,5 @@
 /**
- * Programmes and local policies (RULES.md §2, §3): the six seeded programmes
+ * Programmes and local policies (docs/rules.md §2, §3): the six seeded programmes
  * and Đà Nẵng's interest-free policy with its 4,000,000 VND support rule; new
  * programmes and rate versions are admin commands; codes are unique.
  */
@@ -17,7 +17,7 @@ const programme = (over: Record<string, unknown> = {}) => ({
   rates: [{ effectiveFrom: '2026-01-01', monthlyRatePpm: 4000 }], ...over,
 })
 
-t.test('the six programmes of RULES.md §2 are seeded with their caps, terms and rates', async (t) => {
+t.test('the six programmes of docs/rules.md §2 are seeded with their caps, terms and rates', async (t) => {
   const res = await as('partnerA', { method: 'GET', url: '/v1/programmes' })
   t.equal(res.statusCode, 200, 'any authenticated role reads programmes')
   const byCode = Object.fromEntries(res.json().items.map((p: { code: string }) => [p.code, p]))

@@ -1,5 +1,5 @@
 /**
- * Reports over HTTP (RULES.md §11; API.md "Finance"; issue 6 item 5; issue 8 item 4 for CSV
+ * Reports over HTTP (docs/rules.md §11; docs/api.md; issue 6 item 5; issue 8 item 4 for CSV
  * injection): portfolio, collections between dates, the public posting list, each as JSON and
  * as CSV (Accept: text/csv).
  *

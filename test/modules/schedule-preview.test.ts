@@ -1,5 +1,5 @@
 /**
- * RULES.md §6 over HTTP: the worked example (30,000,000 VND, 36 months, 5,500 ppm,
+ * docs/rules.md §6 over HTTP: the worked example (30,000,000 VND, 36 months, 5,500 ppm,
  * principal every 6 months, session day 15, disbursed 2025-03-10) through
  * POST /v1/schedules/preview and through a real loan's GET /v1/loans/{id}/schedule,
  * plus the preview's contract (any authenticated user, validation, nothing stored).

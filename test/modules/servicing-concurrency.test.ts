@@ -1,5 +1,5 @@
 /**
- * Concurrency of servicing commands (API.md conventions: Idempotency-Key; the group-commit
+ * Concurrency of servicing commands (docs/api.md: Idempotency-Key; the group-commit
  * command bus in src/platform/commands.ts; issue 4 "Done when").
  *
  * Loan: POOR 5500 ppm, 12,000,000 VND, 12 months, principal monthly, session day 15,

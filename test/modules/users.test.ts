@@ -1,5 +1,5 @@
 /**
- * Users and API keys (API.md "Auth"): one role and a scope per user — branch
+ * Users and API keys (docs/api.md): one role and a scope per user — branch
  * roles need a branch, a partner officer needs a partner, the others have
  * neither — and a key per user, shown once, that acts with that role and scope.
  */

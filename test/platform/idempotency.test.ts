@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key semantics (API.md "Conventions") and the group-commit
+ * Idempotency-Key semantics (docs/api.md) and the group-commit
  * command bus: replay, reuse with another body, concurrent duplicates, per-user
  * scope, failed commands store nothing, and batches that fail command by command.
  */

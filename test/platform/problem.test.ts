@@ -1,5 +1,5 @@
 /**
- * Errors (API.md "Errors"): application/problem+json (RFC 9457) with type,
+ * Errors (docs/api.md): application/problem+json (RFC 9457) with type,
  * title, status, detail and a stable code; validation errors list each bad
  * field; bodies are not coerced; no stack traces or SQL leave the process.
  */

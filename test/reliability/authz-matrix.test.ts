@@ -1,5 +1,5 @@
 /**
- * The authorisation matrix (issue 8, item 3; API.md "Auth").
+ * The authorisation matrix (issue 8, item 3; docs/api.md).
  *
  * One table over every operation of openapi/openapi.json × every caller: no key, an unknown
  * key, and one key per role and scope (branch A / branch B staff, partner A / partner A2 /
