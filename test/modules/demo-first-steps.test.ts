@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { loadDemoData } from '../../src/modules/demo/demo.js'
+import { demoOneTimePasswords, loadDemoData } from '../../src/modules/demo/demo.js'
 import { foldText } from '../../src/domain/text.js'
 
 const ta = await buildTestApp(t, { initialBusinessDate: '2026-12-03' })
@@ -50,4 +50,17 @@ t.test('a collection session is prepared from the sheet, posted as it is, and re
   t.match(csv.headers['content-type'], /^text\/csv/)
   t.ok(csv.body.startsWith('\uFEFF'), 'UTF-8 BOM for Excel')
   t.match(csv.body, /Hộ vay/, 'Vietnamese headers')
+})
+
+t.test('when the demo is loaded, then each role signs in to the console with its username and one-time password, and must change it first', async (t) => {
+  const signIns = await demoOneTimePasswords(app, demo.apiKeys)
+  t.same(signIns.map((s) => s.username).sort(), ['canbo', 'hoiphunu', 'kiemtoan', 'quanly', 'quantri', 'taichinh'])
+  for (const s of signIns) {
+    const res = await app.inject({ method: 'POST', url: '/v1/session', payload: { username: s.username, password: s.oneTimePassword } })
+    t.equal(res.statusCode, 201, `${s.username} (${s.role}) signs in`)
+    t.equal(res.json().user.role, s.role)
+    t.equal(res.json().mustChangePassword, true, 'the one-time password must be changed first')
+  }
+  const wrong = await app.inject({ method: 'POST', url: '/v1/session', payload: { username: 'canbo', password: 'not-the-password' } })
+  t.equal(wrong.statusCode, 401, 'a wrong password is refused')
 })

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { seededRandom } from './random.js'
 import { createBranch, createGroup, createPartner, createTransactionPoint } from '../organisation/service.js'
 import { createHousehold, addPovertyRecord } from '../households/service.js'
-import { createUser, createApiKey } from '../users/service.js'
+import { createUser, createApiKey, setOneTimePassword } from '../users/service.js'
+import { generateOneTimePassword, hashPassword } from '../session/passwords.js'
 import type { Actor } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { addDays, addMonths } from '../../domain/dates.js'
@@ -21,6 +22,11 @@ import { loadLoanRow, loanState } from '../loans/projection.js'
 import { repayLoan } from '../repayments/service.js'
 import { timelineOf } from '../households/service.js'
 import { deposit, openAccount } from '../savings/service.js'
+
+/** The demo staff's usernames for the console (one per role; Vietnamese job titles without diacritics). */
+export const DEMO_USERNAMES = {
+  branch_manager: 'quanly', branch_officer: 'canbo', partner_officer: 'hoiphunu', finance: 'taichinh', auditor: 'kiemtoan', admin: 'quantri',
+} as const
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
 
@@ -86,16 +92,16 @@ export function loadDemoData(app: FastifyInstance) {
     const loans = demoLoans(ctx, branch.id, random)
     const savings = demoSavings(ctx, branch.id, random)
     const people = [
-      { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id },
-      { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id },
-      { name: 'Phạm Thị Hội Phụ Nữ', role: 'partner_officer', partnerId: partners[0]!.id },
-      { name: 'Võ Minh Tài Chính', role: 'finance' },
-      { name: 'Đỗ Ngọc Kiểm Toán', role: 'auditor' },
-      { name: 'Bùi Hữu Quản Trị', role: 'admin' },
+      { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id, username: DEMO_USERNAMES.branch_manager },
+      { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id, username: DEMO_USERNAMES.branch_officer },
+      { name: 'Phạm Thị Hội Phụ Nữ', role: 'partner_officer', partnerId: partners[0]!.id, username: DEMO_USERNAMES.partner_officer },
+      { name: 'Võ Minh Tài Chính', role: 'finance', username: DEMO_USERNAMES.finance },
+      { name: 'Đỗ Ngọc Kiểm Toán', role: 'auditor', username: DEMO_USERNAMES.auditor },
+      { name: 'Bùi Hữu Quản Trị', role: 'admin', username: DEMO_USERNAMES.admin },
     ] as const
     const keys = people.map((p) => {
       const user = createUser(ctx, { ...p })
-      return { user: p.name, role: p.role, userId: user.id, apiKey: createApiKey(ctx, user.id, 'demo').key }
+      return { user: p.name, role: p.role, userId: user.id, username: p.username, apiKey: createApiKey(ctx, user.id, 'demo').key }
     })
     return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, loans, savings, apiKeys: keys } }
   }, SYSTEM)
@@ -185,4 +191,20 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
   }
   summary.supportPayments = ctx.sqlite.prepare('SELECT COUNT(*) FROM support_payments').pluck().get() as number
   return summary
+}
+
+/**
+ * One-time passwords for the demo staff, so each role can sign in to the console at once (changed at
+ * the first sign-in). Hashing is asynchronous, so it is done before the one command that stores them.
+ */
+export async function demoOneTimePasswords(app: FastifyInstance, staff: readonly { userId: number; role: string; username: string; user: string }[]) {
+  const withPasswords = await Promise.all(staff.map(async (s) => {
+    const oneTimePassword = generateOneTimePassword()
+    return { ...s, oneTimePassword, hash: await hashPassword(oneTimePassword) }
+  }))
+  app.commands.runNow((ctx) => {
+    for (const s of withPasswords) setOneTimePassword(ctx, s.userId, s.username, s.hash)
+    return { statusCode: 200, body: null }
+  }, SYSTEM)
+  return withPasswords.map(({ user, role, username, oneTimePassword }) => ({ user, role, username, oneTimePassword }))
 }
