@@ -17,7 +17,7 @@ const { app, as, world } = ta
 type Tap = Test
 
 /**
- * src/modules/applications/state-machine.ts:22 throws INVALID_STATE with details { status, event };
+ * src/domain/application-state.ts throws INVALID_STATE with details { status, event };
  * problem() spreads details over the problem, so `status` becomes 'submitted' etc., reply.code()
  * rejects it and the client gets 500 FST_ERR_BAD_STATUS_CODE (plain JSON) instead of 409.
  */

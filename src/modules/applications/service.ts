@@ -17,7 +17,7 @@ import { DomainError, notFound } from '../../platform/errors.js'
 import { checkEligibility, type ProgrammeRules } from '../../domain/eligibility.js'
 import type { PovertyStatus } from '../../domain/poverty.js'
 import { timelineOf, groupOwner } from '../households/service.js'
-import { transition, type ApplicationEvent, type ApplicationStatus } from './state-machine.js'
+import { transition, type ApplicationEvent, type ApplicationStatus } from '../../domain/application-state.js'
 import type { ApplicationInput } from './schemas.js'
 
 type ApplicationRow = typeof applications.$inferSelect

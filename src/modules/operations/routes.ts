@@ -7,6 +7,8 @@ import { BusinessDateSchema, errorResponses, ListQuery, Page, cursorId, pageOf }
 import { businessDateView, makeBusinessDateReader } from '../../platform/business-date.js'
 import { DISABLED_AUTO_CLOSE } from '../close/auto-close.js'
 import { BusinessDateAnswer } from '../close/routes.js'
+import { DomainError } from '../../platform/errors.js'
+import { makeAuditTrail } from './audit.js'
 
 const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 const AutoCloseStatus = Type.Object({
@@ -14,8 +16,6 @@ const AutoCloseStatus = Type.Object({
   lastRunAt: Nullable('When the server last ran the close (ISO instant)'), lastClosedDate: Nullable('The last day the daily close finished'),
   nextRunAt: Nullable('When the next automatic close is due (ISO instant)'), lastError: Nullable('The last automatic close\'s failure, until one succeeds'),
 })
-import { DomainError } from '../../platform/errors.js'
-import { addDays } from '../../domain/dates.js'
 
 const AuditEntry = Type.Object({
   id: Type.Integer(), at: Type.String(), userId: Type.Union([Type.Integer(), Type.Null()]), action: Type.String(),
@@ -58,14 +58,7 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
     },
   }, async () => businessDateView(app.sqlite))
 
-  // Newest first; the cursor is the last id seen. Each filter is optional; user and entity have indexes.
-  const auditStmt = app.sqlite.prepare(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, before, after, request_id AS requestId
-    FROM audit_log
-    WHERE (@entity IS NULL OR entity = @entity) AND (@entityId IS NULL OR entity_id = @entityId)
-      AND (@userId IS NULL OR user_id = @userId) AND (@action IS NULL OR action = @action)
-      AND (@from IS NULL OR at >= @from) AND (@toExclusive IS NULL OR at < @toExclusive)
-      AND (@before IS NULL OR id < @before)
-    ORDER BY id DESC LIMIT @limit`)
+  const auditTrail = makeAuditTrail(app.sqlite)
   app.get('/v1/audit', {
     config: { auth: ['admin', 'auditor'] },
     schema: {
@@ -87,10 +80,6 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
     if (q.from && q.to && q.from > q.to) throw new DomainError('VALIDATION_ERROR', 'from must not be after to', { errors: [{ field: 'querystring.from', message: 'must not be after to' }] })
     const limit = q.limit ?? 50
     const before = q.cursor === undefined ? null : cursorId(q.cursor)
-    const rows = auditStmt.all({
-      entity: q.entity ?? null, entityId: q.id ?? null, userId: q.userId ?? null, action: q.action ?? null,
-      from: q.from ?? null, toExclusive: q.to ? addDays(q.to, 1) : null, before, limit: limit + 1,
-    }) as { id: number; before: string | null; after: string | null }[]
-    return pageOf(rows.map((r) => ({ ...r, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null })), limit) as never
+    return pageOf(auditTrail(q, before, limit + 1), limit) as never
   })
 }

@@ -3,7 +3,7 @@
  * submitted|certified → rejected | withdrawn. Any other transition is
  * INVALID_STATE (409).
  */
-import { DomainError } from '../../domain/errors.js'
+import { DomainError } from './errors.js'
 
 export type ApplicationStatus = 'submitted' | 'certified' | 'approved' | 'rejected' | 'withdrawn'
 export type ApplicationEvent = 'certify' | 'approve' | 'reject' | 'withdraw'
