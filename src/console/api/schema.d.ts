@@ -5886,6 +5886,8 @@ export interface operations {
                 householdId?: number;
                 /** @description Only this programme (e.g. POOR) */
                 programmeCode?: string;
+                /** @description true: approved or active loans with part of the approved amount still to disburse (the disbursement desk's list); false: the others */
+                awaitingDisbursement?: boolean;
                 /** @description Page size */
                 limit?: number;
                 /** @description Opaque cursor from nextCursor */

@@ -6,7 +6,7 @@
  * DISBURSEMENT_ABOVE_APPROVED, DATE_IN_FUTURE, DATE_ORDER (before approval or an
  * earlier tranche), INVALID_DISBURSEMENT (no principal instalment left after it).
  */
-import { and, eq, gt, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, lt, not, type SQL } from 'drizzle-orm'
 import { households, loans } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
@@ -75,7 +75,7 @@ export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asO
 
 export interface LoanFilters {
   status?: string; classification?: string; branchId?: number; partnerId?: number; householdId?: number; groupId?: number
-  transactionPointId?: number; programmeCode?: string
+  transactionPointId?: number; programmeCode?: string; awaitingDisbursement?: boolean
 }
 
 /**
@@ -94,6 +94,10 @@ export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number,
   if (q.groupId) where.push(eq(loans.groupId, q.groupId))
   if (q.transactionPointId) where.push(eq(loans.transactionPointId, q.transactionPointId))
   if (q.programmeCode) where.push(eq(loans.programmeCode, q.programmeCode))
+  if (q.awaitingDisbursement !== undefined) {
+    const awaiting = and(inArray(loans.state, ['approved', 'active']), lt(loans.disbursedAmount, loans.approvedAmount))!
+    where.push(q.awaitingDisbursement ? awaiting : not(awaiting))
+  }
   if (actor.role === 'partner_officer') where.push(eq(loans.partnerId, actor.partnerId ?? -1))
   else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(loans.branchId, actor.branchId ?? -1))
   const rows = db.select({ loan: loans, householdName: households.headName, nationalId: households.nationalId })
