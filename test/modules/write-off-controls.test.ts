@@ -39,7 +39,10 @@ t.test('when a branch manager proposes a write-off, then a proposal waits for ap
   t.match(await loanOf(loanId), { status: 'active', classification: 'overdue', outstandingPrincipal: 12_000_000 })
   t.equal(rowCounts(app).journal_entries, journalBefore, 'no journal entry before approval')
   const listed = (await as('managerA2', { method: 'GET', url: '/v1/write-off-proposals?status=pending_approval' })).json().items
-  t.ok(listed.some((p: { loanId: number }) => p.loanId === loanId), 'in the approvers\' queue')
+  const queued = listed.find((p: { loanId: number }) => p.loanId === loanId)
+  t.ok(queued, 'in the approvers\' queue')
+  const borrower = app.sqlite.prepare('SELECT h.head_name AS householdName, h.national_id AS nationalId FROM loans l JOIN households h ON h.id = l.household_id WHERE l.id = ?').get(loanId)
+  t.same({ householdName: queued.householdName, nationalId: queued.nationalId }, borrower, 'with the borrower\'s name and citizen ID')
   t.match((await audit(loanId)).find((e) => e.action === 'loan.write_off_propose'), { userId: world.userIds.managerA, after: { cause: 'borrower_deceased', decisionNo: body.decisionNo } })
   t.equal((await decideWriteOff(ta, 'managerA2', loanId, 'reject')).statusCode, 200, 'cleanup: rejected')
 })

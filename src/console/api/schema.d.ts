@@ -1009,7 +1009,7 @@ export interface paths {
         };
         /**
          * List write-off proposals
-         * @description Proposals in the caller's scope, by id; `status=pending_approval` is the approvers' queue.
+         * @description Proposals in the caller's scope, by id, each with the borrower's name and citizen ID; `status=pending_approval` is the approvers' queue.
          */
         get: operations["getWriteOffProposals"];
         put?: never;
@@ -8638,7 +8638,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
+                        items: ({
                             /** @description Identifier */
                             id: number;
                             /** @description Identifier */
@@ -8666,7 +8666,12 @@ export interface operations {
                             rejectionReason: string | null;
                             transactionId: number | null;
                             createdAt: string;
-                        }[];
+                        } & {
+                            /** @description Name of the household head */
+                            householdName: string;
+                            /** @description The household head's 12-digit citizen ID */
+                            nationalId: string;
+                        })[];
                         nextCursor: string | null;
                     };
                 };

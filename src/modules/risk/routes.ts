@@ -34,6 +34,11 @@ const WriteOffProposal = Type.Object({
   rejectionReason: Nullable(Type.String()), transactionId: Nullable(Type.Integer({ description: 'The write_off loan transaction, once approved' })), createdAt: Type.String(),
 })
 
+/** A list row: the proposal and its borrower. */
+const WriteOffProposalListItem = Type.Intersect([WriteOffProposal, Type.Object({
+  householdName: Type.String({ description: 'Name of the household head' }), nationalId: Type.String({ description: "The household head's 12-digit citizen ID" }),
+})])
+
 const RecoveryInput = Type.Object({
   amount: PositiveVnd('Money received after the write-off'),
   valueDate: BusinessDateSchema('Date the money was received: on or after the write-off, not after the business date'),
@@ -106,11 +111,11 @@ export default async function riskRoutes(fastify: FastifyInstance) {
   app.get('/write-off-proposals', {
     config: { auth: READERS },
     schema: {
-      tags: ['Loans'], summary: 'List write-off proposals', description: 'Proposals in the caller\'s scope, by id; `status=pending_approval` is the approvers\' queue.',
+      tags: ['Loans'], summary: 'List write-off proposals', description: 'Proposals in the caller\'s scope, by id, each with the borrower\'s name and citizen ID; `status=pending_approval` is the approvers\' queue.',
       querystring: Type.Object({
         status: Type.Optional(Type.Enum(WRITE_OFF_PROPOSAL_STATUSES)), branchId: Type.Optional(Id('Only this branch')), loanId: Type.Optional(Id('Only this loan')), ...ListQuery,
       }, { additionalProperties: false }),
-      response: { 200: Page(WriteOffProposal), ...errorResponses() },
+      response: { 200: Page(WriteOffProposalListItem), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50
