@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REQUIRED: c(400, 'Thiếu khóa chống trùng (Idempotency-Key)', 'Idempotency-Key required', 'Thao tác chuyển tiền cần tiêu đề Idempotency-Key; gửi lại kèm một khóa duy nhất.'),
   UNAUTHORIZED: c(401, 'Chưa xác thực', 'Unauthorized', 'Đăng nhập lại hoặc gửi khóa API hợp lệ.'),
   FORBIDDEN: c(403, 'Không có quyền', 'Forbidden', 'Vai trò hoặc phạm vi của bạn không cho phép thao tác này; liên hệ quản trị viên nếu cần.'),
-  FOUR_EYES: c(403, 'Cần người thứ hai phê duyệt', 'A second person must approve', 'Nguyên tắc bốn mắt: người lập hoặc người xác nhận không được tự phê duyệt; đề nghị một cán bộ khác phê duyệt.'),
+  FOUR_EYES: c(403, 'Cần một người thứ hai', 'A second person must do this step', 'Nguyên tắc bốn mắt: một người không được làm hai bước của cùng một việc (lập hoặc xác nhận rồi tự phê duyệt, đề nghị rồi tự duyệt, duyệt rồi tự chi); đề nghị một cán bộ khác thực hiện.'),
   NOT_FOUND: c(404, 'Không tìm thấy', 'Not found', 'Kiểm tra lại mã số; bản ghi không tồn tại hoặc nằm ngoài phạm vi của bạn.'),
   REQUEST_TIMEOUT: c(408, 'Hết thời gian chờ yêu cầu', 'Request timeout', 'Yêu cầu gửi quá chậm; gửi lại.'),
   PAYLOAD_TOO_LARGE: c(413, 'Dữ liệu gửi lên quá lớn', 'Payload too large', 'Chia nhỏ dữ liệu (tối đa 1 MiB mỗi yêu cầu).'),

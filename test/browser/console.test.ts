@@ -192,8 +192,7 @@ async function run() {
     const s = served.staff.taichinh!
     await signInThroughForm(page, s.username, s.password)
     await page.locator('[data-testid="sign-out"]').waitFor()
-    t.match(page.url(), /#\/home$/, 'finance lands on the overview')
-    await checkScreen(t, page, 'home')
+    t.match(page.url(), /#\/dashboard$/, 'finance lands on the dashboard')
     const { cookie } = await sessionOf(served, context)
     await page.locator('[data-testid="sign-out"]').click()
     await page.locator('#username').waitFor()

@@ -38,7 +38,8 @@ function wholeNumber(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null
 }
 
-export function ApplicationNew() {
+/** `householdId`: the household chosen beforehand (from its group's page), fetched and preselected. */
+export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
   const { t, lang } = useI18n()
   const [businessDate, setBusinessDate] = useState<string | null>(null)
   const [programmes, setProgrammes] = useState<Programme[]>([])
@@ -73,6 +74,14 @@ export function ApplicationNew() {
       if (failed) setError(problemText(failed, t.unexpectedError))
     }, () => setError(t.networkError))
   }, [])
+
+  useEffect(() => {
+    if (!householdId) return
+    api.GET('/v1/households/{id}', { params: { path: { id: householdId } } }).then(({ data, error }) => {
+      if (data) setHousehold(data)
+      else setError(problemText(error, t.unexpectedError))
+    }, () => setError(t.networkError))
+  }, [householdId])
 
 
   const programme = programmes.find((p) => p.code === programmeCode) ?? null
@@ -234,7 +243,7 @@ function SchedulePreview({ preview, error, businessDate, ready }: { preview: Pre
       <Alert message={error} />
       {!preview && !error && <p class="hint">{ready ? t.loading : t.appPreviewHint}</p>}
       {preview && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <p class="hint">{t.appDisbursementDate}: {formatDate(businessDate)}</p>
           <table data-testid="schedule-preview" aria-labelledby="preview-heading">
             <thead>

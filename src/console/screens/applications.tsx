@@ -67,7 +67,7 @@ export function Applications() {
       {items === null && !error && <p class="hint">{t.loading}</p>}
       {items && items.length === 0 && <p class="hint">{t.appNone}</p>}
       {items && items.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table data-testid="applications-table" aria-label={t.appListTitle}>
             <thead>
               <tr>

@@ -94,6 +94,10 @@ export function CollectionSheet() {
         <div class="sheet">
           <h2>{sheet.transactionPointCode} — {sheet.transactionPointName} · {t.commune} {sheet.commune} · {t.sheetFor} {formatDate(sheet.date)}</h2>
           <button type="button" class="no-print" onClick={() => print()}>{t.print}</button>
+          <p class="no-print">
+            <a href={`#/print/collection-sheet?point=${sheet.transactionPointId}&date=${sheet.date}`} data-testid="print-sheet-link">{t.printCollectionSheet}</a>
+            {' · '}<a href={`#/print/posting-list?point=${sheet.transactionPointId}`} data-testid="print-posting-link">{t.printPostingList}</a>
+          </p>
           {sheet.groups.length === 0 && <p>{t.noGroups}</p>}
           {sheet.groups.map((group) => (
             <GroupTable key={group.groupId} group={group} posting={postings[group.groupId]} onPost={() => post(group)} />
@@ -111,7 +115,7 @@ function GroupTable({ group, posting, onPost }: { group: Group; posting: Posting
   return (
     <div class="group" data-testid={`sheet-group-${group.groupId}`}>
       <h3 id={headingId}>{t.group} {group.groupCode} — {group.groupName} · {group.village} · {t.partner}: {group.partnerName}</h3>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table aria-labelledby={headingId}>
           <thead>
             <tr>

@@ -31,7 +31,8 @@ export function parseVnd(text: string): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null
 }
 
-export function LoanPage({ id }: { id: number }) {
+/** `canRepay`: the repayment form, for branch staff (the API refuses other roles anyway). */
+export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boolean }) {
   const { t, lang } = useI18n()
   const programmes = useProgrammeNames()
   const [loan, setLoan] = useState<Loan | null>(null)
@@ -105,13 +106,14 @@ export function LoanPage({ id }: { id: number }) {
         </div>
       )}
 
-      {loan.status === 'active' && businessDate && (
+      {canRepay && loan.status === 'active' && businessDate && (
         <RepaymentForm loanId={loan.id} businessDate={businessDate} payoff={loan.payoffAmount} onPosted={reload} />
       )}
 
       <h2 id="schedule-heading">{t.loanSchedule}</h2>
+      <p class="no-print"><a href={`#/print/schedule/${loan.id}`} data-testid="print-schedule-link">{t.printSchedule}</a></p>
       {schedule && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           {schedule.indicative && <p class="hint">{t.loanScheduleIndicative}</p>}
           <table aria-labelledby="schedule-heading" data-testid="loan-schedule">
             <thead>
@@ -155,7 +157,7 @@ export function LoanPage({ id }: { id: number }) {
       <h2 id="transactions-heading">{t.loanTransactions}</h2>
       {transactions && transactions.length === 0 && <p class="hint">{t.loanNoTransactions}</p>}
       {transactions && transactions.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table aria-labelledby="transactions-heading" data-testid="loan-transactions">
             <thead>
               <tr>
@@ -173,7 +175,8 @@ export function LoanPage({ id }: { id: number }) {
                   <td>{labelOf(t, 'loanTx', tx.kind)}{tx.reversedById != null ? ` (${t.loanTxReversed})` : ''}</td>
                   <td class="num">{formatVnd(tx.amount)}</td>
                   {ALLOCATION_PARTS.map((p) => <td key={p} class="num">{tx.allocation ? formatVnd(tx.allocation[p]) : ''}</td>)}
-                  <td>{tx.reference ?? ''}{tx.collectionSessionId != null ? ` ${t.loanFromSession} ${tx.collectionSessionId}` : ''}</td>
+                  <td>{tx.reference ?? ''}{tx.collectionSessionId != null ? ` ${t.loanFromSession} ${tx.collectionSessionId}` : ''}
+                    {tx.allocation && <> <a class="no-print" href={`#/print/receipt/${loan.id}/${tx.id}`} data-testid={`print-receipt-${tx.id}`}>{t.printReceipt}<span class="visually-hidden"> {tx.id}</span></a></>}</td>
                 </tr>
               ))}
             </tbody>

@@ -133,7 +133,7 @@ export function Loans() {
       <Alert message={error} />
       <p aria-live="polite" class="hint">{busy ? t.loading : waitingForHousehold ? t.loanChooseHouseholdHint : items && items.length === 0 ? t.noLoans : ''}</p>
       {items && items.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table data-testid="loan-list" aria-label={t.loansTitle}>
             <thead>
               <tr>

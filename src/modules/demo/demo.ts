@@ -173,7 +173,7 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
       if (behind && due.dueDate >= addMonths(today, -2)) break
       const s = loanState(ctx.sqlite, row, due.dueDate)
       const amount = s.overdueInterest + s.overduePrincipal + s.interestDue + s.principalDueNow
-      if (amount > 0) repayLoan(ctx, row, { amount, valueDate: due.dueDate, reference: `demo receipt ${loanId}-${k}` })
+      if (amount > 0) repayLoan(ctx, row, { amount, valueDate: due.dueDate, reference: `BL-${loanId}-${k}` })
     }
     const final = loadLoanRow(ctx.sqlite, loanId)
     if (final.state === 'closed') summary.closed++
