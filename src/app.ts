@@ -17,6 +17,7 @@ import { startRemoteExecutor } from './platform/remote.js'
 import { WRITER_AUTOCHECKPOINT_PAGES, signalCommit } from './platform/checkpointer.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
+import { buildHooks } from './modules/hooks.js'
 import operationsRoutes from './modules/operations/routes.js'
 import organisationRoutes from './modules/organisation/routes.js'
 import usersRoutes from './modules/users/routes.js'
@@ -53,6 +54,15 @@ export interface AppOptions extends Partial<Config> {
   now?: () => Date
 }
 
+/**
+ * The app of one CLI command (src/cli.ts): never a writer thread, a background checkpointer or the
+ * auto-close timer, whatever the environment says (WRITER_THREAD is the server's setting). A command
+ * runs on the main connection and exits; a thread would only add start-up and shutdown.
+ */
+export function buildCliApp(config: Config): Promise<FastifyInstance> {
+  return buildApp({ ...config, writerThread: false, backgroundCheckpoint: false, autoClose: false })
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -79,7 +89,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   seedReferenceData(app.sqlite)
   await app.register(securityPlugin, { authFailuresPerMinute: options.authFailuresPerMinute ?? 30, now: options.now })
   await app.register(authPlugin, { now: options.now })
-  await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256 })
+  // The reactions between modules (support rule, closed-day guard): one set, carried by every command context.
+  await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256, hooks: buildHooks() })
   if (app.checkpointer) app.commands.onCommit = signalCommit(app.checkpointer.commitSignal)
   if (options.writerThread && options.databaseFile !== ':memory:') {
     const writer = await startRemoteExecutor(import.meta.url, './modules/writer/worker', {

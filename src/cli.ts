@@ -20,7 +20,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from './config.js'
 import { openDatabase } from './platform/database.js'
-import { buildApp } from './app.js'
+import { buildCliApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
 import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey, setOneTimePassword } from './modules/users/service.js'
 import { generateOneTimePassword, hashPassword } from './modules/session/passwords.js'
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       const name = args[0] ?? 'Administrator'
       const wanted = args[1]
       if (wanted !== undefined && !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(wanted)) throw new Error('usage: create-admin-key [name] [username: 3–64 of a-z 0-9 . _ -]')
-      const app = await buildApp({ ...config, databaseFile: config.databaseFile })
+      const app = await buildCliApp(config)
       try {
         // The one-time password is hashed before the (synchronous) command.
         const password = generateOneTimePassword()
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
       if (!target || (command === 'deactivate-user' && (!/^\d+$/.test(target) || words.length === 0))) {
         throw new Error(command === 'deactivate-user' ? 'usage: deactivate-user <userId> <reason>' : 'usage: revoke-key <keyId>')
       }
-      const app = await buildApp({ ...config })
+      const app = await buildCliApp(config)
       try {
         const { body } = app.commands.runNow((ctx) => ({
           statusCode: 200,
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     case 'demo': {
-      const app = await buildApp({ ...config })
+      const app = await buildCliApp(config)
       try {
         const summary = loadDemoData(app)
         console.log(JSON.stringify(summary, null, 2))
@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     case 'openapi': {
-      const app = await buildApp({ ...config, databaseFile: ':memory:' })
+      const app = await buildCliApp({ ...config, databaseFile: ':memory:' })
       await app.ready()
       const out = resolve(ROOT, 'openapi', 'openapi.json')
       mkdirSync(dirname(out), { recursive: true })
@@ -126,13 +126,13 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     case 'close-day': {
-      const app = await buildApp({ ...config })
+      const app = await buildCliApp(config)
       try {
         const target = args[0] ?? addDays(makeBusinessDateReader(app.sqlite)(), 1)
         if (!isBusinessDate(target)) throw new Error(`not a date: ${target}`)
         const started = Date.now()
         // Never past today in Vietnam (CLOSE_AHEAD_OF_CALENDAR) unless ALLOW_CLOSE_AHEAD=1 (loading history).
-        const result = await closeBusinessDays(app.sqlite, target, SYSTEM_ACTOR.userId, 'cli', { allowAhead: config.allowCloseAhead })
+        const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, SYSTEM_ACTOR.userId, 'cli', { allowAhead: config.allowCloseAhead })
         console.log(JSON.stringify({ ...result, ms: Date.now() - started }))
       } finally {
         await app.close()

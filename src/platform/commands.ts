@@ -23,6 +23,7 @@ import type { Actor } from './auth.js'
 import { DomainError } from './errors.js'
 import { makeBusinessDateReader } from './business-date.js'
 import type { RemoteExecutor } from './remote.js'
+import type { Hooks } from './hooks.js'
 
 export interface AuditEntry {
   action: string
@@ -39,6 +40,8 @@ export interface CommandContext {
   businessDate: string
   requestId: string
   audit(entry: AuditEntry): void
+  /** The reactions between modules (src/modules/hooks.ts): the bus's own set, never absent. */
+  hooks: Hooks
 }
 
 export interface CommandResult<T> {
@@ -100,7 +103,8 @@ export class CommandBus {
   /** Called after each batch's COMMIT (the background checkpointer listens, see checkpointer.ts). */
   onCommit: (() => void) | null = null
 
-  constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number) {
+  /** The reactions between modules every command context carries (built by src/modules/hooks.ts `buildHooks()`). */
+  constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number, readonly hooks: Hooks) {
     this.businessDate = makeBusinessDateReader(sqlite)
     this.stmts = {
       findKey: sqlite.prepare('SELECT fingerprint, status_code AS statusCode, response_body AS responseBody FROM idempotency_keys WHERE user_id = ? AND key = ?'),
@@ -196,6 +200,7 @@ export class CommandBus {
       actor,
       businessDate: this.businessDate(),
       requestId,
+      hooks: this.hooks,
       audit: (e) => {
         this.stmts.audit.run(at, actor.userId, e.action, e.entity, String(e.entityId),
           e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), requestId)
@@ -278,6 +283,6 @@ export class CommandBus {
   }
 }
 
-export default fp(async function commandsPlugin(app: FastifyInstance, opts: { groupCommitMax: number }) {
-  app.decorate('commands', new CommandBus(app.db, app.sqlite, opts.groupCommitMax))
+export default fp(async function commandsPlugin(app: FastifyInstance, opts: { groupCommitMax: number; hooks: Hooks }) {
+  app.decorate('commands', new CommandBus(app.db, app.sqlite, opts.groupCommitMax, opts.hooks))
 }, { name: 'commands', dependencies: ['database'] })

@@ -22,6 +22,7 @@ import { generatePortfolio } from '../../src/modules/demo/generate.js'
 import { buildApp } from '../../src/app.js'
 import { createUser, createApiKey } from '../../src/modules/users/service.js'
 import { closeBusinessDays } from '../../src/modules/close/service.js'
+import { buildHooks } from '../../src/modules/hooks.js'
 import { addDays } from '../../src/domain/dates.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -270,7 +271,7 @@ async function main() {
       const busiest = sqlite.prepare("SELECT next_due_date AS d, COUNT(*) AS n FROM loans WHERE state = 'active' AND next_due_date >= ? GROUP BY next_due_date ORDER BY n DESC LIMIT 1").get(BUSINESS_DATE) as { d: string; n: number }
       sqlite.prepare('UPDATE business_date SET date = ? WHERE id = 1').run(busiest.d)
       const t1 = process.hrtime.bigint()
-      const result = await closeBusinessDays(sqlite, addDays(busiest.d, 1), 0, 'bench', { allowAhead: true })
+      const result = await closeBusinessDays(sqlite, buildHooks(), addDays(busiest.d, 1), 0, 'bench', { allowAhead: true })
       const closeMs = Number(process.hrtime.bigint() - t1) / 1e6
       sqlite.close()
       report(`\n## Daily close (${active} active loans)`)

@@ -80,7 +80,7 @@ export default fp(async function autoClosePlugin(app: FastifyInstance, options: 
     try {
       if (businessDateView(app.sqlite).businessDate >= target) return
       lastRunAt = at.toISOString()
-      const result = await closeBusinessDays(app.sqlite, target, 0, 'auto-close', { today: todayInVietnam(at) })
+      const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, 0, 'auto-close', { today: todayInVietnam(at) })
       lastError = null
       app.log.info({ autoClose: result }, `auto-close: closed ${result.daysClosed} day(s); business date ${result.businessDate}`)
     } catch (err) {

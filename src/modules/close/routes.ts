@@ -50,6 +50,6 @@ export default async function closeRoutes(fastify: FastifyInstance, options: Clo
     if (req.body.date > addDays(current, 400)) {
       throw new DomainError('CLOSE_TOO_FAR', `Closing from ${current} to ${req.body.date} is more than 400 days; close in steps`)
     }
-    return closeBusinessDays(app.sqlite, req.body.date, req.actor.userId, req.id, calendar)
+    return closeBusinessDays(app.sqlite, app.commands.hooks, req.body.date, req.actor.userId, req.id, calendar)
   })
 }

@@ -3,8 +3,8 @@
  * can change at the end of D (an instalment falls due, its next due date is D,
  * a freeze or extension may end) is replayed as of D + 1 and its projection
  * rewritten — instalments due and not fully paid become overdue, balances,
- * classification and next due date follow; then listeners (the support rule)
- * run and the business date moves to D + 1. Interest is exact at any moment by
+ * classification and next due date follow; then `hooks.dayClosed` (the support
+ * rule) runs and the business date moves to D + 1. Interest is exact at any moment by
  * replay, so the close posts no accruals; other loans are unchanged by a day.
  *
  * `target` is the NEW business date: the close closes every day from the
@@ -23,12 +23,9 @@ import { DomainError } from '../../platform/errors.js'
 import { setBusinessDate, makeBusinessDateReader, businessDateView } from '../../platform/business-date.js'
 import { todayInVietnam } from '../../domain/dates.js'
 import { loadLoanRow, loanState, storedProjection, writeProjection } from '../loans/projection.js'
+import type { Hooks } from '../../platform/hooks.js'
 
 export const CLOSE_CHUNK_LOANS = 5_000
-
-export type DayClosedListener = (sqlite: Database.Database, closedDay: string, nextDay: string) => void
-/** Capabilities that act at the end of a day (e.g. the support rule's window expiry) register here. */
-export const dayClosedListeners: DayClosedListener[] = []
 
 let running = false
 
@@ -71,9 +68,10 @@ function prepare(sqlite: Database.Database) {
 
 /**
  * Closes days one at a time until the business date is `target`. Re-running is a no-op.
+ * `hooks`: the application's set (`app.commands.hooks`); `dayClosed` runs at the end of each day.
  * Errors: CLOSE_IN_PROGRESS (another close is running), CLOSE_AHEAD_OF_CALENDAR.
  */
-export async function closeBusinessDays(sqlite: Database.Database, target: string, userId: number, requestId = 'close', options: CloseOptions = {}): Promise<CloseResult> {
+export async function closeBusinessDays(sqlite: Database.Database, hooks: Hooks, target: string, userId: number, requestId = 'close', options: CloseOptions = {}): Promise<CloseResult> {
   if (running) throw new DomainError('CLOSE_IN_PROGRESS', 'A daily close is already running')
   const current = makeBusinessDateReader(sqlite)
   assertNotAheadOfCalendar(current(), target, options)
@@ -108,7 +106,7 @@ export async function closeBusinessDays(sqlite: Database.Database, target: strin
         await new Promise((resolve) => setImmediate(resolve))
       }
       sqlite.transaction(() => {
-        for (const listener of dayClosedListeners) listener(sqlite, day, next)
+        hooks.dayClosed(sqlite, day, next)
         s.finish.run(new Date().toISOString(), day)
         setBusinessDate(sqlite, next)
         s.audit.run(new Date().toISOString(), userId, 'business_date.close', 'business_date', day, JSON.stringify({ date: day }), JSON.stringify({ date: next }), requestId)

@@ -9,12 +9,12 @@
  * (OVERPAYMENT, INVALID_STATE, LOAN_NOT_IN_GROUP, DUPLICATE_LOAN_LINE, EMPTY_LINE…),
  * GROUP_NOT_AT_POINT, DATE_IN_FUTURE.
  */
-import type { CommandContext } from '../../platform/commands.js'
+import type { CommandContext, CommandResult } from '../../platform/commands.js'
 import { statement } from '../../platform/database.js'
 import { assertInScope } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { loadLoanRow, type LoanRow } from '../loans/projection.js'
-import { postingGuards, repayLoan } from '../repayments/service.js'
+import { repayLoan } from '../repayments/service.js'
 import { assertNotFuture } from '../loans/posting.js'
 import { recordSessionSavings } from '../savings/service.js'
 
@@ -26,6 +26,11 @@ function lineError(index: number, error: unknown): never {
   throw new DomainError(e.code, `Line ${index + 1} (lines[${index}]): ${e.message}. The whole session was rejected; nothing was posted.`, {
     ...(e.details ?? {}), lineIndex: index, errors: [{ field: `body.lines[${index}]`, message: e.message }],
   })
+}
+
+/** The session command as POST /v1/collection-sessions answers it (201); the writer thread only transports it. */
+export function collectionSessionCommand(ctx: CommandContext, input: SessionInput): CommandResult<ReturnType<typeof postCollectionSession>> {
+  return { statusCode: 201, body: postCollectionSession(ctx, input) }
 }
 
 export function postCollectionSession(ctx: CommandContext, input: SessionInput) {
@@ -62,7 +67,7 @@ export function postCollectionSession(ctx: CommandContext, input: SessionInput) 
       const amount = line.interest + line.principal
       if (amount === 0 && line.savings === 0) throw new DomainError('EMPTY_LINE', `loan ${line.loanId}: nothing collected`)
       // Savings-only lines too must respect a reconciled and closed day.
-      for (const guard of postingGuards) guard(ctx, loan, input.sessionDate)
+      ctx.hooks.guardPosting(ctx, loan, input.sessionDate)
       let repayment: ReturnType<typeof repayLoan> | null = null
       if (amount > 0) repayment = repayLoan(ctx, loan, { amount, valueDate: input.sessionDate, reference: `session ${sessionId}`, collectionSessionId: sessionId })
       if (line.savings > 0) {

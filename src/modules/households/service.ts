@@ -269,9 +269,6 @@ export function listChanges(db: Db, actor: Actor, householdId: number, afterId: 
 // ---------------------------------------------------------------------------------------------
 // Poverty-status decisions.
 
-/** Hooks other capabilities register to react to a new poverty record (the support rule). */
-export const povertyRecordListeners: ((ctx: CommandContext, householdId: number) => void)[] = []
-
 function isRevoked(db: Db, recordId: number): boolean {
   return db.select({ id: povertyRevocations.recordId }).from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get() !== undefined
 }
@@ -304,7 +301,7 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
     source: input.source ?? 'commune decision', recordedBy: ctx.actor.userId,
   }).returning().get()
   ctx.audit({ action: 'household.poverty_status', entity: 'household', entityId: householdId, before: { status: before, on: input.effectiveDate }, after: row })
-  for (const listener of povertyRecordListeners) listener(ctx, householdId)
+  ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = row
   return { ...out, revoked: false, alreadyRecorded: false }
 }
@@ -317,7 +314,7 @@ export function revokePovertyRecord(ctx: CommandContext, householdId: number, re
   if (isRevoked(ctx.db, recordId)) throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
   ctx.db.insert(povertyRevocations).values({ recordId, reason, revokedBy: ctx.actor.userId }).run()
   ctx.audit({ action: 'household.poverty_status_revoke', entity: 'household', entityId: householdId, before: { recordId, status: record.status }, after: { revoked: true, reason } })
-  for (const listener of povertyRecordListeners) listener(ctx, householdId)
+  ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = record
   return { ...out, revoked: true }
 }

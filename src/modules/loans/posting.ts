@@ -1,15 +1,14 @@
 /**
  * One way to change a loan: append its event, replay, refresh the projection,
- * let the ledger follow, tell listeners (the support rule) — all inside the
- * caller's command transaction. The engine validates by replaying: if the new
+ * let the ledger follow, call `ctx.hooks.loanChanged` (the support rule) — all
+ * inside the caller's command transaction. The engine validates by replaying: if the new
  * event (or any later event re-allocated by it) breaks a rule, it throws and
  * the command's savepoint rolls everything back.
  */
 import type { CommandContext } from '../../platform/commands.js'
-import type { LoanState } from '../../domain/loan-engine.js'
 import { DomainError } from '../../platform/errors.js'
 import { replay } from '../../domain/loan-engine.js'
-import { insertAllocation, loanContract, loanEvents, loanState, storedProjection, toLoanEvent, writeAllocations, writeProjection, type LoanRow, type StoredProjection } from './projection.js'
+import { insertAllocation, loanContract, loanEvents, loanState, storedProjection, toLoanEvent, writeAllocations, writeProjection, type LoanRow } from './projection.js'
 import { insertLoanTransaction } from './service.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
@@ -23,17 +22,10 @@ export interface LoanEventInput {
   details?: Record<string, unknown>
 }
 
-export type LoanChangeListener = (ctx: CommandContext, loan: LoanRow, before: LoanBefore, after: LoanState) => void
-/** Capabilities that react to loan changes (e.g. the support rule on closure) register here. */
-export const loanChangeListeners: LoanChangeListener[] = []
-
 /** Refuses value dates after the business date: a bank posts what happened, not what will. */
 export function assertNotFuture(valueDate: string, businessDate: string): void {
   if (valueDate > businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
 }
-
-/** What the loan looked like before the event, from its projection (no replay needed). */
-export type LoanBefore = StoredProjection
 
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
   const before = storedProjection(ctx.sqlite, row.id)
@@ -68,6 +60,6 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
     syncLoanLedger(ctx.sqlite, row, whole, entry)
   }
   const fresh = { ...row, state: after.state, classification: after.classification }
-  for (const listener of loanChangeListeners) listener(ctx, fresh, before, after)
+  ctx.hooks.loanChanged(ctx, fresh, before, after)
   return { txId, before, after, whole, rates: contract.rates }
 }

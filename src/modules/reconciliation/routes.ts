@@ -4,16 +4,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Role } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
 import { BusinessDateSchema, IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
-import { postingGuards } from '../repayments/service.js'
 import { CreateQuery, CsvStatementBody, JsonStatementBody, Reconciliation, ReconciliationSummary } from './schemas.js'
 import * as service from './service.js'
 
 /** Branch staff read their own branch's reconciliations; partners never. */
 const RECONCILIATION_READERS: readonly Role[] = ['admin', 'finance', 'auditor', 'branch_officer', 'branch_manager']
 const CSV_BODY_LIMIT = 1_048_576
-
-// Module-level hook; the app may be built many times in one process (tests): register once.
-if (!postingGuards.includes(service.closedDayGuard)) postingGuards.push(service.closedDayGuard)
 
 export default async function reconciliationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()

@@ -403,7 +403,7 @@ export function closeReconciliation(ctx: CommandContext, id: number) {
 }
 
 // ---------------------------------------------------------------------------
-// Posting guard (registered in repayments' postingGuards by routes.ts)
+// Posting guard (wired as `hooks.guardPosting` by src/modules/hooks.ts)
 
 const guardStmts = new WeakMap<Database.Database, Database.Statement>()
 

@@ -8,14 +8,26 @@
  * reverse errors: NOT_FOUND, INVALID_STATE (already reversed, or a kind that
  * cannot be reversed, or a disbursement with repayments after it).
  */
-import type { CommandContext } from '../../platform/commands.js'
+import type { CommandContext, CommandResult } from '../../platform/commands.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { loadLoanInScope, loanView } from '../loans/service.js'
 import { loanEvents, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 
-/** Hook for reconciliation: refuses postings into a closed (point, date). */
-export const postingGuards: ((ctx: CommandContext, loan: LoanRow, valueDate: string) => void)[] = []
+/** What POST /v1/loans/{id}/repayments carries (structured-clonable: it may cross to the writer thread). */
+export interface RepayInput { loanId: number; body: { amount: number; valueDate: string; reference?: string } }
+
+/**
+ * The repayment command as the route answers it (201): the allocation's five parts at the top level
+ * (docs/api.md), then the allocation again and the loan. The writer thread only transports this.
+ */
+export function repayCommand(ctx: CommandContext, input: RepayInput): CommandResult<ReturnType<typeof repaymentReply>> {
+  return { statusCode: 201, body: repaymentReply(repay(ctx, input.loanId, input.body)) }
+}
+
+function repaymentReply(r: ReturnType<typeof repay>) {
+  return { transactionId: r.transactionId, ...r.allocation, allocation: r.allocation, loan: r.loan }
+}
 
 export function repay(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string; collectionSessionId?: number }) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
@@ -26,7 +38,7 @@ export function repayLoan(ctx: CommandContext, row: LoanRow, input: { amount: nu
   if (row.state !== 'active') throw new DomainError(row.state === 'approved' ? 'NOT_DISBURSED' : 'INVALID_STATE', `Loan ${row.id} is ${row.state}; only an active loan takes repayments`)
   assertNotFuture(input.valueDate, ctx.businessDate)
   if (row.firstDisbursedOn && input.valueDate < row.firstDisbursedOn) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the first disbursement (${row.firstDisbursedOn})`)
-  for (const guard of postingGuards) guard(ctx, row, input.valueDate)
+  ctx.hooks.guardPosting(ctx, row, input.valueDate)
   const { txId, after, whole, rates } = postLoanEvent(ctx, row, {
     kind: 'repayment', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null, collectionSessionId: input.collectionSessionId ?? null,
   }, `Repayment on loan ${row.id}`)
@@ -46,7 +58,7 @@ export function reverse(ctx: CommandContext, loanId: number, txId: number, reaso
     throw new DomainError('INVALID_STATE', 'Reverse the repayments before reversing a disbursement')
   }
   if (row.state === 'written_off') throw new DomainError('INVALID_STATE', `Loan ${loanId} is written off`)
-  for (const guard of postingGuards) guard(ctx, row, tx.valueDate)
+  ctx.hooks.guardPosting(ctx, row, tx.valueDate)
   // A closed loan re-opens when the payment that closed it is reversed: the projection follows the replay.
   const { txId: reversalId, before, after } = postLoanEvent(ctx, row, {
     kind: 'reversal', valueDate: tx.valueDate, amount: tx.amount, reversesId: txId, details: { reason, reversedKind: tx.kind },

@@ -36,7 +36,6 @@ import { insertLoanTransaction, loadLoanInScope, loanView, recoveredTotal } from
 import { loanEvents, loanState, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 import { postJournal } from '../ledger/journal.js'
-import { postingGuards } from '../repayments/service.js'
 
 export interface WriteOffProposalInput { decisionNo: string; cause: WriteOffCause; causeDetail?: string; valueDate?: string }
 
@@ -167,7 +166,7 @@ export function postRecovery(ctx: CommandContext, loanId: number, input: { amoun
   if (input.amount > recoverable) {
     throw new DomainError('OVERPAYMENT', `Recovery ${input.amount} exceeds what is left to recover (${recoverable}: written off ${writtenOff.principal} + ${writtenOff.interest}, recovered ${recovered})`, { recoverable, amount: input.amount })
   }
-  for (const guard of postingGuards) guard(ctx, row, input.valueDate)
+  ctx.hooks.guardPosting(ctx, row, input.valueDate)
   const txId = insertLoanTransaction(ctx.sqlite, {
     loanId, kind: 'recovery', valueDate: input.valueDate, postedOn: ctx.businessDate, amount: input.amount, reference: input.reference ?? null,
     details: { writtenOff, recoveredBefore: recovered }, createdBy: ctx.actor.userId,

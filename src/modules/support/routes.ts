@@ -4,10 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { READERS } from '../../platform/routes.js'
 import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, ListQuery, Page, Text, Vnd, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
 import { SUPPORT_STATUSES } from '../../db/schema.js'
-import { loanChangeListeners, type LoanChangeListener } from '../loans/posting.js'
-import { povertyRecordListeners } from '../households/service.js'
-import { dayClosedListeners, type DayClosedListener } from '../close/service.js'
-import type { CommandContext } from '../../platform/commands.js'
 import * as service from './service.js'
 import { SUPPORT_OUTCOMES, SupportEvaluationItem } from './schemas.js'
 import { SUPPORT_REASON_CODES } from '../../domain/support-rule.js'
@@ -23,17 +19,6 @@ export const SupportPayment = Type.Object({
   cancellationReason: Nullable(Type.String()), createdAt: Type.String(),
   recovery: Type.Optional(Nullable(Type.Object({ id: Id(), amount: Vnd(), reason: Type.String(), createdOn: Type.String() }))),
 })
-
-// Listeners are module-level and the app may be built many times in one process (tests): register once.
-const onLoanChange: LoanChangeListener = (ctx, loan) => {
-  if (loan.localPolicyCode) service.evaluateLoanSupport(ctx.sqlite, loan.id, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit })
-}
-const onPovertyRecord = (ctx: CommandContext, householdId: number) =>
-  service.evaluateHouseholdSupport(ctx.sqlite, householdId, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit })
-const onDayClosed: DayClosedListener = (sqlite, _day, next) => { service.evaluateOpenSupportCases(sqlite, next) }
-if (!loanChangeListeners.includes(onLoanChange)) loanChangeListeners.push(onLoanChange)
-if (!povertyRecordListeners.includes(onPovertyRecord)) povertyRecordListeners.push(onPovertyRecord)
-if (!dayClosedListeners.includes(onDayClosed)) dayClosedListeners.push(onDayClosed)
 
 export default async function supportRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()

@@ -9,12 +9,14 @@ import { serializeError, type RemoteCall, type RemoteOutcome } from '../../platf
 import type { CommandContext } from '../../platform/commands.js'
 import { HOT_COMMANDS } from './hot-commands.js'
 import { signalCommit } from '../../platform/checkpointer.js'
+import { buildHooks } from '../hooks.js'
 
 const { file, groupCommitMax, walAutocheckpoint, commitSignal } = workerData as { file: string; groupCommitMax: number; walAutocheckpoint: number; commitSignal?: SharedArrayBuffer }
 // The main thread has applied the migrations before starting this thread.
 const { db, sqlite } = openDatabase(file, { migrate: false })
 sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
-const bus = new CommandBus(db, sqlite, groupCommitMax)
+// The same reactions as the main thread's bus (the support rule, the closed-day guard): one set, built in one place.
+const bus = new CommandBus(db, sqlite, groupCommitMax, buildHooks())
 if (commitSignal) bus.onCommit = signalCommit(commitSignal)
 const port = parentPort!
 
