@@ -24,7 +24,7 @@ import { buildCliApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
 import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey, setOneTimePassword } from './modules/users/service.js'
 import { generateOneTimePassword, hashPassword } from './modules/session/passwords.js'
-import { loadDemoData } from './modules/demo/demo.js'
+import { demoOneTimePasswords, loadDemoData } from './modules/demo/demo.js'
 import { generatePortfolio } from './modules/demo/generate.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { verifyInvariants } from './modules/ledger/verify.js'
@@ -109,7 +109,11 @@ async function main(argv: string[]): Promise<number> {
       const app = await buildCliApp(config)
       try {
         const summary = loadDemoData(app)
+        const signIns = await demoOneTimePasswords(app, summary.apiKeys)
         console.log(JSON.stringify(summary, null, 2))
+        // The console's sign-ins, shown once: each one-time password is changed at the first sign-in.
+        console.log('\nStaff console (web): sign in with a username and its one-time password (shown once; changed at the first sign-in)')
+        for (const s of signIns) console.log(`  ${s.username.padEnd(10)} ${s.oneTimePassword}   ${s.role} — ${s.user}`)
       } finally {
         await app.close()
       }

@@ -340,7 +340,10 @@ test('§8 workflow: pay by finance records date and reference and posts support 
   ], 'Dr support payable / Cr cash')
   t.equal(ledger[1]?.valueDate, '2026-06-30')
   t.same((await paymentsOf(ta, payment.householdId)).map((p) => p.status), ['paid'])
-  t.equal((await ta.as('auditor', { method: 'GET', url: `/v1/support-payments?status=paid&householdId=${payment.householdId}` })).json().items.length, 1, 'status filter')
+  const paid = (await ta.as('auditor', { method: 'GET', url: `/v1/support-payments?status=paid&householdId=${payment.householdId}` })).json().items
+  t.equal(paid.length, 1, 'status filter')
+  const head = ta.app.sqlite.prepare('SELECT head_name AS householdName, national_id AS nationalId FROM households WHERE id = ?').get(payment.householdId)
+  t.same({ householdName: paid[0].householdName, nationalId: paid[0].nationalId }, head, 'each item names the household head, with the citizen ID')
   t.equal((await ta.as('auditor', { method: 'GET', url: `/v1/support-payments?status=pending_approval&householdId=${payment.householdId}` })).json().items.length, 0)
 })
 

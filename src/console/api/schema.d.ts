@@ -1133,7 +1133,7 @@ export interface paths {
         };
         /**
          * List support payments
-         * @description Support payments visible to the caller, by status, household, branch or policy. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.
+         * @description Support payments visible to the caller, by status, household, branch or policy, each with the household head's name and citizen ID. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.
          */
         get: operations["getSupportPayments"];
         put?: never;
@@ -9496,7 +9496,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
+                        items: ({
                             /** @description Identifier */
                             id: number;
                             /** @description Identifier */
@@ -9533,7 +9533,12 @@ export interface operations {
                                 reason: string;
                                 createdOn: string;
                             } | null;
-                        }[];
+                        } & {
+                            /** @description Name of the household head */
+                            householdName: string;
+                            /** @description The household head's 12-digit citizen ID */
+                            nationalId: string;
+                        })[];
                         nextCursor: string | null;
                     };
                 };

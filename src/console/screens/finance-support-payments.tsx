@@ -15,6 +15,7 @@ import { useFinanceText, type FinanceText } from './finance-text'
 import { Who } from './who'
 
 type Payment = paths['/v1/support-payments/{id}']['get']['responses'][200]['content']['application/json']
+type ListedPayment = paths['/v1/support-payments']['get']['responses'][200]['content']['application/json']['items'][number]
 type Status = Payment['status']
 type Loan = paths['/v1/loans/{id}']['get']['responses'][200]['content']['application/json']
 
@@ -39,10 +40,9 @@ export function SupportPayments({ session }: { session: Session }) {
   const { f } = useFinanceText()
   const role = session.user.role
   const [status, setStatus] = useState<string>(role === 'branch_manager' ? 'pending_approval' : role === 'finance' ? 'approved' : '')
-  const [items, setItems] = useState<Payment[]>([])
+  const [items, setItems] = useState<ListedPayment[]>([])
   const [error, setError] = useState<unknown>(null)
   const [openId, setOpenId] = useState<number | null>(null)
-  const [names, setNames] = useState<Record<number, string>>({})
 
   const load = async () => {
     setError(null)
@@ -50,10 +50,6 @@ export function SupportPayments({ session }: { session: Session }) {
       const { data, error } = await api.GET('/v1/support-payments', { params: { query: { limit: 200, ...(status ? { status: status as Status } : {}) } } })
       if (!data) return setError(error)
       setItems(data.items)
-      // The list carries household ids only: their names, one read each (a short list per status).
-      const missing = [...new Set(data.items.map((p) => p.householdId))].filter((id) => !(id in names)).slice(0, 50)
-      const found = await Promise.all(missing.map((id) => api.GET('/v1/households/{id}', { params: { path: { id } } }).then((r) => [id, r.data?.headName] as const, () => [id, undefined] as const)))
-      setNames((all) => ({ ...all, ...Object.fromEntries(found.filter(([, n]) => n).map(([id, n]) => [id, n!])) }))
     } catch {
       setError(t.networkError)
     }
@@ -100,7 +96,7 @@ export function SupportPayments({ session }: { session: Session }) {
               {items.map((p) => (
                 <tr key={p.id} data-testid={`sp-row-${p.id}`}>
                   <td>{p.id}</td>
-                  <td>{names[p.householdId] ?? `#${p.householdId}`}</td>
+                  <td>{p.householdName}</td>
                   <td>#{p.loanId}</td>
                   <td>{p.localPolicyCode}</td>
                   <td class="num">{formatVnd(p.amount)}</td>

@@ -20,6 +20,11 @@ export const SupportPayment = Type.Object({
   recovery: Type.Optional(Nullable(Type.Object({ id: Id(), amount: Vnd(), reason: Type.String(), createdOn: Type.String() }))),
 })
 
+/** A list row: the payment and its household. */
+const SupportPaymentListItem = Type.Intersect([SupportPayment, Type.Object({
+  householdName: Type.String({ description: 'Name of the household head' }), nationalId: Type.String({ description: "The household head's 12-digit citizen ID" }),
+})])
+
 export default async function supportRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -27,13 +32,13 @@ export default async function supportRoutes(fastify: FastifyInstance) {
     config: { auth: READERS },
     schema: {
       tags: ['Support payments'], summary: 'List support payments',
-      description: 'Support payments visible to the caller, by status, household, branch or policy. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.',
+      description: 'Support payments visible to the caller, by status, household, branch or policy, each with the household head\'s name and citizen ID. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.',
       querystring: Type.Object({
         status: Type.Optional(Type.Enum(SUPPORT_STATUSES)), householdId: Type.Optional(Type.Integer({ minimum: 1 })), branchId: Type.Optional(Type.Integer({ minimum: 1 })),
         localPolicyCode: Type.Optional(Type.String({ maxLength: 40 })),
         hasRecovery: Type.Optional(Type.Boolean({ description: 'true: only payments with a recovery; false: only those without' })), ...ListQuery,
       }, { additionalProperties: false }),
-      response: { 200: Page(SupportPayment), ...errorResponses() },
+      response: { 200: Page(SupportPaymentListItem), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50
