@@ -21,8 +21,9 @@ export interface Config {
   allowCloseAhead: boolean
 }
 
-function int(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]
+/** An integer variable of `env` within [min, max]; the fallback when unset or empty. */
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got ${raw}`)
@@ -33,16 +34,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const initial = env.INITIAL_BUSINESS_DATE
   if (initial && !isBusinessDate(initial)) throw new Error(`INITIAL_BUSINESS_DATE must be YYYY-MM-DD, got ${initial}`)
   return {
-    port: int('PORT', 3000, 0, 65535),
+    port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseFile: env.DATABASE_FILE || './data/policy-credit.db',
     logLevel: env.LOG_LEVEL || 'info',
     initialBusinessDate: initial || undefined,
-    groupCommitMax: int('GROUP_COMMIT_MAX', 256, 1, 10_000),
-    authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
-    writerThread: int('WRITER_THREAD', 1, 0, 1) === 1,
-    checkpointIntervalMs: int('CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_INTERVAL_MS, 10, 60_000),
-    allowCloseAhead: int('ALLOW_CLOSE_AHEAD', 0, 0, 1) === 1,
+    groupCommitMax: int(env, 'GROUP_COMMIT_MAX', 256, 1, 10_000),
+    authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+    writerThread: int(env, 'WRITER_THREAD', 1, 0, 1) === 1,
+    checkpointIntervalMs: int(env, 'CHECKPOINT_INTERVAL_MS', DEFAULT_CHECKPOINT_INTERVAL_MS, 10, 60_000),
+    allowCloseAhead: int(env, 'ALLOW_CLOSE_AHEAD', 0, 0, 1) === 1,
   }
 }
 
