@@ -1,5 +1,6 @@
 /**
- * Interest arithmetic (docs/rules.md §1, §6, §7).
+ * Interest arithmetic (docs/rules.md §1, §6, §7) — the one implementation, used
+ * by the planned schedule and, on day numbers, by the replay engine.
  *
  * Day convention: interest for an interval (from, to] counts the days d with
  * from < d ≤ to, so the disbursement day does not accrue and a due date does.
@@ -8,10 +9,12 @@
  * due date"); a rate version with effectiveFrom E applies to days d ≥ E.
  *
  * Interest is kept as an exact numerator over INTEREST_DENOMINATOR
- * (30 days × 10^6 ppm × 100 %) and rounded half-up to 1 VND once per period.
+ * (30 days × 10^6 ppm × 100 %): numerator = balance × Σ(rate of each day) × pct,
+ * and rounded half-up to 1 VND once per period.
  */
-import { daysBetween, addDays, type BusinessDate } from './dates.js'
-import { divHalfUp, toSafeNumber, type Vnd } from './money.js'
+import { addDays, dayNumber, toDayNumber, type BusinessDate } from './dates.js'
+import { DomainError } from './errors.js'
+import { divHalfUp, type Vnd } from './money.js'
 
 export interface RateVersion {
   effectiveFrom: BusinessDate
@@ -34,11 +37,57 @@ export function rateOn(rates: readonly RateVersion[], date: BusinessDate): numbe
   return found.monthlyRatePpm
 }
 
+/** A rate version on day numbers: `ppm` is in force from day `fromDay` on. */
+export interface RateStep {
+  fromDay: number
+  ppm: number
+}
+
+/**
+ * Rate versions as steps by start day; of two versions starting the same day
+ * the later one in the list wins (as in rateOn). Throws DomainError
+ * INVALID_RATE (a rate that is not a non-negative whole number) and
+ * INVALID_DATE (an effectiveFrom that is not a YYYY-MM-DD date).
+ */
+export function rateSteps(rates: readonly RateVersion[]): RateStep[] {
+  const steps = rates
+    .map((r, i) => {
+      if (!Number.isSafeInteger(r.monthlyRatePpm) || r.monthlyRatePpm < 0) {
+        throw new DomainError('INVALID_RATE', `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`)
+      }
+      const fromDay = toDayNumber(r.effectiveFrom)
+      if (fromDay === undefined) {
+        throw new DomainError('INVALID_DATE', `rate effectiveFrom is not a YYYY-MM-DD date: ${String(r.effectiveFrom)}`)
+      }
+      return { fromDay, ppm: r.monthlyRatePpm, i }
+    })
+    .sort((a, b) => a.fromDay - b.fromDay || a.i - b.i)
+  const out: RateStep[] = []
+  for (const s of steps) {
+    if (out.length > 0 && out[out.length - 1]!.fromDay === s.fromDay) out[out.length - 1] = { fromDay: s.fromDay, ppm: s.ppm }
+    else out.push({ fromDay: s.fromDay, ppm: s.ppm })
+  }
+  return out
+}
+
+/** Σ over the days d in (from, to] of the monthly rate (ppm) in force on d; days before the first step count 0. */
+export function rateDays(steps: readonly RateStep[], from: number, to: number): number {
+  if (steps.length === 1) return steps[0]!.ppm * (to - from)
+  let total = 0
+  for (let i = 0; i < steps.length; i++) {
+    const start = Math.max(steps[i]!.fromDay - 1, from) // exclusive
+    const end = i + 1 < steps.length ? Math.min(steps[i + 1]!.fromDay - 1, to) : to // inclusive
+    if (end > start) total += steps[i]!.ppm * (end - start)
+  }
+  return total
+}
+
 /**
  * Exact interest numerator for `balance` over (from, to] at `ratePct` % of the
  * contract rate (100 for in-term principal, overdueRatePct for overdue
- * principal), split at every rate version that starts inside the interval.
- * interest = numerator / INTEREST_DENOMINATOR.
+ * principal), each day at the rate version in force on it.
+ * interest = numerator / INTEREST_DENOMINATOR. Throws RangeError when no rate
+ * is in force on the first day.
  */
 export function interestNumerator(
   balance: Vnd,
@@ -50,25 +99,20 @@ export function interestNumerator(
   if (balance === 0 || to <= from) return 0n
   const b = BigInt(balance)
   const pct = BigInt(ratePct)
-  let total = 0n
-  let segmentStart = from // exclusive
-  // Rate versions starting in (from+1, to] split the interval: days ≥ E use the new rate.
-  const firstDay = addDays(from, 1)
-  for (const r of sortRates(rates)) {
-    if (r.effectiveFrom <= firstDay || r.effectiveFrom > to) continue
-    const splitEnd = addDays(r.effectiveFrom, -1) // last day at the old rate
-    if (splitEnd > segmentStart) {
-      total += b * BigInt(daysBetween(segmentStart, splitEnd)) * BigInt(rateOn(rates, addDays(segmentStart, 1))) * pct
-      segmentStart = splitEnd
-    }
-  }
-  total += b * BigInt(daysBetween(segmentStart, to)) * BigInt(rateOn(rates, addDays(segmentStart, 1))) * pct
-  return total
+  const fromDay = dayNumber(from)
+  const steps = rateSteps(rates)
+  if (steps.length === 0 || steps[0]!.fromDay > fromDay + 1) throw new RangeError(`no interest rate in force on ${addDays(from, 1)}`)
+  return b * BigInt(rateDays(steps, fromDay, dayNumber(to))) * pct
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** numerator → VND, rounded half-up once. */
 export function roundInterest(numerator: bigint): Vnd {
-  return toSafeNumber(divHalfUp(numerator, INTEREST_DENOMINATOR))
+  if (numerator === 0n) return 0
+  const q = divHalfUp(numerator, INTEREST_DENOMINATOR)
+  if (q > MAX_SAFE) throw new RangeError(`interest ${q} is outside the safe integer range`)
+  return Number(q)
 }
 
 /** Interest on a constant balance over (from, to], rounded half-up once. */

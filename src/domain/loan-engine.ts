@@ -106,14 +106,14 @@
  * INVALID_RATE (no rate in force the day after the first disbursement), and
  * INVALID_TERM / INVALID_PRINCIPAL_PLAN from schedule.ts.
  *
- * Performance: dates are turned into day numbers once (no dayjs in the loop)
+ * Performance: dates are turned into day numbers once (dates.ts)
  * and the replay walks segments, never days; a 120-month loan with 120
  * repayments replays in roughly 0.1–0.3 ms (Node 20, measured on a busy
  * 2-core machine).
  */
 import { DomainError } from './errors.js'
-import type { BusinessDate } from './dates.js'
-import { INTEREST_DENOMINATOR, type RateVersion } from './interest.js'
+import { addMonthsNumber, dayInMonthAfterNumber, fromDayNumber, toDayNumber, type BusinessDate } from './dates.js'
+import { rateDays, rateSteps, roundInterest, type RateStep, type RateVersion } from './interest.js'
 import type { Vnd } from './money.js'
 import { principalInstalmentMonths, splitPrincipal, type PrincipalPlan } from './schedule.js'
 
@@ -255,121 +255,14 @@ export function classify(state: ClassificationFacts): LoanState['classification'
 }
 
 // ---------------------------------------------------------------- day numbers
-// Business dates as integer day numbers (days since 1970-01-01), so that the
-// replay does no date parsing inside its loops.
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-}
-
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y
-  const era = Math.floor(yy / 400)
-  const yoe = yy - era * 400
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
-  return era * 146097 + doe - 719468
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`
-}
-
-function formatYmd(y: number, m: number, d: number): BusinessDate {
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`
-}
-
-function fromDay(day: number): BusinessDate {
-  const z = day + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const m = mp < 10 ? mp + 3 : mp - 9
-  return formatYmd(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-}
-
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48
-  return c >= 0 && c <= 9 ? c : NaN
-}
+// Business dates as integer day numbers (dates.ts), so that the replay does no
+// date parsing inside its loops.
 
 /** Day number of a real YYYY-MM-DD date, else INVALID_DATE. */
 function toDay(date: BusinessDate, what: string): number {
-  if (typeof date === 'string' && date.length === 10 && date[4] === '-' && date[7] === '-') {
-    const y = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3)
-    const m = digit(date, 5) * 10 + digit(date, 6)
-    const d = digit(date, 8) * 10 + digit(date, 9)
-    if (m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]!)) return daysFromCivil(y, m, d)
-  }
-  throw new DomainError('INVALID_DATE', `${what} is not a YYYY-MM-DD date: ${String(date)}`)
-}
-
-/** `day` of the calendar month `months` after the month of `date` (day ≤ 28: no clamping). */
-function dayInMonthAfter(date: BusinessDate, months: number, day: number): number {
-  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months
-  return daysFromCivil(Math.floor(index / 12), (index % 12) + 1, day)
-}
-
-/** Same day-of-month `months` later, clamped to the month's last day (like dates.addMonths). */
-function addMonthsDay(date: BusinessDate, months: number): number {
-  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months
-  const y = Math.floor(index / 12)
-  const m = (index % 12) + 1
-  const last = m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]!
-  return daysFromCivil(y, m, Math.min(Number(date.slice(8, 10)), last))
-}
-
-// ---------------------------------------------------------------- rates
-
-interface RateStep {
-  fromDay: number
-  ppm: number
-}
-
-/** Rate versions by start day; of two versions starting the same day the later one in the list wins (as rateOn). */
-function rateSteps(rates: readonly RateVersion[]): RateStep[] {
-  const steps = rates
-    .map((r, i) => {
-      if (!Number.isSafeInteger(r.monthlyRatePpm) || r.monthlyRatePpm < 0) {
-        throw new DomainError('INVALID_RATE', `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`)
-      }
-      return { fromDay: toDay(r.effectiveFrom, 'rate effectiveFrom'), ppm: r.monthlyRatePpm, i }
-    })
-    .sort((a, b) => a.fromDay - b.fromDay || a.i - b.i)
-  const out: RateStep[] = []
-  for (const s of steps) {
-    if (out.length > 0 && out[out.length - 1]!.fromDay === s.fromDay) out[out.length - 1] = { fromDay: s.fromDay, ppm: s.ppm }
-    else out.push({ fromDay: s.fromDay, ppm: s.ppm })
-  }
-  return out
-}
-
-/** Σ over the days d in (from, to] of the monthly rate (ppm) in force on d. Callers ensure coverage. */
-function rateDays(steps: readonly RateStep[], from: number, to: number): number {
-  if (steps.length === 1) return steps[0]!.ppm * (to - from)
-  let total = 0
-  for (let i = 0; i < steps.length; i++) {
-    const start = Math.max(steps[i]!.fromDay - 1, from) // exclusive
-    const end = i + 1 < steps.length ? Math.min(steps[i + 1]!.fromDay - 1, to) : to // inclusive
-    if (end > start) total += steps[i]!.ppm * (end - start)
-  }
-  return total
-}
-
-const TWICE_DENOMINATOR = INTEREST_DENOMINATOR * 2n
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
-
-/** roundInterest (half-up once), inlined for the hot path. */
-function roundNumerator(n: bigint): number {
-  if (n === 0n) return 0
-  const q = (n * 2n + INTEREST_DENOMINATOR) / TWICE_DENOMINATOR // = divHalfUp(n, INTEREST_DENOMINATOR)
-  if (q > MAX_SAFE) throw new RangeError(`interest ${q} is outside the safe integer range`)
-  return Number(q)
+  const day = toDayNumber(date)
+  if (day === undefined) throw new DomainError('INVALID_DATE', `${what} is not a YYYY-MM-DD date: ${String(date)}`)
+  return day
 }
 
 // ---------------------------------------------------------------- replay
@@ -403,7 +296,7 @@ class Inst {
   constructor(number: number, dueDay: number, principalMonth: boolean) {
     this.number = number
     this.dueDay = dueDay
-    this.dueDate = fromDay(dueDay)
+    this.dueDate = fromDayNumber(dueDay)
     this.effDueDay = dueDay
     this.effDueDate = this.dueDate
     this.principalMonth = principalMonth
@@ -426,11 +319,11 @@ class Inst {
   }
 
   recomputeInterest(): void {
-    this.interestCharged = roundNumerator(this.periodNum) + roundNumerator(this.postNum)
+    this.interestCharged = roundInterest(this.periodNum) + roundInterest(this.postNum)
   }
 
   recomputePenalty(): void {
-    this.penaltyCharged = roundNumerator(this.penaltyNum) + roundNumerator(this.openNum)
+    this.penaltyCharged = roundInterest(this.penaltyNum) + roundInterest(this.openNum)
   }
 }
 
@@ -440,6 +333,55 @@ interface SortedEvent {
 }
 
 const byEffDue = (a: Inst, b: Inst): number => a.effDueDay - b.effDueDay || a.number - b.number
+
+/**
+ * What `insts` owe at the end of `day`, by waterfall step: unpaid contract
+ * interest of past-due instalments plus all unpaid penalty, their unpaid
+ * principal; contract interest not yet overdue; principal of instalments whose
+ * original due date ≤ day that are not past due (due today, extended, or moved
+ * by a freeze).
+ */
+function duesOn(insts: readonly Inst[], day: number): Omit<AllocationDues, 'prepayable'> {
+  let overdueInterest = 0
+  let overduePrincipal = 0
+  let interest = 0
+  let principal = 0
+  for (const inst of insts) {
+    overdueInterest += inst.penaltyOwed
+    if (inst.pastDue) {
+      overdueInterest += inst.interestOwed
+      overduePrincipal += inst.remaining
+    } else {
+      interest += inst.interestOwed
+      if (inst.dueDay <= day) principal += inst.remaining
+    }
+  }
+  return { overdueInterest, overduePrincipal, interest, principal }
+}
+
+const NO_DUES: Omit<AllocationDues, 'prepayable'> = { overdueInterest: 0, overduePrincipal: 0, interest: 0, principal: 0 }
+
+/** The steps of the waterfall, in order ('overdueInterest' pays contract interest, then 'penalty', from one bucket). */
+type Step = 'overdueInterest' | 'penalty' | 'overduePrincipal' | 'interest' | 'principalDue' | 'prepayment'
+
+/** What `inst` owes to one step of the waterfall on `day` (0: the step passes it by). */
+function owedTo(step: Step, inst: Inst, day: number): number {
+  switch (step) {
+    case 'overdueInterest':
+      return inst.pastDue ? inst.interestOwed : 0
+    case 'penalty':
+      return inst.penaltyOwed
+    case 'overduePrincipal':
+      return inst.pastDue ? inst.remaining : 0
+    case 'interest':
+      return inst.pastDue ? 0 : inst.interestOwed
+    case 'principalDue':
+      return inst.pastDue || inst.dueDay > day ? 0 : inst.remaining
+    case 'prepayment':
+      // What is prepayable is exactly the principal of these, so the payment never reaches further back.
+      return inst.dueDay > day ? inst.remaining : 0
+  }
+}
 
 function validateContract(c: LoanContract): { months: number[] } {
   if (!Number.isSafeInteger(c.approvedAmount) || c.approvedAmount <= 0) {
@@ -639,7 +581,7 @@ class Replay {
       const rem = inst.remaining
       this.inTerm -= rem
       this.overdue += rem
-      if (inst.paidOffOn === null && !inst.owesNothing && inst.overdueSince === null) inst.overdueSince = date ??= fromDay(day + 1)
+      if (inst.paidOffOn === null && !inst.owesNothing && inst.overdueSince === null) inst.overdueSince = date ??= fromDayNumber(day + 1)
     }
   }
 
@@ -656,7 +598,7 @@ class Replay {
     const principalMonths = new Set(this.months)
     const insts: Inst[] = []
     for (let k = 1; k <= this.contract.termMonths; k++) {
-      insts.push(new Inst(k, dayInMonthAfter(first, k, this.contract.sessionDay), principalMonths.has(k)))
+      insts.push(new Inst(k, dayInMonthAfterNumber(first, k, this.contract.sessionDay), principalMonths.has(k)))
     }
     this.insts = insts
     this.principalInsts = insts.filter((i) => i.principalMonth)
@@ -716,28 +658,15 @@ class Replay {
     }
     if (this.reordered) candidates.sort(byEffDue)
 
-    let overdueInterest = 0
-    let penalty = 0
-    let overduePrincipal = 0
-    let interest = 0
-    let principal = 0
-    for (const inst of candidates) {
-      penalty += inst.penaltyOwed
-      if (inst.pastDue) {
-        overdueInterest += inst.interestOwed
-        overduePrincipal += inst.remaining
-      } else {
-        interest += inst.interestOwed
-        if (inst.dueDay <= day) principal += inst.remaining
-      }
-    }
+    // The AllocationDues at `day`: overdue interest includes all unpaid penalty.
+    const { overdueInterest, overduePrincipal, interest, principal } = duesOn(candidates, day)
     const prepayable = this.inTerm + this.overdue - overduePrincipal - principal
     let allocation: Allocation
     try {
-      allocation = allocatePayment(amount, { overdueInterest: overdueInterest + penalty, overduePrincipal, interest, principal, prepayable })
+      allocation = allocatePayment(amount, { overdueInterest, overduePrincipal, interest, principal, prepayable })
     } catch (e) {
       if (e instanceof DomainError && e.code === 'OVERPAYMENT') {
-        const payoff = overdueInterest + penalty + overduePrincipal + interest + principal + prepayable
+        const payoff = overdueInterest + overduePrincipal + interest + principal + prepayable
         throw new DomainError('OVERPAYMENT', `repayment ${id} of ${amount} on ${ev.event.valueDate} exceeds the payoff amount ${payoff}`, {
           payoffAmount: payoff,
           amount,
@@ -745,68 +674,18 @@ class Replay {
       }
       throw e
     }
-    const totals = this.totals
-
     // 1 overdue interest: contract interest by effective due date, then penalty by period.
-    let left = allocation.overdueInterest
-    for (const inst of candidates) {
-      if (left === 0) break
-      if (!inst.pastDue) continue
-      const x = Math.min(left, inst.interestOwed)
-      inst.interestPaid += x
-      totals.interestRepaid += x
-      left -= x
-    }
-    if (left > 0) {
-      const byPeriod = this.reordered ? candidates.slice().sort((a, b) => a.number - b.number) : candidates
-      for (const inst of byPeriod) {
-        if (left === 0) break
-        const x = Math.min(left, inst.penaltyOwed)
-        inst.penaltyPaid += x
-        totals.penaltyRepaid += x
-        left -= x
-      }
-    }
+    const left = this.payInOrder('overdueInterest', allocation.overdueInterest, candidates, day)
+    this.payInOrder('penalty', left, left > 0 && this.reordered ? candidates.slice().sort((a, b) => a.number - b.number) : candidates, day)
     // 2 overdue principal, oldest first.
-    left = allocation.overduePrincipal
-    for (const inst of candidates) {
-      if (left === 0) break
-      if (!inst.pastDue) continue
-      const x = Math.min(left, inst.remaining)
-      inst.principalPaid += x
-      this.overdue -= x
-      left -= x
-    }
+    this.payInOrder('overduePrincipal', allocation.overduePrincipal, candidates, day)
     // 3 interest that is not overdue.
-    left = allocation.interest
-    for (const inst of candidates) {
-      if (left === 0) break
-      if (inst.pastDue) continue
-      const x = Math.min(left, inst.interestOwed)
-      inst.interestPaid += x
-      totals.interestRepaid += x
-      left -= x
-    }
+    this.payInOrder('interest', allocation.interest, candidates, day)
     // 4 principal due (today, extended, or moved by a freeze).
-    left = allocation.principal
-    for (const inst of candidates) {
-      if (left === 0) break
-      if (inst.pastDue || inst.dueDay > day) continue
-      const x = Math.min(left, inst.remaining)
-      inst.principalPaid += x
-      this.inTerm -= x
-      left -= x
-    }
-    // 5 prepayment: the last instalments first.
-    left = allocation.prepaid
-    for (let k = insts.length - 1; k >= 0 && left > 0; k--) {
-      const inst = insts[k]!
-      if (inst.dueDay <= day) break
-      const x = Math.min(left, inst.remaining)
-      inst.prepaid += x
-      this.inTerm -= x
-      left -= x
-    }
+    this.payInOrder('principalDue', allocation.principal, candidates, day)
+    // 5 prepayment: the instalments not yet due (original due date after the payment), the last ones first.
+    this.payInOrder('prepayment', allocation.prepaid, insts, day, true)
+    const totals = this.totals
     totals.principalRepaid += allocation.overduePrincipal + allocation.principal + allocation.prepaid
     if (id === '__proto__') Object.defineProperty(this.allocations, id, { value: allocation, enumerable: true, writable: true, configurable: true })
     else this.allocations[id] = allocation
@@ -822,6 +701,46 @@ class Replay {
     } else {
       for (const inst of candidates) this.markPaidOff(inst, day, date)
     }
+  }
+
+  /**
+   * One step of the waterfall: spreads `amount` over `insts` in their order
+   * (or from the last one back), each taking at most what it owes to the
+   * step; returns what is left. (A switch, not callbacks: this runs for every
+   * repayment of every replay.)
+   */
+  private payInOrder(step: Step, amount: number, insts: readonly Inst[], day: number, lastFirst = false): number {
+    let left = amount
+    for (let k = 0; k < insts.length && left > 0; k++) {
+      const inst = insts[lastFirst ? insts.length - 1 - k : k]!
+      const x = Math.min(left, owedTo(step, inst, day))
+      if (x === 0) continue // passed by (most instalments of most steps)
+      left -= x
+      switch (step) {
+        case 'overdueInterest':
+        case 'interest':
+          inst.interestPaid += x
+          this.totals.interestRepaid += x
+          break
+        case 'penalty':
+          inst.penaltyPaid += x
+          this.totals.penaltyRepaid += x
+          break
+        case 'overduePrincipal':
+          inst.principalPaid += x
+          this.overdue -= x
+          break
+        case 'principalDue':
+          inst.principalPaid += x
+          this.inTerm -= x
+          break
+        case 'prepayment':
+          inst.prepaid += x
+          this.inTerm -= x
+          break
+      }
+    }
+    return left
   }
 
   private extend(ev: SortedEvent, instalmentNumber: number, newDueDate: BusinessDate): void {
@@ -840,7 +759,7 @@ class Replay {
       )
     }
     const limit = extensionLimitMonths(this.contract.termMonths)
-    if (newDay > addMonthsDay(inst.dueDate, limit)) {
+    if (newDay > addMonthsNumber(inst.dueDate, limit)) {
       throw new DomainError(
         'EXTENSION_TOO_LONG',
         `instalment ${instalmentNumber} due ${inst.dueDate} can be extended by at most ${limit} months, not to ${newDueDate}`,
@@ -864,7 +783,7 @@ class Replay {
     if (!this.started) throw new DomainError('NOT_DISBURSED', `freeze ${id} is before the first disbursement`)
     const until = toDay(untilDate, `freeze ${id} untilDate`)
     if (until <= ev.day) throw new DomainError('INVALID_FREEZE', `freeze ${id}: untilDate ${untilDate} must be after ${ev.event.valueDate}`)
-    if (until > addMonthsDay(ev.event.valueDate, MAX_FREEZE_MONTHS)) {
+    if (until > addMonthsNumber(ev.event.valueDate, MAX_FREEZE_MONTHS)) {
       throw new DomainError('FREEZE_TOO_LONG', `freeze ${id} lasts more than ${MAX_FREEZE_MONTHS} months (to ${untilDate})`)
     }
     if (ev.day >= this.frozenUntil) this.freezeFrom = ev.day // a new window; otherwise it lengthens the current one
@@ -891,25 +810,14 @@ class Replay {
   private summarise(): LoanState {
     const { asOf, asOfDay, status } = this
     let outstandingPrincipal = 0
-    let overduePrincipal = 0
-    let overdueInterest = 0
-    let interestDue = 0
-    let principalDueNow = 0
     let nextDueDay = Infinity
     let nextDueDate: BusinessDate | null = null
     const active = status === 'active'
+    // A closed or written-off loan carries no balances.
+    const { overdueInterest, overduePrincipal, interest: interestDue, principal: principalDueNow } = active ? duesOn(this.insts, asOfDay) : NO_DUES
     const instalments: InstalmentState[] = this.insts.map((i) => {
       if (active) {
-        const rem = i.remaining
-        outstandingPrincipal += rem
-        overdueInterest += i.penaltyOwed
-        if (i.pastDue) {
-          overduePrincipal += rem
-          overdueInterest += i.interestOwed
-        } else {
-          interestDue += i.interestOwed
-          if (i.dueDay <= asOfDay) principalDueNow += rem
-        }
+        outstandingPrincipal += i.remaining
         if (i.paidOffOn === null && i.effDueDay >= asOfDay && i.effDueDay < nextDueDay) {
           nextDueDay = i.effDueDay
           nextDueDate = i.effDueDate
@@ -930,7 +838,7 @@ class Replay {
         extended: i.extended,
       }
     })
-    const freeze = this.freezeFrom >= 0 ? { from: fromDay(this.freezeFrom), until: fromDay(this.frozenUntil) } : null
+    const freeze = this.freezeFrom >= 0 ? { from: fromDayNumber(this.freezeFrom), until: fromDayNumber(this.frozenUntil) } : null
     const classification = classify({ state: status, asOf, freeze, overduePrincipal, overdueInterest, instalments })
     return {
       state: status,

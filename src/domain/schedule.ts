@@ -105,7 +105,7 @@ export function validateScheduleTerms(terms: ScheduleTerms): void {
   checkTerms(terms)
 }
 
-/** Validates and returns what validation had to compute anyway, so generation does not redo it (dayjs is slow). */
+/** Validates and returns what validation had to compute anyway, so generation does not redo it. */
 function checkTerms(terms: ScheduleTerms): { dates: BusinessDate[]; total: Vnd; months: number[]; parts: Vnd[] } {
   assertTermAndPlan(terms.termMonths, terms.principalPlan)
   const { sessionDay, disbursements, rates } = terms

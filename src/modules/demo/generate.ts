@@ -5,26 +5,32 @@
  * poverty timelines, and one loan per household across the programmes, at
  * various ages, with repayment histories (about 8 % of loans behind).
  *
- * Every loan's history is replayed by the same engine the service uses, and its
- * projection, allocations and journal entries (one per money transaction) are
- * written exactly as the commands would, so `cli verify` holds on the result.
- * Bulk inserts with prepared statements in transactions of 5,000 households.
+ * Loans are posted through the code the commands use (loans/posting.ts): each
+ * money transaction is inserted by insertLoanTransaction, each amount paid is
+ * what the replay engine says is due on its date, the allocations come from the
+ * replay, the journal entries from the ledger's own functions (syncLoanLedger,
+ * postRepaymentEntry: one per money transaction), and the projection from
+ * writeProjection, so `cli verify` holds on the result. Organisation,
+ * households and applications are plain rows. Transactions of 5,000 households.
  */
 import type Database from 'better-sqlite3'
 import { seededRandom } from './random.js'
-import { replay, type LoanContract, type LoanEvent } from '../../domain/loan-engine.js'
-import { addMonths, addDays, daysBetween, sessionDayInMonthAfter } from '../../domain/dates.js'
-import { principalInstalmentMonths, splitPrincipal, type EveryMonths } from '../../domain/schedule.js'
+import { replay, type LoanEvent } from '../../domain/loan-engine.js'
+import { addMonths, addDays } from '../../domain/dates.js'
+import { dueDates, principalInstalmentMonths, type EveryMonths } from '../../domain/schedule.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
+import { insertAllocation, loadLoanRow, loanContract, toLoanEvent, writeProjection } from '../loans/projection.js'
+import { insertLoanTransaction } from '../loans/service.js'
+import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
-interface ProgrammeMix { code: string; weight: number; ppm: number; amounts: [number, number]; terms: number[]; every: EveryMonths[]; grace: number; status: 'poor' | 'near_poor' | 'escaped' | 'any' }
+interface ProgrammeMix { code: string; weight: number; amounts: [number, number]; terms: number[]; every: EveryMonths[]; grace: number; status: 'poor' | 'near_poor' | 'escaped' | 'any' }
 const MIX: ProgrammeMix[] = [
-  { code: 'POOR', weight: 45, ppm: 5500, amounts: [10, 100], terms: [24, 36, 48, 60], every: [6, 12], grace: 0, status: 'poor' },
-  { code: 'NEAR_POOR', weight: 20, ppm: 6600, amounts: [10, 100], terms: [24, 36, 60], every: [6, 12], grace: 0, status: 'near_poor' },
-  { code: 'ESCAPED', weight: 8, ppm: 6875, amounts: [10, 100], terms: [24, 36, 60], every: [6], grace: 0, status: 'escaped' },
-  { code: 'WATER_SANITATION', weight: 12, ppm: 7500, amounts: [10, 50], terms: [36, 60], every: [6, 12], grace: 0, status: 'any' },
-  { code: 'JOB_CREATION', weight: 10, ppm: 5500, amounts: [20, 100], terms: [36, 60], every: [6, 12], grace: 0, status: 'any' },
-  { code: 'HOUSING', weight: 5, ppm: 2500, amounts: [20, 40], terms: [180], every: [12], grace: 60, status: 'poor' },
+  { code: 'POOR', weight: 45, amounts: [10, 100], terms: [24, 36, 48, 60], every: [6, 12], grace: 0, status: 'poor' },
+  { code: 'NEAR_POOR', weight: 20, amounts: [10, 100], terms: [24, 36, 60], every: [6, 12], grace: 0, status: 'near_poor' },
+  { code: 'ESCAPED', weight: 8, amounts: [10, 100], terms: [24, 36, 60], every: [6], grace: 0, status: 'escaped' },
+  { code: 'WATER_SANITATION', weight: 12, amounts: [10, 50], terms: [36, 60], every: [6, 12], grace: 0, status: 'any' },
+  { code: 'JOB_CREATION', weight: 10, amounts: [20, 100], terms: [36, 60], every: [6, 12], grace: 0, status: 'any' },
+  { code: 'HOUSING', weight: 5, amounts: [20, 40], terms: [180], every: [12], grace: 60, status: 'poor' },
 ]
 
 export interface GenerateResult { households: number; loans: number; transactions: number; journalEntries: number; seconds: number }
@@ -46,23 +52,19 @@ export function generatePortfolio(sqlite: Database.Database, options: { househol
     poverty: sqlite.prepare('INSERT INTO poverty_records (household_id, status, effective_date, decision_no, source, recorded_by) VALUES (?, ?, ?, ?, ?, 0)'),
     application: sqlite.prepare(`INSERT INTO applications (household_id, programme_code, partner_id, branch_id, partner_reference, amount, term_months, every_months, grace_months,
       purpose, application_date, status, submitted_by, certified_by, certification_decision_no, certified_on, decided_by, decided_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'production', ?, 'approved', 0, 0, ?, ?, 0, ?)`),
+    // As the approval command creates it; the disbursement and repayments below bring it to life.
     loan: sqlite.prepare(`INSERT INTO loans (application_id, household_id, programme_code, branch_id, partner_id, group_id, transaction_point_id, funding_source, approved_amount,
-      term_months, every_months, grace_months, session_day, overdue_rate_pct, rates, approved_on, approved_by, state, classification, first_disbursed_on, disbursed_amount,
-      outstanding_principal, overdue_principal, overdue_interest, interest_due, next_due_date, closed_on, projected_as_of)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 'central', ?, ?, ?, ?, ?, 130, '[]', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      term_months, every_months, grace_months, session_day, overdue_rate_pct, rates, approved_on, approved_by, state, classification)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'central', ?, ?, ?, ?, ?, 130, '[]', ?, 0, 'approved', 'not_disbursed')`),
     setLoanId: sqlite.prepare('UPDATE applications SET loan_id = ? WHERE id = ?'),
-    tx: sqlite.prepare(`INSERT INTO loan_transactions (loan_id, kind, value_date, posted_on, amount, created_by) VALUES (?, ?, ?, ?, ?, 0)`),
-    alloc: sqlite.prepare(`INSERT INTO repayment_allocations (transaction_id, loan_id, value_date, amount, overdue_interest, overdue_principal, interest, principal, prepaid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    line: sqlite.prepare('INSERT INTO journal_lines (entry_id, account, funding_source, debit, credit, loan_id) VALUES (?, ?, ?, ?, ?, ?)'),
-    entry: sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, description) VALUES (?, ?, ?, ?, ?, ?)`),
-    maxEntry: sqlite.prepare('SELECT COALESCE(MAX(id), 0) FROM journal_entries').pluck(),
   }
-  let entryId = ins.maxEntry.get() as number
-  const post = (txId: number, kind: string, valueDate: string, loanId: number, lines: [string, number, number][]) => {
-    entryId++
-    for (const [account, debit, credit] of lines) if (debit > 0 || credit > 0) ins.line.run(entryId, account, 'central', debit, credit, loanId)
-    ins.entry.run(entryId, kind, valueDate, businessDate, txId, `${kind} of loan ${loanId} (generated)`)
+  /** A money transaction on the loan as a command would post it (value date in the past, posted the same day). */
+  const transaction = (loanId: number, kind: 'disbursement' | 'repayment', valueDate: string, amount: number) => {
+    const txId = insertLoanTransaction(sqlite, { loanId, kind, valueDate, postedOn: valueDate, amount, createdBy: 0 })
+    return { txId, valueDate, amount, event: toLoanEvent(txId, kind, valueDate, amount, {}) }
   }
+  const entry = (txId: number, kind: string, valueDate: string, loanId: number) =>
+    ({ kind, valueDate, postedOn: businessDate, loanTransactionId: txId, description: `${kind} of loan ${loanId} (generated)` })
 
   // Organisation: a branch per 50,000 households, a commune point per 2,000, groups of 30–60.
   const branchCount = Math.max(1, Math.ceil(n / 50_000))
@@ -116,41 +118,38 @@ export function generatePortfolio(sqlite: Database.Database, options: { househol
           const approvedOn = addDays(disbursedOn, -int(1, 5))
           const appId = Number(ins.application.run(householdId, prog.code, partnerId, branch.id, `GEN-${h}`, amount, term, every, prog.grace,
             addDays(approvedOn, -5), `UBND-${h}`, addDays(approvedOn, -2), approvedOn).lastInsertRowid)
-          // History: a payment on each principal due date passed (principal + interest since the last one);
-          // about 8 % of loans miss their latest instalment and are overdue.
-          const contract: LoanContract = { approvedAmount: amount, termMonths: term, principalPlan: { everyMonths: every, graceMonths: prog.grace }, sessionDay: point.sessionDay, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: prog.ppm }], overdueRatePct: 130 }
-          const months = principalInstalmentMonths(term, contract.principalPlan)
-          const parts = splitPrincipal(amount, months.length)
-          const events: LoanEvent[] = [{ kind: 'disbursement', id: 'd', seq: 0, valueDate: disbursedOn, amount }]
-          const behind = random() < 0.08
-          let balance = amount
-          let last = disbursedOn
-          const due = months.map((mo, j) => ({ date: sessionDayInMonthAfter(disbursedOn, mo, point.sessionDay), principal: parts[j]! })).filter((d) => d.date < businessDate)
-          due.forEach((d, j) => {
-            if (behind && j === due.length - 1) return
-            const interest = Math.floor((balance * daysBetween(last, d.date) * prog.ppm) / 30_000_000) // exact: the product stays below 2^53
-            events.push({ kind: 'repayment', id: `r${j}`, seq: j + 1, valueDate: d.date, amount: d.principal + interest })
-            balance -= d.principal
-            last = d.date
-          })
-          const state = replay(contract, events, businessDate)
-          const loanId = Number(ins.loan.run(appId, householdId, prog.code, branch.id, partnerId, groupId, point.id, amount, term, every, prog.grace, point.sessionDay,
-            approvedOn, state.state, state.classification, disbursedOn, state.disbursed, state.outstandingPrincipal, state.overduePrincipal, state.overdueInterest,
-            state.interestDue, state.nextDueDate, state.closedOn, businessDate).lastInsertRowid)
+          const loanId = Number(ins.loan.run(appId, householdId, prog.code, branch.id, partnerId, groupId, point.id, amount, term, every, prog.grace,
+            point.sessionDay, approvedOn).lastInsertRowid)
           ins.setLoanId.run(loanId, appId)
-          const dTx = Number(ins.tx.run(loanId, 'disbursement', disbursedOn, disbursedOn, amount).lastInsertRowid)
-          post(dTx, 'disbursement', disbursedOn, loanId, [['loans_receivable', amount, 0], ['cash_at_transaction_point', 0, amount]])
-          for (const e of events) {
-            if (e.kind !== 'repayment') continue
-            const a = state.allocations[e.id]!
-            const txId = Number(ins.tx.run(loanId, 'repayment', e.valueDate, e.valueDate, e.amount).lastInsertRowid)
-            ins.alloc.run(txId, loanId, e.valueDate, e.amount, a.overdueInterest, a.overduePrincipal, a.interest, a.principal, a.prepaid)
-            post(txId, 'repayment', e.valueDate, loanId, [
-              ['cash_at_transaction_point', e.amount, 0], ['loans_receivable', 0, a.overduePrincipal + a.principal + a.prepaid],
-              ['interest_income', 0, a.interest], ['overdue_interest_income', 0, a.overdueInterest],
-            ])
+          const row = loadLoanRow(sqlite, loanId)
+          const contract = loanContract(sqlite, row)
+          const disbursement = transaction(loanId, 'disbursement', disbursedOn, amount)
+          const events: LoanEvent[] = [disbursement.event]
+          syncLoanLedger(sqlite, row, replay(contract, events, disbursedOn), entry(disbursement.txId, 'disbursement', disbursedOn, loanId))
+          // History: on each principal due date passed the household pays what is due then (interest and
+          // principal, as the replay says); about 8 % of loans miss their latest instalment and are overdue.
+          const behind = random() < 0.08
+          const dates = dueDates(disbursedOn, term, point.sessionDay)
+          const due = principalInstalmentMonths(term, contract.principalPlan).map((mo) => dates[mo - 1]!).filter((d) => d < businessDate)
+          const repayments: ReturnType<typeof transaction>[] = []
+          due.forEach((date, j) => {
+            if (behind && j === due.length - 1) return
+            const owed = replay(contract, events, date)
+            const amountDue = owed.overdueInterest + owed.overduePrincipal + owed.interestDue + owed.principalDueNow
+            const paid = transaction(loanId, 'repayment', date, amountDue)
+            events.push(paid.event)
+            repayments.push(paid)
+          })
+          // Each repayment is dated after every earlier event, so the final replay's allocations are the ones
+          // each command would have found, and its journal entry is exactly its allocation (as postLoanEvent).
+          const state = replay(contract, events, businessDate)
+          for (const paid of repayments) {
+            const a = state.allocations[paid.event.id]!
+            insertAllocation(sqlite, loanId, paid.txId, paid, a)
+            postRepaymentEntry(sqlite, row, paid.amount, a, entry(paid.txId, 'repayment', paid.valueDate, loanId))
             transactions++
           }
+          writeProjection(sqlite, loanId, state)
           transactions++
           loans++
         }
