@@ -22,7 +22,8 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 20_000
 
 export interface Checkpointer {
   /** Checkpoints done and the last reported WAL size, for /ready and benchmarks. */
-  readonly stats: { checkpoints: number; walFrames: number; errors: number; lastError?: string }
+  /** `stoppedWhenAsked`: after stop(), whether the thread ended by itself (false: terminated after the grace period) */
+  readonly stats: { checkpoints: number; walFrames: number; errors: number; lastError?: string; stoppedWhenAsked?: boolean }
   /**
    * Shared with every connection that commits (the main thread's and the writer thread's command bus):
    * a commit counter the checkpointer waits on, so that it checkpoints right AFTER a commit.
@@ -77,7 +78,7 @@ export function startCheckpointer(sqlite: Database.Database, intervalMs = DEFAUL
     stats,
     commitSignal,
     stop() {
-      stopped ??= stopWorker(worker, exited, 2000)
+      stopped ??= stopWorker(worker, exited, 2000).then((byItself) => { stats.stoppedWhenAsked = byItself })
       return stopped
     },
   }

@@ -115,7 +115,7 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       alive = false
       stopping = true
       flushOutbox() // calls already accepted reach the thread before its 'stop'
-      stopped ??= stopWorker(worker, exited, 5000)
+      stopped ??= stopWorker(worker, exited, 5000).then(() => undefined)
       return stopped
     },
   }

@@ -7,14 +7,16 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 
 /** Stops a worker: asks it to finish (message { type: 'stop' }), waits for its exit, and terminates it after `graceMs`. */
-export async function stopWorker(worker: Worker, exited: Promise<void>, graceMs: number): Promise<void> {
+/** Asks the thread to stop; terminates it after `graceMs`. Resolves true when it stopped by itself. */
+export async function stopWorker(worker: Worker, exited: Promise<void>, graceMs: number): Promise<boolean> {
   // Referenced while stopping, so the process stays alive until the thread has exited.
   worker.ref()
   worker.postMessage({ type: 'stop' })
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
+  const byItself = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), graceMs) })])
   clearTimeout(timer)
   await worker.terminate()
+  return byItself
 }
 
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {

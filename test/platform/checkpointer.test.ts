@@ -131,10 +131,9 @@ t.test('app.close() stops the checkpointer thread promptly and closes its connec
   const stats = fa.app.checkpointer!.stats
   writes(fa.app, 5)
   t.ok(await until(() => stats.checkpoints >= 2), 'the checkpointer runs')
-  const started = Date.now()
   await fa.app.close()
-  const ms = Date.now() - started
-  t.ok(ms < 1_500, `closed in ${ms} ms: the thread stopped when asked (not the 2 s terminate fallback)`)
+  // Not a timing: the thread reports whether it ended by itself or had to be terminated after the grace period.
+  t.equal(stats.stoppedWhenAsked, true, 'the thread stopped when asked (not terminated by the fallback)')
   t.notOk(existsSync(`${fa.file}-wal`), 'the WAL file is gone: the last connection closed, so the thread\'s is closed too')
   const after = stats.checkpoints
   await new Promise((r) => setTimeout(r, 5 * INTERVAL_MS))
