@@ -50,6 +50,8 @@ export interface RemoteExecutor {
   execute(call: Omit<RemoteCall, 'id'>): Promise<CommandResult<unknown>>
   /** True while the writer thread runs; when it has died, callers run commands in-process. */
   readonly alive: boolean
+  /** After stop(): whether the thread ended by itself (false: terminated after the grace period); null before */
+  readonly stoppedWhenAsked: boolean | null
   stop(): Promise<void>
 }
 
@@ -99,8 +101,10 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
     refusePending()
   })
   let stopped: Promise<void> | undefined
+  let stoppedWhenAsked: boolean | null = null
   const executor: RemoteExecutor = {
     get alive() { return alive },
+    get stoppedWhenAsked() { return stoppedWhenAsked },
     execute(call) {
       return new Promise((resolve, reject) => {
         const id = nextId++
@@ -115,7 +119,7 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       alive = false
       stopping = true
       flushOutbox() // calls already accepted reach the thread before its 'stop'
-      stopped ??= stopWorker(worker, exited, 5000).then(() => undefined)
+      stopped ??= stopWorker(worker, exited, 5000).then((byItself) => { stoppedWhenAsked = byItself })
       return stopped
     },
   }

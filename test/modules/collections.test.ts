@@ -77,10 +77,9 @@ test('§11 the same 40-line session without the bad line → 201, per-line resul
   const key = unique('session')
   const before = rowCounts(app)
   const savingsBefore = app.sqlite.prepare("SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM journal_lines WHERE account = 'savings_deposits'").pluck().get() as number
-  const started = Date.now()
+  // (How fast a session posts is measured by the benchmarks in test/bench, not asserted here.)
   const res = await post(session(lines), key)
   t.equal(res.statusCode, 201, res.statusCode === 201 ? 'posted' : res.body)
-  t.ok(Date.now() - started < 5_000, '40 lines post well within 5 s')
   const body = res.json()
   // Totals: 40 × 39,600 = 1,584,000; 40 × 500,000 = 20,000,000; 40 × 50,000 = 2,000,000.
   t.match(body, { transactionPointId: world.pointA, groupId: world.groupA, sessionDate: '2025-02-15', totalInterest: 1_584_000, totalPrincipal: 20_000_000, totalSavings: 2_000_000 })

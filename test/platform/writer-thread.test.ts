@@ -155,10 +155,9 @@ t.test('when the writer thread has stopped, repayments run in-process; the stop 
   // A command still on its way to the thread when it is told to stop.
   const inFlight = remote.execute({ name: 'loans.repay', input: { loanId: inFlightLoan, body: { amount: 50_000, valueDate: '2025-02-15' } }, actor: officerA, requestId: 'in-flight' })
     .then((r) => `answered ${r.statusCode}`, (e: { code?: string }) => `refused ${e.code}`)
-  const started = Date.now()
   await remote.stop()
-  const stopMs = Date.now() - started
-  t.ok(stopMs < 2_000, `the thread exits on its own (${stopMs} ms, not the 5 s terminate fallback)`)
+  // Not a timing (a loaded machine makes any bound flaky): the thread reports how it ended.
+  t.equal(remote.stoppedWhenAsked, true, 'the thread exits on its own (not terminated by the 5 s fallback)')
   t.equal(remote.alive, false, 'the executor reports the thread dead')
   const outcome = await Promise.race([inFlight, new Promise<string>((r) => setTimeout(() => r('still pending after 1 s'), 1_000))])
   t.match(outcome, /^(answered 201|refused SERVICE_BUSY)$/, `the in-flight command is answered or refused as retryable: ${outcome}`)
