@@ -73,13 +73,20 @@ t.test('when any amount is written in words, then it is one capitalised sentence
   fc.assert(fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n) => {
     const s = vndInWords(n)
     const words = s.split(' ')
+    // The adjacency rules hold whatever the capital of the first word ("Mười lăm đồng").
+    const lower = words.map((w) => w.toLowerCase())
     return /^[A-ZĐÁÀẢÃẠÂẤẦẨẪẬĂẮẰẲẴẶÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ]/u.test(s)
       && s.endsWith(' đồng') && !s.includes('  ')
       && words.slice(1).every((w) => w === w.toLowerCase())
       // "mốt", "tư" only after "mươi"; "lăm" only after "mươi" or "mười"; "linh" only after "trăm"
-      && words.every((w, i) => (w !== 'mốt' && w !== 'tư') || words[i - 1] === 'mươi')
-      && words.every((w, i) => w !== 'lăm' || words[i - 1] === 'mươi' || words[i - 1] === 'mười')
-      && words.every((w, i) => w !== 'linh' || words[i - 1] === 'trăm')
+      && lower.every((w, i) => (w !== 'mốt' && w !== 'tư') || lower[i - 1] === 'mươi')
+      && lower.every((w, i) => w !== 'lăm' || lower[i - 1] === 'mươi' || lower[i - 1] === 'mười')
+      && lower.every((w, i) => w !== 'linh' || lower[i - 1] === 'trăm')
   }))
   t.pass('every generated amount\'s words are well formed')
+})
+
+t.test('when the amount begins with fifteen, then "lăm" follows the capitalised "Mười" (a case the property once missed)', async (t) => {
+  t.equal(vndInWords(15), 'Mười lăm đồng')
+  t.equal(vndInWords(15_000_021), 'Mười lăm triệu không trăm hai mươi mốt đồng')
 })
