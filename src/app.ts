@@ -12,12 +12,14 @@ import openapiPlugin from './platform/openapi.js'
 import consolePlugin from './platform/console.js'
 import securityPlugin from './platform/security.js'
 import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './platform/errors.js'
-import { registerValidation } from './platform/validation.js'
+import { registerValidation, sharedSerializerFactory } from './platform/validation.js'
+import { registerErrorCodeCheck } from './platform/error-code-check.js'
 import { startRemoteExecutor } from './platform/remote.js'
 import { WRITER_AUTOCHECKPOINT_PAGES, signalCommit } from './platform/checkpointer.js'
 import { ensureBusinessDate } from './platform/business-date.js'
 import { seedProgrammes as seedReferenceData } from './modules/programmes/service.js'
 import { buildHooks } from './modules/hooks.js'
+import { COMPONENTS } from './modules/components.js'
 import operationsRoutes from './modules/operations/routes.js'
 import organisationRoutes from './modules/organisation/routes.js'
 import usersRoutes from './modules/users/routes.js'
@@ -52,6 +54,8 @@ export interface AppOptions extends Partial<Config> {
   autoCloseIntervalMs?: number
   /** The wall clock for the calendar checks of the close (tests inject one). */
   now?: () => Date
+  /** Tests: fail the app's close when a route answered an error code its operation does not declare. */
+  checkErrorCodes?: boolean
 }
 
 /**
@@ -74,10 +78,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   registerValidation(app)
   registerErrorHandlers(app)
+  if (options.checkErrorCodes) registerErrorCodeCheck(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -103,7 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await writer.stop()
     })
   }
-  await app.register(openapiPlugin)
+  await app.register(openapiPlugin, { components: COMPONENTS })
 
   await app.register(operationsRoutes)
   await app.register(consolePlugin)

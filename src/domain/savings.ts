@@ -59,11 +59,10 @@ export function lowestRunningBalance(movements: readonly SavingsMovement[]): num
  */
 export function availableToWithdraw(movements: readonly SavingsMovement[], valueDate: string, reserved = 0): number {
   let balance = 0
-  let lowestFrom = Number.POSITIVE_INFINITY
   const ordered = inValueOrder(movements)
   let i = 0
   for (; i < ordered.length && ordered[i]!.valueDate <= valueDate; i++) balance += signedAmount(ordered[i]!)
-  lowestFrom = balance
+  let lowestFrom = balance
   for (; i < ordered.length; i++) {
     balance += signedAmount(ordered[i]!)
     if (balance < lowestFrom) lowestFrom = balance

@@ -14,14 +14,15 @@
  *
  * Every route declares who may call it in `config.auth`: a list of roles, or
  * 'public'. A route that declares nothing is refused (default deny). Scope
- * (own branch / own partner) is checked by the services, against the entity.
+ * (own branch / own partner) is checked by the services, against the entity
+ * (one rule: scope.ts).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type Database from 'better-sqlite3'
 import { DomainError } from './errors.js'
-import type { ROLES } from '../db/schema.js'
+import { ROLES } from '../db/schema.js'
 
 export type Role = (typeof ROLES)[number]
 
@@ -50,9 +51,19 @@ declare module 'fastify' {
   }
 }
 
-export const ALL_ROLES: readonly Role[] = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor']
+// The role lists, defined once (routes' `config.auth` and the scope rule in scope.ts use them).
+/** Every role: what anyone signed in may read (the services then narrow it to the actor's scope). */
+export const ALL_ROLES: readonly Role[] = ROLES
 /** Roles that may read across all branches and partners. */
 export const READ_ALL_ROLES: readonly Role[] = ['admin', 'finance', 'auditor']
+/** Staff of one branch, who handle cash at its points (the scope rule gives them their branch). */
+export const BRANCH_ROLES: readonly Role[] = ['branch_officer', 'branch_manager']
+/** Who records what the branch decides (household changes, commune decisions): branch staff and admin. */
+export const BRANCH_STAFF_ROLES: readonly Role[] = ['admin', ...BRANCH_ROLES]
+/** Who registers households and keeps their accounts: branch staff, admin and partner officers (their own groups). */
+export const REGISTRAR_ROLES: readonly Role[] = [...BRANCH_STAFF_ROLES, 'partner_officer']
+/** Who approves what an officer proposed (four eyes): branch managers and admin. */
+export const APPROVER_ROLES: readonly Role[] = ['branch_manager', 'admin']
 
 function hashSecret(salt: string, secret: string): string {
   return createHmac('sha256', salt).update(secret).digest('hex')
@@ -291,24 +302,3 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: { now?: 
     if (!auth.includes(actor.role)) throw new DomainError('FORBIDDEN', `Role ${actor.role} may not call this route`)
   })
 }, { name: 'auth', dependencies: ['database'] })
-
-/** May the actor see/act on things of this branch? (admin/finance/auditor see all.) */
-export function inBranchScope(actor: Actor, branchId: number): boolean {
-  if (READ_ALL_ROLES.includes(actor.role)) return true
-  if (actor.role === 'branch_officer' || actor.role === 'branch_manager') return actor.branchId === branchId
-  return false
-}
-
-/** Scope check for something that belongs to a branch and (maybe) a partner. */
-export function inScope(actor: Actor, owner: { branchId: number; partnerId?: number | null }): boolean {
-  if (actor.role === 'partner_officer') return owner.partnerId != null && actor.partnerId === owner.partnerId
-  return inBranchScope(actor, owner.branchId)
-}
-
-/**
- * Throws 404 when the entity is outside the actor's scope: for a partner or
- * another branch, the existence of someone else's household or loan must not leak.
- */
-export function assertInScope(actor: Actor, owner: { branchId: number; partnerId?: number | null }, what: string, id: unknown): void {
-  if (!inScope(actor, owner)) throw new DomainError('NOT_FOUND', `${what} ${String(id)} was not found`)
-}

@@ -47,6 +47,22 @@ export function migrationsApplied(sqlite: Database.Database): boolean {
   }
 }
 
+/**
+ * `make(sqlite)` run once per connection and remembered: a module's prepared statements
+ * (`const queries = perConnection((db) => ({ … db.prepare(…) … }))`, then `queries(sqlite).byId.get(id)`).
+ */
+export function perConnection<T>(make: (sqlite: Database.Database) => T): (sqlite: Database.Database) => T {
+  const made = new WeakMap<Database.Database, T>()
+  return (sqlite) => {
+    let value = made.get(sqlite)
+    if (value === undefined) {
+      value = make(sqlite)
+      made.set(sqlite, value)
+    }
+    return value
+  }
+}
+
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 /** A prepared statement, prepared once per connection: hot paths must not re-prepare SQL per request. */
 export function statement(sqlite: Database.Database, sql: string): Database.Statement {

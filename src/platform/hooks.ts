@@ -12,8 +12,7 @@
 import type Database from 'better-sqlite3'
 import type { CommandContext } from './commands.js'
 import type { LoanState } from '../domain/loan-engine.js'
-// Type-only: the loan row and its stored projection are the loans module's shapes (no runtime import).
-import type { LoanRow, StoredProjection } from '../modules/loans/projection.js'
+import type { LoanRow, StoredProjection } from '../db/rows.js'
 
 export interface Hooks {
   /** After a loan event (disbursement, repayment, reversal, write-off, extension, freeze) is posted, inside the command's transaction: the support rule. */

@@ -1,6 +1,7 @@
 /** TypeBox building blocks shared by every module: one schema → validation, types, OpenAPI. */
 import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../domain/errors.js'
+import { ERROR_CODES, type ErrorCode } from '../domain/error-codes.js'
 
 /** Integer VND: a safe, non-negative integer (no minor unit, never a float). */
 /**
@@ -30,10 +31,59 @@ export const ProblemSchema = Type.Object({
 
 const problemRef = Type.Ref('Problem')
 
-/** Standard error responses every authenticated route can return. */
-export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+/**
+ * A named shape of the API: `components.schemas.<name>` in the OpenAPI document, so client generators
+ * get one named type instead of inline copies. The definition is registered once (app.addSchema, the
+ * list in src/modules/components.ts) and every use goes through ref(); a definition used inline next
+ * to its registration fails at start-up (two schemas with one $id), an unregistered one cannot resolve.
+ */
+export function component<T extends TSchema>(name: string, schema: T): T {
+  return { ...schema, $id: name }
+}
+
+/** A `$ref` to a named component, typed as the component itself (handlers keep their checked types). */
+export function ref<T extends TSchema>(schema: T): T {
+  const id = (schema as { $id?: unknown }).$id
+  if (typeof id !== 'string') throw new Error('ref(): the schema is not a named component (no $id)')
+  return Type.Ref(id) as TSchema as T
+}
+
+/**
+ * Codes any operation may answer, whatever it does: the request itself (validation, size, media type),
+ * credentials and the staff session, the rate limiter, a busy database, an unexpected failure. They are
+ * listed once (docs/api.md, and `x-common-error-codes` at the top of the OpenAPI document), not per operation.
+ */
+export const COMMON_ERROR_CODES = [
+  'VALIDATION_ERROR', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'SESSION_EXPIRED', 'CSRF_TOKEN_INVALID',
+  'PASSWORD_CHANGE_REQUIRED', 'TOO_MANY_REQUESTS', 'REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'URI_TOO_LONG',
+  'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE', 'SERVICE_BUSY', 'NOT_READY', 'INTERNAL',
+] as const satisfies readonly ErrorCode[]
+
+/** Codes of the idempotency layer: added by the OpenAPI plugin to every operation that takes an Idempotency-Key. */
+export const IDEMPOTENCY_ERROR_CODES = ['IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_IN_FLIGHT', 'IDEMPOTENCY_KEY_REUSED'] as const satisfies readonly ErrorCode[]
+
+/** The extension naming an operation's own error codes (on each problem response, then on the operation). */
+export const X_ERROR_CODES = 'x-error-codes'
+
+/**
+ * An operation's error responses from its own error codes (typed: a misspelt code does not compile).
+ * The codes are grouped by their status in the registry; each response says which codes it carries
+ * ("NOT_FOUND: Not found …"), always with 400, 401 and 403 (the common codes). The OpenAPI plugin lifts
+ * the codes into the operation's `x-error-codes`, and the test build checks every code a route answers
+ * is declared there (src/platform/error-code-check.ts).
+ */
+export function errorResponses(...codes: ErrorCode[]): Record<number, TSchema> {
+  const byStatus = new Map<number, ErrorCode[]>([[400, []], [401, []], [403, []]])
+  for (const code of new Set(codes)) {
+    const status = ERROR_CODES[code].status
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
   const out: Record<number, TSchema> = {}
-  for (const s of [400, 401, 403, ...statuses]) out[s] = { ...problemRef, description: describe(s) } as TSchema
+  for (const [status, own] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const text = own.includes('FOUR_EYES') ? `${describe(status)}, or a step the same person may not take twice (four eyes)` : describe(status)
+    const description = own.length ? `${own.join(', ')}: ${text}` : text
+    out[status] = { ...problemRef, description, [X_ERROR_CODES]: own } as TSchema
+  }
   return out
 }
 

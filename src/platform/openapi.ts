@@ -2,8 +2,9 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
-import { ProblemSchema } from './http-schemas.js'
+import type { FastifyInstance, FastifySchema } from 'fastify'
+import type { TSchema } from 'typebox'
+import { COMMON_ERROR_CODES, IDEMPOTENCY_ERROR_CODES, X_ERROR_CODES } from './http-schemas.js'
 
 export const TAGS = [
   { name: 'Operations', description: 'Health, readiness, business date and daily close' },
@@ -20,8 +21,9 @@ export const TAGS = [
   { name: 'Audit', description: 'Audit trail of state-changing commands' },
 ]
 
-export default fp(async function openapiPlugin(app: FastifyInstance) {
-  app.addSchema(ProblemSchema)
+/** `components`: the named shapes (each with its `$id`), registered once and referenced by the routes. */
+export default fp(async function openapiPlugin(app: FastifyInstance, options: { components: readonly TSchema[] }) {
+  for (const schema of options.components) app.addSchema(schema)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -34,6 +36,8 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
       // Relative: Swagger UI's "Try it out" then calls the host and port the page was served from.
       servers: [{ url: '/', description: 'This service' }],
       tags: TAGS,
+      // Codes any operation may answer; each operation's own codes are in its `x-error-codes` (docs/api.md).
+      ...({ 'x-common-error-codes': [...COMMON_ERROR_CODES] } as object),
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer pc_<id>_<secret>' } },
       },
@@ -44,6 +48,7 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
   // The documentation is public: mark Swagger UI's own routes so the default-deny auth lets them through.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), auth: 'public' }
+    if (route.schema) route.schema = liftErrorCodes(route.schema)
     // A stable operationId from method and path (GET /v1/loans/:id → getLoansById) for client generators.
     if (route.schema && !route.schema.operationId && typeof route.method === 'string' && route.method !== 'HEAD') {
       const words = route.url.replace(/^\/v1\//, '/').split('/').filter(Boolean)
@@ -54,3 +59,25 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
 }, { name: 'openapi' })
+
+/**
+ * The operation's own error codes, from its problem responses (errorResponses), lifted into the
+ * operation's `x-error-codes` (sorted), with the idempotency codes when it takes an Idempotency-Key;
+ * the responses themselves keep only their description.
+ */
+function liftErrorCodes(schema: FastifySchema): FastifySchema {
+  const response = schema.response as Record<string, Record<string, unknown>> | undefined
+  if (!response) return schema
+  const codes = new Set<string>()
+  const cleaned: Record<string, unknown> = {}
+  for (const [status, entry] of Object.entries(response)) {
+    if (entry && typeof entry === 'object' && X_ERROR_CODES in entry) {
+      const { [X_ERROR_CODES]: own, ...rest } = entry
+      for (const code of own as string[]) codes.add(code)
+      cleaned[status] = rest
+    } else cleaned[status] = entry
+  }
+  const headers = schema.headers as { properties?: Record<string, unknown> } | undefined
+  if (headers?.properties?.['idempotency-key']) for (const code of IDEMPOTENCY_ERROR_CODES) codes.add(code)
+  return { ...schema, response: cleaned, [X_ERROR_CODES]: [...codes].sort() } as FastifySchema
+}

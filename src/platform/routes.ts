@@ -6,16 +6,15 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type TSchema, type Static, type TObject, type TProperties } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { CommandContext } from './commands.js'
-import type { Actor, Role } from './auth.js'
+import { ALL_ROLES, type Actor, type Role } from './auth.js'
 import type { Db } from './database.js'
+import type { ErrorCode } from '../domain/error-codes.js'
 import { errorResponses, IdempotencyHeaders, ListQuery, Page, cursorId, pageOf } from './http-schemas.js'
-
-export const READERS: readonly Role[] = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor']
 
 export function createRoute<B extends TSchema, R extends TSchema>(
   fastify: FastifyInstance,
   path: string,
-  spec: { tag: string; summary: string; description: string; body: B; response: R; roles?: readonly Role[]; errors?: number[] },
+  spec: { tag: string; summary: string; description: string; body: B; response: R; roles?: readonly Role[]; errors?: ErrorCode[] },
   create: (ctx: CommandContext, input: Static<B>) => Static<R>,
 ): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -24,7 +23,7 @@ export function createRoute<B extends TSchema, R extends TSchema>(
     schema: {
       tags: [spec.tag], summary: spec.summary, description: spec.description,
       headers: IdempotencyHeaders(false), body: spec.body,
-      response: { 201: spec.response, ...errorResponses(409, 422, ...(spec.errors ?? [])) },
+      response: { 201: spec.response, ...errorResponses('DUPLICATE', 'REFERENCE_NOT_FOUND', ...(spec.errors ?? [])) },
     },
   }, (request, reply) => app.commands.handle(request, reply, 'optional', (ctx) => ({ statusCode: 201, body: create(ctx, request.body as Static<B>) })) as never)
 }
@@ -37,7 +36,7 @@ export function listRoute<Q extends TProperties, R extends TSchema>(
 ): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get(path, {
-    config: { auth: spec.roles ?? READERS },
+    config: { auth: spec.roles ?? ALL_ROLES },
     schema: {
       tags: [spec.tag], summary: spec.summary, description: spec.description,
       querystring: Type.Object({ ...spec.filters, ...ListQuery }),

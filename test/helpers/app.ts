@@ -45,6 +45,8 @@ export async function buildTestApp(t: Test, options: { initialBusinessDate?: str
     authFailuresPerMinute: 100_000, writerThread: options.writerThread, backgroundCheckpoint: options.backgroundCheckpoint, checkpointIntervalMs: options.checkpointIntervalMs,
     // Tests close days in 2026/2027 whatever the real date: allowed unless a test checks the calendar guard.
     allowCloseAhead: options.allowCloseAhead ?? true, now: options.now,
+    // Every code a route answers must be declared for its operation (the published error codes stay honest).
+    checkErrorCodes: true,
   })
   // Every API test ends with the invariant verifier: the ledger balances, receivables match the loans, nothing is doubled.
   t.teardown(async () => {

@@ -1724,6 +1724,1065 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        Loan: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            applicationId: number;
+            /** @description Identifier */
+            householdId: number;
+            programmeCode: string;
+            localPolicyCode: string | null;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            groupId: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            fundingSource: string;
+            /** @enum {unknown} */
+            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
+            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
+            classification: string;
+            /** @description Amount in VND (integer, no minor unit) */
+            approvedAmount: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            disbursedAmount: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            outstandingPrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            overduePrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            overdueInterest: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            interestDue: number;
+            nextDueDate: string | null;
+            termMonths: number;
+            principalPlan: {
+                everyMonths: number;
+                graceMonths: number;
+            };
+            sessionDay: number;
+            approvedOn: string;
+            firstDisbursedOn: string | null;
+            closedOn: string | null;
+            writtenOffOn: string | null;
+            balancesAsOf: string | null;
+        } & {
+            /** @description Name of the household head (the borrower) */
+            householdName?: string;
+            /** @description The household head's 12-digit citizen ID */
+            nationalId?: string;
+            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
+            cancellation?: {
+                cancelledOn: string;
+                reason: string;
+                cancelledBy: number;
+            };
+            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
+            writeOff?: {
+                /** @description Principal written off */
+                principal: number;
+                /** @description Interest and penalty unpaid at the write-off */
+                interest: number;
+                /** @description Recoveries posted since */
+                recovered: number;
+                /** @description What may still be recovered (principal + interest − recovered) */
+                recoverable: number;
+            };
+            /** @description Business date the balances are computed for */
+            asOf: string;
+            /** @description Borrower rate in force on asOf (0 = interest-free) */
+            monthlyRatePpm: number;
+            overdueRatePct: number;
+            /** @description Principal due on or before asOf that is not overdue */
+            principalDueNow: number;
+            /** @description Everything needed to close the loan on asOf */
+            payoffAmount: number;
+            totals: {
+                /** @description Amount in VND (integer, no minor unit) */
+                principalRepaid: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                interestRepaid: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                penaltyRepaid: number;
+            };
+            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
+            supportVerdict?: {
+                /** @description Local policy with the support rule */
+                policyCode: string;
+                /** @enum {unknown} */
+                outcome: "eligible" | "not_yet" | "ineligible";
+                /**
+                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
+                 * @enum {unknown}
+                 */
+                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
+                /** @description The verdict in one Vietnamese sentence, for the household */
+                explanationVi: string;
+                /** @description The same in English */
+                explanationEn: string;
+                evidence: {
+                    /** @description Business date the rule was evaluated on */
+                    asOf: string;
+                    disbursedOn: string | null;
+                    closedOn: string | null;
+                    instalments: {
+                        /** @description Instalments that owe something */
+                        due: number;
+                        /** @description Of those, paid off on or before their (extended) due date */
+                        paidOnTime: number;
+                    };
+                    lateInstalment: {
+                        number: number;
+                        /** @description Due date after approved extensions */
+                        dueDate: string;
+                        originalDueDate: string;
+                        paidOn: string | null;
+                        daysLate: number;
+                    } | null;
+                    exit: {
+                        recordId: number | null;
+                        decisionNo: string;
+                        effectiveDate: string;
+                        /** @enum {unknown} */
+                        from: "poor" | "near_poor" | "escaped" | "none";
+                        /** @enum {unknown} */
+                        to: "poor" | "near_poor" | "escaped" | "none";
+                    } | null;
+                    windowEnd: string | null;
+                    budget: {
+                        /** @description The policy's support amount */
+                        amount: number;
+                        /** @description Budget left when evaluated (VND) */
+                        remaining: number;
+                    };
+                    payment: {
+                        /** @description Identifier */
+                        id: number;
+                        /** @description The loan that earned it (one payment per household and policy) */
+                        loanId: number;
+                        /** @enum {unknown} */
+                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
+                        /** @description Amount in VND (integer, no minor unit) */
+                        amount: number;
+                        paidOn?: string | null;
+                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
+                        recovered?: boolean;
+                    } | null;
+                };
+                /**
+                 * Format: date
+                 * @description Business date of the latest evaluation
+                 * @example 2025-03-10
+                 */
+                evaluatedOn: string;
+            } | null;
+        };
+        LoanListItem: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            applicationId: number;
+            /** @description Identifier */
+            householdId: number;
+            programmeCode: string;
+            localPolicyCode: string | null;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            groupId: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            fundingSource: string;
+            /** @enum {unknown} */
+            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
+            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
+            classification: string;
+            /** @description Amount in VND (integer, no minor unit) */
+            approvedAmount: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            disbursedAmount: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            outstandingPrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            overduePrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            overdueInterest: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            interestDue: number;
+            nextDueDate: string | null;
+            termMonths: number;
+            principalPlan: {
+                everyMonths: number;
+                graceMonths: number;
+            };
+            sessionDay: number;
+            approvedOn: string;
+            firstDisbursedOn: string | null;
+            closedOn: string | null;
+            writtenOffOn: string | null;
+            balancesAsOf: string | null;
+        } & {
+            /** @description Name of the household head (the borrower) */
+            householdName: string;
+            /** @description The household head's 12-digit citizen ID */
+            nationalId: string;
+        };
+        LoanSchedule: {
+            /** @description Identifier */
+            loanId: number;
+            asOf: string;
+            /** @description true before the first disbursement: dates assume disbursement on asOf */
+            indicative: boolean;
+            instalments: components["schemas"]["ScheduleLine"][];
+            /** @description Amount in VND (integer, no minor unit) */
+            totalPrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            totalInterest: number;
+        };
+        ScheduleLine: {
+            number: number;
+            dueDate: string;
+            effectiveDueDate: string;
+            /** @description Scheduled principal (after prepayments) */
+            principal: number;
+            /** @description Planned interest (every instalment paid on its due date) */
+            interest: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            principalPaid: number;
+            /** @description Contract interest accrued so far for the period */
+            interestCharged: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            interestPaid: number;
+            /** @description Interest at the overdue rate on overdue principal */
+            penaltyCharged: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            penaltyPaid: number;
+            paidOffOn: string | null;
+            overdueSince: string | null;
+            extended: boolean;
+            /** @description paid | overdue | due | upcoming */
+            status: string;
+        };
+        LoanTransaction: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            loanId: number;
+            kind: string;
+            valueDate: string;
+            postedOn: string;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            reference: string | null;
+            reversesId: number | null;
+            reversedById: number | null;
+            collectionSessionId: number | null;
+            allocation: components["schemas"]["Allocation"] | null;
+            details: unknown;
+            createdBy: number;
+            createdAt: string;
+        };
+        /** @description How a repayment was allocated, in order: overdue interest, overdue principal, interest, principal, prepaid principal */
+        Allocation: {
+            /** @description Amount in VND (integer, no minor unit) */
+            overdueInterest: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            overduePrincipal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            interest: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            principal: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            prepaid: number;
+        };
+        Application: {
+            /** @description Identifier */
+            id: number;
+            /** @enum {unknown} */
+            status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
+            /** @description Identifier */
+            householdId: number;
+            programmeCode: string;
+            localPolicyCode: string | null;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            branchId: number;
+            partnerReference: string;
+            amount: number;
+            termMonths: number;
+            principalPlan: {
+                everyMonths: number;
+                graceMonths: number;
+            };
+            purpose: string;
+            applicationDate: string;
+            submittedBy: number;
+            certifiedBy: number | null;
+            certificationDecisionNo: string | null;
+            certifiedOn: string | null;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            loanId: number | null;
+            createdAt: string;
+        };
+        ApplicationListItem: {
+            /** @description Identifier */
+            id: number;
+            /** @enum {unknown} */
+            status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
+            /** @description Identifier */
+            householdId: number;
+            programmeCode: string;
+            localPolicyCode: string | null;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            branchId: number;
+            partnerReference: string;
+            amount: number;
+            termMonths: number;
+            principalPlan: {
+                everyMonths: number;
+                graceMonths: number;
+            };
+            purpose: string;
+            applicationDate: string;
+            submittedBy: number;
+            certifiedBy: number | null;
+            certificationDecisionNo: string | null;
+            certifiedOn: string | null;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            loanId: number | null;
+            createdAt: string;
+        } & {
+            /** @description Name of the household head */
+            householdName: string;
+            /** @description The household head's 12-digit citizen ID */
+            nationalId: string;
+            /** @description The household's savings-and-loan group (today) */
+            groupId: number;
+        };
+        Household: {
+            /** @description Identifier */
+            id: number;
+            nationalId: string;
+            headName: string;
+            /** @description Identifier */
+            groupId: number;
+            groupName: string;
+            /** @description Transaction point of the household's group */
+            transactionPointId: number;
+            area: string;
+            address: {
+                commune: string;
+                village: string;
+                line: string;
+            };
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Status on the current business date */
+            povertyStatus: string;
+            /** @description The household has a disbursed loan not yet closed or written off (state active) */
+            hasActiveLoan: boolean;
+            createdAt: string;
+        };
+        HouseholdChange: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            householdId: number;
+            effectiveDate: string;
+            reason: string;
+            /** @description Only the fields this change touched */
+            before: {
+                headName?: string;
+                nationalId?: string;
+                address?: {
+                    commune: string;
+                    village: string;
+                    line: string;
+                };
+                area?: string;
+                /** @description Identifier */
+                groupId?: number;
+            };
+            /** @description Only the fields this change touched */
+            after: {
+                headName?: string;
+                nationalId?: string;
+                address?: {
+                    commune: string;
+                    village: string;
+                    line: string;
+                };
+                area?: string;
+                /** @description Identifier */
+                groupId?: number;
+            };
+            changedBy: number;
+            createdAt: string;
+        };
+        CollectionSheet: {
+            /** @description Identifier */
+            transactionPointId: number;
+            transactionPointCode: string;
+            transactionPointName: string;
+            commune: string;
+            sessionDay: number;
+            /** @description The session date the figures are computed for */
+            date: string;
+            businessDate: string;
+            /** @description The point's next session date on or after the business date (the default date, and the latest allowed) */
+            nextSessionDate: string;
+            groups: {
+                /** @description Identifier */
+                groupId: number;
+                groupCode: string;
+                groupName: string;
+                village: string;
+                /** @description Identifier */
+                partnerId: number;
+                partnerName: string;
+                households: {
+                    /** @description Identifier */
+                    householdId: number;
+                    /** @description Household head (the borrower) */
+                    headName: string;
+                    /** @description Citizen ID (CCCD) of the head */
+                    nationalId: string;
+                    village: string;
+                    /** @description Monthly savings the household is expected to hand in (0 without a savings commitment) */
+                    savingsExpected: number;
+                    /** @description Sum of its loans' totals */
+                    total: number;
+                    loans: {
+                        /** @description Identifier */
+                        loanId: number;
+                        programmeCode: string;
+                        /** @description On the sheet date */
+                        classification: string;
+                        /** @description On the sheet date */
+                        outstandingPrincipal: number;
+                        nextDueDate: string | null;
+                        /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
+                        principalDue: number;
+                        /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
+                        interestDue: number;
+                        /** @description Principal of instalments past their due date */
+                        overduePrincipal: number;
+                        /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
+                        overdueInterest: number;
+                        /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
+                        total: number;
+                        /** @description Suggested interest of the session line: overdueInterest + interestDue */
+                        interest: number;
+                        /** @description Suggested principal of the session line: overduePrincipal + principalDue */
+                        principal: number;
+                    }[];
+                }[];
+                totals: {
+                    households: number;
+                    loans: number;
+                    /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
+                    principalDue: number;
+                    /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
+                    interestDue: number;
+                    /** @description Principal of instalments past their due date */
+                    overduePrincipal: number;
+                    /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
+                    overdueInterest: number;
+                    /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
+                    total: number;
+                    /** @description Amount in VND (integer, no minor unit) */
+                    savingsExpected: number;
+                    /** @description total + savingsExpected: the cash the session should bring in */
+                    cashExpected: number;
+                };
+                sessionRequest: {
+                    /** @description Identifier */
+                    transactionPointId: number;
+                    /** @description Identifier */
+                    groupId: number;
+                    /**
+                     * Format: date
+                     * @description Session date (not after the business date)
+                     * @example 2025-03-10
+                     */
+                    sessionDate: string;
+                    lines: {
+                        /** @description Identifier */
+                        loanId: number;
+                        /** @description Interest collected */
+                        interest: number;
+                        /** @description Principal collected */
+                        principal: number;
+                        /** @description Savings collected */
+                        savings: number;
+                    }[];
+                } | null;
+            }[];
+            totals: {
+                households: number;
+                loans: number;
+                /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
+                principalDue: number;
+                /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
+                interestDue: number;
+                /** @description Principal of instalments past their due date */
+                overduePrincipal: number;
+                /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
+                overdueInterest: number;
+                /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
+                total: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                savingsExpected: number;
+                /** @description total + savingsExpected: the cash the session should bring in */
+                cashExpected: number;
+            };
+        };
+        CollectionSessionSummary: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            transactionPointName: string;
+            /** @description Identifier */
+            groupId: number;
+            groupName: string;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            branchId: number;
+            sessionDate: string;
+            lineCount: number;
+            /** @description Interest handed in */
+            totalInterest: number;
+            /** @description Principal handed in */
+            totalPrincipal: number;
+            /** @description Savings handed in */
+            totalSavings: number;
+            /** @description Everything handed in */
+            total: number;
+            postedBy: {
+                userId: number;
+                name: string | null;
+            };
+            createdAt: string;
+        };
+        CollectionSession: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            transactionPointName: string;
+            /** @description Identifier */
+            groupId: number;
+            groupName: string;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            branchId: number;
+            sessionDate: string;
+            lineCount: number;
+            /** @description Interest handed in */
+            totalInterest: number;
+            /** @description Principal handed in */
+            totalPrincipal: number;
+            /** @description Savings handed in */
+            totalSavings: number;
+            /** @description Everything handed in */
+            total: number;
+            postedBy: {
+                userId: number;
+                name: string | null;
+            };
+            createdAt: string;
+        } & {
+            /** @description Lines whose repayment was reversed since */
+            reversedLines: number;
+            lines: {
+                lineIndex: number;
+                /** @description Identifier */
+                loanId: number;
+                /** @description Identifier */
+                householdId: number;
+                householdName: string;
+                nationalId: string;
+                interest: number | null;
+                principal: number | null;
+                /** @description Savings handed in */
+                savings: number;
+                /** @description interest + principal: the repayment posted */
+                amount: number;
+                transactionId: number | null;
+                allocation: components["schemas"]["Allocation"] | null;
+                /** @description The repayment was reversed since (it then allocates nothing) */
+                reversed: boolean;
+                reversalTransactionId: number | null;
+                /** @description The loan's state now */
+                loanStatus: string;
+            }[];
+        };
+        Reconciliation: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** Format: date */
+            date: string;
+            /** @enum {unknown} */
+            status: "open" | "closed";
+            /** @description Number of loans per result */
+            summary: {
+                matched: number;
+                missing_in_statement: number;
+                unexpected_in_statement: number;
+                amount_mismatch: number;
+            };
+            /** @description Σ statement amounts */
+            statementTotal: number;
+            /** @description Σ live repayments posted at the point on the date */
+            postedTotal: number;
+            /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
+            suspenseAmount: number;
+            /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
+            suspensePosted: number;
+            journalEntryId: number | null;
+            supersedes: number | null;
+            supersededBy: number | null;
+            createdBy: number;
+            createdAt: string;
+            closedBy: number | null;
+            closedAt: string | null;
+            /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
+            savings: {
+                /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
+                deposits: number;
+                /** @description Σ savings withdrawals paid at the point on the date */
+                withdrawals: number;
+                /** @description deposits − withdrawals: the savings cash the point should hold for the day */
+                net: number;
+            };
+            lines: {
+                /** @description Identifier */
+                id: number;
+                /** @description Identifier */
+                loanId: number;
+                statementAmount: number | null;
+                postedAmount: number | null;
+                /** @description statementAmount − postedAmount (nulls as 0) */
+                difference: number;
+                /**
+                 * @description matched | missing_in_statement (posted, not in the statement) | unexpected_in_statement (in the statement, nothing posted) | amount_mismatch
+                 * @enum {unknown}
+                 */
+                result: "matched" | "missing_in_statement" | "unexpected_in_statement" | "amount_mismatch";
+                reference: string | null;
+            }[];
+        };
+        ReconciliationSummary: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** Format: date */
+            date: string;
+            /** @enum {unknown} */
+            status: "open" | "closed";
+            /** @description Number of loans per result */
+            summary: {
+                matched: number;
+                missing_in_statement: number;
+                unexpected_in_statement: number;
+                amount_mismatch: number;
+            };
+            /** @description Σ statement amounts */
+            statementTotal: number;
+            /** @description Σ live repayments posted at the point on the date */
+            postedTotal: number;
+            /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
+            suspenseAmount: number;
+            /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
+            suspensePosted: number;
+            journalEntryId: number | null;
+            supersedes: number | null;
+            supersededBy: number | null;
+            createdBy: number;
+            createdAt: string;
+            closedBy: number | null;
+            closedAt: string | null;
+            /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
+            savings: {
+                /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
+                deposits: number;
+                /** @description Σ savings withdrawals paid at the point on the date */
+                withdrawals: number;
+                /** @description deposits − withdrawals: the savings cash the point should hold for the day */
+                net: number;
+            };
+        };
+        SupportPayment: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            householdId: number;
+            localPolicyCode: string;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            /** @enum {unknown} */
+            status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
+            /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
+            evidence: {
+                [key: string]: unknown;
+            };
+            createdOn: string;
+            approvedBy: number | null;
+            approvedOn: string | null;
+            paidBy: number | null;
+            paidOn: string | null;
+            payReference: string | null;
+            rejectedBy: number | null;
+            rejectionReason: string | null;
+            cancelledOn: string | null;
+            cancellationReason: string | null;
+            createdAt: string;
+            recovery?: {
+                /** @description Identifier */
+                id: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                amount: number;
+                reason: string;
+                createdOn: string;
+            } | null;
+        };
+        SupportPaymentListItem: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            householdId: number;
+            localPolicyCode: string;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            /** @enum {unknown} */
+            status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
+            /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
+            evidence: {
+                [key: string]: unknown;
+            };
+            createdOn: string;
+            approvedBy: number | null;
+            approvedOn: string | null;
+            paidBy: number | null;
+            paidOn: string | null;
+            payReference: string | null;
+            rejectedBy: number | null;
+            rejectionReason: string | null;
+            cancelledOn: string | null;
+            cancellationReason: string | null;
+            createdAt: string;
+            recovery?: {
+                /** @description Identifier */
+                id: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                amount: number;
+                reason: string;
+                createdOn: string;
+            } | null;
+        } & {
+            /** @description Name of the household head */
+            householdName: string;
+            /** @description The household head's 12-digit citizen ID */
+            nationalId: string;
+        };
+        WriteOffProposal: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @enum {unknown} */
+            status: "pending_approval" | "approved" | "rejected";
+            decisionNo: string;
+            /** @description One of the objective causes */
+            cause: string;
+            causeDetail: string | null;
+            valueDate: string;
+            /** @description Unpaid on the value date: as proposed, or as written off once approved */
+            writtenOff: {
+                /** @description Amount in VND (integer, no minor unit) */
+                principal: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                interest: number;
+            };
+            proposedBy: number;
+            proposedOn: string;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            transactionId: number | null;
+            createdAt: string;
+        };
+        WriteOffProposalListItem: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @enum {unknown} */
+            status: "pending_approval" | "approved" | "rejected";
+            decisionNo: string;
+            /** @description One of the objective causes */
+            cause: string;
+            causeDetail: string | null;
+            valueDate: string;
+            /** @description Unpaid on the value date: as proposed, or as written off once approved */
+            writtenOff: {
+                /** @description Amount in VND (integer, no minor unit) */
+                principal: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                interest: number;
+            };
+            proposedBy: number;
+            proposedOn: string;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            transactionId: number | null;
+            createdAt: string;
+        } & {
+            /** @description Name of the household head */
+            householdName: string;
+            /** @description The household head's 12-digit citizen ID */
+            nationalId: string;
+        };
+        Programme: {
+            code: string;
+            name: string;
+            legalBasis: string;
+            eligibleStatuses: "any" | string[];
+            eligibleAreas: "any" | string[];
+            /** @description Amount in VND (integer, no minor unit) */
+            maxAmount: number;
+            maxTermMonths: number;
+            overdueRatePct: number;
+            fundingSource: string;
+            defaultPrincipalPlan: {
+                everyMonths: number;
+                graceMonths: number;
+            };
+            escapedWindowMonths: number | null;
+            collateralThreshold: number | null;
+            rates: {
+                effectiveFrom: string;
+                monthlyRatePpm: number;
+            }[];
+            createdAt: string;
+        };
+        LocalPolicy: {
+            code: string;
+            name: string;
+            region: string;
+            branchId: number | null;
+            programmeCode: string;
+            borrowerRatePpm: number | null;
+            supportRule: null | {
+                amount: number;
+                requiresOnTimeRepayment: boolean;
+                requiresPovertyExit: boolean;
+                exitWindowMonthsAfterClosure: number;
+            };
+            /** @description Amount in VND (integer, no minor unit) */
+            budget: number;
+            effectiveFrom: string;
+            createdAt: string;
+        };
+        SavingsAccount: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            householdId: number;
+            /** @description Household head */
+            headName: string;
+            /** @description Citizen ID of the head */
+            nationalId: string;
+            /** @description Identifier */
+            groupId: number;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Transaction point where the account is kept (the household's group's point when opened) */
+            transactionPointId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Fund holding the savings (members' savings are held under `central`) */
+            fundingSource: string;
+            /** @enum {unknown} */
+            status: "open" | "closed";
+            openedOn: string;
+            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
+            monthlyCommitment: number;
+            /** @description Σ deposits − Σ withdrawals */
+            balance: number;
+            /** @description Withdrawals awaiting approval (reserved) */
+            pendingWithdrawals: number;
+            /** @description What can be withdrawn now: balance − pending withdrawals */
+            available: number;
+            createdBy: number;
+            createdAt: string;
+        };
+        SavingsTransaction: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            accountId: number;
+            /** @enum {unknown} */
+            kind: "deposit" | "withdrawal";
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            valueDate: string;
+            postedOn: string;
+            /** @description Identifier */
+            transactionPointId: number;
+            collectionSessionId: number | null;
+            withdrawalId: number | null;
+            journalEntryId: number;
+            reference: string | null;
+            createdBy: number;
+            createdAt: string;
+        };
+        SavingsWithdrawal: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            accountId: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            /** @description Requested value date (a withdrawal paid on approval takes the approval's business date) */
+            valueDate: string;
+            reference: string | null;
+            /** @enum {unknown} */
+            status: "pending_approval" | "paid" | "rejected";
+            proposedBy: number;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            createdAt: string;
+            transactionId: number | null;
+        };
+        Branch: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            province: string;
+            createdAt: string;
+        };
+        TransactionPoint: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            /** @description Identifier */
+            branchId: number;
+            commune: string;
+            sessionDay: number;
+            createdAt: string;
+        };
+        Partner: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            kind: string;
+            /** @description Identifier */
+            branchId: number;
+            createdAt: string;
+        };
+        Group: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            village: string;
+            leaderName: string | null;
+            createdAt: string;
+        };
+        FeeRate: {
+            /** @description Identifier */
+            id: number;
+            partnerId: number | null;
+            /** Format: date */
+            effectiveFrom: string;
+            /** @description Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %) */
+            entrustmentFeeRatePpm: number;
+            /** @description Group commission, ppm of the interest collected through the group's sessions (80,000 = 8 %) */
+            groupCommissionRatePpm: number;
+            createdAt: string;
+        };
+        User: {
+            /** @description Identifier */
+            id: number;
+            name: string;
+            username: string | null;
+            role: string;
+            branchId: number | null;
+            partnerId: number | null;
+            /** @description false: deactivated — none of the user's keys is accepted */
+            active: boolean;
+            deactivatedAt: string | null;
+            deactivationReason: string | null;
+            createdAt: string;
+        };
+        ApiKey: {
+            /** @description Public key id (the part after pc_) */
+            id: string;
+            /** @description Identifier */
+            userId: number;
+            label: string | null;
+            createdAt: string;
+            revokedAt: string | null;
+            active: boolean;
+        };
+        AuditEntry: {
+            id: number;
+            at: string;
+            userId: number | null;
+            action: string;
+            entity: string;
+            entityId: string;
+            before: unknown;
+            after: unknown;
+            requestId: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1901,17 +2960,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: number;
-                            at: string;
-                            userId: number | null;
-                            action: string;
-                            entity: string;
-                            entityId: string;
-                            before: unknown;
-                            after: unknown;
-                            requestId: string | null;
-                        }[];
+                        items: components["schemas"]["AuditEntry"][];
                         nextCursor: string | null;
                     };
                 };
@@ -1966,14 +3015,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            code: string;
-                            name: string;
-                            province: string;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Branch"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2035,14 +3077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        code: string;
-                        name: string;
-                        province: string;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Branch"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2072,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2081,7 +3116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2115,17 +3150,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            code: string;
-                            name: string;
-                            /** @description Identifier */
-                            branchId: number;
-                            commune: string;
-                            sessionDay: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["TransactionPoint"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2190,17 +3215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        code: string;
-                        name: string;
-                        /** @description Identifier */
-                        branchId: number;
-                        commune: string;
-                        sessionDay: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["TransactionPoint"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2230,7 +3245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2239,7 +3254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,16 +3288,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            code: string;
-                            name: string;
-                            kind: string;
-                            /** @description Identifier */
-                            branchId: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Partner"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2349,16 +3355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        code: string;
-                        name: string;
-                        kind: string;
-                        /** @description Identifier */
-                        branchId: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Partner"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2388,7 +3385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2397,7 +3394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,19 +3430,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            code: string;
-                            name: string;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            village: string;
-                            leaderName: string | null;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Group"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2511,19 +3496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        code: string;
-                        name: string;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        village: string;
-                        leaderName: string | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Group"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2553,7 +3526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE, INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,7 +3535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2596,20 +3569,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            name: string;
-                            username: string | null;
-                            role: string;
-                            branchId: number | null;
-                            partnerId: number | null;
-                            /** @description false: deactivated — none of the user's keys is accepted */
-                            active: boolean;
-                            deactivatedAt: string | null;
-                            deactivationReason: string | null;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["User"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2678,20 +3638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        name: string;
-                        username: string | null;
-                        role: string;
-                        branchId: number | null;
-                        partnerId: number | null;
-                        /** @description false: deactivated — none of the user's keys is accepted */
-                        active: boolean;
-                        deactivatedAt: string | null;
-                        deactivationReason: string | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2721,7 +3668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2730,7 +3677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2828,20 +3775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        name: string;
-                        username: string | null;
-                        role: string;
-                        branchId: number | null;
-                        partnerId: number | null;
-                        /** @description false: deactivated — none of the user's keys is accepted */
-                        active: boolean;
-                        deactivatedAt: string | null;
-                        deactivationReason: string | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2871,7 +3805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +3814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,7 +3823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description SELF_DEACTIVATION, LAST_ADMIN: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2920,20 +3854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        name: string;
-                        username: string | null;
-                        role: string;
-                        branchId: number | null;
-                        partnerId: number | null;
-                        /** @description false: deactivated — none of the user's keys is accepted */
-                        active: boolean;
-                        deactivatedAt: string | null;
-                        deactivationReason: string | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -2963,7 +3884,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2972,7 +3893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3001,16 +3922,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Public key id (the part after pc_) */
-                            id: string;
-                            /** @description Identifier */
-                            userId: number;
-                            label: string | null;
-                            createdAt: string;
-                            revokedAt: string | null;
-                            active: boolean;
-                        }[];
+                        items: components["schemas"]["ApiKey"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -3043,7 +3955,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +4028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3125,7 +4037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +4111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +4120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3242,16 +4154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Public key id (the part after pc_) */
-                        id: string;
-                        /** @description Identifier */
-                        userId: number;
-                        label: string | null;
-                        createdAt: string;
-                        revokedAt: string | null;
-                        active: boolean;
-                    };
+                    "application/json": components["schemas"]["ApiKey"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -3281,7 +4184,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3290,7 +4193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3365,7 +4268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3431,7 +4334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            /** @description INVALID_CREDENTIALS: Missing or invalid credentials (API key, or staff session cookie) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3449,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address; retry after Retry-After */
+            /** @description TOO_MANY_REQUESTS: Too many failed authentications from this address; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,7 +4406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3587,7 +4490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3596,7 +4499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3605,17 +4508,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description CURRENT_PASSWORD_INVALID, PASSWORD_TOO_WEAK: Business rule violated (see code) */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Error */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3641,29 +4535,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            code: string;
-                            name: string;
-                            legalBasis: string;
-                            eligibleStatuses: "any" | string[];
-                            eligibleAreas: "any" | string[];
-                            /** @description Amount in VND (integer, no minor unit) */
-                            maxAmount: number;
-                            maxTermMonths: number;
-                            overdueRatePct: number;
-                            fundingSource: string;
-                            defaultPrincipalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            escapedWindowMonths: number | null;
-                            collateralThreshold: number | null;
-                            rates: {
-                                effectiveFrom: string;
-                                monthlyRatePpm: number;
-                            }[];
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Programme"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -3758,29 +4630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: string;
-                        legalBasis: string;
-                        eligibleStatuses: "any" | string[];
-                        eligibleAreas: "any" | string[];
-                        /** @description Amount in VND (integer, no minor unit) */
-                        maxAmount: number;
-                        maxTermMonths: number;
-                        overdueRatePct: number;
-                        fundingSource: string;
-                        defaultPrincipalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        escapedWindowMonths: number | null;
-                        collateralThreshold: number | null;
-                        rates: {
-                            effectiveFrom: string;
-                            monthlyRatePpm: number;
-                        }[];
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Programme"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -3810,7 +4660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +4669,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3847,29 +4697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: string;
-                        legalBasis: string;
-                        eligibleStatuses: "any" | string[];
-                        eligibleAreas: "any" | string[];
-                        /** @description Amount in VND (integer, no minor unit) */
-                        maxAmount: number;
-                        maxTermMonths: number;
-                        overdueRatePct: number;
-                        fundingSource: string;
-                        defaultPrincipalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        escapedWindowMonths: number | null;
-                        collateralThreshold: number | null;
-                        rates: {
-                            effectiveFrom: string;
-                            monthlyRatePpm: number;
-                        }[];
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Programme"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -3899,7 +4727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3943,29 +4771,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: string;
-                        legalBasis: string;
-                        eligibleStatuses: "any" | string[];
-                        eligibleAreas: "any" | string[];
-                        /** @description Amount in VND (integer, no minor unit) */
-                        maxAmount: number;
-                        maxTermMonths: number;
-                        overdueRatePct: number;
-                        fundingSource: string;
-                        defaultPrincipalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        escapedWindowMonths: number | null;
-                        collateralThreshold: number | null;
-                        rates: {
-                            effectiveFrom: string;
-                            monthlyRatePpm: number;
-                        }[];
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Programme"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -3995,7 +4801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4004,8 +4810,17 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_DATE_NOT_FUTURE, REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4031,24 +4846,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            code: string;
-                            name: string;
-                            region: string;
-                            branchId: number | null;
-                            programmeCode: string;
-                            borrowerRatePpm: number | null;
-                            supportRule: null | {
-                                amount: number;
-                                requiresOnTimeRepayment: boolean;
-                                requiresPovertyExit: boolean;
-                                exitWindowMonthsAfterClosure: number;
-                            };
-                            /** @description Amount in VND (integer, no minor unit) */
-                            budget: number;
-                            effectiveFrom: string;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["LocalPolicy"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -4132,24 +4930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: string;
-                        region: string;
-                        branchId: number | null;
-                        programmeCode: string;
-                        borrowerRatePpm: number | null;
-                        supportRule: null | {
-                            amount: number;
-                            requiresOnTimeRepayment: boolean;
-                            requiresPovertyExit: boolean;
-                            exitWindowMonthsAfterClosure: number;
-                        };
-                        /** @description Amount in VND (integer, no minor unit) */
-                        budget: number;
-                        effectiveFrom: string;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["LocalPolicy"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -4179,7 +4960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4188,7 +4969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4234,32 +5015,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            nationalId: string;
-                            headName: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            groupName: string;
-                            /** @description Transaction point of the household's group */
-                            transactionPointId: number;
-                            area: string;
-                            address: {
-                                commune: string;
-                                village: string;
-                                line: string;
-                            };
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Status on the current business date */
-                            povertyStatus: string;
-                            /** @description The household has a disbursed loan not yet closed or written off (state active) */
-                            hasActiveLoan: boolean;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Household"][];
                         nextCursor: string | null;
                     };
                 };
@@ -4334,32 +5090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        nationalId: string;
-                        headName: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        groupName: string;
-                        /** @description Transaction point of the household's group */
-                        transactionPointId: number;
-                        area: string;
-                        address: {
-                            commune: string;
-                            village: string;
-                            line: string;
-                        };
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Status on the current business date */
-                        povertyStatus: string;
-                        /** @description The household has a disbursed loan not yet closed or written off (state active) */
-                        hasActiveLoan: boolean;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Household"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -4389,7 +5120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,7 +5129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4426,32 +5157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        nationalId: string;
-                        headName: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        groupName: string;
-                        /** @description Transaction point of the household's group */
-                        transactionPointId: number;
-                        area: string;
-                        address: {
-                            commune: string;
-                            village: string;
-                            line: string;
-                        };
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Status on the current business date */
-                        povertyStatus: string;
-                        /** @description The household has a disbursed loan not yet closed or written off (state active) */
-                        hasActiveLoan: boolean;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Household"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -4481,7 +5187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4515,42 +5221,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            effectiveDate: string;
-                            reason: string;
-                            /** @description Only the fields this change touched */
-                            before: {
-                                headName?: string;
-                                nationalId?: string;
-                                address?: {
-                                    commune: string;
-                                    village: string;
-                                    line: string;
-                                };
-                                area?: string;
-                                /** @description Identifier */
-                                groupId?: number;
-                            };
-                            /** @description Only the fields this change touched */
-                            after: {
-                                headName?: string;
-                                nationalId?: string;
-                                address?: {
-                                    commune: string;
-                                    village: string;
-                                    line: string;
-                                };
-                                area?: string;
-                                /** @description Identifier */
-                                groupId?: number;
-                            };
-                            changedBy: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["HouseholdChange"][];
                         nextCursor: string | null;
                     };
                 };
@@ -4582,7 +5253,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4644,68 +5315,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        change: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            effectiveDate: string;
-                            reason: string;
-                            /** @description Only the fields this change touched */
-                            before: {
-                                headName?: string;
-                                nationalId?: string;
-                                address?: {
-                                    commune: string;
-                                    village: string;
-                                    line: string;
-                                };
-                                area?: string;
-                                /** @description Identifier */
-                                groupId?: number;
-                            };
-                            /** @description Only the fields this change touched */
-                            after: {
-                                headName?: string;
-                                nationalId?: string;
-                                address?: {
-                                    commune: string;
-                                    village: string;
-                                    line: string;
-                                };
-                                area?: string;
-                                /** @description Identifier */
-                                groupId?: number;
-                            };
-                            changedBy: number;
-                            createdAt: string;
-                        };
-                        household: {
-                            /** @description Identifier */
-                            id: number;
-                            nationalId: string;
-                            headName: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            groupName: string;
-                            /** @description Transaction point of the household's group */
-                            transactionPointId: number;
-                            area: string;
-                            address: {
-                                commune: string;
-                                village: string;
-                                line: string;
-                            };
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Status on the current business date */
-                            povertyStatus: string;
-                            /** @description The household has a disbursed loan not yet closed or written off (state active) */
-                            hasActiveLoan: boolean;
-                            createdAt: string;
-                        };
+                        change: components["schemas"]["HouseholdChange"];
+                        household: components["schemas"]["Household"];
                         /** @description Group transfer: the household's approved or active loans, whose group, transaction point and partner stay as they were (the contract is unchanged); empty otherwise */
                         loansKeepingContract: number[];
                     };
@@ -4738,7 +5349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4747,7 +5358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE, CHANGE_BEFORE_LATER_CHANGE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4756,7 +5367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, NO_CHANGE, REFERENCE_NOT_FOUND, GROUP_TRANSFER_OUT_OF_BRANCH: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4845,7 +5456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4963,7 +5574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4972,17 +5583,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Business rule violated (see code) */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5061,7 +5663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5070,7 +5672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5111,45 +5713,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
-                            /** @description Identifier */
-                            id: number;
-                            /** @enum {unknown} */
-                            status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            partnerReference: string;
-                            amount: number;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            purpose: string;
-                            applicationDate: string;
-                            submittedBy: number;
-                            certifiedBy: number | null;
-                            certificationDecisionNo: string | null;
-                            certifiedOn: string | null;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            loanId: number | null;
-                            createdAt: string;
-                        } & {
-                            /** @description Name of the household head */
-                            householdName: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId: string;
-                            /** @description The household's savings-and-loan group (today) */
-                            groupId: number;
-                        })[];
+                        items: components["schemas"]["ApplicationListItem"][];
                         nextCursor: string | null;
                     };
                 };
@@ -5230,38 +5794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5291,7 +5824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5300,7 +5833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5309,7 +5842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5337,38 +5870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5398,7 +5900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5442,38 +5944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5503,7 +5974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5512,7 +5983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5521,7 +5992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5563,38 +6034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5615,7 +6055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Outside the caller's role or scope */
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,7 +6064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5633,7 +6073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5642,7 +6082,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DATE_ORDER, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5679,38 +6119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5740,7 +6149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5749,7 +6158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5786,38 +6195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @enum {unknown} */
-                        status: "submitted" | "certified" | "approved" | "rejected" | "withdrawn";
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        partnerReference: string;
-                        amount: number;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        purpose: string;
-                        applicationDate: string;
-                        submittedBy: number;
-                        certifiedBy: number | null;
-                        certificationDecisionNo: string | null;
-                        certifiedOn: string | null;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        loanId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Application"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -5847,7 +6225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5856,7 +6234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5906,58 +6284,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId: string;
-                        })[];
+                        items: components["schemas"]["LoanListItem"][];
                         nextCursor: string | null;
                     };
                 };
@@ -5982,6 +6309,15 @@ export interface operations {
             };
             /** @description Outside the caller's role or scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6014,163 +6350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        applicationId: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        groupId: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        fundingSource: string;
-                        /** @enum {unknown} */
-                        status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                        /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                        classification: string;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        approvedAmount: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        disbursedAmount: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        outstandingPrincipal: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        overduePrincipal: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        overdueInterest: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        interestDue: number;
-                        nextDueDate: string | null;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        sessionDay: number;
-                        approvedOn: string;
-                        firstDisbursedOn: string | null;
-                        closedOn: string | null;
-                        writtenOffOn: string | null;
-                        balancesAsOf: string | null;
-                    } & {
-                        /** @description Name of the household head (the borrower) */
-                        householdName?: string;
-                        /** @description The household head's 12-digit citizen ID */
-                        nationalId?: string;
-                        /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                        cancellation?: {
-                            cancelledOn: string;
-                            reason: string;
-                            cancelledBy: number;
-                        };
-                        /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                        writeOff?: {
-                            /** @description Principal written off */
-                            principal: number;
-                            /** @description Interest and penalty unpaid at the write-off */
-                            interest: number;
-                            /** @description Recoveries posted since */
-                            recovered: number;
-                            /** @description What may still be recovered (principal + interest − recovered) */
-                            recoverable: number;
-                        };
-                        /** @description Business date the balances are computed for */
-                        asOf: string;
-                        /** @description Borrower rate in force on asOf (0 = interest-free) */
-                        monthlyRatePpm: number;
-                        overdueRatePct: number;
-                        /** @description Principal due on or before asOf that is not overdue */
-                        principalDueNow: number;
-                        /** @description Everything needed to close the loan on asOf */
-                        payoffAmount: number;
-                        totals: {
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principalRepaid: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestRepaid: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            penaltyRepaid: number;
-                        };
-                        /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                        supportVerdict?: {
-                            /** @description Local policy with the support rule */
-                            policyCode: string;
-                            /** @enum {unknown} */
-                            outcome: "eligible" | "not_yet" | "ineligible";
-                            /**
-                             * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                             * @enum {unknown}
-                             */
-                            reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                            /** @description The verdict in one Vietnamese sentence, for the household */
-                            explanationVi: string;
-                            /** @description The same in English */
-                            explanationEn: string;
-                            evidence: {
-                                /** @description Business date the rule was evaluated on */
-                                asOf: string;
-                                disbursedOn: string | null;
-                                closedOn: string | null;
-                                instalments: {
-                                    /** @description Instalments that owe something */
-                                    due: number;
-                                    /** @description Of those, paid off on or before their (extended) due date */
-                                    paidOnTime: number;
-                                };
-                                lateInstalment: {
-                                    number: number;
-                                    /** @description Due date after approved extensions */
-                                    dueDate: string;
-                                    originalDueDate: string;
-                                    paidOn: string | null;
-                                    daysLate: number;
-                                } | null;
-                                exit: {
-                                    recordId: number | null;
-                                    decisionNo: string;
-                                    effectiveDate: string;
-                                    /** @enum {unknown} */
-                                    from: "poor" | "near_poor" | "escaped" | "none";
-                                    /** @enum {unknown} */
-                                    to: "poor" | "near_poor" | "escaped" | "none";
-                                } | null;
-                                windowEnd: string | null;
-                                budget: {
-                                    /** @description The policy's support amount */
-                                    amount: number;
-                                    /** @description Budget left when evaluated (VND) */
-                                    remaining: number;
-                                };
-                                payment: {
-                                    /** @description Identifier */
-                                    id: number;
-                                    /** @description The loan that earned it (one payment per household and policy) */
-                                    loanId: number;
-                                    /** @enum {unknown} */
-                                    status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                    /** @description Amount in VND (integer, no minor unit) */
-                                    amount: number;
-                                    paidOn?: string | null;
-                                    /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                    recovered?: boolean;
-                                } | null;
-                            };
-                            /**
-                             * Format: date
-                             * @description Business date of the latest evaluation
-                             * @example 2025-03-10
-                             */
-                            evaluatedOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["Loan"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -6200,7 +6380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6234,41 +6414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        loanId: number;
-                        asOf: string;
-                        /** @description true before the first disbursement: dates assume disbursement on asOf */
-                        indicative: boolean;
-                        instalments: {
-                            number: number;
-                            dueDate: string;
-                            effectiveDueDate: string;
-                            /** @description Scheduled principal (after prepayments) */
-                            principal: number;
-                            /** @description Planned interest (every instalment paid on its due date) */
-                            interest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principalPaid: number;
-                            /** @description Contract interest accrued so far for the period */
-                            interestCharged: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestPaid: number;
-                            /** @description Interest at the overdue rate on overdue principal */
-                            penaltyCharged: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            penaltyPaid: number;
-                            paidOffOn: string | null;
-                            overdueSince: string | null;
-                            extended: boolean;
-                            /** @description paid | overdue | due | upcoming */
-                            status: string;
-                        }[];
-                        /** @description Amount in VND (integer, no minor unit) */
-                        totalPrincipal: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        totalInterest: number;
-                    };
+                    "application/json": components["schemas"]["LoanSchedule"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -6298,7 +6444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6327,36 +6473,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            kind: string;
-                            valueDate: string;
-                            postedOn: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            reference: string | null;
-                            reversesId: number | null;
-                            reversedById: number | null;
-                            collectionSessionId: number | null;
-                            allocation: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overdueInterest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overduePrincipal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                prepaid: number;
-                            } | null;
-                            details: unknown;
-                            createdBy: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["LoanTransaction"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -6389,7 +6506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6437,163 +6554,7 @@ export interface operations {
                     "application/json": {
                         /** @description Identifier */
                         transactionId: number;
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -6624,7 +6585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6633,7 +6594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6642,7 +6603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DISBURSEMENT_ABOVE_APPROVED, DATE_ORDER, DATE_IN_FUTURE, INVALID_DISBURSEMENT, INVALID_CONTRACT, INVALID_RATE, INVALID_TERM: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6680,163 +6641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        applicationId: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        programmeCode: string;
-                        localPolicyCode: string | null;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        groupId: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        fundingSource: string;
-                        /** @enum {unknown} */
-                        status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                        /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                        classification: string;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        approvedAmount: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        disbursedAmount: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        outstandingPrincipal: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        overduePrincipal: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        overdueInterest: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        interestDue: number;
-                        nextDueDate: string | null;
-                        termMonths: number;
-                        principalPlan: {
-                            everyMonths: number;
-                            graceMonths: number;
-                        };
-                        sessionDay: number;
-                        approvedOn: string;
-                        firstDisbursedOn: string | null;
-                        closedOn: string | null;
-                        writtenOffOn: string | null;
-                        balancesAsOf: string | null;
-                    } & {
-                        /** @description Name of the household head (the borrower) */
-                        householdName?: string;
-                        /** @description The household head's 12-digit citizen ID */
-                        nationalId?: string;
-                        /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                        cancellation?: {
-                            cancelledOn: string;
-                            reason: string;
-                            cancelledBy: number;
-                        };
-                        /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                        writeOff?: {
-                            /** @description Principal written off */
-                            principal: number;
-                            /** @description Interest and penalty unpaid at the write-off */
-                            interest: number;
-                            /** @description Recoveries posted since */
-                            recovered: number;
-                            /** @description What may still be recovered (principal + interest − recovered) */
-                            recoverable: number;
-                        };
-                        /** @description Business date the balances are computed for */
-                        asOf: string;
-                        /** @description Borrower rate in force on asOf (0 = interest-free) */
-                        monthlyRatePpm: number;
-                        overdueRatePct: number;
-                        /** @description Principal due on or before asOf that is not overdue */
-                        principalDueNow: number;
-                        /** @description Everything needed to close the loan on asOf */
-                        payoffAmount: number;
-                        totals: {
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principalRepaid: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestRepaid: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            penaltyRepaid: number;
-                        };
-                        /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                        supportVerdict?: {
-                            /** @description Local policy with the support rule */
-                            policyCode: string;
-                            /** @enum {unknown} */
-                            outcome: "eligible" | "not_yet" | "ineligible";
-                            /**
-                             * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                             * @enum {unknown}
-                             */
-                            reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                            /** @description The verdict in one Vietnamese sentence, for the household */
-                            explanationVi: string;
-                            /** @description The same in English */
-                            explanationEn: string;
-                            evidence: {
-                                /** @description Business date the rule was evaluated on */
-                                asOf: string;
-                                disbursedOn: string | null;
-                                closedOn: string | null;
-                                instalments: {
-                                    /** @description Instalments that owe something */
-                                    due: number;
-                                    /** @description Of those, paid off on or before their (extended) due date */
-                                    paidOnTime: number;
-                                };
-                                lateInstalment: {
-                                    number: number;
-                                    /** @description Due date after approved extensions */
-                                    dueDate: string;
-                                    originalDueDate: string;
-                                    paidOn: string | null;
-                                    daysLate: number;
-                                } | null;
-                                exit: {
-                                    recordId: number | null;
-                                    decisionNo: string;
-                                    effectiveDate: string;
-                                    /** @enum {unknown} */
-                                    from: "poor" | "near_poor" | "escaped" | "none";
-                                    /** @enum {unknown} */
-                                    to: "poor" | "near_poor" | "escaped" | "none";
-                                } | null;
-                                windowEnd: string | null;
-                                budget: {
-                                    /** @description The policy's support amount */
-                                    amount: number;
-                                    /** @description Budget left when evaluated (VND) */
-                                    remaining: number;
-                                };
-                                payment: {
-                                    /** @description Identifier */
-                                    id: number;
-                                    /** @description The loan that earned it (one payment per household and policy) */
-                                    loanId: number;
-                                    /** @enum {unknown} */
-                                    status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                    /** @description Amount in VND (integer, no minor unit) */
-                                    amount: number;
-                                    paidOn?: string | null;
-                                    /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                    recovered?: boolean;
-                                } | null;
-                            };
-                            /**
-                             * Format: date
-                             * @description Business date of the latest evaluation
-                             * @example 2025-03-10
-                             */
-                            evaluatedOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["Loan"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -6866,7 +6671,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6875,7 +6680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6969,7 +6774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description INVALID_AMOUNT, INVALID_DATE, INVALID_DISBURSEMENT, INVALID_PRINCIPAL_PLAN, INVALID_RATE, INVALID_SESSION_DAY, INVALID_TERM, OUT_OF_RANGE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7023,175 +6828,8 @@ export interface operations {
                         interest: number;
                         principal: number;
                         prepaid: number;
-                        allocation: {
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            prepaid: number;
-                        };
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        allocation: components["schemas"]["Allocation"];
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -7222,7 +6860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7231,7 +6869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7240,7 +6878,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description OVERPAYMENT, DATE_IN_FUTURE, DATE_ORDER, NOT_DISBURSED, INVALID_CONTRACT, INVALID_RATE, INVALID_TERM, LOAN_CLOSED: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7283,163 +6921,7 @@ export interface operations {
                         transactionId: number;
                         /** @description Identifier */
                         reversesId: number;
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -7470,7 +6952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7479,17 +6961,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Business rule violated (see code) */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7544,163 +7017,7 @@ export interface operations {
                     "application/json": {
                         /** @description Identifier */
                         transactionId: number;
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -7731,7 +7048,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7740,7 +7057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7749,7 +7066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, INSTALMENT_PAID, EXTENSION_TOO_LONG, INVALID_EXTENSION: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7806,163 +7123,7 @@ export interface operations {
                         transactionId: number;
                         /** @description Amount in VND (integer, no minor unit) */
                         frozenPrincipal: number;
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -7993,7 +7154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8002,7 +7163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8011,7 +7172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, FREEZE_TOO_LONG, INVALID_FREEZE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8062,35 +7223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "rejected";
-                        decisionNo: string;
-                        /** @description One of the objective causes */
-                        cause: string;
-                        causeDetail: string | null;
-                        valueDate: string;
-                        /** @description Unpaid on the value date: as proposed, or as written off once approved */
-                        writtenOff: {
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interest: number;
-                        };
-                        proposedBy: number;
-                        proposedOn: string;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        transactionId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["WriteOffProposal"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -8120,7 +7253,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8129,7 +7262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8138,7 +7271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description WRITE_OFF_NOT_ALLOWED, DATE_IN_FUTURE, LOAN_CLOSED: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8174,35 +7307,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        proposal: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "approved" | "rejected";
-                            decisionNo: string;
-                            /** @description One of the objective causes */
-                            cause: string;
-                            causeDetail: string | null;
-                            valueDate: string;
-                            /** @description Unpaid on the value date: as proposed, or as written off once approved */
-                            writtenOff: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                            };
-                            proposedBy: number;
-                            proposedOn: string;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            transactionId: number | null;
-                            createdAt: string;
-                        };
+                        proposal: components["schemas"]["WriteOffProposal"];
                         /** @description Identifier */
                         transactionId: number;
                         writtenOff: {
@@ -8211,163 +7316,7 @@ export interface operations {
                             /** @description Unpaid interest and penalty */
                             interest: number;
                         };
-                        loan: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            applicationId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            programmeCode: string;
-                            localPolicyCode: string | null;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-                            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
-                            classification: string;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            approvedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            disbursedAmount: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            outstandingPrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overduePrincipal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            overdueInterest: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interestDue: number;
-                            nextDueDate: string | null;
-                            termMonths: number;
-                            principalPlan: {
-                                everyMonths: number;
-                                graceMonths: number;
-                            };
-                            sessionDay: number;
-                            approvedOn: string;
-                            firstDisbursedOn: string | null;
-                            closedOn: string | null;
-                            writtenOffOn: string | null;
-                            balancesAsOf: string | null;
-                        } & {
-                            /** @description Name of the household head (the borrower) */
-                            householdName?: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId?: string;
-                            /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
-                            cancellation?: {
-                                cancelledOn: string;
-                                reason: string;
-                                cancelledBy: number;
-                            };
-                            /** @description Set on a written-off loan (GET /v1/loans/{id}) */
-                            writeOff?: {
-                                /** @description Principal written off */
-                                principal: number;
-                                /** @description Interest and penalty unpaid at the write-off */
-                                interest: number;
-                                /** @description Recoveries posted since */
-                                recovered: number;
-                                /** @description What may still be recovered (principal + interest − recovered) */
-                                recoverable: number;
-                            };
-                            /** @description Business date the balances are computed for */
-                            asOf: string;
-                            /** @description Borrower rate in force on asOf (0 = interest-free) */
-                            monthlyRatePpm: number;
-                            overdueRatePct: number;
-                            /** @description Principal due on or before asOf that is not overdue */
-                            principalDueNow: number;
-                            /** @description Everything needed to close the loan on asOf */
-                            payoffAmount: number;
-                            totals: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principalRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interestRepaid: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                penaltyRepaid: number;
-                            };
-                            /** @description GET /v1/loans/{id}: the support rule's current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations) */
-                            supportVerdict?: {
-                                /** @description Local policy with the support rule */
-                                policyCode: string;
-                                /** @enum {unknown} */
-                                outcome: "eligible" | "not_yet" | "ineligible";
-                                /**
-                                 * @description CONDITIONS_MET when eligible; otherwise why not (yet)
-                                 * @enum {unknown}
-                                 */
-                                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
-                                /** @description The verdict in one Vietnamese sentence, for the household */
-                                explanationVi: string;
-                                /** @description The same in English */
-                                explanationEn: string;
-                                evidence: {
-                                    /** @description Business date the rule was evaluated on */
-                                    asOf: string;
-                                    disbursedOn: string | null;
-                                    closedOn: string | null;
-                                    instalments: {
-                                        /** @description Instalments that owe something */
-                                        due: number;
-                                        /** @description Of those, paid off on or before their (extended) due date */
-                                        paidOnTime: number;
-                                    };
-                                    lateInstalment: {
-                                        number: number;
-                                        /** @description Due date after approved extensions */
-                                        dueDate: string;
-                                        originalDueDate: string;
-                                        paidOn: string | null;
-                                        daysLate: number;
-                                    } | null;
-                                    exit: {
-                                        recordId: number | null;
-                                        decisionNo: string;
-                                        effectiveDate: string;
-                                        /** @enum {unknown} */
-                                        from: "poor" | "near_poor" | "escaped" | "none";
-                                        /** @enum {unknown} */
-                                        to: "poor" | "near_poor" | "escaped" | "none";
-                                    } | null;
-                                    windowEnd: string | null;
-                                    budget: {
-                                        /** @description The policy's support amount */
-                                        amount: number;
-                                        /** @description Budget left when evaluated (VND) */
-                                        remaining: number;
-                                    };
-                                    payment: {
-                                        /** @description Identifier */
-                                        id: number;
-                                        /** @description The loan that earned it (one payment per household and policy) */
-                                        loanId: number;
-                                        /** @enum {unknown} */
-                                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                                        /** @description Amount in VND (integer, no minor unit) */
-                                        amount: number;
-                                        paidOn?: string | null;
-                                        /** @description A paid payment whose conditions no longer hold: a recovery was recorded */
-                                        recovered?: boolean;
-                                    } | null;
-                                };
-                                /**
-                                 * Format: date
-                                 * @description Business date of the latest evaluation
-                                 * @example 2025-03-10
-                                 */
-                                evaluatedOn: string;
-                            } | null;
-                        };
+                        loan: components["schemas"]["Loan"];
                     };
                 };
             };
@@ -8389,7 +7338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Outside the caller's role or scope */
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8398,7 +7347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8407,7 +7356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8416,7 +7365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description WRITE_OFF_NOT_ALLOWED, LOAN_CLOSED, DATE_IN_FUTURE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8453,35 +7402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "rejected";
-                        decisionNo: string;
-                        /** @description One of the objective causes */
-                        cause: string;
-                        causeDetail: string | null;
-                        valueDate: string;
-                        /** @description Unpaid on the value date: as proposed, or as written off once approved */
-                        writtenOff: {
-                            /** @description Amount in VND (integer, no minor unit) */
-                            principal: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            interest: number;
-                        };
-                        proposedBy: number;
-                        proposedOn: string;
-                        decidedBy: number | null;
-                        decidedOn: string | null;
-                        rejectionReason: string | null;
-                        transactionId: number | null;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["WriteOffProposal"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -8511,7 +7432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8540,35 +7461,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "approved" | "rejected";
-                            decisionNo: string;
-                            /** @description One of the objective causes */
-                            cause: string;
-                            causeDetail: string | null;
-                            valueDate: string;
-                            /** @description Unpaid on the value date: as proposed, or as written off once approved */
-                            writtenOff: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                            };
-                            proposedBy: number;
-                            proposedOn: string;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            transactionId: number | null;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["WriteOffProposal"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -8601,7 +7494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8638,40 +7531,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "approved" | "rejected";
-                            decisionNo: string;
-                            /** @description One of the objective causes */
-                            cause: string;
-                            causeDetail: string | null;
-                            valueDate: string;
-                            /** @description Unpaid on the value date: as proposed, or as written off once approved */
-                            writtenOff: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                            };
-                            proposedBy: number;
-                            proposedOn: string;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            transactionId: number | null;
-                            createdAt: string;
-                        } & {
-                            /** @description Name of the household head */
-                            householdName: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId: string;
-                        })[];
+                        items: components["schemas"]["WriteOffProposalListItem"][];
                         nextCursor: string | null;
                     };
                 };
@@ -8789,7 +7649,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8798,7 +7658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8807,7 +7667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description OVERPAYMENT, DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8858,35 +7718,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            transactionPointName: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            groupName: string;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            sessionDate: string;
-                            lineCount: number;
-                            /** @description Interest handed in */
-                            totalInterest: number;
-                            /** @description Principal handed in */
-                            totalPrincipal: number;
-                            /** @description Savings handed in */
-                            totalSavings: number;
-                            /** @description Everything handed in */
-                            total: number;
-                            postedBy: {
-                                userId: number;
-                                name: string | null;
-                            };
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["CollectionSessionSummary"][];
                         nextCursor: string | null;
                     };
                 };
@@ -8984,18 +7816,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "posted";
                             transactionId: number | null;
-                            allocation: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overdueInterest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overduePrincipal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                prepaid: number;
-                            } | null;
+                            allocation: components["schemas"]["Allocation"] | null;
                             /** @description Amount in VND (integer, no minor unit) */
                             savings: number;
                             loanStatus: string;
@@ -9030,7 +7851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9039,7 +7860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9048,7 +7869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, DATE_ORDER, DUPLICATE_LOAN_LINE, EMPTY_LINE, GROUP_NOT_AT_POINT, INVALID_AMOUNT, INVALID_CONTRACT, INVALID_RATE, INVALID_TERM, LINE_REJECTED, LOAN_CLOSED, LOAN_NOT_IN_GROUP, NOT_DISBURSED, OVERPAYMENT, REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9086,124 +7907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        transactionPointCode: string;
-                        transactionPointName: string;
-                        commune: string;
-                        sessionDay: number;
-                        /** @description The session date the figures are computed for */
-                        date: string;
-                        businessDate: string;
-                        /** @description The point's next session date on or after the business date (the default date, and the latest allowed) */
-                        nextSessionDate: string;
-                        groups: {
-                            /** @description Identifier */
-                            groupId: number;
-                            groupCode: string;
-                            groupName: string;
-                            village: string;
-                            /** @description Identifier */
-                            partnerId: number;
-                            partnerName: string;
-                            households: {
-                                /** @description Identifier */
-                                householdId: number;
-                                /** @description Household head (the borrower) */
-                                headName: string;
-                                /** @description Citizen ID (CCCD) of the head */
-                                nationalId: string;
-                                village: string;
-                                /** @description Monthly savings the household is expected to hand in (0 without a savings commitment) */
-                                savingsExpected: number;
-                                /** @description Sum of its loans' totals */
-                                total: number;
-                                loans: {
-                                    /** @description Identifier */
-                                    loanId: number;
-                                    programmeCode: string;
-                                    /** @description On the sheet date */
-                                    classification: string;
-                                    /** @description On the sheet date */
-                                    outstandingPrincipal: number;
-                                    nextDueDate: string | null;
-                                    /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
-                                    principalDue: number;
-                                    /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
-                                    interestDue: number;
-                                    /** @description Principal of instalments past their due date */
-                                    overduePrincipal: number;
-                                    /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
-                                    overdueInterest: number;
-                                    /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
-                                    total: number;
-                                    /** @description Suggested interest of the session line: overdueInterest + interestDue */
-                                    interest: number;
-                                    /** @description Suggested principal of the session line: overduePrincipal + principalDue */
-                                    principal: number;
-                                }[];
-                            }[];
-                            totals: {
-                                households: number;
-                                loans: number;
-                                /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
-                                principalDue: number;
-                                /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
-                                interestDue: number;
-                                /** @description Principal of instalments past their due date */
-                                overduePrincipal: number;
-                                /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
-                                overdueInterest: number;
-                                /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
-                                total: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                savingsExpected: number;
-                                /** @description total + savingsExpected: the cash the session should bring in */
-                                cashExpected: number;
-                            };
-                            sessionRequest: {
-                                /** @description Identifier */
-                                transactionPointId: number;
-                                /** @description Identifier */
-                                groupId: number;
-                                /**
-                                 * Format: date
-                                 * @description Session date (not after the business date)
-                                 * @example 2025-03-10
-                                 */
-                                sessionDate: string;
-                                lines: {
-                                    /** @description Identifier */
-                                    loanId: number;
-                                    /** @description Interest collected */
-                                    interest: number;
-                                    /** @description Principal collected */
-                                    principal: number;
-                                    /** @description Savings collected */
-                                    savings: number;
-                                }[];
-                            } | null;
-                        }[];
-                        totals: {
-                            households: number;
-                            loans: number;
-                            /** @description Principal of instalments due on or before the date, not yet paid and not yet overdue */
-                            principalDue: number;
-                            /** @description Contract interest accrued up to the date, not yet paid and not yet overdue */
-                            interestDue: number;
-                            /** @description Principal of instalments past their due date */
-                            overduePrincipal: number;
-                            /** @description Unpaid interest of past due dates and all penalty interest (130 % of the contract rate on overdue principal) */
-                            overdueInterest: number;
-                            /** @description principalDue + interestDue + overduePrincipal + overdueInterest: paying exactly this on the date leaves nothing overdue and nothing due */
-                            total: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            savingsExpected: number;
-                            /** @description total + savingsExpected: the cash the session should bring in */
-                            cashExpected: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionSheet"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -9233,7 +7937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9242,7 +7946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description GROUP_NOT_AT_POINT, SHEET_DATE_OUT_OF_RANGE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9270,71 +7974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        transactionPointName: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        groupName: string;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        sessionDate: string;
-                        lineCount: number;
-                        /** @description Interest handed in */
-                        totalInterest: number;
-                        /** @description Principal handed in */
-                        totalPrincipal: number;
-                        /** @description Savings handed in */
-                        totalSavings: number;
-                        /** @description Everything handed in */
-                        total: number;
-                        postedBy: {
-                            userId: number;
-                            name: string | null;
-                        };
-                        createdAt: string;
-                    } & {
-                        /** @description Lines whose repayment was reversed since */
-                        reversedLines: number;
-                        lines: {
-                            lineIndex: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            householdName: string;
-                            nationalId: string;
-                            interest: number | null;
-                            principal: number | null;
-                            /** @description Savings handed in */
-                            savings: number;
-                            /** @description interest + principal: the repayment posted */
-                            amount: number;
-                            transactionId: number | null;
-                            allocation: {
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overdueInterest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                overduePrincipal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                interest: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                principal: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                prepaid: number;
-                            } | null;
-                            /** @description The repayment was reversed since (it then allocates nothing) */
-                            reversed: boolean;
-                            reversalTransactionId: number | null;
-                            /** @description The loan's state now */
-                            loanStatus: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["CollectionSession"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -9364,7 +8004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9449,7 +8089,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CLOSE_AHEAD_OF_CALENDAR, CLOSE_IN_PROGRESS: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9458,7 +8107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description CLOSE_TOO_FAR: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9496,49 +8145,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            localPolicyCode: string;
-                            /** @description Identifier */
-                            loanId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                            /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
-                            evidence: {
-                                [key: string]: unknown;
-                            };
-                            createdOn: string;
-                            approvedBy: number | null;
-                            approvedOn: string | null;
-                            paidBy: number | null;
-                            paidOn: string | null;
-                            payReference: string | null;
-                            rejectedBy: number | null;
-                            rejectionReason: string | null;
-                            cancelledOn: string | null;
-                            cancellationReason: string | null;
-                            createdAt: string;
-                            recovery?: {
-                                /** @description Identifier */
-                                id: number;
-                                /** @description Amount in VND (integer, no minor unit) */
-                                amount: number;
-                                reason: string;
-                                createdOn: string;
-                            } | null;
-                        } & {
-                            /** @description Name of the household head */
-                            householdName: string;
-                            /** @description The household head's 12-digit citizen ID */
-                            nationalId: string;
-                        })[];
+                        items: components["schemas"]["SupportPaymentListItem"][];
                         nextCursor: string | null;
                     };
                 };
@@ -9715,6 +8322,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getSupportPaymentsById: {
@@ -9734,44 +8350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        localPolicyCode: string;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        amount: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                        /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
-                        evidence: {
-                            [key: string]: unknown;
-                        };
-                        createdOn: string;
-                        approvedBy: number | null;
-                        approvedOn: string | null;
-                        paidBy: number | null;
-                        paidOn: string | null;
-                        payReference: string | null;
-                        rejectedBy: number | null;
-                        rejectionReason: string | null;
-                        cancelledOn: string | null;
-                        cancellationReason: string | null;
-                        createdAt: string;
-                        recovery?: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            reason: string;
-                            createdOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["SupportPayment"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -9801,7 +8380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9832,44 +8411,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        localPolicyCode: string;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        amount: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                        /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
-                        evidence: {
-                            [key: string]: unknown;
-                        };
-                        createdOn: string;
-                        approvedBy: number | null;
-                        approvedOn: string | null;
-                        paidBy: number | null;
-                        paidOn: string | null;
-                        payReference: string | null;
-                        rejectedBy: number | null;
-                        rejectionReason: string | null;
-                        cancelledOn: string | null;
-                        cancellationReason: string | null;
-                        createdAt: string;
-                        recovery?: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            reason: string;
-                            createdOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["SupportPayment"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -9899,7 +8441,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9908,17 +8450,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Business rule violated (see code) */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9954,44 +8487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        localPolicyCode: string;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        amount: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                        /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
-                        evidence: {
-                            [key: string]: unknown;
-                        };
-                        createdOn: string;
-                        approvedBy: number | null;
-                        approvedOn: string | null;
-                        paidBy: number | null;
-                        paidOn: string | null;
-                        payReference: string | null;
-                        rejectedBy: number | null;
-                        rejectionReason: string | null;
-                        cancelledOn: string | null;
-                        cancellationReason: string | null;
-                        createdAt: string;
-                        recovery?: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            reason: string;
-                            createdOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["SupportPayment"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -10021,7 +8517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10030,7 +8526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10074,44 +8570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        localPolicyCode: string;
-                        /** @description Identifier */
-                        loanId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Amount in VND (integer, no minor unit) */
-                        amount: number;
-                        /** @enum {unknown} */
-                        status: "pending_approval" | "approved" | "paid" | "rejected" | "cancelled";
-                        /** @description Loan, instalment record (due, effective due, paid-off dates) and the exit decision */
-                        evidence: {
-                            [key: string]: unknown;
-                        };
-                        createdOn: string;
-                        approvedBy: number | null;
-                        approvedOn: string | null;
-                        paidBy: number | null;
-                        paidOn: string | null;
-                        payReference: string | null;
-                        rejectedBy: number | null;
-                        rejectionReason: string | null;
-                        cancelledOn: string | null;
-                        cancellationReason: string | null;
-                        createdAt: string;
-                        recovery?: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            reason: string;
-                            createdOn: string;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["SupportPayment"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -10132,7 +8591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Outside the caller's role or scope */
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10141,7 +8600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10150,7 +8609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10159,7 +8618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10386,6 +8845,15 @@ export interface operations {
             };
             /** @description Outside the caller's role or scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10746,49 +9214,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** Format: date */
-                            date: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            /** @description Number of loans per result */
-                            summary: {
-                                matched: number;
-                                missing_in_statement: number;
-                                unexpected_in_statement: number;
-                                amount_mismatch: number;
-                            };
-                            /** @description Σ statement amounts */
-                            statementTotal: number;
-                            /** @description Σ live repayments posted at the point on the date */
-                            postedTotal: number;
-                            /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
-                            suspenseAmount: number;
-                            /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
-                            suspensePosted: number;
-                            journalEntryId: number | null;
-                            supersedes: number | null;
-                            supersededBy: number | null;
-                            createdBy: number;
-                            createdAt: string;
-                            closedBy: number | null;
-                            closedAt: string | null;
-                            /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
-                            savings: {
-                                /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
-                                deposits: number;
-                                /** @description Σ savings withdrawals paid at the point on the date */
-                                withdrawals: number;
-                                /** @description deposits − withdrawals: the savings cash the point should hold for the day */
-                                net: number;
-                            };
-                        }[];
+                        items: components["schemas"]["ReconciliationSummary"][];
                         nextCursor: string | null;
                     };
                 };
@@ -10876,65 +9302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** Format: date */
-                        date: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        /** @description Number of loans per result */
-                        summary: {
-                            matched: number;
-                            missing_in_statement: number;
-                            unexpected_in_statement: number;
-                            amount_mismatch: number;
-                        };
-                        /** @description Σ statement amounts */
-                        statementTotal: number;
-                        /** @description Σ live repayments posted at the point on the date */
-                        postedTotal: number;
-                        /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
-                        suspenseAmount: number;
-                        /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
-                        suspensePosted: number;
-                        journalEntryId: number | null;
-                        supersedes: number | null;
-                        supersededBy: number | null;
-                        createdBy: number;
-                        createdAt: string;
-                        closedBy: number | null;
-                        closedAt: string | null;
-                        /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
-                        savings: {
-                            /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
-                            deposits: number;
-                            /** @description Σ savings withdrawals paid at the point on the date */
-                            withdrawals: number;
-                            /** @description deposits − withdrawals: the savings cash the point should hold for the day */
-                            net: number;
-                        };
-                        lines: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            statementAmount: number | null;
-                            postedAmount: number | null;
-                            /** @description statementAmount − postedAmount (nulls as 0) */
-                            difference: number;
-                            /**
-                             * @description matched | missing_in_statement (posted, not in the statement) | unexpected_in_statement (in the statement, nothing posted) | amount_mismatch
-                             * @enum {unknown}
-                             */
-                            result: "matched" | "missing_in_statement" | "unexpected_in_statement" | "amount_mismatch";
-                            reference: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Reconciliation"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -10964,7 +9332,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10973,25 +9350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Content-Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND, LOAN_NOT_AT_POINT, DATE_IN_FUTURE, INVALID_AMOUNT: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11019,65 +9378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** Format: date */
-                        date: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        /** @description Number of loans per result */
-                        summary: {
-                            matched: number;
-                            missing_in_statement: number;
-                            unexpected_in_statement: number;
-                            amount_mismatch: number;
-                        };
-                        /** @description Σ statement amounts */
-                        statementTotal: number;
-                        /** @description Σ live repayments posted at the point on the date */
-                        postedTotal: number;
-                        /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
-                        suspenseAmount: number;
-                        /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
-                        suspensePosted: number;
-                        journalEntryId: number | null;
-                        supersedes: number | null;
-                        supersededBy: number | null;
-                        createdBy: number;
-                        createdAt: string;
-                        closedBy: number | null;
-                        closedAt: string | null;
-                        /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
-                        savings: {
-                            /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
-                            deposits: number;
-                            /** @description Σ savings withdrawals paid at the point on the date */
-                            withdrawals: number;
-                            /** @description deposits − withdrawals: the savings cash the point should hold for the day */
-                            net: number;
-                        };
-                        lines: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            statementAmount: number | null;
-                            postedAmount: number | null;
-                            /** @description statementAmount − postedAmount (nulls as 0) */
-                            difference: number;
-                            /**
-                             * @description matched | missing_in_statement (posted, not in the statement) | unexpected_in_statement (in the statement, nothing posted) | amount_mismatch
-                             * @enum {unknown}
-                             */
-                            result: "matched" | "missing_in_statement" | "unexpected_in_statement" | "amount_mismatch";
-                            reference: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Reconciliation"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -11107,7 +9408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11138,65 +9439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** Format: date */
-                        date: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        /** @description Number of loans per result */
-                        summary: {
-                            matched: number;
-                            missing_in_statement: number;
-                            unexpected_in_statement: number;
-                            amount_mismatch: number;
-                        };
-                        /** @description Σ statement amounts */
-                        statementTotal: number;
-                        /** @description Σ live repayments posted at the point on the date */
-                        postedTotal: number;
-                        /** @description statementTotal − postedTotal: the suspense balance of this (point, date) after this reconciliation (+ unposted cash held, − posted cash not received) */
-                        suspenseAmount: number;
-                        /** @description What this reconciliation's journal entry moved to suspense (+ credit, − debit): the change from the superseded reconciliation, or suspenseAmount for the first */
-                        suspensePosted: number;
-                        journalEntryId: number | null;
-                        supersedes: number | null;
-                        supersededBy: number | null;
-                        createdBy: number;
-                        createdAt: string;
-                        closedBy: number | null;
-                        closedAt: string | null;
-                        /** @description Members' savings moved in cash at the point on the date, beside the loan lines (statements list loans; savings are not matched per line nor sent to suspense) */
-                        savings: {
-                            /** @description Σ savings deposits at the point with value date = the date (collection sessions and counter alike) */
-                            deposits: number;
-                            /** @description Σ savings withdrawals paid at the point on the date */
-                            withdrawals: number;
-                            /** @description deposits − withdrawals: the savings cash the point should hold for the day */
-                            net: number;
-                        };
-                        lines: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            loanId: number;
-                            statementAmount: number | null;
-                            postedAmount: number | null;
-                            /** @description statementAmount − postedAmount (nulls as 0) */
-                            difference: number;
-                            /**
-                             * @description matched | missing_in_statement (posted, not in the statement) | unexpected_in_statement (in the statement, nothing posted) | amount_mismatch
-                             * @enum {unknown}
-                             */
-                            result: "matched" | "missing_in_statement" | "unexpected_in_statement" | "amount_mismatch";
-                            reference: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Reconciliation"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -11226,7 +9469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11235,7 +9478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11357,7 +9600,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MONTH_NOT_ENDED, FEE_RATE_MISSING: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11393,18 +9645,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            partnerId: number | null;
-                            /** Format: date */
-                            effectiveFrom: string;
-                            /** @description Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %) */
-                            entrustmentFeeRatePpm: number;
-                            /** @description Group commission, ppm of the interest collected through the group's sessions (80,000 = 8 %) */
-                            groupCommissionRatePpm: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["FeeRate"][];
                         nextCursor: string | null;
                     };
                 };
@@ -11472,18 +9713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        partnerId: number | null;
-                        /** Format: date */
-                        effectiveFrom: string;
-                        /** @description Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %) */
-                        entrustmentFeeRatePpm: number;
-                        /** @description Group commission, ppm of the interest collected through the group's sessions (80,000 = 8 %) */
-                        groupCommissionRatePpm: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["FeeRate"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -11513,7 +9743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11522,7 +9752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11557,39 +9787,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            /** @description Household head */
-                            headName: string;
-                            /** @description Citizen ID of the head */
-                            nationalId: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Fund holding the savings (members' savings are held under `central`) */
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            openedOn: string;
-                            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                            monthlyCommitment: number;
-                            /** @description Σ deposits − Σ withdrawals */
-                            balance: number;
-                            /** @description Withdrawals awaiting approval (reserved) */
-                            pendingWithdrawals: number;
-                            /** @description What can be withdrawn now: balance − pending withdrawals */
-                            available: number;
-                            createdBy: number;
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["SavingsAccount"][];
                         nextCursor: string | null;
                     };
                 };
@@ -11650,39 +9848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        /** @description Household head */
-                        headName: string;
-                        /** @description Citizen ID of the head */
-                        nationalId: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Fund holding the savings (members' savings are held under `central`) */
-                        fundingSource: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        openedOn: string;
-                        /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                        monthlyCommitment: number;
-                        /** @description Σ deposits − Σ withdrawals */
-                        balance: number;
-                        /** @description Withdrawals awaiting approval (reserved) */
-                        pendingWithdrawals: number;
-                        /** @description What can be withdrawn now: balance − pending withdrawals */
-                        available: number;
-                        createdBy: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["SavingsAccount"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -11712,7 +9878,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SAVINGS_ACCOUNT_EXISTS: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11721,7 +9896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11863,39 +10038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        /** @description Household head */
-                        headName: string;
-                        /** @description Citizen ID of the head */
-                        nationalId: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Fund holding the savings (members' savings are held under `central`) */
-                        fundingSource: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        openedOn: string;
-                        /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                        monthlyCommitment: number;
-                        /** @description Σ deposits − Σ withdrawals */
-                        balance: number;
-                        /** @description Withdrawals awaiting approval (reserved) */
-                        pendingWithdrawals: number;
-                        /** @description What can be withdrawn now: balance − pending withdrawals */
-                        available: number;
-                        createdBy: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["SavingsAccount"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -11925,7 +10068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11963,39 +10106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Identifier */
-                        id: number;
-                        /** @description Identifier */
-                        householdId: number;
-                        /** @description Household head */
-                        headName: string;
-                        /** @description Citizen ID of the head */
-                        nationalId: string;
-                        /** @description Identifier */
-                        groupId: number;
-                        /** @description Identifier */
-                        partnerId: number;
-                        /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                        transactionPointId: number;
-                        /** @description Identifier */
-                        branchId: number;
-                        /** @description Fund holding the savings (members' savings are held under `central`) */
-                        fundingSource: string;
-                        /** @enum {unknown} */
-                        status: "open" | "closed";
-                        openedOn: string;
-                        /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                        monthlyCommitment: number;
-                        /** @description Σ deposits − Σ withdrawals */
-                        balance: number;
-                        /** @description Withdrawals awaiting approval (reserved) */
-                        pendingWithdrawals: number;
-                        /** @description What can be withdrawn now: balance − pending withdrawals */
-                        available: number;
-                        createdBy: number;
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["SavingsAccount"];
                 };
             };
             /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
@@ -12025,7 +10136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12034,7 +10145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12081,59 +10192,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        transaction: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            accountId: number;
-                            /** @enum {unknown} */
-                            kind: "deposit" | "withdrawal";
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            valueDate: string;
-                            postedOn: string;
-                            /** @description Identifier */
-                            transactionPointId: number;
-                            collectionSessionId: number | null;
-                            withdrawalId: number | null;
-                            journalEntryId: number;
-                            reference: string | null;
-                            createdBy: number;
-                            createdAt: string;
-                        };
-                        account: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            /** @description Household head */
-                            headName: string;
-                            /** @description Citizen ID of the head */
-                            nationalId: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Fund holding the savings (members' savings are held under `central`) */
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            openedOn: string;
-                            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                            monthlyCommitment: number;
-                            /** @description Σ deposits − Σ withdrawals */
-                            balance: number;
-                            /** @description Withdrawals awaiting approval (reserved) */
-                            pendingWithdrawals: number;
-                            /** @description What can be withdrawn now: balance − pending withdrawals */
-                            available: number;
-                            createdBy: number;
-                            createdAt: string;
-                        };
+                        transaction: components["schemas"]["SavingsTransaction"];
+                        account: components["schemas"]["SavingsAccount"];
                     };
                 };
             };
@@ -12164,7 +10224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12173,7 +10233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12182,7 +10242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, INVALID_AMOUNT: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12213,25 +10273,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            accountId: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            /** @description Requested value date (a withdrawal paid on approval takes the approval's business date) */
-                            valueDate: string;
-                            reference: string | null;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "paid" | "rejected";
-                            proposedBy: number;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            createdAt: string;
-                            transactionId: number | null;
-                        }[];
+                        items: components["schemas"]["SavingsWithdrawal"][];
                         /** @description Always null: the whole list is one page */
                         nextCursor: null;
                     };
@@ -12264,7 +10306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12311,60 +10353,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        withdrawal: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            accountId: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            /** @description Requested value date (a withdrawal paid on approval takes the approval's business date) */
-                            valueDate: string;
-                            reference: string | null;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "paid" | "rejected";
-                            proposedBy: number;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            createdAt: string;
-                            transactionId: number | null;
-                        };
+                        withdrawal: components["schemas"]["SavingsWithdrawal"];
                         /** @description Amount in VND (integer, no minor unit) */
                         approvalThreshold?: number;
-                        account: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            /** @description Household head */
-                            headName: string;
-                            /** @description Citizen ID of the head */
-                            nationalId: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Fund holding the savings (members' savings are held under `central`) */
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            openedOn: string;
-                            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                            monthlyCommitment: number;
-                            /** @description Σ deposits − Σ withdrawals */
-                            balance: number;
-                            /** @description Withdrawals awaiting approval (reserved) */
-                            pendingWithdrawals: number;
-                            /** @description What can be withdrawn now: balance − pending withdrawals */
-                            available: number;
-                            createdBy: number;
-                            createdAt: string;
-                        };
+                        account: components["schemas"]["SavingsAccount"];
                     };
                 };
             };
@@ -12395,7 +10387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12404,7 +10396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12413,7 +10405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description DATE_IN_FUTURE, INSUFFICIENT_SAVINGS, INVALID_AMOUNT: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12446,60 +10438,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        withdrawal: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            accountId: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            /** @description Requested value date (a withdrawal paid on approval takes the approval's business date) */
-                            valueDate: string;
-                            reference: string | null;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "paid" | "rejected";
-                            proposedBy: number;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            createdAt: string;
-                            transactionId: number | null;
-                        };
+                        withdrawal: components["schemas"]["SavingsWithdrawal"];
                         /** @description Amount in VND (integer, no minor unit) */
                         approvalThreshold?: number;
-                        account: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            /** @description Household head */
-                            headName: string;
-                            /** @description Citizen ID of the head */
-                            nationalId: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Fund holding the savings (members' savings are held under `central`) */
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            openedOn: string;
-                            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                            monthlyCommitment: number;
-                            /** @description Σ deposits − Σ withdrawals */
-                            balance: number;
-                            /** @description Withdrawals awaiting approval (reserved) */
-                            pendingWithdrawals: number;
-                            /** @description What can be withdrawn now: balance − pending withdrawals */
-                            available: number;
-                            createdBy: number;
-                            createdAt: string;
-                        };
+                        account: components["schemas"]["SavingsAccount"];
                     };
                 };
             };
@@ -12521,7 +10463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Outside the caller's role or scope */
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12530,7 +10472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12539,7 +10481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE, RECONCILIATION_CLOSED: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12548,7 +10490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Business rule violated (see code) */
+            /** @description INSUFFICIENT_SAVINGS, INVALID_AMOUNT: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12587,60 +10529,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        withdrawal: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            accountId: number;
-                            /** @description Amount in VND (integer, no minor unit) */
-                            amount: number;
-                            /** @description Requested value date (a withdrawal paid on approval takes the approval's business date) */
-                            valueDate: string;
-                            reference: string | null;
-                            /** @enum {unknown} */
-                            status: "pending_approval" | "paid" | "rejected";
-                            proposedBy: number;
-                            decidedBy: number | null;
-                            decidedOn: string | null;
-                            rejectionReason: string | null;
-                            createdAt: string;
-                            transactionId: number | null;
-                        };
+                        withdrawal: components["schemas"]["SavingsWithdrawal"];
                         /** @description Amount in VND (integer, no minor unit) */
                         approvalThreshold?: number;
-                        account: {
-                            /** @description Identifier */
-                            id: number;
-                            /** @description Identifier */
-                            householdId: number;
-                            /** @description Household head */
-                            headName: string;
-                            /** @description Citizen ID of the head */
-                            nationalId: string;
-                            /** @description Identifier */
-                            groupId: number;
-                            /** @description Identifier */
-                            partnerId: number;
-                            /** @description Transaction point where the account is kept (the household's group's point when opened) */
-                            transactionPointId: number;
-                            /** @description Identifier */
-                            branchId: number;
-                            /** @description Fund holding the savings (members' savings are held under `central`) */
-                            fundingSource: string;
-                            /** @enum {unknown} */
-                            status: "open" | "closed";
-                            openedOn: string;
-                            /** @description Amount the member agreed to save each month (the collection sheet's "savings expected") */
-                            monthlyCommitment: number;
-                            /** @description Σ deposits − Σ withdrawals */
-                            balance: number;
-                            /** @description Withdrawals awaiting approval (reserved) */
-                            pendingWithdrawals: number;
-                            /** @description What can be withdrawn now: balance − pending withdrawals */
-                            available: number;
-                            createdBy: number;
-                            createdAt: string;
-                        };
+                        account: components["schemas"]["SavingsAccount"];
                     };
                 };
             };
@@ -12671,7 +10563,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12680,7 +10572,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: invalid state transition, duplicate, or request still in flight */
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12784,7 +10676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or outside the caller's scope) */
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
             404: {
                 headers: {
                     [name: string]: unknown;

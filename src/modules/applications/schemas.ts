@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { BusinessDateSchema, Id, PositiveVnd, Text } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, PositiveVnd, Text, component } from '../../platform/http-schemas.js'
 import { APPLICATION_STATUSES } from '../../db/schema.js'
 import { PrincipalPlan } from '../programmes/schemas.js'
 
@@ -15,7 +15,7 @@ export const ApplicationInput = Type.Object({
   applicationDate: Type.Optional(BusinessDateSchema('Date the group submitted the file (default: the business date; not later)')),
 }, { additionalProperties: false })
 
-export const Application = Type.Object({
+const ApplicationFields = Type.Object({
   id: Id(), status: Type.Enum(APPLICATION_STATUSES), householdId: Id(), programmeCode: Type.String(),
   localPolicyCode: Type.Union([Type.String(), Type.Null()]), partnerId: Id(), branchId: Id(), partnerReference: Type.String(),
   amount: Type.Integer(), termMonths: Type.Integer(), principalPlan: Type.Object({ everyMonths: Type.Integer(), graceMonths: Type.Integer() }),
@@ -26,12 +26,14 @@ export const Application = Type.Object({
   loanId: Type.Union([Type.Integer(), Type.Null()]), createdAt: Type.String(),
 })
 
+export const Application = component('Application', ApplicationFields)
+
 /** A list row: the application and its borrower (readable without one call per row). */
-export const ApplicationListItem = Type.Intersect([Application, Type.Object({
+export const ApplicationListItem = component('ApplicationListItem', Type.Intersect([ApplicationFields, Type.Object({
   householdName: Type.String({ description: 'Name of the household head' }),
   nationalId: Type.String({ description: "The household head's 12-digit citizen ID" }),
   groupId: Id("The household's savings-and-loan group (today)"),
-})])
+})]))
 
 export const CertifyInput = Type.Object({
   decisionNo: Text(100, "Commune People's Committee decision/list number"),

@@ -8,19 +8,23 @@
  * LOCAL_POLICY_NOT_APPLICABLE, DATE_IN_FUTURE, DATE_ORDER, and every eligibility
  * reason (ELIGIBILITY_STATUS, AMOUNT_ABOVE_CAP, …) as 422 with `reasons`.
  */
-import { and, eq, gt, inArray, type SQL } from 'drizzle-orm'
-import { applications, branches, groups, households, loans, localPolicies, programmes, transactionPoints } from '../../db/schema.js'
+import { eq, gt, type SQL } from 'drizzle-orm'
+import { applications, households } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
-import { type Actor, assertInScope, inScope, READ_ALL_ROLES } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { assertInScope, inScope, scopeCondition } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { checkEligibility, type ProgrammeRules } from '../../domain/eligibility.js'
-import type { PovertyStatus } from '../../domain/poverty.js'
 import { timelineOf, groupOwner } from '../households/service.js'
 import { transition, type ApplicationEvent, type ApplicationStatus } from '../../domain/application-state.js'
 import type { ApplicationInput } from './schemas.js'
-
-type ApplicationRow = typeof applications.$inferSelect
+import {
+  applicationById, applicationByPartnerReference, applicationsPage, householdById, insertApplication, insertLoan, openApplicationIds, openLoansOf,
+  pointOfGroup, updateApplicationFrom, type ApplicationRow,
+} from './queries.js'
+import { localPolicyByCode, programmeByCode } from '../programmes/queries.js'
+import { branchById } from '../organisation/queries.js'
 
 export function applicationView(row: ApplicationRow) {
   const { everyMonths, graceMonths, updatedAt: _u, ...rest } = row
@@ -34,16 +38,16 @@ function notAfterBusinessDate(date: string, businessDate: string, field: string)
 }
 
 function loadProgramme(db: Db, code: string) {
-  const p = db.select().from(programmes).where(eq(programmes.code, code)).get()
+  const p = programmeByCode(db, code)
   if (!p) throw new DomainError('REFERENCE_NOT_FOUND', `Programme ${code} does not exist`)
   return p
 }
 
 /** The local policy must sit on the same programme and cover the household's branch or province. */
 function applicableLocalPolicy(db: Db, code: string, programmeCode: string, branchId: number) {
-  const policy = db.select().from(localPolicies).where(eq(localPolicies.code, code)).get()
+  const policy = localPolicyByCode(db, code)
   if (!policy) throw new DomainError('REFERENCE_NOT_FOUND', `Local policy ${code} does not exist`)
-  const branch = db.select().from(branches).where(eq(branches.id, branchId)).get()!
+  const branch = branchById(db, branchId)!
   if (policy.programmeCode !== programmeCode) {
     throw new DomainError('LOCAL_POLICY_NOT_APPLICABLE', `Local policy ${code} applies to programme ${policy.programmeCode}, not ${programmeCode}`)
   }
@@ -55,12 +59,9 @@ function applicableLocalPolicy(db: Db, code: string, programmeCode: string, bran
 
 function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: string; amount: number; termMonths: number; graceMonths: number; id?: number }, onDate: string) {
   const programme = loadProgramme(db, app.programmeCode)
-  const household = db.select().from(households).where(eq(households.id, app.householdId)).get()!
-  const existing = db.select({ state: loans.state, outstanding: loans.outstandingPrincipal, approvedAmount: loans.approvedAmount, disbursed: loans.disbursedAmount })
-    .from(loans).where(and(eq(loans.householdId, app.householdId), eq(loans.programmeCode, app.programmeCode), inArray(loans.state, ['approved', 'active']))).all()
-  const open = db.select({ id: applications.id }).from(applications)
-    .where(and(eq(applications.householdId, app.householdId), eq(applications.programmeCode, app.programmeCode), inArray(applications.status, ['submitted', 'certified']))).all()
-    .filter((a) => a.id !== app.id).length
+  const household = householdById(db, app.householdId)!
+  const existing = openLoansOf(db, app.householdId, app.programmeCode)
+  const open = openApplicationIds(db, app.householdId, app.programmeCode).filter((a) => a.id !== app.id).length
   const rules: ProgrammeRules = {
     code: programme.code,
     eligibleStatuses: programme.eligibleStatuses as ProgrammeRules['eligibleStatuses'],
@@ -83,7 +84,7 @@ function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: s
 }
 
 export function submitApplication(ctx: CommandContext, input: ApplicationInput) {
-  const household = ctx.db.select().from(households).where(eq(households.id, input.householdId)).get()
+  const household = householdById(ctx.db, input.householdId)
   if (!household) throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`)
   const owner = groupOwner(ctx.db, household.groupId)!
   if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Household ${input.householdId} is not in one of your groups`)
@@ -92,24 +93,23 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
   const programme = loadProgramme(ctx.db, input.programmeCode)
   if (input.localPolicyCode) applicableLocalPolicy(ctx.db, input.localPolicyCode, programme.code, owner.branchId)
   const plan = input.principalPlan ?? { everyMonths: programme.defaultEveryMonths as 1 | 3 | 6 | 12, graceMonths: programme.defaultGraceMonths }
-  if (ctx.db.select({ id: applications.id }).from(applications)
-    .where(and(eq(applications.partnerId, owner.partnerId), eq(applications.partnerReference, input.partnerReference))).get()) {
+  if (applicationByPartnerReference(ctx.db, owner.partnerId, input.partnerReference)) {
     throw new DomainError('DUPLICATE', `Partner reference ${input.partnerReference} is already used by this partner`)
   }
   eligibilityOrThrow(ctx.db, { householdId: household.id, programmeCode: programme.code, amount: input.amount, termMonths: input.termMonths, graceMonths: plan.graceMonths }, applicationDate)
-  const row = ctx.db.insert(applications).values({
+  const row = insertApplication(ctx.db, {
     householdId: household.id, programmeCode: programme.code, localPolicyCode: input.localPolicyCode ?? null,
     partnerId: owner.partnerId, branchId: owner.branchId, partnerReference: input.partnerReference, amount: input.amount,
     termMonths: input.termMonths, everyMonths: plan.everyMonths, graceMonths: plan.graceMonths, purpose: input.purpose,
     applicationDate, status: 'submitted', submittedBy: ctx.actor.userId,
-  }).returning().get()
+  })
   const view = applicationView(row)
   ctx.audit({ action: 'application.submit', entity: 'application', entityId: row.id, after: view })
   return view
 }
 
 export function loadApplication(db: Db, actor: Actor, id: number): ApplicationRow {
-  const row = db.select().from(applications).where(eq(applications.id, id)).get()
+  const row = applicationById(db, id)
   if (!row) throw notFound('Application', id)
   assertInScope(actor, row, 'Application', id)
   return row
@@ -117,8 +117,7 @@ export function loadApplication(db: Db, actor: Actor, id: number): ApplicationRo
 
 function move(ctx: CommandContext, row: ApplicationRow, event: ApplicationEvent, changes: Partial<ApplicationRow>) {
   const next: ApplicationStatus = transition(row.status, event)
-  const updated = ctx.db.update(applications).set({ ...changes, status: next, updatedAt: new Date().toISOString() })
-    .where(and(eq(applications.id, row.id), eq(applications.status, row.status))).returning().get()
+  const updated = updateApplicationFrom(ctx.db, row, { ...changes, status: next, updatedAt: new Date().toISOString() })
   if (!updated) throw new DomainError('INVALID_STATE', `Application ${row.id} changed concurrently`)
   const view = applicationView(updated)
   ctx.audit({ action: `application.${event}`, entity: 'application', entityId: row.id, before: { status: row.status }, after: { status: next, ...changes } })
@@ -148,20 +147,19 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
     throw new DomainError('DATE_ORDER', `approvedOn ${approvedOn} is before the certification date ${row.certifiedOn}`)
   }
   const programme = eligibilityOrThrow(ctx.db, { ...row }, approvedOn)
-  const household = ctx.db.select().from(households).where(eq(households.id, row.householdId)).get()!
-  const point = ctx.db.select({ id: transactionPoints.id, sessionDay: transactionPoints.sessionDay }).from(groups)
-    .innerJoin(transactionPoints, eq(transactionPoints.id, groups.transactionPointId)).where(eq(groups.id, household.groupId)).get()!
+  const household = householdById(ctx.db, row.householdId)!
+  const point = pointOfGroup(ctx.db, household.groupId)!
   const policy = row.localPolicyCode ? applicableLocalPolicy(ctx.db, row.localPolicyCode, row.programmeCode, row.branchId) : null
   // A local override fixes the borrower rate; otherwise the loan follows the programme's rate versions ([]).
   const rates = policy?.borrowerRatePpm != null ? [{ effectiveFrom: '1900-01-01', monthlyRatePpm: policy.borrowerRatePpm }] : []
   const fundingSource = policy?.borrowerRatePpm != null || policy?.supportAmount != null ? 'local_budget' : programme.fundingSource
-  const loan = ctx.db.insert(loans).values({
+  const loan = insertLoan(ctx.db, {
     applicationId: row.id, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
     branchId: row.branchId, partnerId: row.partnerId, groupId: household.groupId, transactionPointId: point.id, fundingSource,
     approvedAmount: row.amount, termMonths: row.termMonths, everyMonths: row.everyMonths, graceMonths: row.graceMonths,
     sessionDay: point.sessionDay, overdueRatePct: programme.overdueRatePct, rates, approvedOn, approvedBy: ctx.actor.userId,
     state: 'approved', classification: 'not_disbursed',
-  }).returning().get()
+  })
   ctx.audit({ action: 'loan.create', entity: 'loan', entityId: loan.id, after: { applicationId: row.id, approvedAmount: row.amount, approvedOn } })
   return move(ctx, row, 'approve', { decidedBy: ctx.actor.userId, decidedOn: approvedOn, loanId: loan.id })
 }
@@ -180,17 +178,13 @@ export interface ApplicationFilters { status?: string; householdId?: number; gro
 
 /** Applications in the actor's scope with their borrower; the group is the household's (indexes: applications_status/_partner/_branch/_household, households_group). */
 export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, afterId: number, limit: number) {
-  const where: SQL[] = [gt(applications.id, afterId)]
+  const where: (SQL | undefined)[] = [gt(applications.id, afterId)]
   if (q.status) where.push(eq(applications.status, q.status as ApplicationStatus))
   if (q.householdId) where.push(eq(applications.householdId, q.householdId))
   if (q.groupId) where.push(eq(households.groupId, q.groupId))
   if (q.partnerId) where.push(eq(applications.partnerId, q.partnerId))
   if (q.programmeCode) where.push(eq(applications.programmeCode, q.programmeCode))
-  if (actor.role === 'partner_officer') where.push(eq(applications.partnerId, actor.partnerId ?? -1))
-  else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(applications.branchId, actor.branchId ?? -1))
-  return db.select({ application: applications, householdName: households.headName, nationalId: households.nationalId, groupId: households.groupId })
-    .from(applications).innerJoin(households, eq(households.id, applications.householdId))
-    .where(and(...where)).orderBy(applications.id).limit(limit + 1).all()
-    .map(({ application, ...borrower }) => ({ ...applicationView(application), ...borrower }))
+  where.push(scopeCondition(actor, { branch: applications.branchId, partner: applications.partnerId }))
+  return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({ ...applicationView(application), ...borrower }))
 }
 

@@ -40,7 +40,7 @@ export default async function closeRoutes(fastify: FastifyInstance, options: Clo
           previousDate: BusinessDateSchema('The business date before this call'), ...BusinessDateAnswer,
           daysClosed: Type.Integer(), instalmentsNowOverdue: Type.Integer(), loansReclassified: Type.Integer(),
         }),
-        ...errorResponses(409, 422),
+        ...errorResponses('CLOSE_AHEAD_OF_CALENDAR', 'CLOSE_IN_PROGRESS', 'NOT_FOUND', 'CLOSE_TOO_FAR'),
       },
     },
   }, async (req) => {

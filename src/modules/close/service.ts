@@ -24,6 +24,7 @@ import { setBusinessDate, makeBusinessDateReader, businessDateView } from '../..
 import { todayInVietnam } from '../../domain/dates.js'
 import { loadLoanRow, loanState, storedProjection, writeProjection } from '../loans/projection.js'
 import type { Hooks } from '../../platform/hooks.js'
+import { closeQueries } from './queries.js'
 
 export const CLOSE_CHUNK_LOANS = 5_000
 
@@ -47,25 +48,6 @@ export function assertNotAheadOfCalendar(current: string, target: string, option
   }
 }
 
-function prepare(sqlite: Database.Database) {
-  return {
-    run: sqlite.prepare('SELECT status, loans_processed AS processed FROM close_runs WHERE date = ?'),
-    start: sqlite.prepare("INSERT INTO close_runs (date, status, loans_processed, started_at) VALUES (?, 'running', 0, ?) ON CONFLICT(date) DO NOTHING"),
-    progress: sqlite.prepare('UPDATE close_runs SET loans_processed = ? WHERE date = ?'),
-    finish: sqlite.prepare("UPDATE close_runs SET status = 'done', finished_at = ? WHERE date = ?"),
-    maxLoan: sqlite.prepare('SELECT COALESCE(MAX(id), 0) FROM loans').pluck(),
-    // Loans whose state can change at the end of this day: something falls due (original or extended date),
-    // the next due date is today, or a freeze / extension window may end. Everything else is unchanged by a day passing
-    // (their interest is exact at any moment by replay and is shown by GET /v1/loans/{id}).
-    // next_due_date is the earliest effective due date (≥ the projection date) of an instalment not yet paid off,
-    // so every loan with something falling due on @day has next_due_date = @day (indexed with state).
-    candidates: sqlite.prepare(`SELECT id FROM loans WHERE state = 'active' AND next_due_date = @day AND id > @from AND id <= @to
-      UNION SELECT id FROM loans WHERE state = 'active' AND classification IN ('frozen', 'extended') AND id > @from AND id <= @to
-      ORDER BY id`).pluck(),
-    audit: sqlite.prepare('INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-  }
-}
-
 /**
  * Closes days one at a time until the business date is `target`. Re-running is a no-op.
  * `hooks`: the application's set (`app.commands.hooks`); `dayClosed` runs at the end of each day.
@@ -77,7 +59,7 @@ export async function closeBusinessDays(sqlite: Database.Database, hooks: Hooks,
   assertNotAheadOfCalendar(current(), target, options)
   running = true
   try {
-    const s = prepare(sqlite)
+    const s = closeQueries(sqlite)
     const previousDate = current()
     let instalmentsNowOverdue = 0
     let loansReclassified = 0
@@ -86,13 +68,13 @@ export async function closeBusinessDays(sqlite: Database.Database, hooks: Hooks,
       const day = current()
       const next = addDays(day, 1)
       s.start.run(day, new Date().toISOString())
-      const run = s.run.get(day) as { status: string; processed: number }
-      const maxLoan = s.maxLoan.get() as number
+      const run = s.run.get(day)!
+      const maxLoan = s.maxLoan.get()!
       // Resume after the last finished chunk of a crashed run.
       for (let from = run.processed; from < maxLoan; from += CLOSE_CHUNK_LOANS) {
         const to = Math.min(from + CLOSE_CHUNK_LOANS, maxLoan)
         sqlite.transaction(() => {
-          for (const loanId of s.candidates.all({ day, from, to }) as number[]) {
+          for (const loanId of s.candidates.all({ day, from, to })) {
             const row = loadLoanRow(sqlite, loanId)
             const before = row.classification
             const state = loanState(sqlite, row, next)

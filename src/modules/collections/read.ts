@@ -14,20 +14,10 @@
  * groups', finance / auditor / admin all; outside scope → 404.
  */
 import type Database from 'better-sqlite3'
-import { type Actor, assertInScope, READ_ALL_ROLES } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { assertInScope, scopeSql } from '../../platform/scope.js'
 import { notFound } from '../../platform/errors.js'
-
-const SUMMARY_SELECT = `SELECT s.id, s.transaction_point_id AS transactionPointId, tp.name AS transactionPointName, s.group_id AS groupId, g.name AS groupName,
-    g.partner_id AS partnerId, p.branch_id AS branchId, s.session_date AS sessionDate, s.line_count AS lineCount,
-    s.total_interest AS totalInterest, s.total_principal AS totalPrincipal, s.total_savings AS totalSavings,
-    s.created_by AS postedById, u.name AS postedByName, s.created_at AS createdAt
-  FROM collection_sessions s JOIN groups g ON g.id = s.group_id JOIN partners p ON p.id = g.partner_id
-  JOIN transaction_points tp ON tp.id = s.transaction_point_id LEFT JOIN users u ON u.id = s.created_by`
-
-interface SummaryRow {
-  id: number; transactionPointId: number; transactionPointName: string; groupId: number; groupName: string; partnerId: number; branchId: number
-  sessionDate: string; lineCount: number; totalInterest: number; totalPrincipal: number; totalSavings: number; postedById: number; postedByName: string | null; createdAt: string
-}
+import { collectionQueries, sessionsPage, type SummaryRow } from './queries.js'
 
 function summary(r: SummaryRow) {
   const { postedById, postedByName, ...rest } = r
@@ -44,31 +34,18 @@ export function listSessions(sqlite: Database.Database, actor: Actor, q: Session
   if (q.date !== undefined) { where.push('s.session_date = @date'); params.date = q.date }
   if (q.from !== undefined) { where.push('s.session_date >= @from'); params.from = q.from }
   if (q.to !== undefined) { where.push('s.session_date <= @to'); params.to = q.to }
-  if (actor.role === 'partner_officer') { where.push('g.partner_id = @partnerId'); params.partnerId = actor.partnerId ?? -1 }
-  else if (!READ_ALL_ROLES.includes(actor.role)) { where.push('p.branch_id = @branchId'); params.branchId = actor.branchId ?? -1 }
-  const rows = sqlite.prepare(`${SUMMARY_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.id LIMIT @limit`).all(params) as SummaryRow[]
-  return rows.map(summary)
-}
-
-interface LineRow {
-  loanId: number; interest: number | null; principal: number | null; savings: number; amount: number; transactionId: number | null; reversalId: number | null
-  householdId: number; householdName: string; nationalId: string; loanStatus: string
-  overdueInterest: number | null; overduePrincipal: number | null; allocInterest: number | null; allocPrincipal: number | null; prepaid: number | null
+  const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'g.partner_id' })
+  where.push(scope.sql)
+  Object.assign(params, scope.params)
+  return sessionsPage(sqlite, where, params).map(summary)
 }
 
 export function getSession(sqlite: Database.Database, actor: Actor, id: number) {
-  const row = sqlite.prepare(`${SUMMARY_SELECT} WHERE s.id = ?`).get(id) as SummaryRow | undefined
+  const q = collectionQueries(sqlite)
+  const row = q.session.get(id)
   if (!row) throw notFound('Collection session', id)
   assertInScope(actor, row, 'Collection session', id)
-  // One row per line as handed in, with its repayment's reversal (if any) and CURRENT allocation.
-  const rows = sqlite.prepare(`SELECT sl.loan_id AS loanId, sl.interest, sl.principal, sl.savings, sl.transaction_id AS transactionId, COALESCE(t.amount, 0) AS amount,
-      (SELECT r.id FROM loan_transactions r WHERE r.reverses_id = sl.transaction_id) AS reversalId,
-      l.household_id AS householdId, h.head_name AS householdName, h.national_id AS nationalId, l.state AS loanStatus,
-      a.overdue_interest AS overdueInterest, a.overdue_principal AS overduePrincipal, a.interest AS allocInterest, a.principal AS allocPrincipal, a.prepaid
-    FROM collection_session_lines sl JOIN loans l ON l.id = sl.loan_id JOIN households h ON h.id = l.household_id
-    LEFT JOIN loan_transactions t ON t.id = sl.transaction_id
-    LEFT JOIN repayment_allocations a ON a.transaction_id = sl.transaction_id
-    WHERE sl.session_id = ? ORDER BY sl.line_index`).all(id) as LineRow[]
+  const rows = q.lines.all(id)
   let reversedLines = 0
   const lines = rows.map((l, lineIndex) => {
     const reversed = l.reversalId !== null

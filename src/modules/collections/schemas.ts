@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, Vnd, component, ref } from '../../platform/http-schemas.js'
 import { Allocation } from '../loans/schemas.js'
 import { CsvFormatQuery } from '../../platform/csv.js'
 
@@ -21,7 +21,7 @@ export const SessionPosted = Type.Object({
   id: Id(), transactionPointId: Id(), groupId: Id(), sessionDate: Type.String(), totalInterest: Vnd(), totalPrincipal: Vnd(), totalSavings: Vnd(),
   lines: Type.Array(Type.Object({
     lineIndex: Type.Integer(), loanId: Id(), status: Type.Literal('posted'), transactionId: Type.Union([Type.Integer(), Type.Null()]),
-    allocation: Type.Union([Allocation, Type.Null()]), savings: Vnd(), loanStatus: Type.String(),
+    allocation: Type.Union([ref(Allocation), Type.Null()]), savings: Vnd(), loanStatus: Type.String(),
   })),
 })
 
@@ -60,12 +60,12 @@ export const SheetGroup = Type.Object({
   sessionRequest: Nullable(SessionInput),
 })
 
-export const CollectionSheet = Type.Object({
+export const CollectionSheet = component('CollectionSheet', Type.Object({
   transactionPointId: Id(), transactionPointCode: Type.String(), transactionPointName: Type.String(), commune: Type.String(), sessionDay: Type.Integer(),
   date: Type.String({ description: 'The session date the figures are computed for' }),
   businessDate: Type.String(), nextSessionDate: Type.String({ description: 'The point\'s next session date on or after the business date (the default date, and the latest allowed)' }),
   groups: Type.Array(SheetGroup), totals: SheetTotals,
-})
+}))
 
 export const SheetQuery = Type.Object({
   date: Type.Optional(BusinessDateSchema('Session date: from one year before the business date up to the point\'s next session date (default)')),
@@ -88,16 +88,20 @@ export const SessionLineView = Type.Object({
   principal: Nullable(Vnd('Principal handed in (null for sessions posted before lines were recorded)')),
   savings: Vnd('Savings handed in'), amount: Vnd('interest + principal: the repayment posted'),
   transactionId: Nullable(Type.Integer({ description: 'The repayment (null for a savings-only line)' })),
-  allocation: Nullable(Allocation),
+  allocation: Nullable(ref(Allocation)),
   reversed: Type.Boolean({ description: 'The repayment was reversed since (it then allocates nothing)' }),
   reversalTransactionId: Nullable(Type.Integer()),
   loanStatus: Type.String({ description: 'The loan\'s state now' }),
 })
 
-export const SessionDetail = Type.Intersect([SessionSummary, Type.Object({
+/** A session in a list (named component CollectionSessionSummary). */
+export const SessionListItem = component('CollectionSessionSummary', SessionSummary)
+
+/** A session with its lines (named component CollectionSession). */
+export const SessionDetail = component('CollectionSession', Type.Intersect([SessionSummary, Type.Object({
   reversedLines: Type.Integer({ description: 'Lines whose repayment was reversed since' }),
   lines: Type.Array(SessionLineView),
-})])
+})]))
 
 export const SessionListQuery = {
   transactionPointId: Type.Optional(Id('Only this transaction point')),

@@ -10,13 +10,13 @@
  * GROUP_NOT_AT_POINT, DATE_IN_FUTURE.
  */
 import type { CommandContext, CommandResult } from '../../platform/commands.js'
-import { statement } from '../../platform/database.js'
-import { assertInScope } from '../../platform/auth.js'
+import { assertInScope } from '../../platform/scope.js'
 import { DomainError } from '../../platform/errors.js'
 import { loadLoanRow, type LoanRow } from '../loans/projection.js'
 import { repayLoan } from '../repayments/service.js'
 import { assertNotFuture } from '../loans/posting.js'
 import { recordSessionSavings } from '../savings/service.js'
+import { collectionQueries } from './queries.js'
 
 export interface SessionLine { loanId: number; interest: number; principal: number; savings: number }
 export interface SessionInput { transactionPointId: number; groupId: number; sessionDate: string; lines: SessionLine[] }
@@ -34,8 +34,8 @@ export function collectionSessionCommand(ctx: CommandContext, input: SessionInpu
 }
 
 export function postCollectionSession(ctx: CommandContext, input: SessionInput) {
-  const group = ctx.sqlite.prepare(`SELECT g.id, g.transaction_point_id AS transactionPointId, g.partner_id AS partnerId, p.branch_id AS branchId
-    FROM groups g JOIN partners p ON p.id = g.partner_id WHERE g.id = ?`).get(input.groupId) as { id: number; transactionPointId: number; partnerId: number; branchId: number } | undefined
+  const q = collectionQueries(ctx.sqlite)
+  const group = q.groupOwner.get(input.groupId)
   if (!group) throw new DomainError('REFERENCE_NOT_FOUND', `Group ${input.groupId} does not exist`)
   assertInScope(ctx.actor, group, 'Group', input.groupId)
   if (group.transactionPointId !== input.transactionPointId) {
@@ -50,8 +50,7 @@ export function postCollectionSession(ctx: CommandContext, input: SessionInput) 
     totalPrincipal += l.principal
     totalSavings += l.savings
   }
-  const sessionId = Number(ctx.sqlite.prepare(`INSERT INTO collection_sessions (transaction_point_id, group_id, session_date, line_count, total_interest, total_principal, total_savings, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(input.transactionPointId, input.groupId, input.sessionDate, input.lines.length, totalInterest, totalPrincipal, totalSavings, ctx.actor.userId).lastInsertRowid)
+  const sessionId = Number(q.insertSession.run(input.transactionPointId, input.groupId, input.sessionDate, input.lines.length, totalInterest, totalPrincipal, totalSavings, ctx.actor.userId).lastInsertRowid)
   const seen = new Set<number>()
   const results = input.lines.map((line, index) => {
     try {
@@ -71,13 +70,11 @@ export function postCollectionSession(ctx: CommandContext, input: SessionInput) 
       let repayment: ReturnType<typeof repayLoan> | null = null
       if (amount > 0) repayment = repayLoan(ctx, loan, { amount, valueDate: input.sessionDate, reference: `session ${sessionId}`, collectionSessionId: sessionId })
       if (line.savings > 0) {
-        statement(ctx.sqlite, 'INSERT INTO savings_deposits (collection_session_id, loan_id, household_id, amount, value_date) VALUES (?, ?, ?, ?, ?)')
-          .run(sessionId, loan.id, loan.householdId, line.savings, input.sessionDate)
+        q.insertDeposit.run(sessionId, loan.id, loan.householdId, line.savings, input.sessionDate)
         // The money goes to the household's savings account (opened when missing), with its journal entry.
         recordSessionSavings(ctx, { householdId: loan.householdId, loanId: loan.id, amount: line.savings, collectionSessionId: sessionId, valueDate: input.sessionDate, transactionPointId: input.transactionPointId })
       }
-      statement(ctx.sqlite, 'INSERT INTO collection_session_lines (session_id, line_index, loan_id, interest, principal, savings, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(sessionId, index, loan.id, line.interest, line.principal, line.savings, repayment?.transactionId ?? null)
+      q.insertLine.run(sessionId, index, loan.id, line.interest, line.principal, line.savings, repayment?.transactionId ?? null)
       return {
         lineIndex: index, loanId: loan.id, status: 'posted' as const, transactionId: repayment?.transactionId ?? null,
         allocation: repayment?.allocation ?? null, savings: line.savings, loanStatus: repayment?.loan.status ?? loan.state,

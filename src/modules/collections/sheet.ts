@@ -23,7 +23,8 @@
  * Errors: NOT_FOUND (point, or group outside scope), GROUP_NOT_AT_POINT, SHEET_DATE_OUT_OF_RANGE.
  */
 import type Database from 'better-sqlite3'
-import { type Actor, inBranchScope, inScope } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { inBranchScope, inScope } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { addMonths, sessionDayInMonthAfter } from '../../domain/dates.js'
 import { NO_AMOUNTS, addAmounts, sheetAmounts, type SheetAmounts } from '../../domain/collection-sheet.js'
@@ -31,24 +32,20 @@ import { loadLoanRow, loanState } from '../loans/projection.js'
 import { expectedSavingsByHousehold } from '../savings/service.js'
 import type { SessionLine } from './service.js'
 import { MAX_SESSION_LINES } from './schemas.js'
+import { activeLoansOfGroups, collectionQueries, type SheetGroupRow, type SheetPointRow } from './queries.js'
 
 /** The point's first session date on or after `date`. */
 export function nextSessionDate(date: string, sessionDay: number): string {
   return sessionDayInMonthAfter(date, Number(date.slice(8, 10)) <= sessionDay ? 0 : 1, sessionDay)
 }
 
-interface PointRow { id: number; code: string; name: string; branchId: number; commune: string; sessionDay: number }
-interface GroupRow { id: number; code: string; name: string; village: string; partnerId: number; partnerName: string; branchId: number; transactionPointId: number }
-interface LoanLineRow { loanId: number; groupId: number; householdId: number; headName: string; nationalId: string; village: string; householdGroupId: number }
-
 type SheetLoan = SheetAmounts & { loanId: number; programmeCode: string; classification: string; outstandingPrincipal: number; nextDueDate: string | null }
 interface SheetHousehold { householdId: number; headName: string; nationalId: string; village: string; savingsExpected: number; total: number; loans: SheetLoan[] }
 type Totals = Omit<SheetAmounts, 'interest' | 'principal'> & { households: number; loans: number; savingsExpected: number; cashExpected: number }
 
-function pointVisible(sqlite: Database.Database, actor: Actor, point: PointRow): boolean {
+function pointVisible(sqlite: Database.Database, actor: Actor, point: SheetPointRow): boolean {
   if (actor.role !== 'partner_officer') return inBranchScope(actor, point.branchId)
-  const partner = sqlite.prepare('SELECT branch_id AS branchId FROM partners WHERE id = ?').get(actor.partnerId ?? -1) as { branchId: number } | undefined
-  return partner?.branchId === point.branchId
+  return collectionQueries(sqlite).partnerBranch.get(actor.partnerId ?? -1) === point.branchId
 }
 
 const emptyTotals = (): Totals => ({ households: 0, loans: 0, principalDue: 0, interestDue: 0, overduePrincipal: 0, overdueInterest: 0, total: 0, savingsExpected: 0, cashExpected: 0 })
@@ -66,8 +63,8 @@ function addTotals(t: Totals, a: Omit<Totals, 'households' | 'loans'> | SheetAmo
 const collator = new Intl.Collator('vi', { sensitivity: 'base' })
 
 export function collectionSheet(sqlite: Database.Database, actor: Actor, transactionPointId: number, q: { date?: string; groupId?: number }, businessDate: string) {
-  const point = sqlite.prepare('SELECT id, code, name, branch_id AS branchId, commune, session_day AS sessionDay FROM transaction_points WHERE id = ?')
-    .get(transactionPointId) as PointRow | undefined
+  const queries = collectionQueries(sqlite)
+  const point = queries.point.get(transactionPointId)
   if (!point || !pointVisible(sqlite, actor, point)) throw notFound('Transaction point', transactionPointId)
   const nextSession = nextSessionDate(businessDate, point.sessionDay)
   const earliest = addMonths(businessDate, -12)
@@ -76,23 +73,18 @@ export function collectionSheet(sqlite: Database.Database, actor: Actor, transac
     throw new DomainError('SHEET_DATE_OUT_OF_RANGE', `A collection sheet can be prepared for ${earliest} up to the point's next session date ${nextSession}, not ${date}`, { earliest, latest: nextSession })
   }
 
-  const groupSql = `SELECT g.id, g.code, g.name, g.village, g.partner_id AS partnerId, p.name AS partnerName, p.branch_id AS branchId, g.transaction_point_id AS transactionPointId
-    FROM groups g JOIN partners p ON p.id = g.partner_id`
-  let groups: GroupRow[]
+  let groups: SheetGroupRow[]
   if (q.groupId !== undefined) {
-    const g = sqlite.prepare(`${groupSql} WHERE g.id = ?`).get(q.groupId) as GroupRow | undefined
+    const g = queries.sheetGroup.get(q.groupId)
     if (!g || !inScope(actor, g)) throw notFound('Group', q.groupId)
     if (g.transactionPointId !== point.id) throw new DomainError('GROUP_NOT_AT_POINT', `Group ${g.id} hands in at transaction point ${g.transactionPointId}, not ${point.id}`)
     groups = [g]
   } else {
-    groups = (sqlite.prepare(`${groupSql} WHERE g.transaction_point_id = ? ORDER BY g.name, g.id`).all(point.id) as GroupRow[])
+    groups = queries.sheetGroupsAt.all(point.id)
       .filter((g) => actor.role !== 'partner_officer' || g.partnerId === actor.partnerId)
   }
 
-  const loanRows = groups.length === 0 ? [] : sqlite.prepare(`SELECT l.id AS loanId, l.group_id AS groupId, h.id AS householdId, h.head_name AS headName,
-      h.national_id AS nationalId, h.village, h.group_id AS householdGroupId
-    FROM loans l JOIN households h ON h.id = l.household_id
-    WHERE l.state = 'active' AND l.group_id IN (${groups.map(() => '?').join(',')}) ORDER BY l.id`).all(...groups.map((g) => g.id)) as LoanLineRow[]
+  const loanRows = groups.length === 0 ? [] : activeLoansOfGroups(sqlite, groups.map((g) => g.id))
   const savings = expectedSavingsByHousehold(sqlite, [...new Set(loanRows.map((r) => r.householdId))])
   // A household's savings are expected once: in its own group when it has a loan there, else with its first loan on the sheet.
   const savingsGroup = new Map<number, number>()

@@ -1,6 +1,6 @@
 /** HTTP schemas of partner fees and fee-rate versions (docs/rules.md §11). */
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, Vnd, component } from '../../platform/http-schemas.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Ppm = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description })
@@ -9,14 +9,14 @@ export const MonthQuery = Type.Object({
   month: Type.String({ pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])$', description: 'Calendar month YYYY-MM (must have ended: last day ≤ business date)', examples: ['2026-06'] }),
 })
 
-export const FeeRate = Type.Object({
+export const FeeRate = component('FeeRate', Type.Object({
   id: Id(),
   partnerId: Nullable(Type.Integer({ description: 'The partner this version is for; null = the default for all partners' })),
   effectiveFrom: Type.String({ format: 'date' }),
   entrustmentFeeRatePpm: Ppm('Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %)'),
   groupCommissionRatePpm: Ppm('Group commission, ppm of the interest collected through the group\'s sessions (80,000 = 8 %)'),
   createdAt: Type.String(),
-})
+}))
 
 export const FeeRateBody = Type.Object({
   partnerId: Type.Optional(Nullable(Id('Partner (omit or null for the default version)'))),

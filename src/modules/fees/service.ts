@@ -41,6 +41,7 @@ import { DomainError } from '../../platform/errors.js'
 import { addDays, addMonths } from '../../domain/dates.js'
 import { divHalfUp, toSafeNumber } from '../../domain/money.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
+import { feeQueries, feeRatesPage, type FeeRateRow } from './queries.js'
 
 const PPM = 1_000_000n
 
@@ -50,16 +51,12 @@ export function feeAmount(ratePpm: number, base: number): number {
   return toSafeNumber(divHalfUp(BigInt(ratePpm) * BigInt(base), PPM))
 }
 
-export interface FeeRateRow { id: number; partnerId: number | null; effectiveFrom: string; entrustmentFeeRatePpm: number; groupCommissionRatePpm: number; createdAt: string }
-
-const RATE_SELECT = `SELECT id, partner_id AS partnerId, effective_from AS effectiveFrom, entrustment_fee_rate_ppm AS entrustmentFeeRatePpm,
-  group_commission_rate_ppm AS groupCommissionRatePpm, created_at AS createdAt FROM fee_rates`
-
 /** The rate version in force for a partner on a date (the partner's own, else the default). */
 export function feeRateFor(sqlite: Database.Database, partnerId: number, date: string): FeeRateRow & { source: 'partner' | 'default' } {
-  const own = sqlite.prepare(`${RATE_SELECT} WHERE partner_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1`).get(partnerId, date) as FeeRateRow | undefined
+  const q = feeQueries(sqlite)
+  const own = q.partnerRate.get(partnerId, date)
   if (own) return { ...own, source: 'partner' }
-  const def = sqlite.prepare(`${RATE_SELECT} WHERE partner_id IS NULL AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1`).get(date) as FeeRateRow | undefined
+  const def = q.defaultRate.get(date)
   if (!def) throw new DomainError('FEE_RATE_MISSING', `No fee rate version is in force on ${date} for partner ${partnerId} (nor a default); add one with POST /v1/fee-rates`)
   return { ...def, source: 'default' }
 }
@@ -69,25 +66,16 @@ export function monthBounds(month: string): { from: string; to: string } {
   return { from, to: addDays(addMonths(from, 1), -1) }
 }
 
-interface PartnerInfo { id: number; code: string; name: string; branchId: number }
-interface GroupRow { groupId: number; groupCode: string; groupName: string; partnerId: number; transactionPointId: number; sessions: number; interestCollected: number }
-
 export function partnerFeesReport(sqlite: Database.Database, month: string, businessDate: string) {
   const { from, to } = monthBounds(month)
   if (to > businessDate) throw new DomainError('MONTH_NOT_ENDED', `Month ${month} ends on ${to}, after the business date ${businessDate}; fees are computed for ended months`)
 
   // Loans that paid interest in the month, with that interest.
-  const interestLoans = sqlite.prepare(`SELECT a.loan_id AS loanId, l.partner_id AS partnerId, SUM(a.interest + a.overdue_interest) AS interest
-    FROM repayment_allocations a JOIN loans l ON l.id = a.loan_id
-    WHERE a.value_date BETWEEN ? AND ? GROUP BY a.loan_id HAVING SUM(a.interest + a.overdue_interest) > 0 ORDER BY a.loan_id`).all(from, to) as { loanId: number; partnerId: number; interest: number }[]
-  const groups = sqlite.prepare(`SELECT g.id AS groupId, g.code AS groupCode, g.name AS groupName, g.partner_id AS partnerId, g.transaction_point_id AS transactionPointId,
-      COUNT(DISTINCT s.id) AS sessions, COALESCE(SUM(a.interest + a.overdue_interest), 0) AS interestCollected
-    FROM collection_sessions s JOIN groups g ON g.id = s.group_id
-    LEFT JOIN repayment_allocations a ON a.collection_session_id = s.id
-    WHERE s.session_date BETWEEN ? AND ? GROUP BY g.id ORDER BY g.id`).all(from, to) as GroupRow[]
+  const q = feeQueries(sqlite)
+  const interestLoans = q.interestLoans.all(from, to)
+  const groups = q.sessionGroups.all(from, to)
 
   const partnerIds = [...new Set([...interestLoans.map((l) => l.partnerId), ...groups.map((g) => g.partnerId)])].sort((a, b) => a - b)
-  const partnerStmt = sqlite.prepare('SELECT id, code, name, branch_id AS branchId FROM partners WHERE id = ?')
   const rates = new Map(partnerIds.map((id) => [id, feeRateFor(sqlite, id, to)]))
 
   const groupRows = groups.map((g) => {
@@ -96,7 +84,7 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
   })
 
   const partners = partnerIds.map((partnerId) => {
-    const p = partnerStmt.get(partnerId) as PartnerInfo
+    const p = q.partner.get(partnerId)!
     const rate = rates.get(partnerId)!
     const loans = interestLoans.filter((l) => l.partnerId === partnerId)
     let outstanding = 0n
@@ -151,16 +139,16 @@ export interface FeeRateInput { partnerId?: number | null; effectiveFrom: string
 
 export function createFeeRate(ctx: CommandContext, input: FeeRateInput): FeeRateRow {
   const partnerId = input.partnerId ?? null
-  if (partnerId !== null && !ctx.sqlite.prepare('SELECT 1 FROM partners WHERE id = ?').get(partnerId)) {
+  const q = feeQueries(ctx.sqlite)
+  if (partnerId !== null && !q.partner.get(partnerId)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${partnerId} does not exist`, { errors: [{ field: 'body.partnerId', message: 'no such partner' }] })
   }
   // The unique index treats NULL partner ids as distinct: check the default's versions here.
-  if (ctx.sqlite.prepare('SELECT 1 FROM fee_rates WHERE partner_id IS ? AND effective_from = ?').get(partnerId, input.effectiveFrom)) {
+  if (q.versionExists.get(partnerId, input.effectiveFrom)) {
     throw new DomainError('DUPLICATE', `${partnerId === null ? 'The default' : `Partner ${partnerId}`} already has a fee rate version from ${input.effectiveFrom}`)
   }
-  const id = Number(ctx.sqlite.prepare('INSERT INTO fee_rates (partner_id, effective_from, entrustment_fee_rate_ppm, group_commission_rate_ppm) VALUES (?, ?, ?, ?)')
-    .run(partnerId, input.effectiveFrom, input.entrustmentFeeRatePpm, input.groupCommissionRatePpm).lastInsertRowid)
-  const row = ctx.sqlite.prepare(`${RATE_SELECT} WHERE id = ?`).get(id) as FeeRateRow
+  const id = Number(q.insertRate.run(partnerId, input.effectiveFrom, input.entrustmentFeeRatePpm, input.groupCommissionRatePpm).lastInsertRowid)
+  const row = q.rate.get(id)!
   ctx.audit({ action: 'fee_rate.create', entity: 'fee_rate', entityId: id, after: row })
   return row
 }
@@ -170,5 +158,5 @@ export function listFeeRates(sqlite: Database.Database, q: { partnerId?: number;
   if (q.partnerId) where.push('partner_id = @partnerId')
   if (q.scope === 'default') where.push('partner_id IS NULL')
   if (q.scope === 'partner') where.push('partner_id IS NOT NULL')
-  return sqlite.prepare(`${RATE_SELECT} WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all({ after: afterId, partnerId: q.partnerId ?? null, limit: limit + 1 }) as FeeRateRow[]
+  return feeRatesPage(sqlite, where, { after: afterId, partnerId: q.partnerId ?? null, limit: limit + 1 })
 }

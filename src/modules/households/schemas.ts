@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { BusinessDateSchema, Id, ListQuery, Text } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, ListQuery, Text, component, ref } from '../../platform/http-schemas.js'
 import { AREAS, POVERTY_STATUSES } from '../../db/schema.js'
 
 export const NationalId = Type.String({ pattern: '^[0-9]{12}$', description: 'Citizen ID of the household head: exactly 12 digits', examples: ['048095001234'] })
@@ -32,7 +32,7 @@ export const HouseholdQuery = Type.Object({
   ...ListQuery,
 }, { additionalProperties: false })
 
-export const Household = Type.Object({
+export const Household = component('Household', Type.Object({
   id: Id(), nationalId: Type.String(), headName: Type.String(),
   groupId: Id(), groupName: Type.String(), transactionPointId: Id('Transaction point of the household\'s group'),
   area: Type.String(),
@@ -40,7 +40,7 @@ export const Household = Type.Object({
   branchId: Id(), partnerId: Id(), povertyStatus: Type.String({ description: 'Status on the current business date' }),
   hasActiveLoan: Type.Boolean({ description: 'The household has a disbursed loan not yet closed or written off (state active)' }),
   createdAt: Type.String(),
-})
+}))
 
 export const PovertyRecordInput = Type.Object({
   status: Type.Enum(POVERTY_STATUSES, { description: 'poor | near_poor | escaped (recognised as having left the list) | none' }),
@@ -87,14 +87,14 @@ export const HouseholdChangeInput = Type.Object({
   groupId: Type.Optional(Id('Group transfer: a group of the same branch. Existing loans keep their contract (their group, transaction point and partner stay as approved)')),
 }, { additionalProperties: false })
 
-export const HouseholdChange = Type.Object({
+export const HouseholdChange = component('HouseholdChange', Type.Object({
   id: Id(), householdId: Id(), effectiveDate: Type.String(), reason: Type.String(),
   before: ChangedFields, after: ChangedFields, changedBy: Type.Integer(), createdAt: Type.String(),
-})
+}))
 
 export const HouseholdChangeResult = Type.Object({
-  change: HouseholdChange,
-  household: Household,
+  change: ref(HouseholdChange),
+  household: ref(Household),
   loansKeepingContract: Type.Array(Id(), { description: 'Group transfer: the household\'s approved or active loans, whose group, transaction point and partner stay as they were (the contract is unchanged); empty otherwise' }),
 })
 

@@ -7,32 +7,30 @@
  * caller's scope), FORBIDDEN (group outside scope), DATE_IN_FUTURE, NO_CHANGE,
  * GROUP_TRANSFER_OUT_OF_BRANCH, CHANGE_BEFORE_LATER_CHANGE, VALIDATION_ERROR.
  */
-import { and, eq, gt } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import { households, groups, partners, povertyRecords, povertyRevocations, householdChanges } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
-import { type Actor, assertInScope, inScope } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { assertInScope, inScope, scopeSql } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { statusOn, type PovertyRecord } from '../../domain/poverty.js'
 import { foldText, isCitizenIdPrefix, searchWords } from '../../domain/text.js'
-import { readableBranchIds } from '../organisation/service.js'
 import type { HouseholdChangeInput, HouseholdInput, HouseholdQuery, PovertyRecordInput } from './schemas.js'
+import {
+  changesAfter, changesPage, groupOwner, householdById, householdQueries, householdsPage, insertChange, insertHousehold, insertPovertyRecord, insertRevocation,
+  isRevoked, nationalIdTaken, povertyRecord, recordsWithDecision, updateHousehold, type DecisionRow, type HouseholdChangeRow, type HouseholdRow, type ViewRow,
+} from './queries.js'
 
-type HouseholdRow = typeof households.$inferSelect
+export { groupOwner } from './queries.js'
 
-/** The group's owners: which branch and partner a household of this group belongs to. */
-export function groupOwner(db: Db, groupId: number): { branchId: number; partnerId: number } | undefined {
-  return db.select({ branchId: partners.branchId, partnerId: groups.partnerId }).from(groups)
-    .innerJoin(partners, eq(partners.id, groups.partnerId)).where(eq(groups.id, groupId)).get()
+/** A decision for the pure rules (its id is its sequence: decisions are appended). */
+function decision(r: DecisionRow): PovertyRecord {
+  return { id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 }
 }
 
 /** The household's poverty timeline for the pure rules (revoked decisions flagged). */
 export function povertyTimeline(sqlite: Database.Database, householdId: number): PovertyRecord[] {
-  const rows = sqlite.prepare(`SELECT r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,
-      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
-    FROM poverty_records r WHERE r.household_id = ? ORDER BY r.id`).all(householdId) as { id: number; status: PovertyRecord['status']; effectiveDate: string; decisionNo: string; revoked: number }[]
-  return rows.map((r) => ({ id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 }))
+  return householdQueries(sqlite).decisions.all(householdId).map(decision)
 }
 
 export function timelineOf(db: Db, householdId: number): PovertyRecord[] {
@@ -43,27 +41,12 @@ export function timelineOf(db: Db, householdId: number): PovertyRecord[] {
 // Reading: one query per page (group, point, partner, branch and the active-loan flag joined in),
 // one more for the poverty statuses of the page; no query per row.
 
-interface ViewRow {
-  id: number; nationalId: string; headName: string; groupId: number; groupName: string; transactionPointId: number
-  area: string; commune: string; village: string; line: string; partnerId: number; branchId: number; createdAt: string; hasActiveLoan: number
-}
-
-const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS headName, h.group_id AS groupId, g.name AS groupName,
-    g.transaction_point_id AS transactionPointId, h.area, h.commune, h.village, h.address AS line,
-    g.partner_id AS partnerId, p.branch_id AS branchId, h.created_at AS createdAt,
-    EXISTS (SELECT 1 FROM loans l WHERE l.household_id = h.id AND l.state = 'active') AS hasActiveLoan
-  FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id`
-
 /** Statuses on `date` of several households, from one query. */
 function statusesOn(sqlite: Database.Database, ids: number[], date: string): Map<number, string> {
-  const rows = sqlite.prepare(`SELECT r.household_id AS householdId, r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,
-      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
-    FROM poverty_records r WHERE r.household_id IN (SELECT value FROM json_each(?)) AND r.effective_date <= ?`)
-    .all(JSON.stringify(ids), date) as { householdId: number; id: number; status: PovertyRecord['status']; effectiveDate: string; decisionNo: string; revoked: number }[]
   const byHousehold = new Map<number, PovertyRecord[]>()
-  for (const r of rows) {
+  for (const r of householdQueries(sqlite).decisionsOf.all(JSON.stringify(ids), date)) {
     const list = byHousehold.get(r.householdId) ?? []
-    list.push({ id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 })
+    list.push(decision(r))
     byHousehold.set(r.householdId, list)
   }
   return new Map(ids.map((id) => [id, statusOn(byHousehold.get(id) ?? [], date)]))
@@ -79,8 +62,7 @@ function views(sqlite: Database.Database, rows: ViewRow[], businessDate: string)
 }
 
 function viewOf(sqlite: Database.Database, id: number, businessDate: string) {
-  const row = sqlite.prepare(`${VIEW_SELECT} WHERE h.id = ?`).get(id) as ViewRow
-  return views(sqlite, [row], businessDate)[0]!
+  return views(sqlite, [householdQueries(sqlite).view.get(id)!], businessDate)[0]!
 }
 
 export type HouseholdView = ReturnType<typeof viewOf>
@@ -120,23 +102,15 @@ export function listHouseholds(db: Db, actor: Actor, q: HouseholdQuery, afterId:
   if (q.transactionPointId !== undefined) { where.push('g.transaction_point_id = ?'); params.push(q.transactionPointId) }
   if (q.partnerId !== undefined) { where.push('g.partner_id = ?'); params.push(q.partnerId) }
   if (q.branchId !== undefined) { where.push('p.branch_id = ?'); params.push(q.branchId) }
-  if (actor.role === 'partner_officer') {
-    where.push('g.partner_id = ?')
-    params.push(actor.partnerId ?? -1)
-  } else {
-    const scope = readableBranchIds(db, actor)
-    if (scope) {
-      where.push('p.branch_id IN (SELECT value FROM json_each(?))')
-      params.push(JSON.stringify(scope))
-    }
-  }
-  const rows = db.$client.prepare(`${VIEW_SELECT} WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ?`).all(...params, limit + 1) as ViewRow[]
+  const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'g.partner_id' })
+  where.push(scope.sql)
+  const rows = householdsPage(db.$client, where, params, limit + 1, scope.params)
   return views(db.$client, rows, businessDate)
 }
 
 /** The household, or 404 when it is missing or outside the actor's scope (existence must not leak). */
 export function loadHousehold(db: Db, actor: Actor, id: number) {
-  const row = db.select().from(households).where(eq(households.id, id)).get()
+  const row = householdById(db, id)
   if (!row) throw notFound('Household', id)
   const owner = groupOwner(db, row.groupId)!
   assertInScope(actor, owner, 'Household', id)
@@ -155,7 +129,7 @@ function addressOf(input: HouseholdInput['address']) {
 }
 
 function assertNationalIdFree(db: Db, nationalId: string) {
-  if (db.select({ id: households.id }).from(households).where(eq(households.nationalId, nationalId)).get()) {
+  if (nationalIdTaken(db, nationalId)) {
     throw new DomainError('DUPLICATE', `A household with citizen ID ${nationalId} already exists`)
   }
 }
@@ -166,26 +140,26 @@ export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
   if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Group ${input.groupId} is outside your scope`)
   assertNationalIdFree(ctx.db, input.nationalId)
   const address = addressOf(input.address)
-  const row = ctx.db.insert(households).values({
+  const id = insertHousehold(ctx.db, {
     nationalId: input.nationalId, headName: input.headName, searchName: foldText(input.headName), groupId: input.groupId, area: input.area,
     commune: address.commune, village: address.village, address: address.line,
-  }).returning({ id: households.id }).get()
-  const out = viewOf(ctx.sqlite, row.id, ctx.businessDate)
-  ctx.audit({ action: 'household.create', entity: 'household', entityId: row.id, after: out })
+  })
+  const out = viewOf(ctx.sqlite, id, ctx.businessDate)
+  ctx.audit({ action: 'household.create', entity: 'household', entityId: id, after: out })
   return out
 }
 
 // ---------------------------------------------------------------------------------------------
 // Changes over time: address, head (name, citizen ID), area, group transfer.
 
-type ChangedFields = Partial<{ headName: string; nationalId: string; address: { commune: string; village: string; line: string }; area: string; groupId: number }>
+type ChangedFields = Partial<{ headName: string; nationalId: string; address: { commune: string; village: string; line: string }; area: HouseholdRow['area']; groupId: number }>
 const CHANGE_FIELDS = ['headName', 'nationalId', 'address', 'area', 'groupId'] as const
 
 function currentFields(row: HouseholdRow): Required<ChangedFields> {
   return { headName: row.headName, nationalId: row.nationalId, address: { commune: row.commune, village: row.village, line: row.address }, area: row.area, groupId: row.groupId }
 }
 
-function changeView(row: typeof householdChanges.$inferSelect) {
+function changeView(row: HouseholdChangeRow) {
   return { id: row.id, householdId: row.householdId, effectiveDate: row.effectiveDate, reason: row.reason, before: row.before as ChangedFields, after: row.after as ChangedFields, changedBy: row.changedBy, createdAt: row.createdAt }
 }
 
@@ -229,9 +203,7 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
     }
     if (!inScope(ctx.actor, target)) throw new DomainError('FORBIDDEN', `Group ${wanted.groupId} is outside your scope`)
   }
-  const later = ctx.db.select().from(householdChanges)
-    .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.effectiveDate, input.effectiveDate))).all()
-  for (const c of later) {
+  for (const c of changesAfter(ctx.db, householdId, input.effectiveDate)) {
     const clash = changed.find((f) => f in (c.after as ChangedFields))
     if (clash) {
       throw new DomainError('CHANGE_BEFORE_LATER_CHANGE', `${clash} was changed with effect from ${c.effectiveDate} (change ${c.id}); a change effective ${input.effectiveDate} cannot override it`, { laterChangeId: c.id })
@@ -244,16 +216,12 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
     Object.assign(before, { [f]: current[f] })
     Object.assign(after, { [f]: wanted[f] })
   }
-  ctx.db.update(households).set({
-    headName: wanted.headName, searchName: foldText(wanted.headName), nationalId: wanted.nationalId, area: wanted.area as HouseholdRow['area'],
+  updateHousehold(ctx.db, householdId, {
+    headName: wanted.headName, searchName: foldText(wanted.headName), nationalId: wanted.nationalId, area: wanted.area,
     commune: wanted.address.commune, village: wanted.address.village, address: wanted.address.line, groupId: wanted.groupId,
-  }).where(eq(households.id, householdId)).run()
-  const change = ctx.db.insert(householdChanges).values({
-    householdId, effectiveDate: input.effectiveDate, before, after, reason: input.reason, changedBy: ctx.actor.userId,
-  }).returning().get()
-  const loansKeepingContract = changed.includes('groupId')
-    ? ctx.sqlite.prepare("SELECT id FROM loans WHERE household_id = ? AND state IN ('approved', 'active') ORDER BY id").pluck().all(householdId) as number[]
-    : []
+  })
+  const change = insertChange(ctx.db, { householdId, effectiveDate: input.effectiveDate, before, after, reason: input.reason, changedBy: ctx.actor.userId })
+  const loansKeepingContract = changed.includes('groupId') ? householdQueries(ctx.sqlite).liveLoans.all(householdId) : []
   ctx.audit({ action: 'household.change', entity: 'household', entityId: householdId, before, after: { ...after, effectiveDate: input.effectiveDate, reason: input.reason, changeId: change.id } })
   return { change: changeView(change), household: viewOf(ctx.sqlite, householdId, ctx.businessDate), loansKeepingContract }
 }
@@ -261,17 +229,11 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
 /** The household's changes, oldest first. */
 export function listChanges(db: Db, actor: Actor, householdId: number, afterId: number, limit: number) {
   loadHousehold(db, actor, householdId)
-  return db.select().from(householdChanges)
-    .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.id, afterId)))
-    .orderBy(householdChanges.id).limit(limit + 1).all().map(changeView)
+  return changesPage(db, householdId, afterId, limit).map(changeView)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Poverty-status decisions.
-
-function isRevoked(db: Db, recordId: number): boolean {
-  return db.select({ id: povertyRevocations.recordId }).from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get() !== undefined
-}
 
 /**
  * Records a commune decision. A decision number identifies one decision of the household: posting
@@ -283,9 +245,7 @@ function isRevoked(db: Db, recordId: number): boolean {
  */
 export function addPovertyRecord(ctx: CommandContext, householdId: number, input: PovertyRecordInput) {
   loadHousehold(ctx.db, ctx.actor, householdId)
-  const sameNumber = ctx.db.select().from(povertyRecords)
-    .where(and(eq(povertyRecords.householdId, householdId), eq(povertyRecords.decisionNo, input.decisionNo))).orderBy(povertyRecords.id).all()
-    .filter((r) => !isRevoked(ctx.db, r.id))
+  const sameNumber = recordsWithDecision(ctx.db, householdId, input.decisionNo).filter((r) => !isRevoked(ctx.db, r.id))
   if (sameNumber.length > 0) {
     const first = sameNumber.find((r) => r.status === input.status && r.effectiveDate === input.effectiveDate)
     if (!first) {
@@ -296,10 +256,10 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
     return { ...out, revoked: false, alreadyRecorded: true }
   }
   const before = statusOn(timelineOf(ctx.db, householdId), input.effectiveDate)
-  const row = ctx.db.insert(povertyRecords).values({
+  const row = insertPovertyRecord(ctx.db, {
     householdId, status: input.status, effectiveDate: input.effectiveDate, decisionNo: input.decisionNo,
     source: input.source ?? 'commune decision', recordedBy: ctx.actor.userId,
-  }).returning().get()
+  })
   ctx.audit({ action: 'household.poverty_status', entity: 'household', entityId: householdId, before: { status: before, on: input.effectiveDate }, after: row })
   ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = row
@@ -309,10 +269,10 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
 /** Revokes a decision recorded in error (append-only: a revocation row; the record stays visible as revoked). */
 export function revokePovertyRecord(ctx: CommandContext, householdId: number, recordId: number, reason: string) {
   loadHousehold(ctx.db, ctx.actor, householdId)
-  const record = ctx.db.select().from(povertyRecords).where(eq(povertyRecords.id, recordId)).get()
+  const record = povertyRecord(ctx.db, recordId)
   if (!record || record.householdId !== householdId) throw notFound('Poverty record', recordId)
   if (isRevoked(ctx.db, recordId)) throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
-  ctx.db.insert(povertyRevocations).values({ recordId, reason, revokedBy: ctx.actor.userId }).run()
+  insertRevocation(ctx.db, { recordId, reason, revokedBy: ctx.actor.userId })
   ctx.audit({ action: 'household.poverty_status_revoke', entity: 'household', entityId: householdId, before: { recordId, status: record.status }, after: { revoked: true, reason } })
   ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = record
@@ -331,11 +291,7 @@ function timelineCursor(cursor: string | undefined): { date: string; id: number 
 export function getTimeline(db: Db, actor: Actor, householdId: number, asOf: string, cursor: string | undefined, limit: number) {
   loadHousehold(db, actor, householdId)
   const after = timelineCursor(cursor)
-  const rows = db.$client.prepare(`SELECT r.id, r.household_id AS householdId, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo, r.source, r.created_at AS createdAt,
-      EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
-    FROM poverty_records r WHERE r.household_id = ? AND (? IS NULL OR r.effective_date > ? OR (r.effective_date = ? AND r.id > ?))
-    ORDER BY r.effective_date, r.id LIMIT ?`)
-    .all(householdId, after?.date ?? null, after?.date ?? null, after?.date ?? null, after?.id ?? 0, limit + 1) as (Omit<typeof povertyRecords.$inferSelect, 'recordedBy'> & { revoked: number })[]
+  const rows = householdQueries(db.$client).timeline.all(householdId, after?.date ?? null, after?.date ?? null, after?.date ?? null, after?.id ?? 0, limit + 1)
   const items = rows.slice(0, limit).map((r) => ({ ...r, revoked: r.revoked === 1 }))
   const last = items[items.length - 1]
   const nextCursor = rows.length > limit && last ? `${last.effectiveDate}.${last.id}` : null

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import { DomainError } from '../../platform/errors.js'
-import { statement } from '../../platform/database.js'
+import { perConnection, statement } from '../../platform/database.js'
 
 export const ACCOUNTS = [
   'loans_receivable', 'cash_at_transaction_point', 'interest_income', 'overdue_interest_income',
@@ -28,20 +28,11 @@ export interface JournalEntryInput {
   lines: JournalLine[]
 }
 
-const statements = new WeakMap<Database.Database, { nextId: Database.Statement; header: Database.Statement }>()
-
-function prepared(sqlite: Database.Database) {
-  let s = statements.get(sqlite)
-  if (!s) {
-    s = {
-      nextId: sqlite.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries').pluck(),
-      header: sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, support_payment_id, reconciliation_id, description)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    }
-    statements.set(sqlite, s)
-  }
-  return s
-}
+const prepared = perConnection((sqlite) => ({
+  nextId: sqlite.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries').pluck(),
+  header: sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, support_payment_id, reconciliation_id, description)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+}))
 
 /** Posts one entry; zero-amount lines are dropped. Returns the entry id, or null when nothing moves. */
 export function postJournal(sqlite: Database.Database, entry: JournalEntryInput): number | null {

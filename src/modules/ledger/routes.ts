@@ -5,8 +5,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { BusinessDateSchema, ListQuery, cursorId, errorResponses } from '../../platform/http-schemas.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { CsvFormatQuery, sendReport } from '../../platform/csv.js'
+import { READ_ALL_ROLES } from '../../platform/auth.js'
 
-const FINANCE_READERS = ['admin', 'finance', 'auditor'] as const
 
 export function trialBalance(sqlite: import('better-sqlite3').Database, asOf: string) {
   const rows = sqlite.prepare(`SELECT l.account, l.funding_source AS fundingSource, SUM(l.debit) AS debit, SUM(l.credit) AS credit
@@ -23,7 +23,7 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
   const businessDate = makeBusinessDateReader(app.sqlite)
 
   app.get('/ledger/trial-balance', {
-    config: { auth: FINANCE_READERS },
+    config: { auth: READ_ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Trial balance', description: 'Debits, credits and the debit balance of every account per funding source, over entries with value date ≤ asOf (default: the business date). Σ debit = Σ credit. CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").',
       querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()), ...CsvFormatQuery }),
@@ -41,7 +41,7 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/ledger/entries', {
-    config: { auth: FINANCE_READERS },
+    config: { auth: READ_ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Journal entries', description: 'Balanced journal entries with their lines, by value date range, in id order (cursor pagination).',
       querystring: Type.Object({ from: Type.Optional(BusinessDateSchema()), to: Type.Optional(BusinessDateSchema()), loanId: Type.Optional(Type.Integer({ minimum: 1 })), ...ListQuery }),

@@ -9,7 +9,7 @@ import type { CommandContext } from '../../platform/commands.js'
 import { DomainError } from '../../platform/errors.js'
 import { replay } from '../../domain/loan-engine.js'
 import { insertAllocation, loanContract, loanEvents, loanState, storedProjection, toLoanEvent, writeAllocations, writeProjection, type LoanRow } from './projection.js'
-import { insertLoanTransaction } from './service.js'
+import { insertLoanTransaction } from './queries.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
 export interface LoanEventInput {

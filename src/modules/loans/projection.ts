@@ -9,21 +9,11 @@ import { replay, type Allocation, type LoanContract, type LoanEvent, type LoanSt
 import type { RateVersion } from '../../domain/interest.js'
 import type { EveryMonths } from '../../domain/schedule.js'
 import { notFound } from '../../platform/errors.js'
-import { statement } from '../../platform/database.js'
+import { perConnection, statement } from '../../platform/database.js'
 
-export interface LoanRow {
-  id: number; applicationId: number; householdId: number; programmeCode: string; localPolicyCode: string | null
-  branchId: number; partnerId: number; groupId: number; transactionPointId: number; fundingSource: string
-  approvedAmount: number; termMonths: number; everyMonths: number; graceMonths: number; sessionDay: number
-  overdueRatePct: number; rates: string; approvedOn: string; approvedBy: number; state: string; classification: string
-  firstDisbursedOn: string | null; disbursedAmount: number; closedOn: string | null; writtenOffOn: string | null
-}
-
-/** The projection columns of a loans row as stored (what writeProjection compares against). */
-export interface StoredProjection {
-  state: string; classification: string; disbursedAmount: number; outstandingPrincipal: number; overduePrincipal: number
-  overdueInterest: number; interestDue: number; nextDueDate: string | null; closedOn: string | null; writtenOffOn: string | null; projectedAsOf: string | null
-}
+// The row shapes live with the schema (the platform's hooks name them too).
+export type { LoanRow, StoredProjection } from '../../db/rows.js'
+import type { LoanRow, StoredProjection } from '../../db/rows.js'
 
 const PROJECTION_SELECT = `state, classification, disbursed_amount AS disbursedAmount, outstanding_principal AS outstandingPrincipal,
   overdue_principal AS overduePrincipal, overdue_interest AS overdueInterest, interest_due AS interestDue, next_due_date AS nextDueDate,
@@ -31,11 +21,8 @@ const PROJECTION_SELECT = `state, classification, disbursed_amount AS disbursedA
 
 interface TxRow { id: number; kind: string; valueDate: string; amount: number; details: string | null; reversesId: number | null }
 
-const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>()
-
-function prepare(sqlite: Database.Database) {
-  return {
-    loan: sqlite.prepare(`SELECT id, application_id AS applicationId, household_id AS householdId, programme_code AS programmeCode,
+const stmts = perConnection((sqlite) => ({
+    loan: sqlite.prepare<[number], LoanRow>(`SELECT id, application_id AS applicationId, household_id AS householdId, programme_code AS programmeCode,
       local_policy_code AS localPolicyCode, branch_id AS branchId, partner_id AS partnerId, group_id AS groupId,
       transaction_point_id AS transactionPointId, funding_source AS fundingSource, approved_amount AS approvedAmount,
       term_months AS termMonths, every_months AS everyMonths, grace_months AS graceMonths, session_day AS sessionDay,
@@ -54,20 +41,10 @@ function prepare(sqlite: Database.Database) {
       WHERE t.loan_id = ? AND t.kind = 'repayment' AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = t.id)`),
     insertAllocation: sqlite.prepare(`INSERT INTO repayment_allocations (transaction_id, loan_id, value_date, amount, overdue_interest, overdue_principal, interest, principal, prepaid, collection_session_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-  }
-}
-
-function stmts(sqlite: Database.Database) {
-  let s = cache.get(sqlite)
-  if (!s) {
-    s = prepare(sqlite)
-    cache.set(sqlite, s)
-  }
-  return s
-}
+}))
 
 export function loadLoanRow(sqlite: Database.Database, loanId: number): LoanRow {
-  const row = stmts(sqlite).loan.get(loanId) as LoanRow | undefined
+  const row = stmts(sqlite).loan.get(loanId)
   if (!row) throw notFound('Loan', loanId)
   return row
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component, ref } from '../../platform/http-schemas.js'
 import { LOAN_STATES } from '../../db/schema.js'
 import { PrincipalPlan } from '../programmes/schemas.js'
 import { SupportVerdictSchema } from '../support/schemas.js'
@@ -26,9 +26,9 @@ const Borrower = {
 }
 
 /** A list row: the projection and the borrower, readable without one call per row. */
-export const LoanListItem = Type.Intersect([LoanSummary, Type.Object(Borrower)])
+export const LoanListItem = component('LoanListItem', Type.Intersect([LoanSummary, Type.Object(Borrower)]))
 
-export const Loan = Type.Intersect([LoanSummary, Type.Object({
+export const Loan = component('Loan', Type.Intersect([LoanSummary, Type.Object({
   householdName: Type.Optional(Borrower.householdName), nationalId: Type.Optional(Borrower.nationalId),
   cancellation: Type.Optional(Type.Object({ cancelledOn: Type.String(), reason: Type.String(), cancelledBy: Type.Integer() }, { description: 'Set on a cancelled loan (GET /v1/loans/{id})' })),
   writeOff: Type.Optional(Type.Object({
@@ -42,29 +42,29 @@ export const Loan = Type.Intersect([LoanSummary, Type.Object({
   payoffAmount: Vnd('Everything needed to close the loan on asOf'),
   totals: Type.Object({ principalRepaid: Vnd(), interestRepaid: Vnd(), penaltyRepaid: Vnd() }),
   supportVerdict: Type.Optional(Type.Union([SupportVerdictSchema, Type.Null()], { description: 'GET /v1/loans/{id}: the support rule\'s current verdict when the loan is under a local policy with a support rule (see GET /v1/support-evaluations)' })),
-})])
+})]))
 
-export const ScheduleLine = Type.Object({
+export const ScheduleLine = component('ScheduleLine', Type.Object({
   number: Type.Integer(), dueDate: Type.String(), effectiveDueDate: Type.String(),
   principal: Vnd('Scheduled principal (after prepayments)'), interest: Vnd('Planned interest (every instalment paid on its due date)'),
   principalPaid: Vnd(), interestCharged: Vnd('Contract interest accrued so far for the period'), interestPaid: Vnd(),
   penaltyCharged: Vnd('Interest at the overdue rate on overdue principal'), penaltyPaid: Vnd(),
   paidOffOn: Nullable(Type.String()), overdueSince: Nullable(Type.String()), extended: Type.Boolean(),
   status: Type.String({ description: 'paid | overdue | due | upcoming' }),
-})
+}))
 
-export const LoanSchedule = Type.Object({
+export const LoanSchedule = component('LoanSchedule', Type.Object({
   loanId: Id(), asOf: Type.String(), indicative: Type.Boolean({ description: 'true before the first disbursement: dates assume disbursement on asOf' }),
-  instalments: Type.Array(ScheduleLine), totalPrincipal: Vnd(), totalInterest: Vnd(),
-})
+  instalments: Type.Array(ref(ScheduleLine)), totalPrincipal: Vnd(), totalInterest: Vnd(),
+}))
 
-export const Allocation = Type.Object({ overdueInterest: Vnd(), overduePrincipal: Vnd(), interest: Vnd(), principal: Vnd(), prepaid: Vnd() })
+export const Allocation = component('Allocation', Type.Object({ overdueInterest: Vnd(), overduePrincipal: Vnd(), interest: Vnd(), principal: Vnd(), prepaid: Vnd() }, { description: 'How a repayment was allocated, in order: overdue interest, overdue principal, interest, principal, prepaid principal' }))
 
-export const LoanTransaction = Type.Object({
+export const LoanTransaction = component('LoanTransaction', Type.Object({
   id: Id(), loanId: Id(), kind: Type.String(), valueDate: Type.String(), postedOn: Type.String(), amount: Vnd(),
   reference: Nullable(Type.String()), reversesId: Nullable(Type.Integer()), reversedById: Nullable(Type.Integer()),
-  collectionSessionId: Nullable(Type.Integer()), allocation: Nullable(Allocation), details: Type.Unknown(), createdBy: Type.Integer(), createdAt: Type.String(),
-})
+  collectionSessionId: Nullable(Type.Integer()), allocation: Nullable(ref(Allocation)), details: Type.Unknown(), createdBy: Type.Integer(), createdAt: Type.String(),
+}))
 
 export const DisbursementInput = Type.Object({
   amount: PositiveVnd('Tranche amount; all tranches together ≤ the approved amount'),
@@ -72,7 +72,7 @@ export const DisbursementInput = Type.Object({
   reference: Type.Optional(Text(100)),
 }, { additionalProperties: false })
 
-export const DisbursementResult = Type.Object({ transactionId: Id(), loan: Loan })
+export const DisbursementResult = Type.Object({ transactionId: Id(), loan: ref(Loan) })
 
 export const PreviewInput = Type.Object({
   amount: PositiveVnd(), termMonths: Type.Integer({ minimum: 1, maximum: 240 }), principalPlan: PrincipalPlan,

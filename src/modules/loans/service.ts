@@ -10,7 +10,8 @@ import { and, eq, gt, inArray, lt, not, type SQL } from 'drizzle-orm'
 import { households, loans } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
-import { type Actor, assertInScope, READ_ALL_ROLES } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { assertInScope, scopeCondition } from '../../platform/scope.js'
 import { DomainError } from '../../platform/errors.js'
 import { generateSchedule, type EveryMonths } from '../../domain/schedule.js'
 import { rateOn, type RateVersion } from '../../domain/interest.js'
@@ -18,11 +19,12 @@ import type { LoanState } from '../../domain/loan-engine.js'
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, type LoanRow } from './projection.js'
 import { postLoanEvent } from './posting.js'
+import { insertLoanTransaction, loanQueries } from './queries.js'
 import { supportVerdictOf } from '../support/service.js'
 
 type SummaryFacts = Pick<LoanState, 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'> & { state: string; classification: string }
 
-function summary(row: LoanRow, facts: SummaryFacts, firstDisbursedOn: string | null, balancesAsOf: string | null) {
+function summary(row: Omit<LoanRow, 'rates'>, facts: SummaryFacts, firstDisbursedOn: string | null, balancesAsOf: string | null) {
   // A cancelled loan replays as never disbursed: its state is the loans row's, not the engine's.
   const s = row.state === 'cancelled' ? { ...facts, state: 'cancelled', classification: 'cancelled', nextDueDate: null } : facts
   return {
@@ -53,17 +55,15 @@ export function loadLoanInScope(sqlite: Database.Database, actor: Actor, id: num
 
 /** Σ recoveries posted on a (written-off) loan with value date ≤ asOf. */
 export function recoveredTotal(sqlite: Database.Database, loanId: number, asOf = '9999-12-31'): number {
-  return sqlite.prepare("SELECT COALESCE(SUM(amount), 0) FROM loan_transactions WHERE loan_id = ? AND kind = 'recovery' AND value_date <= ?").pluck().get(loanId, asOf) as number
+  return loanQueries(sqlite).recovered.get(loanId, asOf) ?? 0
 }
 
 /** The detail: the view, the borrower, and what a cancellation or write-off left (not on the repayment path). */
 export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asOf: string) {
   const row = loadLoanInScope(sqlite, actor, id)
   const state = loanState(sqlite, row, asOf)
-  const borrower = sqlite.prepare('SELECT head_name AS householdName, national_id AS nationalId FROM households WHERE id = ?').get(row.householdId) as { householdName: string; nationalId: string }
-  const cancellation = row.state === 'cancelled'
-    ? sqlite.prepare('SELECT cancelled_on AS cancelledOn, reason, cancelled_by AS cancelledBy FROM loan_cancellations WHERE loan_id = ?').get(row.id) as { cancelledOn: string; reason: string; cancelledBy: number } | undefined
-    : undefined
+  const borrower = loanQueries(sqlite).borrower.get(row.householdId)!
+  const cancellation = row.state === 'cancelled' ? loanQueries(sqlite).cancellation.get(row.id) : undefined
   let writeOff: { principal: number; interest: number; recovered: number; recoverable: number } | undefined
   if (state.state === 'written_off' && state.writtenOff) {
     const recovered = recoveredTotal(sqlite, row.id, asOf)
@@ -85,7 +85,7 @@ export interface LoanFilters {
  * event and the daily close: `overdue` = something overdue (principal, interest or penalty) on it.
  */
 export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number, limit: number) {
-  const where: SQL[] = [gt(loans.id, afterId)]
+  const where: (SQL | undefined)[] = [gt(loans.id, afterId)]
   if (q.status) where.push(eq(loans.state, q.status as (typeof loans.$inferSelect)['state']))
   if (q.classification) where.push(eq(loans.classification, q.classification))
   if (q.branchId) where.push(eq(loans.branchId, q.branchId))
@@ -98,13 +98,12 @@ export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number,
     const awaiting = and(inArray(loans.state, ['approved', 'active']), lt(loans.disbursedAmount, loans.approvedAmount))!
     where.push(q.awaitingDisbursement ? awaiting : not(awaiting))
   }
-  if (actor.role === 'partner_officer') where.push(eq(loans.partnerId, actor.partnerId ?? -1))
-  else if (!READ_ALL_ROLES.includes(actor.role)) where.push(eq(loans.branchId, actor.branchId ?? -1))
+  where.push(scopeCondition(actor, { branch: loans.branchId, partner: loans.partnerId }))
   const rows = db.select({ loan: loans, householdName: households.headName, nationalId: households.nationalId })
     .from(loans).innerJoin(households, eq(households.id, loans.householdId))
     .where(and(...where)).orderBy(loans.id).limit(limit + 1).all()
   return rows.map(({ loan: r, householdName, nationalId }) => ({
-    ...summary({ ...r, rates: '' } as unknown as LoanRow, { state: r.state, classification: r.classification, disbursed: r.disbursedAmount,
+    ...summary(r, { state: r.state, classification: r.classification, disbursed: r.disbursedAmount,
       outstandingPrincipal: r.outstandingPrincipal, overduePrincipal: r.overduePrincipal, overdueInterest: r.overdueInterest, interestDue: r.interestDue,
       nextDueDate: r.nextDueDate, closedOn: r.closedOn, writtenOffOn: r.writtenOffOn }, r.firstDisbursedOn, r.projectedAsOf),
     householdName, nationalId,
@@ -144,14 +143,9 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
   return { loanId: id, asOf, indicative, instalments, totalPrincipal: planned.totalPrincipal, totalInterest: planned.totalInterest }
 }
 
-interface TxRow { id: number; loanId: number; kind: string; valueDate: string; postedOn: string; amount: number; reference: string | null; reversesId: number | null; reversedById: number | null; collectionSessionId: number | null; details: string | null; createdBy: number; createdAt: string }
-
 export function listTransactions(sqlite: Database.Database, actor: Actor, id: number) {
   const row = loadLoanInScope(sqlite, actor, id)
-  const rows = sqlite.prepare(`SELECT t.id, t.loan_id AS loanId, t.kind, t.value_date AS valueDate, t.posted_on AS postedOn, t.amount, t.reference,
-    t.reverses_id AS reversesId, (SELECT r.id FROM loan_transactions r WHERE r.reverses_id = t.id) AS reversedById,
-    t.collection_session_id AS collectionSessionId, t.details, t.created_by AS createdBy, t.created_at AS createdAt
-    FROM loan_transactions t WHERE t.loan_id = ? ORDER BY t.value_date, t.id`).all(row.id) as TxRow[]
+  const rows = loanQueries(sqlite).transactions.all(row.id)
   // Allocations are those of the current replay: a back-dated payment or a reversal re-allocates later repayments.
   const state = loanState(sqlite, row, '9999-12-31')
   return rows.map((t) => ({
@@ -160,17 +154,8 @@ export function listTransactions(sqlite: Database.Database, actor: Actor, id: nu
   }))
 }
 
-const insertTx = new WeakMap<Database.Database, Database.Statement>()
-export function insertLoanTransaction(sqlite: Database.Database, tx: { loanId: number; kind: string; valueDate: string; postedOn: string; amount: number; reference?: string | null; reversesId?: number | null; collectionSessionId?: number | null; details?: unknown; createdBy: number }): number {
-  let stmt = insertTx.get(sqlite)
-  if (!stmt) {
-    stmt = sqlite.prepare(`INSERT INTO loan_transactions (loan_id, kind, value_date, posted_on, amount, reference, reverses_id, collection_session_id, details, created_by)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    insertTx.set(sqlite, stmt)
-  }
-  return Number(stmt.run(tx.loanId, tx.kind, tx.valueDate, tx.postedOn, tx.amount, tx.reference ?? null, tx.reversesId ?? null, tx.collectionSessionId ?? null,
-    tx.details === undefined ? null : JSON.stringify(tx.details), tx.createdBy).lastInsertRowid)
-}
+// Kept importable from here for the callers outside the module (the write-off, the demo generator).
+export { insertLoanTransaction }
 
 /** A tranche of cash to the borrower: one transaction, one journal entry, the projection refreshed. */
 export function disburse(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string }) {
@@ -215,10 +200,10 @@ export function cancelLoan(ctx: CommandContext, loanId: number, input: { reason:
   if (loanEvents(ctx.sqlite, loanId).some((e) => e.kind === 'disbursement')) {
     throw new DomainError('INVALID_STATE', `Loan ${loanId} has a disbursement; reverse it before cancelling`)
   }
-  const changed = ctx.sqlite.prepare("UPDATE loans SET state = 'cancelled', classification = 'cancelled', next_due_date = NULL, version = version + 1 WHERE id = ? AND state = 'approved'").run(loanId).changes
+  const changed = loanQueries(ctx.sqlite).cancel.run(loanId).changes
   if (changed !== 1) throw new DomainError('INVALID_STATE', `Loan ${loanId} changed concurrently`)
-  ctx.sqlite.prepare('INSERT INTO loan_cancellations (loan_id, cancelled_on, reason, cancelled_by) VALUES (?, ?, ?, ?)').run(loanId, ctx.businessDate, input.reason, ctx.actor.userId)
+  loanQueries(ctx.sqlite).insertCancellation.run(loanId, ctx.businessDate, input.reason, ctx.actor.userId)
   ctx.audit({ action: 'loan.cancel', entity: 'loan', entityId: loanId, before: { state: row.state, classification: row.classification }, after: { state: 'cancelled', reason: input.reason, cancelledOn: ctx.businessDate } })
-  const cancelled = { ...row, state: 'cancelled', classification: 'cancelled' }
+  const cancelled: LoanRow = { ...row, state: 'cancelled', classification: 'cancelled' }
   return { ...loanView(ctx.sqlite, cancelled, loanState(ctx.sqlite, cancelled, ctx.businessDate)), cancellation: { cancelledOn: ctx.businessDate, reason: input.reason, cancelledBy: ctx.actor.userId } }
 }

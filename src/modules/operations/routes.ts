@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { migrationsApplied } from '../../platform/database.js'
-import { BusinessDateSchema, errorResponses, ListQuery, Page, cursorId, pageOf } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, errorResponses, ListQuery, Page, cursorId, pageOf, component, ref } from '../../platform/http-schemas.js'
 import { businessDateView, makeBusinessDateReader } from '../../platform/business-date.js'
 import { DISABLED_AUTO_CLOSE } from '../close/auto-close.js'
 import { BusinessDateAnswer } from '../close/routes.js'
 import { DomainError } from '../../platform/errors.js'
 import { makeAuditTrail } from './audit.js'
+import { ALL_ROLES } from '../../platform/auth.js'
 
 const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 const AutoCloseStatus = Type.Object({
@@ -17,10 +18,10 @@ const AutoCloseStatus = Type.Object({
   nextRunAt: Nullable('When the next automatic close is due (ISO instant)'), lastError: Nullable('The last automatic close\'s failure, until one succeeds'),
 })
 
-const AuditEntry = Type.Object({
+export const AuditEntry = component('AuditEntry', Type.Object({
   id: Type.Integer(), at: Type.String(), userId: Type.Union([Type.Integer(), Type.Null()]), action: Type.String(),
   entity: Type.String(), entityId: Type.String(), before: Type.Unknown(), after: Type.Unknown(), requestId: Type.Union([Type.String(), Type.Null()]),
-})
+}))
 
 export default async function operationsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -50,7 +51,7 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
   }, async () => app.swagger())
 
   app.get('/v1/business-date', {
-    config: { auth: ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor'] },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Operations'], summary: 'Current business date',
       description: 'The date the service is operating on (value dates up to it are accepted), moved only by the daily close, and the last day closed. The close (POST /v1/close-of-business) answers with the same two fields.',
@@ -73,7 +74,7 @@ export default async function operationsRoutes(fastify: FastifyInstance) {
         to: Type.Optional(BusinessDateSchema('Last day (UTC) of the range')),
         ...ListQuery,
       }),
-      response: { 200: Page(AuditEntry), ...errorResponses() },
+      response: { 200: Page(ref(AuditEntry)), ...errorResponses() },
     },
   }, async (req) => {
     const q = req.query

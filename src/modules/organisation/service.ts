@@ -4,14 +4,18 @@
  * Errors: DUPLICATE (code taken), REFERENCE_NOT_FOUND (unknown branch/partner/point),
  * INVALID_STATE (a group's transaction point and partner belong to different branches).
  */
-import { and, eq, gt, inArray, type SQL } from 'drizzle-orm'
+import { eq, gt, inArray, type SQL } from 'drizzle-orm'
 import { branches, transactionPoints, partners, groups } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
 import type { Actor } from '../../platform/auth.js'
-import { READ_ALL_ROLES } from '../../platform/auth.js'
+import { scopeCondition, scopeOf } from '../../platform/scope.js'
 import { DomainError } from '../../platform/errors.js'
 import type { BranchInput, GroupInput, PartnerInput, TransactionPointInput } from './schemas.js'
+import {
+  branchById, branchIdByCode, branchesPage, groupBranch, groupIdByCode, groupsPage, insertBranch, insertGroup, insertPartner, insertPoint,
+  partnerById, partnerIdByCode, partnersPage, pointById, pointIdByCode, pointsPage,
+} from './queries.js'
 
 function assertUnique(found: unknown, what: string, code: string): void {
   if (found) throw new DomainError('DUPLICATE', `${what} code ${code} already exists`)
@@ -23,55 +27,57 @@ function reference<T>(row: T | undefined, what: string, id: number): T {
 }
 
 export function createBranch(ctx: CommandContext, input: BranchInput) {
-  assertUnique(ctx.db.select({ id: branches.id }).from(branches).where(eq(branches.code, input.code)).get(), 'Branch', input.code)
-  const row = ctx.db.insert(branches).values(input).returning().get()
+  assertUnique(branchIdByCode(ctx.db, input.code), 'Branch', input.code)
+  const row = insertBranch(ctx.db, input)
   ctx.audit({ action: 'branch.create', entity: 'branch', entityId: row.id, after: row })
   return row
 }
 
 export function createTransactionPoint(ctx: CommandContext, input: TransactionPointInput) {
-  reference(ctx.db.select({ id: branches.id }).from(branches).where(eq(branches.id, input.branchId)).get(), 'Branch', input.branchId)
-  assertUnique(ctx.db.select({ id: transactionPoints.id }).from(transactionPoints).where(eq(transactionPoints.code, input.code)).get(), 'Transaction point', input.code)
-  const row = ctx.db.insert(transactionPoints).values(input).returning().get()
+  reference(branchById(ctx.db, input.branchId), 'Branch', input.branchId)
+  assertUnique(pointIdByCode(ctx.db, input.code), 'Transaction point', input.code)
+  const row = insertPoint(ctx.db, input)
   ctx.audit({ action: 'transaction_point.create', entity: 'transaction_point', entityId: row.id, after: row })
   return row
 }
 
 export function createPartner(ctx: CommandContext, input: PartnerInput) {
-  reference(ctx.db.select({ id: branches.id }).from(branches).where(eq(branches.id, input.branchId)).get(), 'Branch', input.branchId)
-  assertUnique(ctx.db.select({ id: partners.id }).from(partners).where(eq(partners.code, input.code)).get(), 'Partner', input.code)
-  const row = ctx.db.insert(partners).values(input).returning().get()
+  reference(branchById(ctx.db, input.branchId), 'Branch', input.branchId)
+  assertUnique(partnerIdByCode(ctx.db, input.code), 'Partner', input.code)
+  const row = insertPartner(ctx.db, input)
   ctx.audit({ action: 'partner.create', entity: 'partner', entityId: row.id, after: row })
   return row
 }
 
 export function createGroup(ctx: CommandContext, input: GroupInput) {
-  const partner = reference(ctx.db.select().from(partners).where(eq(partners.id, input.partnerId)).get(), 'Partner', input.partnerId)
-  const point = reference(ctx.db.select().from(transactionPoints).where(eq(transactionPoints.id, input.transactionPointId)).get(), 'Transaction point', input.transactionPointId)
+  const partner = reference(partnerById(ctx.db, input.partnerId), 'Partner', input.partnerId)
+  const point = reference(pointById(ctx.db, input.transactionPointId), 'Transaction point', input.transactionPointId)
   if (partner.branchId !== point.branchId) {
     throw new DomainError('INVALID_STATE', `Partner ${partner.id} (branch ${partner.branchId}) and transaction point ${point.id} (branch ${point.branchId}) belong to different branches`)
   }
-  assertUnique(ctx.db.select({ id: groups.id }).from(groups).where(eq(groups.code, input.code)).get(), 'Group', input.code)
-  const row = ctx.db.insert(groups).values({ ...input, leaderName: input.leaderName ?? null }).returning().get()
+  assertUnique(groupIdByCode(ctx.db, input.code), 'Group', input.code)
+  const row = insertGroup(ctx.db, { ...input, leaderName: input.leaderName ?? null })
   ctx.audit({ action: 'group.create', entity: 'group', entityId: row.id, after: row })
   return row
 }
 
 /** Branch ids the actor may read, or null for all. */
 export function readableBranchIds(db: Db, actor: Actor): number[] | null {
-  if (READ_ALL_ROLES.includes(actor.role)) return null
-  if (actor.role === 'partner_officer') {
-    const p = actor.partnerId ? db.select({ branchId: partners.branchId }).from(partners).where(eq(partners.id, actor.partnerId)).get() : undefined
+  // A partner reads the branch its partner belongs to (its points and the branch itself).
+  const scope = scopeOf(actor)
+  if (scope.kind === 'all') return null
+  if (scope.kind === 'partner') {
+    const p = partnerById(db, scope.id)
     return p ? [p.branchId] : []
   }
-  return actor.branchId ? [actor.branchId] : []
+  return scope.kind === 'branch' ? [scope.id] : []
 }
 
 export function listBranches(db: Db, actor: Actor, afterId: number, limit: number) {
   const scope = readableBranchIds(db, actor)
   const where: SQL[] = [gt(branches.id, afterId)]
   if (scope) where.push(inArray(branches.id, scope))
-  return db.select().from(branches).where(and(...where)).orderBy(branches.id).limit(limit + 1).all()
+  return branchesPage(db, where, limit + 1)
 }
 
 export function listTransactionPoints(db: Db, actor: Actor, q: { branchId?: number }, afterId: number, limit: number) {
@@ -79,28 +85,18 @@ export function listTransactionPoints(db: Db, actor: Actor, q: { branchId?: numb
   const where: SQL[] = [gt(transactionPoints.id, afterId)]
   if (scope) where.push(inArray(transactionPoints.branchId, scope))
   if (q.branchId) where.push(eq(transactionPoints.branchId, q.branchId))
-  return db.select().from(transactionPoints).where(and(...where)).orderBy(transactionPoints.id).limit(limit + 1).all()
+  return pointsPage(db, where, limit + 1)
 }
 
 export function listPartners(db: Db, actor: Actor, q: { branchId?: number }, afterId: number, limit: number) {
-  const where: SQL[] = [gt(partners.id, afterId)]
-  if (actor.role === 'partner_officer') where.push(eq(partners.id, actor.partnerId ?? -1))
-  else {
-    const scope = readableBranchIds(db, actor)
-    if (scope) where.push(inArray(partners.branchId, scope))
-  }
+  const where: (SQL | undefined)[] = [gt(partners.id, afterId), scopeCondition(actor, { branch: partners.branchId, partner: partners.id })]
   if (q.branchId) where.push(eq(partners.branchId, q.branchId))
-  return db.select().from(partners).where(and(...where)).orderBy(partners.id).limit(limit + 1).all()
+  return partnersPage(db, where, limit + 1)
 }
 
 export function listGroups(db: Db, actor: Actor, q: { partnerId?: number; transactionPointId?: number }, afterId: number, limit: number) {
-  const where: SQL[] = [gt(groups.id, afterId)]
-  if (actor.role === 'partner_officer') where.push(eq(groups.partnerId, actor.partnerId ?? -1))
-  else {
-    const scope = readableBranchIds(db, actor)
-    if (scope) where.push(inArray(groups.transactionPointId, db.select({ id: transactionPoints.id }).from(transactionPoints).where(inArray(transactionPoints.branchId, scope))))
-  }
+  const where: (SQL | undefined)[] = [gt(groups.id, afterId), scopeCondition(actor, { branch: groupBranch, partner: groups.partnerId })]
   if (q.partnerId) where.push(eq(groups.partnerId, q.partnerId))
   if (q.transactionPointId) where.push(eq(groups.transactionPointId, q.transactionPointId))
-  return db.select().from(groups).where(and(...where)).orderBy(groups.id).limit(limit + 1).all()
+  return groupsPage(db, where, limit + 1)
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component } from '../../platform/http-schemas.js'
 import { AREAS, FUNDING_SOURCES, POVERTY_STATUSES } from '../../db/schema.js'
 
 export const RateVersion = Type.Object({
@@ -30,7 +30,7 @@ export const ProgrammeInput = Type.Object({
   rates: Type.Array(RateVersion, { minItems: 1, maxItems: 100 }),
 }, { additionalProperties: false })
 
-export const Programme = Type.Object({
+export const Programme = component('Programme', Type.Object({
   code: Type.String(), name: Type.String(), legalBasis: Type.String(),
   eligibleStatuses: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
   eligibleAreas: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
@@ -39,7 +39,7 @@ export const Programme = Type.Object({
   escapedWindowMonths: Type.Union([Type.Integer(), Type.Null()]), collateralThreshold: Type.Union([Type.Integer(), Type.Null()]),
   rates: Type.Array(Type.Object({ effectiveFrom: Type.String(), monthlyRatePpm: Type.Integer() })),
   createdAt: Type.String(),
-})
+}))
 
 export const LocalPolicyInput = Type.Object({
   code: CodeSchema,
@@ -58,12 +58,12 @@ export const LocalPolicyInput = Type.Object({
   effectiveFrom: BusinessDateSchema(),
 }, { additionalProperties: false })
 
-export const LocalPolicy = Type.Object({
+export const LocalPolicy = component('LocalPolicy', Type.Object({
   code: Type.String(), name: Type.String(), region: Type.String(), branchId: Type.Union([Type.Integer(), Type.Null()]),
   programmeCode: Type.String(), borrowerRatePpm: Type.Union([Type.Integer(), Type.Null()]),
   supportRule: Type.Union([Type.Null(), Type.Object({ amount: Type.Integer(), requiresOnTimeRepayment: Type.Boolean(), requiresPovertyExit: Type.Boolean(), exitWindowMonthsAfterClosure: Type.Integer() })]),
   budget: Vnd(), effectiveFrom: Type.String(), createdAt: Type.String(),
-})
+}))
 
 export type ProgrammeInput = Static<typeof ProgrammeInput>
 export type LocalPolicyInput = Static<typeof LocalPolicyInput>

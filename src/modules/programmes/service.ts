@@ -4,39 +4,34 @@
  * support amount are data, never constants in code.
  * Errors: DUPLICATE, REFERENCE_NOT_FOUND, NOT_FOUND.
  */
-import { eq, asc } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import { programmes, programmeRates, localPolicies, branches } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import type { LocalPolicyInput, ProgrammeInput } from './schemas.js'
+import {
+  allLocalPolicies, allProgrammes, insertLocalPolicy, insertProgramme, insertRate, localPolicyByCode, programmeByCode, ratesOf, seedQueries,
+  type LocalPolicyRow, type ProgrammeRow, type RateVersion,
+} from './queries.js'
+import { branchById } from '../organisation/queries.js'
 
-type ProgrammeRow = typeof programmes.$inferSelect
-type LocalPolicyRow = typeof localPolicies.$inferSelect
-
-export function programmeView(row: ProgrammeRow, rates: { effectiveFrom: string; monthlyRatePpm: number }[]) {
+export function programmeView(row: ProgrammeRow, rates: RateVersion[]) {
   const { defaultEveryMonths, defaultGraceMonths, ...rest } = row
   return { ...rest, defaultPrincipalPlan: { everyMonths: defaultEveryMonths, graceMonths: defaultGraceMonths }, rates }
 }
 
-export function ratesOf(db: Db, code: string) {
-  return db.select({ effectiveFrom: programmeRates.effectiveFrom, monthlyRatePpm: programmeRates.monthlyRatePpm })
-    .from(programmeRates).where(eq(programmeRates.programmeCode, code)).orderBy(asc(programmeRates.effectiveFrom)).all()
-}
-
 export function getProgramme(db: Db, code: string) {
-  const row = db.select().from(programmes).where(eq(programmes.code, code)).get()
+  const row = programmeByCode(db, code)
   if (!row) throw notFound('Programme', code)
   return programmeView(row, ratesOf(db, code))
 }
 
 export function listProgrammes(db: Db) {
-  return db.select().from(programmes).orderBy(programmes.code).all().map((p) => programmeView(p, ratesOf(db, p.code)))
+  return allProgrammes(db).map((p) => programmeView(p, ratesOf(db, p.code)))
 }
 
 export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
-  if (ctx.db.select({ code: programmes.code }).from(programmes).where(eq(programmes.code, input.code)).get()) {
+  if (programmeByCode(ctx.db, input.code)) {
     throw new DomainError('DUPLICATE', `Programme ${input.code} already exists`)
   }
   const dates = new Set(input.rates.map((r) => r.effectiveFrom))
@@ -46,13 +41,13 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
   if (input.defaultPrincipalPlan.graceMonths >= input.maxTermMonths) {
     throw new DomainError('VALIDATION_ERROR', 'The default grace must be shorter than the maximum term', { errors: [{ field: 'body.defaultPrincipalPlan.graceMonths', message: 'must be below maxTermMonths' }] })
   }
-  ctx.db.insert(programmes).values({
+  insertProgramme(ctx.db, {
     code: input.code, name: input.name, legalBasis: input.legalBasis, eligibleStatuses: input.eligibleStatuses, eligibleAreas: input.eligibleAreas,
     maxAmount: input.maxAmount, maxTermMonths: input.maxTermMonths, overdueRatePct: input.overdueRatePct ?? 130, fundingSource: input.fundingSource,
     defaultEveryMonths: input.defaultPrincipalPlan.everyMonths, defaultGraceMonths: input.defaultPrincipalPlan.graceMonths,
     escapedWindowMonths: input.escapedWindowMonths ?? null, collateralThreshold: input.collateralThreshold ?? null,
-  }).run()
-  for (const r of input.rates) ctx.db.insert(programmeRates).values({ programmeCode: input.code, ...r }).run()
+  })
+  for (const r of input.rates) insertRate(ctx.db, input.code, r)
   const view = getProgramme(ctx.db, input.code)
   ctx.audit({ action: 'programme.create', entity: 'programme', entityId: input.code, after: view })
   return view
@@ -67,7 +62,7 @@ export function addRateVersion(ctx: CommandContext, code: string, rate: { effect
   if (before.rates.some((r) => r.effectiveFrom === rate.effectiveFrom)) {
     throw new DomainError('DUPLICATE', `Programme ${code} already has a rate from ${rate.effectiveFrom}`)
   }
-  ctx.db.insert(programmeRates).values({ programmeCode: code, ...rate }).run()
+  insertRate(ctx.db, code, rate)
   const after = getProgramme(ctx.db, code)
   ctx.audit({ action: 'programme.rate_version', entity: 'programme', entityId: code, before: { rates: before.rates }, after: { rates: after.rates } })
   return after
@@ -86,32 +81,32 @@ export function localPolicyView(row: LocalPolicyRow) {
 }
 
 export function getLocalPolicy(db: Db, code: string) {
-  const row = db.select().from(localPolicies).where(eq(localPolicies.code, code)).get()
+  const row = localPolicyByCode(db, code)
   if (!row) throw notFound('Local policy', code)
   return localPolicyView(row)
 }
 
 export function listLocalPolicies(db: Db) {
-  return db.select().from(localPolicies).orderBy(localPolicies.code).all().map(localPolicyView)
+  return allLocalPolicies(db).map(localPolicyView)
 }
 
 export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) {
-  if (ctx.db.select({ code: localPolicies.code }).from(localPolicies).where(eq(localPolicies.code, input.code)).get()) {
+  if (localPolicyByCode(ctx.db, input.code)) {
     throw new DomainError('DUPLICATE', `Local policy ${input.code} already exists`)
   }
-  if (!ctx.db.select({ code: programmes.code }).from(programmes).where(eq(programmes.code, input.programmeCode)).get()) {
+  if (!programmeByCode(ctx.db, input.programmeCode)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Programme ${input.programmeCode} does not exist`)
   }
-  if (input.branchId && !ctx.db.select({ id: branches.id }).from(branches).where(eq(branches.id, input.branchId)).get()) {
+  if (input.branchId && !branchById(ctx.db, input.branchId)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Branch ${input.branchId} does not exist`)
   }
   const rule = input.supportRule ?? null
-  const row = ctx.db.insert(localPolicies).values({
+  const row = insertLocalPolicy(ctx.db, {
     code: input.code, name: input.name, region: input.region, branchId: input.branchId ?? null, programmeCode: input.programmeCode,
     borrowerRatePpm: input.borrowerRatePpm ?? null, supportAmount: rule?.amount ?? null,
     supportRequiresOnTime: rule?.requiresOnTimeRepayment ?? true, supportRequiresExit: rule?.requiresPovertyExit ?? true,
     exitWindowMonthsAfterClosure: rule?.exitWindowMonthsAfterClosure ?? 12, budget: input.budget ?? 0, effectiveFrom: input.effectiveFrom,
-  }).returning().get()
+  })
   const view = localPolicyView(row)
   ctx.audit({ action: 'local_policy.create', entity: 'local_policy', entityId: row.code, after: view })
   return view
@@ -139,24 +134,19 @@ export const SEED_LOCAL_POLICY: LocalPolicyInput = {
 }
 
 export function seedProgrammes(sqlite: Database.Database): number {
-  const exists = sqlite.prepare('SELECT 1 FROM programmes WHERE code = ?').pluck()
-  const insert = sqlite.prepare(`INSERT INTO programmes (code, name, legal_basis, eligible_statuses, eligible_areas, max_amount, max_term_months, overdue_rate_pct,
-    funding_source, default_every_months, default_grace_months, escaped_window_months, collateral_threshold) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-  const insertRate = sqlite.prepare('INSERT INTO programme_rates (programme_code, effective_from, monthly_rate_ppm) VALUES (?,?,?)')
+  const q = seedQueries(sqlite)
   let added = 0
   const p0 = SEED_LOCAL_POLICY
   sqlite.transaction(() => {
     for (const p of SEED_PROGRAMMES) {
-      if (exists.get(p.code)) continue
-      insert.run(p.code, p.name, p.legalBasis, JSON.stringify(p.eligibleStatuses), JSON.stringify(p.eligibleAreas), p.maxAmount, p.maxTermMonths,
+      if (q.programmeExists.get(p.code)) continue
+      q.insertProgramme.run(p.code, p.name, p.legalBasis, JSON.stringify(p.eligibleStatuses), JSON.stringify(p.eligibleAreas), p.maxAmount, p.maxTermMonths,
         p.overdueRatePct ?? 130, p.fundingSource, p.defaultPrincipalPlan.everyMonths, p.defaultPrincipalPlan.graceMonths, p.escapedWindowMonths ?? null, p.collateralThreshold ?? null)
-      for (const r of p.rates) insertRate.run(p.code, r.effectiveFrom, r.monthlyRatePpm)
+      for (const r of p.rates) q.insertRate.run(p.code, r.effectiveFrom, r.monthlyRatePpm)
       added++
     }
-    if (!sqlite.prepare('SELECT 1 FROM local_policies WHERE code = ?').pluck().get(p0.code)) {
-      sqlite.prepare(`INSERT INTO local_policies (code, name, branch_id, region, programme_code, borrower_rate_ppm, support_amount, support_requires_on_time,
-        support_requires_exit, exit_window_months_after_closure, budget, effective_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`)
-        .run(p0.code, p0.name, null, p0.region, p0.programmeCode, p0.borrowerRatePpm ?? null, p0.supportRule!.amount, 1, 1, p0.supportRule!.exitWindowMonthsAfterClosure, p0.budget ?? 0, p0.effectiveFrom)
+    if (!q.localPolicyExists.get(p0.code)) {
+      q.insertLocalPolicy.run(p0.code, p0.name, null, p0.region, p0.programmeCode, p0.borrowerRatePpm ?? null, p0.supportRule!.amount, 1, 1, p0.supportRule!.exitWindowMonthsAfterClosure, p0.budget ?? 0, p0.effectiveFrom)
       added++
     }
   })()

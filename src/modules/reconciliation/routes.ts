@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify'
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Role } from '../../platform/auth.js'
-import { DomainError } from '../../platform/errors.js'
-import { BusinessDateSchema, IdParams, IdempotencyHeaders, ListQuery, Page, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { READ_ALL_ROLES, BRANCH_ROLES, type Role } from '../../platform/auth.js'
+import { BusinessDateSchema, IdParams, IdempotencyHeaders, errorResponses, ref } from '../../platform/http-schemas.js'
 import { CreateQuery, CsvStatementBody, JsonStatementBody, Reconciliation, ReconciliationSummary } from './schemas.js'
 import * as service from './service.js'
+import { receivedStatement } from './statement.js'
+import { listRoute } from '../../platform/routes.js'
 
 /** Branch staff read their own branch's reconciliations; partners never. */
-const RECONCILIATION_READERS: readonly Role[] = ['admin', 'finance', 'auditor', 'branch_officer', 'branch_manager']
+const RECONCILIATION_READERS: readonly Role[] = [...READ_ALL_ROLES, ...BRANCH_ROLES]
 const CSV_BODY_LIMIT = 1_048_576
 
 export default async function reconciliationRoutes(fastify: FastifyInstance) {
@@ -33,61 +34,32 @@ export default async function reconciliationRoutes(fastify: FastifyInstance) {
       headers: IdempotencyHeaders(false),
       querystring: CreateQuery,
       body: { content: { 'application/json': { schema: JsonStatementBody }, 'text/csv': { schema: CsvStatementBody } } } as unknown as typeof JsonStatementBody,
-      response: { 201: Reconciliation, ...errorResponses(409, 413, 415, 422) },
+      response: { 201: ref(Reconciliation), ...errorResponses('REFERENCE_NOT_FOUND', 'LOAN_NOT_AT_POINT', 'DATE_IN_FUTURE', 'RECONCILIATION_CLOSED', 'INVALID_AMOUNT', 'NOT_FOUND') },
     },
   }, async (req, reply) => {
-    let input: service.StatementInput
-    let label: service.LineLabel
-    let pointField: string
-    const body = req.body as unknown
-    // Validation only runs for the content types the schema names: anything else is refused here.
-    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-    if (mediaType !== 'text/csv' && mediaType !== 'application/json') {
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the statement as application/json or text/csv')
-    }
-    if (mediaType === 'text/csv') {
-      const missing = (['transactionPointId', 'date'] as const).filter((k) => req.query[k] === undefined)
-        .map((k) => ({ field: `querystring.${k}`, message: 'is required with a text/csv statement' }))
-      if (missing.length > 0) throw new DomainError('VALIDATION_ERROR', `A CSV statement needs ${missing.map((m) => m.field).join(' and ')}`, { errors: missing })
-      const parsed = service.parseStatementCsv(typeof body === 'string' ? body : '')
-      input = { transactionPointId: req.query.transactionPointId!, date: req.query.date!, lines: parsed.lines }
-      label = (i) => `csv.line ${parsed.lineNumbers[i]}`
-      pointField = 'querystring.transactionPointId'
-    } else {
-      const json = body as Static<typeof JsonStatementBody>
-      input = { transactionPointId: json.transactionPointId, date: json.date, lines: json.lines.map((l) => ({ loanId: l.loanId, amount: l.amount, reference: l.reference ?? null })) }
-      label = (i, column) => `body.lines[${i}]${column ? `.${column}` : ''}`
-      pointField = 'body.transactionPointId'
-    }
+    const { input, label, pointField } = receivedStatement(req.headers['content-type'], req.body, req.query)
     // The idempotency fingerprint is taken from the body: make it the whole statement (CSV: incl. the query's point and date).
     ;(req as { body: unknown }).body = input
     return app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 201, body: service.createReconciliation(ctx, input, label, pointField) as never }))
   })
 
-  app.get('/reconciliations', {
-    config: { auth: RECONCILIATION_READERS },
-    schema: {
-      tags: ['Finance'], summary: 'List reconciliations',
-      description: 'Reconciliations visible to the caller (branch staff: their branch\'s points), without lines, by transaction point, date or status.',
-      querystring: Type.Object({
-        transactionPointId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
-        date: Type.Optional(BusinessDateSchema('Statement date')),
-        status: Type.Optional(Type.Enum(['open', 'closed'] as const)),
-        ...ListQuery,
-      }),
-      response: { 200: Page(ReconciliationSummary), ...errorResponses() },
+  listRoute(app, '/reconciliations', {
+    tag: 'Finance', summary: 'List reconciliations',
+    description: 'Reconciliations visible to the caller (branch staff: their branch\'s points), without lines, by transaction point, date or status.',
+    filters: {
+      transactionPointId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+      date: Type.Optional(BusinessDateSchema('Statement date')),
+      status: Type.Optional(Type.Enum(['open', 'closed'] as const)),
     },
-  }, async (req) => {
-    const limit = req.query.limit ?? 50
-    return pageOf(service.listReconciliations(app.sqlite, req.actor, req.query, cursorId(req.query.cursor), limit), limit) as never
-  })
+    item: ref(ReconciliationSummary), roles: RECONCILIATION_READERS,
+  }, (db, actor, q, afterId, limit) => service.listReconciliations(db.$client, actor, q, afterId, limit))
 
   app.get('/reconciliations/:id', {
     config: { auth: RECONCILIATION_READERS },
     schema: {
       tags: ['Finance'], summary: 'Get a reconciliation with its lines',
       description: 'The reconciliation, its summary, totals, suspense amount and entry, and one line per loan with the statement and posted amounts and the result. Branch staff see their branch\'s only (others: 404).',
-      params: IdParams, response: { 200: Reconciliation, ...errorResponses(404) },
+      params: IdParams, response: { 200: ref(Reconciliation), ...errorResponses('NOT_FOUND') },
     },
   }, async (req) => service.getReconciliation(app.sqlite, req.actor, req.params.id) as never)
 
@@ -98,7 +70,7 @@ export default async function reconciliationRoutes(fastify: FastifyInstance) {
       description: 'open → closed (finance). Afterwards any repayment or reversal with that value date on a loan of that transaction point, and any new reconciliation of the (point, date), is refused with 409 RECONCILIATION_CLOSED. '
         + 'Only the latest reconciliation of a (point, date) can be closed (INVALID_STATE otherwise, or when already closed). Idempotency-Key optional.',
       params: IdParams, headers: IdempotencyHeaders(false),
-      response: { 200: Reconciliation, ...errorResponses(404, 409) },
+      response: { 200: ref(Reconciliation), ...errorResponses('NOT_FOUND', 'INVALID_STATE', 'RECONCILIATION_CLOSED') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.closeReconciliation(ctx, req.params.id) as never })))
 }

@@ -1,6 +1,6 @@
 /** HTTP schemas of reconciliation (docs/rules.md §11). */
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, Vnd, component } from '../../platform/http-schemas.js'
 import { RESULTS } from './service.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
@@ -67,5 +67,5 @@ export const ReconciliationLine = Type.Object({
   reference: Nullable(Type.String()),
 })
 
-export const ReconciliationSummary = Type.Object(Base)
-export const Reconciliation = Type.Object({ ...Base, lines: Type.Array(ReconciliationLine) })
+export const ReconciliationSummary = component('ReconciliationSummary', Type.Object(Base))
+export const Reconciliation = component('Reconciliation', Type.Object({ ...Base, lines: Type.Array(ReconciliationLine) }))

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { READERS } from '../../platform/routes.js'
 import { BusinessDateSchema, Id, errorResponses } from '../../platform/http-schemas.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { CsvFormatQuery, sendReport, type CsvColumn } from '../../platform/csv.js'
 import { DomainError } from '../../platform/errors.js'
 import * as service from './service.js'
 import { supportPaymentsReport } from './support.js'
+import { ALL_ROLES } from '../../platform/auth.js'
 
 const csvNote = ' Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").'
 
@@ -24,7 +24,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
   const businessDate = makeBusinessDateReader(app.sqlite)
 
   app.get('/reports/portfolio', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Portfolio report', description: `Active loans as of a date grouped by programme, branch, partner, group or transaction point: loans, households, outstanding principal, overdue principal and the overdue ratio (ppm of outstanding), within the caller's scope.${csvNote}`,
       querystring: Type.Object({ asOf: Type.Optional(BusinessDateSchema()), groupBy: Type.Optional(Type.Enum(['programme', 'branch', 'partner', 'group', 'transactionPoint'] as const, { default: 'programme' })), ...CsvFormatQuery }),
@@ -34,7 +34,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
           items: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), loans: Int, households: Int, outstanding: Int, overdue: Int, overdueRatioPpm: Int })),
           totals: Type.Object({ loans: Int, households: Int, outstanding: Int, overdue: Int, overdueRatioPpm: Int }),
         }),
-        ...errorResponses(),
+        ...errorResponses('NOT_FOUND'),
       },
     },
   }, async (req, reply) => {
@@ -44,7 +44,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/reports/collections', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Collections between dates', description: `Repayments and savings collected per branch and transaction point between two value dates (inclusive), split into principal, interest and overdue interest; savings deposited (sessions and counter) and savings withdrawn.${csvNote}`,
       querystring: Type.Object({ from: BusinessDateSchema(), to: BusinessDateSchema(), ...CsvFormatQuery }),
@@ -60,13 +60,13 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
   }, async (req, reply) => {
     if (req.query.from > req.query.to) throw new DomainError('VALIDATION_ERROR', 'from must not be after to', { errors: [{ field: 'querystring.from', message: 'must not be after to' }] })
     const r = service.collectionsReport(app.sqlite, req.actor, req.query.from, req.query.to)
-    return sendReport(req, reply, r as never, { columns: COLLECTIONS_CSV, rows: r.items, filename: `collections-${r.from}-${r.to}.csv` })
+    return sendReport(req, reply, r, { columns: COLLECTIONS_CSV, rows: r.items, filename: `collections-${r.from}-${r.to}.csv` })
   })
 
   const Month = (description: string) => Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description, examples: ['2026-06'] })
   const MonthRow = { disbursementCount: Int, disbursedAmount: Int, repaymentCount: Int, collectedAmount: Int, principal: Int, interest: Int, overdueInterest: Int }
   app.get('/reports/monthly', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Disbursements and collections by month',
       description: `Per calendar month of value date from \`from\` to \`to\` (inclusive, at most 36 months; every month listed, zeros where nothing moved): disbursements (count, amount; reversed ones left out) and collections (repayments, amount, principal, interest, overdue interest), within the caller's scope.${csvNote} Errors: VALIDATION_ERROR (from after to, or more than 36 months).`,
@@ -85,7 +85,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/reports/posting-list', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Finance'], summary: 'Public posting list of a transaction point', description: `What a commune transaction point must post publicly: every current borrower with the loan amount, balance and next due date.${csvNote}`,
       querystring: Type.Object({ transactionPointId: Id(), ...CsvFormatQuery }),
@@ -99,11 +99,11 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
     },
   }, async (req, reply) => {
     const r = service.postingList(app.sqlite, req.actor, req.query.transactionPointId)
-    return sendReport(req, reply, r as never, { columns: POSTING_LIST_CSV, rows: r.items as Record<string, unknown>[], filename: `posting-list-${r.transactionPointId}.csv` })
+    return sendReport(req, reply, r, { columns: POSTING_LIST_CSV, rows: r.items, filename: `posting-list-${r.transactionPointId}.csv` })
   })
 
   app.get('/reports/support-payments', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Support payments'], summary: 'Support payments report', description: `Counts and sums by state and by branch (with the recoveries of paid payments), the list of recoveries; per policy the budget, used, reserved (pending), remaining, recoveries and blocked (BUDGET_EXHAUSTED) cases.${csvNote} (CSV: one row per branch and state.)`,
       querystring: Type.Object({ ...CsvFormatQuery }),
@@ -120,6 +120,6 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
     },
   }, async (req, reply) => {
     const r = supportPaymentsReport(app.sqlite, req.actor)
-    return sendReport(req, reply, r as never, { columns: SUPPORT_CSV, rows: r.byBranch, filename: 'support-payments.csv' })
+    return sendReport(req, reply, r, { columns: SUPPORT_CSV, rows: r.byBranch, filename: 'support-payments.csv' })
   })
 }

@@ -26,29 +26,20 @@
  *   details.recoverable), RECONCILIATION_CLOSED.
  */
 import type Database from 'better-sqlite3'
-import type { WRITE_OFF_PROPOSAL_STATUSES } from '../../db/schema.js'
 import type { CommandContext } from '../../platform/commands.js'
-import { type Actor, READ_ALL_ROLES } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { scopeSql } from '../../platform/scope.js'
 import { DomainError } from '../../platform/errors.js'
 import { recoveryRoom, writeOffRefusal, type WriteOffCause } from '../../domain/write-off.js'
 import type { LoanEvent } from '../../domain/loan-engine.js'
-import { insertLoanTransaction, loadLoanInScope, loanView, recoveredTotal } from '../loans/service.js'
+import { loadLoanInScope, loanView, recoveredTotal } from '../loans/service.js'
+import { insertLoanTransaction } from '../loans/queries.js'
+import { proposalsPage, riskQueries, type ProposalRow } from './queries.js'
 import { loanEvents, loanState, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 import { postJournal } from '../ledger/journal.js'
 
 export interface WriteOffProposalInput { decisionNo: string; cause: WriteOffCause; causeDetail?: string; valueDate?: string }
-
-interface ProposalRow {
-  id: number; loanId: number; branchId: number; status: (typeof WRITE_OFF_PROPOSAL_STATUSES)[number]; decisionNo: string; cause: string; causeDetail: string | null
-  valueDate: string; principal: number; interest: number; proposedBy: number; proposedOn: string; decidedBy: number | null
-  decidedOn: string | null; rejectionReason: string | null; loanTransactionId: number | null; createdAt: string
-}
-
-const COLUMNS = `p.id, p.loan_id AS loanId, p.branch_id AS branchId, p.status, p.decision_no AS decisionNo, p.cause, p.cause_detail AS causeDetail,
-  p.value_date AS valueDate, p.principal, p.interest, p.proposed_by AS proposedBy, p.proposed_on AS proposedOn, p.decided_by AS decidedBy,
-  p.decided_on AS decidedOn, p.rejection_reason AS rejectionReason, p.loan_transaction_id AS loanTransactionId, p.created_at AS createdAt`
-const SELECT = `SELECT ${COLUMNS} FROM write_off_proposals p`
 
 export function proposalView<P extends ProposalRow>(p: P) {
   const { principal, interest, loanTransactionId, ...rest } = p
@@ -74,11 +65,11 @@ function checkWriteOff(ctx: CommandContext, row: LoanRow, valueDate: string) {
 }
 
 function pendingProposal(sqlite: Database.Database, loanId: number): ProposalRow | undefined {
-  return sqlite.prepare(`${SELECT} WHERE p.loan_id = ? AND p.status = 'pending_approval'`).get(loanId) as ProposalRow | undefined
+  return riskQueries(sqlite).pending.get(loanId)
 }
 
 function loadProposal(sqlite: Database.Database, id: number): ProposalRow {
-  return sqlite.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProposalRow
+  return riskQueries(sqlite).byId.get(id)!
 }
 
 export function proposeWriteOff(ctx: CommandContext, loanId: number, input: WriteOffProposalInput) {
@@ -87,8 +78,7 @@ export function proposeWriteOff(ctx: CommandContext, loanId: number, input: Writ
   const pending = pendingProposal(ctx.sqlite, loanId)
   if (pending) throw new DomainError('DUPLICATE', `Write-off proposal ${pending.id} of loan ${loanId} is already pending approval`, { proposalId: pending.id })
   const amounts = checkWriteOff(ctx, row, valueDate)
-  const id = Number(ctx.sqlite.prepare(`INSERT INTO write_off_proposals (loan_id, branch_id, status, decision_no, cause, cause_detail, value_date, principal, interest, proposed_by, proposed_on)
-    VALUES (?, ?, 'pending_approval', ?, ?, ?, ?, ?, ?, ?, ?)`).run(loanId, row.branchId, input.decisionNo, input.cause, input.causeDetail ?? null, valueDate,
+  const id = Number(riskQueries(ctx.sqlite).insert.run(loanId, row.branchId, input.decisionNo, input.cause, input.causeDetail ?? null, valueDate,
     amounts.principal, amounts.interest, ctx.actor.userId, ctx.businessDate).lastInsertRowid)
   const view = proposalView(loadProposal(ctx.sqlite, id))
   ctx.audit({ action: 'loan.write_off_propose', entity: 'loan', entityId: loanId, after: view })
@@ -113,8 +103,7 @@ export function approveWriteOff(ctx: CommandContext, loanId: number) {
   }
   const { txId, before, after, whole } = postLoanEvent(ctx, row, { kind: 'write_off', valueDate: proposal.valueDate, amount: 0, details }, `Write-off of loan ${loanId} (${proposal.cause}, ${proposal.decisionNo})`)
   const writtenOff = whole.writtenOff ?? { principal: 0, interest: 0 }
-  const changed = ctx.sqlite.prepare(`UPDATE write_off_proposals SET status = 'approved', decided_by = ?, decided_on = ?, loan_transaction_id = ?, principal = ?, interest = ?,
-    updated_at = ? WHERE id = ? AND status = 'pending_approval'`).run(ctx.actor.userId, ctx.businessDate, txId, writtenOff.principal, writtenOff.interest, new Date().toISOString(), proposal.id).changes
+  const changed = riskQueries(ctx.sqlite).approve.run(ctx.actor.userId, ctx.businessDate, txId, writtenOff.principal, writtenOff.interest, new Date().toISOString(), proposal.id).changes
   if (changed !== 1) throw new DomainError('INVALID_STATE', `Write-off proposal ${proposal.id} changed concurrently`)
   ctx.audit({ action: 'loan.write_off', entity: 'loan', entityId: loanId, before: { state: before.state, outstandingPrincipal: before.outstandingPrincipal }, after: { transactionId: txId, writtenOff, ...details } })
   return { proposal: proposalView(loadProposal(ctx.sqlite, proposal.id)), transactionId: txId, writtenOff, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
@@ -123,8 +112,7 @@ export function approveWriteOff(ctx: CommandContext, loanId: number) {
 /** Rejects the pending proposal (the proposer may withdraw their own); nothing happens to the loan. */
 export function rejectWriteOff(ctx: CommandContext, loanId: number, reason: string) {
   const { proposal } = pendingOrNotFound(ctx, loanId)
-  ctx.sqlite.prepare(`UPDATE write_off_proposals SET status = 'rejected', decided_by = ?, decided_on = ?, rejection_reason = ?, updated_at = ? WHERE id = ? AND status = 'pending_approval'`)
-    .run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), proposal.id)
+  riskQueries(ctx.sqlite).reject.run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), proposal.id)
   const view = proposalView(loadProposal(ctx.sqlite, proposal.id))
   ctx.audit({ action: 'loan.write_off_reject', entity: 'loan', entityId: loanId, before: { proposalId: proposal.id, status: proposal.status }, after: { status: 'rejected', reason } })
   return view
@@ -133,7 +121,7 @@ export function rejectWriteOff(ctx: CommandContext, loanId: number, reason: stri
 /** The proposals of one loan, newest first. */
 export function loanProposals(sqlite: Database.Database, actor: Actor, loanId: number) {
   loadLoanInScope(sqlite, actor, loanId)
-  return (sqlite.prepare(`${SELECT} WHERE p.loan_id = ? ORDER BY p.id DESC`).all(loanId) as ProposalRow[]).map(proposalView)
+  return riskQueries(sqlite).ofLoan.all(loanId).map(proposalView)
 }
 
 /** Proposals in the actor's scope (the approver's queue: ?status=pending_approval), by id. */
@@ -143,12 +131,11 @@ export function listProposals(sqlite: Database.Database, actor: Actor, q: { stat
   if (q.status) { where.push('p.status = @status'); params.status = q.status }
   if (q.branchId) { where.push('p.branch_id = @branchId'); params.branchId = q.branchId }
   if (q.loanId) { where.push('p.loan_id = @loanId'); params.loanId = q.loanId }
-  if (actor.role === 'partner_officer') { where.push('p.loan_id IN (SELECT id FROM loans WHERE partner_id = @scopePartner)'); params.scopePartner = actor.partnerId ?? -1 }
-  else if (!READ_ALL_ROLES.includes(actor.role)) { where.push('p.branch_id = @scopeBranch'); params.scopeBranch = actor.branchId ?? -1 }
+  const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'l.partner_id' })
+  where.push(scope.sql)
+  Object.assign(params, scope.params)
   // The borrower comes along (the approvers' queue names who is being written off without one call per row).
-  return (sqlite.prepare(`SELECT ${COLUMNS}, h.head_name AS householdName, h.national_id AS nationalId FROM write_off_proposals p
-      JOIN loans l ON l.id = p.loan_id JOIN households h ON h.id = l.household_id
-    WHERE ${where.join(' AND ')} ORDER BY p.id LIMIT @limit`).all(params) as (ProposalRow & { householdName: string; nationalId: string })[]).map(proposalView)
+  return proposalsPage(sqlite, where, params).map(proposalView)
 }
 
 /** Money received on a written-off loan: a recovery transaction and its entry (Dr cash at the point / Cr write_off_recoveries). */

@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component, ref } from '../../platform/http-schemas.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Int = Type.Integer()
 
-export const SavingsAccount = Type.Object({
+export const SavingsAccount = component('SavingsAccount', Type.Object({
   id: Id(), householdId: Id(), headName: Type.String({ description: 'Household head' }), nationalId: Type.String({ description: 'Citizen ID of the head' }),
   groupId: Id(), partnerId: Id(), transactionPointId: Id('Transaction point where the account is kept (the household\'s group\'s point when opened)'), branchId: Id(),
   fundingSource: Type.String({ description: 'Fund holding the savings (members\' savings are held under `central`)' }),
@@ -14,19 +14,19 @@ export const SavingsAccount = Type.Object({
   pendingWithdrawals: Vnd('Withdrawals awaiting approval (reserved)'),
   available: Vnd('What can be withdrawn now: balance − pending withdrawals'),
   createdBy: Int, createdAt: Type.String(),
-})
+}))
 
-export const SavingsTransaction = Type.Object({
+export const SavingsTransaction = component('SavingsTransaction', Type.Object({
   id: Id(), accountId: Id(), kind: Type.Enum(['deposit', 'withdrawal'] as const), amount: Vnd(), valueDate: Type.String(), postedOn: Type.String(),
   transactionPointId: Id(), collectionSessionId: Nullable(Int), withdrawalId: Nullable(Int), journalEntryId: Int, reference: Nullable(Type.String()),
   createdBy: Int, createdAt: Type.String(),
-})
+}))
 
-export const SavingsWithdrawal = Type.Object({
+export const SavingsWithdrawal = component('SavingsWithdrawal', Type.Object({
   id: Id(), accountId: Id(), amount: Vnd(), valueDate: Type.String({ description: 'Requested value date (a withdrawal paid on approval takes the approval\'s business date)' }),
   reference: Nullable(Type.String()), status: Type.Enum(['pending_approval', 'paid', 'rejected'] as const), proposedBy: Int, decidedBy: Nullable(Int), decidedOn: Nullable(Type.String()),
   rejectionReason: Nullable(Type.String()), createdAt: Type.String(), transactionId: Nullable(Int),
-})
+}))
 
 export const OpenAccountBody = Type.Object({
   householdId: Id('The member household'),
@@ -44,8 +44,8 @@ export const MovementBody = Type.Object({
   reference: Type.Optional(Text(100, 'Receipt number or channel reference')),
 }, { additionalProperties: false })
 
-export const DepositResult = Type.Object({ transaction: SavingsTransaction, account: SavingsAccount })
-export const WithdrawalResult = Type.Object({ withdrawal: SavingsWithdrawal, approvalThreshold: Type.Optional(Vnd()), account: SavingsAccount })
+export const DepositResult = Type.Object({ transaction: ref(SavingsTransaction), account: ref(SavingsAccount) })
+export const WithdrawalResult = Type.Object({ withdrawal: ref(SavingsWithdrawal), approvalThreshold: Type.Optional(Vnd()), account: ref(SavingsAccount) })
 
 export const Statement = Type.Object({
   accountId: Id(), householdId: Id(), headName: Type.String(), nationalId: Type.String(), from: Type.String(), to: Type.String(),

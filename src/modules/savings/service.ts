@@ -26,27 +26,15 @@
  */
 import type Database from 'better-sqlite3'
 import type { CommandContext } from '../../platform/commands.js'
-import { type Actor, READ_ALL_ROLES, assertInScope, inScope } from '../../platform/auth.js'
+import type { Actor } from '../../platform/auth.js'
+import { assertInScope, inScope, scopeSql } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
-import { statement } from '../../platform/database.js'
+import { reconciliationQueries } from '../reconciliation/queries.js'
 import { postJournal } from '../ledger/journal.js'
-import { availableToWithdraw, statementOf, type SavingsMovement } from '../../domain/savings.js'
+import { availableToWithdraw, statementOf } from '../../domain/savings.js'
+import { accountsPage, insertSavingsTransaction, savingsPerPoint, savingsQueries, type AccountRow, type SettingsRow, type StatementMovementRow } from './queries.js'
 
 export const SAVINGS_FUND = 'central'
-
-export interface AccountRow {
-  id: number; householdId: number; headName: string; nationalId: string; groupId: number; partnerId: number
-  transactionPointId: number; branchId: number; fundingSource: string; monthlyCommitment: number; status: 'open' | 'closed'
-  openedOn: string; createdBy: number; createdAt: string; balance: number; pendingWithdrawals: number
-}
-
-const ACCOUNT_SELECT = `SELECT a.id, a.household_id AS householdId, h.head_name AS headName, h.national_id AS nationalId, h.group_id AS groupId,
-  g.partner_id AS partnerId, a.transaction_point_id AS transactionPointId, tp.branch_id AS branchId, a.funding_source AS fundingSource,
-  a.monthly_commitment AS monthlyCommitment, a.status, a.opened_on AS openedOn, a.created_by AS createdBy, a.created_at AS createdAt,
-  COALESCE((SELECT SUM(CASE t.kind WHEN 'deposit' THEN t.amount ELSE -t.amount END) FROM savings_transactions t WHERE t.account_id = a.id), 0) AS balance,
-  COALESCE((SELECT SUM(w.amount) FROM savings_withdrawals w WHERE w.account_id = a.id AND w.status = 'pending_approval'), 0) AS pendingWithdrawals
-  FROM savings_accounts a JOIN households h ON h.id = a.household_id JOIN groups g ON g.id = h.group_id
-  JOIN transaction_points tp ON tp.id = a.transaction_point_id`
 
 function accountView(r: AccountRow) {
   return {
@@ -59,7 +47,7 @@ function accountView(r: AccountRow) {
 export type AccountView = ReturnType<typeof accountView>
 
 function loadAccount(sqlite: Database.Database, actor: Actor, id: number): AccountRow {
-  const row = statement(sqlite, `${ACCOUNT_SELECT} WHERE a.id = ?`).get(id) as AccountRow | undefined
+  const row = savingsQueries(sqlite).account.get(id)
   if (!row) throw notFound('Savings account', id)
   assertInScope(actor, row, 'Savings account', id)
   return row
@@ -74,27 +62,26 @@ export function listAccounts(sqlite: Database.Database, actor: Actor, q: { house
   if (q.householdId) where.push('a.household_id = @household')
   if (q.transactionPointId) where.push('a.transaction_point_id = @point')
   if (q.groupId) where.push('h.group_id = @group')
-  if (actor.role === 'partner_officer') where.push('g.partner_id = @scope')
-  else if (!READ_ALL_ROLES.includes(actor.role)) where.push('tp.branch_id = @scope')
-  const rows = sqlite.prepare(`${ACCOUNT_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.id LIMIT @limit`).all({
+  const scope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
+  where.push(scope.sql)
+  const rows = accountsPage(sqlite, where, {
     after: afterId, household: q.householdId ?? null, point: q.transactionPointId ?? null, group: q.groupId ?? null,
-    scope: (actor.role === 'partner_officer' ? actor.partnerId : actor.branchId) ?? -1, limit: limit + 1,
-  }) as AccountRow[]
+    ...scope.params, limit: limit + 1,
+  })
   return rows.map(accountView)
 }
 
 // ---------------------------------------------------------------------------
 // Settings
 
-export function savingsSettings(sqlite: Database.Database): { withdrawalApprovalThreshold: number; updatedBy: number | null; updatedAt: string | null } {
-  return statement(sqlite, 'SELECT withdrawal_approval_threshold AS withdrawalApprovalThreshold, updated_by AS updatedBy, updated_at AS updatedAt FROM savings_settings WHERE id = 1').get() as never
+export function savingsSettings(sqlite: Database.Database): SettingsRow {
+  return savingsQueries(sqlite).settings.get()!
 }
 
 /** Admin: sets the amount above which a withdrawal needs a second person's approval. */
 export function updateSavingsSettings(ctx: CommandContext, input: { withdrawalApprovalThreshold: number }) {
   const before = savingsSettings(ctx.sqlite)
-  ctx.sqlite.prepare('UPDATE savings_settings SET withdrawal_approval_threshold = ?, updated_by = ?, updated_at = ? WHERE id = 1')
-    .run(input.withdrawalApprovalThreshold, ctx.actor.userId, new Date().toISOString())
+  savingsQueries(ctx.sqlite).updateSettings.run(input.withdrawalApprovalThreshold, ctx.actor.userId, new Date().toISOString())
   ctx.audit({ action: 'savings_settings.update', entity: 'savings_settings', entityId: 1, before: { withdrawalApprovalThreshold: before.withdrawalApprovalThreshold }, after: input })
   return savingsSettings(ctx.sqlite)
 }
@@ -102,16 +89,8 @@ export function updateSavingsSettings(ctx: CommandContext, input: { withdrawalAp
 // ---------------------------------------------------------------------------
 // Opening and commitment
 
-interface HouseholdOwner { id: number; groupId: number; partnerId: number; branchId: number; transactionPointId: number }
-
-function householdOwner(sqlite: Database.Database, householdId: number): HouseholdOwner | undefined {
-  return statement(sqlite, `SELECT h.id, h.group_id AS groupId, g.partner_id AS partnerId, p.branch_id AS branchId, g.transaction_point_id AS transactionPointId
-    FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id WHERE h.id = ?`).get(householdId) as HouseholdOwner | undefined
-}
-
 function insertAccount(ctx: CommandContext, householdId: number, transactionPointId: number, openedOn: string, monthlyCommitment: number): number {
-  return Number(statement(ctx.sqlite, `INSERT INTO savings_accounts (household_id, transaction_point_id, funding_source, monthly_commitment, status, opened_on, created_by)
-    VALUES (?, ?, ?, ?, 'open', ?, ?)`).run(householdId, transactionPointId, SAVINGS_FUND, monthlyCommitment, openedOn, ctx.actor.userId).lastInsertRowid)
+  return Number(savingsQueries(ctx.sqlite).insertAccount.run(householdId, transactionPointId, SAVINGS_FUND, monthlyCommitment, openedOn, ctx.actor.userId).lastInsertRowid)
 }
 
 /**
@@ -120,11 +99,11 @@ function insertAccount(ctx: CommandContext, householdId: number, transactionPoin
  * SAVINGS_ACCOUNT_EXISTS (409, with accountId).
  */
 export function openAccount(ctx: CommandContext, input: { householdId: number; monthlyCommitment?: number }): AccountView {
-  const owner = householdOwner(ctx.sqlite, input.householdId)
+  const owner = savingsQueries(ctx.sqlite).householdOwner.get(input.householdId)
   if (!owner || !inScope(ctx.actor, owner)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`, { errors: [{ field: 'body.householdId', message: 'no such household' }] })
   }
-  const existing = statement(ctx.sqlite, 'SELECT id FROM savings_accounts WHERE household_id = ?').pluck().get(input.householdId) as number | undefined
+  const existing = savingsQueries(ctx.sqlite).accountOfHousehold.get(input.householdId)
   if (existing !== undefined) throw new DomainError('SAVINGS_ACCOUNT_EXISTS', `Household ${input.householdId} already has savings account ${existing}`, { accountId: existing })
   const id = insertAccount(ctx, owner.id, owner.transactionPointId, ctx.businessDate, input.monthlyCommitment ?? 0)
   ctx.audit({ action: 'savings_account.open', entity: 'savings_account', entityId: id, after: { householdId: owner.id, transactionPointId: owner.transactionPointId, monthlyCommitment: input.monthlyCommitment ?? 0 } })
@@ -135,7 +114,7 @@ export function openAccount(ctx: CommandContext, input: { householdId: number; m
 export function setCommitment(ctx: CommandContext, id: number, monthlyCommitment: number): AccountView {
   const row = loadAccount(ctx.sqlite, ctx.actor, id)
   if (row.status !== 'open') throw new DomainError('INVALID_STATE', `Savings account ${id} is closed`)
-  ctx.sqlite.prepare('UPDATE savings_accounts SET monthly_commitment = ?, updated_at = ? WHERE id = ?').run(monthlyCommitment, new Date().toISOString(), id)
+  savingsQueries(ctx.sqlite).setCommitment.run(monthlyCommitment, new Date().toISOString(), id)
   ctx.audit({ action: 'savings_account.commitment', entity: 'savings_account', entityId: id, before: { monthlyCommitment: row.monthlyCommitment }, after: { monthlyCommitment } })
   return getAccount(ctx.sqlite, ctx.actor, id)
 }
@@ -145,8 +124,7 @@ export function expectedSavingsByHousehold(sqlite: Database.Database, householdI
   const out = new Map<number, number>()
   for (const id of householdIds) out.set(id, 0)
   if (householdIds.length === 0) return out
-  const stmt = statement(sqlite, "SELECT household_id AS householdId, monthly_commitment AS commitment FROM savings_accounts WHERE status = 'open' AND household_id IN (SELECT value FROM json_each(?))")
-  for (const r of stmt.all(JSON.stringify(householdIds)) as { householdId: number; commitment: number }[]) out.set(r.householdId, r.commitment)
+  for (const r of savingsQueries(sqlite).commitments.all(JSON.stringify(householdIds))) out.set(r.householdId, r.commitment)
   return out
 }
 
@@ -154,7 +132,7 @@ export function expectedSavingsByHousehold(sqlite: Database.Database, householdI
 // Money movements
 
 function assertDayOpen(sqlite: Database.Database, transactionPointId: number, valueDate: string): void {
-  const closed = statement(sqlite, "SELECT id FROM reconciliations WHERE transaction_point_id = ? AND date = ? AND status = 'closed' LIMIT 1").pluck().get(transactionPointId, valueDate) as number | undefined
+  const closed = reconciliationQueries(sqlite).closedDay.get(transactionPointId, valueDate)
   if (closed !== undefined) {
     throw new DomainError('RECONCILIATION_CLOSED', `Transaction point ${transactionPointId} is reconciled and closed for ${valueDate} (reconciliation ${closed}); nothing more can be posted into that day`, { reconciliationId: closed })
   }
@@ -175,13 +153,15 @@ function postMovement(ctx: CommandContext, m: Movement): { transactionId: number
     kind: m.kind === 'deposit' ? 'savings_deposit' : 'savings_withdrawal', valueDate: m.valueDate, postedOn: ctx.businessDate, description: m.description,
     lines: m.kind === 'deposit' ? [{ ...cash, debit: m.amount }, { ...savings, credit: m.amount }] : [{ ...savings, debit: m.amount }, { ...cash, credit: m.amount }],
   })!
-  const transactionId = Number(statement(ctx.sqlite, `INSERT INTO savings_transactions (account_id, kind, amount, value_date, posted_on, transaction_point_id, collection_session_id, withdrawal_id, journal_entry_id, reference, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.accountId, m.kind, m.amount, m.valueDate, ctx.businessDate, m.transactionPointId, m.collectionSessionId ?? null, m.withdrawalId ?? null, entryId, m.reference ?? null, ctx.actor.userId).lastInsertRowid)
+  const transactionId = insertSavingsTransaction(ctx.sqlite, {
+    accountId: m.accountId, kind: m.kind, amount: m.amount, valueDate: m.valueDate, postedOn: ctx.businessDate, transactionPointId: m.transactionPointId,
+    collectionSessionId: m.collectionSessionId, withdrawalId: m.withdrawalId, journalEntryId: entryId, reference: m.reference, createdBy: ctx.actor.userId,
+  })
   return { transactionId, journalEntryId: entryId }
 }
 
-function movementsOf(sqlite: Database.Database, accountId: number): SavingsMovement[] {
-  return statement(sqlite, 'SELECT id, kind, amount, value_date AS valueDate FROM savings_transactions WHERE account_id = ? ORDER BY value_date, id').all(accountId) as SavingsMovement[]
+function movementsOf(sqlite: Database.Database, accountId: number) {
+  return savingsQueries(sqlite).movements.all(accountId)
 }
 
 function insufficient(accountId: number, amount: number, available: number, valueDate: string, pending: number): DomainError {
@@ -196,11 +176,11 @@ function insufficient(accountId: number, amount: number, available: number, valu
  * closed-day guard of the point.
  */
 export function recordSessionSavings(ctx: CommandContext, input: { householdId: number; loanId: number; amount: number; collectionSessionId: number; valueDate: string; transactionPointId: number }) {
-  let account = statement(ctx.sqlite, 'SELECT id, funding_source AS fundingSource, status FROM savings_accounts WHERE household_id = ?').get(input.householdId) as { id: number; fundingSource: string; status: string } | undefined
+  let account = savingsQueries(ctx.sqlite).sessionAccount.get(input.householdId)
   if (!account) {
     const id = insertAccount(ctx, input.householdId, input.transactionPointId, input.valueDate, 0)
     ctx.audit({ action: 'savings_account.open', entity: 'savings_account', entityId: id, after: { householdId: input.householdId, transactionPointId: input.transactionPointId, openedBy: `collection session ${input.collectionSessionId}` } })
-    account = { id, fundingSource: SAVINGS_FUND, status: 'open' }
+    account = { id, fundingSource: SAVINGS_FUND, status: 'open' as const }
   }
   if (account.status !== 'open') throw new DomainError('INVALID_STATE', `household ${input.householdId}'s savings account ${account.id} is closed`)
   return {
@@ -216,9 +196,7 @@ export function recordSessionSavings(ctx: CommandContext, input: { householdId: 
 export interface MovementInput { amount: number; valueDate: string; reference?: string }
 
 function transactionView(sqlite: Database.Database, id: number) {
-  return statement(sqlite, `SELECT id, account_id AS accountId, kind, amount, value_date AS valueDate, posted_on AS postedOn, transaction_point_id AS transactionPointId,
-    collection_session_id AS collectionSessionId, withdrawal_id AS withdrawalId, journal_entry_id AS journalEntryId, reference, created_by AS createdBy, created_at AS createdAt
-    FROM savings_transactions WHERE id = ?`).get(id) as Record<string, unknown>
+  return savingsQueries(sqlite).transaction.get(id)!
 }
 
 /**
@@ -239,10 +217,8 @@ export function deposit(ctx: CommandContext, accountId: number, input: MovementI
 }
 
 function withdrawalView(sqlite: Database.Database, id: number) {
-  const w = statement(sqlite, `SELECT id, account_id AS accountId, amount, value_date AS valueDate, reference, status, proposed_by AS proposedBy, decided_by AS decidedBy,
-    decided_on AS decidedOn, rejection_reason AS rejectionReason, created_at AS createdAt FROM savings_withdrawals WHERE id = ?`).get(id) as Record<string, unknown> & { id: number }
-  const tx = statement(sqlite, 'SELECT id FROM savings_transactions WHERE withdrawal_id = ?').pluck().get(id) as number | undefined
-  return { ...w, transactionId: tx ?? null }
+  const q = savingsQueries(sqlite)
+  return { ...q.withdrawal.get(id)!, transactionId: q.transactionOfWithdrawal.get(id) ?? null }
 }
 
 /**
@@ -261,8 +237,7 @@ export function withdraw(ctx: CommandContext, accountId: number, input: Movement
   const available = availableToWithdraw(movementsOf(ctx.sqlite, accountId), needsApproval ? ctx.businessDate : input.valueDate, row.pendingWithdrawals)
   if (input.amount > available) throw insufficient(accountId, input.amount, available, needsApproval ? ctx.businessDate : input.valueDate, row.pendingWithdrawals)
   if (!needsApproval) assertDayOpen(ctx.sqlite, row.transactionPointId, input.valueDate)
-  const withdrawalId = Number(ctx.sqlite.prepare(`INSERT INTO savings_withdrawals (account_id, amount, value_date, reference, status, proposed_by, decided_by, decided_on)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(accountId, input.amount, input.valueDate, input.reference ?? null, needsApproval ? 'pending_approval' : 'paid', ctx.actor.userId,
+  const withdrawalId = Number(savingsQueries(ctx.sqlite).insertWithdrawal.run(accountId, input.amount, input.valueDate, input.reference ?? null, needsApproval ? 'pending_approval' : 'paid', ctx.actor.userId,
     needsApproval ? null : ctx.actor.userId, needsApproval ? null : ctx.businessDate).lastInsertRowid)
   if (!needsApproval) {
     postMovement(ctx, {
@@ -276,8 +251,7 @@ export function withdraw(ctx: CommandContext, accountId: number, input: Movement
 
 function loadWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: number) {
   const row = loadAccount(ctx.sqlite, ctx.actor, accountId)
-  const w = ctx.sqlite.prepare('SELECT id, amount, value_date AS valueDate, reference, status, proposed_by AS proposedBy FROM savings_withdrawals WHERE id = ? AND account_id = ?')
-    .get(withdrawalId, accountId) as { id: number; amount: number; valueDate: string; reference: string | null; status: string; proposedBy: number } | undefined
+  const w = savingsQueries(ctx.sqlite).withdrawalOfAccount.get(withdrawalId, accountId)
   if (!w) throw notFound('Savings withdrawal', withdrawalId)
   if (w.status !== 'pending_approval') throw new DomainError('INVALID_STATE', `Withdrawal ${withdrawalId} is ${w.status}, not pending_approval`)
   return { row, w }
@@ -296,7 +270,7 @@ export function approveWithdrawal(ctx: CommandContext, accountId: number, withdr
   const available = availableToWithdraw(movementsOf(ctx.sqlite, accountId), ctx.businessDate, reservedByOthers)
   if (w.amount > available) throw insufficient(accountId, w.amount, available, ctx.businessDate, reservedByOthers)
   assertDayOpen(ctx.sqlite, row.transactionPointId, ctx.businessDate)
-  ctx.sqlite.prepare("UPDATE savings_withdrawals SET status = 'paid', decided_by = ?, decided_on = ?, updated_at = ? WHERE id = ?").run(ctx.actor.userId, ctx.businessDate, new Date().toISOString(), withdrawalId)
+  savingsQueries(ctx.sqlite).payWithdrawal.run(ctx.actor.userId, ctx.businessDate, new Date().toISOString(), withdrawalId)
   postMovement(ctx, {
     accountId, householdId: row.householdId, fundingSource: row.fundingSource, kind: 'withdrawal', amount: w.amount, valueDate: ctx.businessDate,
     transactionPointId: row.transactionPointId, withdrawalId, reference: w.reference, description: `Savings withdrawal ${withdrawalId} from account ${accountId} (household ${row.householdId}), approved`,
@@ -308,25 +282,21 @@ export function approveWithdrawal(ctx: CommandContext, accountId: number, withdr
 /** Rejects a pending withdrawal (releases its reservation; no money moves). Errors: NOT_FOUND, INVALID_STATE (409). */
 export function rejectWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: number, reason: string) {
   loadWithdrawal(ctx, accountId, withdrawalId)
-  ctx.sqlite.prepare("UPDATE savings_withdrawals SET status = 'rejected', decided_by = ?, decided_on = ?, rejection_reason = ?, updated_at = ? WHERE id = ?")
-    .run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), withdrawalId)
+  savingsQueries(ctx.sqlite).rejectWithdrawal.run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), withdrawalId)
   ctx.audit({ action: 'savings.withdrawal_rejected', entity: 'savings_withdrawal', entityId: withdrawalId, before: { status: 'pending_approval' }, after: { status: 'rejected', reason } })
   return { withdrawal: withdrawalView(ctx.sqlite, withdrawalId), account: getAccount(ctx.sqlite, ctx.actor, accountId) }
 }
 
 export function listWithdrawals(sqlite: Database.Database, actor: Actor, accountId: number, status: string | undefined) {
   loadAccount(sqlite, actor, accountId)
-  const ids = sqlite.prepare(`SELECT id FROM savings_withdrawals WHERE account_id = ? ${status ? 'AND status = ?' : ''} ORDER BY id`).pluck().all(...(status ? [accountId, status] : [accountId])) as number[]
-  return ids.map((id) => withdrawalView(sqlite, id))
+  return savingsQueries(sqlite).withdrawalIds.all({ account: accountId, status: status || null }).map((id) => withdrawalView(sqlite, id))
 }
 
 // ---------------------------------------------------------------------------
 // Statement
 
-interface StatementMovement extends SavingsMovement { reference: string | null; collectionSessionId: number | null; withdrawalId: number | null }
-
 /** Vietnamese description of a movement, for the printed statement. */
-function describe(m: StatementMovement): string {
+function describe(m: StatementMovementRow): string {
   if (m.kind === 'deposit') return m.collectionSessionId ? `Gửi tiết kiệm tại buổi giao dịch ${m.collectionSessionId}` : 'Gửi tiết kiệm tại quầy'
   return `Rút tiết kiệm${m.withdrawalId ? ` (lệnh rút ${m.withdrawalId})` : ''}`
 }
@@ -334,9 +304,7 @@ function describe(m: StatementMovement): string {
 export function accountStatement(sqlite: Database.Database, actor: Actor, accountId: number, from: string | undefined, to: string) {
   const row = loadAccount(sqlite, actor, accountId)
   const start = from ?? row.openedOn
-  const movements = statement(sqlite, `SELECT id, kind, amount, value_date AS valueDate, reference, collection_session_id AS collectionSessionId, withdrawal_id AS withdrawalId
-    FROM savings_transactions WHERE account_id = ? AND value_date <= ? ORDER BY value_date, id`).all(accountId, to) as StatementMovement[]
-  const s = statementOf(movements, start, to)
+  const s = statementOf(savingsQueries(sqlite).statementMovements.all(accountId, to), start, to)
   return {
     accountId, householdId: row.householdId, headName: row.headName, nationalId: row.nationalId, from: start, to,
     openingBalance: s.openingBalance, totalDeposits: s.totalDeposits, totalWithdrawals: s.totalWithdrawals, closingBalance: s.closingBalance,
@@ -352,23 +320,14 @@ export function accountStatement(sqlite: Database.Database, actor: Actor, accoun
 
 /** Savings per transaction point as of a date: accounts, balance total, deposits and withdrawals to date. */
 export function savingsReport(sqlite: Database.Database, actor: Actor, asOf: string) {
-  const scope = actor.role === 'partner_officer' ? 'AND g.partner_id = @scope' : READ_ALL_ROLES.includes(actor.role) ? '' : 'AND tp.branch_id = @scope'
-  const items = sqlite.prepare(`SELECT tp.branch_id AS branchId, a.transaction_point_id AS transactionPointId, tp.name AS transactionPoint, COUNT(*) AS accounts,
-      SUM(COALESCE(x.deposits, 0)) AS deposits, SUM(COALESCE(x.withdrawals, 0)) AS withdrawals, SUM(COALESCE(x.deposits, 0) - COALESCE(x.withdrawals, 0)) AS balance,
-      SUM(CASE WHEN a.status = 'open' THEN a.monthly_commitment ELSE 0 END) AS monthlyCommitment
-    FROM savings_accounts a JOIN households h ON h.id = a.household_id JOIN groups g ON g.id = h.group_id JOIN transaction_points tp ON tp.id = a.transaction_point_id
-    LEFT JOIN (SELECT account_id, SUM(CASE kind WHEN 'deposit' THEN amount ELSE 0 END) AS deposits, SUM(CASE kind WHEN 'withdrawal' THEN amount ELSE 0 END) AS withdrawals
-      FROM savings_transactions WHERE value_date <= @asOf GROUP BY account_id) x ON x.account_id = a.id
-    WHERE (a.opened_on <= @asOf OR x.account_id IS NOT NULL) ${scope}
-    GROUP BY tp.branch_id, a.transaction_point_id ORDER BY tp.branch_id, a.transaction_point_id`).all({ asOf, scope: (actor.role === 'partner_officer' ? actor.partnerId : actor.branchId) ?? -1 }) as
-    { branchId: number; transactionPointId: number; transactionPoint: string; accounts: number; deposits: number; withdrawals: number; balance: number; monthlyCommitment: number }[]
+  const scope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
+  const items = savingsPerPoint(sqlite, scope.sql, { asOf, ...scope.params })
   const sum = (f: 'accounts' | 'deposits' | 'withdrawals' | 'balance' | 'monthlyCommitment') => items.reduce((a, r) => a + r[f], 0)
   return { asOf, items, totals: { accounts: sum('accounts'), deposits: sum('deposits'), withdrawals: sum('withdrawals'), balance: sum('balance'), monthlyCommitment: sum('monthlyCommitment') } }
 }
 
 /** Savings moved in cash at a transaction point on a date (sessions and counter alike), for reconciliation. */
 export function savingsAtPoint(sqlite: Database.Database, transactionPointId: number, date: string): { deposits: number; withdrawals: number; net: number } {
-  const r = statement(sqlite, `SELECT COALESCE(SUM(CASE kind WHEN 'deposit' THEN amount ELSE 0 END), 0) AS deposits, COALESCE(SUM(CASE kind WHEN 'withdrawal' THEN amount ELSE 0 END), 0) AS withdrawals
-    FROM savings_transactions WHERE transaction_point_id = ? AND value_date = ?`).get(transactionPointId, date) as { deposits: number; withdrawals: number }
+  const r = savingsQueries(sqlite).atPoint.get(transactionPointId, date)!
   return { ...r, net: r.deposits - r.withdrawals }
 }

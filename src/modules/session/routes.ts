@@ -48,7 +48,7 @@ export default async function sessionRoutes(fastify: FastifyInstance, opts: { no
       tags: ['Session'], summary: 'Sign in (staff)',
       description: `Starts a browser session for a user with a username and a password. ${COOKIE} The session ends after 30 minutes without a request or 10 hours after sign-in, at sign-out, a password change or reset, or the user's deactivation. A wrong username, a wrong password, a user without a password and a deactivated user all answer 401 INVALID_CREDENTIALS, after the same work. Each failure counts against the address's failed-authentication budget (AUTH_FAILURES_PER_MINUTE): over it, 429 TOO_MANY_REQUESTS with Retry-After. Sign-ins and failures are audited (never a password). API keys are unaffected and stay for integrations.`,
       body: SignIn,
-      response: { 201: Session, ...errorResponses(), 429: { ...errorResponses(429)[429]!, description: 'Too many failed authentications from this address; retry after Retry-After' } },
+      response: { 201: Session, ...errorResponses('INVALID_CREDENTIALS'), 429: { ...errorResponses('TOO_MANY_REQUESTS')[429]!, description: 'TOO_MANY_REQUESTS: Too many failed authentications from this address; retry after Retry-After' } },
     },
   }, async (request, reply) => {
     const body = await service.signIn(app, request, reply, request.body, now)
@@ -60,7 +60,7 @@ export default async function sessionRoutes(fastify: FastifyInstance, opts: { no
     schema: {
       tags: ['Session'], summary: 'The current session',
       description: 'Who is signed in, whether the password must be changed first, the CSRF token and when the session ends. Errors: 401 SESSION_EXPIRED (sign in again), 404 NOT_FOUND (the request came with an API key, which has no session).',
-      response: { 200: Session, ...errorResponses(404) },
+      response: { 200: Session, ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => service.currentSession(app.db, request))
 
@@ -69,7 +69,7 @@ export default async function sessionRoutes(fastify: FastifyInstance, opts: { no
     schema: {
       tags: ['Session'], summary: 'Sign out',
       description: 'Ends the session (audited) and clears the cookie. Needs the x-csrf-token header. Errors: 403 CSRF_TOKEN_INVALID, 404 NOT_FOUND (the request came with an API key).',
-      response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(404) },
+      response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses('NOT_FOUND') },
     },
   }, async (request, reply) => {
     await service.signOut(app, request, reply)
@@ -82,7 +82,7 @@ export default async function sessionRoutes(fastify: FastifyInstance, opts: { no
       tags: ['Session'], summary: 'Change my password',
       description: 'Replaces the password of the signed-in user (required first after a one-time password): the current one, then a new one of at least 10 characters that is neither the username nor the current password. The user\'s other sessions end; this one goes on with mustChangePassword false. Audited (never a password). Needs the x-csrf-token header. A wrong current password counts as a failed authentication. Errors: 403 CSRF_TOKEN_INVALID, 404 NOT_FOUND (the request came with an API key), 422 CURRENT_PASSWORD_INVALID, 422 PASSWORD_TOO_WEAK, 429 TOO_MANY_REQUESTS.',
       body: ChangePassword,
-      response: { 200: Session, ...errorResponses(404, 409, 422, 429) },
+      response: { 200: Session, ...errorResponses('NOT_FOUND', 'CURRENT_PASSWORD_INVALID', 'PASSWORD_TOO_WEAK', 'INVALID_STATE') },
     },
   }, async (request, reply) => {
     const body = await service.changePassword(app, request, reply, request.body)

@@ -11,24 +11,22 @@
  * password changed meanwhile).
  */
 import { randomBytes } from 'node:crypto'
-import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { auditLog, staffSessions, userPasswords, users } from '../../db/schema.js'
 import { DomainError } from '../../platform/errors.js'
 import {
   SESSION_ABSOLUTE_MS, SESSION_COOKIE, idleExpiry, newSessionToken, type Actor, type StaffSession,
 } from '../../platform/auth.js'
-import type { CommandContext } from '../../platform/commands.js'
 import type { Db } from '../../platform/database.js'
 import { assertAcceptablePassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js'
+import {
+  accountById, accountByUsername, endOpenSessions, endSession, insertAuditRow, insertSession, replacePassword, usernameOf, type Account,
+} from './queries.js'
 
 export type EndReason = 'signed_out' | 'idle' | 'absolute' | 'password_changed' | 'password_reset' | 'deactivated'
 
 /** Ends every open session of a user (but `exceptSessionId`); returns how many. Used inside commands. */
 export function endSessions(db: Db, userId: number, reason: EndReason, exceptSessionId?: number): number {
-  const where = [eq(staffSessions.userId, userId), isNull(staffSessions.endedAt)]
-  if (exceptSessionId !== undefined) where.push(ne(staffSessions.id, exceptSessionId))
-  return db.update(staffSessions).set({ endedAt: new Date().toISOString(), endReason: reason }).where(and(...where)).run().changes
+  return endOpenSessions(db, userId, reason, exceptSessionId)
 }
 
 /** The Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure over TLS; no Max-Age (the browser drops it when closed). */
@@ -59,18 +57,6 @@ function view(actor: Actor, username: string | null, session: Pick<StaffSession,
   }
 }
 
-interface Account {
-  id: number; name: string; username: string | null; role: Actor['role']; branchId: number | null; partnerId: number | null; active: boolean
-  hash: string | null; mustChange: boolean | null
-}
-
-function account(db: Db, where: ReturnType<typeof eq>): Account | undefined {
-  return db.select({
-    id: users.id, name: users.name, username: users.username, role: users.role, branchId: users.branchId, partnerId: users.partnerId, active: users.active,
-    hash: userPasswords.hash, mustChange: userPasswords.mustChange,
-  }).from(users).leftJoin(userPasswords, eq(userPasswords.userId, users.id)).where(where).get()
-}
-
 const actorOf = (a: Account): Actor => ({ userId: a.id, name: a.name, role: a.role, branchId: a.branchId, partnerId: a.partnerId })
 
 /** The current session (NOT_FOUND when the request came with an API key). */
@@ -88,7 +74,7 @@ export function requireSession(request: FastifyRequest): StaffSession {
 export async function signIn(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, input: { username: string; password: string }, now: () => Date): Promise<SessionView> {
   await app.authFailures.refuseIfExhausted(request, reply)
   const username = input.username.trim().toLowerCase()
-  const found = username ? account(app.db, eq(users.username, username)) : undefined
+  const found = username ? accountByUsername(app.db, username) : undefined
   // The same scrypt work whether the username exists or not.
   const ok = await verifyPassword(input.password, found?.hash ?? await dummyHash())
   const reason = !found ? 'unknown_username' : !found.active ? 'deactivated' : found.hash === null ? 'no_password' : !ok ? 'wrong_password' : null
@@ -96,10 +82,10 @@ export async function signIn(app: FastifyInstance, request: FastifyRequest, repl
     await app.authFailures.count(request)
     await app.commands.enqueue((ctx) => {
       // Written directly: an unknown username has no user id (user_id stays null).
-      ctx.db.insert(auditLog).values({
+      insertAuditRow(ctx.db, {
         at: new Date().toISOString(), userId: found?.id ?? null, action: 'session.sign_in_failed', entity: 'user', entityId: String(found?.id ?? 'unknown'),
         after: JSON.stringify({ reason, ip: request.ip }), requestId: ctx.requestId,
-      }).run()
+      })
       return { statusCode: 401, body: null }
     }, { userId: found?.id ?? 0, name: 'sign-in', role: 'auditor', branchId: null, partnerId: null }, request.id)
     throw new DomainError('INVALID_CREDENTIALS', 'The username or the password is wrong')
@@ -113,8 +99,8 @@ export async function signIn(app: FastifyInstance, request: FastifyRequest, repl
   }
   const actor = actorOf(found)
   const { body } = await app.commands.enqueue((ctx) => {
-    const row = ctx.db.insert(staffSessions).values(session).returning({ id: staffSessions.id }).get()
-    if (rehash) ctx.db.update(userPasswords).set({ hash: rehash }).where(and(eq(userPasswords.userId, found.id), eq(userPasswords.hash, found.hash!))).run()
+    const row = insertSession(ctx.db, session)
+    if (rehash) replacePassword(ctx.db, found.id, found.hash!, { hash: rehash })
     ctx.audit({ action: 'session.sign_in', entity: 'user', entityId: found.id, after: { sessionId: row.id, ip: request.ip, mustChangePassword: found.mustChange === true } })
     return { statusCode: 201, body: view(actor, found.username, { ...session, mustChangePassword: found.mustChange === true }) }
   }, actor, request.id)
@@ -125,7 +111,7 @@ export async function signIn(app: FastifyInstance, request: FastifyRequest, repl
 /** GET /v1/session. */
 export function currentSession(db: Db, request: FastifyRequest): SessionView {
   const session = requireSession(request)
-  const username = db.select({ username: users.username }).from(users).where(eq(users.id, session.userId)).get()?.username ?? null
+  const username = usernameOf(db, session.userId)
   return view(request.actor, username, session)
 }
 
@@ -133,8 +119,7 @@ export function currentSession(db: Db, request: FastifyRequest): SessionView {
 export async function signOut(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const session = requireSession(request)
   await app.commands.enqueue((ctx) => {
-    ctx.db.update(staffSessions).set({ endedAt: new Date().toISOString(), endReason: 'signed_out' })
-      .where(and(eq(staffSessions.id, session.id), isNull(staffSessions.endedAt))).run()
+    endSession(ctx.db, session.id, 'signed_out')
     ctx.audit({ action: 'session.sign_out', entity: 'user', entityId: session.userId, after: { sessionId: session.id } })
     return { statusCode: 204, body: null }
   }, request.actor, request.id)
@@ -149,7 +134,7 @@ export async function signOut(app: FastifyInstance, request: FastifyRequest, rep
 export async function changePassword(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, input: { currentPassword: string; newPassword: string }): Promise<SessionView> {
   const session = requireSession(request)
   await app.authFailures.refuseIfExhausted(request, reply)
-  const found = account(app.db, eq(users.id, session.userId))
+  const found = accountById(app.db, session.userId)
   if (!found?.hash) throw new DomainError('INVALID_STATE', 'This user has no password')
   if (!(await verifyPassword(input.currentPassword, found.hash))) {
     await app.authFailures.count(request)
@@ -158,8 +143,7 @@ export async function changePassword(app: FastifyInstance, request: FastifyReque
   assertAcceptablePassword(input.newPassword, found.username, input.currentPassword)
   const newHash = await hashPassword(input.newPassword)
   const { body } = await app.commands.enqueue((ctx) => {
-    const changed = ctx.db.update(userPasswords).set({ hash: newHash, mustChange: false, setAt: new Date().toISOString(), setBy: session.userId })
-      .where(and(eq(userPasswords.userId, session.userId), eq(userPasswords.hash, found.hash!))).run().changes
+    const changed = replacePassword(ctx.db, session.userId, found.hash!, { hash: newHash, mustChange: false, setAt: new Date().toISOString(), setBy: session.userId })
     if (changed !== 1) throw new DomainError('INVALID_STATE', 'The password was changed meanwhile; sign in again')
     const endedSessions = endSessions(ctx.db, session.userId, 'password_changed', session.id)
     ctx.audit({ action: 'user.password_change', entity: 'user', entityId: session.userId, after: { sessionId: session.id, endedSessions } })

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { READERS } from '../../platform/routes.js'
-import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, ListQuery, Page, Text, Vnd, cursorId, errorResponses, pageOf } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, IdParams, IdempotencyHeaders, ListQuery, Page, Text, Vnd, cursorId, errorResponses, pageOf, component, ref } from '../../platform/http-schemas.js'
 import { SUPPORT_STATUSES } from '../../db/schema.js'
 import * as service from './service.js'
 import { SUPPORT_OUTCOMES, SupportEvaluationItem } from './schemas.js'
 import { SUPPORT_REASON_CODES } from '../../domain/support-rule.js'
 import { CsvFormatQuery, wantsCsv } from '../../platform/csv.js'
 import { evaluationsCsv } from './csv.js'
+import { ALL_ROLES } from '../../platform/auth.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
-export const SupportPayment = Type.Object({
+const SupportPaymentFields = Type.Object({
   id: Id(), householdId: Id(), localPolicyCode: Type.String(), loanId: Id(), branchId: Id(), amount: Vnd(), status: Type.Enum(SUPPORT_STATUSES),
   evidence: Type.Record(Type.String(), Type.Unknown(), { description: 'Loan, instalment record (due, effective due, paid-off dates) and the exit decision' }),
   createdOn: Type.String(), approvedBy: Nullable(Type.Integer()), approvedOn: Nullable(Type.String()), paidBy: Nullable(Type.Integer()), paidOn: Nullable(Type.String()),
@@ -20,16 +20,18 @@ export const SupportPayment = Type.Object({
   recovery: Type.Optional(Nullable(Type.Object({ id: Id(), amount: Vnd(), reason: Type.String(), createdOn: Type.String() }))),
 })
 
+export const SupportPayment = component('SupportPayment', SupportPaymentFields)
+
 /** A list row: the payment and its household. */
-const SupportPaymentListItem = Type.Intersect([SupportPayment, Type.Object({
+export const SupportPaymentListItem = component('SupportPaymentListItem', Type.Intersect([SupportPaymentFields, Type.Object({
   householdName: Type.String({ description: 'Name of the household head' }), nationalId: Type.String({ description: "The household head's 12-digit citizen ID" }),
-})])
+})]))
 
 export default async function supportRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   app.get('/support-payments', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Support payments'], summary: 'List support payments',
       description: 'Support payments visible to the caller, by status, household, branch or policy, each with the household head\'s name and citizen ID. Each item carries its `recovery` (amount, reason, createdOn) when the conditions stopped holding after it was paid; `hasRecovery=true` lists those, `false` the others.',
@@ -38,7 +40,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
         localPolicyCode: Type.Optional(Type.String({ maxLength: 40 })),
         hasRecovery: Type.Optional(Type.Boolean({ description: 'true: only payments with a recovery; false: only those without' })), ...ListQuery,
       }, { additionalProperties: false }),
-      response: { 200: Page(SupportPaymentListItem), ...errorResponses() },
+      response: { 200: Page(ref(SupportPaymentListItem)), ...errorResponses() },
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50
@@ -46,7 +48,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/support-evaluations', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Support payments'], summary: 'Support verdicts: who gets the support payment, who does not yet, and why',
       description: 'One item per loan under a local policy with a support rule (docs/rules.md §8): the current verdict (`eligible`, `not_yet`, `ineligible`), '
@@ -63,7 +65,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
         householdId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
         ...ListQuery, ...CsvFormatQuery,
       }, { additionalProperties: false }),
-      response: { 200: Page(SupportEvaluationItem), ...errorResponses() },
+      response: { 200: Page(SupportEvaluationItem), ...errorResponses('NOT_FOUND') },
     },
   }, async (req, reply) => {
     const after = cursorId(req.query.cursor)
@@ -86,10 +88,10 @@ export default async function supportRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/support-payments/:id', {
-    config: { auth: READERS },
+    config: { auth: ALL_ROLES },
     schema: {
       tags: ['Support payments'], summary: 'Get a support payment with its evidence', description: 'The payment, its workflow, the evidence (loan, instalment record, exit decision number and date) and any recovery.',
-      params: IdParams, response: { 200: SupportPayment, ...errorResponses(404) },
+      params: IdParams, response: { 200: ref(SupportPayment), ...errorResponses('NOT_FOUND') },
     },
   }, async (req) => service.getSupport(app.sqlite, req.actor, req.params.id) as never)
 
@@ -97,7 +99,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
     config: { auth: ['branch_manager'] },
     schema: {
       tags: ['Support payments'], summary: 'Approve a support payment', description: 'pending_approval → approved, by a branch manager of the household\'s branch. Idempotency-Key required. Posts support expense / support payable.',
-      params: IdParams, headers: IdempotencyHeaders(true), response: { 200: SupportPayment, ...errorResponses(404, 409, 422) },
+      params: IdParams, headers: IdempotencyHeaders(true), response: { 200: ref(SupportPayment), ...errorResponses('NOT_FOUND', 'INVALID_STATE') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.approveSupport(ctx, req.params.id) as never })))
 
@@ -106,7 +108,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['Support payments'], summary: 'Reject a support payment', description: 'pending_approval|approved → rejected, with a reason. Idempotency-Key required.',
       params: IdParams, headers: IdempotencyHeaders(true), body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
-      response: { 200: SupportPayment, ...errorResponses(404, 409) },
+      response: { 200: ref(SupportPayment), ...errorResponses('NOT_FOUND', 'INVALID_STATE') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.rejectSupport(ctx, req.params.id, req.body.reason) as never })))
 
@@ -116,7 +118,7 @@ export default async function supportRoutes(fastify: FastifyInstance) {
       tags: ['Support payments'], summary: 'Record the payment', description: 'approved → paid, by finance — never the user who approved it (FOUR_EYES). Records the date and the channel reference. Idempotency-Key required.',
       params: IdParams, headers: IdempotencyHeaders(true),
       body: Type.Object({ paidOn: BusinessDateSchema('Date paid'), reference: Text(100, 'Payment channel reference') }, { additionalProperties: false }),
-      response: { 200: SupportPayment, ...errorResponses(404, 409, 422) },
+      response: { 200: ref(SupportPayment), ...errorResponses('NOT_FOUND', 'DATE_IN_FUTURE', 'DATE_ORDER', 'FOUR_EYES', 'INVALID_STATE') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'required', (ctx) => ({ statusCode: 200, body: service.paySupport(ctx, req.params.id, req.body) as never })))
 }

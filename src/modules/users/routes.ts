@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ROLES } from '../../db/schema.js'
 import { createRoute, listRoute } from '../../platform/routes.js'
 import { ALL_ROLES } from '../../platform/auth.js'
-import { Id, IdParams, IdempotencyHeaders, Text, errorResponses, OnePage } from '../../platform/http-schemas.js'
+import { Id, IdParams, IdempotencyHeaders, Text, errorResponses, OnePage, component, ref } from '../../platform/http-schemas.js'
 import * as service from './service.js'
 import { generateOneTimePassword, hashPassword } from '../session/passwords.js'
 
@@ -24,20 +24,20 @@ const UserInput = Type.Object({
   username: Type.Optional(Username()),
 }, { additionalProperties: false })
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()])
-const User = Type.Object({
+export const User = component('User', Type.Object({
   id: Id(), name: Type.String(), username: Nullable(Type.String({ description: 'Signs in with it (with a password); null: API keys only' })), role: Type.String(), branchId: Nullable(Type.Integer()), partnerId: Nullable(Type.Integer()),
   active: Type.Boolean({ description: 'false: deactivated — none of the user\'s keys is accepted' }),
   deactivatedAt: Nullable(Type.String()), deactivationReason: Nullable(Type.String()), createdAt: Type.String(),
-})
+}))
 const ApiKeyInput = Type.Object({ label: Type.Optional(Text(100)) }, { additionalProperties: false })
 const ApiKeyCreated = Type.Object({
   id: Type.String({ description: 'Public key id' }), userId: Id(), label: Nullable(Type.String()),
   key: Type.String({ description: 'The API key. Shown only now: store it safely.' }), createdAt: Type.String(),
 })
-const ApiKey = Type.Object({
+export const ApiKey = component('ApiKey', Type.Object({
   id: Type.String({ description: 'Public key id (the part after pc_)' }), userId: Id(), label: Nullable(Type.String()),
   createdAt: Type.String(), revokedAt: Nullable(Type.String()), active: Type.Boolean(),
-})
+}))
 const PasswordInput = Type.Object({
   username: Type.Optional(Username()),
 }, { additionalProperties: false, description: 'username: only for a user who has none yet (it does not change once set)' })
@@ -52,11 +52,11 @@ export default async function usersRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   createRoute(app, '/users', {
     tag: 'Users', summary: 'Create a user', description: 'A user with one role and its scope (branch or partner). Admin only.',
-    body: UserInput, response: User,
+    body: UserInput, response: ref(User),
   }, service.createUser)
   listRoute(app, '/users', {
     tag: 'Users', summary: 'List users', description: 'Users with their roles, scopes and whether they are active. Admin and auditor.',
-    filters: { role: Type.Optional(Type.Enum(ROLES)), active: Type.Optional(Type.Boolean()) }, item: User, roles: ['admin', 'auditor'],
+    filters: { role: Type.Optional(Type.Enum(ROLES)), active: Type.Optional(Type.Boolean()) }, item: ref(User), roles: ['admin', 'auditor'],
   }, service.listUsers)
   // Registered before /users/:id/… routes; a static path wins over a parameter in fastify anyway.
   app.get('/users/names', {
@@ -76,14 +76,14 @@ export default async function usersRoutes(fastify: FastifyInstance) {
       tags: ['Users'], summary: 'Deactivate a user',
       description: 'None of the user\'s API keys is accepted from the next request on (any server process); the user, their keys and their history stay. Errors: NOT_FOUND, INVALID_STATE (already inactive), SELF_DEACTIVATION, LAST_ADMIN.',
       params: IdParams, headers: IdempotencyHeaders(false), body: Type.Object({ reason: Text(500, 'Why (kept with the user and in the audit trail)') }, { additionalProperties: false }),
-      response: { 200: User, ...errorResponses(404, 409, 422) },
+      response: { 200: ref(User), ...errorResponses('NOT_FOUND', 'INVALID_STATE', 'SELF_DEACTIVATION', 'LAST_ADMIN') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.deactivateUser(ctx, req.params.id, req.body.reason) })))
   app.post('/users/:id/reactivate', {
     config: { auth: ['admin'] },
     schema: {
       tags: ['Users'], summary: 'Reactivate a user', description: 'The user\'s keys that were not revoked are accepted again. Errors: NOT_FOUND, INVALID_STATE (already active).',
-      params: IdParams, headers: IdempotencyHeaders(false), response: { 200: User, ...errorResponses(404, 409) },
+      params: IdParams, headers: IdempotencyHeaders(false), response: { 200: ref(User), ...errorResponses('NOT_FOUND', 'INVALID_STATE') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.reactivateUser(ctx, req.params.id) })))
   app.post('/users/:id/api-keys', {
@@ -91,7 +91,7 @@ export default async function usersRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['Users'], summary: 'Issue an API key', description: 'Creates an API key for the user. The key is in this response only; the service keeps a salted hash. Errors: NOT_FOUND, INVALID_STATE (user deactivated).',
       params: IdParams, body: ApiKeyInput,
-      response: { 201: ApiKeyCreated, ...errorResponses(404, 409) },
+      response: { 201: ApiKeyCreated, ...errorResponses('NOT_FOUND', 'INVALID_STATE') },
     },
   }, (request, reply) => app.commands.handle(request, reply, 'none', (ctx) => ({
     statusCode: 201, body: service.createApiKey(ctx, request.params.id, request.body?.label ?? null),
@@ -102,7 +102,7 @@ export default async function usersRoutes(fastify: FastifyInstance) {
       tags: ['Users'], summary: 'Set a one-time password',
       description: 'The service generates a one-time password, answers it once (it is stored only as a scrypt hash) and the user must change it at the first sign-in (POST /v1/session, then POST /v1/session/password). Every session of the user ends. A user without a username gets the one given here. The response is never stored for an Idempotency-Key. Errors: NOT_FOUND, INVALID_STATE (deactivated; no username and none given; another username than the user\'s), DUPLICATE (username taken).',
       params: IdParams, body: Type.Optional(PasswordInput),
-      response: { 200: OneTimePassword, ...errorResponses(404, 409) },
+      response: { 200: OneTimePassword, ...errorResponses('NOT_FOUND', 'INVALID_STATE', 'DUPLICATE') },
     },
   }, async (request, reply) => {
     const password = generateOneTimePassword()
@@ -115,14 +115,14 @@ export default async function usersRoutes(fastify: FastifyInstance) {
     config: { auth: ['admin', 'auditor'] },
     schema: {
       tags: ['Users'], summary: 'List a user\'s API keys', description: 'Key ids, labels, creation and revocation dates (never a secret).',
-      params: IdParams, response: { 200: OnePage(ApiKey), ...errorResponses(404) },
+      params: IdParams, response: { 200: OnePage(ref(ApiKey)), ...errorResponses('NOT_FOUND') },
     },
   }, async (req) => ({ items: service.listApiKeys(app.db, req.params.id), nextCursor: null }))
   app.post('/users/:id/api-keys/:keyId/revoke', {
     config: { auth: ['admin'] },
     schema: {
       tags: ['Users'], summary: 'Revoke an API key', description: 'The key is refused from the next request on (any server process). Revocation is final: issue a new key instead. Errors: NOT_FOUND, INVALID_STATE (already revoked).',
-      params: KeyParams, headers: IdempotencyHeaders(false), response: { 200: ApiKey, ...errorResponses(404, 409) },
+      params: KeyParams, headers: IdempotencyHeaders(false), response: { 200: ref(ApiKey), ...errorResponses('NOT_FOUND', 'INVALID_STATE') },
     },
   }, (req, reply) => app.commands.handle(req, reply, 'optional', (ctx) => ({ statusCode: 200, body: service.revokeApiKey(ctx, req.params.id, req.params.keyId) })))
 }
