@@ -9,9 +9,12 @@ import {
   daysBetween,
   fromDayNumber,
   isBusinessDate,
+  maxDate,
+  minDate,
   monthsBetween,
   sessionDayInMonthAfter,
   toDayNumber,
+  todayInVietnam,
 } from '../../src/domain/dates.js'
 import { replay } from '../../src/domain/loan-engine.js'
 
@@ -101,4 +104,35 @@ t.test('when a date is not real, then the arithmetic refuses it with a RangeErro
 t.test('when an engine event carries a date whose year is not ASCII digits, then the replay refuses it as INVALID_DATE', async (t) => {
   const contract = { approvedAmount: 1_000_000, termMonths: 3, principalPlan: { everyMonths: 1 as const, graceMonths: 0 }, sessionDay: 15, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }], overdueRatePct: 130 }
   t.throws(() => replay(contract, [{ kind: 'disbursement', id: 'd', seq: 1, valueDate: 'abcd-01-10', amount: 1_000_000 }], '2025-06-01'), { code: 'INVALID_DATE' })
+})
+
+t.test('when the earlier or later of two dates is asked, then it is the one with the smaller or larger day number', async (t) => {
+  fc.assert(
+    fc.property(realDate, realDate, (a, b) => {
+      const [lo, hi] = ref.dayNumber(a) <= ref.dayNumber(b) ? [a, b] : [b, a]
+      return minDate(a, b) === lo && maxDate(a, b) === hi && minDate(b, a) === lo && maxDate(b, a) === hi
+    }),
+    { numRuns: 1000 },
+  )
+  t.equal(minDate('2025-01-31', '2025-02-01'), '2025-01-31')
+  t.equal(maxDate('1999-12-31', '2000-01-01'), '2000-01-01')
+  t.equal(minDate('2025-03-10', '2025-03-10'), '2025-03-10')
+})
+
+t.test('when today is asked, then it is the calendar date in Vietnam (UTC+7, no daylight saving), not in UTC', async (t) => {
+  // Midnight in Hà Nội is 17:00 UTC of the day before.
+  t.equal(todayInVietnam(new Date('2024-12-31T16:59:59.999Z')), '2024-12-31')
+  t.equal(todayInVietnam(new Date('2024-12-31T17:00:00.000Z')), '2025-01-01')
+  t.equal(todayInVietnam(new Date('2024-02-28T17:00:00.000Z')), '2024-02-29', 'a leap day')
+  t.equal(todayInVietnam(new Date('2025-07-01T00:00:00.000Z')), '2025-07-01', 'summer: still +7, no DST')
+  t.equal(todayInVietnam(new Date('2025-07-01T16:59:59.000Z')), '2025-07-01')
+  fc.assert(
+    fc.property(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+      // The reference: shift the instant by 7 hours and read the UTC calendar date.
+      const expected = new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10)
+      return todayInVietnam(new Date(ms)) === expected
+    }),
+    { numRuns: 500 },
+  )
+  t.match(todayInVietnam(), /^\d{4}-\d{2}-\d{2}$/, 'without an argument it reads the wall clock')
 })

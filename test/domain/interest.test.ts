@@ -8,6 +8,7 @@ import {
   rateOn,
   rateSteps,
   roundInterest,
+  sortRates,
   type RateVersion,
 } from '../../src/domain/interest.js'
 import { addDays, dayNumber } from '../../src/domain/dates.js'
@@ -80,4 +81,36 @@ t.test('when rate versions are turned into steps, then a bad rate or date is ref
     { fromDay: dayNumber('2025-01-01'), ppm: 1 },
     { fromDay: dayNumber('2025-03-01'), ppm: 3 },
   ])
+})
+
+t.test('when rate versions are sorted, then they come in effectiveFrom order, versions of one day keep their list order, and the rate in force on any day is unchanged', async (t) => {
+  const shuffled: RateVersion[] = [
+    { effectiveFrom: '2025-07-01', monthlyRatePpm: 6000 },
+    { effectiveFrom: '2024-01-01', monthlyRatePpm: 5500 },
+    { effectiveFrom: '2025-07-01', monthlyRatePpm: 6600 },
+    { effectiveFrom: '2025-01-01', monthlyRatePpm: 5000 },
+  ]
+  t.same(sortRates(shuffled).map((r) => r.monthlyRatePpm), [5500, 5000, 6000, 6600])
+  t.equal(shuffled[0]!.monthlyRatePpm, 6000, 'the input list is not reordered in place')
+  fc.assert(
+    fc.property(fc.array(fc.record({ effectiveFrom: date, monthlyRatePpm: fc.integer({ min: 0, max: 20_000 }) }), { minLength: 1, maxLength: 6 }), date, (versions, d) => {
+      const sorted = sortRates(versions)
+      // a permutation of the input…
+      if (sorted.length !== versions.length || !versions.every((v) => sorted.includes(v))) return false
+      // …in non-decreasing effectiveFrom order, ties in input order (the later in the list stays later, so it still wins)…
+      for (let i = 1; i < sorted.length; i++) {
+        const a = sorted[i - 1]!
+        const b = sorted[i]!
+        if (a.effectiveFrom > b.effectiveFrom) return false
+        if (a.effectiveFrom === b.effectiveFrom && versions.indexOf(a) > versions.indexOf(b)) return false
+      }
+      // …so the rate in force on a day is the same before and after sorting (reference: the last listed of the latest versions ≤ d).
+      const inForce = versions.filter((v) => v.effectiveFrom <= d)
+      if (inForce.length === 0) return true
+      const latest = inForce.reduce((m, v) => (v.effectiveFrom > m ? v.effectiveFrom : m), inForce[0]!.effectiveFrom)
+      const expected = inForce.filter((v) => v.effectiveFrom === latest).at(-1)!.monthlyRatePpm
+      return rateOn(sorted, d) === expected && rateOn(versions, d) === expected
+    }),
+    { numRuns: 500 },
+  )
 })

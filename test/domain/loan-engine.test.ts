@@ -804,3 +804,65 @@ t.test('accrual by segments equals a day-by-day count (histories of tranches, ex
   t.pass('80 random histories')
   t.end()
 })
+
+t.test('an event of a kind the engine does not know is refused as INVALID_EVENT, not skipped', (t) => {
+  const l = threeMonthLoan()
+  const bogus = { kind: 'interest_waiver', id: 'x1', seq: 99, valueDate: '2025-02-01' } as unknown as LoanEvent
+  let err: unknown
+  try {
+    replay(contract(), [...l.events, bogus], '2025-03-01')
+  } catch (e) {
+    err = e
+  }
+  t.ok(err instanceof DomainError)
+  t.equal((err as DomainError).code, 'INVALID_EVENT')
+  t.match((err as Error).message, /interest_waiver/)
+  // Dated after asOf, the same event is not applied, so it is not refused either.
+  t.equal(errorCode(() => replay(contract(), [...l.events, bogus], '2025-01-31')), undefined)
+  t.end()
+})
+
+t.test('a disbursement must be a positive whole number of VND, for the first tranche and for a later one', (t) => {
+  const d = (amount: number, valueDate = '2025-01-10', id = 'd1', seq = 1): LoanEvent => ({ kind: 'disbursement', id, seq, valueDate, amount })
+  for (const amount of [0, -1_000_000, 1_000_000.5, Number.NaN]) {
+    t.equal(errorCode(() => replay(contract(), [d(amount)], '2025-02-01')), 'INVALID_AMOUNT', `first tranche of ${amount}`)
+    t.equal(errorCode(() => replay(contract(), [d(1_000_000), d(amount, '2025-01-20', 'd2', 2)], '2025-02-01')), 'INVALID_AMOUNT', `second tranche of ${amount}`)
+  }
+  t.equal(replay(contract(), [d(1)], '2025-02-01').disbursed, 1, '1 VND is the smallest tranche')
+  t.end()
+})
+
+t.test('interest starts the day after the first disbursement: a rate in force from that day is enough, a later one is INVALID_RATE', (t) => {
+  const l = threeMonthLoan() // 3,000,000 disbursed 2025-01-10
+  const from = (effectiveFrom: string): LoanContract => contract({ rates: [{ effectiveFrom, monthlyRatePpm: 5500 }] })
+  t.equal(errorCode(() => replay(from('2025-01-12'), l.events, '2025-02-15')), 'INVALID_RATE')
+  t.equal(errorCode(() => replay(from('2025-02-01'), l.events, '2025-02-15')), 'INVALID_RATE')
+  // From 2025-01-11 every day of the first period (2025-01-10, 2025-02-15] has a rate: 36 days × 550 = 19,800.
+  const s = replay(from('2025-01-11'), l.events, '2025-02-15')
+  t.equal(s.instalments[0]!.interestCharged, 19_800)
+  // Before the first disbursement nothing accrues, so a missing rate does not matter yet.
+  t.equal(replay(from('2025-06-01'), l.events, '2025-01-09').classification, 'not_disbursed')
+  t.end()
+})
+
+t.test('a repayment when what is owed has passed the safe integer range is refused with a RangeError (OUT_OF_RANGE at the edge), not allocated', (t) => {
+  // 10^15 VND at 1,000,000 ppm (100 % a month, the schema maximum), 12 monthly instalments, never paid:
+  // each period charges about 10^15 of interest, so on the day after maturity the overdue interest of the
+  // 12 past-due instalments is about 1.2 × 10^16 > 2^53 − 1 ≈ 9.007 × 10^15.
+  const huge = contract({ approvedAmount: 1_000_000_000_000_000, termMonths: 12, rates: flatRate(1_000_000) })
+  const l = ledger()
+  l.disburse('2025-01-10', 1_000_000_000_000_000)
+  l.pay('2026-01-16', 1)
+  let err: unknown
+  try {
+    replay(huge, l.events, '2026-01-16')
+  } catch (e) {
+    err = e
+  }
+  t.ok(err instanceof RangeError, `a RangeError, got ${String(err)}`)
+  t.notOk(err instanceof DomainError)
+  // The same loan without the repayment still replays: only allocating over an unsafe sum is refused.
+  const unpaid = replay(huge, l.events.slice(0, 1), '2025-03-01')
+  t.equal(unpaid.outstandingPrincipal, 1_000_000_000_000_000)
+  t.end()
+})

@@ -460,3 +460,30 @@ t.test('property: the schedule is deterministic', (t) => {
   )
   t.end()
 })
+
+t.test('a tranche dated on the final due date is refused as INVALID_DISBURSEMENT; one day earlier it is planned', (t) => {
+  // First disbursement 2025-03-10, 36 months, session day 15: the final due date is 2028-03-15.
+  const onFinal = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-03-15', amount: 1_000_000 }] })
+  t.equal(refusal(onFinal), 'INVALID_DISBURSEMENT')
+  const after = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-04-01', amount: 1_000_000 }] })
+  t.equal(refusal(after), 'INVALID_DISBURSEMENT')
+  const dayBefore = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-03-14', amount: 1_000_000 }] })
+  t.equal(refusal(dayBefore), undefined)
+  const s = generateSchedule(dayBefore)
+  t.equal(s.totalPrincipal, 31_000_000)
+  // 31,000,000 over 6 principal instalments: floor = 5,166,666, the last takes 5,166,670.
+  t.same(s.instalments.filter((i) => i.principal > 0).map((i) => i.principal), [5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_670])
+  t.equal(s.instalments.at(-1)!.balanceAfter, 0)
+  // The last period (2028-02-15, 2028-03-15]: before the final instalment 5 × 5,166,666 = 25,833,330 has been repaid,
+  // so the balance is 30,000,000 − 25,833,330 = 4,166,670 for the 28 days 02-16 … 03-14 (2028 is a leap year)
+  // and 5,166,670 on 03-15, the one day after the tranche:
+  // (4,166,670 × 28 + 5,166,670) × 5,500 / 30,000,000 = 121,833,430 × 5,500 / 30,000,000 = 22,336.13… → 22,336
+  t.equal(s.instalments.at(-1)!.interest, 22_336)
+  t.end()
+})
+
+t.test('a total disbursed beyond the safe integer range is refused as INVALID_AMOUNT, though each tranche alone is valid', (t) => {
+  const huge = Number.MAX_SAFE_INTEGER - 1
+  t.equal(refusal(terms({ disbursements: [{ valueDate: '2025-03-10', amount: huge }, { valueDate: '2025-04-10', amount: 2 }] })), 'INVALID_AMOUNT')
+  t.end()
+})

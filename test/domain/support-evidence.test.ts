@@ -8,23 +8,14 @@ import t from 'tap'
 import fc from 'fast-check'
 import {
   evaluateSupportRule, explainSupportRule, explainVerdict, isLateInstalment,
-  type SupportEvaluationInput, type SupportInstalmentFacts, type SupportLoanFacts, type SupportRule,
+  type SupportEvaluationInput, type SupportInstalmentFacts, type SupportLoanFacts,
 } from '../../src/domain/support-rule.js'
-import type { PovertyRecord, PovertyStatus } from '../../src/domain/poverty.js'
+import type { PovertyStatus } from '../../src/domain/poverty.js'
 import { addDays, addMonths } from '../../src/domain/dates.js'
+import { DA_NANG, closedLoan, records, supportInput } from '../helpers/support-facts.js'
 
-const DA_NANG: SupportRule = { amount: 4_000_000, requiresOnTimeRepayment: true, requiresPovertyExit: true, exitWindowMonthsAfterClosure: 12 }
 
-/** 12 monthly instalments due on the 15th, 2024-02-15 … 2025-01-15, each paid on its due date. */
-const onTime = (): SupportInstalmentFacts[] => Array.from({ length: 12 }, (_, i) => {
-  const due = addMonths('2024-02-15', i)
-  return { number: i + 1, dueDate: due, effectiveDueDate: due, paidOffOn: due, amountDue: 500_000 }
-})
-const closedLoan = (over: Partial<SupportLoanFacts> = {}): SupportLoanFacts => ({ state: 'closed', firstDisbursementDate: '2024-01-10', closedOn: '2025-01-15', instalments: onTime(), ...over })
-const records = (...entries: [PovertyStatus, string][]): PovertyRecord[] => entries.map(([status, effectiveDate], i) => ({ id: 100 + i, status, effectiveDate, decisionNo: `QD-${i + 1}`, seq: i + 1 }))
-const input = (over: Partial<SupportEvaluationInput> = {}): SupportEvaluationInput => ({
-  rule: DA_NANG, loan: closedLoan(), timeline: records(['poor', '2020-01-01'], ['escaped', '2025-06-01']), asOf: '2025-06-02', budgetRemaining: 100_000_000, ...over,
-})
+const input = (over: Partial<SupportEvaluationInput> = {}): SupportEvaluationInput => supportInput(DA_NANG, over)
 const withInstalment = (n: number, change: Partial<SupportInstalmentFacts>, loan = closedLoan()): SupportLoanFacts =>
   ({ ...loan, instalments: loan.instalments.map((i) => (i.number === n ? { ...i, ...change } : i)) })
 

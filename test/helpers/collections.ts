@@ -4,7 +4,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify'
 import { nationalId, type KeyName, type TestApp } from './app.js'
-import { OFFICER_OF, PARTNER_OF, disbursedLoan, expectStatus, povertyStatus, unique, type GroupName } from './origination.js'
+import { OFFICER_OF, PARTNER_OF, disbursedLoan, expectStatus, povertyStatus, repay as repayLoan, unique, type GroupName } from './origination.js'
 
 /** A poor household of `group` with the given head name and village. */
 export async function namedHousehold(ta: TestApp, group: GroupName, headName: string, village = 'Thôn 1'): Promise<{ id: number; nationalId: string }> {
@@ -37,7 +37,7 @@ export async function loanDisbursedOn(ta: TestApp, group: GroupName, disbursedOn
 
 /** POST /v1/loans/{id}/repayments by the group's officer (no status check). */
 export function repay(ta: TestApp, loanId: number, amount: number, valueDate: string, who: KeyName = 'officerA'): Promise<LightMyRequestResponse> {
-  return ta.as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('repay') }, payload: { amount, valueDate } })
+  return repayLoan(ta, loanId, amount, valueDate, { who })
 }
 
 /** POST /v1/collection-sessions (no status check). */

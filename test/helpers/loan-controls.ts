@@ -7,12 +7,9 @@
  */
 import type { LightMyRequestResponse } from 'fastify'
 import { nationalId, type KeyName, type TestApp } from './app.js'
-import { approvedLoan, disbursedLoan, expectStatus, OFFICER_OF, PARTNER_OF, povertyStatus, unique, type GroupName, type LoanOptions } from './origination.js'
+import { approvedLoan, disbursedLoan, expectStatus, LOAN_12M, OFFICER_OF, PARTNER_OF, povertyStatus, unique, type GroupName, type LoanOptions } from './origination.js'
 
-export const OVERDUE_LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
+export const OVERDUE_LOAN = LOAN_12M
 
 /** A household with this head's name (poor since 2020-01-01, recorded by the branch officer) in the group. */
 export async function namedHousehold(ta: TestApp, headName: string, group: GroupName = 'groupA', status: 'poor' | 'near_poor' = 'poor'): Promise<{ id: number; nationalId: string }> {

@@ -5,6 +5,7 @@
  * a step that should succeed does not, so a broken fixture fails loudly.
  */
 import type { LightMyRequestResponse } from 'fastify'
+import type { Test } from 'tap'
 import { nationalId, type KeyName, type TestApp } from './app.js'
 
 export type GroupName = 'groupA' | 'groupA2' | 'groupB'
@@ -141,4 +142,29 @@ export async function disbursedLoan(ta: TestApp, opts: LoanOptions & { valueDate
   const loan = await approvedLoan(ta, opts)
   const res = expectStatus(await disburse(ta, loan.loanId, { amount: opts.disbursedAmount ?? opts.amount ?? 30_000_000, valueDate: opts.valueDate ?? '2026-06-15' }, { who: OFFICER_OF[loan.group] }), 201, 'disburse')
   return { ...loan, transactionId: res.json().transactionId as number }
+}
+
+/**
+ * The 12-month loan of the servicing tests: POOR (5500 ppm/month), 12,000,000 VND, principal every month
+ * (12 × 1,000,000), transaction point A (session day 15), disbursed 2025-01-10 → instalment k due on the 15th
+ * of the k-th month after January 2025 (2025-02-15, 2025-03-15, … 2026-01-15). Spread it and override a field
+ * for a variant (`{ ...LOAN_12M, amount: 6_000_000 }`).
+ */
+export const LOAN_12M = {
+  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
+  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
+}
+
+/** POST /v1/loans/{id}/repayments (no status check), by the branch officer and a fresh Idempotency-Key unless given. */
+export function repay(ta: TestApp, loanId: number, amount: number, valueDate: string, opts: { key?: string; who?: KeyName } = {}): Promise<LightMyRequestResponse> {
+  return ta.as(opts.who ?? 'officerA', {
+    method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': opts.key ?? unique('pay') }, payload: { amount, valueDate },
+  })
+}
+
+/** A repayment that must succeed: asserts 201 and returns the body (transactionId, allocation, …). */
+export async function paid(t: Test, ta: TestApp, loanId: number, amount: number, valueDate: string, opts: { key?: string; who?: KeyName } = {}) {
+  const res = await repay(ta, loanId, amount, valueDate, opts)
+  t.equal(res.statusCode, 201, `repayment of ${amount} on ${valueDate} → 201`, { diagnostic: res.statusCode !== 201, body: res.body })
+  return res.json()
 }

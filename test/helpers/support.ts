@@ -14,7 +14,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import type { KeyName, TestApp } from './app.js'
-import { disbursedLoan, expectStatus, unique, type LoanOptions, type PovertyStatus } from './origination.js'
+import { disbursedLoan, expectStatus, repay, unique, type LoanOptions, type PovertyStatus } from './origination.js'
 import { addDays, sessionDayInMonthAfter } from '../../src/domain/dates.js'
 
 export const DANANG = 'DANANG_INTEREST_FREE'
@@ -60,12 +60,8 @@ export async function supportLoan(ta: TestApp, opts: SupportLoanOptions = {}): P
   return { loanId: loan.loanId, householdId: loan.householdId, dueDates: dueDatesOf(valueDate, termMonths), instalment: amount / termMonths, valueDate }
 }
 
-/** POST /v1/loans/{id}/repayments (no status check), a fresh Idempotency-Key unless given. */
-export function repay(ta: TestApp, loanId: number, amount: number, valueDate: string, opts: { key?: string; who?: KeyName } = {}): Promise<LightMyRequestResponse> {
-  return ta.as(opts.who ?? 'officerA', {
-    method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': opts.key ?? unique('repay') }, payload: { amount, valueDate },
-  })
-}
+/** POST /v1/loans/{id}/repayments (no status check): the shared one of origination.ts, re-exported for the support tests. */
+export { repay }
 
 export interface RepaymentHistory {
   /** days late per instalment number (1-based); absent or 0 = paid on its due date */

@@ -12,7 +12,7 @@
 import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { buildTestApp, rowCounts, type TestApp } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { disbursedLoan, paid, unique } from '../helpers/origination.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
 
 const LOAN = { amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 }, valueDate: '2026-06-15' }
@@ -32,11 +32,6 @@ const businessDate = async (ta: TestApp) => (await ta.as('auditor', { method: 'G
 const listed = async (ta: TestApp, loanId: number) =>
   (await ta.as('officerA', { method: 'GET', url: '/v1/loans?limit=500' })).json().items.find((l: { id: number }) => l.id === loanId)
 const detail = async (ta: TestApp, loanId: number) => (await ta.as('officerA', { method: 'GET', url: `/v1/loans/${loanId}` })).json()
-async function pay(t: Test, ta: TestApp, loanId: number, amount: number, valueDate: string) {
-  const res = await ta.as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount, valueDate } })
-  t.equal(res.statusCode, 201, `repayment of ${amount} on ${valueDate}`)
-  return res.json()
-}
 
 /** Everything the close may touch, without wall-clock timestamps. */
 function snapshot(ta: TestApp) {
@@ -55,7 +50,7 @@ function snapshot(ta: TestApp) {
 test('§10 the daily close: an instalment due and unpaid becomes overdue; the business date advances', async (t, ta) => {
   t.equal(await businessDate(ta), '2026-06-30')
   const unpaid = (await disbursedLoan(ta, LOAN)).loanId
-  const paid = (await disbursedLoan(ta, LOAN)).loanId
+  const paidLoan = (await disbursedLoan(ta, LOAN)).loanId
 
   const first = await close(ta, '2026-07-15')
   t.equal(first.statusCode, 200, first.body)
@@ -64,7 +59,7 @@ test('§10 the daily close: an instalment due and unpaid becomes overdue; the bu
   t.match(await listed(ta, unpaid), { classification: 'in_term', overduePrincipal: 0 })
 
   // On the due date (now the business date) one loan pays instalment 1: 66,000 + 1,000,000.
-  const p = await pay(t, ta, paid, 1_066_000, '2026-07-15')
+  const p = await paid(t, ta, paidLoan, 1_066_000, '2026-07-15')
   t.same(p.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 66_000, principal: 1_000_000, prepaid: 0 })
 
   const second = await close(ta, '2026-07-16')
@@ -75,7 +70,7 @@ test('§10 the daily close: an instalment due and unpaid becomes overdue; the bu
   const row = await listed(ta, unpaid)
   t.equal(row.classification, 'overdue', 'the list (projection) says overdue after the close')
   t.equal(row.overduePrincipal, 1_000_000)
-  t.equal((await listed(ta, paid)).classification, 'in_term', 'the paid loan stays in term')
+  t.equal((await listed(ta, paidLoan)).classification, 'in_term', 'the paid loan stays in term')
   // The replayed view agrees: overdue interest 66,000 + penalty on 1,000,000 for 1 day
   // (07-15, 07-16]: 1,000,000 × 1 × 5500 × 130 % / 30,000,000 = 238.33 → 238 → 66,238.
   const view = await detail(ta, unpaid)
@@ -90,7 +85,7 @@ test('§10 the daily close: an instalment due and unpaid becomes overdue; the bu
   t.equal(row.nextDueDate, view.nextDueDate, 'list nextDueDate = detail after the close')
 
   // The new business date accepts value dates up to it: paying the overdue amounts brings the loan back in term.
-  const late = await pay(t, ta, unpaid, 1_066_238, '2026-07-16')
+  const late = await paid(t, ta, unpaid, 1_066_238, '2026-07-16')
   t.same(late.allocation, { overdueInterest: 66_238, overduePrincipal: 1_000_000, interest: 0, principal: 0, prepaid: 0 })
   t.equal((await listed(ta, unpaid)).classification, 'in_term')
 })

@@ -10,9 +10,9 @@
  * Session on 2025-02-15, each line: interest 39,600, principal 500,000, savings 50,000.
  * Payoff of one loan that day = 6,000,000 + 39,600 = 6,039,600.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { disbursedLoan, unique, type GroupName } from '../helpers/origination.js'
+import { disbursedLoan, LOAN_12M, unique, type GroupName } from '../helpers/origination.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
@@ -20,10 +20,7 @@ const { app, as, world } = ta
 
 const test = ledgerCheckedTest(t, app)
 
-const LOAN = {
-  amount: 6_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
+const LOAN = { ...LOAN_12M, amount: 6_000_000 }
 const INTEREST = 39_600
 const PRINCIPAL = 500_000
 const SAVINGS = 50_000

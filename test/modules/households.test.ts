@@ -3,7 +3,7 @@
  * caller's scope, a unique valid 12-digit citizen ID, hidden (404) outside the
  * scope, and a poverty-status timeline queried as of a date.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'

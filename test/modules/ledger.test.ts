@@ -2,14 +2,14 @@
  * Double-entry ledger (docs/rules.md §9; docs/api.md; issue 6 item 1): trial balance and journal
  * entries over HTTP, and the database guards of db/migrations/0001_ledger_guards.sql.
  *
- * The known sequence (the loan of test/modules/repayments.test.ts): POOR (5500 ppm/month,
+ * The known sequence (LOAN_12M of test/helpers/origination.ts): POOR (5500 ppm/month,
  * funding source central), 12,000,000 VND, 12 months, principal every month (12 × 1,000,000),
  * transaction point A (session day 15), disbursed 2025-01-10 → instalment 1 due 2025-02-15.
  * Interest of instalment 1, period (2025-01-10, 2025-02-15] = 21 + 15 = 36 days:
  *   12,000,000 × 36 × 5500 / 30,000,000 = 2,376,000,000,000 / 30,000,000 = 79,200 (exact).
  * Instalment 1 paid exactly on its due date: 79,200 + 1,000,000 = 1,079,200.
  *
- * Journal entries (RULES §9: one balanced entry per money movement):
+ * Journal entries (docs/rules.md §9: one balanced entry per money movement):
  *   E1 disbursement 2025-01-10: Dr loans_receivable 12,000,000 / Cr cash_at_transaction_point 12,000,000
  *   E2 repayment    2025-02-15: Dr cash_at_transaction_point 1,079,200
  *                               / Cr loans_receivable 1,000,000, Cr interest_income 79,200
@@ -21,14 +21,9 @@
  */
 import t, { type Test } from 'tap'
 import { buildTestApp, rowCounts, type KeyName, type TestApp } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { disbursedLoan, LOAN_12M, repay } from '../helpers/origination.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
 import { csvKey, parseCsv } from '../../src/platform/csv.js'
-
-const LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
 
 interface TrialBalance {
   asOf: string; totalDebit: number; totalCredit: number; balanced: boolean
@@ -38,10 +33,6 @@ interface Entry {
   id: number; kind: string; valueDate: string; postedOn: string; description: string
   loanTransactionId: number | null; supportPaymentId: number | null; reconciliationId: number | null
   lines: { account: string; fundingSource: string; debit: number; credit: number; loanId: number | null }[]
-}
-
-function pay(ta: TestApp, loanId: number, amount: number, valueDate: string) {
-  return ta.as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount, valueDate } })
 }
 
 async function trialBalance(t: Test, ta: TestApp, asOf?: string, who: KeyName = 'finance'): Promise<TrialBalance> {
@@ -59,8 +50,8 @@ async function entries(t: Test, ta: TestApp, query = ''): Promise<{ items: Entry
 /** The known sequence on a fresh app: disbursement E1 and the exact first instalment E2. */
 async function knownSequence(t: Test) {
   const ta = await buildTestApp(t)
-  const loan = await disbursedLoan(ta, LOAN)
-  const res = await pay(ta, loan.loanId, 1_079_200, '2025-02-15')
+  const loan = await disbursedLoan(ta, LOAN_12M)
+  const res = await repay(ta, loan.loanId, 1_079_200, '2025-02-15')
   t.equal(res.statusCode, 201, 'repayment of instalment 1 → 201', { diagnostic: res.statusCode !== 201, body: res.body })
   t.same(res.json().allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 79_200, principal: 1_000_000, prepaid: 0 }, 'allocation: interest 79,200, principal 1,000,000')
   return { ta, loanId: loan.loanId, disbursementTx: loan.transactionId, repaymentTx: res.json().transactionId as number }
@@ -139,7 +130,7 @@ t.test('§9 corrections are new entries: reversing the repayment posts the oppos
 t.test('§9 GET /v1/ledger/entries lists balanced entries with their lines; filters by from/to and loanId; cursor pagination', async (t) => {
   const { ta, loanId, disbursementTx, repaymentTx } = await knownSequence(t)
   // A second loan, disbursed 2025-03-10 (same terms): E3 Dr loans_receivable 12,000,000 / Cr cash 12,000,000.
-  const other = await disbursedLoan(ta, { ...LOAN, valueDate: '2025-03-10' })
+  const other = await disbursedLoan(ta, { ...LOAN_12M, valueDate: '2025-03-10' })
 
   const all = await entries(t, ta)
   t.equal(all.items.length, 3, 'three entries: two disbursements, one repayment')

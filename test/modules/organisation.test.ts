@@ -3,7 +3,7 @@
  * (session day 1–28), partners (4 kinds) and savings-and-loan groups — created
  * by admin, listed per scope, paginated with limit and cursor.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 

@@ -32,9 +32,9 @@
  *   totals: fees 31,573, commission 9,350, total 40,923
  * May 2026: partnerA, M1 only: 450 × 10,000,000 / 10^6 = 4,500; no sessions.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { disbursedLoan, unique, type GroupName } from '../helpers/origination.js'
+import { disbursedLoan, repay as repayLoan, unique, type GroupName } from '../helpers/origination.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 import { csvKey, parseCsv } from '../../src/platform/csv.js'
 import { feeAmount } from '../../src/modules/fees/service.js'
@@ -47,8 +47,7 @@ function ok<R extends { statusCode: number; body: string }>(res: R, status: numb
   if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`)
   return res
 }
-const repay = (loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') =>
-  as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('rep') }, payload: { amount, valueDate } })
+const repay = (loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') => repayLoan(ta, loanId, amount, valueDate, { who })
 const session = (group: 'groupA' | 'groupA2', loanId: number, interest: number, principal: number, sessionDate: string) =>
   as('officerA', {
     method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': unique('session') },

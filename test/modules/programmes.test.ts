@@ -3,7 +3,7 @@
  * and Đà Nẵng's interest-free policy with its 4,000,000 VND support rule; new
  * programmes and rate versions are admin commands; codes are unique.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 

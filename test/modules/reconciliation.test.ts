@@ -15,9 +15,9 @@
  *   → statement total 1,350,000; suspense = 1,350,000 − 1,100,000 = +250,000
  *     (Dr cash_at_transaction_point 250,000 / Cr suspense 250,000, fund 'central').
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { disbursedLoan, repay as repayLoan, unique } from '../helpers/origination.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 import { parseStatementCsv } from '../../src/modules/reconciliation/service.js'
 
@@ -29,9 +29,7 @@ const test = ledgerCheckedTest(t, app, { verify: true })
 const LOAN = { amount: 10_000_000, valueDate: '2026-06-15' }
 const DAY = '2026-06-25'
 
-async function repay(loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') {
-  return as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('rep') }, payload: { amount, valueDate } })
-}
+const repay = (loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') => repayLoan(ta, loanId, amount, valueDate, { who })
 function ok<R extends { statusCode: number; body: string }>(res: R, status: number, what: string): R {
   if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`)
   return res

@@ -12,10 +12,10 @@
  *   period 1 (2025-01-10, 2025-02-15] = 21 + 15 = 36 days; period 2 (02-15, 03-15] = 28 days;
  *   period 3 (03-15, 04-15] = 31 days.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import fc from 'fast-check'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
+import { approvedLoan, disbursedLoan, LOAN_12M, paid, repay } from '../helpers/origination.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
@@ -24,23 +24,9 @@ const { app, as } = ta
 /** t.test whose body is followed by the ledger invariants (test/helpers/ledger.ts). */
 const test = ledgerCheckedTest(t, app)
 
-const LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
-
+/** LOAN_12M of test/helpers/origination.ts (see the header). */
 async function loan12(): Promise<number> {
-  return (await disbursedLoan(ta, LOAN)).loanId
-}
-
-function pay(loanId: number, amount: number, valueDate: string, key = unique('pay')) {
-  return as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': key }, payload: { amount, valueDate } })
-}
-
-async function paid(t: Test, loanId: number, amount: number, valueDate: string) {
-  const res = await pay(loanId, amount, valueDate)
-  t.equal(res.statusCode, 201, `repayment of ${amount} on ${valueDate} → 201`)
-  return res.json()
+  return (await disbursedLoan(ta, LOAN_12M)).loanId
 }
 
 function reverse(loanId: number, txId: number, reason = 'posted to the wrong loan', who: 'officerA' | 'managerA' = 'officerA') {
@@ -60,11 +46,11 @@ test('§7 partial payment: interest first, then principal', async (t) => {
   const loanId = await loan12()
   // On the due date 2025-02-15 instalment 1 owes interest 79,200 (12,000,000 × 36 × 11 / 60,000)
   // and principal 1,000,000; nothing is overdue yet (due today is not overdue).
-  const first = await paid(t, loanId, 50_000, '2025-02-15')
+  const first = await paid(t, ta, loanId, 50_000, '2025-02-15')
   t.same(first.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 50_000, principal: 0, prepaid: 0 }, '50,000 < 79,200: all to interest')
   t.match(first, { overdueInterest: 0, overduePrincipal: 0, interest: 50_000, principal: 0, prepaid: 0 }, 'the allocation also at the top level')
   // Second payment: interest left 79,200 − 50,000 = 29,200, then principal 450,000 − 29,200 = 420,800.
-  const second = await paid(t, loanId, 450_000, '2025-02-15')
+  const second = await paid(t, ta, loanId, 450_000, '2025-02-15')
   t.same(second.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 29_200, principal: 420_800, prepaid: 0 })
 
   const onDue = await getLoan(loanId, '2025-02-15')
@@ -90,7 +76,7 @@ test('§7 late payment: overdue interest (incl. 130 % penalty) → overdue princ
   // total = 85,873 + 1,000,000 + 56,467 + 1,000,000 = 2,142,340
   const before = await getLoan(loanId, '2025-03-15')
   t.match(before, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interestDue: 56_467, principalDueNow: 1_000_000, classification: 'overdue' })
-  const body = await paid(t, loanId, 2_142_340, '2025-03-15')
+  const body = await paid(t, ta, loanId, 2_142_340, '2025-03-15')
   t.same(body.allocation, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000, prepaid: 0 })
   t.match(body, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000, prepaid: 0 })
 
@@ -116,7 +102,7 @@ test('§7 late payment: overdue interest (incl. 130 % penalty) → overdue princ
 test('§7 prepayment reduces the LAST instalments and lowers later interest', async (t) => {
   const loanId = await loan12()
   // On 2025-02-15: interest 79,200 + principal due 1,000,000 + 1,500,000 prepaid = 2,579,200.
-  const body = await paid(t, loanId, 2_579_200, '2025-02-15')
+  const body = await paid(t, ta, loanId, 2_579_200, '2025-02-15')
   t.same(body.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 79_200, principal: 1_000_000, prepaid: 1_500_000 })
   const schedule = await getSchedule(loanId, '2025-03-15')
   const principal = schedule.instalments.map((i: { principal: number }) => i.principal)
@@ -132,7 +118,7 @@ test('OVERPAYMENT: 422 with payoffAmount, nothing written', async (t) => {
   const loanId = await loan12()
   // Payoff on 2025-02-15: 12,000,000 + interest of period 1 (79,200) = 12,079,200.
   const before = rowCounts(app)
-  const res = await pay(loanId, 12_079_201, '2025-02-15')
+  const res = await repay(ta, loanId, 12_079_201, '2025-02-15')
   t.equal(res.statusCode, 422)
   t.equal(res.json().code, 'OVERPAYMENT')
   t.equal(res.json().payoffAmount, 12_079_200)
@@ -143,13 +129,13 @@ test('OVERPAYMENT: 422 with payoffAmount, nothing written', async (t) => {
 
 test('§7 early full payoff closes the loan; interest only to the payoff date; further payment refused', async (t) => {
   const loanId = await loan12()
-  await paid(t, loanId, 1_079_200, '2025-02-15') // instalment 1: 79,200 + 1,000,000
+  await paid(t, ta, loanId, 1_079_200, '2025-02-15') // instalment 1: 79,200 + 1,000,000
   // Payoff on 2025-03-01: 11,000,000 + interest (02-15, 03-01] = 14 days: 11,000,000 × 14 × 5500 / 30,000,000
   // = 28,233.33 → 28,233; payoff = 11,028,233.
-  const over = await pay(loanId, 11_028_234, '2025-03-01')
+  const over = await repay(ta, loanId, 11_028_234, '2025-03-01')
   t.equal(over.statusCode, 422)
   t.match(over.json(), { code: 'OVERPAYMENT', payoffAmount: 11_028_233 })
-  const body = await paid(t, loanId, 11_028_233, '2025-03-01')
+  const body = await paid(t, ta, loanId, 11_028_233, '2025-03-01')
   // Instalment 2's principal is due 03-15, so on 03-01 all principal is a prepayment.
   t.same(body.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 28_233, principal: 0, prepaid: 11_000_000 })
   t.match(body.loan, { status: 'closed', classification: 'closed', closedOn: '2025-03-01', outstandingPrincipal: 0, payoffAmount: 0, nextDueDate: null })
@@ -163,7 +149,7 @@ test('§7 early full payoff closes the loan; interest only to the payoff date; f
   t.ok(listed.some((l: { id: number; status: string }) => l.id === loanId), 'the projection says closed')
 
   const before = rowCounts(app)
-  const again = await pay(loanId, 1, '2025-03-02')
+  const again = await repay(ta, loanId, 1, '2025-03-02')
   t.ok([409, 422].includes(again.statusCode), `a further payment is refused (${again.statusCode})`)
   t.equal(again.json().code, 'INVALID_STATE')
   t.same(rowCounts(app), before, 'nothing written')
@@ -172,12 +158,12 @@ test('§7 early full payoff closes the loan; interest only to the payoff date; f
 test('§7 reversal in the middle of three repayments: later repayments re-allocated by replay, nothing deleted', async (t) => {
   const loanId = await loan12()
   // R1 2025-02-15: 79,200 + 1,000,000.
-  const r1 = await paid(t, loanId, 1_079_200, '2025-02-15')
+  const r1 = await paid(t, ta, loanId, 1_079_200, '2025-02-15')
   // R2 2025-03-15: period 2 on 11,000,000, 28 days = 56,467, + 1,000,000.
-  const r2 = await paid(t, loanId, 1_056_467, '2025-03-15')
+  const r2 = await paid(t, ta, loanId, 1_056_467, '2025-03-15')
   t.same(r2.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 56_467, principal: 1_000_000, prepaid: 0 })
   // R3 2025-04-15: period 3 on 10,000,000, 31 days = 10,000,000 × 31 × 5500 / 30,000,000 = 56,833.33 → 56,833, + 1,000,000.
-  const r3 = await paid(t, loanId, 1_056_833, '2025-04-15')
+  const r3 = await paid(t, ta, loanId, 1_056_833, '2025-04-15')
   t.same(r3.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 56_833, principal: 1_000_000, prepaid: 0 })
 
   const before = rowCounts(app)
@@ -218,8 +204,8 @@ test('§7 reversal in the middle of three repayments: later repayments re-alloca
 
 test('§7 reversing the payment that closed a loan re-opens it', async (t) => {
   const loanId = await loan12()
-  await paid(t, loanId, 1_079_200, '2025-02-15')
-  const payoff = await paid(t, loanId, 11_028_233, '2025-03-01') // see the early-payoff test
+  await paid(t, ta, loanId, 1_079_200, '2025-02-15')
+  const payoff = await paid(t, ta, loanId, 11_028_233, '2025-03-01') // see the early-payoff test
   t.equal(payoff.loan.status, 'closed')
   const res = await reverse(loanId, payoff.transactionId, 'cheque bounced', 'managerA')
   t.equal(res.statusCode, 201)
@@ -228,13 +214,13 @@ test('§7 reversing the payment that closed a loan re-opens it', async (t) => {
   const listed = (await as('officerA', { method: 'GET', url: '/v1/loans?status=active&limit=500' })).json().items
   t.ok(listed.some((l: { id: number }) => l.id === loanId), 'the projection says active again')
   // It takes payments again: the same payoff closes it again.
-  const again = await paid(t, loanId, 11_028_233, '2025-03-01')
+  const again = await paid(t, ta, loanId, 11_028_233, '2025-03-01')
   t.match(again.loan, { status: 'closed', closedOn: '2025-03-01' })
 })
 
 test('reversal needs branch staff of the loan; unknown transaction → 404', async (t) => {
   const loanId = await loan12()
-  const r1 = await paid(t, loanId, 1_079_200, '2025-02-15')
+  const r1 = await paid(t, ta, loanId, 1_079_200, '2025-02-15')
   const before = rowCounts(app)
   for (const who of ['partnerA', 'finance', 'auditor'] as const) {
     const res = await as(who, { method: 'POST', url: `/v1/loans/${loanId}/transactions/${r1.transactionId}/reverse`, payload: { reason: 'x' } })
@@ -248,28 +234,28 @@ test('reversal needs branch staff of the loan; unknown transaction → 404', asy
 
 test('repayment preconditions: Idempotency-Key, value date, disbursement, role — refused with nothing written', async (t) => {
   const loanId = await loan12()
-  const { loanId: notDisbursed } = await approvedLoan(ta, { ...LOAN })
+  const { loanId: notDisbursed } = await approvedLoan(ta, { ...LOAN_12M })
   const before = rowCounts(app)
   const noKey = await as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, payload: { amount: 1_000, valueDate: '2025-02-15' } })
   t.equal(noKey.statusCode, 400)
   t.equal(noKey.json().code, 'IDEMPOTENCY_KEY_REQUIRED')
-  const future = await pay(loanId, 1_000, '2026-07-01')
+  const future = await repay(ta, loanId, 1_000, '2026-07-01')
   t.equal(future.statusCode, 422)
   t.equal(future.json().code, 'DATE_IN_FUTURE', 'after the business date 2026-06-30')
-  const early = await pay(loanId, 1_000, '2025-01-09')
+  const early = await repay(ta, loanId, 1_000, '2025-01-09')
   t.equal(early.statusCode, 422)
   t.equal(early.json().code, 'DATE_ORDER', 'before the disbursement 2025-01-10')
-  const approvedOnly = await pay(notDisbursed, 1_000, '2025-02-15')
+  const approvedOnly = await repay(ta, notDisbursed, 1_000, '2025-02-15')
   t.equal(approvedOnly.statusCode, 422)
   t.equal(approvedOnly.json().code, 'NOT_DISBURSED')
-  const zero = await pay(loanId, 0, '2025-02-15')
+  const zero = await repay(ta, loanId, 0, '2025-02-15')
   t.equal(zero.statusCode, 400)
   t.equal(zero.json().code, 'VALIDATION_ERROR')
   for (const who of ['partnerA', 'finance', 'auditor'] as const) {
-    const res = await as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount: 1_000, valueDate: '2025-02-15' } })
+    const res = await repay(ta, loanId, 1_000, '2025-02-15', { who })
     t.equal(res.statusCode, 403, `${who} → 403`)
   }
-  const otherBranch = await as('officerB', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount: 1_000, valueDate: '2025-02-15' } })
+  const otherBranch = await repay(ta, loanId, 1_000, '2025-02-15', { who: 'officerB' })
   t.equal(otherBranch.statusCode, 404, 'officer of another branch: 404')
   t.same(rowCounts(app), before, 'nothing written')
 })
@@ -277,10 +263,10 @@ test('repayment preconditions: Idempotency-Key, value date, disbursement, role �
 test('§7 a back-dated repayment re-allocates a later one (replay in value-date order)', async (t) => {
   const loanId = await loan12()
   // Posted first: 2025-03-15, 2,142,340 — the late payment of the 130 % test (85,873 / 1,000,000 / 56,467 / 1,000,000).
-  const late = await paid(t, loanId, 2_142_340, '2025-03-15')
+  const late = await paid(t, ta, loanId, 2_142_340, '2025-03-15')
   t.same(late.allocation, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000, prepaid: 0 })
   // Then the payment that had really come in on 2025-02-15 is posted: 1,079,200 settles instalment 1 on time.
-  const onTime = await paid(t, loanId, 1_079_200, '2025-02-15')
+  const onTime = await paid(t, ta, loanId, 1_079_200, '2025-02-15')
   t.same(onTime.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 79_200, principal: 1_000_000, prepaid: 0 })
   // Replayed, the 03-15 payment finds nothing overdue: interest 56,467 (period 2 on 11,000,000), principal 1,000,000,
   // and the rest 2,142,340 − 1,056,467 = 1,085,873 prepays the last instalments.
@@ -314,7 +300,7 @@ test('property: reversing a repayment then re-posting it gives the same loan sta
     const ids: number[] = []
     for (const p of sorted) {
       if (p.amount === 0) p.amount = (await getLoan(loanId, p.valueDate)).payoffAmount
-      const res = await pay(loanId, p.amount, p.valueDate)
+      const res = await repay(ta, loanId, p.amount, p.valueDate)
       if (res.statusCode !== 201) throw new Error(`repayment ${JSON.stringify(p)}: ${res.statusCode} ${res.body}`)
       ids.push(res.json().transactionId)
     }
@@ -322,7 +308,7 @@ test('property: reversing a repayment then re-posting it gives the same loan sta
     const k = pick % sorted.length
     const rev = await reverse(loanId, ids[k]!)
     if (rev.statusCode !== 201) throw new Error(`reverse: ${rev.statusCode} ${rev.body}`)
-    const again = await pay(loanId, sorted[k]!.amount, sorted[k]!.valueDate)
+    const again = await repay(ta, loanId, sorted[k]!.amount, sorted[k]!.valueDate)
     if (again.statusCode !== 201) throw new Error(`re-post: ${again.statusCode} ${again.body}`)
     const stateAfter = { loan: await getLoan(loanId), schedule: await getSchedule(loanId) }
     if (JSON.stringify(stateAfter) !== JSON.stringify(stateBefore)) {

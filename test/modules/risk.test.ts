@@ -11,10 +11,10 @@
  * period 2 (02-15, 03-15] = 28 days.
  * Extension limit for a term ≤ 12 months: 12 months from the ORIGINAL due date.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
-import { unique } from '../helpers/origination.js'
-import { disbursedLoanOf } from '../helpers/loan-controls.js'
+import { LOAN_12M, paid, unique } from '../helpers/origination.js'
+import { overdueLoan } from '../helpers/loan-controls.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
@@ -22,23 +22,14 @@ const { app, as, world } = ta
 
 const test = ledgerCheckedTest(t, app)
 
-const LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
-// (Households get their poverty status from branch staff: disbursedLoanOf.)
-const loan12 = async (over: Partial<typeof LOAN> = {}) => (await disbursedLoanOf(ta, { ...LOAN, ...over })).loanId
+// LOAN_12M of test/helpers/origination.ts (= overdueLoan's); households get their poverty status from branch staff.
+const loan12 = async (over: Partial<typeof LOAN_12M> = {}) => (await overdueLoan(ta, over)).loanId
 
 type Who = 'officerA' | 'managerA' | 'managerA2' | 'managerB' | 'partnerA' | 'admin'
 const risk = (who: Who, loanId: number, action: 'extensions' | 'freeze' | 'write-off', payload: object) =>
   as(who, { method: 'POST', url: `/v1/loans/${loanId}/${action}`, payload })
 const decision = (cause = 'Storm No. 3 destroyed the crop') => ({ decisionNo: unique('QD-RR'), cause })
 
-async function pay(t: Test, loanId: number, amount: number, valueDate: string) {
-  const res = await as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': unique('pay') }, payload: { amount, valueDate } })
-  t.equal(res.statusCode, 201, `repayment of ${amount} on ${valueDate}`)
-  return res.json()
-}
 const getLoan = async (loanId: number, asOf?: string) => (await as('officerA', { method: 'GET', url: `/v1/loans/${loanId}${asOf ? `?asOf=${asOf}` : ''}` })).json()
 const getSchedule = async (loanId: number, asOf?: string) => (await as('officerA', { method: 'GET', url: `/v1/loans/${loanId}/schedule${asOf ? `?asOf=${asOf}` : ''}` })).json()
 const audit = async (loanId: number) => (await as('auditor', { method: 'GET', url: `/v1/audit?entity=loan&id=${loanId}&limit=100` })).json().items as { action: string; userId: number; after: Record<string, unknown> }[]
@@ -55,8 +46,8 @@ test('§7 extension moves a due date: paid after the original date but before th
   //   principal due: instalment 1 (original due date ≤ 03-01, not overdue) = 1,000,000
   const before = await getLoan(loanId, '2025-03-01')
   t.match(before, { overdueInterest: 0, overduePrincipal: 0, interestDue: 110_000, principalDueNow: 1_000_000, classification: 'extended' })
-  const paid = await pay(t, loanId, 1_110_000, '2025-03-01')
-  t.same(paid.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 110_000, principal: 1_000_000, prepaid: 0 }, 'no overdue interest, no penalty')
+  const repayment = await paid(t, ta, loanId, 1_110_000, '2025-03-01')
+  t.same(repayment.allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 110_000, principal: 1_000_000, prepaid: 0 }, 'no overdue interest, no penalty')
   const line = (await getSchedule(loanId, '2025-03-15')).instalments[0]
   t.match(line, { number: 1, dueDate: '2025-02-15', effectiveDueDate: '2025-03-10', extended: true, overdueSince: null, penaltyCharged: 0, paidOffOn: '2025-03-01', status: 'paid' })
 
@@ -83,8 +74,8 @@ test('§7 extending an instalment already overdue: back in term from the decisio
   //   principal due: instalment 1 (original due date passed, not overdue any more) 1,000,000
   //   total 3,337 + 79,200 + 48,033 + 1,000,000 = 1,130,570
   t.match(await getLoan(loanId, '2025-03-10'), { overduePrincipal: 0, overdueInterest: 3_337, interestDue: 127_233, principalDueNow: 1_000_000 })
-  const paid = await pay(t, loanId, 1_130_570, '2025-03-10')
-  t.same(paid.allocation, { overdueInterest: 3_337, overduePrincipal: 0, interest: 127_233, principal: 1_000_000, prepaid: 0 })
+  const repayment = await paid(t, ta, loanId, 1_130_570, '2025-03-10')
+  t.same(repayment.allocation, { overdueInterest: 3_337, overduePrincipal: 0, interest: 127_233, principal: 1_000_000, prepaid: 0 })
   const [line1, line2] = (await getSchedule(loanId, '2025-03-10')).instalments
   t.match(line1, { number: 1, effectiveDueDate: '2025-04-10', extended: true, overdueSince: '2025-02-16', paidOffOn: '2025-03-10' }, 'overdueSince stays as the record that it was late')
   t.match(line2, { number: 2, penaltyCharged: 3_337, penaltyPaid: 3_337, interestCharged: 48_033, interestPaid: 48_033 })
@@ -118,8 +109,8 @@ test('§7 freeze: no interest accrues in the window (interestCharged with and wi
   // Two identical loans, instalment 1 paid on 2025-02-15 (79,200 + 1,000,000): balance 11,000,000.
   const plain = await loan12()
   const frozen = await loan12()
-  await pay(t, plain, 1_079_200, '2025-02-15')
-  await pay(t, frozen, 1_079_200, '2025-02-15')
+  await paid(t, ta, plain, 1_079_200, '2025-02-15')
+  await paid(t, ta, frozen, 1_079_200, '2025-02-15')
   const d = decision('Flood')
   const res = await risk('managerA', frozen, 'freeze', { ...d, fromDate: '2025-02-20', untilDate: '2025-03-05' })
   t.equal(res.statusCode, 201, res.body)
@@ -143,7 +134,7 @@ test('§7 freeze: no interest accrues in the window (interestCharged with and wi
 
 test('§7 freeze moves an instalment due inside the window to its end (not overdue during the freeze)', async (t) => {
   const loanId = await loan12()
-  await pay(t, loanId, 1_079_200, '2025-02-15')
+  await paid(t, ta, loanId, 1_079_200, '2025-02-15')
   t.equal((await risk('managerA', loanId, 'freeze', { ...decision(), fromDate: '2025-03-10', untilDate: '2025-03-20' })).statusCode, 201)
   const line = (await getSchedule(loanId, '2025-03-18')).instalments[1]
   t.match(line, { number: 2, dueDate: '2025-03-15', effectiveDueDate: '2025-03-20', overdueSince: null })

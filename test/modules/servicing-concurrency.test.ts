@@ -6,9 +6,9 @@
  * disbursed 2025-01-10 → instalment 1 due 2025-02-15 with interest
  * 12,000,000 × 36 × 5500 / 30,000,000 = 79,200; paying 1,079,200 on 2025-02-15 settles it.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { disbursedLoan, LOAN_12M, unique } from '../helpers/origination.js'
 import { ledgerCheckedTest } from '../helpers/ledger.js'
 
 const ta = await buildTestApp(t)
@@ -16,10 +16,6 @@ const { app, as } = ta
 
 const test = ledgerCheckedTest(t, app)
 
-const LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
 const INSTALMENT_1 = { amount: 1_079_200, valueDate: '2025-02-15' }
 const repay = (loanId: number, key: string, body: object = INSTALMENT_1) =>
   as('officerA', { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': key }, payload: body })
@@ -27,7 +23,7 @@ const repayments = (loanId: number) =>
   app.sqlite.prepare("SELECT COUNT(*) FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment'").pluck().get(loanId) as number
 
 test('50 parallel duplicate repayment requests with one Idempotency-Key → exactly one repayment', async (t) => {
-  const { loanId } = await disbursedLoan(ta, LOAN)
+  const { loanId } = await disbursedLoan(ta, LOAN_12M)
   const key = unique('dup')
   const entriesBefore = app.sqlite.prepare('SELECT COUNT(*) FROM journal_entries').pluck().get() as number
   const responses = await Promise.all(Array.from({ length: 50 }, () => repay(loanId, key)))
@@ -56,7 +52,7 @@ test('50 parallel duplicate repayment requests with one Idempotency-Key → exac
 })
 
 test('50 parallel requests with one key but different bodies → one effect; the others 409 or 422 IDEMPOTENCY_KEY_REUSED', async (t) => {
-  const { loanId } = await disbursedLoan(ta, LOAN)
+  const { loanId } = await disbursedLoan(ta, LOAN_12M)
   const key = unique('dup')
   const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => repay(loanId, key, { amount: 1_000 + i, valueDate: '2025-02-15' })))
   const created = responses.filter((r) => r.statusCode === 201)
@@ -69,7 +65,7 @@ test('50 parallel requests with one key but different bodies → one effect; the
 })
 
 test('20 parallel distinct repayments on 20 loans all succeed, group-committed in fewer than 20 batches', async (t) => {
-  const loans = await Promise.all(Array.from({ length: 20 }, () => disbursedLoan(ta, LOAN)))
+  const loans = await Promise.all(Array.from({ length: 20 }, () => disbursedLoan(ta, LOAN_12M)))
   const batchesBefore = app.commands.stats.batches
   const commandsBefore = app.commands.stats.commands
   const responses = await Promise.all(loans.map((l) => repay(l.loanId, unique('par'))))
@@ -82,7 +78,7 @@ test('20 parallel distinct repayments on 20 loans all succeed, group-committed i
 })
 
 test('20 parallel distinct repayments on ONE loan are serialised: the allocations add up, never past the payoff', async (t) => {
-  const { loanId } = await disbursedLoan(ta, LOAN)
+  const { loanId } = await disbursedLoan(ta, LOAN_12M)
   // 20 × 700,000 = 14,000,000 > payoff on 2025-02-15 (12,079,200): the first 17 fit (11,900,000), the
   // 18th would bring the total to 12,600,000 → OVERPAYMENT, and so would every later one.
   const responses = await Promise.all(Array.from({ length: 20 }, () => repay(loanId, unique('one'), { amount: 700_000, valueDate: '2025-02-15' })))
@@ -105,7 +101,7 @@ test('20 parallel distinct repayments on ONE loan are serialised: the allocation
 })
 
 test('10 parallel reversals of one repayment → one reversal; the others 409 INVALID_STATE', async (t) => {
-  const { loanId } = await disbursedLoan(ta, LOAN)
+  const { loanId } = await disbursedLoan(ta, LOAN_12M)
   const paid = (await repay(loanId, unique('rev'))).json()
   const before = app.sqlite.prepare('SELECT COUNT(*) FROM loan_transactions WHERE loan_id = ?').pluck().get(loanId) as number
   const responses = await Promise.all(Array.from({ length: 10 }, () =>
@@ -118,7 +114,7 @@ test('10 parallel reversals of one repayment → one reversal; the others 409 IN
 
 // Last: it moves the business date.
 test('§10 a daily close with repayments arriving meanwhile: both complete, each day closed once, the ledger balances', async (t) => {
-  const loans = await Promise.all(Array.from({ length: 10 }, () => disbursedLoan(ta, LOAN)))
+  const loans = await Promise.all(Array.from({ length: 10 }, () => disbursedLoan(ta, LOAN_12M)))
   const close = (date: string) => as('admin', { method: 'POST', url: '/v1/close-of-business', payload: { date } })
   // Two closes to 2026-07-30 (30 days) and 10 repayments, all at once. The close yields between chunks,
   // so the repayments (value date 2025-02-15 ≤ any business date) run in between.

@@ -98,8 +98,6 @@ t.test('when the API key is wrong, malformed or sent with another scheme then 40
   t.equal((await as('admin', { method: 'GET', url: '/v1/branches' })).statusCode, 200, 'the untampered key is accepted')
 })
 
-// A todo assertion (not a todo test): tap 21 does not run todo subtests, and this one must run.
-
 t.test('the Bearer scheme is matched case-insensitively (RFC 9110 §11.1)', async (t) => {
   const before = rowCounts(app)
   for (const scheme of ['bearer', 'BEARER']) {

@@ -9,7 +9,7 @@
 import t, { type Test } from 'tap'
 import { readFileSync } from 'node:fs'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { disbursedLoan, LOAN_12M, unique } from '../helpers/origination.js'
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; $ref?: string }
 const openapi = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>>; components?: { schemas?: Record<string, Schema> } }
@@ -41,10 +41,7 @@ function shapeProblems(value: unknown, schema: Schema, at = '$'): string[] {
 
 const created = (path: string) => openapi.paths[path]!.post!.responses['201']!.content['application/json']!.schema
 
-const LOAN = {
-  amount: 6_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
+const LOAN = { ...LOAN_12M, amount: 6_000_000 }
 
 async function checkAnswers(t: Test, ta: TestApp) {
   const { as, world } = ta

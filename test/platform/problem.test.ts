@@ -52,8 +52,6 @@ t.test('400 validation error: a missing required field is listed by name', async
   t.same(rowCounts(app), before, 'database unchanged')
 })
 
-// A todo assertion (not a todo test): tap 21 does not run todo subtests, and this one must run.
-
 t.test('400 validation error lists EACH bad field, not only the first', async (t) => {
   const before = rowCounts(app)
   const res = await as('admin', { method: 'POST', url: '/v1/transaction-points', payload: tp({ branchId: 'one', sessionDay: 0, commune: '' }) })

@@ -7,26 +7,20 @@
  * written on a rejection, the ledger invariants intact; and when the thread is gone the
  * commands run in-process again.
  *
- * Loans (as in repayments.test.ts / collections.test.ts): POOR 5500 ppm, 12 monthly principal
+ * Loans (LOAN_12M of test/helpers/origination.ts, as in repayments.test.ts): POOR 5500 ppm, 12 monthly principal
  * instalments, disbursed 2025-01-10, instalment 1 due 2025-02-15 (36 days of interest).
  */
 import t, { type Test } from 'tap'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 import type { Actor } from '../../src/platform/auth.js'
-import { buildTestApp, rowCounts, type KeyName, type TestApp } from '../helpers/app.js'
-import { disbursedLoan, unique } from '../helpers/origination.js'
+import { buildTestApp, rowCounts, type TestApp } from '../helpers/app.js'
+import { disbursedLoan, LOAN_12M, repay, unique } from '../helpers/origination.js'
 import { assertRejected } from '../helpers/problem.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
 
 /** A test app on a database file (worker threads need one), with or without the writer thread. */
 const fileTestApp = (t: Test, writerThread: boolean): Promise<TestApp> => buildTestApp(t, { fileDatabase: true, writerThread })
 
-const LOAN = {
-  amount: 12_000_000, termMonths: 12, principalPlan: { everyMonths: 1 as const, graceMonths: 0 },
-  applicationDate: '2025-01-02', certifiedOn: '2025-01-03', approvedOn: '2025-01-06', valueDate: '2025-01-10',
-}
-const pay = (ta: TestApp, loanId: number, amount: number, valueDate: string, key = unique('pay'), who: KeyName = 'officerA') =>
-  ta.as(who, { method: 'POST', url: `/v1/loans/${loanId}/repayments`, headers: { 'idempotency-key': key }, payload: { amount, valueDate } })
 const repaymentsOf = (ta: TestApp, loanId: number) =>
   ta.app.sqlite.prepare("SELECT COUNT(*) FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment'").pluck().get(loanId) as number
 /** The body without ids and timestamps, to compare two databases' answers. */
@@ -41,16 +35,16 @@ t.test('a repayment through the writer thread answers exactly as the same repaym
   t.ok(app.commands.remote?.alive, 'the writer thread runs (file database, writerThread: true)')
   const local = await fileTestApp(t, false)
   t.equal(local.app.commands.remote, null, 'the second app has no writer thread')
-  const remoteLoan = (await disbursedLoan(ta, LOAN)).loanId
-  const localLoan = (await disbursedLoan(local, LOAN)).loanId
+  const remoteLoan = (await disbursedLoan(ta, LOAN_12M)).loanId
+  const localLoan = (await disbursedLoan(local, LOAN_12M)).loanId
 
   const before = mainBusCommands()
   // 2,142,340 on 2025-03-15 pays instalment 1 late (with penalty) and instalment 2 (repayments.test.ts).
-  const viaThread = await pay(ta, remoteLoan, 2_142_340, '2025-03-15')
+  const viaThread = await repay(ta, remoteLoan, 2_142_340, '2025-03-15')
   t.equal(viaThread.statusCode, 201, viaThread.body)
   t.equal(mainBusCommands(), before, 'the main thread\'s bus did not run it: the writer thread did')
   const localBefore = local.app.commands.stats.commands
-  const inProcess = await pay(local, localLoan, 2_142_340, '2025-03-15')
+  const inProcess = await repay(local, localLoan, 2_142_340, '2025-03-15')
   t.equal(inProcess.statusCode, 201, inProcess.body)
   t.equal(local.app.commands.stats.commands, localBefore + 1, 'the second app ran it in-process')
 
@@ -65,17 +59,17 @@ t.test('a repayment through the writer thread answers exactly as the same repaym
 })
 
 t.test('errors cross the thread unchanged, and a rejected repayment writes nothing', async (t) => {
-  const loanA = (await disbursedLoan(ta, LOAN)).loanId
-  const loanB = (await disbursedLoan(ta, { ...LOAN, group: 'groupB' })).loanId
+  const loanA = (await disbursedLoan(ta, LOAN_12M)).loanId
+  const loanB = (await disbursedLoan(ta, { ...LOAN_12M, group: 'groupB' })).loanId
   const before = rowCounts(app)
   // Payoff on 2025-02-15: 12,000,000 + interest of period 1 (79,200) = 12,079,200.
-  const over = assertRejected(t, await pay(ta, loanA, 12_079_201, '2025-02-15'), 422, 'OVERPAYMENT')
+  const over = assertRejected(t, await repay(ta, loanA, 12_079_201, '2025-02-15'), 422, 'OVERPAYMENT')
   t.equal(over.payoffAmount, 12_079_200, 'payoffAmount (a DomainError detail) survives the thread')
   t.equal(over.status, 422)
   t.match(over.detail, /^repayment \d+ of 12079201 on 2025-02-15 exceeds the payoff amount 12079200$/, 'the detail is the domain message')
-  assertRejected(t, await pay(ta, loanB, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
-  assertRejected(t, await pay(ta, loanA, 100_000, '2026-07-01'), 422, 'DATE_IN_FUTURE')
-  assertRejected(t, await pay(ta, 999_999, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
+  assertRejected(t, await repay(ta, loanB, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
+  assertRejected(t, await repay(ta, loanA, 100_000, '2026-07-01'), 422, 'DATE_IN_FUTURE')
+  assertRejected(t, await repay(ta, 999_999, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
   const after = rowCounts(app)
   t.equal(after.loan_transactions, before.loan_transactions, 'no loan transaction')
   t.equal(after.journal_entries, before.journal_entries, 'no journal entry')
@@ -84,24 +78,24 @@ t.test('errors cross the thread unchanged, and a rejected repayment writes nothi
 })
 
 t.test('idempotency through the thread: replay, reuse with another body, 20 concurrent duplicates', async (t) => {
-  const loanId = (await disbursedLoan(ta, LOAN)).loanId
+  const loanId = (await disbursedLoan(ta, LOAN_12M)).loanId
   const key = unique('idem')
-  const first = await pay(ta, loanId, 50_000, '2025-02-15', key)
+  const first = await repay(ta, loanId, 50_000, '2025-02-15', { key })
   t.equal(first.statusCode, 201, first.body)
   t.notOk(first.headers['idempotency-replayed'], 'the first answer is not a replay')
   const counts = rowCounts(app)
-  const replay = await pay(ta, loanId, 50_000, '2025-02-15', key)
+  const replay = await repay(ta, loanId, 50_000, '2025-02-15', { key })
   t.equal(replay.statusCode, 201)
   t.equal(replay.headers['idempotency-replayed'], 'true', 'the key the writer stored is found by the main thread')
   t.same(replay.json(), first.json(), 'the stored response')
   t.same(rowCounts(app), counts, 'the replay writes nothing')
   t.equal(repaymentsOf(ta, loanId), 1, 'one effect')
-  assertRejected(t, await pay(ta, loanId, 60_000, '2025-02-15', key), 422, 'IDEMPOTENCY_KEY_REUSED')
+  assertRejected(t, await repay(ta, loanId, 60_000, '2025-02-15', { key }), 422, 'IDEMPOTENCY_KEY_REUSED')
   t.same(rowCounts(app), counts, 'the reuse writes nothing')
 
-  const loan2 = (await disbursedLoan(ta, LOAN)).loanId
+  const loan2 = (await disbursedLoan(ta, LOAN_12M)).loanId
   const shared = unique('concurrent')
-  const responses = await Promise.all(Array.from({ length: 20 }, () => pay(ta, loan2, 50_000, '2025-02-15', shared)))
+  const responses = await Promise.all(Array.from({ length: 20 }, () => repay(ta, loan2, 50_000, '2025-02-15', { key: shared })))
   const originals = responses.filter((r) => r.statusCode === 201 && !r.headers['idempotency-replayed'])
   const replays = responses.filter((r) => r.statusCode === 201 && r.headers['idempotency-replayed'] === 'true')
   const inFlight = responses.filter((r) => r.statusCode === 409 && r.json().code === 'IDEMPOTENCY_IN_FLIGHT')
@@ -114,7 +108,7 @@ t.test('idempotency through the thread: replay, reuse with another body, 20 conc
 
 t.test('a collection session through the thread posts every line; one bad line writes nothing and is named', async (t) => {
   // 6,000,000 VND loans: instalment 1 = interest 39,600 + principal 500,000 (collections.test.ts).
-  const loans = await Promise.all(Array.from({ length: 5 }, async () => (await disbursedLoan(ta, { ...LOAN, amount: 6_000_000 })).loanId))
+  const loans = await Promise.all(Array.from({ length: 5 }, async () => (await disbursedLoan(ta, { ...LOAN_12M, amount: 6_000_000 })).loanId))
   const line = (loanId: number) => ({ loanId, interest: 39_600, principal: 500_000, savings: 50_000 })
   const session = (lines: object[]) => ({ transactionPointId: ta.world.pointA, groupId: ta.world.groupA, sessionDate: '2025-02-15', lines })
   const post = (body: object) => ta.as('officerA', { method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': unique('session') }, payload: body })
@@ -149,7 +143,7 @@ t.test('the ledger invariants hold after everything the writer thread posted', a
 })
 
 t.test('when the writer thread has stopped, repayments run in-process; the stop is clean', async (t) => {
-  const [inFlightLoan, loanId] = [(await disbursedLoan(ta, LOAN)).loanId, (await disbursedLoan(ta, LOAN)).loanId]
+  const [inFlightLoan, loanId] = [(await disbursedLoan(ta, LOAN_12M)).loanId, (await disbursedLoan(ta, LOAN_12M)).loanId]
   const remote = app.commands.remote!
   const officerA: Actor = { userId: ta.world.userIds.officerA, name: 'officerA', role: 'branch_officer', branchId: ta.world.branchA, partnerId: null }
   // A command still on its way to the thread when it is told to stop.
@@ -164,12 +158,12 @@ t.test('when the writer thread has stopped, repayments run in-process; the stop 
   t.equal(repaymentsOf(ta, inFlightLoan), outcome === 'answered 201' ? 1 : 0, 'the in-flight repayment is in the database only if it was answered')
 
   const commands = mainBusCommands()
-  const res = await pay(ta, loanId, 50_000, '2025-02-15')
+  const res = await repay(ta, loanId, 50_000, '2025-02-15')
   t.equal(res.statusCode, 201, res.body)
   t.same(res.json().allocation, { overdueInterest: 0, overduePrincipal: 0, interest: 50_000, principal: 0, prepaid: 0 })
   t.equal(mainBusCommands(), commands + 1, 'the main thread ran it (fallback)')
   t.equal(repaymentsOf(ta, loanId), 1)
-  assertRejected(t, await pay(ta, loanId, 12_029_201, '2025-02-15'), 422, 'OVERPAYMENT')
+  assertRejected(t, await repay(ta, loanId, 12_029_201, '2025-02-15'), 422, 'OVERPAYMENT')
   t.same(verifyInvariants(app.sqlite).failures, [], 'invariants still hold')
 
   // Closing the app stops the (already stopped) writer again.

@@ -52,15 +52,6 @@ const OWN = {
   loanToCancel: (await approvedLoan(ta)).loanId, sessionLoan: (await disbursedLoan(ta)).loanId,
 }
 
-/**
- * Known 5xx bugs: the operation, which requests trigger it, and the todo text. Such a 5xx is
- * reported by its own (todo) assertion; any other 5xx of the operation still fails the test.
- * (Empty: the month before year 100 of the partner-fees report and the preview amount whose
- * interest overflowed are 400 / 422 problems now — see 'former 5xx cases' below.)
- */
-const KNOWN_5XX: { op: string; matches: (url: string, payload: string | undefined) => boolean; todo: string }[] = []
-const knownBug = (op: Operation, url: string, payload: string | undefined) => KNOWN_5XX.find((b) => b.op === op.key && b.matches(url, payload))
-
 // ————————————————————————————————————————————— who sends what
 
 /** A key allowed on the route (default admin); several where the scope matters. */
@@ -353,8 +344,8 @@ function requestArb(op: Operation): fc.Arbitrary<FuzzRequest> {
 
 let fuzzed = 0
 
-interface Findings { server: string[]; known5xx: string[]; problem: string[]; router: string[]; changed: string[]; notFound: string[]; oversized: string[]; statuses: Record<number, number> }
-const newFindings = (): Findings => ({ server: [], known5xx: [], problem: [], router: [], changed: [], notFound: [], oversized: [], statuses: {} })
+interface Findings { server: string[]; problem: string[]; router: string[]; changed: string[]; notFound: string[]; oversized: string[]; statuses: Record<number, number> }
+const newFindings = (): Findings => ({ server: [], problem: [], router: [], changed: [], notFound: [], oversized: [], statuses: {} })
 
 /** The router's own answers: a path parameter too long (414) or badly percent-encoded (400); problem+json since src/platform/errors.ts frameworkErrors. */
 const isRouterError = (res: LightMyRequestResponse) => res.statusCode === 414 || /"code":"FST_ERR_(BAD_URL|MAX_PARAM_LENGTH)"/.test(res.body)
@@ -382,7 +373,7 @@ function urlOf(op: Operation, r: FuzzRequest): string {
   return path + (qs ? `?${qs}` : '')
 }
 
-interface Sent { res: LightMyRequestResponse; changed: string | null; describe: string; known: boolean }
+interface Sent { res: LightMyRequestResponse; changed: string | null; describe: string }
 
 async function send(op: Operation, r: FuzzRequest): Promise<Sent> {
   const headers: Record<string, string> = { authorization: `Bearer ${world.keys[r.who]}` }
@@ -401,13 +392,13 @@ async function send(op: Operation, r: FuzzRequest): Promise<Sent> {
   const diff = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k] && !allowed.includes(k)).map((k) => `${k} ${before[k]}→${after[k]}`)
   const describe = `[${r.kind}] ${op.method} ${cut(url, 120)} as ${r.who}${payload === undefined ? '' : ` body=${cut(payload)}`} → ${res.statusCode} ${cut(res.body, 200)}`
   if (TRACE?.test(op.key)) console.error(describe)
-  return { res, changed: diff.length ? diff.join(', ') : null, describe, known: res.statusCode >= 500 && knownBug(op, url, payload) !== undefined }
+  return { res, changed: diff.length ? diff.join(', ') : null, describe }
 }
 
 function check(f: Findings, sent: Sent): void {
   const { res } = sent
   f.statuses[res.statusCode] = (f.statuses[res.statusCode] ?? 0) + 1
-  if (res.statusCode >= 500) (sent.known ? f.known5xx : f.server).push(sent.describe)
+  if (res.statusCode >= 500) f.server.push(sent.describe)
   if (res.statusCode >= 400 && res.statusCode < 500) {
     const why = problemViolation(res)
     if (why) (isRouterError(res) ? f.router : f.problem).push(`${why}: ${sent.describe}`)
@@ -432,7 +423,6 @@ function report(t: Test, op: Operation, f: Findings, requests: number) {
   if (process.env.FUZZ_VERBOSE) t.comment(`statuses: ${Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(' ')}`)
   const show = (list: string[]) => ({ count: list.length, first: list.slice(0, 3) })
   t.equal(f.server.length, 0, `${op.key}: never a 5xx (${requests} requests)`, show(f.server))
-  for (const bug of KNOWN_5XX.filter((b) => b.op === op.key)) t.equal(f.known5xx.length, 0, `${op.key}: never a 5xx (known bug)`, show(f.known5xx))
   t.equal(f.problem.length, 0, `${op.key}: every 4xx is application/problem+json with type, title, status, detail and code`, show(f.problem))
   if (op.pathParams.length > 0) t.equal(f.router.length, 0, `${op.key}: a path parameter too long (414) or badly encoded (400) is problem+json too`, show(f.router))
   t.equal(f.changed.length, 0, `${op.key}: a rejected request changes nothing (row counts of every table)`, show(f.changed))
