@@ -89,7 +89,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   // With a writer thread the main connection mostly reads: a small page cache keeps the process's memory down.
-  await app.register(databasePlugin, { databaseFile: options.databaseFile, backgroundCheckpoint: options.backgroundCheckpoint, checkpointIntervalMs: options.checkpointIntervalMs, cacheMiB: options.writerThread ? 8 : undefined })
+  await app.register(databasePlugin, {
+    databaseFile: options.databaseFile,
+    backgroundCheckpoint: options.backgroundCheckpoint,
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    cacheMiB: options.writerThread ? 8 : undefined,
+  })
   ensureBusinessDate(app.sqlite, options.initialBusinessDate)
   // Programmes and local policies are reference data every deployment needs.
   seedReferenceData(app.sqlite)
@@ -99,10 +104,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(commandsPlugin, { groupCommitMax: options.groupCommitMax ?? 256, hooks: buildHooks() })
   if (app.checkpointer) app.commands.onCommit = signalCommit(app.checkpointer.commitSignal)
   if (options.writerThread && options.databaseFile !== ':memory:') {
-    const writer = await startRemoteExecutor(import.meta.url, './modules/writer/worker', {
-      file: options.databaseFile, groupCommitMax: options.groupCommitMax ?? 256,
-      walAutocheckpoint: app.checkpointer ? WRITER_AUTOCHECKPOINT_PAGES : 1000, commitSignal: app.checkpointer?.commitSignal,
-    }, (err) => app.log.error({ err }, 'writer thread failed; write commands now run on the main thread'))
+    const writer = await startRemoteExecutor(
+      import.meta.url,
+      './modules/writer/worker',
+      {
+        file: options.databaseFile,
+        groupCommitMax: options.groupCommitMax ?? 256,
+        walAutocheckpoint: app.checkpointer ? WRITER_AUTOCHECKPOINT_PAGES : 1000,
+        commitSignal: app.checkpointer?.commitSignal,
+      },
+      (err) => app.log.error({ err }, 'writer thread failed; write commands now run on the main thread'),
+    )
     app.commands.remote = writer
     app.addHook('onClose', async () => {
       app.commands.remote = null
@@ -124,7 +136,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(riskRoutes, { prefix: '/v1' })
   await app.register(collectionsRoutes, { prefix: '/v1' })
   await app.register(closeRoutes, { prefix: '/v1', allowCloseAhead: options.allowCloseAhead, now: options.now })
-  if (options.autoClose) await app.register(autoClosePlugin, { now: options.now, intervalMs: options.autoCloseIntervalMs })
+  if (options.autoClose)
+    await app.register(autoClosePlugin, { now: options.now, intervalMs: options.autoCloseIntervalMs })
   await app.register(supportRoutes, { prefix: '/v1' })
   await app.register(ledgerRoutes, { prefix: '/v1' })
   await app.register(reportsRoutes, { prefix: '/v1' })

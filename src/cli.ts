@@ -2,13 +2,15 @@
  * One entry for operators: `npm run cli -- <command>`.
  *   migrate            apply database migrations
  *   seed               insert the six programmes and Da Nang's local policy (if missing)
- *   create-admin-key [name] [username]   create an admin user; print its API key, username and one-time password (shown once)
+ * create-admin-key [name] [username]   create an admin user; print its API key, username and one-time password
+ * (shown once)
  *   users              list users with their keys (never a secret)
  *   deactivate-user <userId> <reason…>   no key of the user is accepted from the next request on
  *   revoke-key <keyId>                   that key is refused from the next request on
  *   demo               load a small realistic data set (one Da Nang branch …)
  *   openapi            write openapi/openapi.json from the route schemas
- *   close-day [date]   run the daily close until the business date is `date` (default: one day); never past today in Vietnam unless ALLOW_CLOSE_AHEAD=1
+ * close-day [date]   run the daily close until the business date is `date` (default: one day); never past today in
+ * Vietnam unless ALLOW_CLOSE_AHEAD=1
  *   verify             check the ledger and loan invariants; exit 1 naming the first broken one
  *   generate --households N [--seed S]   a realistic portfolio at scale (one loan per household)
  *   backup <file>      online backup of the database (safe while the server runs)
@@ -22,7 +24,15 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './platform/database.js'
 import { buildCliApp } from './app.js'
 import { seedProgrammes } from './modules/programmes/service.js'
-import { createUser, createApiKey, deactivateUser, listApiKeys, listUsers, revokeApiKey, setOneTimePassword } from './modules/users/service.js'
+import {
+  createUser,
+  createApiKey,
+  deactivateUser,
+  listApiKeys,
+  listUsers,
+  revokeApiKey,
+  setOneTimePassword,
+} from './modules/users/service.js'
 import { generateOneTimePassword, hashPassword } from './modules/session/passwords.js'
 import { demoOneTimePasswords, loadDemoData } from './modules/demo/demo.js'
 import { generatePortfolio } from './modules/demo/generate.js'
@@ -56,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     case 'create-admin-key': {
       const name = args[0] ?? 'Administrator'
       const wanted = args[1]
-      if (wanted !== undefined && !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(wanted)) throw new Error('usage: create-admin-key [name] [username: 3–64 of a-z 0-9 . _ -]')
+      if (wanted !== undefined && !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(wanted))
+        throw new Error('usage: create-admin-key [name] [username: 3–64 of a-z 0-9 . _ -]')
       const app = await buildCliApp(config)
       try {
         // The one-time password is hashed before the (synchronous) command.
@@ -69,10 +80,16 @@ async function main(argv: string[]): Promise<number> {
           for (let n = 2; wanted === undefined && taken(username); n++) username = `admin${n}`
           const user = createUser(ctx, { name, role: 'admin', username })
           const signIn = setOneTimePassword(ctx, user.id, undefined, hash)
-          return { statusCode: 201, body: { ...createApiKey(ctx, user.id, 'created by cli'), username: signIn.username } }
+          return {
+            statusCode: 201,
+            body: { ...createApiKey(ctx, user.id, 'created by cli'), username: signIn.username },
+          }
         }, SYSTEM_ACTOR)
         console.log(`admin user ${body.userId} created. API key (shown once, store it safely):\n${body.key}`)
-        console.log(`Sign in (web console) as: ${body.username}\nOne-time password (shown once; must be changed at the first sign-in):\n${password}`)
+        console.log(
+          `Sign in (web console) as: ${body.username}\nOne-time password (shown once; must be changed at the ` +
+            `first sign-in):\n${password}`,
+        )
       } finally {
         await app.close()
       }
@@ -81,8 +98,13 @@ async function main(argv: string[]): Promise<number> {
     case 'users': {
       const { db, sqlite } = openDatabase(config.databaseFile)
       for (const u of listUsers(db, null, {}, 0, 1_000_000)) {
-        const keys = listApiKeys(db, u.id).map((k) => `${k.id}${k.active ? '' : ' (revoked)'}`).join(', ')
-        console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'DEACTIVATED'}\t${u.name}\t${u.username ?? '(no username)'}\tkeys: ${keys || '—'}`)
+        const keys = listApiKeys(db, u.id)
+          .map((k) => `${k.id}${k.active ? '' : ' (revoked)'}`)
+          .join(', ')
+        console.log(
+          `${u.id}\t${u.role}\t${u.active ? 'active' : 'DEACTIVATED'}\t${u.name}\t${u.username ?? '(no username)'}\tkeys: ` +
+            `${keys || '—'}`,
+        )
       }
       sqlite.close()
       return 0
@@ -91,14 +113,22 @@ async function main(argv: string[]): Promise<number> {
     case 'revoke-key': {
       const [target, ...words] = args
       if (!target || (command === 'deactivate-user' && (!/^\d+$/.test(target) || words.length === 0))) {
-        throw new Error(command === 'deactivate-user' ? 'usage: deactivate-user <userId> <reason>' : 'usage: revoke-key <keyId>')
+        throw new Error(
+          command === 'deactivate-user' ? 'usage: deactivate-user <userId> <reason>' : 'usage: revoke-key <keyId>',
+        )
       }
       const app = await buildCliApp(config)
       try {
-        const { body } = app.commands.runNow((ctx) => ({
-          statusCode: 200,
-          body: command === 'deactivate-user' ? deactivateUser(ctx, Number(target), words.join(' ')) : revokeApiKey(ctx, null, target),
-        }), SYSTEM_ACTOR)
+        const { body } = app.commands.runNow(
+          (ctx) => ({
+            statusCode: 200,
+            body:
+              command === 'deactivate-user'
+                ? deactivateUser(ctx, Number(target), words.join(' '))
+                : revokeApiKey(ctx, null, target),
+          }),
+          SYSTEM_ACTOR,
+        )
         console.log(JSON.stringify(body))
       } finally {
         await app.close()
@@ -112,7 +142,10 @@ async function main(argv: string[]): Promise<number> {
         const signIns = await demoOneTimePasswords(app, summary.apiKeys)
         console.log(JSON.stringify(summary, null, 2))
         // The console's sign-ins, shown once: each one-time password is changed at the first sign-in.
-        console.log('\nStaff console (web): sign in with a username and its one-time password (shown once; changed at the first sign-in)')
+        console.log(
+          '\nStaff console (web): sign in with a username and its one-time password (shown once; changed at ' +
+            'the first sign-in)',
+        )
         for (const s of signIns) console.log(`  ${s.username.padEnd(10)} ${s.oneTimePassword}   ${s.role} — ${s.user}`)
       } finally {
         await app.close()
@@ -136,7 +169,9 @@ async function main(argv: string[]): Promise<number> {
         if (!isBusinessDate(target)) throw new Error(`not a date: ${target}`)
         const started = Date.now()
         // Never past today in Vietnam (CLOSE_AHEAD_OF_CALENDAR) unless ALLOW_CLOSE_AHEAD=1 (loading history).
-        const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, SYSTEM_ACTOR.userId, 'cli', { allowAhead: config.allowCloseAhead })
+        const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, SYSTEM_ACTOR.userId, 'cli', {
+          allowAhead: config.allowCloseAhead,
+        })
         console.log(JSON.stringify({ ...result, ms: Date.now() - started }))
       } finally {
         await app.close()
@@ -153,18 +188,26 @@ async function main(argv: string[]): Promise<number> {
         for (const f of result.failures.slice(1, 20)) console.error(`  also ${f.invariant}: ${f.detail}`)
         return 1
       }
-      console.log(`verify: all invariants hold (${result.checked.entries} entries, ${result.checked.loans} loans, ${result.checked.transactions} money transactions, ${Date.now() - started} ms)`)
+      console.log(
+        `verify: all invariants hold (${result.checked.entries} entries, ${result.checked.loans} loans, ${result.checked.transactions} ` +
+          `money transactions, ${Date.now() - started} ms)`,
+      )
       return 0
     }
     case 'generate': {
       const at = args.indexOf('--households')
       const households = at >= 0 ? Number(args[at + 1]) : NaN
-      if (!Number.isSafeInteger(households) || households < 1) throw new Error('usage: generate --households N [--seed S]')
+      if (!Number.isSafeInteger(households) || households < 1)
+        throw new Error('usage: generate --households N [--seed S]')
       const seedAt = args.indexOf('--seed')
       const { sqlite } = openDatabase(config.databaseFile)
       ensureBusinessDate(sqlite, config.initialBusinessDate)
       seedProgrammes(sqlite)
-      const result = generatePortfolio(sqlite, { households, seed: seedAt >= 0 ? Number(args[seedAt + 1]) : 42, log: (s) => console.error(s) })
+      const result = generatePortfolio(sqlite, {
+        households,
+        seed: seedAt >= 0 ? Number(args[seedAt + 1]) : 42,
+        log: (s) => console.error(s),
+      })
       sqlite.pragma('wal_checkpoint(TRUNCATE)')
       sqlite.close()
       console.log(JSON.stringify(result))
@@ -183,7 +226,9 @@ async function main(argv: string[]): Promise<number> {
       const integrity = check.pragma('integrity_check', { simple: true })
       check.close()
       if (integrity !== 'ok') throw new Error(`backup ${target} failed its integrity check: ${String(integrity)}`)
-      console.log(`backup written to ${target} (${statSync(target).size} bytes, ${Date.now() - started} ms, integrity ok)`)
+      console.log(
+        `backup written to ${target} (${statSync(target).size} bytes, ${Date.now() - started} ms, integrity ok)`,
+      )
       return 0
     }
     case 'restore': {
@@ -200,19 +245,28 @@ async function main(argv: string[]): Promise<number> {
       const { sqlite } = openDatabase(target) // applies any newer migrations
       const result = verifyInvariants(sqlite)
       sqlite.close()
-      console.log(`restored ${source} to ${target}; verify: ${result.ok ? 'all invariants hold' : `BROKEN ${result.failures[0]!.invariant}`}`)
+      console.log(
+        `restored ${source} to ${target}; verify: ${result.ok ? 'all invariants hold' : `BROKEN ${result.failures[0]!.invariant}`}`,
+      )
       return result.ok ? 0 : 1
     }
     default:
-      console.error('usage: npm run cli -- <migrate|seed|create-admin-key [name]|users|deactivate-user <id> <reason>|revoke-key <keyId>|demo|openapi|close-day [date]|verify|generate --households N|backup <file>|restore <file>>')
+      console.error(
+        'usage: npm run cli -- <migrate|seed|create-admin-key [name]|users|deactivate-user <id> ' +
+          '<reason>|revoke-key <keyId>|demo|openapi|close-day [date]|verify|generate --households N|backup ' +
+          '<file>|restore <file>>',
+      )
       return 2
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  // A refusal names its stable code (e.g. CLOSE_AHEAD_OF_CALENDAR) as the API does.
-  const errCode = (err as { code?: unknown } | null)?.code
-  const code = err instanceof Error && typeof errCode === 'string' && /^[A-Z_]+$/.test(errCode) ? `${errCode}: ` : ''
-  console.error(err instanceof Error ? `${code}${err.message}` : err)
-  process.exit(1)
-})
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    // A refusal names its stable code (e.g. CLOSE_AHEAD_OF_CALENDAR) as the API does.
+    const errCode = (err as { code?: unknown } | null)?.code
+    const code = err instanceof Error && typeof errCode === 'string' && /^[A-Z_]+$/.test(errCode) ? `${errCode}: ` : ''
+    console.error(err instanceof Error ? `${code}${err.message}` : err)
+    process.exit(1)
+  },
+)

@@ -17,7 +17,10 @@ export interface Config {
   writerThread: boolean
   /** Milliseconds between background WAL checkpoints (server only). */
   checkpointIntervalMs: number
-  /** ALLOW_CLOSE_AHEAD=1: the daily close may move the business date past today in Vietnam (loading history, tests only). */
+  /**
+   * ALLOW_CLOSE_AHEAD=1: the daily close may move the business date past today in Vietnam (loading history, tests
+   * only).
+   */
   allowCloseAhead: boolean
 }
 
@@ -26,7 +29,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got ${raw}`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer in ${min}..${max}, got ${raw}`)
   return n
 }
 
@@ -47,7 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-/** AUTO_CLOSE=1 (server only, so a CLI command never starts the timer): the server closes each day itself after midnight Vietnam time. */
+/**
+ * AUTO_CLOSE=1 (server only, so a CLI command never starts the timer): the server closes each day itself after
+ * midnight Vietnam time.
+ */
 export function autoCloseFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   const raw = env.AUTO_CLOSE
   if (raw === undefined || raw === '' || raw === '0') return false

@@ -43,7 +43,8 @@ export function App() {
   let screen
   if (state.kind === 'loading') screen = <p class="centered">{i18n.t.loading}</p>
   else if (state.kind === 'signedOut') screen = <SignIn onSignedIn={signedIn} onSwitchLanguage={switchLanguage} />
-  else if (state.session.mustChangePassword) screen = <ChangePassword onChanged={signedIn} onSwitchLanguage={switchLanguage} />
+  else if (state.session.mustChangePassword)
+    screen = <ChangePassword onChanged={signedIn} onSwitchLanguage={switchLanguage} />
   else screen = <Shell session={state.session} onSignedOut={signedOut} onSwitchLanguage={switchLanguage} />
   return <I18n.Provider value={i18n}>{screen}</I18n.Provider>
 }

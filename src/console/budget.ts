@@ -16,7 +16,10 @@ export function firstScreenScripts(dir: string): { file: string; gzipBytes: numb
   const urls = new Set<string>()
   for (const m of html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)) urls.add(m[1]!)
   for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) urls.add(m[1]!)
-  return [...urls].map((url) => ({ file: url, gzipBytes: gzipSync(readFileSync(join(dir, url.replace(/^\//, '')))).length }))
+  return [...urls].map((url) => ({
+    file: url,
+    gzipBytes: gzipSync(readFileSync(join(dir, url.replace(/^\//, '')))).length,
+  }))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -24,7 +27,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const scripts = firstScreenScripts(dir)
   const total = scripts.reduce((sum, s) => sum + s.gzipBytes, 0)
   for (const s of scripts) console.log(`  ${s.file}: ${(s.gzipBytes / 1024).toFixed(1)} kB gzipped`)
-  console.log(`console first-screen JavaScript: ${(total / 1024).toFixed(1)} kB gzipped (budget ${BUDGET_BYTES / 1024} kB)`)
+  console.log(
+    `console first-screen JavaScript: ${(total / 1024).toFixed(1)} kB gzipped (budget ${BUDGET_BYTES / 1024} kB)`,
+  )
   if (scripts.length === 0) {
     console.error('no script found in index.html')
     process.exit(1)

@@ -16,7 +16,8 @@ function groupDigits(digits: string, sep: string): string {
 
 /** Integer VND → `1.234.567 ₫` (negative: `-1.234.567 ₫`). Refuses anything but a safe integer. */
 export function formatVnd(amount: number | bigint): string {
-  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw new RangeError(`not an integer VND amount: ${amount}`)
+  if (typeof amount === 'number' && !Number.isSafeInteger(amount))
+    throw new RangeError(`not an integer VND amount: ${amount}`)
   const text = amount.toString()
   const negative = text.startsWith('-')
   return `${negative ? '-' : ''}${groupDigits(negative ? text.slice(1) : text, '.')} ₫`

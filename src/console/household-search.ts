@@ -11,7 +11,10 @@ export type Household = paths['/v1/households']['get']['responses'][200]['conten
 
 const DEBOUNCE_MS = 300
 
-export function useHouseholdSearch(q: string, limit = 50): { items: Household[] | null; busy: boolean; error: string | null } {
+export function useHouseholdSearch(
+  q: string,
+  limit = 50,
+): { items: Household[] | null; busy: boolean; error: string | null } {
   const { t } = useI18n()
   const [items, setItems] = useState<Household[] | null>(null)
   const [busy, setBusy] = useState(false)
@@ -27,7 +30,10 @@ export function useHouseholdSearch(q: string, limit = 50): { items: Household[] 
     const timer = setTimeout(async () => {
       setBusy(true)
       try {
-        const { data, error } = await api.GET('/v1/households', { params: { query: { q: query, limit } }, signal: controller.signal })
+        const { data, error } = await api.GET('/v1/households', {
+          params: { query: { q: query, limit } },
+          signal: controller.signal,
+        })
         if (controller.signal.aborted) return
         setItems(data ? data.items : [])
         setError(data ? null : problemText(error as Problem, t.unexpectedError))

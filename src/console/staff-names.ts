@@ -17,10 +17,15 @@ function flush(): void {
   pending = []
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100)
-    api.GET('/v1/users/names', { params: { query: { ids: chunk.join(',') } } }).then(({ data }) => {
-      for (const u of data?.items ?? []) known.set(u.id, u.name)
-      for (const l of listeners) l()
-    }, () => { /* a name is a courtesy: the number stays shown */ })
+    api.GET('/v1/users/names', { params: { query: { ids: chunk.join(',') } } }).then(
+      ({ data }) => {
+        for (const u of data?.items ?? []) known.set(u.id, u.name)
+        for (const l of listeners) l()
+      },
+      () => {
+        /* a name is a courtesy: the number stays shown */
+      },
+    )
   }
 }
 
@@ -34,14 +39,16 @@ function ask(id: number): void {
 /** The name of user `id` once known (null until then, or for an id that is no user). */
 export function useStaffName(id: number | null | undefined): string | null {
   const [, setVersion] = useState(0)
-  const current = typeof id === 'number' ? known.get(id) ?? null : null
+  const current = typeof id === 'number' ? (known.get(id) ?? null) : null
   useEffect(() => {
     const listener = () => setVersion((v) => v + 1)
     listeners.add(listener)
     // The answer may have arrived between the render and this effect (effects run after paint):
     // catch up, or the name would wait for an unrelated re-render.
     if (typeof id === 'number' && (known.get(id) ?? null) !== current) listener()
-    return () => { listeners.delete(listener) }
+    return () => {
+      listeners.delete(listener)
+    }
   }, [id, current])
   if (typeof id === 'number' && id > 0 && !known.has(id)) ask(id)
   return current

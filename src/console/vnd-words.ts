@@ -40,7 +40,11 @@ function words(n: bigint, started: boolean): string[] {
     return rest > 0n ? [...out, ...words(rest, true)] : out
   }
   const out: string[] = []
-  const parts: [number, string | null][] = [[Number(n / 1_000_000n), 'triệu'], [Number((n / 1000n) % 1000n), 'nghìn'], [Number(n % 1000n), null]]
+  const parts: [number, string | null][] = [
+    [Number(n / 1_000_000n), 'triệu'],
+    [Number((n / 1000n) % 1000n), 'nghìn'],
+    [Number(n % 1000n), null],
+  ]
   for (const [value, name] of parts) {
     if (value === 0) continue
     out.push(...group(value, started || out.length > 0))
@@ -54,7 +58,8 @@ function words(n: bigint, started: boolean): string[] {
  * "đồng": 0 → "Không đồng". Refuses fractions, negatives and unsafe numbers (pass a bigint).
  */
 export function vndInWords(amount: number | bigint): string {
-  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw new RangeError(`not an integer VND amount: ${amount}`)
+  if (typeof amount === 'number' && !Number.isSafeInteger(amount))
+    throw new RangeError(`not an integer VND amount: ${amount}`)
   const n = BigInt(amount)
   if (n < 0n) throw new RangeError(`a negative amount has no words on a receipt: ${amount}`)
   const text = n === 0n ? 'không' : words(n, false).join(' ')

@@ -19,7 +19,11 @@ export const TRANSITIONS: Record<ApplicationEvent, { from: readonly ApplicationS
 export function transition(status: ApplicationStatus, event: ApplicationEvent): ApplicationStatus {
   const t = TRANSITIONS[event]
   if (!t.from.includes(status)) {
-    throw new DomainError('INVALID_STATE', `Cannot ${event} an application that is ${status} (allowed from: ${t.from.join(', ')})`, { currentStatus: status, event })
+    throw new DomainError(
+      'INVALID_STATE',
+      `Cannot ${event} an application that is ${status} (allowed from: ${t.from.join(', ')})`,
+      { currentStatus: status, event },
+    )
   }
   return t.to
 }

@@ -28,15 +28,35 @@ export interface SheetAmounts {
   principal: Vnd
 }
 
-export const NO_AMOUNTS: Readonly<SheetAmounts> = Object.freeze({ principalDue: 0, interestDue: 0, overduePrincipal: 0, overdueInterest: 0, total: 0, interest: 0, principal: 0 })
+export const NO_AMOUNTS: Readonly<SheetAmounts> = Object.freeze({
+  principalDue: 0,
+  interestDue: 0,
+  overduePrincipal: 0,
+  overdueInterest: 0,
+  total: 0,
+  interest: 0,
+  principal: 0,
+})
 
-/** The sheet's amounts of a loan whose state was replayed as of the session date; 0 unless the loan is active then. */
-export function sheetAmounts(state: Pick<LoanState, 'state' | 'principalDueNow' | 'interestDue' | 'overduePrincipal' | 'overdueInterest'>): SheetAmounts {
+/**
+ * The sheet's amounts of a loan whose state was replayed as of the session date; 0 unless the loan is active then.
+ */
+export function sheetAmounts(
+  state: Pick<LoanState, 'state' | 'principalDueNow' | 'interestDue' | 'overduePrincipal' | 'overdueInterest'>,
+): SheetAmounts {
   if (state.state !== 'active') return { ...NO_AMOUNTS }
   const { principalDueNow: principalDue, interestDue, overduePrincipal, overdueInterest } = state
   const interest = overdueInterest + interestDue
   const principal = overduePrincipal + principalDue
-  return { principalDue, interestDue, overduePrincipal, overdueInterest, total: interest + principal, interest, principal }
+  return {
+    principalDue,
+    interestDue,
+    overduePrincipal,
+    overdueInterest,
+    total: interest + principal,
+    interest,
+    principal,
+  }
 }
 
 /** Adds `b` into `a` (totals of a household, a group, a sheet). */

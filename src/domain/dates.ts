@@ -125,7 +125,8 @@ export function addMonths(date: BusinessDate, months: number): BusinessDate {
 
 /** The given day (1–28) of the k-th calendar month after the month of `date`. */
 export function sessionDayInMonthAfter(date: BusinessDate, k: number, sessionDay: number): BusinessDate {
-  if (!Number.isInteger(sessionDay) || sessionDay < 1 || sessionDay > 28) throw new RangeError('sessionDay must be 1–28')
+  if (!Number.isInteger(sessionDay) || sessionDay < 1 || sessionDay > 28)
+    throw new RangeError('sessionDay must be 1–28')
   if (!Number.isInteger(k)) throw new RangeError('k must be an integer')
   parse(date)
   return fromDayNumber(dayInMonthAfterNumber(date, k, sessionDay))

@@ -53,7 +53,10 @@ export function rateSteps(rates: readonly RateVersion[]): RateStep[] {
   const steps = rates
     .map((r, i) => {
       if (!Number.isSafeInteger(r.monthlyRatePpm) || r.monthlyRatePpm < 0) {
-        throw new DomainError('INVALID_RATE', `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`)
+        throw new DomainError(
+          'INVALID_RATE',
+          `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`,
+        )
       }
       const fromDay = toDayNumber(r.effectiveFrom)
       if (fromDay === undefined) {
@@ -64,7 +67,8 @@ export function rateSteps(rates: readonly RateVersion[]): RateStep[] {
     .sort((a, b) => a.fromDay - b.fromDay || a.i - b.i)
   const out: RateStep[] = []
   for (const s of steps) {
-    if (out.length > 0 && out[out.length - 1]!.fromDay === s.fromDay) out[out.length - 1] = { fromDay: s.fromDay, ppm: s.ppm }
+    if (out.length > 0 && out[out.length - 1]!.fromDay === s.fromDay)
+      out[out.length - 1] = { fromDay: s.fromDay, ppm: s.ppm }
     else out.push({ fromDay: s.fromDay, ppm: s.ppm })
   }
   return out
@@ -101,7 +105,8 @@ export function interestNumerator(
   const pct = BigInt(ratePct)
   const fromDay = dayNumber(from)
   const steps = rateSteps(rates)
-  if (steps.length === 0 || steps[0]!.fromDay > fromDay + 1) throw new RangeError(`no interest rate in force on ${addDays(from, 1)}`)
+  if (steps.length === 0 || steps[0]!.fromDay > fromDay + 1)
+    throw new RangeError(`no interest rate in force on ${addDays(from, 1)}`)
   return b * BigInt(rateDays(steps, fromDay, dayNumber(to))) * pct
 }
 
@@ -116,6 +121,12 @@ export function roundInterest(numerator: bigint): Vnd {
 }
 
 /** Interest on a constant balance over (from, to], rounded half-up once. */
-export function interestFor(balance: Vnd, from: BusinessDate, to: BusinessDate, rates: readonly RateVersion[], ratePct = 100): Vnd {
+export function interestFor(
+  balance: Vnd,
+  from: BusinessDate,
+  to: BusinessDate,
+  rates: readonly RateVersion[],
+  ratePct = 100,
+): Vnd {
   return roundInterest(interestNumerator(balance, from, to, rates, ratePct))
 }

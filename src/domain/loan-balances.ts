@@ -11,11 +11,20 @@
  */
 import type { Allocation, LoanState } from './loan-engine.js'
 
-export const LOAN_LEDGER_ACCOUNTS = ['loans_receivable', 'interest_income', 'overdue_interest_income', 'write_off_losses', 'cash_at_transaction_point'] as const
+export const LOAN_LEDGER_ACCOUNTS = [
+  'loans_receivable',
+  'interest_income',
+  'overdue_interest_income',
+  'write_off_losses',
+  'cash_at_transaction_point',
+] as const
 export type LoanLedgerAccount = (typeof LOAN_LEDGER_ACCOUNTS)[number]
 
 /** Net debit balances the loan's ledger must show for this replayed state and these allocations. */
-export function targetLoanBalances(state: Pick<LoanState, 'disbursed' | 'writtenOff'>, allocations: Readonly<Record<string, Allocation>>): Record<LoanLedgerAccount, number> {
+export function targetLoanBalances(
+  state: Pick<LoanState, 'disbursed' | 'writtenOff'>,
+  allocations: Readonly<Record<string, Allocation>>,
+): Record<LoanLedgerAccount, number> {
   let principal = 0
   let interest = 0
   let overdueInterest = 0

@@ -133,7 +133,14 @@ export interface LoanContract {
 export type LoanEvent =
   | { kind: 'disbursement'; id: string; seq: number; valueDate: BusinessDate; amount: Vnd }
   | { kind: 'repayment'; id: string; seq: number; valueDate: BusinessDate; amount: Vnd }
-  | { kind: 'extension'; id: string; seq: number; valueDate: BusinessDate; instalmentNumber: number; newDueDate: BusinessDate }
+  | {
+      kind: 'extension'
+      id: string
+      seq: number
+      valueDate: BusinessDate
+      instalmentNumber: number
+      newDueDate: BusinessDate
+    }
   /** no interest for the days in (valueDate, untilDate] */
   | { kind: 'freeze'; id: string; seq: number; valueDate: BusinessDate; untilDate: BusinessDate }
   | { kind: 'write_off'; id: string; seq: number; valueDate: BusinessDate }
@@ -212,7 +219,8 @@ export const MAX_FREEZE_MONTHS = 60
 
 /** Extension limit (docs/rules.md §7): 12 months for short-term loans (term ≤ 12), floor(term / 2) otherwise. */
 export function extensionLimitMonths(termMonths: number): number {
-  if (!Number.isInteger(termMonths) || termMonths < 1) throw new RangeError(`termMonths must be a positive integer, got ${termMonths}`)
+  if (!Number.isInteger(termMonths) || termMonths < 1)
+    throw new RangeError(`termMonths must be a positive integer, got ${termMonths}`)
   return termMonths <= 12 ? 12 : Math.floor(termMonths / 2)
 }
 
@@ -232,7 +240,10 @@ export function allocatePayment(amount: Vnd, dues: AllocationDues): Allocation {
     payoff += p
   }
   if (amount > payoff) {
-    throw new DomainError('OVERPAYMENT', `payment ${amount} exceeds the payoff amount ${payoff}`, { payoffAmount: payoff, amount })
+    throw new DomainError('OVERPAYMENT', `payment ${amount} exceeds the payoff amount ${payoff}`, {
+      payoffAmount: payoff,
+      amount,
+    })
   }
   const taken = [0, 0, 0, 0, 0]
   let left = amount
@@ -240,7 +251,13 @@ export function allocatePayment(amount: Vnd, dues: AllocationDues): Allocation {
     taken[k] = Math.min(left, parts[k]!)
     left -= taken[k]!
   }
-  return { overdueInterest: taken[0]!, overduePrincipal: taken[1]!, interest: taken[2]!, principal: taken[3]!, prepaid: taken[4]! }
+  return {
+    overdueInterest: taken[0]!,
+    overduePrincipal: taken[1]!,
+    interest: taken[2]!,
+    principal: taken[3]!,
+    prepaid: taken[4]!,
+  }
 }
 
 /** Classification at asOf: written_off | closed | not_disbursed | frozen | overdue | extended | in_term. */
@@ -315,7 +332,11 @@ class Inst {
   }
 
   get owesNothing(): boolean {
-    return this.scheduled - this.prepaid - this.principalPaid === 0 && this.interestCharged === this.interestPaid && this.penaltyCharged === this.penaltyPaid
+    return (
+      this.scheduled - this.prepaid - this.principalPaid === 0 &&
+      this.interestCharged === this.interestPaid &&
+      this.penaltyCharged === this.penaltyPaid
+    )
   }
 
   recomputeInterest(): void {
@@ -359,9 +380,16 @@ function duesOn(insts: readonly Inst[], day: number): Omit<AllocationDues, 'prep
   return { overdueInterest, overduePrincipal, interest, principal }
 }
 
-const NO_DUES: Omit<AllocationDues, 'prepayable'> = { overdueInterest: 0, overduePrincipal: 0, interest: 0, principal: 0 }
+const NO_DUES: Omit<AllocationDues, 'prepayable'> = {
+  overdueInterest: 0,
+  overduePrincipal: 0,
+  interest: 0,
+  principal: 0,
+}
 
-/** The steps of the waterfall, in order ('overdueInterest' pays contract interest, then 'penalty', from one bucket). */
+/**
+ * The steps of the waterfall, in order ('overdueInterest' pays contract interest, then 'penalty', from one bucket).
+ */
 type Step = 'overdueInterest' | 'penalty' | 'overduePrincipal' | 'interest' | 'principalDue' | 'prepayment'
 
 /** What `inst` owes to one step of the waterfall on `day` (0: the step passes it by). */
@@ -385,13 +413,19 @@ function owedTo(step: Step, inst: Inst, day: number): number {
 
 function validateContract(c: LoanContract): { months: number[] } {
   if (!Number.isSafeInteger(c.approvedAmount) || c.approvedAmount <= 0) {
-    throw new DomainError('INVALID_CONTRACT', `approvedAmount must be a positive whole number of VND, got ${c.approvedAmount}`)
+    throw new DomainError(
+      'INVALID_CONTRACT',
+      `approvedAmount must be a positive whole number of VND, got ${c.approvedAmount}`,
+    )
   }
   if (!Number.isInteger(c.sessionDay) || c.sessionDay < 1 || c.sessionDay > 28) {
     throw new DomainError('INVALID_CONTRACT', `sessionDay must be a whole number 1–28, got ${c.sessionDay}`)
   }
   if (!Number.isSafeInteger(c.overdueRatePct) || c.overdueRatePct < 0) {
-    throw new DomainError('INVALID_CONTRACT', `overdueRatePct must be a non-negative whole number, got ${c.overdueRatePct}`)
+    throw new DomainError(
+      'INVALID_CONTRACT',
+      `overdueRatePct must be a non-negative whole number, got ${c.overdueRatePct}`,
+    )
   }
   if (c.rates.length === 0) throw new DomainError('INVALID_RATE', 'at least one rate version is required')
   return { months: principalInstalmentMonths(c.termMonths, c.principalPlan) }
@@ -401,14 +435,19 @@ function sortEvents(events: readonly LoanEvent[], asOfDay: number): SortedEvent[
   const ids = new Set<string>()
   const out: SortedEvent[] = []
   for (const event of events) {
-    if (typeof event.id !== 'string' || event.id === '') throw new DomainError('INVALID_EVENT', 'every event needs an id')
+    if (typeof event.id !== 'string' || event.id === '')
+      throw new DomainError('INVALID_EVENT', 'every event needs an id')
     if (ids.has(event.id)) throw new DomainError('DUPLICATE_EVENT', `two events have the id ${event.id}`)
     ids.add(event.id)
-    if (!Number.isSafeInteger(event.seq)) throw new DomainError('INVALID_EVENT', `event ${event.id}: seq must be a whole number`)
+    if (!Number.isSafeInteger(event.seq))
+      throw new DomainError('INVALID_EVENT', `event ${event.id}: seq must be a whole number`)
     const day = toDay(event.valueDate, `event ${event.id} valueDate`)
     if (day <= asOfDay) out.push({ event, day })
   }
-  out.sort((a, b) => a.day - b.day || a.event.seq - b.event.seq || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0))
+  out.sort(
+    (a, b) =>
+      a.day - b.day || a.event.seq - b.event.seq || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0),
+  )
   return out
 }
 
@@ -471,7 +510,10 @@ class Replay {
     this.evs = sortEvents(events, this.asOfDay)
   }
 
-  /** Stop at every breakpoint: accrue the segment before it, end the periods due there, apply that day's events, end the day. */
+  /**
+   * Stop at every breakpoint: accrue the segment before it, end the periods due there, apply that day's events, end
+   * the day.
+   */
   run(): LoanState {
     const { evs, asOfDay } = this
     let next = 0
@@ -481,7 +523,8 @@ class Replay {
       if (this.started) {
         const insts = this.insts
         if (this.period < insts.length && insts[this.period]!.dueDay < x) x = insts[this.period]!.dueDay
-        if (this.pendingAt < this.pending.length && this.pending[this.pendingAt]!.effDueDay < x) x = this.pending[this.pendingAt]!.effDueDay
+        if (this.pendingAt < this.pending.length && this.pending[this.pendingAt]!.effDueDay < x)
+          x = this.pending[this.pendingAt]!.effDueDay
         if (this.frozenUntil > this.t && this.frozenUntil < x) x = this.frozenUntil
         this.accrue(this.t, x)
         this.t = x
@@ -504,7 +547,10 @@ class Replay {
 
   private afterClosure(ev: SortedEvent): never {
     const what = this.status === 'closed' ? `closed on ${this.closedOn}` : `written off on ${this.writtenOffOn}`
-    throw new DomainError('LOAN_CLOSED', `event ${ev.event.id} on ${ev.event.valueDate} comes after the loan was ${what}`)
+    throw new DomainError(
+      'LOAN_CLOSED',
+      `event ${ev.event.id} on ${ev.event.valueDate} comes after the loan was ${what}`,
+    )
   }
 
   private apply(ev: SortedEvent): void {
@@ -581,7 +627,8 @@ class Replay {
       const rem = inst.remaining
       this.inTerm -= rem
       this.overdue += rem
-      if (inst.paidOffOn === null && !inst.owesNothing && inst.overdueSince === null) inst.overdueSince = date ??= fromDayNumber(day + 1)
+      if (inst.paidOffOn === null && !inst.owesNothing && inst.overdueSince === null)
+        inst.overdueSince = date ??= fromDayNumber(day + 1)
     }
   }
 
@@ -611,7 +658,10 @@ class Replay {
 
   private disburse(ev: SortedEvent, amount: number): void {
     if (!Number.isSafeInteger(amount) || amount <= 0) {
-      throw new DomainError('INVALID_AMOUNT', `disbursement ${ev.event.id} must be a positive whole number of VND, got ${amount}`)
+      throw new DomainError(
+        'INVALID_AMOUNT',
+        `disbursement ${ev.event.id} must be a positive whole number of VND, got ${amount}`,
+      )
     }
     const approved = this.contract.approvedAmount
     if (this.disbursed + amount > approved) {
@@ -623,7 +673,10 @@ class Replay {
     if (!this.started) this.start(ev)
     const future = this.principalInsts.filter((i) => i.dueDay > ev.day)
     if (future.length === 0) {
-      throw new DomainError('INVALID_DISBURSEMENT', `disbursement ${ev.event.id} on ${ev.event.valueDate} is after the last principal due date`)
+      throw new DomainError(
+        'INVALID_DISBURSEMENT',
+        `disbursement ${ev.event.id} on ${ev.event.valueDate} is after the last principal due date`,
+      )
     }
     let pool = amount
     let prepaid = 0
@@ -635,7 +688,8 @@ class Replay {
     for (let j = future.length - 1; j >= 0; j--) {
       const inst = future[j]!
       inst.scheduled = parts[j]!
-      inst.prepaid = Math.min(prepaid, inst.scheduled) // earlier prepayments still reduce the last instalments first
+      // earlier prepayments still reduce the last instalments first
+      inst.prepaid = Math.min(prepaid, inst.scheduled)
       prepaid -= inst.prepaid
     }
     this.disbursed += amount
@@ -647,7 +701,11 @@ class Replay {
     if (!Number.isSafeInteger(amount) || amount <= 0) {
       throw new DomainError('INVALID_AMOUNT', `repayment ${id} must be a positive whole number of VND, got ${amount}`)
     }
-    if (!this.started) throw new DomainError('NOT_DISBURSED', `repayment ${id} on ${ev.event.valueDate} is before the first disbursement`)
+    if (!this.started)
+      throw new DomainError(
+        'NOT_DISBURSED',
+        `repayment ${id} on ${ev.event.valueDate} is before the first disbursement`,
+      )
     const day = ev.day
     const insts = this.insts
     while (this.firstOpen < insts.length && insts[this.firstOpen]!.paidOffOn !== null) this.firstOpen++
@@ -667,16 +725,25 @@ class Replay {
     } catch (e) {
       if (e instanceof DomainError && e.code === 'OVERPAYMENT') {
         const payoff = overdueInterest + overduePrincipal + interest + principal + prepayable
-        throw new DomainError('OVERPAYMENT', `repayment ${id} of ${amount} on ${ev.event.valueDate} exceeds the payoff amount ${payoff}`, {
-          payoffAmount: payoff,
-          amount,
-        })
+        throw new DomainError(
+          'OVERPAYMENT',
+          `repayment ${id} of ${amount} on ${ev.event.valueDate} exceeds the payoff amount ${payoff}`,
+          {
+            payoffAmount: payoff,
+            amount,
+          },
+        )
       }
       throw e
     }
     // 1 overdue interest: contract interest by effective due date, then penalty by period.
     const left = this.payInOrder('overdueInterest', allocation.overdueInterest, candidates, day)
-    this.payInOrder('penalty', left, left > 0 && this.reordered ? candidates.slice().sort((a, b) => a.number - b.number) : candidates, day)
+    this.payInOrder(
+      'penalty',
+      left,
+      left > 0 && this.reordered ? candidates.slice().sort((a, b) => a.number - b.number) : candidates,
+      day,
+    )
     // 2 overdue principal, oldest first.
     this.payInOrder('overduePrincipal', allocation.overduePrincipal, candidates, day)
     // 3 interest that is not overdue.
@@ -687,13 +754,20 @@ class Replay {
     this.payInOrder('prepayment', allocation.prepaid, insts, day, true)
     const totals = this.totals
     totals.principalRepaid += allocation.overduePrincipal + allocation.principal + allocation.prepaid
-    if (id === '__proto__') Object.defineProperty(this.allocations, id, { value: allocation, enumerable: true, writable: true, configurable: true })
+    if (id === '__proto__')
+      Object.defineProperty(this.allocations, id, {
+        value: allocation,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     else this.allocations[id] = allocation
 
     const date = ev.event.valueDate
     // Principal 0 with interest left can happen: overdue principal is paid before interest that is not yet overdue.
     let settled = this.inTerm + this.overdue === 0
-    for (let k = 0; settled && k < candidates.length; k++) settled = candidates[k]!.interestOwed === 0 && candidates[k]!.penaltyOwed === 0
+    for (let k = 0; settled && k < candidates.length; k++)
+      settled = candidates[k]!.interestOwed === 0 && candidates[k]!.penaltyOwed === 0
     if (settled) {
       for (const inst of insts) this.markPaidOff(inst, day, date, true)
       this.status = 'closed'
@@ -751,7 +825,8 @@ class Replay {
     }
     const inst = this.insts[instalmentNumber - 1]!
     const newDay = toDay(newDueDate, `extension ${id} newDueDate`)
-    if (inst.paidOffOn !== null) throw new DomainError('INSTALMENT_PAID', `instalment ${instalmentNumber} was paid off on ${inst.paidOffOn}`)
+    if (inst.paidOffOn !== null)
+      throw new DomainError('INSTALMENT_PAID', `instalment ${instalmentNumber} was paid off on ${inst.paidOffOn}`)
     if (newDay <= inst.effDueDay || newDay < ev.day) {
       throw new DomainError(
         'INVALID_EXTENSION',
@@ -762,7 +837,8 @@ class Replay {
     if (newDay > addMonthsNumber(inst.dueDate, limit)) {
       throw new DomainError(
         'EXTENSION_TOO_LONG',
-        `instalment ${instalmentNumber} due ${inst.dueDate} can be extended by at most ${limit} months, not to ${newDueDate}`,
+        `instalment ${instalmentNumber} due ${inst.dueDate} can be extended by at most ${limit} months, not ` +
+          `to ${newDueDate}`,
       )
     }
     if (inst.pastDue) {
@@ -782,9 +858,16 @@ class Replay {
     const id = ev.event.id
     if (!this.started) throw new DomainError('NOT_DISBURSED', `freeze ${id} is before the first disbursement`)
     const until = toDay(untilDate, `freeze ${id} untilDate`)
-    if (until <= ev.day) throw new DomainError('INVALID_FREEZE', `freeze ${id}: untilDate ${untilDate} must be after ${ev.event.valueDate}`)
+    if (until <= ev.day)
+      throw new DomainError(
+        'INVALID_FREEZE',
+        `freeze ${id}: untilDate ${untilDate} must be after ${ev.event.valueDate}`,
+      )
     if (until > addMonthsNumber(ev.event.valueDate, MAX_FREEZE_MONTHS)) {
-      throw new DomainError('FREEZE_TOO_LONG', `freeze ${id} lasts more than ${MAX_FREEZE_MONTHS} months (to ${untilDate})`)
+      throw new DomainError(
+        'FREEZE_TOO_LONG',
+        `freeze ${id} lasts more than ${MAX_FREEZE_MONTHS} months (to ${untilDate})`,
+      )
     }
     if (ev.day >= this.frozenUntil) this.freezeFrom = ev.day // a new window; otherwise it lengthens the current one
     this.frozenUntil = Math.max(this.frozenUntil, until)
@@ -799,7 +882,8 @@ class Replay {
   }
 
   private writeOff(ev: SortedEvent): void {
-    if (!this.started) throw new DomainError('NOT_DISBURSED', `write-off ${ev.event.id} is before the first disbursement`)
+    if (!this.started)
+      throw new DomainError('NOT_DISBURSED', `write-off ${ev.event.id} is before the first disbursement`)
     let interest = 0
     for (const inst of this.insts) interest += inst.interestOwed + inst.penaltyOwed
     this.writtenOff = { principal: this.inTerm + this.overdue, interest }
@@ -814,7 +898,12 @@ class Replay {
     let nextDueDate: BusinessDate | null = null
     const active = status === 'active'
     // A closed or written-off loan carries no balances.
-    const { overdueInterest, overduePrincipal, interest: interestDue, principal: principalDueNow } = active ? duesOn(this.insts, asOfDay) : NO_DUES
+    const {
+      overdueInterest,
+      overduePrincipal,
+      interest: interestDue,
+      principal: principalDueNow,
+    } = active ? duesOn(this.insts, asOfDay) : NO_DUES
     const instalments: InstalmentState[] = this.insts.map((i) => {
       if (active) {
         outstandingPrincipal += i.remaining
@@ -838,7 +927,8 @@ class Replay {
         extended: i.extended,
       }
     })
-    const freeze = this.freezeFrom >= 0 ? { from: fromDayNumber(this.freezeFrom), until: fromDayNumber(this.frozenUntil) } : null
+    const freeze =
+      this.freezeFrom >= 0 ? { from: fromDayNumber(this.freezeFrom), until: fromDayNumber(this.frozenUntil) } : null
     const classification = classify({ state: status, asOf, freeze, overduePrincipal, overdueInterest, instalments })
     return {
       state: status,

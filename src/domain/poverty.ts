@@ -44,7 +44,9 @@ export function povertyExitAfter(timeline: readonly PovertyRecord[], afterDate: 
   return null
 }
 
-/** Effective date of the latest poverty exit on or before `onOrBefore` (start of the ESCAPED programme's window). */
+/**
+ * Effective date of the latest poverty exit on or before `onOrBefore` (start of the ESCAPED programme's window).
+ */
 export function lastExitDate(timeline: readonly PovertyRecord[], onOrBefore: BusinessDate): BusinessDate | null {
   let found: BusinessDate | null = null
   for (const exit of exits(timeline)) {

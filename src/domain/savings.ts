@@ -26,7 +26,8 @@ export interface Statement<T extends SavingsMovement = SavingsMovement> {
   lines: StatementLine<T>[]
 }
 
-export const signedAmount = (m: Pick<SavingsMovement, 'kind' | 'amount'>): number => (m.kind === 'deposit' ? m.amount : -m.amount)
+export const signedAmount = (m: Pick<SavingsMovement, 'kind' | 'amount'>): number =>
+  m.kind === 'deposit' ? m.amount : -m.amount
 
 /** Value-date order, posting order within a date. */
 export function inValueOrder<T extends SavingsMovement>(movements: readonly T[]): T[] {
@@ -71,7 +72,11 @@ export function availableToWithdraw(movements: readonly SavingsMovement[], value
 }
 
 /** Opening balance before `from`, each movement of [from, to] with its running balance, closing balance at `to`. */
-export function statementOf<T extends SavingsMovement>(movements: readonly T[], from: string, to: string): Statement<T> {
+export function statementOf<T extends SavingsMovement>(
+  movements: readonly T[],
+  from: string,
+  to: string,
+): Statement<T> {
   let balance = 0
   let totalDeposits = 0
   let totalWithdrawals = 0

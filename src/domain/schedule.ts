@@ -82,7 +82,8 @@ export function principalInstalmentMonths(termMonths: number, plan: PrincipalPla
 /** `count` instalments of floor(amount / count); the last one takes the remainder. */
 export function splitPrincipal(amount: Vnd, count: number): Vnd[] {
   assertVnd(amount)
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`instalment count must be a positive integer, got ${count}`)
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`instalment count must be a positive integer, got ${count}`)
   const each = divFloor(amount, count)
   const parts: Vnd[] = new Array<Vnd>(count).fill(each)
   parts[count - 1] = amount - each * (count - 1)
@@ -116,14 +117,20 @@ function checkTerms(terms: ScheduleTerms): { dates: BusinessDate[]; total: Vnd; 
   let previous: BusinessDate | undefined
   for (const tranche of disbursements) {
     if (!isBusinessDate(tranche.valueDate)) {
-      throw new DomainError('INVALID_DISBURSEMENT', `disbursement value date is not a YYYY-MM-DD date: ${tranche.valueDate}`)
+      throw new DomainError(
+        'INVALID_DISBURSEMENT',
+        `disbursement value date is not a YYYY-MM-DD date: ${tranche.valueDate}`,
+      )
     }
     if (previous !== undefined && tranche.valueDate < previous) {
       throw new DomainError('INVALID_DISBURSEMENT', 'disbursements must be sorted by value date')
     }
     previous = tranche.valueDate
     if (!Number.isSafeInteger(tranche.amount) || tranche.amount <= 0) {
-      throw new DomainError('INVALID_AMOUNT', `disbursement amount must be a positive whole number of VND, got ${tranche.amount}`)
+      throw new DomainError(
+        'INVALID_AMOUNT',
+        `disbursement amount must be a positive whole number of VND, got ${tranche.amount}`,
+      )
     }
   }
   let total: Vnd
@@ -135,9 +142,13 @@ function checkTerms(terms: ScheduleTerms): { dates: BusinessDate[]; total: Vnd; 
 
   if (rates.length === 0) throw new DomainError('INVALID_RATE', 'at least one rate version is required')
   for (const r of rates) {
-    if (!isBusinessDate(r.effectiveFrom)) throw new DomainError('INVALID_RATE', `rate effectiveFrom is not a date: ${r.effectiveFrom}`)
+    if (!isBusinessDate(r.effectiveFrom))
+      throw new DomainError('INVALID_RATE', `rate effectiveFrom is not a date: ${r.effectiveFrom}`)
     if (!Number.isSafeInteger(r.monthlyRatePpm) || r.monthlyRatePpm < 0) {
-      throw new DomainError('INVALID_RATE', `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`)
+      throw new DomainError(
+        'INVALID_RATE',
+        `monthlyRatePpm must be a non-negative whole number, got ${r.monthlyRatePpm}`,
+      )
     }
   }
   const first = disbursements[0]!.valueDate
@@ -149,7 +160,10 @@ function checkTerms(terms: ScheduleTerms): { dates: BusinessDate[]; total: Vnd; 
   const dates = dueDates(first, terms.termMonths, sessionDay)
   const lastDue = dates[dates.length - 1]!
   if (previous! >= lastDue) {
-    throw new DomainError('INVALID_DISBURSEMENT', `every disbursement must be dated before the final due date ${lastDue}`)
+    throw new DomainError(
+      'INVALID_DISBURSEMENT',
+      `every disbursement must be dated before the final due date ${lastDue}`,
+    )
   }
   // The plan repays the whole amount; principal due on a date cannot exceed what was disbursed by then.
   const months = principalInstalmentMonths(terms.termMonths, terms.principalPlan)

@@ -65,8 +65,7 @@ export type SupportReason =
   | 'LOAN_CANCELLED'
 
 export type SupportOutcome =
-  | { outcome: 'eligible'; exit: PovertyExit | null }
-  | { outcome: 'not_yet' | 'ineligible'; reason: SupportReason }
+  { outcome: 'eligible'; exit: PovertyExit | null } | { outcome: 'not_yet' | 'ineligible'; reason: SupportReason }
 
 export interface SupportEvaluationInput {
   rule: SupportRule
@@ -92,7 +91,8 @@ export function evaluateSupportRule(input: SupportEvaluationInput): SupportOutco
 
   if (loan.state === 'written_off') return { outcome: 'ineligible', reason: 'LOAN_WRITTEN_OFF' }
   if (loan.state === 'cancelled') return { outcome: 'ineligible', reason: 'LOAN_CANCELLED' }
-  if (loan.state === 'approved' || loan.firstDisbursementDate === null) return { outcome: 'not_yet', reason: 'NOT_DISBURSED' }
+  if (loan.state === 'approved' || loan.firstDisbursementDate === null)
+    return { outcome: 'not_yet', reason: 'NOT_DISBURSED' }
   if (rule.requiresOnTimeRepayment && loan.instalments.some((i) => isLateInstalment(i, asOf))) {
     return { outcome: 'ineligible', reason: 'LATE_INSTALMENT' }
   }
@@ -105,7 +105,9 @@ export function evaluateSupportRule(input: SupportEvaluationInput): SupportOutco
     const inEffect = timeline.filter((r) => r.effectiveDate <= asOf)
     exit = povertyExitAfter(inEffect, loan.firstDisbursementDate)
     if (exit === null) {
-      return asOf <= windowEnd ? { outcome: 'not_yet', reason: 'NO_POVERTY_EXIT' } : { outcome: 'ineligible', reason: 'NO_POVERTY_EXIT' }
+      return asOf <= windowEnd
+        ? { outcome: 'not_yet', reason: 'NO_POVERTY_EXIT' }
+        : { outcome: 'ineligible', reason: 'NO_POVERTY_EXIT' }
     }
     if (exit.record.effectiveDate > windowEnd) return { outcome: 'ineligible', reason: 'EXIT_OUTSIDE_WINDOW' }
   }
@@ -120,7 +122,15 @@ export function evaluateSupportRule(input: SupportEvaluationInput): SupportOutco
 export type SupportReasonCode = SupportReason | 'CONDITIONS_MET'
 
 export const SUPPORT_REASON_CODES: readonly SupportReasonCode[] = [
-  'CONDITIONS_MET', 'LATE_INSTALMENT', 'NO_POVERTY_EXIT', 'EXIT_OUTSIDE_WINDOW', 'LOAN_NOT_CLOSED', 'LOAN_WRITTEN_OFF', 'LOAN_CANCELLED', 'BUDGET_EXHAUSTED', 'NOT_DISBURSED',
+  'CONDITIONS_MET',
+  'LATE_INSTALMENT',
+  'NO_POVERTY_EXIT',
+  'EXIT_OUTSIDE_WINDOW',
+  'LOAN_NOT_CLOSED',
+  'LOAN_WRITTEN_OFF',
+  'LOAN_CANCELLED',
+  'BUDGET_EXHAUSTED',
+  'NOT_DISBURSED',
 ]
 
 /** The facts a branch shows a household to explain a verdict. */
@@ -132,10 +142,25 @@ export interface SupportEvidence {
   /** instalments that owe something, and how many of them were paid off on or before their (extended) due date */
   instalments: { due: number; paidOnTime: number }
   /** the first late instalment (paid after, or unpaid past, its effective due date), if any */
-  lateInstalment: { number: number; dueDate: BusinessDate; originalDueDate: BusinessDate; paidOn: BusinessDate | null; daysLate: number } | null
+  lateInstalment: {
+    number: number
+    dueDate: BusinessDate
+    originalDueDate: BusinessDate
+    paidOn: BusinessDate | null
+    daysLate: number
+  } | null
   /** the poverty-exit decision that counts (eligible), or the one that came too late (EXIT_OUTSIDE_WINDOW) */
-  exit: { recordId: number | null; decisionNo: string; effectiveDate: BusinessDate; from: PovertyStatus; to: PovertyStatus } | null
-  /** last day an exit may take effect: closure + exitWindowMonthsAfterClosure (null until the loan is closed or when no exit is required) */
+  exit: {
+    recordId: number | null
+    decisionNo: string
+    effectiveDate: BusinessDate
+    from: PovertyStatus
+    to: PovertyStatus
+  } | null
+  /**
+   * last day an exit may take effect: closure + exitWindowMonthsAfterClosure (null until the loan is closed or when
+   * no exit is required)
+   */
   windowEnd: BusinessDate | null
   /** the policy's support amount and what its budget had left when evaluated */
   budget: { amount: number; remaining: number }
@@ -157,22 +182,40 @@ export function explainSupportRule(input: SupportEvaluationInput): SupportVerdic
   const { rule, loan, timeline, asOf, budgetRemaining } = input
   const owing = loan.instalments.filter((i) => i.amountDue > 0)
   const late = [...owing].sort((a, b) => a.number - b.number).find((i) => isLateInstalment(i, asOf)) ?? null
-  const windowEnd = rule.requiresPovertyExit && loan.state === 'closed' && loan.closedOn ? addMonths(loan.closedOn, rule.exitWindowMonthsAfterClosure) : null
+  const windowEnd =
+    rule.requiresPovertyExit && loan.state === 'closed' && loan.closedOn
+      ? addMonths(loan.closedOn, rule.exitWindowMonthsAfterClosure)
+      : null
   let exit: PovertyExit | null = null
   if (result.outcome === 'eligible') exit = result.exit
   else if (result.reason === 'EXIT_OUTSIDE_WINDOW' && loan.firstDisbursementDate) {
-    exit = povertyExitAfter(timeline.filter((r) => r.effectiveDate <= asOf), loan.firstDisbursementDate)
+    exit = povertyExitAfter(
+      timeline.filter((r) => r.effectiveDate <= asOf),
+      loan.firstDisbursementDate,
+    )
   }
   const evidence: SupportEvidence = {
     asOf,
     disbursedOn: loan.firstDisbursementDate,
     closedOn: loan.state === 'closed' ? loan.closedOn : null,
-    instalments: { due: owing.length, paidOnTime: owing.filter((i) => i.paidOffOn !== null && i.paidOffOn <= i.effectiveDueDate).length },
+    instalments: {
+      due: owing.length,
+      paidOnTime: owing.filter((i) => i.paidOffOn !== null && i.paidOffOn <= i.effectiveDueDate).length,
+    },
     lateInstalment: late && {
-      number: late.number, dueDate: late.effectiveDueDate, originalDueDate: late.dueDate ?? late.effectiveDueDate, paidOn: late.paidOffOn,
+      number: late.number,
+      dueDate: late.effectiveDueDate,
+      originalDueDate: late.dueDate ?? late.effectiveDueDate,
+      paidOn: late.paidOffOn,
       daysLate: daysBetween(late.effectiveDueDate, late.paidOffOn ?? asOf),
     },
-    exit: exit && { recordId: exit.record.id ?? null, decisionNo: exit.record.decisionNo, effectiveDate: exit.record.effectiveDate, from: exit.from, to: exit.record.status },
+    exit: exit && {
+      recordId: exit.record.id ?? null,
+      decisionNo: exit.record.decisionNo,
+      effectiveDate: exit.record.effectiveDate,
+      from: exit.from,
+      to: exit.record.status,
+    },
     windowEnd,
     budget: { amount: rule.amount, remaining: budgetRemaining },
   }
@@ -195,29 +238,46 @@ const enVnd = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}
 function paymentSentence(p: SupportPaymentFact, loanId: number): { vi: string; en: string } {
   const other = p.loanId !== loanId
   const vi: Record<SupportPaymentFact['status'], string> = {
-    pending_approval: 'đang chờ giám đốc chi nhánh duyệt', approved: 'đã được duyệt, chờ chi trả',
-    paid: p.paidOn ? `đã chi trả ngày ${viDate(p.paidOn)}` : 'đã chi trả', rejected: 'đã bị từ chối', cancelled: 'đã bị hủy vì điều kiện không còn đủ',
+    pending_approval: 'đang chờ giám đốc chi nhánh duyệt',
+    approved: 'đã được duyệt, chờ chi trả',
+    paid: p.paidOn ? `đã chi trả ngày ${viDate(p.paidOn)}` : 'đã chi trả',
+    rejected: 'đã bị từ chối',
+    cancelled: 'đã bị hủy vì điều kiện không còn đủ',
   }
   const en: Record<SupportPaymentFact['status'], string> = {
-    pending_approval: 'is awaiting a branch manager\'s approval', approved: 'is approved and awaiting payment',
-    paid: p.paidOn ? `was paid on ${p.paidOn}` : 'was paid', rejected: 'was rejected', cancelled: 'was cancelled because the conditions no longer hold',
+    pending_approval: "is awaiting a branch manager's approval",
+    approved: 'is approved and awaiting payment',
+    paid: p.paidOn ? `was paid on ${p.paidOn}` : 'was paid',
+    rejected: 'was rejected',
+    cancelled: 'was cancelled because the conditions no longer hold',
   }
   const recoveredVi = p.recovered ? '; khoản đã chi phải thu hồi' : ''
   const recoveredEn = p.recovered ? '; the amount paid is to be recovered' : ''
   if (other) {
     return {
-      vi: ` Hộ đã có khoản hỗ trợ số ${p.id} theo khoản vay số ${p.loanId} (${vi[p.status]}${recoveredVi}); mỗi hộ chỉ được hỗ trợ một lần theo mỗi chính sách.`,
-      en: ` The household already has support payment ${p.id} through loan ${p.loanId} (it ${en[p.status]}${recoveredEn}); a household receives it once per policy.`,
+      vi:
+        ` Hộ đã có khoản hỗ trợ số ${p.id} theo khoản vay số ${p.loanId} (${vi[p.status]}${recoveredVi}); mỗi ` +
+        `hộ chỉ được hỗ trợ một lần theo mỗi chính sách.`,
+      en:
+        ` The household already has support payment ${p.id} through loan ${p.loanId} (it ${en[p.status]}${recoveredEn}); ` +
+        `a household receives it once per policy.`,
     }
   }
-  return { vi: ` Khoản hỗ trợ số ${p.id} ${vi[p.status]}${recoveredVi}.`, en: ` Support payment ${p.id} ${en[p.status]}${recoveredEn}.` }
+  return {
+    vi: ` Khoản hỗ trợ số ${p.id} ${vi[p.status]}${recoveredVi}.`,
+    en: ` Support payment ${p.id} ${en[p.status]}${recoveredEn}.`,
+  }
 }
 
 /**
  * One Vietnamese and one English sentence a branch can read to the household:
  * the verdict, the decisive fact with its dates, and the payment if one exists.
  */
-export function explainVerdict(verdict: SupportVerdict, loanId: number, payment: SupportPaymentFact | null = null): { vi: string; en: string } {
+export function explainVerdict(
+  verdict: SupportVerdict,
+  loanId: number,
+  payment: SupportPaymentFact | null = null,
+): { vi: string; en: string } {
   const e = verdict.evidence
   const li = e.lateInstalment
   const x = e.exit
@@ -226,48 +286,79 @@ export function explainVerdict(verdict: SupportVerdict, loanId: number, payment:
   switch (verdict.reason) {
     case 'CONDITIONS_MET': {
       const paidVi = li ? `đã trả hết ${e.instalments.due} kỳ` : `trả đúng hạn cả ${e.instalments.due} kỳ`
-      const paidEn = li ? `all ${e.instalments.due} instalments were paid` : `all ${e.instalments.due} instalments were paid on time`
+      const paidEn = li
+        ? `all ${e.instalments.due} instalments were paid`
+        : `all ${e.instalments.due} instalments were paid on time`
       const closedVi = e.closedOn ? `khoản vay tất toán ngày ${viDate(e.closedOn)}` : 'khoản vay đã tất toán'
       const closedEn = e.closedOn ? `the loan was repaid in full on ${e.closedOn}` : 'the loan was repaid in full'
       vi = `Đủ điều kiện nhận hỗ trợ ${viVnd(e.budget.amount)}: ${closedVi}, ${paidVi}`
       en = `Eligible for the support payment of ${enVnd(e.budget.amount)}: ${closedEn}, ${paidEn}`
       if (x) {
-        vi += `, và hộ thoát nghèo theo quyết định số ${x.decisionNo} có hiệu lực ngày ${viDate(x.effectiveDate)}${e.windowEnd ? ` (trong thời hạn đến ngày ${viDate(e.windowEnd)})` : ''}`
-        en += `, and the household left poverty by decision ${x.decisionNo} effective ${x.effectiveDate}${e.windowEnd ? ` (within the window ending ${e.windowEnd})` : ''}`
+        const withinVi = e.windowEnd ? ` (trong thời hạn đến ngày ${viDate(e.windowEnd)})` : ''
+        const withinEn = e.windowEnd ? ` (within the window ending ${e.windowEnd})` : ''
+        vi += `, và hộ thoát nghèo theo quyết định số ${x.decisionNo} có hiệu lực ngày ${viDate(x.effectiveDate)}${withinVi}`
+        en += `, and the household left poverty by decision ${x.decisionNo} effective ${x.effectiveDate}${withinEn}`
       }
       vi += '.'
       en += '.'
       break
     }
     case 'LATE_INSTALMENT':
-      vi = li && li.paidOn
-        ? `Không đủ điều kiện: kỳ trả nợ số ${li.number} đến hạn ngày ${viDate(li.dueDate)} nhưng trả ngày ${viDate(li.paidOn)} (trễ ${li.daysLate} ngày).`
-        : li ? `Không đủ điều kiện: kỳ trả nợ số ${li.number} đến hạn ngày ${viDate(li.dueDate)} đến ngày ${viDate(e.asOf)} vẫn chưa trả (quá hạn ${li.daysLate} ngày).`
-          : 'Không đủ điều kiện: có kỳ trả nợ không đúng hạn.'
-      en = li && li.paidOn
-        ? `Not eligible: instalment ${li.number} was due on ${li.dueDate} but paid on ${li.paidOn} (${li.daysLate} days late).`
-        : li ? `Not eligible: instalment ${li.number} was due on ${li.dueDate} and is still unpaid on ${e.asOf} (${li.daysLate} days overdue).`
-          : 'Not eligible: an instalment was not paid on time.'
+      vi =
+        li && li.paidOn
+          ? `Không đủ điều kiện: kỳ trả nợ số ${li.number} đến hạn ngày ${viDate(li.dueDate)} nhưng trả ngày ` +
+            `${viDate(li.paidOn)} (trễ ${li.daysLate} ngày).`
+          : li
+            ? `Không đủ điều kiện: kỳ trả nợ số ${li.number} đến hạn ngày ${viDate(li.dueDate)} đến ngày ${viDate(e.asOf)} ` +
+              `vẫn chưa trả (quá hạn ${li.daysLate} ngày).`
+            : 'Không đủ điều kiện: có kỳ trả nợ không đúng hạn.'
+      en =
+        li && li.paidOn
+          ? `Not eligible: instalment ${li.number} was due on ${li.dueDate} but paid on ${li.paidOn} (${li.daysLate} ` +
+            `days late).`
+          : li
+            ? `Not eligible: instalment ${li.number} was due on ${li.dueDate} and is still unpaid on ${e.asOf} ` +
+              `(${li.daysLate} days overdue).`
+            : 'Not eligible: an instalment was not paid on time.'
       break
     case 'NO_POVERTY_EXIT': {
       const since = e.disbursedOn ? ` sau ngày giải ngân ${viDate(e.disbursedOn)}` : ''
       const sinceEn = e.disbursedOn ? ` after the disbursement on ${e.disbursedOn}` : ''
+      const windowEndVi = e.windowEnd ? viDate(e.windowEnd) : '?'
       if (verdict.outcome === 'not_yet') {
-        vi = `Chưa đủ điều kiện: khoản vay đã tất toán${e.closedOn ? ` ngày ${viDate(e.closedOn)}` : ''}${li ? '' : ' và trả đúng hạn'}, nhưng chưa có quyết định thoát nghèo có hiệu lực${since}; hộ còn thời hạn đến hết ngày ${e.windowEnd ? viDate(e.windowEnd) : '?'}.`
-        en = `Not yet: the loan was repaid${li ? '' : ' on time'}${e.closedOn ? ` and closed on ${e.closedOn}` : ''}, but no poverty-exit decision has taken effect${sinceEn}; the household has until ${e.windowEnd ?? '?'}.`
+        vi =
+          `Chưa đủ điều kiện: khoản vay đã tất toán${e.closedOn ? ` ngày ${viDate(e.closedOn)}` : ''}${li ? '' : ' và trả đúng hạn'}, ` +
+          `nhưng chưa có quyết định thoát nghèo có hiệu lực${since}; hộ còn thời hạn đến hết ngày ${windowEndVi}.`
+        en =
+          `Not yet: the loan was repaid${li ? '' : ' on time'}${e.closedOn ? ` and closed on ${e.closedOn}` : ''}, ` +
+          `but no poverty-exit decision has taken effect${sinceEn}; the household has until ${e.windowEnd ?? '?'}.`
       } else {
-        vi = `Không đủ điều kiện: không có quyết định thoát nghèo có hiệu lực${since} và đến hết ngày ${e.windowEnd ? viDate(e.windowEnd) : '?'} (thời hạn sau khi tất toán).`
-        en = `Not eligible: no poverty-exit decision took effect${sinceEn} and by ${e.windowEnd ?? '?'} (the window after closure).`
+        vi =
+          `Không đủ điều kiện: không có quyết định thoát nghèo có hiệu lực${since} và đến hết ngày ${windowEndVi} ` +
+          `(thời hạn sau khi tất toán).`
+        en =
+          `Not eligible: no poverty-exit decision took effect${sinceEn} and by ${e.windowEnd ?? '?'} (the window ` +
+          `after closure).`
       }
       break
     }
-    case 'EXIT_OUTSIDE_WINDOW':
-      vi = `Không đủ điều kiện: quyết định thoát nghèo số ${x?.decisionNo ?? '?'} có hiệu lực ngày ${x ? viDate(x.effectiveDate) : '?'}, sau khi hết thời hạn ngày ${e.windowEnd ? viDate(e.windowEnd) : '?'}${e.closedOn ? ` (tính từ ngày tất toán ${viDate(e.closedOn)})` : ''}.`
-      en = `Not eligible: poverty-exit decision ${x?.decisionNo ?? '?'} took effect on ${x?.effectiveDate ?? '?'}, after the window ended on ${e.windowEnd ?? '?'}${e.closedOn ? ` (counted from the closure on ${e.closedOn})` : ''}.`
+    case 'EXIT_OUTSIDE_WINDOW': {
+      const fromClosureVi = e.closedOn ? ` (tính từ ngày tất toán ${viDate(e.closedOn)})` : ''
+      vi =
+        `Không đủ điều kiện: quyết định thoát nghèo số ${x?.decisionNo ?? '?'} có hiệu lực ngày ${x ? viDate(x.effectiveDate) : '?'}, ` +
+        `sau khi hết thời hạn ngày ${e.windowEnd ? viDate(e.windowEnd) : '?'}${fromClosureVi}.`
+      en =
+        `Not eligible: poverty-exit decision ${x?.decisionNo ?? '?'} took effect on ${x?.effectiveDate ?? '?'}, ` +
+        `after the window ended on ${e.windowEnd ?? '?'}${e.closedOn ? ` (counted from the closure on ${e.closedOn})` : ''}.`
       break
+    }
     case 'LOAN_NOT_CLOSED':
-      vi = `Chưa xét: khoản vay chưa tất toán; đến ngày ${viDate(e.asOf)} đã trả đúng hạn ${e.instalments.paidOnTime}/${e.instalments.due} kỳ${li ? '' : ' và chưa có kỳ nào trễ hạn'}.`
-      en = `Not yet: the loan is not repaid in full; by ${e.asOf} ${e.instalments.paidOnTime} of ${e.instalments.due} instalments were paid on time${li ? '' : ' and none is late'}.`
+      vi =
+        `Chưa xét: khoản vay chưa tất toán; đến ngày ${viDate(e.asOf)} đã trả đúng hạn ${e.instalments.paidOnTime}/${e.instalments.due} ` +
+        `kỳ${li ? '' : ' và chưa có kỳ nào trễ hạn'}.`
+      en =
+        `Not yet: the loan is not repaid in full; by ${e.asOf} ${e.instalments.paidOnTime} of ${e.instalments.due} ` +
+        `instalments were paid on time${li ? '' : ' and none is late'}.`
       break
     case 'LOAN_WRITTEN_OFF':
       vi = 'Không đủ điều kiện: khoản vay đã được xử lý xóa nợ.'
@@ -282,8 +373,13 @@ export function explainVerdict(verdict: SupportVerdict, loanId: number, payment:
       en = 'Not yet: the loan has not been disbursed.'
       break
     case 'BUDGET_EXHAUSTED':
-      vi = `Chưa chi được: hộ đủ các điều kiện nhưng ngân sách của chính sách còn ${viVnd(e.budget.remaining)}, ít hơn mức hỗ trợ ${viVnd(e.budget.amount)}; sẽ được xét lại khi ngân sách được bổ sung.`
-      en = `Held back: the household meets the conditions but the policy's budget has ${enVnd(e.budget.remaining)} left, less than the ${enVnd(e.budget.amount)} support amount; it is evaluated again when the budget is topped up.`
+      vi =
+        `Chưa chi được: hộ đủ các điều kiện nhưng ngân sách của chính sách còn ${viVnd(e.budget.remaining)}, ` +
+        `ít hơn mức hỗ trợ ${viVnd(e.budget.amount)}; sẽ được xét lại khi ngân sách được bổ sung.`
+      en =
+        `Held back: the household meets the conditions but the policy's budget has ${enVnd(e.budget.remaining)} ` +
+        `left, less than the ${enVnd(e.budget.amount)} support amount; it is evaluated again when the budget is ` +
+        `topped up.`
       break
   }
   if (payment) {

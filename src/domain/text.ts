@@ -23,7 +23,13 @@ export function foldText(text: string): string {
  * ("Lan  nguyễn lan" → ["lan", "nguyen"]); empty when the query has no words.
  */
 export function searchWords(query: string): string[] {
-  return [...new Set(foldText(query).split(/\s+/u).filter((w) => w.length > 0))]
+  return [
+    ...new Set(
+      foldText(query)
+        .split(/\s+/u)
+        .filter((w) => w.length > 0),
+    ),
+  ]
 }
 
 /** A query of 1–12 digits only is a citizen-ID prefix, not a name. */

@@ -42,15 +42,23 @@ export interface WriteOffFacts {
 /** Why this loan may not be written off on this date, or null when it may. */
 export function writeOffRefusal(f: WriteOffFacts): { reason: WriteOffRefusalReason; detail: string } | null {
   if (f.lastDisbursementDate !== null && f.valueDate <= f.lastDisbursementDate) {
-    return { reason: 'DISBURSEMENT_DAY', detail: `the value date ${f.valueDate} is not after the disbursement of ${f.lastDisbursementDate}` }
+    return {
+      reason: 'DISBURSEMENT_DAY',
+      detail: `the value date ${f.valueDate} is not after the disbursement of ${f.lastDisbursementDate}`,
+    }
   }
   if (f.overduePrincipal <= 0) {
-    return { reason: 'NOT_OVERDUE', detail: `nothing is overdue on ${f.valueDate}: a performing loan cannot be written off` }
+    return {
+      reason: 'NOT_OVERDUE',
+      detail: `nothing is overdue on ${f.valueDate}: a performing loan cannot be written off`,
+    }
   }
   return null
 }
 
-/** What may still be recovered: written-off principal + interest minus what was recovered already (never negative). */
+/**
+ * What may still be recovered: written-off principal + interest minus what was recovered already (never negative).
+ */
 export function recoveryRoom(writtenOff: { principal: Vnd; interest: Vnd }, recovered: Vnd): Vnd {
   return Math.max(0, writtenOff.principal + writtenOff.interest - recovered)
 }

@@ -15,13 +15,24 @@ export function buildHooks(): Hooks {
   return Object.freeze({
     // The support rule (docs/rules.md §8): a loan under a support policy is evaluated whenever it changes …
     loanChanged: (ctx, loan) => {
-      if (loan.localPolicyCode) evaluateLoanSupport(ctx.sqlite, loan.id, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit })
+      if (loan.localPolicyCode)
+        evaluateLoanSupport(ctx.sqlite, loan.id, ctx.businessDate, {
+          userId: ctx.actor.userId,
+          requestId: ctx.requestId,
+          audit: ctx.audit,
+        })
     },
     // … all of a household's when its poverty status is decided (or a decision revoked) …
     povertyRecorded: (ctx, householdId) =>
-      evaluateHouseholdSupport(ctx.sqlite, householdId, ctx.businessDate, { userId: ctx.actor.userId, requestId: ctx.requestId, audit: ctx.audit }),
+      evaluateHouseholdSupport(ctx.sqlite, householdId, ctx.businessDate, {
+        userId: ctx.actor.userId,
+        requestId: ctx.requestId,
+        audit: ctx.audit,
+      }),
     // … and the open cases at the end of each day (a window may have expired, budget may have been added).
-    dayClosed: (sqlite, _closedDay, nextDay) => { evaluateOpenSupportCases(sqlite, nextDay) },
+    dayClosed: (sqlite, _closedDay, nextDay) => {
+      evaluateOpenSupportCases(sqlite, nextDay)
+    },
     // A (transaction point, date) whose reconciliation is closed takes no more postings.
     guardPosting: closedDayGuard,
   } satisfies Hooks)

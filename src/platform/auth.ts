@@ -60,7 +60,9 @@ export const READ_ALL_ROLES: readonly Role[] = ['admin', 'finance', 'auditor']
 export const BRANCH_ROLES: readonly Role[] = ['branch_officer', 'branch_manager']
 /** Who records what the branch decides (household changes, commune decisions): branch staff and admin. */
 export const BRANCH_STAFF_ROLES: readonly Role[] = ['admin', ...BRANCH_ROLES]
-/** Who registers households and keeps their accounts: branch staff, admin and partner officers (their own groups). */
+/**
+ * Who registers households and keeps their accounts: branch staff, admin and partner officers (their own groups).
+ */
 export const REGISTRAR_ROLES: readonly Role[] = [...BRANCH_STAFF_ROLES, 'partner_officer']
 /** Who approves what an officer proposed (four eyes): branch managers and admin. */
 export const APPROVER_ROLES: readonly Role[] = ['branch_manager', 'admin']
@@ -69,7 +71,12 @@ function hashSecret(salt: string, secret: string): string {
   return createHmac('sha256', salt).update(secret).digest('hex')
 }
 
-export interface NewApiKey { id: string; salt: string; hash: string; plaintext: string }
+export interface NewApiKey {
+  id: string
+  salt: string
+  hash: string
+  plaintext: string
+}
 
 export function generateApiKey(): NewApiKey {
   const id = randomBytes(6).toString('hex')
@@ -80,7 +87,15 @@ export function generateApiKey(): NewApiKey {
 
 const KEY_RE = /^pc_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/
 
-interface KeyRow { salt: string; hash: string; userId: number; name: string; role: Role; branchId: number | null; partnerId: number | null }
+interface KeyRow {
+  salt: string
+  hash: string
+  userId: number
+  name: string
+  role: Role
+  branchId: number | null
+  partnerId: number | null
+}
 
 const VERIFIED_KEY_CACHE_MAX = 10_000
 
@@ -94,8 +109,11 @@ const VERIFIED_KEY_CACHE_MAX = 10_000
  * wrong secret never matches an entry.
  */
 export function makeKeyVerifier(sqlite: Database.Database) {
-  const lookup = sqlite.prepare(`SELECT k.salt, k.hash, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id AS partnerId
-    FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.revoked_at IS NULL AND u.active = 1`)
+  const lookup =
+    sqlite.prepare(`SELECT k.salt, k.hash, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id
+      AS partnerId
+    FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.revoked_at IS NULL AND u.active
+      = 1`)
   const authVersion = sqlite.prepare('SELECT version FROM auth_version WHERE id = 1').pluck()
   const verified = new Map<string, Actor>()
   let verifiedAt = -1
@@ -114,7 +132,13 @@ export function makeKeyVerifier(sqlite: Database.Database) {
     const expected = Buffer.from(row.hash, 'hex')
     const actual = Buffer.from(hashSecret(row.salt, m[2]!), 'hex')
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null
-    const actor: Actor = { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId }
+    const actor: Actor = {
+      userId: row.userId,
+      name: row.name,
+      role: row.role,
+      branchId: row.branchId,
+      partnerId: row.partnerId,
+    }
     if (verified.size >= VERIFIED_KEY_CACHE_MAX) verified.clear()
     verified.set(presented, actor)
     return actor
@@ -170,7 +194,11 @@ export function cookieValue(header: string | undefined, name: string): string | 
   if (!header) return undefined
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
   }
   return undefined
 }
@@ -182,8 +210,20 @@ export function idleExpiry(session: Pick<StaffSession, 'lastSeenAt' | 'expiresAt
 }
 
 interface SessionRow {
-  id: number; csrfToken: string; createdAt: string; lastSeenAt: string; expiresAt: string; endedAt: string | null; endReason: string | null
-  userId: number; name: string; role: Role; branchId: number | null; partnerId: number | null; active: number; mustChange: number
+  id: number
+  csrfToken: string
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  endedAt: string | null
+  endReason: string | null
+  userId: number
+  name: string
+  role: Role
+  branchId: number | null
+  partnerId: number | null
+  active: number
+  mustChange: number
 }
 
 /**
@@ -194,16 +234,22 @@ interface SessionRow {
  * only delays the touch), so the idle end is between 29 and 30 minutes after the last request.
  */
 export function makeSessionVerifier(sqlite: Database.Database, now: () => Date = () => new Date()) {
-  const lookup = sqlite.prepare(`SELECT s.id, s.csrf_token AS csrfToken, s.created_at AS createdAt, s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt,
-      s.ended_at AS endedAt, s.end_reason AS endReason, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id AS partnerId, u.active,
+  const lookup =
+    sqlite.prepare(`SELECT s.id, s.csrf_token AS csrfToken, s.created_at AS createdAt, s.last_seen_at AS lastSeenAt,
+      s.expires_at AS expiresAt,
+      s.ended_at AS endedAt, s.end_reason AS endReason, u.id AS userId, u.name, u.role, u.branch_id AS branchId,
+      u.partner_id AS partnerId, u.active,
       COALESCE(p.must_change, 0) AS mustChange
-    FROM staff_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_passwords p ON p.user_id = u.id WHERE s.token_hash = ?`)
+    FROM staff_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_passwords p ON p.user_id = u.id
+      WHERE s.token_hash = ?`)
   const end = sqlite.prepare('UPDATE staff_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
   const touch = sqlite.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ? AND ended_at IS NULL')
   const bestEffort = (write: () => unknown) => {
     try {
       write()
-    } catch { /* the database is busy: the next request writes it */ }
+    } catch {
+      /* the database is busy: the next request writes it */
+    }
   }
   return (token: string): Pick<Credentials, 'actor' | 'session'> | 'expired' | null => {
     if (!SESSION_TOKEN_RE.test(token)) return null
@@ -212,7 +258,8 @@ export function makeSessionVerifier(sqlite: Database.Database, now: () => Date =
     if (row.endedAt !== null) return row.endReason === 'idle' || row.endReason === 'absolute' ? 'expired' : null
     const at = now()
     const t = at.getTime()
-    const ended = t >= Date.parse(row.expiresAt) ? 'absolute' : t >= Date.parse(row.lastSeenAt) + SESSION_IDLE_MS ? 'idle' : null
+    const ended =
+      t >= Date.parse(row.expiresAt) ? 'absolute' : t >= Date.parse(row.lastSeenAt) + SESSION_IDLE_MS ? 'idle' : null
     if (ended) {
       bestEffort(() => end.run(at.toISOString(), ended, row.id))
       return 'expired'
@@ -225,8 +272,13 @@ export function makeSessionVerifier(sqlite: Database.Database, now: () => Date =
     return {
       actor: { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId },
       session: {
-        id: row.id, userId: row.userId, csrfToken: row.csrfToken, mustChangePassword: row.mustChange === 1,
-        createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt,
+        id: row.id,
+        userId: row.userId,
+        csrfToken: row.csrfToken,
+        mustChangePassword: row.mustChange === 1,
+        createdAt: row.createdAt,
+        lastSeenAt,
+        expiresAt: row.expiresAt,
       },
     }
   }
@@ -267,38 +319,51 @@ const UNAUTHORIZED_DETAIL: Record<NonNullable<Credentials['failure']>, string> =
   bad_key: 'The API key is not valid',
   bad_session: 'The session is not valid (signed out, ended or unknown); sign in again',
   session_expired: 'The session has expired; sign in again',
-  none: 'Send an API key as "Authorization: Bearer <key>", or sign in (POST /v1/session) and send the session cookie',
+  none:
+    'Send an API key as "Authorization: Bearer <key>", or sign in (POST /v1/session) and send the session ' + 'cookie',
 }
 
-export default fp(async function authPlugin(app: FastifyInstance, opts: { now?: () => Date } = {}) {
-  const resolve = makeCredentialResolver(app.sqlite, opts.now)
-  app.decorateRequest('actor', null as unknown as Actor)
-  app.decorateRequest('staffSession', null)
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    // Unknown routes fall through to the 404 handler, which reveals nothing.
-    if (!request.routeOptions.url) return
-    const config = request.routeOptions.config
-    const auth = config.auth
-    if (auth === 'public') return
-    const credentials = request.credentials ?? resolve(request)
-    const actor = credentials.actor
-    if (!actor) {
-      const failure = credentials.failure ?? 'none'
-      throw new DomainError(failure === 'session_expired' ? 'SESSION_EXPIRED' : 'UNAUTHORIZED', UNAUTHORIZED_DETAIL[failure])
-    }
-    request.actor = actor
-    const session = credentials.session
-    if (session) {
-      request.staffSession = session
-      // A page of another site can make the browser send the cookie, never this header.
-      if (!SAFE_METHODS.has(request.method) && !csrfMatches(request.headers['x-csrf-token'], session.csrfToken)) {
-        throw new DomainError('CSRF_TOKEN_INVALID', 'A state-changing request made with the session cookie needs the session\'s x-csrf-token header')
+export default fp(
+  async function authPlugin(app: FastifyInstance, opts: { now?: () => Date } = {}) {
+    const resolve = makeCredentialResolver(app.sqlite, opts.now)
+    app.decorateRequest('actor', null as unknown as Actor)
+    app.decorateRequest('staffSession', null)
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      // Unknown routes fall through to the 404 handler, which reveals nothing.
+      if (!request.routeOptions.url) return
+      const config = request.routeOptions.config
+      const auth = config.auth
+      if (auth === 'public') return
+      const credentials = request.credentials ?? resolve(request)
+      const actor = credentials.actor
+      if (!actor) {
+        const failure = credentials.failure ?? 'none'
+        throw new DomainError(
+          failure === 'session_expired' ? 'SESSION_EXPIRED' : 'UNAUTHORIZED',
+          UNAUTHORIZED_DETAIL[failure],
+        )
       }
-      if (session.mustChangePassword && !config.duringPasswordChange) {
-        throw new DomainError('PASSWORD_CHANGE_REQUIRED', 'The password is a one-time password: change it first (POST /v1/session/password)')
+      request.actor = actor
+      const session = credentials.session
+      if (session) {
+        request.staffSession = session
+        // A page of another site can make the browser send the cookie, never this header.
+        if (!SAFE_METHODS.has(request.method) && !csrfMatches(request.headers['x-csrf-token'], session.csrfToken)) {
+          throw new DomainError(
+            'CSRF_TOKEN_INVALID',
+            "A state-changing request made with the session cookie needs the session's x-csrf-token header",
+          )
+        }
+        if (session.mustChangePassword && !config.duringPasswordChange) {
+          throw new DomainError(
+            'PASSWORD_CHANGE_REQUIRED',
+            'The password is a one-time password: change it first (POST /v1/session/password)',
+          )
+        }
       }
-    }
-    if (!auth) throw new DomainError('FORBIDDEN', 'This route declares no authorised roles')
-    if (!auth.includes(actor.role)) throw new DomainError('FORBIDDEN', `Role ${actor.role} may not call this route`)
-  })
-}, { name: 'auth', dependencies: ['database'] })
+      if (!auth) throw new DomainError('FORBIDDEN', 'This route declares no authorised roles')
+      if (!auth.includes(actor.role)) throw new DomainError('FORBIDDEN', `Role ${actor.role} may not call this route`)
+    })
+  },
+  { name: 'auth', dependencies: ['database'] },
+)

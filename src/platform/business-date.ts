@@ -9,7 +9,9 @@ export function ensureBusinessDate(sqlite: Database.Database, initial?: string):
   const row = sqlite.prepare('SELECT date FROM business_date WHERE id = 1').get() as { date: string } | undefined
   if (row) return row.date
   const date = initial ?? todayInVietnam()
-  sqlite.prepare('INSERT INTO business_date (id, date, updated_at) VALUES (1, ?, ?)').run(date, new Date().toISOString())
+  sqlite
+    .prepare('INSERT INTO business_date (id, date, updated_at) VALUES (1, ?, ?)')
+    .run(date, new Date().toISOString())
   return date
 }
 
@@ -20,7 +22,9 @@ export function makeBusinessDateReader(sqlite: Database.Database): () => string 
 
 /** Moves the business date forward only: two closes racing from two processes can never move it back. */
 export function setBusinessDate(sqlite: Database.Database, date: string): void {
-  sqlite.prepare('UPDATE business_date SET date = ?, updated_at = ? WHERE id = 1 AND date < ?').run(date, new Date().toISOString(), date)
+  sqlite
+    .prepare('UPDATE business_date SET date = ?, updated_at = ? WHERE id = 1 AND date < ?')
+    .run(date, new Date().toISOString(), date)
 }
 
 /**
@@ -29,10 +33,14 @@ export function setBusinessDate(sqlite: Database.Database, date: string): void {
  * no day has been closed on this database yet). Normally lastClosedDate is the
  * day before businessDate.
  */
-export interface BusinessDateView { businessDate: string; lastClosedDate: string | null }
+export interface BusinessDateView {
+  businessDate: string
+  lastClosedDate: string | null
+}
 
 export function businessDateView(sqlite: Database.Database): BusinessDateView {
   const businessDate = sqlite.prepare('SELECT date FROM business_date WHERE id = 1').pluck().get() as string
-  const lastClosedDate = sqlite.prepare("SELECT MAX(date) FROM close_runs WHERE status = 'done'").pluck().get() as string | null
+  const lastClosedDate = sqlite.prepare("SELECT MAX(date) FROM close_runs WHERE status = 'done'").pluck().get() as
+    string | null
   return { businessDate, lastClosedDate }
 }

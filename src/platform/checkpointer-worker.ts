@@ -6,7 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 
-const { file, intervalMs, commitSignal } = workerData as { file: string; intervalMs: number; commitSignal?: SharedArrayBuffer }
+const { file, intervalMs, commitSignal } = workerData as {
+  file: string
+  intervalMs: number
+  commitSignal?: SharedArrayBuffer
+}
 const commits = commitSignal ? new Int32Array(commitSignal) : null
 const db = new Database(file)
 db.pragma('synchronous = FULL')

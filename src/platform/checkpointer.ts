@@ -22,8 +22,16 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 20_000
 
 export interface Checkpointer {
   /** Checkpoints done and the last reported WAL size, for /ready and benchmarks. */
-  /** `stoppedWhenAsked`: after stop(), whether the thread ended by itself (false: terminated after the grace period) */
-  readonly stats: { checkpoints: number; walFrames: number; errors: number; lastError?: string; stoppedWhenAsked?: boolean }
+  /**
+   * `stoppedWhenAsked`: after stop(), whether the thread ended by itself (false: terminated after the grace period)
+   */
+  readonly stats: {
+    checkpoints: number
+    walFrames: number
+    errors: number
+    lastError?: string
+    stoppedWhenAsked?: boolean
+  }
   /**
    * Shared with every connection that commits (the main thread's and the writer thread's command bus):
    * a commit counter the checkpointer waits on, so that it checkpoints right AFTER a commit.
@@ -51,10 +59,15 @@ export function signalCommit(signal: SharedArrayBuffer): () => void {
   }
 }
 
-export function startCheckpointer(sqlite: Database.Database, intervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS): Checkpointer {
+export function startCheckpointer(
+  sqlite: Database.Database,
+  intervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS,
+): Checkpointer {
   sqlite.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`)
   const commitSignal = new SharedArrayBuffer(4)
-  const worker = startWorker(import.meta.url, './checkpointer-worker', { workerData: { file: sqlite.name, intervalMs, commitSignal } })
+  const worker = startWorker(import.meta.url, './checkpointer-worker', {
+    workerData: { file: sqlite.name, intervalMs, commitSignal },
+  })
   worker.unref()
   const stats: Checkpointer['stats'] = { checkpoints: 0, walFrames: 0, errors: 0 }
   worker.on('message', (m: { type: string; log?: number; message?: string }) => {
@@ -78,7 +91,9 @@ export function startCheckpointer(sqlite: Database.Database, intervalMs = DEFAUL
     stats,
     commitSignal,
     stop() {
-      stopped ??= stopWorker(worker, exited, 2000).then((byItself) => { stats.stoppedWhenAsked = byItself })
+      stopped ??= stopWorker(worker, exited, 2000).then((byItself) => {
+        stats.stoppedWhenAsked = byItself
+      })
       return stopped
     },
   }

@@ -56,7 +56,10 @@ export type CommandFn<T> = (ctx: CommandContext) => CommandResult<T>
 export type IdempotencyMode = 'required' | 'optional' | 'none'
 
 /** A command the writer thread knows by name (its input must survive structured cloning). */
-export interface RemoteSpec { name: string; input: unknown }
+export interface RemoteSpec {
+  name: string
+  input: unknown
+}
 
 interface Queued {
   fn: CommandFn<unknown>
@@ -83,11 +86,16 @@ function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   const obj = value as Record<string, unknown>
-  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+  return `{${Object.keys(obj)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+    .join(',')}}`
 }
 
 export function requestFingerprint(method: string, path: string, body: unknown, query: unknown = {}): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(query ?? {})}\n${canonical(body ?? null)}`).digest('hex')
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(query ?? {})}\n${canonical(body ?? null)}`)
+    .digest('hex')
 }
 
 export class CommandBus {
@@ -104,12 +112,26 @@ export class CommandBus {
   onCommit: (() => void) | null = null
 
   /** The reactions between modules every command context carries (built by src/modules/hooks.ts `buildHooks()`). */
-  constructor(private readonly db: Db, private readonly sqlite: Database.Database, private readonly maxBatch: number, readonly hooks: Hooks) {
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: Database.Database,
+    private readonly maxBatch: number,
+    readonly hooks: Hooks,
+  ) {
     this.businessDate = makeBusinessDateReader(sqlite)
     this.stmts = {
-      findKey: sqlite.prepare('SELECT fingerprint, status_code AS statusCode, response_body AS responseBody FROM idempotency_keys WHERE user_id = ? AND key = ?'),
-      saveKey: sqlite.prepare('INSERT INTO idempotency_keys (user_id, key, method, path, fingerprint, status_code, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      audit: sqlite.prepare('INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      findKey: sqlite.prepare(
+        'SELECT fingerprint, status_code AS statusCode, response_body AS responseBody FROM idempotency_keys ' +
+          'WHERE user_id = ? AND key = ?',
+      ),
+      saveKey: sqlite.prepare(
+        'INSERT INTO idempotency_keys (user_id, key, method, path, fingerprint, status_code, response_body) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      audit: sqlite.prepare(
+        'INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, request_id) VALUES ' +
+          '(?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       // Prepared once: exec() would parse them again for every command of every batch.
       savepoint: sqlite.prepare('SAVEPOINT command'),
       release: sqlite.prepare('RELEASE command'),
@@ -122,23 +144,42 @@ export class CommandBus {
    * The Idempotency-Key header is honoured (and, with mode 'required', demanded).
    * With `remote`, the command runs on the writer thread when there is one.
    */
-  async handle<T>(request: FastifyRequest, reply: FastifyReply, mode: IdempotencyMode, fn: CommandFn<T>, remote?: RemoteSpec): Promise<void> {
+  async handle<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mode: IdempotencyMode,
+    fn: CommandFn<T>,
+    remote?: RemoteSpec,
+  ): Promise<void> {
     const rawKey = mode === 'none' ? undefined : request.headers['idempotency-key']
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey
     if (key !== undefined && (key.length < 1 || key.length > 200)) {
-      throw new DomainError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 characters', { errors: [{ field: 'header.idempotency-key', message: 'must be 1–200 characters' }] })
+      throw new DomainError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 characters', {
+        errors: [{ field: 'header.idempotency-key', message: 'must be 1–200 characters' }],
+      })
     }
-    if (!key && mode === 'required') throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'This operation needs an Idempotency-Key header')
+    if (!key && mode === 'required')
+      throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'This operation needs an Idempotency-Key header')
     let idempotency: Queued['idempotency']
     if (key) {
       const path = request.url.split('?')[0]!
       const fingerprint = requestFingerprint(request.method, path, request.body, request.query)
       const flightKey = `${request.actor.userId}\u0000${key}`
-      if (this.inFlight.has(flightKey)) throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly')
-      const stored = this.stmts.findKey.get(request.actor.userId, key) as { fingerprint: string; statusCode: number; responseBody: string } | undefined
+      if (this.inFlight.has(flightKey))
+        throw new DomainError(
+          'IDEMPOTENCY_IN_FLIGHT',
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+        )
+      const stored = this.stmts.findKey.get(request.actor.userId, key) as
+        { fingerprint: string; statusCode: number; responseBody: string } | undefined
       if (stored) {
-        if (stored.fingerprint !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request')
-        reply.code(stored.statusCode).header('Idempotency-Replayed', 'true').type('application/json').send(stored.responseBody)
+        if (stored.fingerprint !== fingerprint)
+          throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request')
+        reply
+          .code(stored.statusCode)
+          .header('Idempotency-Replayed', 'true')
+          .type('application/json')
+          .send(stored.responseBody)
         return
       }
       idempotency = { key, method: request.method, path, fingerprint }
@@ -159,17 +200,40 @@ export class CommandBus {
     reply.code(result.statusCode).send(result.body)
   }
 
-  private execute<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency: Queued['idempotency'], remote: RemoteSpec | undefined, serialize?: Queued['serialize']): Promise<CommandResult<T>> {
+  private execute<T>(
+    fn: CommandFn<T>,
+    actor: Actor,
+    requestId: string,
+    idempotency: Queued['idempotency'],
+    remote: RemoteSpec | undefined,
+    serialize?: Queued['serialize'],
+  ): Promise<CommandResult<T>> {
     if (remote && this.remote?.alive) {
-      return this.remote.execute({ name: remote.name, input: remote.input, actor, requestId, idempotency }) as Promise<CommandResult<T>>
+      return this.remote.execute({ name: remote.name, input: remote.input, actor, requestId, idempotency }) as Promise<
+        CommandResult<T>
+      >
     }
     return this.enqueue(fn, actor, requestId, idempotency, serialize)
   }
 
   /** Queues a command for the next batch; resolves after its batch committed. */
-  enqueue<T>(fn: CommandFn<T>, actor: Actor, requestId: string, idempotency?: Queued['idempotency'], serialize?: Queued['serialize']): Promise<CommandResult<T>> {
+  enqueue<T>(
+    fn: CommandFn<T>,
+    actor: Actor,
+    requestId: string,
+    idempotency?: Queued['idempotency'],
+    serialize?: Queued['serialize'],
+  ): Promise<CommandResult<T>> {
     return new Promise<CommandResult<T>>((resolve, reject) => {
-      this.queue.push({ fn: fn as CommandFn<unknown>, actor, requestId, idempotency, serialize, resolve: resolve as Queued['resolve'], reject })
+      this.queue.push({
+        fn: fn as CommandFn<unknown>,
+        actor,
+        requestId,
+        idempotency,
+        serialize,
+        resolve: resolve as Queued['resolve'],
+        reject,
+      })
       if (!this.scheduled) {
         this.scheduled = true
         // setImmediate lets every request already parsed in this event-loop turn join the batch.
@@ -202,8 +266,16 @@ export class CommandBus {
       requestId,
       hooks: this.hooks,
       audit: (e) => {
-        this.stmts.audit.run(at, actor.userId, e.action, e.entity, String(e.entityId),
-          e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), requestId)
+        this.stmts.audit.run(
+          at,
+          actor.userId,
+          e.action,
+          e.entity,
+          String(e.entityId),
+          e.before === undefined ? null : JSON.stringify(e.before),
+          e.after === undefined ? null : JSON.stringify(e.after),
+          requestId,
+        )
       },
     }
   }
@@ -283,6 +355,9 @@ export class CommandBus {
   }
 }
 
-export default fp(async function commandsPlugin(app: FastifyInstance, opts: { groupCommitMax: number; hooks: Hooks }) {
-  app.decorate('commands', new CommandBus(app.db, app.sqlite, opts.groupCommitMax, opts.hooks))
-}, { name: 'commands', dependencies: ['database'] })
+export default fp(
+  async function commandsPlugin(app: FastifyInstance, opts: { groupCommitMax: number; hooks: Hooks }) {
+    app.decorate('commands', new CommandBus(app.db, app.sqlite, opts.groupCommitMax, opts.hooks))
+  },
+  { name: 'commands', dependencies: ['database'] },
+)

@@ -16,7 +16,9 @@ import type { FastifyInstance } from 'fastify'
 const DEFAULT_ROOT = fileURLToPath(new URL('../../dist/console', import.meta.url))
 
 // The console loads only its own files and talks only to this origin.
-const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 const HIDDEN = { hide: true } as const
 
@@ -26,8 +28,15 @@ export default async function consolePlugin(app: FastifyInstance, opts: { root?:
 
   if (!built) {
     app.get('/', { config: { auth: 'public' }, schema: HIDDEN }, async (_request, reply) =>
-      reply.code(503).header('cache-control', 'no-store').type('text/plain; charset=utf-8')
-        .send('The staff console is not built: run npm run build (it writes dist/console).\nBảng điều khiển chưa được dựng: chạy npm run build.\n'))
+      reply
+        .code(503)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(
+          'The staff console is not built: run npm run build (it writes dist/console).\nBảng điều khiển ' +
+            'chưa được dựng: chạy npm run build.\n',
+        ),
+    )
     return
   }
 
@@ -35,8 +44,11 @@ export default async function consolePlugin(app: FastifyInstance, opts: { root?:
   await app.register(fastifyStatic, { root, serve: false })
 
   app.get('/', { config: { auth: 'public' }, schema: HIDDEN }, async (_request, reply) =>
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('cache-control', 'no-cache')
-      .sendFile('index.html', { cacheControl: false }))
+    reply
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', { cacheControl: false }),
+  )
 
   app.get('/assets/*', { config: { auth: 'public' }, schema: HIDDEN }, async (request, reply) => {
     const file = (request.params as { '*': string })['*']

@@ -16,7 +16,11 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[], header: readonly string[] = columns): string {
+export function toCsv(
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  header: readonly string[] = columns,
+): string {
   const lines = [header.map(csvCell).join(',')]
   for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','))
   return lines.join('\r\n') + '\r\n'
@@ -31,7 +35,14 @@ export type CsvColumn = readonly [key: string, vi: string]
  * matched by programs through `csvKey`), amounts as plain integers.
  */
 export function reportCsv(columns: readonly CsvColumn[], rows: readonly Record<string, unknown>[]): string {
-  return '\uFEFF' + toCsv(columns.map(([key]) => key), rows, columns.map(([key, vi]) => `${vi} (${key})`))
+  return (
+    '\uFEFF' +
+    toCsv(
+      columns.map(([key]) => key),
+      rows,
+      columns.map(([key, vi]) => `${vi} (${key})`),
+    )
+  )
 }
 
 /** The machine name of a report heading: "Dư nợ (outstanding)" → "outstanding"; a bare name stays. */
@@ -50,17 +61,27 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++ }
-      else if (ch === '"') quoted = false
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (ch === '"') quoted = false
       else cell += ch
     } else if (ch === '"' && cell === '') quoted = true
-    else if (ch === ',') { row.push(cell); cell = '' }
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++
-      row.push(cell); rows.push(row); row = []; cell = ''
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
     } else cell += ch
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row) }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell)
+    rows.push(row)
+  }
   return rows.filter((r) => !(r.length === 1 && r[0] === ''))
 }
 
@@ -75,9 +96,18 @@ export function wantsCsv(request: FastifyRequest): boolean {
 }
 
 /** Sends JSON, or CSV of `rows` when the client asked for text/csv. */
-export function sendReport<T extends object>(request: FastifyRequest, reply: FastifyReply, json: T, csv: { columns: readonly CsvColumn[]; rows: readonly Record<string, unknown>[]; filename: string }) {
+export function sendReport<T extends object>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  json: T,
+  csv: { columns: readonly CsvColumn[]; rows: readonly Record<string, unknown>[]; filename: string },
+) {
   if (wantsCsv(request)) {
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${csv.filename}"`).serializer((x: unknown) => x as string).send(reportCsv(csv.columns, csv.rows))
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${csv.filename}"`)
+      .serializer((x: unknown) => x as string)
+      .send(reportCsv(csv.columns, csv.rows))
   }
   return json
 }

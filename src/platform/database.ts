@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url'
 import * as schema from '../db/schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
-export interface Database_ { sqlite: Database.Database; db: Db }
+export interface Database_ {
+  sqlite: Database.Database
+  db: Db
+}
 
 /** db/migrations, found from this file both in src/ (tsx) and in dist/ (built). */
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'migrations')

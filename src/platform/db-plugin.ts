@@ -13,14 +13,23 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function databasePlugin(app: FastifyInstance, opts: { databaseFile: string; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number; cacheMiB?: number }) {
-  const { db, sqlite } = openDatabase(opts.databaseFile, { cacheMiB: opts.cacheMiB })
-  app.decorate('db', db)
-  app.decorate('sqlite', sqlite)
-  const checkpointer = opts.backgroundCheckpoint && opts.databaseFile !== ':memory:' ? startCheckpointer(sqlite, opts.checkpointIntervalMs) : null
-  app.decorate('checkpointer', checkpointer)
-  app.addHook('onClose', async () => {
-    await checkpointer?.stop()
-    sqlite.close()
-  })
-}, { name: 'database' })
+export default fp(
+  async function databasePlugin(
+    app: FastifyInstance,
+    opts: { databaseFile: string; backgroundCheckpoint?: boolean; checkpointIntervalMs?: number; cacheMiB?: number },
+  ) {
+    const { db, sqlite } = openDatabase(opts.databaseFile, { cacheMiB: opts.cacheMiB })
+    app.decorate('db', db)
+    app.decorate('sqlite', sqlite)
+    const checkpointer =
+      opts.backgroundCheckpoint && opts.databaseFile !== ':memory:'
+        ? startCheckpointer(sqlite, opts.checkpointIntervalMs)
+        : null
+    app.decorate('checkpointer', checkpointer)
+    app.addHook('onClose', async () => {
+      await checkpointer?.stop()
+      sqlite.close()
+    })
+  },
+  { name: 'database' },
+)

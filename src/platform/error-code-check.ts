@@ -29,7 +29,8 @@ export function registerErrorCodeCheck(app: FastifyInstance): void {
     const method = request.method === 'HEAD' ? 'GET' : request.method
     const operation = `${method} ${url}`
     if (recordFile) appendFileSync(recordFile, `${operation}\t${code}\n`)
-    const declared = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[X_ERROR_CODES] as string[] | undefined
+    const declared = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[X_ERROR_CODES] as
+      string[] | undefined
     // Routes without a schema (Swagger UI's own, the console's files) publish nothing to check against.
     if (!declared) return payload
     if (!COMMON.has(code) && !declared.includes(code)) undeclared.add(`${operation} answered ${code}`)
@@ -37,7 +38,9 @@ export function registerErrorCodeCheck(app: FastifyInstance): void {
   })
   app.addHook('onClose', async () => {
     if (undeclared.size) {
-      throw new Error(`error codes answered but not declared in the operation's errorResponses(...): ${[...undeclared].join('; ')}`)
+      throw new Error(
+        `error codes answered but not declared in the operation's errorResponses(...): ${[...undeclared].join('; ')}`,
+      )
     }
   })
 }

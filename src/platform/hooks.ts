@@ -15,12 +15,21 @@ import type { LoanState } from '../domain/loan-engine.js'
 import type { LoanRow, StoredProjection } from '../db/rows.js'
 
 export interface Hooks {
-  /** After a loan event (disbursement, repayment, reversal, write-off, extension, freeze) is posted, inside the command's transaction: the support rule. */
+  /**
+   * After a loan event (disbursement, repayment, reversal, write-off, extension, freeze) is posted, inside the
+   * command's transaction: the support rule.
+   */
   loanChanged(ctx: CommandContext, loan: LoanRow, before: StoredProjection, after: LoanState): void
   /** After a poverty-status decision is recorded or revoked, inside the command's transaction: the support rule. */
   povertyRecorded(ctx: CommandContext, householdId: number): void
-  /** When the daily close finishes `closedDay`, in the transaction that moves the business date to `nextDay`: the support rule's windows. */
+  /**
+   * When the daily close finishes `closedDay`, in the transaction that moves the business date to `nextDay`: the
+   * support rule's windows.
+   */
   dayClosed(sqlite: Database.Database, closedDay: string, nextDay: string): void
-  /** Before a repayment, reversal, collection line or write-off is posted on `valueDate`: throws (a DomainError) to refuse it — a reconciled and closed day. */
+  /**
+   * Before a repayment, reversal, collection line or write-off is posted on `valueDate`: throws (a DomainError) to
+   * refuse it — a reconciled and closed day.
+   */
   guardPosting(ctx: CommandContext, loan: LoanRow, valueDate: string): void
 }

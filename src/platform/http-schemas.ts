@@ -19,15 +19,18 @@ export const Id = (description = 'Identifier') => Type.Integer({ minimum: 1, max
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 export const Text = (max = 200, description?: string) => Type.String({ minLength: 1, maxLength: max, description })
 
-export const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String({ description: 'Stable machine-readable error code' }),
-  instance: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+)
 
 const problemRef = Type.Ref('Problem')
 
@@ -54,13 +57,30 @@ export function ref<T extends TSchema>(schema: T): T {
  * listed once (docs/api.md, and `x-common-error-codes` at the top of the OpenAPI document), not per operation.
  */
 export const COMMON_ERROR_CODES = [
-  'VALIDATION_ERROR', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'SESSION_EXPIRED', 'CSRF_TOKEN_INVALID',
-  'PASSWORD_CHANGE_REQUIRED', 'TOO_MANY_REQUESTS', 'REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'URI_TOO_LONG',
-  'UNSUPPORTED_MEDIA_TYPE', 'HEADERS_TOO_LARGE', 'SERVICE_BUSY', 'NOT_READY', 'INTERNAL',
+  'VALIDATION_ERROR',
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'SESSION_EXPIRED',
+  'CSRF_TOKEN_INVALID',
+  'PASSWORD_CHANGE_REQUIRED',
+  'TOO_MANY_REQUESTS',
+  'REQUEST_TIMEOUT',
+  'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
+  'SERVICE_BUSY',
+  'NOT_READY',
+  'INTERNAL',
 ] as const satisfies readonly ErrorCode[]
 
 /** Codes of the idempotency layer: added by the OpenAPI plugin to every operation that takes an Idempotency-Key. */
-export const IDEMPOTENCY_ERROR_CODES = ['IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_IN_FLIGHT', 'IDEMPOTENCY_KEY_REUSED'] as const satisfies readonly ErrorCode[]
+export const IDEMPOTENCY_ERROR_CODES = [
+  'IDEMPOTENCY_KEY_REQUIRED',
+  'IDEMPOTENCY_IN_FLIGHT',
+  'IDEMPOTENCY_KEY_REUSED',
+] as const satisfies readonly ErrorCode[]
 
 /** The extension naming an operation's own error codes (on each problem response, then on the operation). */
 export const X_ERROR_CODES = 'x-error-codes'
@@ -73,14 +93,20 @@ export const X_ERROR_CODES = 'x-error-codes'
  * is declared there (src/platform/error-code-check.ts).
  */
 export function errorResponses(...codes: ErrorCode[]): Record<number, TSchema> {
-  const byStatus = new Map<number, ErrorCode[]>([[400, []], [401, []], [403, []]])
+  const byStatus = new Map<number, ErrorCode[]>([
+    [400, []],
+    [401, []],
+    [403, []],
+  ])
   for (const code of new Set(codes)) {
     const status = ERROR_CODES[code].status
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }
   const out: Record<number, TSchema> = {}
   for (const [status, own] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const text = own.includes('FOUR_EYES') ? `${describe(status)}, or a step the same person may not take twice (four eyes)` : describe(status)
+    const text = own.includes('FOUR_EYES')
+      ? `${describe(status)}, or a step the same person may not take twice (four eyes)`
+      : describe(status)
     const description = own.length ? `${own.join(', ')}: ${text}` : text
     out[status] = { ...problemRef, description, [X_ERROR_CODES]: own } as TSchema
   }
@@ -89,16 +115,26 @@ export function errorResponses(...codes: ErrorCode[]): Record<number, TSchema> {
 
 function describe(status: number): string {
   switch (status) {
-    case 400: return 'Invalid request (VALIDATION_ERROR lists each bad field)'
-    case 401: return 'Missing or invalid credentials (API key, or staff session cookie)'
-    case 403: return 'Outside the caller\'s role or scope'
-    case 404: return 'Not found (or outside the caller\'s scope)'
-    case 409: return 'Conflict: invalid state transition, duplicate, or request still in flight'
-    case 413: return 'Request body too large'
-    case 415: return 'Unsupported Content-Type'
-    case 422: return 'Business rule violated (see code)'
-    case 503: return 'Database busy; retry after the Retry-After header'
-    default: return 'Error'
+    case 400:
+      return 'Invalid request (VALIDATION_ERROR lists each bad field)'
+    case 401:
+      return 'Missing or invalid credentials (API key, or staff session cookie)'
+    case 403:
+      return "Outside the caller's role or scope"
+    case 404:
+      return "Not found (or outside the caller's scope)"
+    case 409:
+      return 'Conflict: invalid state transition, duplicate, or request still in flight'
+    case 413:
+      return 'Request body too large'
+    case 415:
+      return 'Unsupported Content-Type'
+    case 422:
+      return 'Business rule violated (see code)'
+    case 503:
+      return 'Database busy; retry after the Retry-After header'
+    default:
+      return 'Error'
   }
 }
 
@@ -110,17 +146,29 @@ export const ListQuery = {
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 
-/** A list that is small by nature (a loan's history, a user's keys): the whole list in one page, `nextCursor` always null. */
+/**
+ * A list that is small by nature (a loan's history, a user's keys): the whole list in one page, `nextCursor` always
+ * null.
+ */
 export const OnePage = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Null({ description: 'Always null: the whole list is one page' }) })
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Null({ description: 'Always null: the whole list is one page' }),
+  })
 
-export const IdempotencyHeaders = (required: boolean) => Type.Object({
-  // Declared optional so a missing key gets the specific IDEMPOTENCY_KEY_REQUIRED code from the command bus.
-  'idempotency-key': Type.Optional(Type.String({
-    minLength: 1, maxLength: 200,
-    description: `${required ? 'Required' : 'Optional'}. Same key + same body replays the first response (Idempotency-Replayed: true).`,
-  })),
-})
+export const IdempotencyHeaders = (required: boolean) =>
+  Type.Object({
+    // Declared optional so a missing key gets the specific IDEMPOTENCY_KEY_REQUIRED code from the command bus.
+    'idempotency-key': Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          `${required ? 'Required' : 'Optional'}. Same key + same body replays the first response (Idempotency-Replayed: ` +
+          `true).`,
+      }),
+    ),
+  })
 
 /** Cursor pagination over integer ids (ascending). */
 export function pageOf<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
@@ -132,7 +180,9 @@ export function pageOf<T extends { id: number }>(rows: T[], limit: number): { it
 export function cursorId(cursor: string | undefined): number {
   if (cursor === undefined) return 0
   if (!/^\d{1,10}$/.test(cursor)) {
-    throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }] })
+    throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', {
+      errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }],
+    })
   }
   return Number(cursor)
 }

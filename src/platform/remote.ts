@@ -30,13 +30,25 @@ export type RemoteOutcome =
   | { id: number; ok: true; statusCode: number; json: string }
   | { id: number; ok: false; error: SerializedError }
 
-export interface SerializedError { kind: 'domain' | 'range' | 'other'; code?: string; name?: string; message: string; details?: Record<string, unknown> }
+export interface SerializedError {
+  kind: 'domain' | 'range' | 'other'
+  code?: string
+  name?: string
+  message: string
+  details?: Record<string, unknown>
+}
 
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof DomainError) return { kind: 'domain', code: error.code, message: error.message, details: error.details }
+  if (error instanceof DomainError)
+    return { kind: 'domain', code: error.code, message: error.message, details: error.details }
   if (error instanceof RangeError) return { kind: 'range', message: error.message }
   const e = error as { name?: string; message?: string; code?: unknown }
-  return { kind: 'other', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: typeof e?.code === 'string' ? e.code : undefined }
+  return {
+    kind: 'other',
+    name: e?.name ?? 'Error',
+    message: e?.message ?? String(error),
+    code: typeof e?.code === 'string' ? e.code : undefined,
+  }
 }
 
 export function deserializeError(e: SerializedError): Error {
@@ -56,7 +68,12 @@ export interface RemoteExecutor {
 }
 
 /** `callerUrl` + `name`: the worker module, as for startWorker (threads.ts). */
-export function startRemoteExecutor(callerUrl: string, name: string, workerData: unknown, onError: (error: unknown) => void): Promise<RemoteExecutor> {
+export function startRemoteExecutor(
+  callerUrl: string,
+  name: string,
+  workerData: unknown,
+  onError: (error: unknown) => void,
+): Promise<RemoteExecutor> {
   // A smaller young generation than V8's default (up to 3 × 16 MiB) keeps the process under its memory
   // budget; the writer's garbage is short-lived and small per command.
   const worker = startWorker(callerUrl, name, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 12 } })
@@ -70,12 +87,14 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
     for (const p of pending.values()) p.reject(new DomainError('SERVICE_BUSY', 'The writer stopped; retry the request'))
     pending.clear()
   }
-  const exited = new Promise<void>((resolve) => worker.once('exit', (code) => {
-    alive = false
-    if (!stopping) onError(new Error(`writer thread exited with code ${code}`))
-    refusePending()
-    resolve()
-  }))
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      alive = false
+      if (!stopping) onError(new Error(`writer thread exited with code ${code}`))
+      refusePending()
+      resolve()
+    }),
+  )
   // Answers come one message per writer batch.
   worker.on('message', (outcomes: RemoteOutcome[] | { type: 'ready' }) => {
     if (!Array.isArray(outcomes)) return
@@ -83,7 +102,12 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       const p = pending.get(m.id)
       if (!p) continue
       pending.delete(m.id)
-      if (m.ok) p.resolve('json' in m ? { statusCode: m.statusCode, body: undefined, json: m.json } : { statusCode: m.statusCode, body: m.body })
+      if (m.ok)
+        p.resolve(
+          'json' in m
+            ? { statusCode: m.statusCode, body: undefined, json: m.json }
+            : { statusCode: m.statusCode, body: m.body },
+        )
       else p.reject(deserializeError(m.error))
     }
   })
@@ -103,8 +127,12 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
   let stopped: Promise<void> | undefined
   let stoppedWhenAsked: boolean | null = null
   const executor: RemoteExecutor = {
-    get alive() { return alive },
-    get stoppedWhenAsked() { return stoppedWhenAsked },
+    get alive() {
+      return alive
+    },
+    get stoppedWhenAsked() {
+      return stoppedWhenAsked
+    },
     execute(call) {
       return new Promise((resolve, reject) => {
         const id = nextId++
@@ -119,7 +147,9 @@ export function startRemoteExecutor(callerUrl: string, name: string, workerData:
       alive = false
       stopping = true
       flushOutbox() // calls already accepted reach the thread before its 'stop'
-      stopped ??= stopWorker(worker, exited, 5000).then((byItself) => { stoppedWhenAsked = byItself })
+      stopped ??= stopWorker(worker, exited, 5000).then((byItself) => {
+        stoppedWhenAsked = byItself
+      })
       return stopped
     },
   }

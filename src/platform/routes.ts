@@ -14,18 +14,37 @@ import { errorResponses, IdempotencyHeaders, ListQuery, Page, cursorId, pageOf }
 export function createRoute<B extends TSchema, R extends TSchema>(
   fastify: FastifyInstance,
   path: string,
-  spec: { tag: string; summary: string; description: string; body: B; response: R; roles?: readonly Role[]; errors?: ErrorCode[] },
+  spec: {
+    tag: string
+    summary: string
+    description: string
+    body: B
+    response: R
+    roles?: readonly Role[]
+    errors?: ErrorCode[]
+  },
   create: (ctx: CommandContext, input: Static<B>) => Static<R>,
 ): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.post(path, {
-    config: { auth: spec.roles ?? ['admin'] },
-    schema: {
-      tags: [spec.tag], summary: spec.summary, description: spec.description,
-      headers: IdempotencyHeaders(false), body: spec.body,
-      response: { 201: spec.response, ...errorResponses('DUPLICATE', 'REFERENCE_NOT_FOUND', ...(spec.errors ?? [])) },
+  app.post(
+    path,
+    {
+      config: { auth: spec.roles ?? ['admin'] },
+      schema: {
+        tags: [spec.tag],
+        summary: spec.summary,
+        description: spec.description,
+        headers: IdempotencyHeaders(false),
+        body: spec.body,
+        response: { 201: spec.response, ...errorResponses('DUPLICATE', 'REFERENCE_NOT_FOUND', ...(spec.errors ?? [])) },
+      },
     },
-  }, (request, reply) => app.commands.handle(request, reply, 'optional', (ctx) => ({ statusCode: 201, body: create(ctx, request.body as Static<B>) })) as never)
+    (request, reply) =>
+      app.commands.handle(request, reply, 'optional', (ctx) => ({
+        statusCode: 201,
+        body: create(ctx, request.body as Static<B>),
+      })) as never,
+  )
 }
 
 export function listRoute<Q extends TProperties, R extends TSchema>(
@@ -35,16 +54,22 @@ export function listRoute<Q extends TProperties, R extends TSchema>(
   list: (db: Db, actor: Actor, query: Static<TObject<Q>>, afterId: number, limit: number) => { id: number }[],
 ): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get(path, {
-    config: { auth: spec.roles ?? ALL_ROLES },
-    schema: {
-      tags: [spec.tag], summary: spec.summary, description: spec.description,
-      querystring: Type.Object({ ...spec.filters, ...ListQuery }),
-      response: { 200: Page(spec.item), ...errorResponses() },
+  app.get(
+    path,
+    {
+      config: { auth: spec.roles ?? ALL_ROLES },
+      schema: {
+        tags: [spec.tag],
+        summary: spec.summary,
+        description: spec.description,
+        querystring: Type.Object({ ...spec.filters, ...ListQuery }),
+        response: { 200: Page(spec.item), ...errorResponses() },
+      },
     },
-  }, async (request) => {
-    const q = request.query as Static<TObject<Q>> & { limit?: number; cursor?: string }
-    const limit = q.limit ?? 50
-    return pageOf(list(app.db, request.actor, q, cursorId(q.cursor), limit), limit) as never
-  })
+    async (request) => {
+      const q = request.query as Static<TObject<Q>> & { limit?: number; cursor?: string }
+      const limit = q.limit ?? 50
+      return pageOf(list(app.db, request.actor, q, cursorId(q.cursor), limit), limit) as never
+    },
+  )
 }

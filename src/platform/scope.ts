@@ -16,19 +16,27 @@ export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'branch' | 'par
 
 /** What the actor may see. */
 export function scopeOf(actor: Actor): Scope {
-  if (actor.role === 'partner_officer') return actor.partnerId != null ? { kind: 'partner', id: actor.partnerId } : { kind: 'none' }
+  if (actor.role === 'partner_officer')
+    return actor.partnerId != null ? { kind: 'partner', id: actor.partnerId } : { kind: 'none' }
   if (READ_ALL_ROLES.includes(actor.role)) return { kind: 'all' }
   return actor.branchId != null ? { kind: 'branch', id: actor.branchId } : { kind: 'none' }
 }
 
 /** The columns (or expressions) that carry a thing's branch and partner; leave out what it does not have. */
-export interface ScopeColumns<C> { branch?: C; partner?: C }
+export interface ScopeColumns<C> {
+  branch?: C
+  partner?: C
+}
 
 /**
  * The scope as a raw SQL condition (never empty: `1 = 1` when everything is visible, `0 = 1` when nothing is)
  * with its named parameter (`@<param>`); merge `params` into the statement's parameters.
  */
-export function scopeSql(actor: Actor, columns: ScopeColumns<string>, param = 'scope'): { sql: string; params: Record<string, number> } {
+export function scopeSql(
+  actor: Actor,
+  columns: ScopeColumns<string>,
+  param = 'scope',
+): { sql: string; params: Record<string, number> } {
   const scope = scopeOf(actor)
   if (scope.kind === 'all') return { sql: '1 = 1', params: {} }
   const column = scope.kind === 'none' ? undefined : columns[scope.kind]
@@ -63,6 +71,11 @@ export function inBranchScope(actor: Actor, branchId: number): boolean {
  * Throws 404 when the entity is outside the actor's scope: for a partner or
  * another branch, the existence of someone else's household or loan must not leak.
  */
-export function assertInScope(actor: Actor, owner: { branchId: number; partnerId?: number | null }, what: string, id: unknown): void {
+export function assertInScope(
+  actor: Actor,
+  owner: { branchId: number; partnerId?: number | null },
+  what: string,
+  id: unknown,
+): void {
   if (!inScope(actor, owner)) throw new DomainError('NOT_FOUND', `${what} ${String(id)} was not found`)
 }

@@ -19,10 +19,18 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import { isBusinessDate } from '../domain/dates.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false })
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: true,
+    strict: false,
+  })
   addFormats(ajv)
   // A real calendar date: 2025-02-30 is refused.
   ajv.addFormat('date', { type: 'string', validate: (s: string) => isBusinessDate(s) })
@@ -36,7 +44,10 @@ type JsonSchema = Record<string, unknown>
 const bodyAjv = makeAjv(false)
 const textAjv = makeAjv(true)
 
-/** Closes every object schema (nested ones too) that does not say otherwise. Mutates in place: schemas are built once. */
+/**
+ * Closes every object schema (nested ones too) that does not say otherwise. Mutates in place: schemas are built
+ * once.
+ */
 export function closeObjects(schema: unknown, seen = new Set<unknown>()): void {
   if (schema === null || typeof schema !== 'object' || seen.has(schema)) return
   seen.add(schema)
@@ -45,7 +56,11 @@ export function closeObjects(schema: unknown, seen = new Set<unknown>()): void {
     for (const item of schema) closeObjects(item, seen)
     return
   }
-  if ((s.type === 'object' || s.properties !== undefined) && s.additionalProperties === undefined && s.patternProperties === undefined) {
+  if (
+    (s.type === 'object' || s.properties !== undefined) &&
+    s.additionalProperties === undefined &&
+    s.patternProperties === undefined
+  ) {
     s.additionalProperties = false
   }
   for (const key of ['properties', 'items', 'anyOf', 'oneOf', 'allOf', 'not', 'then', 'else', 'if']) {
@@ -63,8 +78,9 @@ const DECIMAL = /^-?\d{1,16}$/
 function numericProperties(schema: unknown): string[] {
   const props = (schema as JsonSchema | undefined)?.properties as Record<string, JsonSchema> | undefined
   if (!props) return []
-  const numeric = (s: JsonSchema | undefined): boolean => !!s && (s.type === 'integer' || s.type === 'number'
-    || (Array.isArray(s.anyOf) && (s.anyOf as JsonSchema[]).some(numeric)))
+  const numeric = (s: JsonSchema | undefined): boolean =>
+    !!s &&
+    (s.type === 'integer' || s.type === 'number' || (Array.isArray(s.anyOf) && (s.anyOf as JsonSchema[]).some(numeric)))
   return Object.keys(props).filter((k) => numeric(props[k]))
 }
 
@@ -77,7 +93,13 @@ function decimalOnly(validate: ValidateFunction, keys: string[]): ValidateFuncti
       return typeof v === 'string' && !DECIMAL.test(v)
     })
     if (bad.length > 0) {
-      wrapped.errors = bad.map((k) => ({ instancePath: `/${k}`, schemaPath: '#/decimal', keyword: 'type', params: {}, message: 'must be written in decimal digits' }))
+      wrapped.errors = bad.map((k) => ({
+        instancePath: `/${k}`,
+        schemaPath: '#/decimal',
+        keyword: 'type',
+        params: {},
+        message: 'must be written in decimal digits',
+      }))
       return false
     }
     const ok = validate(data)
@@ -96,7 +118,11 @@ export function registerValidation(app: FastifyInstance): void {
     return parseJson(request, body as string, done)
   })
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) request.body = {}
+    if (
+      request.body === undefined &&
+      (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')
+    )
+      request.body = {}
   })
   app.addHook('onRoute', (route: RouteOptions) => {
     // Swagger UI's own files and the raw OpenAPI document take no parameters worth refusing.
@@ -108,7 +134,9 @@ export function registerValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
     if (httpPart === 'body') return bodyAjv.compile(schema)
     const validate = textAjv.compile(schema)
-    return httpPart === 'params' || httpPart === 'querystring' ? decimalOnly(validate, numericProperties(schema)) : validate
+    return httpPart === 'params' || httpPart === 'querystring'
+      ? decimalOnly(validate, numericProperties(schema))
+      : validate
   })
 }
 

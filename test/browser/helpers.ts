@@ -37,7 +37,8 @@ const SYSTEM: Actor = { userId: 0, name: 'browser tests', role: 'admin', branchI
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function missingPrerequisite(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does it in CI)`
+  if (!existsSync(CHROMIUM))
+    return `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does it in CI)`
   if (!existsSync(SERVER)) return `${SERVER} is missing: run npm run build first`
   if (!existsSync(CONSOLE)) return `${CONSOLE} is missing: run npm run build first (it builds the console)`
   return null
@@ -68,7 +69,12 @@ export interface Served {
 
 /** Demo users' usernames (the demo creates one user per role). */
 const USERNAMES: Record<string, string> = {
-  branch_manager: 'quanly', branch_officer: 'canbo', partner_officer: 'hoiphunu', finance: 'taichinh', auditor: 'kiemtoan', admin: 'quantri',
+  branch_manager: 'quanly',
+  branch_officer: 'canbo',
+  partner_officer: 'hoiphunu',
+  finance: 'taichinh',
+  auditor: 'kiemtoan',
+  admin: 'quantri',
 }
 
 function freePort(): Promise<number> {
@@ -87,25 +93,48 @@ async function seed(file: string): Promise<{ demo: Served['demo']; staff: Record
   const app = await buildApp({ databaseFile: file, initialBusinessDate: BUSINESS_DATE })
   try {
     const demo = loadDemoData(app)
-    const people = demo.apiKeys.map((k) => ({ role: k.role as Role, name: k.user, userId: k.userId, username: USERNAMES[k.role]! }))
+    const people = demo.apiKeys.map((k) => ({
+      role: k.role as Role,
+      name: k.user,
+      userId: k.userId,
+      username: USERNAMES[k.role]!,
+    }))
     const staff: Record<string, Staff> = {}
     // One-time passwords, hashed before the command (hashing is asynchronous; commands are not).
-    const hashes = await Promise.all([...people.map((p) => p.username), 'canbo2'].map(async (username) => {
-      const password = `mot-lan-${username}-${randomBytes(6).toString('hex')}`
-      return { password, hash: await hashPassword(password) }
-    }))
+    const hashes = await Promise.all(
+      [...people.map((p) => p.username), 'canbo2'].map(async (username) => {
+        const password = `mot-lan-${username}-${randomBytes(6).toString('hex')}`
+        return { password, hash: await hashPassword(password) }
+      }),
+    )
     app.commands.runNow((ctx) => {
       people.forEach((p, i) => {
         setOneTimePassword(ctx, p.userId, p.username, hashes[i]!.hash)
-        const row = ctx.sqlite.prepare('SELECT branch_id AS branchId, partner_id AS partnerId FROM users WHERE id = ?').get(p.userId) as { branchId: number | null; partnerId: number | null }
+        const row = ctx.sqlite
+          .prepare('SELECT branch_id AS branchId, partner_id AS partnerId FROM users WHERE id = ?')
+          .get(p.userId) as { branchId: number | null; partnerId: number | null }
         staff[p.username] = { ...p, password: hashes[i]!.password, oneTime: true, ...row }
       })
       // A second branch officer who keeps the one-time password: the first sign-in asks for a new one.
       const branchId = demo.branchId
-      const second = createUser(ctx, { name: 'Nguyễn Thị Cán Bộ Mới', role: 'branch_officer', branchId, username: 'canbo2' })
+      const second = createUser(ctx, {
+        name: 'Nguyễn Thị Cán Bộ Mới',
+        role: 'branch_officer',
+        branchId,
+        username: 'canbo2',
+      })
       const otp = hashes[people.length]!
       setOneTimePassword(ctx, second.id, undefined, otp.hash)
-      staff.canbo2 = { role: 'branch_officer', name: second.name, userId: second.id, username: 'canbo2', password: otp.password, oneTime: true, branchId, partnerId: null }
+      staff.canbo2 = {
+        role: 'branch_officer',
+        name: second.name,
+        userId: second.id,
+        username: 'canbo2',
+        password: otp.password,
+        oneTime: true,
+        branchId,
+        partnerId: null,
+      }
       return { statusCode: 201, body: null }
     }, SYSTEM)
     return { demo, staff }
@@ -119,7 +148,9 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`)
     try {
       if ((await fetch(`${url}/ready`)).status === 200) return
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error('the server did not become ready in 30 s')
@@ -134,15 +165,21 @@ function cookieOf(res: Response): string {
 
 /** Signs in through the API and replaces the one-time password with one of the user's own. */
 async function changeOneTimePassword(url: string, s: Staff): Promise<void> {
-  const res = await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: s.username, password: s.password }) })
+  const res = await fetch(`${url}/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: s.username, password: s.password }),
+  })
   if (res.status !== 201) throw new Error(`sign-in of ${s.username}: ${res.status} ${await res.text()}`)
-  const { csrfToken } = await res.json() as { csrfToken: string }
+  const { csrfToken } = (await res.json()) as { csrfToken: string }
   const password = `${s.username}-Mật-khẩu-2026`
   const changed = await fetch(`${url}/v1/session/password`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieOf(res), 'x-csrf-token': csrfToken },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: cookieOf(res), 'x-csrf-token': csrfToken },
     body: JSON.stringify({ currentPassword: s.password, newPassword: password }),
   })
-  if (changed.status !== 200) throw new Error(`password change of ${s.username}: ${changed.status} ${await changed.text()}`)
+  if (changed.status !== 200)
+    throw new Error(`password change of ${s.username}: ${changed.status} ${await changed.text()}`)
   s.password = password
   s.oneTime = false
 }
@@ -163,8 +200,14 @@ export async function startServer(): Promise<Served> {
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
     env: {
-      ...process.env, DATABASE_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error',
-      AUTO_CLOSE: '0', ALLOW_CLOSE_AHEAD: '1', WRITER_THREAD: '1',
+      ...process.env,
+      DATABASE_FILE: file,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      AUTO_CLOSE: '0',
+      ALLOW_CLOSE_AHEAD: '1',
+      WRITER_THREAD: '1',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -182,7 +225,11 @@ export async function startServer(): Promise<Served> {
     await waitReady(url, child)
     timings.serverReady = Date.now() - at
     at = Date.now()
-    await Promise.all(Object.values(staff).filter((s) => s.username !== 'canbo2').map((s) => changeOneTimePassword(url, s)))
+    await Promise.all(
+      Object.values(staff)
+        .filter((s) => s.username !== 'canbo2')
+        .map((s) => changeOneTimePassword(url, s)),
+    )
     timings.passwords = Date.now() - at
   } catch (err) {
     await stop()
@@ -192,11 +239,16 @@ export async function startServer(): Promise<Served> {
 }
 
 /**
- * Chromium in Vietnamese (no sandbox and no /dev/shm: containers' are small or absent): LANGUAGE=vi makes its own widgets (the date input: dd/mm/yyyy) Vietnamese
+ * Chromium in Vietnamese (no sandbox and no /dev/shm: containers' are small or absent): LANGUAGE=vi makes its own
+ * widgets (the date input: dd/mm/yyyy) Vietnamese
  * when Debian's chromium-l10n is installed; without it they stay in English, and nothing fails.
  */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'], env: { ...process.env, LANGUAGE: 'vi' } })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    env: { ...process.env, LANGUAGE: 'vi' },
+  })
 }
 
 export interface Tab {
@@ -208,15 +260,25 @@ export interface Tab {
 
 /** A fresh browser context (its own cookies) at the console's address, in Vietnamese, a laptop's screen. */
 export async function openTab(browser: Browser, served: Served, path = '/'): Promise<Tab> {
-  const context = await browser.newContext({ baseURL: served.url, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: { width: 1280, height: 800 } })
+  const context = await browser.newContext({
+    baseURL: served.url,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    viewport: { width: 1280, height: 800 },
+  })
   context.setDefaultTimeout(15_000)
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
   // 4xx answers are part of the flow (GET /v1/session answers 401 before sign-in): the browser's own
   // "Failed to load resource" lines are left out; a 5xx answer is an error.
-  page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`) })
-  page.on('response', (res) => { if (res.status() >= 500) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`) })
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    if (res.status() >= 500) errors.push(`${res.status()} ${res.request().method()} ${res.url()}`)
+  })
   await page.goto(path)
   return { context, page, errors }
 }
@@ -239,7 +301,12 @@ export async function sessionOf(served: Served, context: BrowserContext): Promis
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken }
 }
 
-export interface AxeViolation { id: string; impact: string; help: string; nodes: string[] }
+export interface AxeViolation {
+  id: string
+  impact: string
+  help: string
+  nodes: string[]
+}
 
 let axeSource: string | null = null
 /**
@@ -252,9 +319,27 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   const loaded = await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe === 'object')
   if (!loaded) await page.evaluate(`${axeSource}\n;void 0`)
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; html: string }[] }[] }> } }).axe
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (opts: unknown) => Promise<{
+            violations: {
+              id: string
+              impact: string | null
+              help: string
+              nodes: { target: unknown[]; html: string }[]
+            }[]
+          }>
+        }
+      }
+    ).axe
     const result = await axe.run({ resultTypes: ['violations'] })
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.map(String).join(' ')}: ${n.html.slice(0, 160)}`) }))
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.map(String).join(' ')}: ${n.html.slice(0, 160)}`),
+    }))
   })
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }

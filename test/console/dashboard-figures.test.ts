@@ -24,23 +24,37 @@ t.test('when a ratio in ppm is shown, then it is a percent with two decimals', a
   t.equal(ppmPercent(1_000_000, 'en'), '100.00 %')
 })
 
-t.test('when an axis is drawn up to any maximum, then its step is 1, 2 or 5 × 10^k and at most four steps reach it', async (t) => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 1e15 }), (max) => {
-    const step = niceStep(max)
-    const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9)
-    return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9) && Math.ceil(max / step) <= 4 && (step === 1 || Math.ceil(max / (step / 2.5)) > 4 || Math.ceil(max / (step / 2)) > 4)
-  }))
-  t.equal(niceStep(0), 1)
-  t.equal(niceStep(653_289_454), 200_000_000)
-})
+t.test(
+  'when an axis is drawn up to any maximum, then its step is 1, 2 or 5 × 10^k and at most four steps reach it',
+  async (t) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e15 }), (max) => {
+        const step = niceStep(max)
+        const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9)
+        return (
+          [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9) &&
+          Math.ceil(max / step) <= 4 &&
+          (step === 1 || Math.ceil(max / (step / 2.5)) > 4 || Math.ceil(max / (step / 2)) > 4)
+        )
+      }),
+    )
+    t.equal(niceStep(0), 1)
+    t.equal(niceStep(653_289_454), 200_000_000)
+  },
+)
 
-t.test('when the business date is in any month, then the dashboard asks for the twelve months ending with it', async (t) => {
-  t.same(lastTwelveMonths('2026-12-03'), { from: '2026-01', to: '2026-12' })
-  t.same(lastTwelveMonths('2026-11-15'), { from: '2025-12', to: '2026-11' })
-  t.same(lastTwelveMonths('2026-01-31'), { from: '2025-02', to: '2026-01' })
-  fc.assert(fc.property(fc.integer({ min: 2000, max: 2100 }), fc.integer({ min: 1, max: 12 }), (y, m) => {
-    const { from, to } = lastTwelveMonths(`${y}-${String(m).padStart(2, '0')}-01`)
-    const index = (s: string) => Number(s.slice(0, 4)) * 12 + Number(s.slice(5, 7))
-    return index(to) - index(from) === 11 && /^\d{4}-(0[1-9]|1[0-2])$/.test(from)
-  }))
-})
+t.test(
+  'when the business date is in any month, then the dashboard asks for the twelve months ending with it',
+  async (t) => {
+    t.same(lastTwelveMonths('2026-12-03'), { from: '2026-01', to: '2026-12' })
+    t.same(lastTwelveMonths('2026-11-15'), { from: '2025-12', to: '2026-11' })
+    t.same(lastTwelveMonths('2026-01-31'), { from: '2025-02', to: '2026-01' })
+    fc.assert(
+      fc.property(fc.integer({ min: 2000, max: 2100 }), fc.integer({ min: 1, max: 12 }), (y, m) => {
+        const { from, to } = lastTwelveMonths(`${y}-${String(m).padStart(2, '0')}-01`)
+        const index = (s: string) => Number(s.slice(0, 4)) * 12 + Number(s.slice(5, 7))
+        return index(to) - index(from) === 11 && /^\d{4}-(0[1-9]|1[0-2])$/.test(from)
+      }),
+    )
+  },
+)

@@ -3,7 +3,21 @@ import t from 'tap'
 import fc from 'fast-check'
 import { vndInWords } from '../../src/console/vnd-words.js'
 
-const DIGIT: Record<string, number> = { không: 0, một: 1, mốt: 1, hai: 2, ba: 3, bốn: 4, tư: 4, năm: 5, lăm: 5, sáu: 6, bảy: 7, tám: 8, chín: 9 }
+const DIGIT: Record<string, number> = {
+  không: 0,
+  một: 1,
+  mốt: 1,
+  hai: 2,
+  ba: 3,
+  bốn: 4,
+  tư: 4,
+  năm: 5,
+  lăm: 5,
+  sáu: 6,
+  bảy: 7,
+  tám: 8,
+  chín: 9,
+}
 
 /** Reads the words back into the integer (an independent reader: a running total, not the writer's groups). */
 function readBack(text: string): bigint {
@@ -15,14 +29,25 @@ function readBack(text: string): bigint {
   let pending = 0n // the last digit word
   for (const w of tokens) {
     if (w in DIGIT) pending = BigInt(DIGIT[w]!)
-    else if (w === 'trăm') { small += pending * 100n; pending = 0n }
-    else if (w === 'mươi') { small += pending * 10n; pending = 0n }
-    else if (w === 'mười') small += 10n
-    else if (w === 'linh') { /* a zero ten */ }
-    else if (w === 'nghìn') { seg += (small + pending) * 1000n; small = pending = 0n }
-    else if (w === 'triệu') { seg += (small + pending) * 1_000_000n; small = pending = 0n }
-    else if (w === 'tỷ') { big = (big + seg + small + pending) * 1_000_000_000n; seg = small = pending = 0n }
-    else throw new Error(`unknown word "${w}" in: ${text}`)
+    else if (w === 'trăm') {
+      small += pending * 100n
+      pending = 0n
+    } else if (w === 'mươi') {
+      small += pending * 10n
+      pending = 0n
+    } else if (w === 'mười') small += 10n
+    else if (w === 'linh') {
+      /* a zero ten */
+    } else if (w === 'nghìn') {
+      seg += (small + pending) * 1000n
+      small = pending = 0n
+    } else if (w === 'triệu') {
+      seg += (small + pending) * 1_000_000n
+      small = pending = 0n
+    } else if (w === 'tỷ') {
+      big = (big + seg + small + pending) * 1_000_000_000n
+      seg = small = pending = 0n
+    } else throw new Error(`unknown word "${w}" in: ${text}`)
   }
   return big + seg + small + pending
 }
@@ -65,28 +90,42 @@ t.test('when any safe integer is written in words, then reading the words back g
   fc.assert(fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n) => readBack(vndInWords(n)) === BigInt(n)))
   fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 24n }), (n) => readBack(vndInWords(n)) === n))
   // Amounts people really hand over: round thousands, each read back exactly.
-  fc.assert(fc.property(fc.integer({ min: 0, max: 500_000 }), (k) => readBack(vndInWords(k * 1000)) === BigInt(k * 1000)))
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 500_000 }), (k) => readBack(vndInWords(k * 1000)) === BigInt(k * 1000)),
+  )
   t.pass('every generated amount read back to itself')
 })
 
-t.test('when any amount is written in words, then it is one capitalised sentence of known words ending in "đồng"', async (t) => {
-  fc.assert(fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n) => {
-    const s = vndInWords(n)
-    const words = s.split(' ')
-    // The adjacency rules hold whatever the capital of the first word ("Mười lăm đồng").
-    const lower = words.map((w) => w.toLowerCase())
-    return /^[A-ZĐÁÀẢÃẠÂẤẦẨẪẬĂẮẰẲẴẶÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ]/u.test(s)
-      && s.endsWith(' đồng') && !s.includes('  ')
-      && words.slice(1).every((w) => w === w.toLowerCase())
-      // "mốt", "tư" only after "mươi"; "lăm" only after "mươi" or "mười"; "linh" only after "trăm"
-      && lower.every((w, i) => (w !== 'mốt' && w !== 'tư') || lower[i - 1] === 'mươi')
-      && lower.every((w, i) => w !== 'lăm' || lower[i - 1] === 'mươi' || lower[i - 1] === 'mười')
-      && lower.every((w, i) => w !== 'linh' || lower[i - 1] === 'trăm')
-  }))
-  t.pass('every generated amount\'s words are well formed')
-})
+t.test(
+  'when any amount is written in words, then it is one capitalised sentence of known words ending in "đồng"',
+  async (t) => {
+    fc.assert(
+      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n) => {
+        const s = vndInWords(n)
+        const words = s.split(' ')
+        // The adjacency rules hold whatever the capital of the first word ("Mười lăm đồng").
+        const lower = words.map((w) => w.toLowerCase())
+        return (
+          /^[A-ZĐÁÀẢÃẠÂẤẦẨẪẬĂẮẰẲẴẶÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ]/u.test(s) &&
+          s.endsWith(' đồng') &&
+          !s.includes('  ') &&
+          words.slice(1).every((w) => w === w.toLowerCase()) &&
+          // "mốt", "tư" only after "mươi"; "lăm" only after "mươi" or "mười"; "linh" only after "trăm"
+          lower.every((w, i) => (w !== 'mốt' && w !== 'tư') || lower[i - 1] === 'mươi') &&
+          lower.every((w, i) => w !== 'lăm' || lower[i - 1] === 'mươi' || lower[i - 1] === 'mười') &&
+          lower.every((w, i) => w !== 'linh' || lower[i - 1] === 'trăm')
+        )
+      }),
+    )
+    t.pass("every generated amount's words are well formed")
+  },
+)
 
-t.test('when the amount begins with fifteen, then "lăm" follows the capitalised "Mười" (a case the property once missed)', async (t) => {
-  t.equal(vndInWords(15), 'Mười lăm đồng')
-  t.equal(vndInWords(15_000_021), 'Mười lăm triệu không trăm hai mươi mốt đồng')
-})
+t.test(
+  'when the amount begins with fifteen, then "lăm" follows the capitalised "Mười" (a case the property once ' +
+    'missed)',
+  async (t) => {
+    t.equal(vndInWords(15), 'Mười lăm đồng')
+    t.equal(vndInWords(15_000_021), 'Mười lăm triệu không trăm hai mươi mốt đồng')
+  },
+)

@@ -21,7 +21,10 @@ const ALLOWED: Record<string, ApplicationStatus> = {
   'certified withdraw': 'withdrawn',
 }
 
-function outcome(status: ApplicationStatus, event: ApplicationEvent): { to: ApplicationStatus } | { code: string; details: unknown } {
+function outcome(
+  status: ApplicationStatus,
+  event: ApplicationEvent,
+): { to: ApplicationStatus } | { code: string; details: unknown } {
   try {
     return { to: transition(status, event) }
   } catch (err) {
@@ -30,20 +33,32 @@ function outcome(status: ApplicationStatus, event: ApplicationEvent): { to: Appl
   }
 }
 
-t.test('every (state, event) pair either moves as docs/rules.md §5 says or is refused INVALID_STATE with the current state and event', (t) => {
-  for (const status of STATUSES) {
-    for (const event of EVENTS) {
-      const expected = ALLOWED[`${status} ${event}`]
-      const got = outcome(status, event)
-      if (expected) t.same(got, { to: expected }, `${status} --${event}--> ${expected}`)
-      else t.same(got, { code: 'INVALID_STATE', details: { currentStatus: status, event } }, `${status} --${event}--> refused`)
+t.test(
+  'every (state, event) pair either moves as docs/rules.md §5 says or is refused INVALID_STATE with the ' +
+    'current state and event',
+  (t) => {
+    for (const status of STATUSES) {
+      for (const event of EVENTS) {
+        const expected = ALLOWED[`${status} ${event}`]
+        const got = outcome(status, event)
+        if (expected) t.same(got, { to: expected }, `${status} --${event}--> ${expected}`)
+        else
+          t.same(
+            got,
+            { code: 'INVALID_STATE', details: { currentStatus: status, event } },
+            `${status} --${event}--> refused`,
+          )
+      }
     }
-  }
-  t.end()
-})
+    t.end()
+  },
+)
 
 t.test('an application cannot be approved before the commune certified it', (t) => {
-  t.same(outcome('submitted', 'approve'), { code: 'INVALID_STATE', details: { currentStatus: 'submitted', event: 'approve' } })
+  t.same(outcome('submitted', 'approve'), {
+    code: 'INVALID_STATE',
+    details: { currentStatus: 'submitted', event: 'approve' },
+  })
   t.end()
 })
 
@@ -69,26 +84,30 @@ t.test('the refusal names the states the event is allowed from, and INVALID_STAT
   t.end()
 })
 
-t.test('property: any sequence of events follows the documented machine, and makes at most two moves (submitted → certified → approved)', (t) => {
-  fc.assert(
-    fc.property(fc.array(fc.constantFrom(...EVENTS), { maxLength: 12 }), (events) => {
-      let status: ApplicationStatus = 'submitted'
-      let moves = 0
-      for (const event of events) {
-        const expected: ApplicationStatus | undefined = ALLOWED[`${status} ${event}`]
-        const got = outcome(status, event)
-        if (expected === undefined) {
-          if (!('code' in got) || got.code !== 'INVALID_STATE') return false
-        } else {
-          if (!('to' in got) || got.to !== expected) return false
-          status = expected
-          moves++
+t.test(
+  'property: any sequence of events follows the documented machine, and makes at most two moves (submitted ' +
+    '→ certified → approved)',
+  (t) => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...EVENTS), { maxLength: 12 }), (events) => {
+        let status: ApplicationStatus = 'submitted'
+        let moves = 0
+        for (const event of events) {
+          const expected: ApplicationStatus | undefined = ALLOWED[`${status} ${event}`]
+          const got = outcome(status, event)
+          if (expected === undefined) {
+            if (!('code' in got) || got.code !== 'INVALID_STATE') return false
+          } else {
+            if (!('to' in got) || got.to !== expected) return false
+            status = expected
+            moves++
+          }
         }
-      }
-      // submitted → certified → approved is the longest path; every state but these two is terminal.
-      return moves <= 2 && (moves === 0 ? status === 'submitted' : status !== 'submitted')
-    }),
-    { numRuns: 300 },
-  )
-  t.end()
-})
+        // submitted → certified → approved is the longest path; every state but these two is terminal.
+        return moves <= 2 && (moves === 0 ? status === 'submitted' : status !== 'submitted')
+      }),
+      { numRuns: 300 },
+    )
+    t.end()
+  },
+)

@@ -10,7 +10,13 @@ import type { PovertyRecord, PovertyStatus } from '../../src/domain/poverty.js'
 import { addDays } from '../../src/domain/dates.js'
 
 // Seed programmes of docs/rules.md §2, as data.
-const POOR: ProgrammeRules = { code: 'POOR', eligibleStatuses: ['poor'], eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120 }
+const POOR: ProgrammeRules = {
+  code: 'POOR',
+  eligibleStatuses: ['poor'],
+  eligibleAreas: 'any',
+  maxAmount: 100_000_000,
+  maxTermMonths: 120,
+}
 const ESCAPED: ProgrammeRules = {
   code: 'ESCAPED',
   eligibleStatuses: ['escaped'],
@@ -26,7 +32,13 @@ const WATER_SANITATION: ProgrammeRules = {
   maxAmount: 50_000_000,
   maxTermMonths: 60,
 }
-const JOB_CREATION: ProgrammeRules = { code: 'JOB_CREATION', eligibleStatuses: 'any', eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120 }
+const JOB_CREATION: ProgrammeRules = {
+  code: 'JOB_CREATION',
+  eligibleStatuses: 'any',
+  eligibleAreas: 'any',
+  maxAmount: 100_000_000,
+  maxTermMonths: 120,
+}
 
 function timeline(...entries: [PovertyStatus, string][]): PovertyRecord[] {
   return entries.map(([status, effectiveDate], i) => ({ status, effectiveDate, decisionNo: `QD-${i + 1}`, seq: i + 1 }))
@@ -96,9 +108,10 @@ t.test('a household whose status on the application date is not eligible is refu
 t.test('the status is read on the application date, not later', (t) => {
   const escapesLater = timeline(['poor', '2020-01-15'], ['escaped', '2025-06-01'])
   t.same(reasonsOf(application({ household: { area: 'rural', timeline: escapesLater } })), [])
-  t.same(reasonsOf(application({ household: { area: 'rural', timeline: escapesLater }, applicationDate: '2025-06-01' })), [
-    'ELIGIBILITY_STATUS',
-  ])
+  t.same(
+    reasonsOf(application({ household: { area: 'rural', timeline: escapesLater }, applicationDate: '2025-06-01' })),
+    ['ELIGIBILITY_STATUS'],
+  )
   t.end()
 })
 
@@ -112,15 +125,24 @@ t.test('an escaped household within 3 years of its exit is eligible for ESCAPED'
 t.test('an escaped household more than 3 years after its exit is refused with ESCAPED_WINDOW_EXPIRED', (t) => {
   const escaped = timeline(['poor', '2019-01-15'], ['escaped', '2022-02-28'])
   // Not also ELIGIBILITY_STATUS: the status is right, the window is not.
-  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'urban', timeline: escaped } })), ['ESCAPED_WINDOW_EXPIRED'])
+  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'urban', timeline: escaped } })), [
+    'ESCAPED_WINDOW_EXPIRED',
+  ])
   // A re-confirmation of 'escaped' does not restart the window.
   const reconfirmed = timeline(['poor', '2019-01-15'], ['escaped', '2021-01-10'], ['escaped', '2024-06-01'])
-  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'urban', timeline: reconfirmed } })), ['ESCAPED_WINDOW_EXPIRED'])
+  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'urban', timeline: reconfirmed } })), [
+    'ESCAPED_WINDOW_EXPIRED',
+  ])
   t.end()
 })
 
 t.test('the window runs from the latest exit when the household fell back into poverty', (t) => {
-  const twice = timeline(['poor', '2017-01-15'], ['escaped', '2018-06-01'], ['near_poor', '2020-01-01'], ['escaped', '2023-09-01'])
+  const twice = timeline(
+    ['poor', '2017-01-15'],
+    ['escaped', '2018-06-01'],
+    ['near_poor', '2020-01-01'],
+    ['escaped', '2023-09-01'],
+  )
   t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: twice } })), [])
   t.end()
 })
@@ -129,17 +151,23 @@ t.test('a household first recorded as already escaped counts its window from tha
   const recent = timeline(['escaped', '2024-05-01'])
   t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: recent } })), [])
   const old = timeline(['escaped', '2021-05-01'])
-  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: old } })), ['ESCAPED_WINDOW_EXPIRED'])
+  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: old } })), [
+    'ESCAPED_WINDOW_EXPIRED',
+  ])
   // Recorded as not poor, then 'escaped': no removal from the list is on record.
   const neverPoor = timeline(['none', '2020-01-01'], ['escaped', '2024-05-01'])
-  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: neverPoor } })), ['ESCAPED_WINDOW_EXPIRED'])
+  t.same(reasonsOf(application({ programme: ESCAPED, household: { area: 'rural', timeline: neverPoor } })), [
+    'ESCAPED_WINDOW_EXPIRED',
+  ])
   t.end()
 })
 
 t.test('an urban household is refused by the rural water programme with AREA_NOT_ELIGIBLE', (t) => {
   const any = timeline(['none', '2020-01-01'])
   t.same(reasonsOf(application({ programme: WATER_SANITATION, household: { area: 'rural', timeline: any } })), [])
-  t.same(reasonsOf(application({ programme: WATER_SANITATION, household: { area: 'urban', timeline: any } })), ['AREA_NOT_ELIGIBLE'])
+  t.same(reasonsOf(application({ programme: WATER_SANITATION, household: { area: 'urban', timeline: any } })), [
+    'AREA_NOT_ELIGIBLE',
+  ])
   t.end()
 })
 
@@ -158,7 +186,10 @@ t.test('an amount above the cap net of the outstanding principal is refused with
 
 t.test('a second loan in the same programme is fine while it fits under the cap', (t) => {
   const owing60m = [{ state: 'active' as const, outstandingPrincipal: 60_000_000 }]
-  t.same(checkEligibility(application({ amount: 40_000_000, existingLoans: owing60m })), { eligible: true, reasons: [] })
+  t.same(checkEligibility(application({ amount: 40_000_000, existingLoans: owing60m })), {
+    eligible: true,
+    reasons: [],
+  })
   t.end()
 })
 
@@ -186,7 +217,13 @@ t.test('every failure is listed, in the fixed order; the first is the one report
   )
   t.same(result, {
     eligible: false,
-    reasons: ['TERM_ABOVE_MAX', 'GRACE_NOT_BELOW_TERM', 'AREA_NOT_ELIGIBLE', 'AMOUNT_ABOVE_CAP', 'DUPLICATE_ACTIVE_LOAN'],
+    reasons: [
+      'TERM_ABOVE_MAX',
+      'GRACE_NOT_BELOW_TERM',
+      'AREA_NOT_ELIGIBLE',
+      'AMOUNT_ABOVE_CAP',
+      'DUPLICATE_ACTIVE_LOAN',
+    ],
   })
   t.end()
 })
@@ -205,15 +242,30 @@ const inputArb: fc.Arbitrary<EligibilityInput> = fc.record({
   household: fc.record({
     area: fc.constantFrom('urban' as const, 'rural' as const),
     timeline: fc
-      .array(fc.record({ status: fc.constantFrom(...STATUSES), day: fc.integer({ min: -2_500, max: 30 }) }), { maxLength: 5 })
-      .map((rows) => rows.map((r, i) => ({ status: r.status, effectiveDate: addDays(APPLICATION_DATE, r.day), decisionNo: `QD-${i}`, seq: i + 1 }))),
+      .array(fc.record({ status: fc.constantFrom(...STATUSES), day: fc.integer({ min: -2_500, max: 30 }) }), {
+        maxLength: 5,
+      })
+      .map((rows) =>
+        rows.map((r, i) => ({
+          status: r.status,
+          effectiveDate: addDays(APPLICATION_DATE, r.day),
+          decisionNo: `QD-${i}`,
+          seq: i + 1,
+        })),
+      ),
   }),
   amount: fc.integer({ min: -10, max: 120_000_000 }),
   termMonths: fc.integer({ min: 0, max: 130 }),
-  graceMonths: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 12 }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 130 }), weight: 1 }),
+  graceMonths: fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 12 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 0, max: 130 }), weight: 1 },
+  ),
   applicationDate: fc.constant(APPLICATION_DATE),
   existingLoans: fc.array(
-    fc.record({ state: fc.constantFrom('approved' as const, 'active' as const), outstandingPrincipal: fc.integer({ min: 0, max: 60_000_000 }) }),
+    fc.record({
+      state: fc.constantFrom('approved' as const, 'active' as const),
+      outstandingPrincipal: fc.integer({ min: 0, max: 60_000_000 }),
+    }),
     { maxLength: 2 },
   ),
   openApplications: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.constant(1), weight: 1 }),
@@ -248,7 +300,10 @@ t.test('property: eligible exactly when there is no reason, and reasons come onc
 t.test('property: the order of the poverty timeline does not matter', (t) => {
   fc.assert(
     fc.property(inputArb, (input) => {
-      const reversed = { ...input, household: { ...input.household, timeline: [...input.household.timeline].reverse() } }
+      const reversed = {
+        ...input,
+        household: { ...input.household, timeline: [...input.household.timeline].reverse() },
+      }
       return JSON.stringify(checkEligibility(reversed)) === JSON.stringify(checkEligibility(input))
     }),
     RUNS,
@@ -260,7 +315,10 @@ t.test('property: owing more in the programme never turns a refusal into an appr
   fc.assert(
     fc.property(inputArb, fc.integer({ min: 1, max: 50_000_000 }), (input, more) => {
       fc.pre(!checkEligibility(input).eligible)
-      const owingMore = { ...input, existingLoans: [...input.existingLoans, { state: 'active' as const, outstandingPrincipal: more }] }
+      const owingMore = {
+        ...input,
+        existingLoans: [...input.existingLoans, { state: 'active' as const, outstandingPrincipal: more }],
+      }
       return !checkEligibility(owingMore).eligible
     }),
     RUNS,

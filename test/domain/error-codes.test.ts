@@ -21,19 +21,28 @@ function documentedCodes(): Map<string, { status: number; vi: string; en: string
   return rows
 }
 
-t.test('every code of the registry is published in docs/api.md with the same status and titles, and the table lists no other code', (t) => {
-  const documented = documentedCodes()
-  const registry = Object.entries(ERROR_CODES)
-  t.ok(documented.size > 0, 'the table is found')
-  for (const [code, entry] of registry) {
-    t.same(documented.get(code), { status: entry.status, vi: entry.vi, en: entry.en }, code)
-  }
-  t.same([...documented.keys()].filter((code) => !Object.hasOwn(ERROR_CODES, code)), [], 'no documented code is missing from the registry')
-  t.end()
-})
+t.test(
+  'every code of the registry is published in docs/api.md with the same status and titles, and the table ' +
+    'lists no other code',
+  (t) => {
+    const documented = documentedCodes()
+    const registry = Object.entries(ERROR_CODES)
+    t.ok(documented.size > 0, 'the table is found')
+    for (const [code, entry] of registry) {
+      t.same(documented.get(code), { status: entry.status, vi: entry.vi, en: entry.en }, code)
+    }
+    t.same(
+      [...documented.keys()].filter((code) => !Object.hasOwn(ERROR_CODES, code)),
+      [],
+      'no documented code is missing from the registry',
+    )
+    t.end()
+  },
+)
 
 t.test('statuses the business rules cite next to a code are the registry statuses', (t) => {
-  // docs/rules.md §10 and §11: "(409 `CLOSE_AHEAD_OF_CALENDAR`)", "(409 `RECONCILIATION_CLOSED`)"; §5: INVALID_STATE is 409.
+  // docs/rules.md §10 and §11: "(409 `CLOSE_AHEAD_OF_CALENDAR`)", "(409 `RECONCILIATION_CLOSED`)"; §5:
+  // INVALID_STATE is 409.
   const cited = [...rulesDoc.matchAll(/\b(\d{3}) `([A-Z_]+)`/g)].map((m) => [m[2]!, Number(m[1])] as const)
   t.ok(cited.length >= 2, 'the rules cite statuses')
   for (const [code, status] of cited) t.equal(ERROR_CODES[code as keyof typeof ERROR_CODES]?.status, status, code)
@@ -69,6 +78,9 @@ t.test('property: isErrorCode(s) holds exactly when s is one of the registry key
     fc.constantFrom(...keys).map((k) => k.toLowerCase()),
     fc.constantFrom(...keys).chain((k) => fc.nat(k.length - 1).map((n) => k.slice(0, n))),
   )
-  fc.assert(fc.property(candidate, (s) => isErrorCode(s) === keys.includes(s)), { numRuns: 500 })
+  fc.assert(
+    fc.property(candidate, (s) => isErrorCode(s) === keys.includes(s)),
+    { numRuns: 500 },
+  )
   t.end()
 })

@@ -43,11 +43,13 @@ function ledger() {
   }
   return {
     events,
-    disburse: (valueDate: string, amount: number) => add({ kind: 'disbursement', id: `d${++seq}`, seq, valueDate, amount }),
+    disburse: (valueDate: string, amount: number) =>
+      add({ kind: 'disbursement', id: `d${++seq}`, seq, valueDate, amount }),
     pay: (valueDate: string, amount: number) => add({ kind: 'repayment', id: `r${++seq}`, seq, valueDate, amount }),
     extend: (valueDate: string, instalmentNumber: number, newDueDate: string) =>
       add({ kind: 'extension', id: `e${++seq}`, seq, valueDate, instalmentNumber, newDueDate }),
-    freeze: (valueDate: string, untilDate: string) => add({ kind: 'freeze', id: `f${++seq}`, seq, valueDate, untilDate }),
+    freeze: (valueDate: string, untilDate: string) =>
+      add({ kind: 'freeze', id: `f${++seq}`, seq, valueDate, untilDate }),
     writeOff: (valueDate: string) => add({ kind: 'write_off', id: `w${++seq}`, seq, valueDate }),
   }
 }
@@ -68,7 +70,14 @@ function errorCode(run: () => unknown): string | undefined {
   }
 }
 
-const alloc = (a: Partial<Allocation>): Allocation => ({ overdueInterest: 0, overduePrincipal: 0, interest: 0, principal: 0, prepaid: 0, ...a })
+const alloc = (a: Partial<Allocation>): Allocation => ({
+  overdueInterest: 0,
+  overduePrincipal: 0,
+  interest: 0,
+  principal: 0,
+  prepaid: 0,
+  ...a,
+})
 
 t.test('a repayment exactly per schedule closes the loan with every instalment paid off on its due date', (t) => {
   // Period 1 (01-10, 02-15] = 21 + 15 = 36 days on 3,000,000: 3,000,000 × 36 × 5,500 / 30,000,000 = 19,800.
@@ -83,7 +92,15 @@ t.test('a repayment exactly per schedule closes the loan with every instalment p
   t.equal(s.classification, 'closed')
   t.equal(s.closedOn, '2025-04-15')
   t.same(
-    s.instalments.map((i) => [i.dueDate, i.principalPaid, i.interestCharged, i.interestPaid, i.penaltyCharged, i.paidOffOn, i.overdueSince]),
+    s.instalments.map((i) => [
+      i.dueDate,
+      i.principalPaid,
+      i.interestCharged,
+      i.interestPaid,
+      i.penaltyCharged,
+      i.paidOffOn,
+      i.overdueSince,
+    ]),
     [
       ['2025-02-15', 1_000_000, 19_800, 19_800, 0, '2025-02-15', null],
       ['2025-03-15', 1_000_000, 10_267, 10_267, 0, '2025-03-15', null],
@@ -99,24 +116,32 @@ t.test('a repayment exactly per schedule closes the loan with every instalment p
   t.end()
 })
 
-t.test('paying a 120-month schedule with a rate change gives the planned interest of schedule.ts on every due date', (t) => {
-  const rates = [
-    { effectiveFrom: '2020-01-01', monthlyRatePpm: 5500 },
-    { effectiveFrom: '2028-07-01', monthlyRatePpm: 6600 },
-  ]
-  const c = contract({ approvedAmount: 100_000_000, termMonths: 120, principalPlan: { everyMonths: 3, graceMonths: 12 }, rates })
-  const plan = generateSchedule({ ...c, disbursements: [{ valueDate: '2025-01-10', amount: 100_000_000 }] })
-  const l = ledger()
-  l.disburse('2025-01-10', 100_000_000)
-  for (const i of plan.instalments) l.pay(i.dueDate, i.principal + i.interest)
-  const s = replay(c, l.events, '2035-12-31')
-  t.equal(s.closedOn, plan.instalments[119]!.dueDate)
-  t.same(
-    s.instalments.map((i) => [i.dueDate, i.principalDue, i.interestCharged, i.paidOffOn]),
-    plan.instalments.map((i) => [i.dueDate, i.principal, i.interest, i.dueDate]),
-  )
-  t.end()
-})
+t.test(
+  'paying a 120-month schedule with a rate change gives the planned interest of schedule.ts on every due date',
+  (t) => {
+    const rates = [
+      { effectiveFrom: '2020-01-01', monthlyRatePpm: 5500 },
+      { effectiveFrom: '2028-07-01', monthlyRatePpm: 6600 },
+    ]
+    const c = contract({
+      approvedAmount: 100_000_000,
+      termMonths: 120,
+      principalPlan: { everyMonths: 3, graceMonths: 12 },
+      rates,
+    })
+    const plan = generateSchedule({ ...c, disbursements: [{ valueDate: '2025-01-10', amount: 100_000_000 }] })
+    const l = ledger()
+    l.disburse('2025-01-10', 100_000_000)
+    for (const i of plan.instalments) l.pay(i.dueDate, i.principal + i.interest)
+    const s = replay(c, l.events, '2035-12-31')
+    t.equal(s.closedOn, plan.instalments[119]!.dueDate)
+    t.same(
+      s.instalments.map((i) => [i.dueDate, i.principalDue, i.interestCharged, i.paidOffOn]),
+      plan.instalments.map((i) => [i.dueDate, i.principal, i.interest, i.dueDate]),
+    )
+    t.end()
+  },
+)
 
 t.test('a partial payment pays interest first, then principal; the unpaid rest is overdue from the day after', (t) => {
   const l = threeMonthLoan()
@@ -164,7 +189,10 @@ t.test('a late payment pays overdue interest at 130 % first, then overdue princi
   // Paying 85,873 + 1,000,000 + 56,467 + 1,000,000 = 2,142,340 brings the loan back in term.
   const r = l.pay('2025-03-15', 2_142_340)
   s = replay(c, l.events, '2025-03-16')
-  t.same(s.allocations[r], alloc({ overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000 }))
+  t.same(
+    s.allocations[r],
+    alloc({ overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000 }),
+  )
   t.same(
     s.instalments.slice(0, 2).map((i) => [i.penaltyCharged, i.paidOffOn, i.overdueSince]),
     [
@@ -187,7 +215,8 @@ t.test('a prepayment reduces the last instalments first and lowers the later int
     s.instalments.map((i) => i.principalDue),
     [1_000_000, 1_000_000, 500_000],
   )
-  // Period 2: 1,500,000 × 28 × 5,500 / 30,000,000 = 7,700. Period 3: 500,000 × 31 × 5,500 / 30,000,000 = 2,841.67 → 2,842.
+  // Period 2: 1,500,000 × 28 × 5,500 / 30,000,000 = 7,700. Period 3: 500,000 × 31 × 5,500 / 30,000,000 = 2,841.67 →
+  // 2,842.
   l.pay('2025-03-15', 1_007_700)
   l.pay('2025-04-15', 502_842)
   s = replay(contract(), l.events, '2025-04-15')
@@ -230,7 +259,16 @@ t.test('an early full payoff pays interest only up to the payoff date', (t) => {
     ],
   )
   t.same(s.totals, { principalRepaid: 3_000_000, interestRepaid: 24_933, penaltyRepaid: 0 })
-  t.equal(errorCode(() => replay(contract(), [...l.events, { kind: 'repayment', id: 'late', seq: 99, valueDate: '2025-03-02', amount: 1 }], '2025-12-31')), 'LOAN_CLOSED')
+  t.equal(
+    errorCode(() =>
+      replay(
+        contract(),
+        [...l.events, { kind: 'repayment', id: 'late', seq: 99, valueDate: '2025-03-02', amount: 1 }],
+        '2025-12-31',
+      ),
+    ),
+    'LOAN_CLOSED',
+  )
   t.end()
 })
 
@@ -252,7 +290,8 @@ t.test('an extension moves a due date: paying after the original date but before
   t.same(s.allocations[r], alloc({ interest: 27_500, principal: 1_000_000 }))
   const first = s.instalments[0]!
   t.same([first.paidOffOn, first.overdueSince, first.penaltyCharged, first.extended], ['2025-03-01', null, 0, true])
-  // Period 2 in all: 3,000,000 × 14 + 2,000,000 × 14 = 70,000,000 balance-days × 5,500 / 30,000,000 = 12,833.33 → 12,833,
+  // Period 2 in all: 3,000,000 × 14 + 2,000,000 × 14 = 70,000,000 balance-days × 5,500 / 30,000,000 = 12,833.33 →
+  // 12,833,
   // of which 7,700 was paid on 03-01.
   t.equal(s.instalments[1]!.interestCharged, 12_833)
   t.equal(s.interestDue, 12_833 - 7_700)
@@ -270,12 +309,14 @@ t.test('an extension beyond maturity keeps the principal in term at the contract
   l.pay('2025-03-15', 1_010_267)
   l.extend('2025-04-10', 3, '2025-06-15')
   // Period 3: 1,000,000 × 31 days = 5,683.33 → 5,683. After maturity (04-15, 06-15] = 61 days in term on the
-  // extended instalment: 1,000,000 × 61 × 5,500 / 30,000,000 = 11,183.33 → 11,183 (rounded on its own); 16,866 in all.
+  // extended instalment: 1,000,000 × 61 × 5,500 / 30,000,000 = 11,183.33 → 11,183 (rounded on its own); 16,866 in
+  // all.
   let s = replay(contract(), l.events, '2025-06-15')
   t.equal(s.classification, 'extended')
   t.equal(s.interestDue, 16_866)
   t.equal(s.overdueInterest, 0)
-  // Unpaid, it falls overdue after the new date: 5 days × 1,000,000 × 130 % = 1,191.67 → 1,192 penalty (open period).
+  // Unpaid, it falls overdue after the new date: 5 days × 1,000,000 × 130 % = 1,191.67 → 1,192 penalty (open
+  // period).
   s = replay(contract(), l.events, '2025-06-20')
   t.same([s.classification, s.overduePrincipal, s.overdueInterest], ['overdue', 1_000_000, 16_866 + 1_192])
   t.equal(s.instalments[2]!.overdueSince, '2025-06-16')
@@ -305,7 +346,10 @@ t.test('an extension is limited, later than the current due date, and not for a 
   const l = ledger()
   l.disburse('2025-01-10', 36_000_000)
   l.extend('2025-02-01', 1, '2026-08-16') // 18 months + 1 day after 2025-02-15
-  t.equal(errorCode(() => replay(long, l.events, '2025-03-01')), 'EXTENSION_TOO_LONG')
+  t.equal(
+    errorCode(() => replay(long, l.events, '2025-03-01')),
+    'EXTENSION_TOO_LONG',
+  )
   t.end()
 })
 
@@ -357,7 +401,10 @@ t.test('a freeze charges no interest in its window and moves the due dates insid
 
   const tooLong = threeMonthLoan()
   tooLong.freeze('2025-02-01', '2030-02-02') // 60 months + 1 day
-  t.equal(errorCode(() => replay(contract(), tooLong.events, '2025-03-01')), 'FREEZE_TOO_LONG')
+  t.equal(
+    errorCode(() => replay(contract(), tooLong.events, '2025-03-01')),
+    'FREEZE_TOO_LONG',
+  )
   t.end()
 })
 
@@ -373,7 +420,10 @@ t.test('a write-off closes the loan and records the unpaid principal and interes
   t.equal(s.payoffAmount, 0)
   t.equal(s.outstandingPrincipal, 0)
   l.pay('2025-03-20', 100_000)
-  t.equal(errorCode(() => replay(contract(), l.events, '2025-06-01')), 'LOAN_CLOSED')
+  t.equal(
+    errorCode(() => replay(contract(), l.events, '2025-06-01')),
+    'LOAN_CLOSED',
+  )
   t.end()
 })
 
@@ -391,8 +441,20 @@ t.test('an overpayment is rejected with the payoff amount; other bad events are 
   t.equal((err as DomainError).details?.['payoffAmount'], 3_019_800)
 
   const withEvents = (...events: LoanEvent[]) => errorCode(() => replay(contract(), events, '2025-06-01'))
-  const d = (amount: number, valueDate = '2025-01-10', id = 'd'): LoanEvent => ({ kind: 'disbursement', id, seq: 1, valueDate, amount })
-  const r = (amount: number, valueDate = '2025-02-15'): LoanEvent => ({ kind: 'repayment', id: 'r', seq: 2, valueDate, amount })
+  const d = (amount: number, valueDate = '2025-01-10', id = 'd'): LoanEvent => ({
+    kind: 'disbursement',
+    id,
+    seq: 1,
+    valueDate,
+    amount,
+  })
+  const r = (amount: number, valueDate = '2025-02-15'): LoanEvent => ({
+    kind: 'repayment',
+    id: 'r',
+    seq: 2,
+    valueDate,
+    amount,
+  })
   t.equal(withEvents(d(3_000_000), r(0)), 'INVALID_AMOUNT')
   t.equal(withEvents(d(3_000_000), r(-5)), 'INVALID_AMOUNT')
   t.equal(withEvents(d(3_000_000), r(1.5)), 'INVALID_AMOUNT')
@@ -401,7 +463,12 @@ t.test('an overpayment is rejected with the payoff amount; other bad events are 
   t.equal(withEvents(d(3_000_000), { ...r(100), id: 'd' }), 'DUPLICATE_EVENT')
   t.equal(withEvents(d(3_000_000, '2025-02-30')), 'INVALID_DATE')
   t.equal(withEvents(d(1_000_000), d(1_000_000, '2025-04-15', 'd2')), 'INVALID_DISBURSEMENT')
-  t.equal(errorCode(() => allocatePayment(11, { overdueInterest: 1, overduePrincipal: 2, interest: 3, principal: 4, prepayable: 0 })), 'OVERPAYMENT')
+  t.equal(
+    errorCode(() =>
+      allocatePayment(11, { overdueInterest: 1, overduePrincipal: 2, interest: 3, principal: 4, prepayable: 0 }),
+    ),
+    'OVERPAYMENT',
+  )
   t.end()
 })
 
@@ -469,7 +536,11 @@ t.test('classification order: written_off, closed, not_disbursed, frozen, overdu
   }
   t.equal(classify({ ...base, state: 'approved' }), 'not_disbursed')
   t.equal(classify({ ...base, freeze: { from: '2025-02-01', until: '2025-03-01' }, overdueInterest: 1 }), 'frozen')
-  t.equal(classify({ ...base, freeze: { from: '2025-03-01', until: '2025-04-01' } }), 'in_term', 'the freeze date itself is outside (from, until]')
+  t.equal(
+    classify({ ...base, freeze: { from: '2025-03-01', until: '2025-04-01' } }),
+    'in_term',
+    'the freeze date itself is outside (from, until]',
+  )
   t.equal(classify({ ...base, overdueInterest: 1, instalments: [{ extended: true, paidOffOn: null }] }), 'overdue')
   t.equal(classify({ ...base, instalments: [{ extended: true, paidOffOn: null }] }), 'extended')
   t.equal(classify({ ...base, instalments: [{ extended: true, paidOffOn: '2025-02-01' }] }), 'in_term')
@@ -479,7 +550,15 @@ t.test('classification order: written_off, closed, not_disbursed, frozen, overdu
 
 // ------------------------------------------------------------------ properties
 
-const VND_KEYS = ['disbursed', 'outstandingPrincipal', 'overduePrincipal', 'overdueInterest', 'interestDue', 'principalDueNow', 'payoffAmount'] as const
+const VND_KEYS = [
+  'disbursed',
+  'outstandingPrincipal',
+  'overduePrincipal',
+  'overdueInterest',
+  'interestDue',
+  'principalDueNow',
+  'payoffAmount',
+] as const
 
 interface Scenario {
   contract: LoanContract
@@ -495,11 +574,45 @@ type Action =
   | { kind: 'write_off'; gapDays: number }
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('pay' as const), gapDays: fc.integer({ min: 0, max: 70 }), share: fc.integer({ min: 0, max: 110 }), fixed: fc.integer({ min: 1, max: 3_000_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tranche' as const), gapDays: fc.integer({ min: 0, max: 60 }), share: fc.integer({ min: 1, max: 100 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('extend' as const), gapDays: fc.integer({ min: 0, max: 40 }), instalment: fc.integer({ min: 1, max: 24 }), months: fc.integer({ min: 0, max: 13 }), days: fc.integer({ min: 1, max: 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('freeze' as const), gapDays: fc.integer({ min: 0, max: 40 }), lengthDays: fc.integer({ min: 1, max: 150 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('write_off' as const), gapDays: fc.integer({ min: 0, max: 200 }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const),
+      gapDays: fc.integer({ min: 0, max: 70 }),
+      share: fc.integer({ min: 0, max: 110 }),
+      fixed: fc.integer({ min: 1, max: 3_000_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('tranche' as const),
+      gapDays: fc.integer({ min: 0, max: 60 }),
+      share: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('extend' as const),
+      gapDays: fc.integer({ min: 0, max: 40 }),
+      instalment: fc.integer({ min: 1, max: 24 }),
+      months: fc.integer({ min: 0, max: 13 }),
+      days: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('freeze' as const),
+      gapDays: fc.integer({ min: 0, max: 40 }),
+      lengthDays: fc.integer({ min: 1, max: 150 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('write_off' as const), gapDays: fc.integer({ min: 0, max: 200 }) }),
+  },
 )
 
 /** A random loan and a valid history for it: each event is kept only if the replay accepts it. */
@@ -548,7 +661,13 @@ function scenarioArb(rateArb: fc.Arbitrary<RateVersion[]>): fc.Arbitrary<Scenari
         if (state.state !== 'active') break
         const base = { id: `e${seq}`, seq: seq++, valueDate: date }
         if (a.kind === 'pay') {
-          const amount = a.share >= 100 ? state.payoffAmount : Math.min(state.payoffAmount, a.share % 2 ? a.fixed : Math.max(1, Math.floor((state.payoffAmount * a.share) / 100)))
+          const amount =
+            a.share >= 100
+              ? state.payoffAmount
+              : Math.min(
+                  state.payoffAmount,
+                  a.share % 2 ? a.fixed : Math.max(1, Math.floor((state.payoffAmount * a.share) / 100)),
+                )
           if (amount > 0) tryAdd({ kind: 'repayment', ...base, amount })
         } else if (a.kind === 'tranche') {
           const amount = Math.floor(((c.approvedAmount - disbursed) * a.share) / 100)
@@ -568,7 +687,10 @@ function scenarioArb(rateArb: fc.Arbitrary<RateVersion[]>): fc.Arbitrary<Scenari
 }
 
 const ratesArb: fc.Arbitrary<RateVersion[]> = fc
-  .tuple(fc.integer({ min: 0, max: 12_000 }), fc.option(fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 12_000 }))))
+  .tuple(
+    fc.integer({ min: 0, max: 12_000 }),
+    fc.option(fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 12_000 }))),
+  )
   .map(([ppm, change]) => {
     const rates = [{ effectiveFrom: '2020-01-01', monthlyRatePpm: ppm }]
     if (change) rates.push({ effectiveFrom: addDays('2024-01-01', change[0]), monthlyRatePpm: change[1] })
@@ -590,9 +712,11 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
 function negatives(s: LoanState): string[] {
   const bad: string[] = []
   for (const k of VND_KEYS) if (!(Number.isSafeInteger(s[k]) && s[k] >= 0)) bad.push(`${k}=${s[k]}`)
-  for (const [id, a] of Object.entries(s.allocations)) for (const [k, v] of Object.entries(a)) if (!(v >= 0)) bad.push(`${id}.${k}=${v}`)
+  for (const [id, a] of Object.entries(s.allocations))
+    for (const [k, v] of Object.entries(a)) if (!(v >= 0)) bad.push(`${id}.${k}=${v}`)
   for (const i of s.instalments) {
-    for (const [k, v] of Object.entries(i)) if (typeof v === 'number' && !(Number.isSafeInteger(v) && v >= 0)) bad.push(`#${i.number}.${k}=${v}`)
+    for (const [k, v] of Object.entries(i))
+      if (typeof v === 'number' && !(Number.isSafeInteger(v) && v >= 0)) bad.push(`#${i.number}.${k}=${v}`)
     if (i.principalPaid > i.principalDue) bad.push(`#${i.number} principal overpaid`)
     if (i.interestPaid > i.interestCharged) bad.push(`#${i.number} interest overpaid`)
     if (i.penaltyPaid > i.penaltyCharged) bad.push(`#${i.number} penalty overpaid`)
@@ -603,20 +727,24 @@ function negatives(s: LoanState): string[] {
 t.test('allocation conserves the amount and fills each bucket before the next', (t) => {
   const due = fc.integer({ min: 0, max: 1e12 })
   fc.assert(
-    fc.property(fc.record({ overdueInterest: due, overduePrincipal: due, interest: due, principal: due, prepayable: due }), fc.double({ min: 0, max: 1, noNaN: true }), (dues, share) => {
-      const total = dues.overdueInterest + dues.overduePrincipal + dues.interest + dues.principal + dues.prepayable
-      fc.pre(total > 0)
-      const amount = Math.max(1, Math.floor(total * share))
-      const a = allocatePayment(amount, dues)
-      const parts = [a.overdueInterest, a.overduePrincipal, a.interest, a.principal, a.prepaid]
-      const caps = [dues.overdueInterest, dues.overduePrincipal, dues.interest, dues.principal, dues.prepayable]
-      if (parts.reduce((x, y) => x + y, 0) !== amount) return false
-      for (let k = 0; k < 5; k++) {
-        if (parts[k]! < 0 || parts[k]! > caps[k]!) return false
-        if (k > 0 && parts[k]! > 0 && parts[k - 1]! < caps[k - 1]!) return false
-      }
-      return true
-    }),
+    fc.property(
+      fc.record({ overdueInterest: due, overduePrincipal: due, interest: due, principal: due, prepayable: due }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (dues, share) => {
+        const total = dues.overdueInterest + dues.overduePrincipal + dues.interest + dues.principal + dues.prepayable
+        fc.pre(total > 0)
+        const amount = Math.max(1, Math.floor(total * share))
+        const a = allocatePayment(amount, dues)
+        const parts = [a.overdueInterest, a.overduePrincipal, a.interest, a.principal, a.prepaid]
+        const caps = [dues.overdueInterest, dues.overduePrincipal, dues.interest, dues.principal, dues.prepayable]
+        if (parts.reduce((x, y) => x + y, 0) !== amount) return false
+        for (let k = 0; k < 5; k++) {
+          if (parts[k]! < 0 || parts[k]! > caps[k]!) return false
+          if (k > 0 && parts[k]! > 0 && parts[k - 1]! < caps[k - 1]!) return false
+        }
+        return true
+      },
+    ),
   )
   t.pass('allocation waterfall')
   t.end()
@@ -630,17 +758,37 @@ t.test('replayed histories: allocations conserve, principal adds up, nothing goe
       for (const e of events) {
         if (e.kind !== 'repayment') continue
         const a = s.allocations[e.id]!
-        assert.equal(a.overdueInterest + a.overduePrincipal + a.interest + a.principal + a.prepaid, e.amount, 'allocation conserves the amount')
+        assert.equal(
+          a.overdueInterest + a.overduePrincipal + a.interest + a.principal + a.prepaid,
+          e.amount,
+          'allocation conserves the amount',
+        )
         principalAllocated += a.overduePrincipal + a.principal + a.prepaid
       }
       const remaining = s.state === 'written_off' ? s.writtenOff!.principal : s.outstandingPrincipal
       if (s.state === 'written_off') assert.equal(s.payoffAmount, 0)
       assert.equal(remaining, s.disbursed - principalAllocated, 'outstanding = disbursed − principal allocated')
       assert.equal(s.totals.principalRepaid, principalAllocated)
-      assert.equal(s.instalments.reduce((x, i) => x + i.principalDue, 0) + principalAllocated - s.instalments.reduce((x, i) => x + i.principalPaid, 0), s.disbursed, 'Σ principal = disbursed')
-      assert.equal(s.totals.interestRepaid, s.instalments.reduce((x, i) => x + i.interestPaid, 0))
-      assert.equal(s.totals.penaltyRepaid, s.instalments.reduce((x, i) => x + i.penaltyPaid, 0))
-      if (s.state === 'closed') assert.ok(s.instalments.every((i) => i.paidOffOn !== null && i.paidOffOn <= s.closedOn!), 'closed: every instalment paid off')
+      assert.equal(
+        s.instalments.reduce((x, i) => x + i.principalDue, 0) +
+          principalAllocated -
+          s.instalments.reduce((x, i) => x + i.principalPaid, 0),
+        s.disbursed,
+        'Σ principal = disbursed',
+      )
+      assert.equal(
+        s.totals.interestRepaid,
+        s.instalments.reduce((x, i) => x + i.interestPaid, 0),
+      )
+      assert.equal(
+        s.totals.penaltyRepaid,
+        s.instalments.reduce((x, i) => x + i.penaltyPaid, 0),
+      )
+      if (s.state === 'closed')
+        assert.ok(
+          s.instalments.every((i) => i.paidOffOn !== null && i.paidOffOn <= s.closedOn!),
+          'closed: every instalment paid off',
+        )
       assert.deepEqual(negatives(s), [])
     }),
     { numRuns: 150 },
@@ -649,29 +797,33 @@ t.test('replayed histories: allocations conserve, principal adds up, nothing goe
   t.end()
 })
 
-t.test('replay is deterministic, independent of the input order, and removing then re-adding a repayment changes nothing', (t) => {
-  fc.assert(
-    fc.property(scenarioArb(ratesArb), fc.nat(), ({ contract: c, events, asOf }, seed) => {
-      const s = replay(c, events, asOf)
-      assert.deepEqual(replay(c, events, asOf), s)
-      assert.deepEqual(replay(c, shuffle(events, seed), asOf), s)
-      const repayments = events.filter((e) => e.kind === 'repayment')
-      if (repayments.length > 0) {
-        const victim = repayments[seed % repayments.length]!
-        const without = events.filter((e) => e !== victim)
-        try {
-          replay(c, without, asOf) // may legitimately fail (a later payment becomes an overpayment)
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err
+t.test(
+  'replay is deterministic, independent of the input order, and removing then re-adding a repayment changes ' +
+    'nothing',
+  (t) => {
+    fc.assert(
+      fc.property(scenarioArb(ratesArb), fc.nat(), ({ contract: c, events, asOf }, seed) => {
+        const s = replay(c, events, asOf)
+        assert.deepEqual(replay(c, events, asOf), s)
+        assert.deepEqual(replay(c, shuffle(events, seed), asOf), s)
+        const repayments = events.filter((e) => e.kind === 'repayment')
+        if (repayments.length > 0) {
+          const victim = repayments[seed % repayments.length]!
+          const without = events.filter((e) => e !== victim)
+          try {
+            replay(c, without, asOf) // may legitimately fail (a later payment becomes an overpayment)
+          } catch (err) {
+            if (!(err instanceof DomainError)) throw err
+          }
+          assert.deepEqual(replay(c, [...without, victim], asOf), s)
         }
-        assert.deepEqual(replay(c, [...without, victim], asOf), s)
-      }
-    }),
-    { numRuns: 100 },
-  )
-  t.pass('100 random histories')
-  t.end()
-})
+      }),
+      { numRuns: 100 },
+    )
+    t.pass('100 random histories')
+    t.end()
+  },
+)
 
 t.test('interest is 0 everywhere when the rate is 0', (t) => {
   fc.assert(
@@ -711,13 +863,25 @@ t.test('paying any planned schedule on its due dates reproduces schedule.ts and 
         const plan = generateSchedule({ ...c, disbursements: [{ valueDate: first, amount: r.amount }] })
         const events: LoanEvent[] = [{ kind: 'disbursement', id: 'd', seq: 0, valueDate: first, amount: r.amount }]
         plan.instalments.forEach((i, k) => {
-          if (i.principal + i.interest > 0) events.push({ kind: 'repayment', id: `r${k}`, seq: k + 1, valueDate: i.dueDate, amount: i.principal + i.interest })
+          if (i.principal + i.interest > 0)
+            events.push({
+              kind: 'repayment',
+              id: `r${k}`,
+              seq: k + 1,
+              valueDate: i.dueDate,
+              amount: i.principal + i.interest,
+            })
         })
         const s = replay(c, events, plan.instalments[plan.instalments.length - 1]!.dueDate)
         assert.equal(s.state, 'closed')
         assert.deepEqual(
           s.instalments.map((i) => [i.dueDate, i.principalDue, i.interestCharged, i.paidOffOn]),
-          plan.instalments.map((i, k) => [sessionDayInMonthAfter(first, k + 1, r.sessionDay), i.principal, i.interest, i.dueDate]),
+          plan.instalments.map((i, k) => [
+            sessionDayInMonthAfter(first, k + 1, r.sessionDay),
+            i.principal,
+            i.interest,
+            i.dueDate,
+          ]),
         )
       },
     ),
@@ -727,83 +891,93 @@ t.test('paying any planned schedule on its due dates reproduces schedule.ts and 
   t.end()
 })
 
-t.test('accrual by segments equals a day-by-day count (histories of tranches, extensions and freezes, no repayments)', (t) => {
-  const historyArb = fc.record({
-    termMonths: fc.integer({ min: 1, max: 18 }),
-    everyMonths: fc.constantFrom<EveryMonths>(1, 3, 6, 12),
-    grace: fc.nat(),
-    sessionDay: fc.integer({ min: 1, max: 28 }),
-    rates: ratesArb,
-    startOffset: fc.integer({ min: 0, max: 700 }),
-    actions: fc.array(fc.oneof(...[1, 2, 3].map(() => actionArb)), { maxLength: 8 }),
-    tailDays: fc.integer({ min: 0, max: 400 }),
-  })
-  fc.assert(
-    fc.property(historyArb, (r) => {
-      const c = contract({
-        approvedAmount: 20_000_000,
-        termMonths: r.termMonths,
-        principalPlan: { everyMonths: r.everyMonths, graceMonths: r.grace % r.termMonths },
-        sessionDay: r.sessionDay,
-        rates: r.rates,
-      })
-      let date = addDays('2024-01-01', r.startOffset)
-      const first = date
-      const events: LoanEvent[] = [{ kind: 'disbursement', id: 'd0', seq: 0, valueDate: date, amount: 10_000_000 }]
-      let seq = 1
-      for (const a of r.actions) {
-        date = addDays(date, a.gapDays)
-        const state = replay(c, events, date)
-        const base = { id: `e${seq}`, seq: seq++, valueDate: date }
-        let e: LoanEvent | undefined
-        if (a.kind === 'tranche') e = { kind: 'disbursement', ...base, amount: 1_000_000 * a.share }
-        if (a.kind === 'freeze') e = { kind: 'freeze', ...base, untilDate: addDays(date, a.lengthDays) }
-        if (a.kind === 'extend') {
-          const inst = state.instalments[(a.instalment - 1) % state.instalments.length]!
-          // Only extensions granted while the instalment is in term, so its final effective due date tells its status on every day.
-          if (inst.effectiveDueDate >= date) e = { kind: 'extension', ...base, instalmentNumber: inst.number, newDueDate: addDays(addMonths(inst.effectiveDueDate, a.months), a.days) }
+t.test(
+  'accrual by segments equals a day-by-day count (histories of tranches, extensions and freezes, no repayments)',
+  (t) => {
+    const historyArb = fc.record({
+      termMonths: fc.integer({ min: 1, max: 18 }),
+      everyMonths: fc.constantFrom<EveryMonths>(1, 3, 6, 12),
+      grace: fc.nat(),
+      sessionDay: fc.integer({ min: 1, max: 28 }),
+      rates: ratesArb,
+      startOffset: fc.integer({ min: 0, max: 700 }),
+      actions: fc.array(fc.oneof(...[1, 2, 3].map(() => actionArb)), { maxLength: 8 }),
+      tailDays: fc.integer({ min: 0, max: 400 }),
+    })
+    fc.assert(
+      fc.property(historyArb, (r) => {
+        const c = contract({
+          approvedAmount: 20_000_000,
+          termMonths: r.termMonths,
+          principalPlan: { everyMonths: r.everyMonths, graceMonths: r.grace % r.termMonths },
+          sessionDay: r.sessionDay,
+          rates: r.rates,
+        })
+        let date = addDays('2024-01-01', r.startOffset)
+        const first = date
+        const events: LoanEvent[] = [{ kind: 'disbursement', id: 'd0', seq: 0, valueDate: date, amount: 10_000_000 }]
+        let seq = 1
+        for (const a of r.actions) {
+          date = addDays(date, a.gapDays)
+          const state = replay(c, events, date)
+          const base = { id: `e${seq}`, seq: seq++, valueDate: date }
+          let e: LoanEvent | undefined
+          if (a.kind === 'tranche') e = { kind: 'disbursement', ...base, amount: 1_000_000 * a.share }
+          if (a.kind === 'freeze') e = { kind: 'freeze', ...base, untilDate: addDays(date, a.lengthDays) }
+          if (a.kind === 'extend') {
+            const inst = state.instalments[(a.instalment - 1) % state.instalments.length]!
+            // Only extensions granted while the instalment is in term, so its final effective due date tells its
+            // status on every day.
+            if (inst.effectiveDueDate >= date)
+              e = {
+                kind: 'extension',
+                ...base,
+                instalmentNumber: inst.number,
+                newDueDate: addDays(addMonths(inst.effectiveDueDate, a.months), a.days),
+              }
+          }
+          if (e === undefined) continue
+          events.push(e)
+          if (errorCode(() => replay(c, events, date)) !== undefined) events.pop()
         }
-        if (e === undefined) continue
-        events.push(e)
-        if (errorCode(() => replay(c, events, date)) !== undefined) events.pop()
-      }
-      const asOf = addDays(date, r.tailDays)
-      const s = replay(c, events, asOf)
+        const asOf = addDays(date, r.tailDays)
+        const s = replay(c, events, asOf)
 
-      const insts = s.instalments
-      const contractNum = insts.map(() => [0n, 0n]) // [period, after maturity]
-      const penaltyNum = insts.map(() => [0n, 0n])
-      const windows = events.flatMap((e) => (e.kind === 'freeze' ? [[e.valueDate, e.untilDate] as const] : []))
-      const tranches = events.flatMap((e) => (e.kind === 'disbursement' ? [e] : []))
-      for (let d = addDays(first, 1); d <= asOf; d = addDays(d, 1)) {
-        if (windows.some(([from, until]) => from < d && d <= until)) continue
-        const balance = tranches.reduce((sum, e) => (e.valueDate < d ? sum + e.amount : sum), 0)
-        const overdue = insts.reduce((sum, i) => (i.effectiveDueDate < d ? sum + i.principalDue : sum), 0)
-        const ppm = BigInt(rateOn(c.rates, d))
-        const k = insts.findIndex((i) => i.dueDate >= d)
-        if (k >= 0) {
-          contractNum[k]![0]! += BigInt(balance - overdue) * ppm * 100n
-          penaltyNum[k]![0]! += BigInt(overdue) * ppm * 130n
-        } else {
-          insts.forEach((i, j) => {
-            if (i.effectiveDueDate >= d) contractNum[j]![1]! += BigInt(i.principalDue) * ppm * 100n
-          })
-          penaltyNum[insts.length - 1]![1]! += BigInt(overdue) * ppm * 130n
+        const insts = s.instalments
+        const contractNum = insts.map(() => [0n, 0n]) // [period, after maturity]
+        const penaltyNum = insts.map(() => [0n, 0n])
+        const windows = events.flatMap((e) => (e.kind === 'freeze' ? [[e.valueDate, e.untilDate] as const] : []))
+        const tranches = events.flatMap((e) => (e.kind === 'disbursement' ? [e] : []))
+        for (let d = addDays(first, 1); d <= asOf; d = addDays(d, 1)) {
+          if (windows.some(([from, until]) => from < d && d <= until)) continue
+          const balance = tranches.reduce((sum, e) => (e.valueDate < d ? sum + e.amount : sum), 0)
+          const overdue = insts.reduce((sum, i) => (i.effectiveDueDate < d ? sum + i.principalDue : sum), 0)
+          const ppm = BigInt(rateOn(c.rates, d))
+          const k = insts.findIndex((i) => i.dueDate >= d)
+          if (k >= 0) {
+            contractNum[k]![0]! += BigInt(balance - overdue) * ppm * 100n
+            penaltyNum[k]![0]! += BigInt(overdue) * ppm * 130n
+          } else {
+            insts.forEach((i, j) => {
+              if (i.effectiveDueDate >= d) contractNum[j]![1]! += BigInt(i.principalDue) * ppm * 100n
+            })
+            penaltyNum[insts.length - 1]![1]! += BigInt(overdue) * ppm * 130n
+          }
         }
-      }
-      assert.deepEqual(
-        insts.map((i) => [i.interestCharged, i.penaltyCharged]),
-        insts.map((_, j) => [
-          roundInterest(contractNum[j]![0]!) + roundInterest(contractNum[j]![1]!),
-          roundInterest(penaltyNum[j]![0]!) + roundInterest(penaltyNum[j]![1]!),
-        ]),
-      )
-    }),
-    { numRuns: 80 },
-  )
-  t.pass('80 random histories')
-  t.end()
-})
+        assert.deepEqual(
+          insts.map((i) => [i.interestCharged, i.penaltyCharged]),
+          insts.map((_, j) => [
+            roundInterest(contractNum[j]![0]!) + roundInterest(contractNum[j]![1]!),
+            roundInterest(penaltyNum[j]![0]!) + roundInterest(penaltyNum[j]![1]!),
+          ]),
+        )
+      }),
+      { numRuns: 80 },
+    )
+    t.pass('80 random histories')
+    t.end()
+  },
+)
 
 t.test('an event of a kind the engine does not know is refused as INVALID_EVENT, not skipped', (t) => {
   const l = threeMonthLoan()
@@ -818,51 +992,82 @@ t.test('an event of a kind the engine does not know is refused as INVALID_EVENT,
   t.equal((err as DomainError).code, 'INVALID_EVENT')
   t.match((err as Error).message, /interest_waiver/)
   // Dated after asOf, the same event is not applied, so it is not refused either.
-  t.equal(errorCode(() => replay(contract(), [...l.events, bogus], '2025-01-31')), undefined)
+  t.equal(
+    errorCode(() => replay(contract(), [...l.events, bogus], '2025-01-31')),
+    undefined,
+  )
   t.end()
 })
 
 t.test('a disbursement must be a positive whole number of VND, for the first tranche and for a later one', (t) => {
-  const d = (amount: number, valueDate = '2025-01-10', id = 'd1', seq = 1): LoanEvent => ({ kind: 'disbursement', id, seq, valueDate, amount })
+  const d = (amount: number, valueDate = '2025-01-10', id = 'd1', seq = 1): LoanEvent => ({
+    kind: 'disbursement',
+    id,
+    seq,
+    valueDate,
+    amount,
+  })
   for (const amount of [0, -1_000_000, 1_000_000.5, Number.NaN]) {
-    t.equal(errorCode(() => replay(contract(), [d(amount)], '2025-02-01')), 'INVALID_AMOUNT', `first tranche of ${amount}`)
-    t.equal(errorCode(() => replay(contract(), [d(1_000_000), d(amount, '2025-01-20', 'd2', 2)], '2025-02-01')), 'INVALID_AMOUNT', `second tranche of ${amount}`)
+    t.equal(
+      errorCode(() => replay(contract(), [d(amount)], '2025-02-01')),
+      'INVALID_AMOUNT',
+      `first tranche of ${amount}`,
+    )
+    t.equal(
+      errorCode(() => replay(contract(), [d(1_000_000), d(amount, '2025-01-20', 'd2', 2)], '2025-02-01')),
+      'INVALID_AMOUNT',
+      `second tranche of ${amount}`,
+    )
   }
   t.equal(replay(contract(), [d(1)], '2025-02-01').disbursed, 1, '1 VND is the smallest tranche')
   t.end()
 })
 
-t.test('interest starts the day after the first disbursement: a rate in force from that day is enough, a later one is INVALID_RATE', (t) => {
-  const l = threeMonthLoan() // 3,000,000 disbursed 2025-01-10
-  const from = (effectiveFrom: string): LoanContract => contract({ rates: [{ effectiveFrom, monthlyRatePpm: 5500 }] })
-  t.equal(errorCode(() => replay(from('2025-01-12'), l.events, '2025-02-15')), 'INVALID_RATE')
-  t.equal(errorCode(() => replay(from('2025-02-01'), l.events, '2025-02-15')), 'INVALID_RATE')
-  // From 2025-01-11 every day of the first period (2025-01-10, 2025-02-15] has a rate: 36 days × 550 = 19,800.
-  const s = replay(from('2025-01-11'), l.events, '2025-02-15')
-  t.equal(s.instalments[0]!.interestCharged, 19_800)
-  // Before the first disbursement nothing accrues, so a missing rate does not matter yet.
-  t.equal(replay(from('2025-06-01'), l.events, '2025-01-09').classification, 'not_disbursed')
-  t.end()
-})
+t.test(
+  'interest starts the day after the first disbursement: a rate in force from that day is enough, a later ' +
+    'one is INVALID_RATE',
+  (t) => {
+    const l = threeMonthLoan() // 3,000,000 disbursed 2025-01-10
+    const from = (effectiveFrom: string): LoanContract => contract({ rates: [{ effectiveFrom, monthlyRatePpm: 5500 }] })
+    t.equal(
+      errorCode(() => replay(from('2025-01-12'), l.events, '2025-02-15')),
+      'INVALID_RATE',
+    )
+    t.equal(
+      errorCode(() => replay(from('2025-02-01'), l.events, '2025-02-15')),
+      'INVALID_RATE',
+    )
+    // From 2025-01-11 every day of the first period (2025-01-10, 2025-02-15] has a rate: 36 days × 550 = 19,800.
+    const s = replay(from('2025-01-11'), l.events, '2025-02-15')
+    t.equal(s.instalments[0]!.interestCharged, 19_800)
+    // Before the first disbursement nothing accrues, so a missing rate does not matter yet.
+    t.equal(replay(from('2025-06-01'), l.events, '2025-01-09').classification, 'not_disbursed')
+    t.end()
+  },
+)
 
-t.test('a repayment when what is owed has passed the safe integer range is refused with a RangeError (OUT_OF_RANGE at the edge), not allocated', (t) => {
-  // 10^15 VND at 1,000,000 ppm (100 % a month, the schema maximum), 12 monthly instalments, never paid:
-  // each period charges about 10^15 of interest, so on the day after maturity the overdue interest of the
-  // 12 past-due instalments is about 1.2 × 10^16 > 2^53 − 1 ≈ 9.007 × 10^15.
-  const huge = contract({ approvedAmount: 1_000_000_000_000_000, termMonths: 12, rates: flatRate(1_000_000) })
-  const l = ledger()
-  l.disburse('2025-01-10', 1_000_000_000_000_000)
-  l.pay('2026-01-16', 1)
-  let err: unknown
-  try {
-    replay(huge, l.events, '2026-01-16')
-  } catch (e) {
-    err = e
-  }
-  t.ok(err instanceof RangeError, `a RangeError, got ${String(err)}`)
-  t.notOk(err instanceof DomainError)
-  // The same loan without the repayment still replays: only allocating over an unsafe sum is refused.
-  const unpaid = replay(huge, l.events.slice(0, 1), '2025-03-01')
-  t.equal(unpaid.outstandingPrincipal, 1_000_000_000_000_000)
-  t.end()
-})
+t.test(
+  'a repayment when what is owed has passed the safe integer range is refused with a RangeError ' +
+    '(OUT_OF_RANGE at the edge), not allocated',
+  (t) => {
+    // 10^15 VND at 1,000,000 ppm (100 % a month, the schema maximum), 12 monthly instalments, never paid:
+    // each period charges about 10^15 of interest, so on the day after maturity the overdue interest of the
+    // 12 past-due instalments is about 1.2 × 10^16 > 2^53 − 1 ≈ 9.007 × 10^15.
+    const huge = contract({ approvedAmount: 1_000_000_000_000_000, termMonths: 12, rates: flatRate(1_000_000) })
+    const l = ledger()
+    l.disburse('2025-01-10', 1_000_000_000_000_000)
+    l.pay('2026-01-16', 1)
+    let err: unknown
+    try {
+      replay(huge, l.events, '2026-01-16')
+    } catch (e) {
+      err = e
+    }
+    t.ok(err instanceof RangeError, `a RangeError, got ${String(err)}`)
+    t.notOk(err instanceof DomainError)
+    // The same loan without the repayment still replays: only allocating over an unsafe sum is refused.
+    const unpaid = replay(huge, l.events.slice(0, 1), '2025-03-01')
+    t.equal(unpaid.outstandingPrincipal, 1_000_000_000_000_000)
+    t.end()
+  },
+)

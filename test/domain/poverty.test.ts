@@ -125,29 +125,37 @@ const timelineArb: fc.Arbitrary<PovertyRecord[]> = fc
     { maxLength: 12 },
   )
   .chain((rows) =>
-    fc.shuffledSubarray(
-      rows.map((_, i) => i + 1),
-      { minLength: rows.length, maxLength: rows.length },
-    ).map((seqs) =>
-      rows.map((r, i) => ({
-        id: i + 1,
-        status: r.status,
-        effectiveDate: addDays(BASE, r.day),
-        decisionNo: `QD-${i + 1}`,
-        seq: seqs[i]!,
-        ...(r.revoked ? { revoked: true } : {}),
-      })),
-    ),
+    fc
+      .shuffledSubarray(
+        rows.map((_, i) => i + 1),
+        { minLength: rows.length, maxLength: rows.length },
+      )
+      .map((seqs) =>
+        rows.map((r, i) => ({
+          id: i + 1,
+          status: r.status,
+          effectiveDate: addDays(BASE, r.day),
+          decisionNo: `QD-${i + 1}`,
+          seq: seqs[i]!,
+          ...(r.revoked ? { revoked: true } : {}),
+        })),
+      ),
   )
 
 const RUNS = { numRuns: 200 }
 
 t.test('property: adding a record effective after D never changes the status on D', (t) => {
   fc.assert(
-    fc.property(timelineArb, dateArb, fc.constantFrom(...STATUSES), fc.integer({ min: 1, max: 500 }), (timeline, d, status, later) => {
-      const added = { status, effectiveDate: addDays(d, later), decisionNo: 'QD-new', seq: 1_000 }
-      return statusOn([...timeline, added], d) === statusOn(timeline, d)
-    }),
+    fc.property(
+      timelineArb,
+      dateArb,
+      fc.constantFrom(...STATUSES),
+      fc.integer({ min: 1, max: 500 }),
+      (timeline, d, status, later) => {
+        const added = { status, effectiveDate: addDays(d, later), decisionNo: 'QD-new', seq: 1_000 }
+        return statusOn([...timeline, added], d) === statusOn(timeline, d)
+      },
+    ),
     RUNS,
   )
   t.end()
@@ -157,7 +165,10 @@ t.test('property: the order of the input array does not matter', (t) => {
   fc.assert(
     fc.property(
       timelineArb.chain((timeline) =>
-        fc.tuple(fc.constant(timeline), fc.shuffledSubarray(timeline, { minLength: timeline.length, maxLength: timeline.length })),
+        fc.tuple(
+          fc.constant(timeline),
+          fc.shuffledSubarray(timeline, { minLength: timeline.length, maxLength: timeline.length }),
+        ),
       ),
       dateArb,
       ([timeline, shuffled], d) =>
@@ -191,7 +202,10 @@ t.test('property: the status on D is that of a non-revoked record effective on o
       const candidates = timeline.filter((r) => !r.revoked && r.effectiveDate <= d)
       const status = statusOn(timeline, d)
       if (candidates.length === 0) return status === 'none'
-      const latestDate = candidates.reduce((m, r) => (r.effectiveDate > m ? r.effectiveDate : m), candidates[0]!.effectiveDate)
+      const latestDate = candidates.reduce(
+        (m, r) => (r.effectiveDate > m ? r.effectiveDate : m),
+        candidates[0]!.effectiveDate,
+      )
       const onLatest = candidates.filter((r) => r.effectiveDate === latestDate)
       return status === onLatest.reduce((m, r) => (r.seq > m.seq ? r : m)).status
     }),

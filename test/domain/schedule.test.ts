@@ -83,7 +83,8 @@ t.test('worked example: 30,000,000 VND over 36 months at 5,500 ppm, principal ev
     [33, '2027-12-15', 30, 0, 27_500, 5_000_000],
     [34, '2028-01-15', 31, 0, 28_417, 5_000_000],
     [35, '2028-02-15', 31, 0, 28_417, 5_000_000],
-    [36, '2028-03-15', 29, 5_000_000, 26_583, 0], //          29 × 916.67 = 26,583.33 (February 2028 is a leap month)
+    // 29 × 916.67 = 26,583.33 (February 2028 is a leap month)
+    [36, '2028-03-15', 29, 5_000_000, 26_583, 0],
   ]
   t.equal(schedule.instalments.length, 36)
   let periodStart = '2025-03-10'
@@ -126,7 +127,11 @@ t.test('the last principal instalment takes the remainder', (t) => {
   t.throws(() => splitPrincipal(10, 0), RangeError)
 
   const schedule = generateSchedule(
-    terms({ termMonths: 3, principalPlan: { everyMonths: 1, graceMonths: 0 }, disbursements: [{ valueDate: '2025-03-10', amount: 10_000_000 }] }),
+    terms({
+      termMonths: 3,
+      principalPlan: { everyMonths: 1, graceMonths: 0 },
+      disbursements: [{ valueDate: '2025-03-10', amount: 10_000_000 }],
+    }),
   )
   t.same(
     schedule.instalments.map((i) => [i.principal, i.balanceAfter]),
@@ -136,7 +141,8 @@ t.test('the last principal instalment takes the remainder', (t) => {
       [3_333_334, 0],
     ],
   )
-  // Interest follows the declining balance: 10M × 36 days, 6,666,667 × 30 days, 3,333,334 × 31 days, each × 5,500 / 30M.
+  // Interest follows the declining balance: 10M × 36 days, 6,666,667 × 30 days, 3,333,334 × 31 days, each × 5,500 /
+  // 30M.
   // 66,000; 36,666.668… → 36,667; 18,944.44… → 18,944
   t.same(
     schedule.instalments.map((i) => i.interest),
@@ -269,7 +275,10 @@ t.test('invalid terms are refused with a named code', (t) => {
   t.equal(refusal(terms({ termMonths: 0 })), 'INVALID_TERM')
   t.equal(refusal(terms({ termMonths: 241 })), 'INVALID_TERM')
   t.equal(refusal(terms({ termMonths: 12.5 })), 'INVALID_TERM')
-  t.equal(refusal(terms({ principalPlan: { everyMonths: 2 as EveryMonths, graceMonths: 0 } })), 'INVALID_PRINCIPAL_PLAN')
+  t.equal(
+    refusal(terms({ principalPlan: { everyMonths: 2 as EveryMonths, graceMonths: 0 } })),
+    'INVALID_PRINCIPAL_PLAN',
+  )
   t.equal(refusal(terms({ principalPlan: { everyMonths: 6, graceMonths: 36 } })), 'INVALID_PRINCIPAL_PLAN')
   t.equal(refusal(terms({ principalPlan: { everyMonths: 6, graceMonths: -1 } })), 'INVALID_PRINCIPAL_PLAN')
   t.equal(refusal(terms({ sessionDay: 0 })), 'INVALID_SESSION_DAY')
@@ -278,19 +287,29 @@ t.test('invalid terms are refused with a named code', (t) => {
   t.equal(refusal(terms({ disbursements: [{ valueDate: '2025-03-10', amount: 1.5 }] })), 'INVALID_AMOUNT')
   t.equal(refusal(terms({ disbursements: [] })), 'INVALID_DISBURSEMENT')
   t.equal(refusal(terms({ disbursements: [{ valueDate: '2025-02-30', amount: 1 }] })), 'INVALID_DISBURSEMENT')
-  t.equal(refusal(terms({
-      disbursements: [
-        { valueDate: '2025-04-01', amount: 1 },
-        { valueDate: '2025-03-10', amount: 1 },
-      ],
-    })), 'INVALID_DISBURSEMENT')
+  t.equal(
+    refusal(
+      terms({
+        disbursements: [
+          { valueDate: '2025-04-01', amount: 1 },
+          { valueDate: '2025-03-10', amount: 1 },
+        ],
+      }),
+    ),
+    'INVALID_DISBURSEMENT',
+  )
   // Principal of 5,000,000 falls due on 2025-09-15 but only 1,000,000 has been disbursed by then.
-  t.equal(refusal(terms({
-      disbursements: [
-        { valueDate: '2025-03-10', amount: 1_000_000 },
-        { valueDate: '2025-10-01', amount: 29_000_000 },
-      ],
-    })), 'INVALID_DISBURSEMENT')
+  t.equal(
+    refusal(
+      terms({
+        disbursements: [
+          { valueDate: '2025-03-10', amount: 1_000_000 },
+          { valueDate: '2025-10-01', amount: 29_000_000 },
+        ],
+      }),
+    ),
+    'INVALID_DISBURSEMENT',
+  )
   t.equal(refusal(terms({ rates: [] })), 'INVALID_RATE')
   t.equal(refusal(terms({ rates: [{ effectiveFrom: '2026-01-01', monthlyRatePpm: 5500 }] })), 'INVALID_RATE')
   t.equal(refusal(terms({ rates: flatRate(-1) })), 'INVALID_RATE')
@@ -339,7 +358,10 @@ const termsArb: fc.Arbitrary<ScheduleTerms> = fc
       sessionDay: r.sessionDay,
       rates: [
         { effectiveFrom: '1900-01-01', monthlyRatePpm: r.baseRatePpm },
-        ...r.rateChanges.map((c) => ({ effectiveFrom: addDays(first, c.offset % loanSpan), monthlyRatePpm: c.monthlyRatePpm })),
+        ...r.rateChanges.map((c) => ({
+          effectiveFrom: addDays(first, c.offset % loanSpan),
+          monthlyRatePpm: c.monthlyRatePpm,
+        })),
       ],
       disbursements: offsets.map((offset, i) => ({ valueDate: addDays(first, offset), amount: r.tranches[i]!.amount })),
     }
@@ -371,7 +393,9 @@ t.test('property: Σ principal = Σ disbursed', (t) => {
 
 t.test('property: no instalment has a negative principal or balance', (t) => {
   fc.assert(
-    fc.property(termsArb, (input) => scheduleOf(input).instalments.every((i) => i.principal >= 0 && i.balanceAfter >= 0)),
+    fc.property(termsArb, (input) =>
+      scheduleOf(input).instalments.every((i) => i.principal >= 0 && i.balanceAfter >= 0),
+    ),
     RUNS,
   )
   t.end()
@@ -461,29 +485,65 @@ t.test('property: the schedule is deterministic', (t) => {
   t.end()
 })
 
-t.test('a tranche dated on the final due date is refused as INVALID_DISBURSEMENT; one day earlier it is planned', (t) => {
-  // First disbursement 2025-03-10, 36 months, session day 15: the final due date is 2028-03-15.
-  const onFinal = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-03-15', amount: 1_000_000 }] })
-  t.equal(refusal(onFinal), 'INVALID_DISBURSEMENT')
-  const after = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-04-01', amount: 1_000_000 }] })
-  t.equal(refusal(after), 'INVALID_DISBURSEMENT')
-  const dayBefore = terms({ disbursements: [{ valueDate: '2025-03-10', amount: 30_000_000 }, { valueDate: '2028-03-14', amount: 1_000_000 }] })
-  t.equal(refusal(dayBefore), undefined)
-  const s = generateSchedule(dayBefore)
-  t.equal(s.totalPrincipal, 31_000_000)
-  // 31,000,000 over 6 principal instalments: floor = 5,166,666, the last takes 5,166,670.
-  t.same(s.instalments.filter((i) => i.principal > 0).map((i) => i.principal), [5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_670])
-  t.equal(s.instalments.at(-1)!.balanceAfter, 0)
-  // The last period (2028-02-15, 2028-03-15]: before the final instalment 5 × 5,166,666 = 25,833,330 has been repaid,
-  // so the balance is 30,000,000 − 25,833,330 = 4,166,670 for the 28 days 02-16 … 03-14 (2028 is a leap year)
-  // and 5,166,670 on 03-15, the one day after the tranche:
-  // (4,166,670 × 28 + 5,166,670) × 5,500 / 30,000,000 = 121,833,430 × 5,500 / 30,000,000 = 22,336.13… → 22,336
-  t.equal(s.instalments.at(-1)!.interest, 22_336)
-  t.end()
-})
+t.test(
+  'a tranche dated on the final due date is refused as INVALID_DISBURSEMENT; one day earlier it is planned',
+  (t) => {
+    // First disbursement 2025-03-10, 36 months, session day 15: the final due date is 2028-03-15.
+    const onFinal = terms({
+      disbursements: [
+        { valueDate: '2025-03-10', amount: 30_000_000 },
+        { valueDate: '2028-03-15', amount: 1_000_000 },
+      ],
+    })
+    t.equal(refusal(onFinal), 'INVALID_DISBURSEMENT')
+    const after = terms({
+      disbursements: [
+        { valueDate: '2025-03-10', amount: 30_000_000 },
+        { valueDate: '2028-04-01', amount: 1_000_000 },
+      ],
+    })
+    t.equal(refusal(after), 'INVALID_DISBURSEMENT')
+    const dayBefore = terms({
+      disbursements: [
+        { valueDate: '2025-03-10', amount: 30_000_000 },
+        { valueDate: '2028-03-14', amount: 1_000_000 },
+      ],
+    })
+    t.equal(refusal(dayBefore), undefined)
+    const s = generateSchedule(dayBefore)
+    t.equal(s.totalPrincipal, 31_000_000)
+    // 31,000,000 over 6 principal instalments: floor = 5,166,666, the last takes 5,166,670.
+    t.same(
+      s.instalments.filter((i) => i.principal > 0).map((i) => i.principal),
+      [5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_666, 5_166_670],
+    )
+    t.equal(s.instalments.at(-1)!.balanceAfter, 0)
+    // The last period (2028-02-15, 2028-03-15]: before the final instalment 5 × 5,166,666 = 25,833,330 has been
+    // repaid,
+    // so the balance is 30,000,000 − 25,833,330 = 4,166,670 for the 28 days 02-16 … 03-14 (2028 is a leap year)
+    // and 5,166,670 on 03-15, the one day after the tranche:
+    // (4,166,670 × 28 + 5,166,670) × 5,500 / 30,000,000 = 121,833,430 × 5,500 / 30,000,000 = 22,336.13… → 22,336
+    t.equal(s.instalments.at(-1)!.interest, 22_336)
+    t.end()
+  },
+)
 
-t.test('a total disbursed beyond the safe integer range is refused as INVALID_AMOUNT, though each tranche alone is valid', (t) => {
-  const huge = Number.MAX_SAFE_INTEGER - 1
-  t.equal(refusal(terms({ disbursements: [{ valueDate: '2025-03-10', amount: huge }, { valueDate: '2025-04-10', amount: 2 }] })), 'INVALID_AMOUNT')
-  t.end()
-})
+t.test(
+  'a total disbursed beyond the safe integer range is refused as INVALID_AMOUNT, though each tranche alone ' +
+    'is valid',
+  (t) => {
+    const huge = Number.MAX_SAFE_INTEGER - 1
+    t.equal(
+      refusal(
+        terms({
+          disbursements: [
+            { valueDate: '2025-03-10', amount: huge },
+            { valueDate: '2025-04-10', amount: 2 },
+          ],
+        }),
+      ),
+      'INVALID_AMOUNT',
+    )
+    t.end()
+  },
+)

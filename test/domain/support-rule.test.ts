@@ -12,7 +12,12 @@ import type { PovertyRecord, PovertyStatus } from '../../src/domain/poverty.js'
 import { addDays, addMonths } from '../../src/domain/dates.js'
 
 // Da Nang's rule as data (docs/rules.md §3).
-const DA_NANG: SupportRule = { amount: 4_000_000, requiresOnTimeRepayment: true, requiresPovertyExit: true, exitWindowMonthsAfterClosure: 12 }
+const DA_NANG: SupportRule = {
+  amount: 4_000_000,
+  requiresOnTimeRepayment: true,
+  requiresPovertyExit: true,
+  exitWindowMonthsAfterClosure: 12,
+}
 
 /** 12 monthly instalments due on the 15th, 2024-02-15 … 2025-01-15, each paid on its due date. */
 function onTimeInstalments(): SupportInstalmentFacts[] {
@@ -23,7 +28,13 @@ function onTimeInstalments(): SupportInstalmentFacts[] {
 }
 
 function closedLoan(overrides: Partial<SupportLoanFacts> = {}): SupportLoanFacts {
-  return { state: 'closed', firstDisbursementDate: '2024-01-10', closedOn: '2025-01-15', instalments: onTimeInstalments(), ...overrides }
+  return {
+    state: 'closed',
+    firstDisbursementDate: '2024-01-10',
+    closedOn: '2025-01-15',
+    instalments: onTimeInstalments(),
+    ...overrides,
+  }
 }
 
 function timeline(...entries: [PovertyStatus, string, boolean?][]): PovertyRecord[] {
@@ -39,11 +50,22 @@ function timeline(...entries: [PovertyStatus, string, boolean?][]): PovertyRecor
 const ESCAPES_AFTER_CLOSURE = timeline(['poor', '2020-01-01'], ['escaped', '2025-06-01'])
 
 function evaluation(overrides: Partial<SupportEvaluationInput> = {}): SupportEvaluationInput {
-  return { rule: DA_NANG, loan: closedLoan(), timeline: ESCAPES_AFTER_CLOSURE, asOf: '2025-06-02', budgetRemaining: 100_000_000, ...overrides }
+  return {
+    rule: DA_NANG,
+    loan: closedLoan(),
+    timeline: ESCAPES_AFTER_CLOSURE,
+    asOf: '2025-06-02',
+    budgetRemaining: 100_000_000,
+    ...overrides,
+  }
 }
 
 /** The loan with instalment `number` changed. */
-function withInstalment(number: number, change: Partial<SupportInstalmentFacts>, loan = closedLoan()): SupportLoanFacts {
+function withInstalment(
+  number: number,
+  change: Partial<SupportInstalmentFacts>,
+  loan = closedLoan(),
+): SupportLoanFacts {
   return { ...loan, instalments: loan.instalments.map((i) => (i.number === number ? { ...i, ...change } : i)) }
 }
 
@@ -77,8 +99,14 @@ t.test('an unpaid instalment past its due date makes the loan ineligible even be
   const active = closedLoan({ state: 'active', closedOn: null })
   const loan = withInstalment(12, { paidOffOn: null }, withInstalment(11, { paidOffOn: null }, active))
   // Instalment 11 is due 2024-12-15: still in time on that day, late the day after.
-  t.same(evaluateSupportRule(evaluation({ loan, asOf: '2024-12-15' })), { outcome: 'not_yet', reason: 'LOAN_NOT_CLOSED' })
-  t.same(evaluateSupportRule(evaluation({ loan, asOf: '2024-12-16' })), { outcome: 'ineligible', reason: 'LATE_INSTALMENT' })
+  t.same(evaluateSupportRule(evaluation({ loan, asOf: '2024-12-15' })), {
+    outcome: 'not_yet',
+    reason: 'LOAN_NOT_CLOSED',
+  })
+  t.same(evaluateSupportRule(evaluation({ loan, asOf: '2024-12-16' })), {
+    outcome: 'ineligible',
+    reason: 'LATE_INSTALMENT',
+  })
   t.end()
 })
 
@@ -100,16 +128,22 @@ t.test('an instalment with nothing due is never late', (t) => {
 
 t.test('a rule that does not require on-time repayment ignores late instalments', (t) => {
   const loan = withInstalment(5, { paidOffOn: '2024-07-30' })
-  t.equal(evaluateSupportRule(evaluation({ loan, rule: { ...DA_NANG, requiresOnTimeRepayment: false } })).outcome, 'eligible')
+  t.equal(
+    evaluateSupportRule(evaluation({ loan, rule: { ...DA_NANG, requiresOnTimeRepayment: false } })).outcome,
+    'eligible',
+  )
   t.end()
 })
 
 t.test('an active loan repaid on time so far is not yet eligible', (t) => {
   const active = closedLoan({ state: 'active', closedOn: null })
-  t.same(evaluateSupportRule(evaluation({ loan: withInstalment(12, { paidOffOn: null }, active), asOf: '2025-01-10' })), {
-    outcome: 'not_yet',
-    reason: 'LOAN_NOT_CLOSED',
-  })
+  t.same(
+    evaluateSupportRule(evaluation({ loan: withInstalment(12, { paidOffOn: null }, active), asOf: '2025-01-10' })),
+    {
+      outcome: 'not_yet',
+      reason: 'LOAN_NOT_CLOSED',
+    },
+  )
   t.end()
 })
 
@@ -122,20 +156,29 @@ t.test('exit recorded before closure counts', (t) => {
 
 t.test('exit before disbursement does not count', (t) => {
   const escapedBefore = timeline(['poor', '2020-01-01'], ['escaped', '2023-06-01'])
-  t.same(evaluateSupportRule(evaluation({ timeline: escapedBefore })), { outcome: 'not_yet', reason: 'NO_POVERTY_EXIT' })
+  t.same(evaluateSupportRule(evaluation({ timeline: escapedBefore })), {
+    outcome: 'not_yet',
+    reason: 'NO_POVERTY_EXIT',
+  })
   t.end()
 })
 
 t.test('no exit yet while the window is open is not yet', (t) => {
   const stillPoor = timeline(['poor', '2020-01-01'])
   // Window end = 2025-01-15 + 12 months = 2026-01-15, its last day included.
-  t.same(evaluateSupportRule(evaluation({ timeline: stillPoor, asOf: '2026-01-15' })), { outcome: 'not_yet', reason: 'NO_POVERTY_EXIT' })
+  t.same(evaluateSupportRule(evaluation({ timeline: stillPoor, asOf: '2026-01-15' })), {
+    outcome: 'not_yet',
+    reason: 'NO_POVERTY_EXIT',
+  })
   t.end()
 })
 
 t.test('no exit once the window has passed is ineligible', (t) => {
   const stillPoor = timeline(['poor', '2020-01-01'])
-  t.same(evaluateSupportRule(evaluation({ timeline: stillPoor, asOf: '2026-01-16' })), { outcome: 'ineligible', reason: 'NO_POVERTY_EXIT' })
+  t.same(evaluateSupportRule(evaluation({ timeline: stillPoor, asOf: '2026-01-16' })), {
+    outcome: 'ineligible',
+    reason: 'NO_POVERTY_EXIT',
+  })
   t.end()
 })
 
@@ -152,7 +195,10 @@ t.test('an exit effective on the last day of the window counts, the day after do
 
 t.test('an exit decided for a later date is not an exit yet', (t) => {
   const futureExit = timeline(['poor', '2020-01-01'], ['escaped', '2025-09-01'])
-  t.same(evaluateSupportRule(evaluation({ timeline: futureExit, asOf: '2025-06-02' })), { outcome: 'not_yet', reason: 'NO_POVERTY_EXIT' })
+  t.same(evaluateSupportRule(evaluation({ timeline: futureExit, asOf: '2025-06-02' })), {
+    outcome: 'not_yet',
+    reason: 'NO_POVERTY_EXIT',
+  })
   t.equal(evaluateSupportRule(evaluation({ timeline: futureExit, asOf: '2025-09-01' })).outcome, 'eligible')
   t.end()
 })
@@ -164,7 +210,10 @@ t.test('a revoked exit does not count', (t) => {
 })
 
 t.test('a remaining budget smaller than the amount holds the payment back', (t) => {
-  t.same(evaluateSupportRule(evaluation({ budgetRemaining: 3_999_999 })), { outcome: 'not_yet', reason: 'BUDGET_EXHAUSTED' })
+  t.same(evaluateSupportRule(evaluation({ budgetRemaining: 3_999_999 })), {
+    outcome: 'not_yet',
+    reason: 'BUDGET_EXHAUSTED',
+  })
   t.equal(evaluateSupportRule(evaluation({ budgetRemaining: 4_000_000 })).outcome, 'eligible')
   t.end()
 })
@@ -187,13 +236,26 @@ const STATUSES: PovertyStatus[] = ['poor', 'near_poor', 'escaped', 'none']
 
 const loanArb: fc.Arbitrary<SupportLoanFacts> = fc
   .record({
-    state: fc.constantFrom<SupportLoanFacts['state']>('approved', 'active', 'closed', 'closed', 'closed', 'written_off'),
+    state: fc.constantFrom<SupportLoanFacts['state']>(
+      'approved',
+      'active',
+      'closed',
+      'closed',
+      'closed',
+      'written_off',
+    ),
     instalments: fc.array(
       fc.record({
-        extensionDays: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 120 }), weight: 1 }),
+        extensionDays: fc.oneof(
+          { arbitrary: fc.constant(0), weight: 4 },
+          { arbitrary: fc.integer({ min: 1, max: 120 }), weight: 1 },
+        ),
         // relative to the original due date; mostly on or before it
         paidDelta: fc.option(fc.integer({ min: -20, max: 3 }), { freq: 10 }),
-        amountDue: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 10_000_000 }), weight: 9 }, { arbitrary: fc.constant(0), weight: 1 }),
+        amountDue: fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 10_000_000 }), weight: 9 },
+          { arbitrary: fc.constant(0), weight: 1 },
+        ),
       }),
       { minLength: 1, maxLength: 12 },
     ),
@@ -211,7 +273,12 @@ const loanArb: fc.Arbitrary<SupportLoanFacts> = fc
     })
     const lastDue = rows[rows.length - 1]!.effectiveDueDate
     if (state === 'approved') return { state, firstDisbursementDate: null, closedOn: null, instalments: [] }
-    return { state, firstDisbursementDate: DISBURSED, closedOn: state === 'closed' ? addDays(lastDue, closedAfterDays) : null, instalments: rows }
+    return {
+      state,
+      firstDisbursementDate: DISBURSED,
+      closedOn: state === 'closed' ? addDays(lastDue, closedAfterDays) : null,
+      instalments: rows,
+    }
   })
 
 const timelineArb: fc.Arbitrary<PovertyRecord[]> = fc
@@ -244,7 +311,10 @@ const inputArb: fc.Arbitrary<SupportEvaluationInput> = fc.record({
   loan: loanArb,
   timeline: timelineArb,
   asOf: fc.integer({ min: 0, max: 1_500 }).map((d) => addDays(DISBURSED, d)),
-  budgetRemaining: fc.oneof({ arbitrary: fc.integer({ min: 4_000_000, max: 100_000_000 }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 3_999_999 }), weight: 1 }),
+  budgetRemaining: fc.oneof(
+    { arbitrary: fc.integer({ min: 4_000_000, max: 100_000_000 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 0, max: 3_999_999 }), weight: 1 },
+  ),
 })
 
 const RUNS = { numRuns: 200 }
@@ -277,11 +347,15 @@ t.test('property: the outcome does not depend on the order of the timeline array
     fc.property(
       inputArb.chain((input) =>
         fc
-          .shuffledSubarray(input.timeline as PovertyRecord[], { minLength: input.timeline.length, maxLength: input.timeline.length })
+          .shuffledSubarray(input.timeline as PovertyRecord[], {
+            minLength: input.timeline.length,
+            maxLength: input.timeline.length,
+          })
           .map((shuffled) => [input, shuffled] as const),
       ),
       ([input, shuffled]) =>
-        JSON.stringify(evaluateSupportRule({ ...input, timeline: shuffled })) === JSON.stringify(evaluateSupportRule(input)),
+        JSON.stringify(evaluateSupportRule({ ...input, timeline: shuffled })) ===
+        JSON.stringify(evaluateSupportRule(input)),
     ),
     RUNS,
   )

@@ -27,21 +27,43 @@ t.test('when any Vietnamese letter is folded, then it is one ASCII lower-case le
 })
 
 t.test('property: folding is idempotent', (t) => {
-  fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => foldText(foldText(s)) === foldText(s)), { numRuns: 2000 })
-  fc.assert(fc.property(fc.array(fc.constantFrom(...VIETNAMESE_LETTERS, 'a', 'B', ' ', '1')).map((cs) => cs.join('')), (s) => foldText(foldText(s)) === foldText(s)))
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => foldText(foldText(s)) === foldText(s)),
+    { numRuns: 2000 },
+  )
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom(...VIETNAMESE_LETTERS, 'a', 'B', ' ', '1')).map((cs) => cs.join('')),
+      (s) => foldText(foldText(s)) === foldText(s),
+    ),
+  )
   t.pass('fold(fold(s)) = fold(s)')
   t.end()
 })
 
 t.test('property: the folded text has no combining marks and no upper-case Vietnamese letter', (t) => {
-  fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => !/\p{M}/u.test(foldText(s))), { numRuns: 2000 })
-  fc.assert(fc.property(fc.array(fc.constantFrom(...VIETNAMESE_LETTERS, ' ')).map((cs) => cs.join('')), (s) => /^[a-z ]*$/.test(foldText(s))))
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => !/\p{M}/u.test(foldText(s))),
+    { numRuns: 2000 },
+  )
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom(...VIETNAMESE_LETTERS, ' ')).map((cs) => cs.join('')),
+      (s) => /^[a-z ]*$/.test(foldText(s)),
+    ),
+  )
   t.pass('no \\p{M} in the output')
   t.end()
 })
 
 t.test('property: ASCII text is unchanged except for its case', (t) => {
-  fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) }), (s) => foldText(s) === s.toLowerCase()), { numRuns: 2000 })
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) }),
+      (s) => foldText(s) === s.toLowerCase(),
+    ),
+    { numRuns: 2000 },
+  )
   t.pass('fold(ascii) = lower(ascii)')
   t.end()
 })

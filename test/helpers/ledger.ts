@@ -20,12 +20,28 @@ export interface LedgerCheck {
 /** The figures the assertions are made on (also handy in a failing test's diagnostics). */
 export function ledgerCheck(app: FastifyInstance): LedgerCheck {
   const sqlite = app.sqlite
-  const totals = sqlite.prepare('SELECT COALESCE(SUM(debit), 0) AS debit, COALESCE(SUM(credit), 0) AS credit FROM journal_lines').get() as { debit: number; credit: number }
-  const unbalancedEntries = sqlite.prepare(`SELECT e.id AS entryId, COALESCE(SUM(l.debit), 0) AS debit, COALESCE(SUM(l.credit), 0) AS credit
-    FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id GROUP BY e.id HAVING COALESCE(SUM(l.debit), 0) <> COALESCE(SUM(l.credit), 0)`).all() as LedgerCheck['unbalancedEntries']
-  const loanMismatches = sqlite.prepare(`SELECT l.id AS loanId, l.outstanding_principal AS outstanding,
-      COALESCE((SELECT SUM(j.debit) - SUM(j.credit) FROM journal_lines j WHERE j.loan_id = l.id AND j.account = 'loans_receivable'), 0) AS receivable
-    FROM loans l`).all().filter((r) => (r as { receivable: number; outstanding: number }).receivable !== (r as { outstanding: number }).outstanding) as LedgerCheck['loanMismatches']
+  const totals = sqlite
+    .prepare('SELECT COALESCE(SUM(debit), 0) AS debit, COALESCE(SUM(credit), 0) AS credit FROM journal_lines')
+    .get() as { debit: number; credit: number }
+  const unbalancedEntries = sqlite
+    .prepare(
+      `SELECT e.id AS entryId, COALESCE(SUM(l.debit), 0) AS debit, COALESCE(SUM(l.credit), 0) AS credit
+    FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id GROUP BY e.id HAVING COALESCE(SUM(l.debit),
+        0) <> COALESCE(SUM(l.credit), 0)`,
+    )
+    .all() as LedgerCheck['unbalancedEntries']
+  const loanMismatches = sqlite
+    .prepare(
+      `SELECT l.id AS loanId, l.outstanding_principal AS outstanding,
+      COALESCE((SELECT SUM(j.debit) - SUM(j.credit) FROM journal_lines j WHERE j.loan_id = l.id AND j.account
+        = 'loans_receivable'), 0) AS receivable
+    FROM loans l`,
+    )
+    .all()
+    .filter(
+      (r) =>
+        (r as { receivable: number; outstanding: number }).receivable !== (r as { outstanding: number }).outstanding,
+    ) as LedgerCheck['loanMismatches']
   return { debit: totals.debit, credit: totals.credit, unbalancedEntries, loanMismatches }
 }
 
@@ -42,9 +58,10 @@ export function assertLedgerMatchesLoans(t: Test, app: FastifyInstance): void {
  * for every test); with `verify`, also the full invariant verifier after each test.
  */
 export function ledgerCheckedTest(parent: Test, app: FastifyInstance, options: { verify?: boolean } = {}) {
-  return (name: string, fn: (t: Test) => Promise<void>) => parent.test(name, async (t) => {
-    await fn(t)
-    assertLedgerMatchesLoans(t, app)
-    if (options.verify) t.same(verifyInvariants(app.sqlite).failures, [], 'invariant verifier passes')
-  })
+  return (name: string, fn: (t: Test) => Promise<void>) =>
+    parent.test(name, async (t) => {
+      await fn(t)
+      assertLedgerMatchesLoans(t, app)
+      if (options.verify) t.same(verifyInvariants(app.sqlite).failures, [], 'invariant verifier passes')
+    })
 }

@@ -7,17 +7,44 @@
  */
 import type { LightMyRequestResponse } from 'fastify'
 import { nationalId, type KeyName, type TestApp } from './app.js'
-import { approvedLoan, disbursedLoan, expectStatus, LOAN_12M, OFFICER_OF, PARTNER_OF, povertyStatus, unique, type GroupName, type LoanOptions } from './origination.js'
+import {
+  approvedLoan,
+  disbursedLoan,
+  expectStatus,
+  LOAN_12M,
+  OFFICER_OF,
+  PARTNER_OF,
+  povertyStatus,
+  unique,
+  type GroupName,
+  type LoanOptions,
+} from './origination.js'
 
 export const OVERDUE_LOAN = LOAN_12M
 
 /** A household with this head's name (poor since 2020-01-01, recorded by the branch officer) in the group. */
-export async function namedHousehold(ta: TestApp, headName: string, group: GroupName = 'groupA', status: 'poor' | 'near_poor' = 'poor'): Promise<{ id: number; nationalId: string }> {
+export async function namedHousehold(
+  ta: TestApp,
+  headName: string,
+  group: GroupName = 'groupA',
+  status: 'poor' | 'near_poor' = 'poor',
+): Promise<{ id: number; nationalId: string }> {
   const id12 = nationalId()
-  const res = expectStatus(await ta.as(PARTNER_OF[group], {
-    method: 'POST', url: '/v1/households',
-    payload: { nationalId: id12, headName, groupId: ta.world[group], area: 'rural', address: { commune: 'Hòa Bắc', village: 'Thôn 1' } },
-  }), 201, 'create household')
+  const res = expectStatus(
+    await ta.as(PARTNER_OF[group], {
+      method: 'POST',
+      url: '/v1/households',
+      payload: {
+        nationalId: id12,
+        headName,
+        groupId: ta.world[group],
+        area: 'rural',
+        address: { commune: 'Hòa Bắc', village: 'Thôn 1' },
+      },
+    }),
+    201,
+    'create household',
+  )
   const id = res.json().id as number
   await povertyStatus(ta, id, status, '2020-01-01', OFFICER_OF[group])
   return { id, nationalId: id12 }
@@ -27,7 +54,12 @@ export async function namedHousehold(ta: TestApp, headName: string, group: Group
 async function withHousehold(ta: TestApp, over: LoanOptions): Promise<LoanOptions> {
   if (over.householdId) return over
   const group = over.group ?? 'groupA'
-  const { id } = await namedHousehold(ta, over.programmeCode === 'NEAR_POOR' ? 'Trần Thị Cận' : 'Nguyễn Văn A', group, over.programmeCode === 'NEAR_POOR' ? 'near_poor' : 'poor')
+  const { id } = await namedHousehold(
+    ta,
+    over.programmeCode === 'NEAR_POOR' ? 'Trần Thị Cận' : 'Nguyễn Văn A',
+    group,
+    over.programmeCode === 'NEAR_POOR' ? 'near_poor' : 'poor',
+  )
   return { ...over, group, householdId: id }
 }
 
@@ -46,24 +78,63 @@ export async function overdueLoan(ta: TestApp, over: LoanOptions & { valueDate?:
   return disbursedLoanOf(ta, { ...OVERDUE_LOAN, ...over })
 }
 
-export const writeOffBody = (over: Record<string, unknown> = {}) => ({ decisionNo: unique('QD-XN'), cause: 'natural_disaster', causeDetail: 'Lũ quét cuốn trôi chuồng trại', ...over })
+export const writeOffBody = (over: Record<string, unknown> = {}) => ({
+  decisionNo: unique('QD-XN'),
+  cause: 'natural_disaster',
+  causeDetail: 'Lũ quét cuốn trôi chuồng trại',
+  ...over,
+})
 
-export function proposeWriteOff(ta: TestApp, who: KeyName, loanId: number, body: object = writeOffBody()): Promise<LightMyRequestResponse> {
+export function proposeWriteOff(
+  ta: TestApp,
+  who: KeyName,
+  loanId: number,
+  body: object = writeOffBody(),
+): Promise<LightMyRequestResponse> {
   return ta.as(who, { method: 'POST', url: `/v1/loans/${loanId}/write-off`, payload: body })
 }
 
-export function decideWriteOff(ta: TestApp, who: KeyName, loanId: number, action: 'approve' | 'reject', body: object = action === 'reject' ? { reason: 'Hồ sơ chưa đủ' } : {}): Promise<LightMyRequestResponse> {
+export function decideWriteOff(
+  ta: TestApp,
+  who: KeyName,
+  loanId: number,
+  action: 'approve' | 'reject',
+  body: object = action === 'reject' ? { reason: 'Hồ sơ chưa đủ' } : {},
+): Promise<LightMyRequestResponse> {
   return ta.as(who, { method: 'POST', url: `/v1/loans/${loanId}/write-off/${action}`, payload: body })
 }
 
 /** An overdue loan written off on `valueDate` (proposed by managerA, approved by managerA2). */
 export async function writtenOffLoan(ta: TestApp, valueDate = '2025-03-01', over: LoanOptions = {}) {
   const loan = await overdueLoan(ta, over)
-  expectStatus(await proposeWriteOff(ta, 'managerA', loan.loanId, writeOffBody({ valueDate })), 201, 'propose write-off')
-  const approved = expectStatus(await decideWriteOff(ta, 'managerA2', loan.loanId, 'approve'), 200, 'approve write-off').json()
-  return { ...loan, writeOffTransactionId: approved.transactionId as number, writtenOff: approved.writtenOff as { principal: number; interest: number } }
+  expectStatus(
+    await proposeWriteOff(ta, 'managerA', loan.loanId, writeOffBody({ valueDate })),
+    201,
+    'propose write-off',
+  )
+  const approved = expectStatus(
+    await decideWriteOff(ta, 'managerA2', loan.loanId, 'approve'),
+    200,
+    'approve write-off',
+  ).json()
+  return {
+    ...loan,
+    writeOffTransactionId: approved.transactionId as number,
+    writtenOff: approved.writtenOff as { principal: number; interest: number },
+  }
 }
 
-export function recover(ta: TestApp, who: KeyName, loanId: number, body: { amount: number; valueDate: string; reference?: string }, key: string | null = unique('rec')): Promise<LightMyRequestResponse> {
-  return ta.as(who, { method: 'POST', url: `/v1/loans/${loanId}/recoveries`, headers: key === null ? {} : { 'idempotency-key': key }, payload: body })
+export function recover(
+  ta: TestApp,
+  who: KeyName,
+  loanId: number,
+  body: { amount: number; valueDate: string; reference?: string },
+  key: string | null = unique('rec'),
+): Promise<LightMyRequestResponse> {
+  return ta.as(who, {
+    method: 'POST',
+    url: `/v1/loans/${loanId}/recoveries`,
+    headers: key === null ? {} : { 'idempotency-key': key },
+    payload: body,
+  })
 }

@@ -21,10 +21,16 @@ t.test('when an amount is not an integer, then it is refused rather than rounded
 })
 
 t.test('when any safe integer is shown, then removing the dots and ₫ gives the integer back', async () => {
-  fc.assert(fc.property(fc.maxSafeInteger(), (n) => {
-    const shown = formatVnd(n)
-    return shown.endsWith(' ₫') && Number(shown.slice(0, -2).replaceAll('.', '')) === n && /^-?\d{1,3}(\.\d{3})*$/.test(shown.slice(0, -2))
-  }))
+  fc.assert(
+    fc.property(fc.maxSafeInteger(), (n) => {
+      const shown = formatVnd(n)
+      return (
+        shown.endsWith(' ₫') &&
+        Number(shown.slice(0, -2).replaceAll('.', '')) === n &&
+        /^-?\d{1,3}(\.\d{3})*$/.test(shown.slice(0, -2))
+      )
+    }),
+  )
 })
 
 t.test('when a YYYY-MM-DD date is shown, then it reads dd/MM/yyyy with no time-zone shift', async (t) => {
@@ -49,9 +55,11 @@ t.test('when a monthly rate in ppm is shown, then it reads as percent per month 
 })
 
 t.test('when any ppm rate is shown, then the digits give the ppm back exactly', async () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000 }), (ppm) => {
-    const number = formatRate(ppm).replace(' %/tháng', '')
-    const [whole = '', fraction = ''] = number.split(',')
-    return Number(whole) * 10_000 + Number(fraction.padEnd(4, '0')) === ppm
-  }))
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10_000_000 }), (ppm) => {
+      const number = formatRate(ppm).replace(' %/tháng', '')
+      const [whole = '', fraction = ''] = number.split(',')
+      return Number(whole) * 10_000 + Number(fraction.padEnd(4, '0')) === ppm
+    }),
+  )
 })

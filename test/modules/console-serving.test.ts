@@ -66,19 +66,28 @@ t.test('the built console', async (t) => {
     t.equal((await ta.as(null, { method: 'GET', url: '/assets/missing-0000.js' })).statusCode, 404)
     const climbing = await ta.as(null, { method: 'GET', url: '/assets/..%2f..%2fpackage.json' })
     t.not(climbing.statusCode, 200)
-    t.notMatch(climbing.body, /"scripts"/, "package.json is not sent")
+    t.notMatch(climbing.body, /"scripts"/, 'package.json is not sent')
   })
 
   t.test('when the console is served, then the /v1 API and its OpenAPI document are unaffected', async (t) => {
-    const unauthenticated = await ta.as(null, { method: 'GET', url: '/v1/session', headers: { 'accept-language': 'vi' } })
+    const unauthenticated = await ta.as(null, {
+      method: 'GET',
+      url: '/v1/session',
+      headers: { 'accept-language': 'vi' },
+    })
     t.equal(unauthenticated.statusCode, 401)
     t.match(unauthenticated.headers['content-type'], /application\/problem\+json/)
     t.equal(unauthenticated.json().title, 'Chưa xác thực')
     t.equal((await ta.as('officerA', { method: 'GET', url: '/v1/transaction-points' })).statusCode, 200)
     t.equal((await ta.as(null, { method: 'GET', url: '/v1/no-such-route' })).statusCode, 404)
-    const doc = (await ta.as(null, { method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> }
+    const doc = (await ta.as(null, { method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, unknown>
+    }
     t.notOk(doc.paths['/'], 'the console page is not in the API contract')
-    t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/assets')), 'nor its assets')
+    t.notOk(
+      Object.keys(doc.paths).some((p) => p.startsWith('/assets')),
+      'nor its assets',
+    )
   })
 
   t.test('when the console is built, then its first-screen JavaScript stays within 200 kB gzipped', async (t) => {

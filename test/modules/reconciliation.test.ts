@@ -29,13 +29,16 @@ const test = ledgerCheckedTest(t, app, { verify: true })
 const LOAN = { amount: 10_000_000, valueDate: '2026-06-15' }
 const DAY = '2026-06-25'
 
-const repay = (loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') => repayLoan(ta, loanId, amount, valueDate, { who })
+const repay = (loanId: number, amount: number, valueDate: string, who: 'officerA' | 'officerB' = 'officerA') =>
+  repayLoan(ta, loanId, amount, valueDate, { who })
 function ok<R extends { statusCode: number; body: string }>(res: R, status: number, what: string): R {
   if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`)
   return res
 }
 
-const [L1, L2, L3, L4, L5] = (await Promise.all(Array.from({ length: 5 }, () => disbursedLoan(ta, LOAN)))).map((l) => l.loanId) as [number, number, number, number, number]
+const [L1, L2, L3, L4, L5] = (await Promise.all(Array.from({ length: 5 }, () => disbursedLoan(ta, LOAN)))).map(
+  (l) => l.loanId,
+) as [number, number, number, number, number]
 const L6 = (await disbursedLoan(ta, { ...LOAN, group: 'groupB' })).loanId
 const L7 = (await disbursedLoan(ta, { ...LOAN, group: 'groupA2' })).loanId
 
@@ -43,11 +46,30 @@ ok(await repay(L1, 500_000, DAY), 201, 'L1')
 ok(await repay(L2, 300_000, DAY), 201, 'L2')
 ok(await repay(L3, 200_000, DAY), 201, 'L3')
 const l4tx = ok(await repay(L4, 400_000, DAY), 201, 'L4').json().transactionId as number
-ok(await as('officerA', { method: 'POST', url: `/v1/loans/${L4}/transactions/${l4tx}/reverse`, payload: { reason: 'keyed twice' } }), 201, 'reverse L4')
-ok(await as('officerA', {
-  method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': unique('session') },
-  payload: { transactionPointId: world.pointA, groupId: world.groupA2, sessionDate: DAY, lines: [{ loanId: L7, interest: 100_000, principal: 0, savings: 0 }] },
-}), 201, 'session L7')
+ok(
+  await as('officerA', {
+    method: 'POST',
+    url: `/v1/loans/${L4}/transactions/${l4tx}/reverse`,
+    payload: { reason: 'keyed twice' },
+  }),
+  201,
+  'reverse L4',
+)
+ok(
+  await as('officerA', {
+    method: 'POST',
+    url: '/v1/collection-sessions',
+    headers: { 'idempotency-key': unique('session') },
+    payload: {
+      transactionPointId: world.pointA,
+      groupId: world.groupA2,
+      sessionDate: DAY,
+      lines: [{ loanId: L7, interest: 100_000, principal: 0, savings: 0 }],
+    },
+  }),
+  201,
+  'session L7',
+)
 
 const STATEMENT = [
   { loanId: L1, amount: 500_000, reference: 'PT-1' },
@@ -55,19 +77,59 @@ const STATEMENT = [
   { loanId: L4, amount: 400_000 },
   { loanId: L7, amount: 100_000, reference: 'session G-A2' },
 ]
-const CSV = `loanId,amount,reference\r\n${L1},500000,PT-1\r\n${L2},350000,PT-2\r\n${L4},400000,\r\n${L7},100000,"session G-A2"\r\n`
+const CSV =
+  `loanId,amount,reference\r\n${L1},500000,PT-1\r\n${L2},350000,PT-2\r\n${L4},400000,\r\n${L7},100000,"session ` +
+  `G-A2"\r\n`
 
 const postJson = (body: object, key?: string, who: 'finance' | 'finance2' | 'officerA' | 'admin' = 'finance') =>
   as(who, { method: 'POST', url: '/v1/reconciliations', headers: key ? { 'idempotency-key': key } : {}, payload: body })
 const postCsv = (csv: string, query: string, key?: string) =>
-  as('finance', { method: 'POST', url: `/v1/reconciliations?${query}`, headers: { 'content-type': 'text/csv', ...(key ? { 'idempotency-key': key } : {}) }, payload: csv })
-const suspenseBalance = () => app.sqlite.prepare("SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM journal_lines WHERE account = 'suspense'").pluck().get() as number
-const entryLines = (entryId: number) => app.sqlite.prepare('SELECT account, funding_source AS fundingSource, debit, credit, loan_id AS loanId FROM journal_lines WHERE entry_id = ? ORDER BY id').all(entryId)
+  as('finance', {
+    method: 'POST',
+    url: `/v1/reconciliations?${query}`,
+    headers: { 'content-type': 'text/csv', ...(key ? { 'idempotency-key': key } : {}) },
+    payload: csv,
+  })
+const suspenseBalance = () =>
+  app.sqlite
+    .prepare("SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM journal_lines WHERE account = 'suspense'")
+    .pluck()
+    .get() as number
+const entryLines = (entryId: number) =>
+  app.sqlite
+    .prepare(
+      'SELECT account, funding_source AS fundingSource, debit, credit, loan_id AS loanId FROM journal_lines ' +
+        'WHERE entry_id = ? ORDER BY id',
+    )
+    .all(entryId)
 
 /** The result of a reconciliation without its identity (for comparing two uploads). */
-const essence = (r: { summary: unknown; statementTotal: number; postedTotal: number; suspenseAmount: number; lines: { loanId: number; statementAmount: number | null; postedAmount: number | null; difference: number; result: string; reference: string | null }[] }) => ({
-  summary: r.summary, statementTotal: r.statementTotal, postedTotal: r.postedTotal, suspenseAmount: r.suspenseAmount,
-  lines: r.lines.map(({ loanId, statementAmount, postedAmount, difference, result, reference }) => ({ loanId, statementAmount, postedAmount, difference, result, reference })),
+const essence = (r: {
+  summary: unknown
+  statementTotal: number
+  postedTotal: number
+  suspenseAmount: number
+  lines: {
+    loanId: number
+    statementAmount: number | null
+    postedAmount: number | null
+    difference: number
+    result: string
+    reference: string | null
+  }[]
+}) => ({
+  summary: r.summary,
+  statementTotal: r.statementTotal,
+  postedTotal: r.postedTotal,
+  suspenseAmount: r.suspenseAmount,
+  lines: r.lines.map(({ loanId, statementAmount, postedAmount, difference, result, reference }) => ({
+    loanId,
+    statementAmount,
+    postedAmount,
+    difference,
+    result,
+    reference,
+  })),
 })
 
 let firstId = 0
@@ -85,44 +147,74 @@ test('§11 reconciliation: each mismatch kind, and the difference posted to susp
   t.equal(r.postedTotal, 1_100_000, 'the reversed L4 repayment is not posted; the L7 session repayment is')
   t.equal(r.suspenseAmount, 250_000)
   t.equal(r.suspensePosted, 250_000)
-  t.same(r.lines.map((l: { loanId: number; result: string; statementAmount: number | null; postedAmount: number | null; difference: number }) => [l.loanId, l.result, l.statementAmount, l.postedAmount, l.difference]), [
-    [L1, 'matched', 500_000, 500_000, 0],
-    [L2, 'amount_mismatch', 350_000, 300_000, 50_000],
-    [L3, 'missing_in_statement', null, 200_000, -200_000],
-    [L4, 'unexpected_in_statement', 400_000, null, 400_000],
-    [L7, 'matched', 100_000, 100_000, 0],
-  ])
+  t.same(
+    r.lines.map(
+      (l: {
+        loanId: number
+        result: string
+        statementAmount: number | null
+        postedAmount: number | null
+        difference: number
+      }) => [l.loanId, l.result, l.statementAmount, l.postedAmount, l.difference],
+    ),
+    [
+      [L1, 'matched', 500_000, 500_000, 0],
+      [L2, 'amount_mismatch', 350_000, 300_000, 50_000],
+      [L3, 'missing_in_statement', null, 200_000, -200_000],
+      [L4, 'unexpected_in_statement', 400_000, null, 400_000],
+      [L7, 'matched', 100_000, 100_000, 0],
+    ],
+  )
   t.equal(r.lines[0].reference, 'PT-1')
-  t.equal(app.sqlite.prepare('SELECT COUNT(*) FROM journal_entries WHERE reconciliation_id = ?').pluck().get(r.id), 1, 'ONE journal entry')
-  t.same(entryLines(r.journalEntryId), [
-    { account: 'cash_at_transaction_point', fundingSource: 'central', debit: 250_000, credit: 0, loanId: null },
-    { account: 'suspense', fundingSource: 'central', debit: 0, credit: 250_000, loanId: null },
-  ], 'statement > posted: Dr cash at transaction point / Cr suspense')
+  t.equal(
+    app.sqlite.prepare('SELECT COUNT(*) FROM journal_entries WHERE reconciliation_id = ?').pluck().get(r.id),
+    1,
+    'ONE journal entry',
+  )
+  t.same(
+    entryLines(r.journalEntryId),
+    [
+      { account: 'cash_at_transaction_point', fundingSource: 'central', debit: 250_000, credit: 0, loanId: null },
+      { account: 'suspense', fundingSource: 'central', debit: 0, credit: 250_000, loanId: null },
+    ],
+    'statement > posted: Dr cash at transaction point / Cr suspense',
+  )
   t.equal(suspenseBalance() - before, 250_000)
   const got = await as('finance', { method: 'GET', url: `/v1/reconciliations/${r.id}` })
   t.equal(got.statusCode, 200)
   t.same(got.json(), r, 'GET returns what POST returned')
-  const audit = app.sqlite.prepare("SELECT action FROM audit_log WHERE entity = 'reconciliation' AND entity_id = ?").pluck().all(String(r.id))
+  const audit = app.sqlite
+    .prepare("SELECT action FROM audit_log WHERE entity = 'reconciliation' AND entity_id = ?")
+    .pluck()
+    .all(String(r.id))
   t.same(audit, ['reconciliation.create'])
 })
 
-test('§11 reconciliation: a CSV body and a JSON body give the same result (the CSV run supersedes and posts no change)', async (t) => {
-  const first = (await as('finance', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).json()
-  const res = await postCsv(CSV, `transactionPointId=${world.pointA}&date=${DAY}`)
-  t.equal(res.statusCode, 201, res.body)
-  const r = res.json()
-  secondId = r.id
-  t.same(essence(r), essence(first), 'same summary, totals and lines')
-  t.equal(r.supersedes, firstId)
-  t.equal(r.suspensePosted, 0, 'the suspense balance already holds this difference')
-  t.equal(r.journalEntryId, null, 'no entry when nothing changes')
-  t.equal((await as('finance', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).json().supersededBy, r.id)
-  t.equal(suspenseBalance(), 250_000)
-})
+test(
+  '§11 reconciliation: a CSV body and a JSON body give the same result (the CSV run supersedes and posts no ' +
+    'change)',
+  async (t) => {
+    const first = (await as('finance', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).json()
+    const res = await postCsv(CSV, `transactionPointId=${world.pointA}&date=${DAY}`)
+    t.equal(res.statusCode, 201, res.body)
+    const r = res.json()
+    secondId = r.id
+    t.same(essence(r), essence(first), 'same summary, totals and lines')
+    t.equal(r.supersedes, firstId)
+    t.equal(r.suspensePosted, 0, 'the suspense balance already holds this difference')
+    t.equal(r.journalEntryId, null, 'no entry when nothing changes')
+    t.equal((await as('finance', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).json().supersededBy, r.id)
+    t.equal(suspenseBalance(), 250_000)
+  },
+)
 
 test('§11 reconciliation: statement < posted → Dr suspense / Cr cash; equal → no entry', async (t) => {
   ok(await repay(L5, 600_000, '2026-06-20'), 201, 'L5')
-  const res = await postJson({ transactionPointId: world.pointA, date: '2026-06-20', lines: [{ loanId: L5, amount: 550_000 }] })
+  const res = await postJson({
+    transactionPointId: world.pointA,
+    date: '2026-06-20',
+    lines: [{ loanId: L5, amount: 550_000 }],
+  })
   t.equal(res.statusCode, 201, res.body)
   const r = res.json()
   t.same(r.summary, { matched: 0, missing_in_statement: 0, unexpected_in_statement: 0, amount_mismatch: 1 })
@@ -133,7 +225,10 @@ test('§11 reconciliation: statement < posted → Dr suspense / Cr cash; equal �
   ])
   ok(await repay(L5, 70_000, '2026-06-22'), 201, 'L5 22nd')
   // Two receipts for one loan are added up.
-  const eq = await postCsv(`loanId,amount\n${L5},30000\n${L5},40000\n`, `transactionPointId=${world.pointA}&date=2026-06-22`)
+  const eq = await postCsv(
+    `loanId,amount\n${L5},30000\n${L5},40000\n`,
+    `transactionPointId=${world.pointA}&date=2026-06-22`,
+  )
   t.equal(eq.statusCode, 201, eq.body)
   t.same(eq.json().summary, { matched: 1, missing_in_statement: 0, unexpected_in_statement: 0, amount_mismatch: 0 })
   t.equal(eq.json().suspenseAmount, 0)
@@ -162,38 +257,60 @@ test('§11 reconciliation: a corrected run after posting the missing cash moves 
   secondId = r.id
 })
 
-test('§11 close, then a back-dated repayment or reversal into that point and date → 409 RECONCILIATION_CLOSED, nothing written', async (t) => {
-  const res = await as('finance', { method: 'POST', url: `/v1/reconciliations/${secondId}/close`, headers: { 'idempotency-key': unique('close') } })
-  t.equal(res.statusCode, 200, res.body)
-  t.equal(res.json().status, 'closed')
-  t.equal(res.json().closedBy, world.userIds.finance)
+test(
+  '§11 close, then a back-dated repayment or reversal into that point and date → 409 RECONCILIATION_CLOSED, ' +
+    'nothing written',
+  async (t) => {
+    const res = await as('finance', {
+      method: 'POST',
+      url: `/v1/reconciliations/${secondId}/close`,
+      headers: { 'idempotency-key': unique('close') },
+    })
+    t.equal(res.statusCode, 200, res.body)
+    t.equal(res.json().status, 'closed')
+    t.equal(res.json().closedBy, world.userIds.finance)
 
-  const before = rowCounts(app)
-  const late = await repay(L1, 10_000, DAY)
-  t.equal(late.statusCode, 409)
-  t.equal(late.json().code, 'RECONCILIATION_CLOSED')
-  t.equal(late.json().reconciliationId, secondId)
-  const l1tx = app.sqlite.prepare("SELECT id FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment' AND value_date = ?").pluck().get(L1, DAY) as number
-  const rev = await as('officerA', { method: 'POST', url: `/v1/loans/${L1}/transactions/${l1tx}/reverse`, payload: { reason: 'late correction' } })
-  t.equal(rev.statusCode, 409)
-  t.equal(rev.json().code, 'RECONCILIATION_CLOSED')
-  const session = await as('officerA', {
-    method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': unique('session') },
-    payload: { transactionPointId: world.pointA, groupId: world.groupA2, sessionDate: DAY, lines: [{ loanId: L7, interest: 1_000, principal: 0, savings: 0 }] },
-  })
-  t.equal(session.statusCode, 409, 'a collection session into the closed day too')
-  t.equal(session.json().code, 'RECONCILIATION_CLOSED')
-  const again = await postCsv(CSV, `transactionPointId=${world.pointA}&date=${DAY}`)
-  t.equal(again.statusCode, 409, 'reconciling a closed (point, date) again')
-  t.equal(again.json().code, 'RECONCILIATION_CLOSED')
-  const twice = await as('finance', { method: 'POST', url: `/v1/reconciliations/${secondId}/close` })
-  t.equal(twice.statusCode, 409)
-  t.equal(twice.json().code, 'INVALID_STATE')
-  t.same(rowCounts(app), before, 'nothing written')
+    const before = rowCounts(app)
+    const late = await repay(L1, 10_000, DAY)
+    t.equal(late.statusCode, 409)
+    t.equal(late.json().code, 'RECONCILIATION_CLOSED')
+    t.equal(late.json().reconciliationId, secondId)
+    const l1tx = app.sqlite
+      .prepare("SELECT id FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment' AND value_date = ?")
+      .pluck()
+      .get(L1, DAY) as number
+    const rev = await as('officerA', {
+      method: 'POST',
+      url: `/v1/loans/${L1}/transactions/${l1tx}/reverse`,
+      payload: { reason: 'late correction' },
+    })
+    t.equal(rev.statusCode, 409)
+    t.equal(rev.json().code, 'RECONCILIATION_CLOSED')
+    const session = await as('officerA', {
+      method: 'POST',
+      url: '/v1/collection-sessions',
+      headers: { 'idempotency-key': unique('session') },
+      payload: {
+        transactionPointId: world.pointA,
+        groupId: world.groupA2,
+        sessionDate: DAY,
+        lines: [{ loanId: L7, interest: 1_000, principal: 0, savings: 0 }],
+      },
+    })
+    t.equal(session.statusCode, 409, 'a collection session into the closed day too')
+    t.equal(session.json().code, 'RECONCILIATION_CLOSED')
+    const again = await postCsv(CSV, `transactionPointId=${world.pointA}&date=${DAY}`)
+    t.equal(again.statusCode, 409, 'reconciling a closed (point, date) again')
+    t.equal(again.json().code, 'RECONCILIATION_CLOSED')
+    const twice = await as('finance', { method: 'POST', url: `/v1/reconciliations/${secondId}/close` })
+    t.equal(twice.statusCode, 409)
+    t.equal(twice.json().code, 'INVALID_STATE')
+    t.same(rowCounts(app), before, 'nothing written')
 
-  t.equal((await repay(L1, 10_000, '2026-06-26')).statusCode, 201, 'another date at the point is open')
-  t.equal((await repay(L6, 10_000, DAY, 'officerB')).statusCode, 201, 'the same date at another point is open')
-})
+    t.equal((await repay(L1, 10_000, '2026-06-26')).statusCode, 201, 'another date at the point is open')
+    t.equal((await repay(L6, 10_000, DAY, 'officerB')).statusCode, 201, 'the same date at another point is open')
+  },
+)
 
 test('§11 bad CSV: each case names the line and writes nothing', async (t) => {
   const q = `transactionPointId=${world.pointA}&date=2026-06-24`
@@ -201,13 +318,31 @@ test('§11 bad CSV: each case names the line and writes nothing', async (t) => {
     ['wrong header', `loan,amount,reference\n${L1},100,\n`, 400, 'VALIDATION_ERROR', 'csv.line 1'],
     ['header columns in another order', `amount,loanId\n100,${L1}\n`, 400, 'VALIDATION_ERROR', 'csv.line 1'],
     ['empty body', '', 400, 'VALIDATION_ERROR', 'csv.line 1'],
-    ['non-integer amount', `loanId,amount,reference\n${L1},100,\n${L2},12.5,x\n`, 400, 'VALIDATION_ERROR', 'csv.line 3'],
+    [
+      'non-integer amount',
+      `loanId,amount,reference\n${L1},100,\n${L2},12.5,x\n`,
+      400,
+      'VALIDATION_ERROR',
+      'csv.line 3',
+    ],
     ['thousands separator', `loanId,amount,reference\n${L1},"1,000",\n`, 400, 'VALIDATION_ERROR', 'csv.line 2'],
     ['negative amount', `loanId,amount,reference\n${L1},-100,\n`, 400, 'VALIDATION_ERROR', 'csv.line 2'],
-    ['non-integer loanId, after a blank line', `loanId,amount\n${L1},100\n\nabc,5\n`, 400, 'VALIDATION_ERROR', 'csv.line 4'],
+    [
+      'non-integer loanId, after a blank line',
+      `loanId,amount\n${L1},100\n\nabc,5\n`,
+      400,
+      'VALIDATION_ERROR',
+      'csv.line 4',
+    ],
     ['too many columns', `loanId,amount\n${L1},100,extra\n`, 400, 'VALIDATION_ERROR', 'csv.line 2'],
     ['unknown loan', `loanId,amount,reference\n${L1},100,\n999999,100,\n`, 422, 'REFERENCE_NOT_FOUND', 'csv.line 3'],
-    ['loan of another transaction point', `loanId,amount,reference\n${L6},100,\n`, 422, 'LOAN_NOT_AT_POINT', 'csv.line 2'],
+    [
+      'loan of another transaction point',
+      `loanId,amount,reference\n${L6},100,\n`,
+      422,
+      'LOAN_NOT_AT_POINT',
+      'csv.line 2',
+    ],
   ]
   for (const [name, csv, status, code, field] of cases) {
     const before = rowCounts(app)
@@ -219,9 +354,18 @@ test('§11 bad CSV: each case names the line and writes nothing', async (t) => {
     t.same(rowCounts(app), before, `${name}: nothing written`)
   }
   const several = await postCsv(`loanId,amount\n${L1},1.5\n${L2},ok\n${L3},7\n`, q)
-  t.same(several.json().errors.map((e: { field: string }) => e.field), ['csv.line 2', 'csv.line 3'], 'every bad line is listed')
+  t.same(
+    several.json().errors.map((e: { field: string }) => e.field),
+    ['csv.line 2', 'csv.line 3'],
+    'every bad line is listed',
+  )
   const before = rowCounts(app)
-  const plain = await as('finance', { method: 'POST', url: `/v1/reconciliations?${q}`, headers: { 'content-type': 'text/plain' }, payload: `loanId,amount\n${L1},100\n` })
+  const plain = await as('finance', {
+    method: 'POST',
+    url: `/v1/reconciliations?${q}`,
+    headers: { 'content-type': 'text/plain' },
+    payload: `loanId,amount\n${L1},100\n`,
+  })
   t.equal(plain.statusCode, 415, 'only application/json or text/csv')
   t.equal(plain.json().code, 'UNSUPPORTED_MEDIA_TYPE')
   const huge = await postCsv(`loanId,amount\n${`${L1},1\n`.repeat(300_000)}`, q)
@@ -229,16 +373,30 @@ test('§11 bad CSV: each case names the line and writes nothing', async (t) => {
   t.same(rowCounts(app), before, 'nothing written')
   const noQuery = await postCsv(`loanId,amount\n${L1},100\n`, '')
   t.equal(noQuery.statusCode, 400)
-  t.same(noQuery.json().errors.map((e: { field: string }) => e.field), ['querystring.transactionPointId', 'querystring.date'])
+  t.same(
+    noQuery.json().errors.map((e: { field: string }) => e.field),
+    ['querystring.transactionPointId', 'querystring.date'],
+  )
 })
 
 test('§11 bad JSON statement lines name body.lines[i]; future date and unknown point refused; nothing written', async (t) => {
   const before = rowCounts(app)
-  const unknown = await postJson({ transactionPointId: world.pointA, date: '2026-06-24', lines: [{ loanId: L1, amount: 1 }, { loanId: 999_999, amount: 1 }] })
+  const unknown = await postJson({
+    transactionPointId: world.pointA,
+    date: '2026-06-24',
+    lines: [
+      { loanId: L1, amount: 1 },
+      { loanId: 999_999, amount: 1 },
+    ],
+  })
   t.equal(unknown.statusCode, 422)
   t.equal(unknown.json().code, 'REFERENCE_NOT_FOUND')
   t.equal(unknown.json().errors[0].field, 'body.lines[1].loanId')
-  const negative = await postJson({ transactionPointId: world.pointA, date: '2026-06-24', lines: [{ loanId: L1, amount: -1 }] })
+  const negative = await postJson({
+    transactionPointId: world.pointA,
+    date: '2026-06-24',
+    lines: [{ loanId: L1, amount: -1 }],
+  })
   t.equal(negative.statusCode, 400)
   t.equal(negative.json().errors[0].field, 'body.lines.0.amount')
   const future = await postJson({ transactionPointId: world.pointA, date: '2026-07-01', lines: [] })
@@ -261,12 +419,26 @@ test('§11 reconciliation roles and scope: finance writes; branch staff of the p
   for (const who of ['officerA', 'managerA', 'auditor', 'admin', 'finance2'] as const) {
     t.equal((await as(who, { method: 'GET', url: `/v1/reconciliations/${firstId}` })).statusCode, 200, `${who} reads`)
   }
-  t.equal((await as('officerB', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).statusCode, 404, 'another branch: not found')
+  t.equal(
+    (await as('officerB', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).statusCode,
+    404,
+    'another branch: not found',
+  )
   t.equal((await as('partnerA', { method: 'GET', url: `/v1/reconciliations/${firstId}` })).statusCode, 403)
   const list = await as('officerB', { method: 'GET', url: '/v1/reconciliations' })
   t.same(list.json().items, [], 'branch B sees none of point A')
-  const mine = await as('officerA', { method: 'GET', url: `/v1/reconciliations?date=${DAY}&transactionPointId=${world.pointA}` })
-  t.same(mine.json().items.map((r: { id: number; status: string }) => [r.id, r.status]), [[firstId, 'open'], [firstId + 1, 'open'], [secondId, 'closed']])
+  const mine = await as('officerA', {
+    method: 'GET',
+    url: `/v1/reconciliations?date=${DAY}&transactionPointId=${world.pointA}`,
+  })
+  t.same(
+    mine.json().items.map((r: { id: number; status: string }) => [r.id, r.status]),
+    [
+      [firstId, 'open'],
+      [firstId + 1, 'open'],
+      [secondId, 'closed'],
+    ],
+  )
 })
 
 test('§11 reconciliation idempotency: same key + same CSV replays; same key + another date → 422', async (t) => {
@@ -288,7 +460,11 @@ test('§11 reconciliation idempotency: same key + same CSV replays; same key + a
 
 t.test('CSV statement parser: quoting, BOM, CRLF, optional reference column', async (t) => {
   const p = parseStatementCsv('\uFEFFloanId,amount,reference\r\n1,100,"a, ""b"""\r\n2,0\r\n\r\n 3 , 5 ,  \r\n')
-  t.same(p.lines, [{ loanId: 1, amount: 100, reference: 'a, "b"' }, { loanId: 2, amount: 0, reference: null }, { loanId: 3, amount: 5, reference: null }])
+  t.same(p.lines, [
+    { loanId: 1, amount: 100, reference: 'a, "b"' },
+    { loanId: 2, amount: 0, reference: null },
+    { loanId: 3, amount: 5, reference: null },
+  ])
   t.same(p.lineNumbers, [2, 3, 5])
   const multi = parseStatementCsv('loanId,amount,reference\n1,1,"two\nlines"\n2,2,\n')
   t.same(multi.lineNumbers, [2, 4], 'a quoted newline counts as a line')

@@ -9,7 +9,6 @@ import { buildTestApp, rowCounts } from '../helpers/app.js'
 
 const { app, as, world } = await buildTestApp(t)
 
-
 const createUser = (payload: object) => as('admin', { method: 'POST', url: '/v1/users', payload })
 const withKey = (key: string, opts: { method: 'GET' | 'POST'; url: string; payload?: object }) =>
   app.inject({ ...opts, headers: { authorization: `Bearer ${key}` } })
@@ -27,10 +26,24 @@ t.test('admin creates a user of each role with the scope that role needs', async
     const before = rowCounts(app)
     const res = await createUser(input)
     t.equal(res.statusCode, 201, input.role)
-    t.match(res.json(), { id: Number, name: input.name, role: input.role, branchId: input.branchId ?? null, partnerId: input.partnerId ?? null, active: true, createdAt: String })
+    t.match(res.json(), {
+      id: Number,
+      name: input.name,
+      role: input.role,
+      branchId: input.branchId ?? null,
+      partnerId: input.partnerId ?? null,
+      active: true,
+      createdAt: String,
+    })
     t.equal(rowCounts(app).users, before.users! + 1)
-    const stored = app.sqlite.prepare('SELECT role, branch_id AS branchId, partner_id AS partnerId FROM users WHERE id = ?').get(res.json().id)
-    t.same(stored, { role: input.role, branchId: input.branchId ?? null, partnerId: input.partnerId ?? null }, `${input.role}: stored as sent`)
+    const stored = app.sqlite
+      .prepare('SELECT role, branch_id AS branchId, partner_id AS partnerId FROM users WHERE id = ?')
+      .get(res.json().id)
+    t.same(
+      stored,
+      { role: input.role, branchId: input.branchId ?? null, partnerId: input.partnerId ?? null },
+      `${input.role}: stored as sent`,
+    )
   }
 })
 
@@ -43,8 +56,16 @@ t.test('a scope that does not fit the role is 400 naming the field, and nothing 
     ['admin with a partner', { name: 'x', role: 'admin', partnerId: world.partnerA }, 'body.partnerId'],
     ['finance with a branch', { name: 'x', role: 'finance', branchId: world.branchA }, 'body.branchId'],
     ['auditor with a partner', { name: 'x', role: 'auditor', partnerId: world.partnerA }, 'body.partnerId'],
-    ['branch officer with a partner too', { name: 'x', role: 'branch_officer', branchId: world.branchA, partnerId: world.partnerA }, 'body.partnerId'],
-    ['partner officer with a branch', { name: 'x', role: 'partner_officer', partnerId: world.partnerA, branchId: world.branchA }, 'body.branchId'],
+    [
+      'branch officer with a partner too',
+      { name: 'x', role: 'branch_officer', branchId: world.branchA, partnerId: world.partnerA },
+      'body.partnerId',
+    ],
+    [
+      'partner officer with a branch',
+      { name: 'x', role: 'partner_officer', partnerId: world.partnerA, branchId: world.branchA },
+      'body.branchId',
+    ],
     ['unknown role', { name: 'x', role: 'superuser' }, 'body.role'],
     ['no name', { role: 'auditor' }, 'body.name'],
   ]
@@ -53,13 +74,20 @@ t.test('a scope that does not fit the role is 400 naming the field, and nothing 
     const res = await createUser(payload)
     t.equal(res.statusCode, 400, what)
     t.equal(res.json().code, 'VALIDATION_ERROR', `${what}: code`)
-    t.same(res.json().errors?.map((e: { field: string }) => e.field), [field], `${what}: field ${field}`)
+    t.same(
+      res.json().errors?.map((e: { field: string }) => e.field),
+      [field],
+      `${what}: field ${field}`,
+    )
     t.same(rowCounts(app), before, `${what}: database unchanged`)
   }
 })
 
 t.test('a scope that names an unknown branch or partner is 422 REFERENCE_NOT_FOUND', async (t) => {
-  for (const payload of [{ name: 'x', role: 'branch_officer', branchId: 999999 }, { name: 'x', role: 'partner_officer', partnerId: 999999 }]) {
+  for (const payload of [
+    { name: 'x', role: 'branch_officer', branchId: 999999 },
+    { name: 'x', role: 'partner_officer', partnerId: 999999 },
+  ]) {
     const before = rowCounts(app)
     assertRejected(t, await createUser(payload), 422, 'REFERENCE_NOT_FOUND')
     t.same(rowCounts(app), before, 'database unchanged')
@@ -69,8 +97,18 @@ t.test('a scope that names an unknown branch or partner is 422 REFERENCE_NOT_FOU
 t.test('only admin creates users and issues keys', async (t) => {
   for (const who of ['officerA', 'managerA', 'partnerA', 'finance', 'auditor'] as const) {
     const before = rowCounts(app)
-    assertRejected(t, await as(who, { method: 'POST', url: '/v1/users', payload: { name: 'x', role: 'auditor' } }), 403, 'FORBIDDEN')
-    assertRejected(t, await as(who, { method: 'POST', url: `/v1/users/${world.userIds[who]}/api-keys`, payload: {} }), 403, 'FORBIDDEN')
+    assertRejected(
+      t,
+      await as(who, { method: 'POST', url: '/v1/users', payload: { name: 'x', role: 'auditor' } }),
+      403,
+      'FORBIDDEN',
+    )
+    assertRejected(
+      t,
+      await as(who, { method: 'POST', url: `/v1/users/${world.userIds[who]}/api-keys`, payload: {} }),
+      403,
+      'FORBIDDEN',
+    )
     t.same(rowCounts(app), before, `${who}: database unchanged`)
   }
 })
@@ -79,7 +117,11 @@ t.test('GET /v1/users lists users for admin and auditor only', async (t) => {
   for (const who of ['admin', 'auditor'] as const) {
     const res = await as(who, { method: 'GET', url: '/v1/users?limit=500' })
     t.equal(res.statusCode, 200, who)
-    t.same(res.json().items.map((u: { id: number }) => u.id), app.sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all(), `${who}: every user`)
+    t.same(
+      res.json().items.map((u: { id: number }) => u.id),
+      app.sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all(),
+      `${who}: every user`,
+    )
   }
   const page = await as('admin', { method: 'GET', url: '/v1/users?limit=2' })
   t.equal(page.json().items.length, 2)
@@ -89,12 +131,16 @@ t.test('GET /v1/users lists users for admin and auditor only', async (t) => {
   }
 })
 
-t.test('a key is issued for a user, shown once, and acts with that user\'s role and scope', async (t) => {
+t.test("a key is issued for a user, shown once, and acts with that user's role and scope", async (t) => {
   const user = await createUser({ name: 'Cán bộ Hội Nông dân', role: 'partner_officer', partnerId: world.partnerA2 })
   t.equal(user.statusCode, 201)
   const userId = user.json().id as number
   const before = rowCounts(app)
-  const issued = await as('admin', { method: 'POST', url: `/v1/users/${userId}/api-keys`, payload: { label: 'điện thoại' } })
+  const issued = await as('admin', {
+    method: 'POST',
+    url: `/v1/users/${userId}/api-keys`,
+    payload: { label: 'điện thoại' },
+  })
   t.equal(issued.statusCode, 201)
   const body = issued.json()
   t.match(body, { id: String, userId, label: 'điện thoại', key: String, createdAt: String })
@@ -103,13 +149,34 @@ t.test('a key is issued for a user, shown once, and acts with that user\'s role 
 
   const partners = await withKey(body.key, { method: 'GET', url: '/v1/partners' })
   t.equal(partners.statusCode, 200, 'the new key works')
-  t.same(partners.json().items.map((p: { id: number }) => p.id), [world.partnerA2], 'with the user\'s scope: own partner only')
+  t.same(
+    partners.json().items.map((p: { id: number }) => p.id),
+    [world.partnerA2],
+    "with the user's scope: own partner only",
+  )
   const groups = await withKey(body.key, { method: 'GET', url: '/v1/groups' })
-  t.same(groups.json().items.map((g: { id: number }) => g.id), [world.groupA2], 'own groups only')
-  const forbidden = await withKey(body.key, { method: 'POST', url: '/v1/branches', payload: { code: 'BR-NOPE', name: 'x', province: 'Huế' } })
-  t.equal(forbidden.statusCode, 403, 'and with the user\'s role: no admin routes')
-  const audit = app.sqlite.prepare("SELECT user_id AS userId, entity_id AS entityId FROM audit_log WHERE action = 'api_key.create' ORDER BY id DESC LIMIT 1").get()
-  t.same(audit, { userId: world.userIds.admin, entityId: String(userId) }, 'the issuing is audited for the admin, about the user')
+  t.same(
+    groups.json().items.map((g: { id: number }) => g.id),
+    [world.groupA2],
+    'own groups only',
+  )
+  const forbidden = await withKey(body.key, {
+    method: 'POST',
+    url: '/v1/branches',
+    payload: { code: 'BR-NOPE', name: 'x', province: 'Huế' },
+  })
+  t.equal(forbidden.statusCode, 403, "and with the user's role: no admin routes")
+  const audit = app.sqlite
+    .prepare(
+      "SELECT user_id AS userId, entity_id AS entityId FROM audit_log WHERE action = 'api_key.create' ORDER " +
+        'BY id DESC LIMIT 1',
+    )
+    .get()
+  t.same(
+    audit,
+    { userId: world.userIds.admin, entityId: String(userId) },
+    'the issuing is audited for the admin, about the user',
+  )
 })
 
 t.test('a key may be issued without a label, and without any body', async (t) => {
@@ -129,7 +196,18 @@ t.test('a key may be issued without a label, and without any body', async (t) =>
 
 t.test('a key for an unknown user is 404 and nothing is written', async (t) => {
   const before = rowCounts(app)
-  assertRejected(t, await as('admin', { method: 'POST', url: '/v1/users/999999/api-keys', payload: {} }), 404, 'NOT_FOUND')
-  assertRejected(t, await as('admin', { method: 'POST', url: '/v1/users/0/api-keys', payload: {} }), 400, 'VALIDATION_ERROR', 'params.id')
+  assertRejected(
+    t,
+    await as('admin', { method: 'POST', url: '/v1/users/999999/api-keys', payload: {} }),
+    404,
+    'NOT_FOUND',
+  )
+  assertRejected(
+    t,
+    await as('admin', { method: 'POST', url: '/v1/users/0/api-keys', payload: {} }),
+    400,
+    'VALIDATION_ERROR',
+    'params.id',
+  )
   t.same(rowCounts(app), before, 'database unchanged')
 })

@@ -11,8 +11,19 @@ import { readFileSync } from 'node:fs'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { disbursedLoan, LOAN_12M, unique } from '../helpers/origination.js'
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; $ref?: string }
-const openapi = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>>; components?: { schemas?: Record<string, Schema> } }
+type Schema = {
+  type?: string | string[]
+  properties?: Record<string, Schema>
+  required?: string[]
+  items?: Schema
+  anyOf?: Schema[]
+  oneOf?: Schema[]
+  $ref?: string
+}
+const openapi = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as {
+  paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>>
+  components?: { schemas?: Record<string, Schema> }
+}
 
 function resolveRef(s: Schema): Schema {
   if (!s.$ref) return s
@@ -48,23 +59,45 @@ async function checkAnswers(t: Test, ta: TestApp) {
   const [a, b] = [await disbursedLoan(ta, LOAN), await disbursedLoan(ta, LOAN)]
 
   const repayKey = unique('pay')
-  const repay = () => as('officerA', { method: 'POST', url: `/v1/loans/${a.loanId}/repayments`, headers: { 'idempotency-key': repayKey }, payload: { amount: 100_000, valueDate: '2025-02-15', reference: 'R-1' } })
+  const repay = () =>
+    as('officerA', {
+      method: 'POST',
+      url: `/v1/loans/${a.loanId}/repayments`,
+      headers: { 'idempotency-key': repayKey },
+      payload: { amount: 100_000, valueDate: '2025-02-15', reference: 'R-1' },
+    })
   const first = await repay()
   t.equal(first.statusCode, 201, 'repayment → 201')
   t.match(first.headers['content-type'], /^application\/json/, 'answered as JSON')
-  t.same(shapeProblems(first.json(), created('/v1/loans/{id}/repayments')), [], 'the repayment answer has exactly the fields of its 201 schema')
+  t.same(
+    shapeProblems(first.json(), created('/v1/loans/{id}/repayments')),
+    [],
+    'the repayment answer has exactly the fields of its 201 schema',
+  )
   const again = await repay()
   t.equal(again.headers['idempotency-replayed'], 'true', 'the re-send is a replay')
   t.equal(again.body, first.body, 'the replay is byte-identical to the first answer')
 
   const sessionKey = unique('session')
-  const session = () => as('officerA', {
-    method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': sessionKey },
-    payload: { transactionPointId: world.pointA, groupId: world.groupA, sessionDate: '2025-02-15', lines: [a, b].map((l) => ({ loanId: l.loanId, interest: 10_000, principal: 0, savings: 5_000 })) },
-  })
+  const session = () =>
+    as('officerA', {
+      method: 'POST',
+      url: '/v1/collection-sessions',
+      headers: { 'idempotency-key': sessionKey },
+      payload: {
+        transactionPointId: world.pointA,
+        groupId: world.groupA,
+        sessionDate: '2025-02-15',
+        lines: [a, b].map((l) => ({ loanId: l.loanId, interest: 10_000, principal: 0, savings: 5_000 })),
+      },
+    })
   const posted = await session()
   t.equal(posted.statusCode, 201, 'collection session → 201')
-  t.same(shapeProblems(posted.json(), created('/v1/collection-sessions')), [], 'the session answer has exactly the fields of its 201 schema')
+  t.same(
+    shapeProblems(posted.json(), created('/v1/collection-sessions')),
+    [],
+    'the session answer has exactly the fields of its 201 schema',
+  )
   const replayed = await session()
   t.equal(replayed.headers['idempotency-replayed'], 'true', 'the re-sent session is a replay')
   t.equal(replayed.body, posted.body, 'the session replay is byte-identical to the first answer')
@@ -80,5 +113,9 @@ t.test('idempotency: a hot command’s answer is its stored bytes, schema-shaped
 
 t.test('the shape check itself finds an undeclared field and a missing one', async (t) => {
   const schema = created('/v1/loans/{id}/repayments')
-  t.match(shapeProblems({ transactionId: 1, secret: 'x' }, schema), ['$.secret is not in the schema', /is missing/], 'extra and missing fields are reported')
+  t.match(
+    shapeProblems({ transactionId: 1, secret: 'x' }, schema),
+    ['$.secret is not in the schema', /is missing/],
+    'extra and missing fields are reported',
+  )
 })

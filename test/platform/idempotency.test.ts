@@ -14,7 +14,9 @@ let seq = 0
 /** A branch body with a code no other test uses. */
 const newBranch = (name = 'Branch') => ({ code: `BR-I${++seq}`, name, province: 'Quảng Nam' })
 const countBranches = (a: FastifyInstance, code?: string) =>
-  (code ? a.sqlite.prepare('SELECT COUNT(*) FROM branches WHERE code = ?').pluck().get(code) : a.sqlite.prepare('SELECT COUNT(*) FROM branches').pluck().get()) as number
+  (code
+    ? a.sqlite.prepare('SELECT COUNT(*) FROM branches WHERE code = ?').pluck().get(code)
+    : a.sqlite.prepare('SELECT COUNT(*) FROM branches').pluck().get()) as number
 const idem = (key: string) => ({ 'idempotency-key': key })
 
 t.test('same key + same body: the first response again, with Idempotency-Replayed: true, and one effect', async (t) => {
@@ -34,7 +36,12 @@ t.test('same key + same body: the first response again, with Idempotency-Replaye
   t.match(second.headers['content-type'], /^application\/json/)
   t.same(second.json(), first.json(), 'same body, same id')
   // Key order in the JSON does not make it another request.
-  const reordered = await as('admin', { method: 'POST', url: '/v1/branches', headers: idem('replay-1'), payload: { province: body.province, name: body.name, code: body.code } })
+  const reordered = await as('admin', {
+    method: 'POST',
+    url: '/v1/branches',
+    headers: idem('replay-1'),
+    payload: { province: body.province, name: body.name, code: body.code },
+  })
   t.equal(reordered.headers['idempotency-replayed'], 'true', 'the same body with keys reordered is replayed')
   t.same(reordered.json(), first.json())
   t.same(rowCounts(app), afterFirst, 'replays write nothing (no row, no audit, no key)')
@@ -42,7 +49,12 @@ t.test('same key + same body: the first response again, with Idempotency-Replaye
 })
 
 t.test('same key + different body: 422 IDEMPOTENCY_KEY_REUSED and nothing written', async (t) => {
-  const first = await as('admin', { method: 'POST', url: '/v1/branches', headers: idem('reuse-1'), payload: newBranch() })
+  const first = await as('admin', {
+    method: 'POST',
+    url: '/v1/branches',
+    headers: idem('reuse-1'),
+    payload: newBranch(),
+  })
   t.equal(first.statusCode, 201)
   const before = rowCounts(app)
   const other = newBranch()
@@ -52,42 +64,62 @@ t.test('same key + different body: 422 IDEMPOTENCY_KEY_REUSED and nothing writte
   t.equal(res.json().code, 'IDEMPOTENCY_KEY_REUSED')
   t.notOk(res.headers['idempotency-replayed'])
   // The same key on another route is another request too.
-  const elsewhere = await as('admin', { method: 'POST', url: '/v1/partners', headers: idem('reuse-1'), payload: { code: 'P-REUSE', name: 'n', kind: 'youth_union', branchId: world.branchA } })
+  const elsewhere = await as('admin', {
+    method: 'POST',
+    url: '/v1/partners',
+    headers: idem('reuse-1'),
+    payload: { code: 'P-REUSE', name: 'n', kind: 'youth_union', branchId: world.branchA },
+  })
   t.equal(elsewhere.statusCode, 422, 'same key on another path')
   t.equal(elsewhere.json().code, 'IDEMPOTENCY_KEY_REUSED')
   t.same(rowCounts(app), before, 'database unchanged')
   t.equal(countBranches(app, other.code), 0, 'the second body had no effect')
 })
 
-t.test('concurrent duplicates (20 at once, one key): exactly one effect, the others replayed or 409 IDEMPOTENCY_IN_FLIGHT', async (t) => {
-  const body = newBranch('Concurrent')
-  const before = rowCounts(app)
-  const responses = await Promise.all(Array.from({ length: 20 }, () =>
-    as('admin', { method: 'POST', url: '/v1/branches', headers: idem('concurrent-1'), payload: body })))
-  const originals = responses.filter((r) => r.statusCode === 201 && !r.headers['idempotency-replayed'])
-  const replays = responses.filter((r) => r.statusCode === 201 && r.headers['idempotency-replayed'] === 'true')
-  const inFlight = responses.filter((r) => r.statusCode === 409)
-  t.equal(originals.length, 1, 'exactly one request ran the command')
-  t.equal(originals.length + replays.length + inFlight.length, 20, 'every other answer is a replay or in-flight')
-  for (const r of inFlight) t.equal(r.json().code, 'IDEMPOTENCY_IN_FLIGHT')
-  for (const r of replays) t.same(r.json(), originals[0]!.json(), 'a replay carries the original body')
-  t.comment(`originals ${originals.length}, replays ${replays.length}, in flight ${inFlight.length}`)
-  const after = rowCounts(app)
-  t.equal(after.branches, before.branches! + 1, 'one branch row')
-  t.equal(after.audit_log, before.audit_log! + 1, 'one audit row')
-  t.equal(after.idempotency_keys, before.idempotency_keys! + 1, 'one idempotency record')
-  t.equal(countBranches(app, body.code), 1)
+t.test(
+  'concurrent duplicates (20 at once, one key): exactly one effect, the others replayed or 409 ' +
+    'IDEMPOTENCY_IN_FLIGHT',
+  async (t) => {
+    const body = newBranch('Concurrent')
+    const before = rowCounts(app)
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        as('admin', { method: 'POST', url: '/v1/branches', headers: idem('concurrent-1'), payload: body }),
+      ),
+    )
+    const originals = responses.filter((r) => r.statusCode === 201 && !r.headers['idempotency-replayed'])
+    const replays = responses.filter((r) => r.statusCode === 201 && r.headers['idempotency-replayed'] === 'true')
+    const inFlight = responses.filter((r) => r.statusCode === 409)
+    t.equal(originals.length, 1, 'exactly one request ran the command')
+    t.equal(originals.length + replays.length + inFlight.length, 20, 'every other answer is a replay or in-flight')
+    for (const r of inFlight) t.equal(r.json().code, 'IDEMPOTENCY_IN_FLIGHT')
+    for (const r of replays) t.same(r.json(), originals[0]!.json(), 'a replay carries the original body')
+    t.comment(`originals ${originals.length}, replays ${replays.length}, in flight ${inFlight.length}`)
+    const after = rowCounts(app)
+    t.equal(after.branches, before.branches! + 1, 'one branch row')
+    t.equal(after.audit_log, before.audit_log! + 1, 'one audit row')
+    t.equal(after.idempotency_keys, before.idempotency_keys! + 1, 'one idempotency record')
+    t.equal(countBranches(app, body.code), 1)
 
-  // Once the first has finished, the key replays.
-  const late = await as('admin', { method: 'POST', url: '/v1/branches', headers: idem('concurrent-1'), payload: body })
-  t.equal(late.headers['idempotency-replayed'], 'true', 'after completion: replayed')
-})
+    // Once the first has finished, the key replays.
+    const late = await as('admin', {
+      method: 'POST',
+      url: '/v1/branches',
+      headers: idem('concurrent-1'),
+      payload: body,
+    })
+    t.equal(late.headers['idempotency-replayed'], 'true', 'after completion: replayed')
+  },
+)
 
 t.test('keys are scoped per user: two users with the same key get two effects', async (t) => {
-  const register = (who: 'partnerA' | 'officerA', id: string) => as(who, {
-    method: 'POST', url: '/v1/households', headers: idem('shared-key'),
-    payload: { nationalId: id, headName: `Head ${who}`, groupId: world.groupA, area: 'rural', address: 'Thôn 1' },
-  })
+  const register = (who: 'partnerA' | 'officerA', id: string) =>
+    as(who, {
+      method: 'POST',
+      url: '/v1/households',
+      headers: idem('shared-key'),
+      payload: { nationalId: id, headName: `Head ${who}`, groupId: world.groupA, area: 'rural', address: 'Thôn 1' },
+    })
   const before = rowCounts(app)
   const a = await register('partnerA', nationalId())
   const b = await register('officerA', nationalId())
@@ -100,14 +132,26 @@ t.test('keys are scoped per user: two users with the same key get two effects', 
   t.equal(after.idempotency_keys, before.idempotency_keys! + 2, 'one key record per user')
 
   // Same key, same body, other user: still that user's own first request (here a duplicate citizen ID).
-  const sameBody = { nationalId: a.json().nationalId, headName: 'Head partnerA', groupId: world.groupA, area: 'rural', address: 'Thôn 1' }
-  const c = await as('managerA', { method: 'POST', url: '/v1/households', headers: idem('shared-key'), payload: sameBody })
-  t.equal(c.statusCode, 409, 'runs as a new command, not a replay of partner officer A\'s response')
+  const sameBody = {
+    nationalId: a.json().nationalId,
+    headName: 'Head partnerA',
+    groupId: world.groupA,
+    area: 'rural',
+    address: 'Thôn 1',
+  }
+  const c = await as('managerA', {
+    method: 'POST',
+    url: '/v1/households',
+    headers: idem('shared-key'),
+    payload: sameBody,
+  })
+  t.equal(c.statusCode, 409, "runs as a new command, not a replay of partner officer A's response")
   t.equal(c.json().code, 'DUPLICATE')
 })
 
 t.test('a failed command stores nothing: a retry with the same key after the state is fixed runs', async (t) => {
-  const nextBranchId = (app.sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'branches'").pluck().get() as number) + 1
+  const nextBranchId =
+    (app.sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'branches'").pluck().get() as number) + 1
   const body = { code: `P-RETRY${++seq}`, name: 'Youth Union', kind: 'youth_union', branchId: nextBranchId }
   const before = rowCounts(app)
   const failed = await as('admin', { method: 'POST', url: '/v1/partners', headers: idem('retry-1'), payload: body })
@@ -132,7 +176,12 @@ t.test('a failed command stores nothing: a retry with the same key after the sta
 
 t.test('an Idempotency-Key longer than 200 characters is 400 and nothing is written', async (t) => {
   const before = rowCounts(app)
-  const res = await as('admin', { method: 'POST', url: '/v1/branches', headers: idem('k'.repeat(201)), payload: newBranch() })
+  const res = await as('admin', {
+    method: 'POST',
+    url: '/v1/branches',
+    headers: idem('k'.repeat(201)),
+    payload: newBranch(),
+  })
   t.equal(res.statusCode, 400)
   t.equal(res.json().code, 'VALIDATION_ERROR')
   t.match(JSON.stringify(res.json().errors), /idempotency-key/)
@@ -143,10 +192,21 @@ t.test('group commit: 50 concurrent creates with distinct keys all succeed in fe
   const before = rowCounts(app)
   const stats = { ...app.commands.stats }
   const bodies = Array.from({ length: 50 }, () => newBranch('Batched'))
-  const responses = await Promise.all(bodies.map((body, i) =>
-    as('admin', { method: 'POST', url: '/v1/branches', headers: idem(`batch-${i}`), payload: body })))
-  t.same(responses.map((r) => r.statusCode), Array(50).fill(201), 'all 50 are created')
-  t.same(responses.map((r) => r.json().code), bodies.map((b) => b.code), 'each caller gets its own branch')
+  const responses = await Promise.all(
+    bodies.map((body, i) =>
+      as('admin', { method: 'POST', url: '/v1/branches', headers: idem(`batch-${i}`), payload: body }),
+    ),
+  )
+  t.same(
+    responses.map((r) => r.statusCode),
+    Array(50).fill(201),
+    'all 50 are created',
+  )
+  t.same(
+    responses.map((r) => r.json().code),
+    bodies.map((b) => b.code),
+    'each caller gets its own branch',
+  )
   t.equal(new Set(responses.map((r) => r.json().id)).size, 50, '50 distinct ids')
   const after = rowCounts(app)
   t.equal(after.branches, before.branches! + 50)
@@ -161,11 +221,20 @@ t.test('group commit: 50 concurrent creates with distinct keys all succeed in fe
 t.test('group commit: a failing command in a batch does not roll back the others', async (t) => {
   const before = rowCounts(app)
   const stats = { ...app.commands.stats }
-  const bodies = Array.from({ length: 12 }, (_, i) => (i % 4 === 1 ? { code: 'BR-A', name: 'Duplicate', province: 'Huế' } : newBranch('Mixed batch')))
-  const responses = await Promise.all(bodies.map((body, i) =>
-    as('admin', { method: 'POST', url: '/v1/branches', headers: idem(`mixed-${i}`), payload: body })))
+  const bodies = Array.from({ length: 12 }, (_, i) =>
+    i % 4 === 1 ? { code: 'BR-A', name: 'Duplicate', province: 'Huế' } : newBranch('Mixed batch'),
+  )
+  const responses = await Promise.all(
+    bodies.map((body, i) =>
+      as('admin', { method: 'POST', url: '/v1/branches', headers: idem(`mixed-${i}`), payload: body }),
+    ),
+  )
   const expected = bodies.map((b) => (b.code === 'BR-A' ? 409 : 201))
-  t.same(responses.map((r) => r.statusCode), expected, 'the duplicates fail, the rest succeed')
+  t.same(
+    responses.map((r) => r.statusCode),
+    expected,
+    'the duplicates fail, the rest succeed',
+  )
   for (const r of responses.filter((x) => x.statusCode === 409)) t.equal(r.json().code, 'DUPLICATE')
   const batches = app.commands.stats.batches - stats.batches
   t.ok(batches < 12, `they shared batches (${batches} batches for 12 commands)`)
@@ -177,27 +246,48 @@ t.test('group commit: a failing command in a batch does not roll back the others
   t.equal(countBranches(app, 'BR-A'), 1, 'still one BR-A')
 })
 
-t.test('group commit: two commands racing for the same new code in one batch, one wins and one is DUPLICATE', async (t) => {
-  const body = newBranch('Race')
-  const before = rowCounts(app)
-  const [a, b] = await Promise.all([
-    as('admin', { method: 'POST', url: '/v1/branches', headers: idem('race-a'), payload: body }),
-    as('admin', { method: 'POST', url: '/v1/branches', headers: idem('race-b'), payload: body }),
-  ])
-  t.same([a!.statusCode, b!.statusCode].sort(), [201, 409])
-  t.equal(rowCounts(app).branches, before.branches! + 1)
-  t.equal(countBranches(app, body.code), 1)
-})
+t.test(
+  'group commit: two commands racing for the same new code in one batch, one wins and one is DUPLICATE',
+  async (t) => {
+    const body = newBranch('Race')
+    const before = rowCounts(app)
+    const [a, b] = await Promise.all([
+      as('admin', { method: 'POST', url: '/v1/branches', headers: idem('race-a'), payload: body }),
+      as('admin', { method: 'POST', url: '/v1/branches', headers: idem('race-b'), payload: body }),
+    ])
+    t.same([a!.statusCode, b!.statusCode].sort(), [201, 409])
+    t.equal(rowCounts(app).branches, before.branches! + 1)
+    t.equal(countBranches(app, body.code), 1)
+  },
+)
 
-t.test('when any command is re-sent with its key, then the replay is byte-identical to the first answer (the stored bytes are the route serializer\'s)', async (t) => {
-  const { memberHousehold, openSavings, move } = await import('../helpers/savings.js')
-  const accountId = await openSavings(ta, await memberHousehold(ta))
-  const dep = await move(ta, 'officerA', accountId, 'deposits', { amount: 500_000, valueDate: '2026-06-30' })
-  t.equal(dep.statusCode, 201)
-  const key = 'byte-identical-withdrawal'
-  const first = await move(ta, 'officerA', accountId, 'withdrawals', { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' }, key)
-  const again = await move(ta, 'officerA', accountId, 'withdrawals', { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' }, key)
-  t.equal(first.statusCode, 201)
-  t.equal(again.headers['idempotency-replayed'], 'true')
-  t.equal(again.body, first.body, 'same bytes, same field order')
-})
+t.test(
+  'when any command is re-sent with its key, then the replay is byte-identical to the first answer (the ' +
+    "stored bytes are the route serializer's)",
+  async (t) => {
+    const { memberHousehold, openSavings, move } = await import('../helpers/savings.js')
+    const accountId = await openSavings(ta, await memberHousehold(ta))
+    const dep = await move(ta, 'officerA', accountId, 'deposits', { amount: 500_000, valueDate: '2026-06-30' })
+    t.equal(dep.statusCode, 201)
+    const key = 'byte-identical-withdrawal'
+    const first = await move(
+      ta,
+      'officerA',
+      accountId,
+      'withdrawals',
+      { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' },
+      key,
+    )
+    const again = await move(
+      ta,
+      'officerA',
+      accountId,
+      'withdrawals',
+      { amount: 100_000, valueDate: '2026-06-30', reference: 'R1' },
+      key,
+    )
+    t.equal(first.statusCode, 201)
+    t.equal(again.headers['idempotency-replayed'], 'true')
+    t.equal(again.body, first.body, 'same bytes, same field order')
+  },
+)

@@ -19,13 +19,25 @@ import { assertRejected } from '../helpers/problem.js'
 import { assertLedgerMatchesLoans } from '../helpers/ledger.js'
 
 /** A test app on a database file (worker threads need one), with or without the writer thread. */
-const fileTestApp = (t: Test, writerThread: boolean): Promise<TestApp> => buildTestApp(t, { fileDatabase: true, writerThread })
+const fileTestApp = (t: Test, writerThread: boolean): Promise<TestApp> =>
+  buildTestApp(t, { fileDatabase: true, writerThread })
 
 const repaymentsOf = (ta: TestApp, loanId: number) =>
-  ta.app.sqlite.prepare("SELECT COUNT(*) FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment'").pluck().get(loanId) as number
+  ta.app.sqlite
+    .prepare("SELECT COUNT(*) FROM loan_transactions WHERE loan_id = ? AND kind = 'repayment'")
+    .pluck()
+    .get(loanId) as number
 /** The body without ids and timestamps, to compare two databases' answers. */
-const stripIds = (v: unknown): unknown => Array.isArray(v) ? v.map(stripIds)
-  : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !/(^id|Id|At)$/.test(k)).map(([k, x]) => [k, stripIds(x)])) : v
+const stripIds = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(stripIds)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => !/(^id|Id|At)$/.test(k))
+            .map(([k, x]) => [k, stripIds(x)]),
+        )
+      : v
 
 const ta = await fileTestApp(t, true)
 const { app } = ta
@@ -42,18 +54,35 @@ t.test('a repayment through the writer thread answers exactly as the same repaym
   // 2,142,340 on 2025-03-15 pays instalment 1 late (with penalty) and instalment 2 (repayments.test.ts).
   const viaThread = await repay(ta, remoteLoan, 2_142_340, '2025-03-15')
   t.equal(viaThread.statusCode, 201, viaThread.body)
-  t.equal(mainBusCommands(), before, 'the main thread\'s bus did not run it: the writer thread did')
+  t.equal(mainBusCommands(), before, "the main thread's bus did not run it: the writer thread did")
   const localBefore = local.app.commands.stats.commands
   const inProcess = await repay(local, localLoan, 2_142_340, '2025-03-15')
   t.equal(inProcess.statusCode, 201, inProcess.body)
   t.equal(local.app.commands.stats.commands, localBefore + 1, 'the second app ran it in-process')
 
-  t.same(viaThread.json().allocation, { overdueInterest: 85_873, overduePrincipal: 1_000_000, interest: 56_467, principal: 1_000_000, prepaid: 0 })
+  t.same(viaThread.json().allocation, {
+    overdueInterest: 85_873,
+    overduePrincipal: 1_000_000,
+    interest: 56_467,
+    principal: 1_000_000,
+    prepaid: 0,
+  })
   // The loan is shown as of the business date 2026-06-30, when the other 10 instalments are overdue.
-  t.match(viaThread.json().loan, { id: remoteLoan, outstandingPrincipal: 10_000_000, overduePrincipal: 10_000_000, totals: { principalRepaid: 2_000_000, penaltyRepaid: 6_673 } })
+  t.match(viaThread.json().loan, {
+    id: remoteLoan,
+    outstandingPrincipal: 10_000_000,
+    overduePrincipal: 10_000_000,
+    totals: { principalRepaid: 2_000_000, penaltyRepaid: 6_673 },
+  })
   t.same(stripIds(viaThread.json()), stripIds(inProcess.json()), 'same allocation and loan balances, field by field')
   t.same(Object.keys(viaThread.json()).sort(), Object.keys(inProcess.json()).sort(), 'same members')
-  const entry = (a: TestApp, txId: number) => a.app.sqlite.prepare('SELECT account, debit, credit FROM journal_lines WHERE entry_id = (SELECT id FROM journal_entries WHERE loan_transaction_id = ?) ORDER BY account').all(txId)
+  const entry = (a: TestApp, txId: number) =>
+    a.app.sqlite
+      .prepare(
+        'SELECT account, debit, credit FROM journal_lines WHERE entry_id = (SELECT id FROM journal_entries ' +
+          'WHERE loan_transaction_id = ?) ORDER BY account',
+      )
+      .all(txId)
   t.same(entry(ta, viaThread.json().transactionId), entry(local, inProcess.json().transactionId), 'same journal entry')
   t.equal(entry(ta, viaThread.json().transactionId).length, 4, 'the entry is visible to the main connection')
 })
@@ -66,7 +95,11 @@ t.test('errors cross the thread unchanged, and a rejected repayment writes nothi
   const over = assertRejected(t, await repay(ta, loanA, 12_079_201, '2025-02-15'), 422, 'OVERPAYMENT')
   t.equal(over.payoffAmount, 12_079_200, 'payoffAmount (a DomainError detail) survives the thread')
   t.equal(over.status, 422)
-  t.match(over.detail, /^repayment \d+ of 12079201 on 2025-02-15 exceeds the payoff amount 12079200$/, 'the detail is the domain message')
+  t.match(
+    over.detail,
+    /^repayment \d+ of 12079201 on 2025-02-15 exceeds the payoff amount 12079200$/,
+    'the detail is the domain message',
+  )
   assertRejected(t, await repay(ta, loanB, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
   assertRejected(t, await repay(ta, loanA, 100_000, '2026-07-01'), 422, 'DATE_IN_FUTURE')
   assertRejected(t, await repay(ta, 999_999, 100_000, '2026-06-30'), 404, 'NOT_FOUND')
@@ -95,7 +128,9 @@ t.test('idempotency through the thread: replay, reuse with another body, 20 conc
 
   const loan2 = (await disbursedLoan(ta, LOAN_12M)).loanId
   const shared = unique('concurrent')
-  const responses = await Promise.all(Array.from({ length: 20 }, () => repay(ta, loan2, 50_000, '2025-02-15', { key: shared })))
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, () => repay(ta, loan2, 50_000, '2025-02-15', { key: shared })),
+  )
   const originals = responses.filter((r) => r.statusCode === 201 && !r.headers['idempotency-replayed'])
   const replays = responses.filter((r) => r.statusCode === 201 && r.headers['idempotency-replayed'] === 'true')
   const inFlight = responses.filter((r) => r.statusCode === 409 && r.json().code === 'IDEMPOTENCY_IN_FLIGHT')
@@ -103,39 +138,70 @@ t.test('idempotency through the thread: replay, reuse with another body, 20 conc
   t.equal(originals.length + replays.length + inFlight.length, 20, 'the others were replayed or refused as in flight')
   for (const r of replays) t.same(r.json(), originals[0]!.json())
   t.equal(repaymentsOf(ta, loan2), 1, 'exactly one loan transaction')
-  t.equal(app.sqlite.prepare('SELECT COUNT(*) FROM idempotency_keys WHERE key = ?').pluck().get(shared), 1, 'one idempotency record')
+  t.equal(
+    app.sqlite.prepare('SELECT COUNT(*) FROM idempotency_keys WHERE key = ?').pluck().get(shared),
+    1,
+    'one idempotency record',
+  )
 })
 
-t.test('a collection session through the thread posts every line; one bad line writes nothing and is named', async (t) => {
-  // 6,000,000 VND loans: instalment 1 = interest 39,600 + principal 500,000 (collections.test.ts).
-  const loans = await Promise.all(Array.from({ length: 5 }, async () => (await disbursedLoan(ta, { ...LOAN_12M, amount: 6_000_000 })).loanId))
-  const line = (loanId: number) => ({ loanId, interest: 39_600, principal: 500_000, savings: 50_000 })
-  const session = (lines: object[]) => ({ transactionPointId: ta.world.pointA, groupId: ta.world.groupA, sessionDate: '2025-02-15', lines })
-  const post = (body: object) => ta.as('officerA', { method: 'POST', url: '/v1/collection-sessions', headers: { 'idempotency-key': unique('session') }, payload: body })
+t.test(
+  'a collection session through the thread posts every line; one bad line writes nothing and is named',
+  async (t) => {
+    // 6,000,000 VND loans: instalment 1 = interest 39,600 + principal 500,000 (collections.test.ts).
+    const loans = await Promise.all(
+      Array.from({ length: 5 }, async () => (await disbursedLoan(ta, { ...LOAN_12M, amount: 6_000_000 })).loanId),
+    )
+    const line = (loanId: number) => ({ loanId, interest: 39_600, principal: 500_000, savings: 50_000 })
+    const session = (lines: object[]) => ({
+      transactionPointId: ta.world.pointA,
+      groupId: ta.world.groupA,
+      sessionDate: '2025-02-15',
+      lines,
+    })
+    const post = (body: object) =>
+      ta.as('officerA', {
+        method: 'POST',
+        url: '/v1/collection-sessions',
+        headers: { 'idempotency-key': unique('session') },
+        payload: body,
+      })
 
-  const bad = loans.map(line)
-  bad[3] = { loanId: loans[3]!, interest: 39_600, principal: 6_000_001, savings: 50_000 } // above the payoff 6,039,600
-  const before = rowCounts(app)
-  const rejected = assertRejected(t, await post(session(bad)), 422, 'OVERPAYMENT', 'body.lines[3]')
-  t.equal(rejected.payoffAmount, 6_039_600, 'the line\'s payoff is reported')
-  t.same(rowCounts(app), before, 'nothing written: no session, repayment, savings, journal entry or key')
+    const bad = loans.map(line)
+    // above the payoff 6,039,600
+    bad[3] = { loanId: loans[3]!, interest: 39_600, principal: 6_000_001, savings: 50_000 }
+    const before = rowCounts(app)
+    const rejected = assertRejected(t, await post(session(bad)), 422, 'OVERPAYMENT', 'body.lines[3]')
+    t.equal(rejected.payoffAmount, 6_039_600, "the line's payoff is reported")
+    t.same(rowCounts(app), before, 'nothing written: no session, repayment, savings, journal entry or key')
 
-  const commands = mainBusCommands()
-  const res = await post(session(loans.map(line)))
-  t.equal(res.statusCode, 201, res.body)
-  t.equal(mainBusCommands(), commands, 'posted by the writer thread')
-  const body = res.json()
-  t.match(body, { totalInterest: 5 * 39_600, totalPrincipal: 5 * 500_000, totalSavings: 5 * 50_000 })
-  t.same(body.lines.map((l: { loanId: number; status: string }) => [l.loanId, l.status]), loans.map((id) => [id, 'posted']))
-  const after = rowCounts(app)
-  t.equal(after.collection_sessions, before.collection_sessions! + 1)
-  t.equal(after.loan_transactions, before.loan_transactions! + 5, 'one repayment per line')
-  t.equal(after.savings_deposits, before.savings_deposits! + 5, 'one savings deposit per line')
-  t.equal(app.sqlite.prepare('SELECT COUNT(*) FROM loan_transactions WHERE collection_session_id = ?').pluck().get(body.id), 5)
-})
+    const commands = mainBusCommands()
+    const res = await post(session(loans.map(line)))
+    t.equal(res.statusCode, 201, res.body)
+    t.equal(mainBusCommands(), commands, 'posted by the writer thread')
+    const body = res.json()
+    t.match(body, { totalInterest: 5 * 39_600, totalPrincipal: 5 * 500_000, totalSavings: 5 * 50_000 })
+    t.same(
+      body.lines.map((l: { loanId: number; status: string }) => [l.loanId, l.status]),
+      loans.map((id) => [id, 'posted']),
+    )
+    const after = rowCounts(app)
+    t.equal(after.collection_sessions, before.collection_sessions! + 1)
+    t.equal(after.loan_transactions, before.loan_transactions! + 5, 'one repayment per line')
+    t.equal(after.savings_deposits, before.savings_deposits! + 5, 'one savings deposit per line')
+    t.equal(
+      app.sqlite.prepare('SELECT COUNT(*) FROM loan_transactions WHERE collection_session_id = ?').pluck().get(body.id),
+      5,
+    )
+  },
+)
 
 t.test('the ledger invariants hold after everything the writer thread posted', async (t) => {
-  t.ok((app.sqlite.prepare("SELECT COUNT(*) FROM loan_transactions WHERE kind = 'repayment'").pluck().get() as number) >= 8, 'repayments were posted')
+  t.ok(
+    (app.sqlite.prepare("SELECT COUNT(*) FROM loan_transactions WHERE kind = 'repayment'").pluck().get() as number) >=
+      8,
+    'repayments were posted',
+  )
   assertLedgerMatchesLoans(t, app)
   const result = verifyInvariants(app.sqlite)
   t.same(result.failures, [], 'the invariant verifier passes')
@@ -143,19 +209,48 @@ t.test('the ledger invariants hold after everything the writer thread posted', a
 })
 
 t.test('when the writer thread has stopped, repayments run in-process; the stop is clean', async (t) => {
-  const [inFlightLoan, loanId] = [(await disbursedLoan(ta, LOAN_12M)).loanId, (await disbursedLoan(ta, LOAN_12M)).loanId]
+  const [inFlightLoan, loanId] = [
+    (await disbursedLoan(ta, LOAN_12M)).loanId,
+    (await disbursedLoan(ta, LOAN_12M)).loanId,
+  ]
   const remote = app.commands.remote!
-  const officerA: Actor = { userId: ta.world.userIds.officerA, name: 'officerA', role: 'branch_officer', branchId: ta.world.branchA, partnerId: null }
+  const officerA: Actor = {
+    userId: ta.world.userIds.officerA,
+    name: 'officerA',
+    role: 'branch_officer',
+    branchId: ta.world.branchA,
+    partnerId: null,
+  }
   // A command still on its way to the thread when it is told to stop.
-  const inFlight = remote.execute({ name: 'loans.repay', input: { loanId: inFlightLoan, body: { amount: 50_000, valueDate: '2025-02-15' } }, actor: officerA, requestId: 'in-flight' })
-    .then((r) => `answered ${r.statusCode}`, (e: { code?: string }) => `refused ${e.code}`)
+  const inFlight = remote
+    .execute({
+      name: 'loans.repay',
+      input: { loanId: inFlightLoan, body: { amount: 50_000, valueDate: '2025-02-15' } },
+      actor: officerA,
+      requestId: 'in-flight',
+    })
+    .then(
+      (r) => `answered ${r.statusCode}`,
+      (e: { code?: string }) => `refused ${e.code}`,
+    )
   await remote.stop()
   // Not a timing (a loaded machine makes any bound flaky): the thread reports how it ended.
   t.equal(remote.stoppedWhenAsked, true, 'the thread exits on its own (not terminated by the 5 s fallback)')
   t.equal(remote.alive, false, 'the executor reports the thread dead')
-  const outcome = await Promise.race([inFlight, new Promise<string>((r) => setTimeout(() => r('still pending after 1 s'), 1_000))])
-  t.match(outcome, /^(answered 201|refused SERVICE_BUSY)$/, `the in-flight command is answered or refused as retryable: ${outcome}`)
-  t.equal(repaymentsOf(ta, inFlightLoan), outcome === 'answered 201' ? 1 : 0, 'the in-flight repayment is in the database only if it was answered')
+  const outcome = await Promise.race([
+    inFlight,
+    new Promise<string>((r) => setTimeout(() => r('still pending after 1 s'), 1_000)),
+  ])
+  t.match(
+    outcome,
+    /^(answered 201|refused SERVICE_BUSY)$/,
+    `the in-flight command is answered or refused as retryable: ${outcome}`,
+  )
+  t.equal(
+    repaymentsOf(ta, inFlightLoan),
+    outcome === 'answered 201' ? 1 : 0,
+    'the in-flight repayment is in the database only if it was answered',
+  )
 
   const commands = mainBusCommands()
   const res = await repay(ta, loanId, 50_000, '2025-02-15')

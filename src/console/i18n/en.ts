@@ -10,7 +10,8 @@ export const en: Dictionary = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   changePasswordTitle: 'Change password',
-  changePasswordIntro: 'Your password is a one-time password. Choose a new one (at least 10 characters, not your username).',
+  changePasswordIntro:
+    'Your password is a one-time password. Choose a new one (at least 10 characters, not your username).',
   currentPassword: 'Current password',
   newPassword: 'New password',
   newPasswordAgain: 'New password again',
@@ -34,7 +35,7 @@ export const en: Dictionary = {
   transactionPoint: 'Transaction point',
   choosePoint: '— Choose a transaction point —',
   sessionDate: 'Session date',
-  sessionDateHint: 'Empty: the point\'s next session',
+  sessionDateHint: "Empty: the point's next session",
   loadSheet: 'Show sheet',
   sheetFor: 'Sheet for',
   commune: 'Commune',
@@ -61,7 +62,7 @@ export const en: Dictionary = {
   noGroups: 'No group of this point has anything to collect.',
   print: 'Print sheet',
   householdsTitle: 'Households',
-  householdSearch: 'Search by household head\'s name or citizen ID',
+  householdSearch: "Search by household head's name or citizen ID",
   householdSearchHint: 'Type a name (diacritics optional) or the first digits of the citizen ID.',
   noHouseholds: 'No household found.',
   searching: 'Searching…',
@@ -202,8 +203,12 @@ export const en: Dictionary = {
   brFourEyes: 'Four eyes (who did what)',
   brNextStep: 'Next step',
   brQueueTitle: 'Application queue',
-  brQueueIntroOfficer: 'Submitted applications: record the commune People\'s Committee decision number and date. Certified ones wait for a manager\'s approval.',
-  brQueueIntroManager: 'Certified applications: approve (creates the loan) or reject. Whoever submitted or certified an application may not approve it.',
+  brQueueIntroOfficer:
+    "Submitted applications: record the commune People's Committee decision number and date. Certified ones " +
+    "wait for a manager's approval.",
+  brQueueIntroManager:
+    'Certified applications: approve (creates the loan) or reject. Whoever submitted or certified an ' +
+    'application may not approve it.',
   brQueueShow: 'Show',
   brQueueAll: 'Everything waiting',
   brQueueToCertify: 'Waiting for the commune certification',
@@ -236,7 +241,9 @@ export const en: Dictionary = {
   brOpenLoan: 'Open loan',
   brRejectedDone: 'Rejected application no.',
   brDisbTitle: 'Disbursements',
-  brDisbIntro: 'Approved loans not yet fully disbursed. The amount defaults to what remains; the value date to the business date.',
+  brDisbIntro:
+    'Approved loans not yet fully disbursed. The amount defaults to what remains; the value date to the ' +
+    'business date.',
   brDisbEmpty: 'No loan is waiting for disbursement.',
   brDisbursed: 'Disbursed',
   brRemaining: 'Remaining',
@@ -251,14 +258,16 @@ export const en: Dictionary = {
   brCancelledDone: 'Cancelled loan no.',
   brCancelledNext: 'The household may apply again in the programme.',
   brRiskTitle: 'Risk actions',
-  brRiskIntro: 'Write-off proposals waiting for a second person; extensions, freezes and write-off proposals on one loan, by decision.',
+  brRiskIntro:
+    'Write-off proposals waiting for a second person; extensions, freezes and write-off proposals on one ' +
+    'loan, by decision.',
   brProposalsTitle: 'Write-off proposals',
   brProposalsEmpty: 'No proposal.',
   brProposal_pending_approval: 'Waiting for approval',
   brProposal_approved: 'Approved',
   brProposal_rejected: 'Rejected',
   brCauseLabel: 'Cause',
-  brCauseDetail: 'Details (date, extent of the loss, the commune\'s confirmation)',
+  brCauseDetail: "Details (date, extent of the loss, the commune's confirmation)",
   brCause_natural_disaster: 'Natural disaster',
   brCause_epidemic: 'Epidemic',
   brCause_fire: 'Fire',
@@ -296,7 +305,8 @@ export const en: Dictionary = {
   brFrozen: 'Froze loan no.',
   brUntil: 'until',
   brCloseTitle: 'Daily close',
-  brCloseIntro: 'The close makes unpaid instalments due overdue, reclassifies the loans and moves to the new business date.',
+  brCloseIntro:
+    'The close makes unpaid instalments due overdue, reclassifies the loans and moves to the new business date.',
   brLastClosed: 'Last day closed',
   brNeverClosed: 'Never closed',
   brTodayVietnam: 'Today (Vietnam time)',
@@ -307,7 +317,8 @@ export const en: Dictionary = {
   brDays: 'days',
   brCloseRun: 'Run the close',
   brNewBusinessDate: 'New business date',
-  brNewBusinessDateHint: 'Closes every day from the current business date to the day before this one; not later than today.',
+  brNewBusinessDateHint:
+    'Closes every day from the current business date to the day before this one; not later than today.',
   brCloseDone: 'Closed',
   brDaysClosed: 'days closed',
   brInstalmentsOverdue: 'instalments now overdue',
@@ -327,7 +338,7 @@ export const en: Dictionary = {
   printSchedule: 'Print the repayment schedule',
   printReceipt: 'Print receipt',
   printCollectionSheet: 'Print the sheet to fill in at the session',
-  printPostingList: 'Print the transaction point\'s public posting list',
+  printPostingList: "Print the transaction point's public posting list",
   printReceiptNotFound: 'This repayment of the loan was not found.',
   dashTitle: 'Dashboard',
   dashAsOf: 'Figures as of',
@@ -458,7 +469,9 @@ export const en: Dictionary = {
   audEnt_savings_withdrawal: 'Savings withdrawal',
   audEnt_savings_settings: 'Savings settings',
   usrTitle: 'Users',
-  usrIntro: 'Create users, set one-time passwords, deactivate or reactivate, issue and revoke API keys. Choose “Manage” on the user’s row.',
+  usrIntro:
+    'Create users, set one-time passwords, deactivate or reactivate, issue and revoke API keys. Choose ' +
+    '“Manage” on the user’s row.',
   usrFilters: 'Filter users',
   usrName: 'Full name',
   usrRole: 'Role',
@@ -485,7 +498,9 @@ export const en: Dictionary = {
   usrCreated: 'User created',
   usrCreatedNext: 'Next: set a one-time password in the user’s panel above.',
   usrPasswordTitle: 'One-time password',
-  usrPasswordHint: 'The service generates a one-time password; the user must change it at the first sign-in. Every current session of this user ends.',
+  usrPasswordHint:
+    'The service generates a one-time password; the user must change it at the first sign-in. Every current ' +
+    'session of this user ends.',
   usrSetPassword: 'Set a one-time password',
   usrPasswordSet: 'One-time password set.',
   usrOneTimePasswordFor: 'One-time password of',
@@ -497,7 +512,9 @@ export const en: Dictionary = {
   usrReactivateTitle: 'Reactivate the user',
   usrReason: 'Reason',
   usrReasonRequired: 'Enter the reason.',
-  usrDeactivateHint: 'From the next request on, this person cannot sign in and none of their API keys is accepted; their history stays.',
+  usrDeactivateHint:
+    'From the next request on, this person cannot sign in and none of their API keys is accepted; their ' +
+    'history stays.',
   usrDeactivate: 'Deactivate',
   usrDeactivated: 'User deactivated.',
   usrReactivate: 'Reactivate',
@@ -515,7 +532,9 @@ export const en: Dictionary = {
   usrKeyIssued: 'New API key issued.',
   usrNewKey: 'New API key',
   refTitle: 'Reference data',
-  refIntroAdmin: 'Branches, transaction points, partners, groups, programmes and rates, local policies. Choose one to read and add.',
+  refIntroAdmin:
+    'Branches, transaction points, partners, groups, programmes and rates, local policies. Choose one to ' +
+    'read and add.',
   refIntroRead: 'Branches, transaction points, partners, groups, programmes and rates, local policies (read only).',
   refTabs: 'Reference lists',
   refTab_branches: 'Branches',

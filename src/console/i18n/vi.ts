@@ -10,7 +10,8 @@ export const vi = {
   signingIn: 'Đang đăng nhập…',
   // password change
   changePasswordTitle: 'Đổi mật khẩu',
-  changePasswordIntro: 'Mật khẩu hiện tại là mật khẩu dùng một lần. Hãy đặt mật khẩu mới (từ 10 ký tự, khác tên đăng nhập).',
+  changePasswordIntro:
+    'Mật khẩu hiện tại là mật khẩu dùng một lần. Hãy đặt mật khẩu mới (từ 10 ký tự, khác tên đăng nhập).',
   currentPassword: 'Mật khẩu hiện tại',
   newPassword: 'Mật khẩu mới',
   newPasswordAgain: 'Nhập lại mật khẩu mới',
@@ -207,8 +208,11 @@ export const vi = {
   brFourEyes: 'Bốn mắt (ai đã làm)',
   brNextStep: 'Việc cần làm',
   brQueueTitle: 'Hồ sơ chờ xử lý',
-  brQueueIntroOfficer: 'Hồ sơ đã nộp: ghi số và ngày xác nhận của UBND xã. Hồ sơ đã xác nhận chờ một quản lý phê duyệt.',
-  brQueueIntroManager: 'Hồ sơ đã xác nhận: phê duyệt (tạo khoản vay) hoặc từ chối. Người lập hoặc người xác nhận hồ sơ không được tự phê duyệt.',
+  brQueueIntroOfficer:
+    'Hồ sơ đã nộp: ghi số và ngày xác nhận của UBND xã. Hồ sơ đã xác nhận chờ một quản lý phê duyệt.',
+  brQueueIntroManager:
+    'Hồ sơ đã xác nhận: phê duyệt (tạo khoản vay) hoặc từ chối. Người lập hoặc người xác nhận hồ sơ không ' +
+    'được tự phê duyệt.',
   brQueueShow: 'Hiển thị',
   brQueueAll: 'Tất cả hồ sơ chờ xử lý',
   brQueueToCertify: 'Chờ xác nhận của xã',
@@ -241,7 +245,9 @@ export const vi = {
   brOpenLoan: 'Mở khoản vay',
   brRejectedDone: 'Đã từ chối hồ sơ số',
   brDisbTitle: 'Giải ngân',
-  brDisbIntro: 'Các khoản vay đã phê duyệt nhưng chưa giải ngân hết. Số tiền mặc định là phần còn lại; ngày giá trị mặc định là ngày làm việc.',
+  brDisbIntro:
+    'Các khoản vay đã phê duyệt nhưng chưa giải ngân hết. Số tiền mặc định là phần còn lại; ngày giá trị ' +
+    'mặc định là ngày làm việc.',
   brDisbEmpty: 'Không có khoản vay nào chờ giải ngân.',
   brDisbursed: 'Đã giải ngân',
   brRemaining: 'Còn lại',
@@ -256,7 +262,9 @@ export const vi = {
   brCancelledDone: 'Đã hủy khoản vay số',
   brCancelledNext: 'Hộ có thể nộp hồ sơ mới trong chương trình.',
   brRiskTitle: 'Xử lý rủi ro',
-  brRiskIntro: 'Đề nghị xóa nợ chờ người thứ hai duyệt; gia hạn nợ, khoanh nợ, đề nghị xóa nợ cho một khoản vay theo quyết định.',
+  brRiskIntro:
+    'Đề nghị xóa nợ chờ người thứ hai duyệt; gia hạn nợ, khoanh nợ, đề nghị xóa nợ cho một khoản vay theo ' +
+    'quyết định.',
   brProposalsTitle: 'Đề nghị xóa nợ',
   brProposalsEmpty: 'Không có đề nghị nào.',
   brProposal_pending_approval: 'Chờ duyệt',
@@ -301,7 +309,9 @@ export const vi = {
   brFrozen: 'Đã khoanh nợ khoản vay số',
   brUntil: 'đến',
   brCloseTitle: 'Khóa sổ cuối ngày',
-  brCloseIntro: 'Khóa sổ chuyển các kỳ đến hạn chưa trả sang quá hạn, phân loại lại khoản vay và chuyển sang ngày làm việc mới.',
+  brCloseIntro:
+    'Khóa sổ chuyển các kỳ đến hạn chưa trả sang quá hạn, phân loại lại khoản vay và chuyển sang ngày làm ' +
+    'việc mới.',
   brLastClosed: 'Ngày đã khóa sổ gần nhất',
   brNeverClosed: 'Chưa khóa sổ lần nào',
   brTodayVietnam: 'Hôm nay (giờ Việt Nam)',
@@ -317,7 +327,9 @@ export const vi = {
   brDaysClosed: 'ngày được khóa',
   brInstalmentsOverdue: 'kỳ chuyển quá hạn',
   brLoansReclassified: 'khoản vay được phân loại lại',
-  brCloseAdminOnly: 'Chỉ quản trị viên chạy khóa sổ (hoặc hệ thống tự chạy sau nửa đêm). Nếu khóa sổ bị chậm, hãy báo quản trị viên.',
+  brCloseAdminOnly:
+    'Chỉ quản trị viên chạy khóa sổ (hoặc hệ thống tự chạy sau nửa đêm). Nếu khóa sổ bị chậm, hãy báo quản ' +
+    'trị viên.',
   // finance screens (finance-*.tsx; their other texts are in screens/finance-text.ts)
   finNavReconciliation: 'Đối chiếu',
   finNavTrialBalance: 'Cân đối tài khoản',
@@ -463,7 +475,9 @@ export const vi = {
   audEnt_savings_withdrawal: 'Lệnh rút tiết kiệm',
   audEnt_savings_settings: 'Cài đặt tiết kiệm',
   usrTitle: 'Người dùng',
-  usrIntro: 'Tạo người dùng, đặt mật khẩu dùng một lần, khóa hoặc mở khóa, cấp và thu hồi khóa API. Chọn “Quản lý” ở dòng của người dùng.',
+  usrIntro:
+    'Tạo người dùng, đặt mật khẩu dùng một lần, khóa hoặc mở khóa, cấp và thu hồi khóa API. Chọn “Quản lý” ' +
+    'ở dòng của người dùng.',
   usrFilters: 'Lọc người dùng',
   usrName: 'Họ và tên',
   usrRole: 'Vai trò',
@@ -481,7 +495,8 @@ export const vi = {
   usrCreateTitle: 'Tạo người dùng mới',
   usrChooseBranch: '— Chọn chi nhánh —',
   usrChoosePartner: '— Chọn tổ chức hội —',
-  usrUsernameHint: '3–64 ký tự: chữ thường không dấu, chữ số, “.”, “_” hoặc “-”. Để trống: người dùng chỉ dùng khóa API.',
+  usrUsernameHint:
+    '3–64 ký tự: chữ thường không dấu, chữ số, “.”, “_” hoặc “-”. Để trống: người dùng chỉ dùng khóa API.',
   usrUsernameInvalid: 'Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, “.”, “_” hoặc “-”.',
   usrNameRequired: 'Hãy nhập họ và tên.',
   usrBranchRequired: 'Vai trò này cần chọn chi nhánh.',
@@ -490,7 +505,9 @@ export const vi = {
   usrCreated: 'Đã tạo người dùng',
   usrCreatedNext: 'Bước tiếp theo: đặt mật khẩu dùng một lần ở phần quản lý người dùng bên trên.',
   usrPasswordTitle: 'Mật khẩu dùng một lần',
-  usrPasswordHint: 'Hệ thống tạo một mật khẩu dùng một lần; người dùng phải đổi ngay khi đăng nhập lần đầu. Mọi phiên đăng nhập hiện có của người này sẽ kết thúc.',
+  usrPasswordHint:
+    'Hệ thống tạo một mật khẩu dùng một lần; người dùng phải đổi ngay khi đăng nhập lần đầu. Mọi phiên đăng ' +
+    'nhập hiện có của người này sẽ kết thúc.',
   usrSetPassword: 'Đặt mật khẩu dùng một lần',
   usrPasswordSet: 'Đã đặt mật khẩu dùng một lần.',
   usrOneTimePasswordFor: 'Mật khẩu dùng một lần của',
@@ -502,7 +519,9 @@ export const vi = {
   usrReactivateTitle: 'Mở khóa người dùng',
   usrReason: 'Lý do',
   usrReasonRequired: 'Hãy nhập lý do khóa.',
-  usrDeactivateHint: 'Từ yêu cầu kế tiếp, người này không đăng nhập được và mọi khóa API của họ bị từ chối; lịch sử được giữ nguyên.',
+  usrDeactivateHint:
+    'Từ yêu cầu kế tiếp, người này không đăng nhập được và mọi khóa API của họ bị từ chối; lịch sử được giữ ' +
+    'nguyên.',
   usrDeactivate: 'Khóa người dùng',
   usrDeactivated: 'Đã khóa người dùng.',
   usrReactivate: 'Mở khóa người dùng',
@@ -520,8 +539,11 @@ export const vi = {
   usrKeyIssued: 'Đã cấp khóa API mới.',
   usrNewKey: 'Khóa API mới',
   refTitle: 'Danh mục',
-  refIntroAdmin: 'Chi nhánh, điểm giao dịch, tổ chức hội, tổ TK&VV, chương trình và lãi suất, chính sách địa phương. Chọn một mục để xem và thêm mới.',
-  refIntroRead: 'Chi nhánh, điểm giao dịch, tổ chức hội, tổ TK&VV, chương trình và lãi suất, chính sách địa phương (chỉ xem).',
+  refIntroAdmin:
+    'Chi nhánh, điểm giao dịch, tổ chức hội, tổ TK&VV, chương trình và lãi suất, chính sách địa phương. ' +
+    'Chọn một mục để xem và thêm mới.',
+  refIntroRead:
+    'Chi nhánh, điểm giao dịch, tổ chức hội, tổ TK&VV, chương trình và lãi suất, chính sách địa phương (chỉ xem).',
   refTabs: 'Các danh mục',
   refTab_branches: 'Chi nhánh',
   refTab_points: 'Điểm giao dịch',

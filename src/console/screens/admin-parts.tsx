@@ -25,7 +25,9 @@ export function formatTimestamp(at: string): string {
 export { parseRatePercent } from './admin-rate'
 
 /** Every page of a cursor-paged list (the reference lists are short: a few pages at most). */
-export async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null } | undefined>): Promise<T[] | null> {
+export async function allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null } | undefined>,
+): Promise<T[] | null> {
   const out: T[] = []
   let cursor: string | undefined
   for (let i = 0; i < 20; i++) {
@@ -43,11 +45,19 @@ export function useUsers(): { users: User[] | null; reload: () => Promise<void> 
   const [users, setUsers] = useState<User[] | null>(null)
   const reload = async () => {
     try {
-      const items = await allPages<User>((cursor) => api.GET('/v1/users', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } }).then((r) => r.data))
+      const items = await allPages<User>((cursor) =>
+        api
+          .GET('/v1/users', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } })
+          .then((r) => r.data),
+      )
       if (items) setUsers(items)
-    } catch { /* the caller shows ids instead of names */ }
+    } catch {
+      /* the caller shows ids instead of names */
+    }
   }
-  useEffect(() => { void reload() }, [])
+  useEffect(() => {
+    void reload()
+  }, [])
   return { users, reload }
 }
 
@@ -58,13 +68,25 @@ export function useScopes(): { branches: Branch[]; partners: Partner[]; reload: 
   const reload = async () => {
     try {
       const [b, p] = await Promise.all([
-        allPages<Branch>((cursor) => api.GET('/v1/branches', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } }).then((r) => r.data)),
-        allPages<Partner>((cursor) => api.GET('/v1/partners', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } }).then((r) => r.data)),
+        allPages<Branch>((cursor) =>
+          api
+            .GET('/v1/branches', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } })
+            .then((r) => r.data),
+        ),
+        allPages<Partner>((cursor) =>
+          api
+            .GET('/v1/partners', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } })
+            .then((r) => r.data),
+        ),
       ])
       if (b) setBranches(b)
       if (p) setPartners(p)
-    } catch { /* names fall back to ids */ }
+    } catch {
+      /* names fall back to ids */
+    }
   }
-  useEffect(() => { void reload() }, [])
+  useEffect(() => {
+    void reload()
+  }, [])
   return { branches, partners, reload }
 }

@@ -16,7 +16,14 @@ import { Alert } from './parts'
 type Role = paths['/v1/users']['post']['requestBody']['content']['application/json']['role']
 type ApiKey = paths['/v1/users/{id}/api-keys']['get']['responses'][200]['content']['application/json']['items'][number]
 
-export const ROLES: readonly Role[] = ['admin', 'branch_manager', 'branch_officer', 'partner_officer', 'finance', 'auditor']
+export const ROLES: readonly Role[] = [
+  'admin',
+  'branch_manager',
+  'branch_officer',
+  'partner_officer',
+  'finance',
+  'auditor',
+]
 const BRANCH_ROLES: readonly string[] = ['branch_officer', 'branch_manager']
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/
 
@@ -36,8 +43,15 @@ function Secret({ testid, label, value, hint }: { testid: string; label: string;
   }
   return (
     <div class="adm-secret" role="status">
-      <p><strong>{label}:</strong> <code data-testid={testid} class="adm-secret-value">{value}</code>{' '}
-        <button type="button" onClick={copy}>{copied ? t.usrCopied : t.usrCopy}</button></p>
+      <p>
+        <strong>{label}:</strong>{' '}
+        <code data-testid={testid} class="adm-secret-value">
+          {value}
+        </code>{' '}
+        <button type="button" onClick={copy}>
+          {copied ? t.usrCopied : t.usrCopy}
+        </button>
+      </p>
       <p class="hint">{hint}</p>
     </div>
   )
@@ -52,11 +66,18 @@ export function AdminUsers() {
   const [chosenId, setChosenId] = useState<number | null>(null)
   const [created, setCreated] = useState<string | null>(null)
 
-  const branchName = (id: number | null) => (id === null ? '' : branches.find((b) => b.id === id)?.name ?? `#${id}`)
-  const partnerName = (id: number | null) => (id === null ? '' : partners.find((p) => p.id === id)?.name ?? `#${id}`)
-  const scope = (u: User) => (u.branchId !== null ? `${t.usrBranch}: ${branchName(u.branchId)}` : u.partnerId !== null ? `${t.partner}: ${partnerName(u.partnerId)}` : t.usrAllBranches)
+  const branchName = (id: number | null) => (id === null ? '' : (branches.find((b) => b.id === id)?.name ?? `#${id}`))
+  const partnerName = (id: number | null) => (id === null ? '' : (partners.find((p) => p.id === id)?.name ?? `#${id}`))
+  const scope = (u: User) =>
+    u.branchId !== null
+      ? `${t.usrBranch}: ${branchName(u.branchId)}`
+      : u.partnerId !== null
+        ? `${t.partner}: ${partnerName(u.partnerId)}`
+        : t.usrAllBranches
 
-  const shown = (users ?? []).filter((u) => (!roleFilter || u.role === roleFilter) && (activeFilter === '' || String(u.active) === activeFilter))
+  const shown = (users ?? []).filter(
+    (u) => (!roleFilter || u.role === roleFilter) && (activeFilter === '' || String(u.active) === activeFilter),
+  )
   const chosen = users?.find((u) => u.id === chosenId) ?? null
 
   const choose = (id: number) => {
@@ -72,21 +93,35 @@ export function AdminUsers() {
       <form class="filters" role="search" aria-label={t.usrFilters} onSubmit={(e) => e.preventDefault()}>
         <div>
           <label for="user-role-filter">{t.usrRole}</label>
-          <select id="user-role-filter" value={roleFilter} onChange={(e) => setRoleFilter((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            id="user-role-filter"
+            value={roleFilter}
+            onChange={(e) => setRoleFilter((e.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">{t.usrAllRoles}</option>
-            {ROLES.map((r) => <option key={r} value={r}>{labelOf(t, 'role', r)}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {labelOf(t, 'role', r)}
+              </option>
+            ))}
           </select>
         </div>
         <div>
           <label for="user-active-filter">{t.usrState}</label>
-          <select id="user-active-filter" value={activeFilter} onChange={(e) => setActiveFilter((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            id="user-active-filter"
+            value={activeFilter}
+            onChange={(e) => setActiveFilter((e.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">{t.usrAllStates}</option>
             <option value="true">{t.usrActive}</option>
             <option value="false">{t.usrInactive}</option>
           </select>
         </div>
       </form>
-      {users === null ? <p class="hint">{t.loading}</p> : (
+      {users === null ? (
+        <p class="hint">{t.loading}</p>
+      ) : (
         <div class="table-wrap" tabIndex={0}>
           <table data-testid="user-list" aria-label={t.usrTitle}>
             <thead>
@@ -106,8 +141,22 @@ export function AdminUsers() {
                   <td>{u.username ?? <span class="muted">{t.usrNoUsername}</span>}</td>
                   <td>{labelOf(t, 'role', u.role)}</td>
                   <td>{scope(u)}</td>
-                  <td>{u.active ? t.usrActive : <span class="overdue">{t.usrInactive}{u.deactivatedAt ? ` (${formatDate(u.deactivatedAt)})` : ''}</span>}</td>
-                  <td><button type="button" data-testid={`user-manage-${u.id}`} onClick={() => choose(u.id)}>{t.usrManage}<span class="adm-sr-only"> {u.name}</span></button></td>
+                  <td>
+                    {u.active ? (
+                      t.usrActive
+                    ) : (
+                      <span class="overdue">
+                        {t.usrInactive}
+                        {u.deactivatedAt ? ` (${formatDate(u.deactivatedAt)})` : ''}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <button type="button" data-testid={`user-manage-${u.id}`} onClick={() => choose(u.id)}>
+                      {t.usrManage}
+                      <span class="adm-sr-only"> {u.name}</span>
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -115,15 +164,30 @@ export function AdminUsers() {
         </div>
       )}
       {chosen && <UserPanel key={chosen.id} user={chosen} scope={scope(chosen)} onChanged={reload} />}
-      <CreateUser branches={branches} partners={partners} created={created}
-        onCreated={async (u) => { await reload(); setCreated(`${t.usrCreated}: ${u.name}`); setChosenId(u.id) }} />
+      <CreateUser
+        branches={branches}
+        partners={partners}
+        created={created}
+        onCreated={async (u) => {
+          await reload()
+          setCreated(`${t.usrCreated}: ${u.name}`)
+          setChosenId(u.id)
+        }}
+      />
     </section>
   )
 }
 
-function CreateUser({ branches, partners, created, onCreated }: {
-  branches: { id: number; name: string; code: string }[]; partners: { id: number; name: string; code: string }[]
-  created: string | null; onCreated: (u: User) => Promise<void>
+function CreateUser({
+  branches,
+  partners,
+  created,
+  onCreated,
+}: {
+  branches: { id: number; name: string; code: string }[]
+  partners: { id: number; name: string; code: string }[]
+  created: string | null
+  onCreated: (u: User) => Promise<void>
 }) {
   const { t } = useI18n()
   const [name, setName] = useState('')
@@ -149,9 +213,13 @@ function CreateUser({ branches, partners, created, onCreated }: {
       if (needsBranch) body.branchId = Number(branchId)
       if (needsPartner) body.partnerId = Number(partnerId)
       if (username) body.username = username
-      const { data, error } = await api.POST('/v1/users', { body, params: { header: { 'idempotency-key': idempotencyKey() } } })
+      const { data, error } = await api.POST('/v1/users', {
+        body,
+        params: { header: { 'idempotency-key': idempotencyKey() } },
+      })
       if (data) {
-        setName(''); setUsername('')
+        setName('')
+        setUsername('')
         await onCreated(data)
       } else setError(problemText(error, t.unexpectedError))
     } catch {
@@ -167,42 +235,85 @@ function CreateUser({ branches, partners, created, onCreated }: {
       <div class="adm-grid">
         <div>
           <label for="new-user-name">{t.usrName}</label>
-          <input id="new-user-name" value={name} required maxLength={200} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="new-user-name"
+            value={name}
+            required
+            maxLength={200}
+            onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
+          />
         </div>
         <div>
           <label for="new-user-role">{t.usrRole}</label>
-          <select id="new-user-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}>
-            {ROLES.map((r) => <option key={r} value={r}>{labelOf(t, 'role', r)}</option>)}
+          <select
+            id="new-user-role"
+            value={role}
+            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {labelOf(t, 'role', r)}
+              </option>
+            ))}
           </select>
         </div>
         {needsBranch && (
           <div>
             <label for="new-user-branch">{t.usrBranch}</label>
-            <select id="new-user-branch" value={branchId} onChange={(e) => setBranchId((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="new-user-branch"
+              value={branchId}
+              onChange={(e) => setBranchId((e.currentTarget as HTMLSelectElement).value)}
+            >
               <option value="">{t.usrChooseBranch}</option>
-              {branches.map((b) => <option key={b.id} value={String(b.id)}>{b.code} — {b.name}</option>)}
+              {branches.map((b) => (
+                <option key={b.id} value={String(b.id)}>
+                  {b.code} — {b.name}
+                </option>
+              ))}
             </select>
           </div>
         )}
         {needsPartner && (
           <div>
             <label for="new-user-partner">{t.partner}</label>
-            <select id="new-user-partner" value={partnerId} onChange={(e) => setPartnerId((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="new-user-partner"
+              value={partnerId}
+              onChange={(e) => setPartnerId((e.currentTarget as HTMLSelectElement).value)}
+            >
               <option value="">{t.usrChoosePartner}</option>
-              {partners.map((p) => <option key={p.id} value={String(p.id)}>{p.code} — {p.name}</option>)}
+              {partners.map((p) => (
+                <option key={p.id} value={String(p.id)}>
+                  {p.code} — {p.name}
+                </option>
+              ))}
             </select>
           </div>
         )}
         <div>
           <label for="new-user-username">{t.username}</label>
-          <input id="new-user-username" value={username} autocomplete="off" aria-describedby="new-user-username-hint"
-            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value.trim().toLowerCase())} />
-          <p id="new-user-username-hint" class="hint">{t.usrUsernameHint}</p>
+          <input
+            id="new-user-username"
+            value={username}
+            autocomplete="off"
+            aria-describedby="new-user-username-hint"
+            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value.trim().toLowerCase())}
+          />
+          <p id="new-user-username-hint" class="hint">
+            {t.usrUsernameHint}
+          </p>
         </div>
       </div>
       <Alert message={error} />
-      {created && <p role="status" class="success" data-testid="user-created">{created}. {t.usrCreatedNext}</p>}
-      <button type="submit" data-testid="create-user" disabled={busy}>{t.usrCreate}</button>
+      {created && (
+        <p role="status" class="success" data-testid="user-created">
+          {created}. {t.usrCreatedNext}
+        </p>
+      )}
+      <button type="submit" data-testid="create-user" disabled={busy}>
+        {t.usrCreate}
+      </button>
     </form>
   )
 }
@@ -228,7 +339,9 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
       setError(t.networkError)
     }
   }
-  useEffect(() => { void loadKeys() }, [user.id])
+  useEffect(() => {
+    void loadKeys()
+  }, [user.id])
 
   /** Runs one action: busy while it runs, its error or its confirmation after. */
   const run = async (action: () => Promise<{ error?: unknown; ok?: string }>) => {
@@ -251,7 +364,8 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
     if (!user.username && !USERNAME.test(otpUsername)) return setError(t.usrUsernameInvalid)
     return run(async () => {
       const { data, error } = await api.POST('/v1/users/{id}/password', {
-        params: { path: { id: user.id } }, body: user.username ? {} : { username: otpUsername },
+        params: { path: { id: user.id } },
+        body: user.username ? {} : { username: otpUsername },
       })
       if (!data) return { error }
       setOtp({ username: data.username, password: data.oneTimePassword })
@@ -265,7 +379,8 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
     if (!reason.trim()) return setError(t.usrReasonRequired)
     return run(async () => {
       const { data, error } = await api.POST('/v1/users/{id}/deactivate', {
-        params: { path: { id: user.id }, header: { 'idempotency-key': idempotencyKey() } }, body: { reason: reason.trim() },
+        params: { path: { id: user.id }, header: { 'idempotency-key': idempotencyKey() } },
+        body: { reason: reason.trim() },
       })
       if (!data) return { error }
       setReason('')
@@ -275,17 +390,23 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
     })
   }
 
-  const reactivate = () => run(async () => {
-    const { data, error } = await api.POST('/v1/users/{id}/reactivate', { params: { path: { id: user.id }, header: { 'idempotency-key': idempotencyKey() } } })
-    if (!data) return { error }
-    await onChanged()
-    return { ok: t.usrReactivated }
-  })
+  const reactivate = () =>
+    run(async () => {
+      const { data, error } = await api.POST('/v1/users/{id}/reactivate', {
+        params: { path: { id: user.id }, header: { 'idempotency-key': idempotencyKey() } },
+      })
+      if (!data) return { error }
+      await onChanged()
+      return { ok: t.usrReactivated }
+    })
 
   const issueKey = (e: Event) => {
     e.preventDefault()
     return run(async () => {
-      const { data, error } = await api.POST('/v1/users/{id}/api-keys', { params: { path: { id: user.id } }, body: keyLabel.trim() ? { label: keyLabel.trim() } : {} })
+      const { data, error } = await api.POST('/v1/users/{id}/api-keys', {
+        params: { path: { id: user.id } },
+        body: keyLabel.trim() ? { label: keyLabel.trim() } : {},
+      })
       if (!data) return { error }
       setNewKey(data.key)
       setKeyLabel('')
@@ -294,23 +415,32 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
     })
   }
 
-  const revoke = (key: ApiKey) => run(async () => {
-    const { data, error } = await api.POST('/v1/users/{id}/api-keys/{keyId}/revoke', {
-      params: { path: { id: user.id, keyId: key.id }, header: { 'idempotency-key': idempotencyKey() } },
+  const revoke = (key: ApiKey) =>
+    run(async () => {
+      const { data, error } = await api.POST('/v1/users/{id}/api-keys/{keyId}/revoke', {
+        params: { path: { id: user.id, keyId: key.id }, header: { 'idempotency-key': idempotencyKey() } },
+      })
+      if (!data) return { error }
+      setNewKey(null)
+      await loadKeys()
+      return { ok: `${t.usrKeyRevoked}: ${key.id}` }
     })
-    if (!data) return { error }
-    setNewKey(null)
-    await loadKeys()
-    return { ok: `${t.usrKeyRevoked}: ${key.id}` }
-  })
 
   return (
     <section class="adm-panel" data-testid="user-panel" aria-labelledby="user-panel-heading">
-      <h2 id="user-panel-heading" tabIndex={-1}>{user.name}</h2>
-      <p>{labelOf(t, 'role', user.role)} · {scope} · {user.active ? t.usrActive : t.usrInactive}
-        {user.deactivationReason && !user.active ? ` — ${t.usrReason}: ${user.deactivationReason}` : ''}</p>
+      <h2 id="user-panel-heading" tabIndex={-1}>
+        {user.name}
+      </h2>
+      <p>
+        {labelOf(t, 'role', user.role)} · {scope} · {user.active ? t.usrActive : t.usrInactive}
+        {user.deactivationReason && !user.active ? ` — ${t.usrReason}: ${user.deactivationReason}` : ''}
+      </p>
       <Alert message={error} />
-      {done && <p role="status" class="success" data-testid="user-done">{done}</p>}
+      {done && (
+        <p role="status" class="success" data-testid="user-done">
+          {done}
+        </p>
+      )}
 
       <h3>{t.usrPasswordTitle}</h3>
       {user.active ? (
@@ -319,28 +449,61 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
           {!user.username && (
             <div>
               <label for="otp-username">{t.username}</label>
-              <input id="otp-username" value={otpUsername} autocomplete="off" aria-describedby="otp-username-hint"
-                onInput={(e) => setOtpUsername((e.currentTarget as HTMLInputElement).value.trim().toLowerCase())} />
-              <p id="otp-username-hint" class="hint">{t.usrUsernameHint}</p>
+              <input
+                id="otp-username"
+                value={otpUsername}
+                autocomplete="off"
+                aria-describedby="otp-username-hint"
+                onInput={(e) => setOtpUsername((e.currentTarget as HTMLInputElement).value.trim().toLowerCase())}
+              />
+              <p id="otp-username-hint" class="hint">
+                {t.usrUsernameHint}
+              </p>
             </div>
           )}
-          <button type="submit" data-testid="set-password" disabled={busy}>{t.usrSetPassword}</button>
+          <button type="submit" data-testid="set-password" disabled={busy}>
+            {t.usrSetPassword}
+          </button>
         </form>
-      ) : <p class="hint">{t.usrInactiveNoPassword}</p>}
-      {otp && <Secret testid="one-time-password" label={`${t.usrOneTimePasswordFor} ${otp.username}`} value={otp.password} hint={t.usrShownOnce} />}
+      ) : (
+        <p class="hint">{t.usrInactiveNoPassword}</p>
+      )}
+      {otp && (
+        <Secret
+          testid="one-time-password"
+          label={`${t.usrOneTimePasswordFor} ${otp.username}`}
+          value={otp.password}
+          hint={t.usrShownOnce}
+        />
+      )}
 
       <h3>{user.active ? t.usrDeactivateTitle : t.usrReactivateTitle}</h3>
       {user.active ? (
         <form onSubmit={deactivate}>
           <label for="deactivate-reason">{t.usrReason}</label>
-          <input id="deactivate-reason" value={reason} maxLength={500} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="deactivate-reason"
+            value={reason}
+            maxLength={500}
+            onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+          />
           <p class="hint">{t.usrDeactivateHint}</p>
-          <button type="submit" data-testid="deactivate" disabled={busy}>{t.usrDeactivate}</button>
+          <button type="submit" data-testid="deactivate" disabled={busy}>
+            {t.usrDeactivate}
+          </button>
         </form>
-      ) : <button type="button" data-testid="reactivate" disabled={busy} onClick={reactivate}>{t.usrReactivate}</button>}
+      ) : (
+        <button type="button" data-testid="reactivate" disabled={busy} onClick={reactivate}>
+          {t.usrReactivate}
+        </button>
+      )}
 
       <h3>{t.usrKeysTitle}</h3>
-      {keys === null ? <p class="hint">{t.loading}</p> : keys.length === 0 ? <p class="hint">{t.usrNoKeys}</p> : (
+      {keys === null ? (
+        <p class="hint">{t.loading}</p>
+      ) : keys.length === 0 ? (
+        <p class="hint">{t.usrNoKeys}</p>
+      ) : (
         <table data-testid="key-list" aria-label={t.usrKeysTitle}>
           <thead>
             <tr>
@@ -354,11 +517,24 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
           <tbody>
             {keys.map((k) => (
               <tr key={k.id} data-testid={`key-row-${k.id}`}>
-                <td><code>pc_{k.id}</code></td>
+                <td>
+                  <code>pc_{k.id}</code>
+                </td>
                 <td>{k.label ?? ''}</td>
                 <td>{formatTimestamp(k.createdAt)}</td>
-                <td>{k.active ? t.usrKeyActive : `${t.usrKeyRevokedOn} ${k.revokedAt ? formatTimestamp(k.revokedAt) : ''}`}</td>
-                <td>{k.active && <button type="button" data-testid={`revoke-${k.id}`} disabled={busy} onClick={() => revoke(k)}>{t.usrRevoke}<span class="adm-sr-only"> pc_{k.id}</span></button>}</td>
+                <td>
+                  {k.active
+                    ? t.usrKeyActive
+                    : `${t.usrKeyRevokedOn} ${k.revokedAt ? formatTimestamp(k.revokedAt) : ''}`}
+                </td>
+                <td>
+                  {k.active && (
+                    <button type="button" data-testid={`revoke-${k.id}`} disabled={busy} onClick={() => revoke(k)}>
+                      {t.usrRevoke}
+                      <span class="adm-sr-only"> pc_{k.id}</span>
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -367,8 +543,15 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
       {user.active && (
         <form onSubmit={issueKey}>
           <label for="key-label">{t.usrKeyLabel}</label>
-          <input id="key-label" value={keyLabel} maxLength={100} onInput={(e) => setKeyLabel((e.currentTarget as HTMLInputElement).value)} />
-          <button type="submit" data-testid="issue-key" disabled={busy}>{t.usrIssueKey}</button>
+          <input
+            id="key-label"
+            value={keyLabel}
+            maxLength={100}
+            onInput={(e) => setKeyLabel((e.currentTarget as HTMLInputElement).value)}
+          />
+          <button type="submit" data-testid="issue-key" disabled={busy}>
+            {t.usrIssueKey}
+          </button>
         </form>
       )}
       {newKey && <Secret testid="new-api-key" label={t.usrNewKey} value={newKey} hint={t.usrShownOnce} />}

@@ -26,7 +26,8 @@ const EVERY: readonly Every[] = [1, 3, 6, 12]
 /** The rate version in force on `date` (versions are dated; the latest not after the date wins). */
 export function rateOn(programme: Programme, date: string): number | null {
   let best: { effectiveFrom: string; monthlyRatePpm: number } | null = null
-  for (const r of programme.rates) if (r.effectiveFrom <= date && (!best || r.effectiveFrom > best.effectiveFrom)) best = r
+  for (const r of programme.rates)
+    if (r.effectiveFrom <= date && (!best || r.effectiveFrom > best.effectiveFrom)) best = r
   return best ? best.monthlyRatePpm : null
 }
 
@@ -66,27 +67,32 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
       api.GET('/v1/business-date'),
       api.GET('/v1/programmes'),
       api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }),
-    ]).then(([d, p, tp]) => {
-      if (d.data) setBusinessDate(d.data.businessDate)
-      if (p.data) setProgrammes(p.data.items)
-      if (tp.data) setPoints(tp.data.items)
-      const failed = d.error ?? p.error ?? tp.error
-      if (failed) setError(problemText(failed, t.unexpectedError))
-    }, () => setError(t.networkError))
+    ]).then(
+      ([d, p, tp]) => {
+        if (d.data) setBusinessDate(d.data.businessDate)
+        if (p.data) setProgrammes(p.data.items)
+        if (tp.data) setPoints(tp.data.items)
+        const failed = d.error ?? p.error ?? tp.error
+        if (failed) setError(problemText(failed, t.unexpectedError))
+      },
+      () => setError(t.networkError),
+    )
   }, [])
 
   useEffect(() => {
     if (!householdId) return
-    api.GET('/v1/households/{id}', { params: { path: { id: householdId } } }).then(({ data, error }) => {
-      if (data) setHousehold(data)
-      else setError(problemText(error, t.unexpectedError))
-    }, () => setError(t.networkError))
+    api.GET('/v1/households/{id}', { params: { path: { id: householdId } } }).then(
+      ({ data, error }) => {
+        if (data) setHousehold(data)
+        else setError(problemText(error, t.unexpectedError))
+      },
+      () => setError(t.networkError),
+    )
   }, [householdId])
-
 
   const programme = programmes.find((p) => p.code === programmeCode) ?? null
   const rate = programme && businessDate ? rateOn(programme, businessDate) : null
-  const point = household ? points.find((p) => p.id === household.transactionPointId) ?? null : null
+  const point = household ? (points.find((p) => p.id === household.transactionPointId) ?? null) : null
   const amountValue = wholeNumber(amount)
   const termValue = wholeNumber(term)
   const graceValue = wholeNumber(grace) ?? 0
@@ -95,7 +101,9 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
     setProgrammeCode(code)
     const p = programmes.find((x) => x.code === code)
     if (p) {
-      setEvery((EVERY.includes(p.defaultPrincipalPlan.everyMonths as Every) ? p.defaultPrincipalPlan.everyMonths : 1) as Every)
+      setEvery(
+        (EVERY.includes(p.defaultPrincipalPlan.everyMonths as Every) ? p.defaultPrincipalPlan.everyMonths : 1) as Every,
+      )
       setGrace(String(p.defaultPrincipalPlan.graceMonths))
     }
   }
@@ -103,8 +111,12 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
   const previewRequest = useMemo(() => {
     if (!amountValue || !termValue || rate == null || !point || !businessDate) return null
     return {
-      amount: amountValue, termMonths: termValue, principalPlan: { everyMonths: every, graceMonths: graceValue },
-      monthlyRatePpm: rate, disbursementDate: businessDate, sessionDay: point.sessionDay,
+      amount: amountValue,
+      termMonths: termValue,
+      principalPlan: { everyMonths: every, graceMonths: graceValue },
+      monthlyRatePpm: rate,
+      disbursementDate: businessDate,
+      sessionDay: point.sessionDay,
     }
   }, [amountValue, termValue, every, graceValue, rate, point, businessDate])
 
@@ -118,7 +130,10 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
     const controller = new AbortController()
     const timer = setTimeout(async () => {
       try {
-        const { data, error } = await api.POST('/v1/schedules/preview', { body: previewRequest, signal: controller.signal })
+        const { data, error } = await api.POST('/v1/schedules/preview', {
+          body: previewRequest,
+          signal: controller.signal,
+        })
         if (controller.signal.aborted) return
         setPreview(data ?? null)
         setPreviewError(data ? null : problemText(error, t.unexpectedError))
@@ -141,8 +156,13 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
     try {
       const { data, error } = await api.POST('/v1/applications', {
         body: {
-          householdId: household.id, programmeCode, amount: amountValue, termMonths: termValue,
-          principalPlan: { everyMonths: every, graceMonths: graceValue }, purpose: purpose.trim(), partnerReference: reference.trim(),
+          householdId: household.id,
+          programmeCode,
+          amount: amountValue,
+          termMonths: termValue,
+          principalPlan: { everyMonths: every, graceMonths: graceValue },
+          purpose: purpose.trim(),
+          partnerReference: reference.trim(),
         },
         params: { header: { 'idempotency-key': key } },
       })
@@ -161,81 +181,176 @@ export function ApplicationNew({ householdId }: { householdId?: number } = {}) {
       <form class="application-form" onSubmit={submit}>
         <fieldset>
           <legend>{t.household}</legend>
-          {household
-            ? (
-              <p data-testid="chosen-household">
-                <strong>{household.headName}</strong> — {t.citizenId} {household.nationalId} · {t.group}: {household.groupName}
-                {point && <span class="muted"> · {t.transactionPoint}: {point.name} ({t.appSessionDay} {point.sessionDay})</span>}
-                {' '}<button type="button" class="link-button" onClick={() => setHousehold(null)}>{t.appChangeHousehold}</button>
-              </p>
-            )
-            : (
-              <div>
-                <label for="app-household-search">{t.householdSearch}</label>
-                <input id="app-household-search" type="search" autocomplete="off" value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
-                <ul class="results" data-testid="app-household-results">
-                  {(found ?? []).map((h) => (
-                    <li key={h.id}>
-                      <button type="button" onClick={() => { setHousehold(h); setQ('') }}>{t.appChoose}</button>
-                      {' '}<strong>{h.headName}</strong> — {t.citizenId} {h.nationalId} <span class="muted">· {h.address.village} · {h.povertyStatus}</span>
-                    </li>
-                  ))}
-                </ul>
-                {found && found.length === 0 && <p class="hint">{t.noHouseholds}</p>}
-                <Alert message={searchError} />
-              </div>
-            )}
+          {household ? (
+            <p data-testid="chosen-household">
+              <strong>{household.headName}</strong> — {t.citizenId} {household.nationalId} · {t.group}:{' '}
+              {household.groupName}
+              {point && (
+                <span class="muted">
+                  {' '}
+                  · {t.transactionPoint}: {point.name} ({t.appSessionDay} {point.sessionDay})
+                </span>
+              )}{' '}
+              <button type="button" class="link-button" onClick={() => setHousehold(null)}>
+                {t.appChangeHousehold}
+              </button>
+            </p>
+          ) : (
+            <div>
+              <label for="app-household-search">{t.householdSearch}</label>
+              <input
+                id="app-household-search"
+                type="search"
+                autocomplete="off"
+                value={q}
+                onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+              />
+              <ul class="results" data-testid="app-household-results">
+                {(found ?? []).map((h) => (
+                  <li key={h.id}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setHousehold(h)
+                        setQ('')
+                      }}
+                    >
+                      {t.appChoose}
+                    </button>{' '}
+                    <strong>{h.headName}</strong> — {t.citizenId} {h.nationalId}{' '}
+                    <span class="muted">
+                      · {h.address.village} · {h.povertyStatus}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              {found && found.length === 0 && <p class="hint">{t.noHouseholds}</p>}
+              <Alert message={searchError} />
+            </div>
+          )}
         </fieldset>
         <div class="fields">
           <div>
             <label for="app-programme">{t.programme}</label>
-            <select id="app-programme" value={programmeCode} required onChange={(e) => chooseProgramme((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="app-programme"
+              value={programmeCode}
+              required
+              onChange={(e) => chooseProgramme((e.currentTarget as HTMLSelectElement).value)}
+            >
               <option value="">{t.appChooseProgramme}</option>
-              {programmes.map((p) => <option key={p.code} value={p.code}>{p.code} — {p.name}</option>)}
+              {programmes.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.code} — {p.name}
+                </option>
+              ))}
             </select>
             {programme && (
               <p class="hint" data-testid="programme-terms">
-                {t.appRate}: {rate == null ? '—' : formatRate(rate, lang)} · {t.appMaxAmount}: {formatVnd(programme.maxAmount)} · {t.appMaxTerm}: {programme.maxTermMonths} {t.appMonths}
+                {t.appRate}: {rate == null ? '—' : formatRate(rate, lang)} · {t.appMaxAmount}:{' '}
+                {formatVnd(programme.maxAmount)} · {t.appMaxTerm}: {programme.maxTermMonths} {t.appMonths}
               </p>
             )}
           </div>
           <div>
             <label for="app-amount">{t.appAmount}</label>
-            <input id="app-amount" inputMode="numeric" autocomplete="off" required value={amount} aria-describedby="app-amount-hint" onInput={(e) => setAmount((e.currentTarget as HTMLInputElement).value)} />
-            <p id="app-amount-hint" class="hint">{amountValue ? formatVnd(amountValue) : t.appAmountHint}</p>
+            <input
+              id="app-amount"
+              inputMode="numeric"
+              autocomplete="off"
+              required
+              value={amount}
+              aria-describedby="app-amount-hint"
+              onInput={(e) => setAmount((e.currentTarget as HTMLInputElement).value)}
+            />
+            <p id="app-amount-hint" class="hint">
+              {amountValue ? formatVnd(amountValue) : t.appAmountHint}
+            </p>
           </div>
           <div>
             <label for="app-term">{t.appTerm}</label>
-            <input id="app-term" type="number" min={1} max={240} required value={term} onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="app-term"
+              type="number"
+              min={1}
+              max={240}
+              required
+              value={term}
+              onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)}
+            />
           </div>
           <div>
             <label for="app-every">{t.appEvery}</label>
-            <select id="app-every" value={String(every)} onChange={(e) => setEvery(Number((e.currentTarget as HTMLSelectElement).value) as Every)}>
-              {EVERY.map((n) => <option key={n} value={String(n)}>{t.appEveryN.replace('{n}', String(n))}</option>)}
+            <select
+              id="app-every"
+              value={String(every)}
+              onChange={(e) => setEvery(Number((e.currentTarget as HTMLSelectElement).value) as Every)}
+            >
+              {EVERY.map((n) => (
+                <option key={n} value={String(n)}>
+                  {t.appEveryN.replace('{n}', String(n))}
+                </option>
+              ))}
             </select>
           </div>
           <div>
             <label for="app-grace">{t.appGrace}</label>
-            <input id="app-grace" type="number" min={0} max={239} value={grace} onInput={(e) => setGrace((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="app-grace"
+              type="number"
+              min={0}
+              max={239}
+              value={grace}
+              onInput={(e) => setGrace((e.currentTarget as HTMLInputElement).value)}
+            />
           </div>
           <div>
             <label for="app-purpose">{t.appPurpose}</label>
-            <input id="app-purpose" required maxLength={500} value={purpose} onInput={(e) => setPurpose((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="app-purpose"
+              required
+              maxLength={500}
+              value={purpose}
+              onInput={(e) => setPurpose((e.currentTarget as HTMLInputElement).value)}
+            />
           </div>
           <div>
             <label for="app-reference">{t.appReference}</label>
-            <input id="app-reference" required maxLength={100} value={reference} onInput={(e) => setReference((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="app-reference"
+              required
+              maxLength={100}
+              value={reference}
+              onInput={(e) => setReference((e.currentTarget as HTMLInputElement).value)}
+            />
           </div>
         </div>
         <Alert message={error} />
-        <button type="submit" data-testid="submit-application" disabled={busy}>{busy ? t.appSubmitting : t.appSubmit}</button>
+        <button type="submit" data-testid="submit-application" disabled={busy}>
+          {busy ? t.appSubmitting : t.appSubmit}
+        </button>
       </form>
-      <SchedulePreview preview={preview} error={previewError} businessDate={businessDate} ready={previewRequest != null} />
+      <SchedulePreview
+        preview={preview}
+        error={previewError}
+        businessDate={businessDate}
+        ready={previewRequest != null}
+      />
     </section>
   )
 }
 
-function SchedulePreview({ preview, error, businessDate, ready }: { preview: Preview | null; error: string | null; businessDate: string | null; ready: boolean }) {
+function SchedulePreview({
+  preview,
+  error,
+  businessDate,
+  ready,
+}: {
+  preview: Preview | null
+  error: string | null
+  businessDate: string | null
+  ready: boolean
+}) {
   const { t } = useI18n()
   return (
     <section aria-labelledby="preview-heading" class="preview">
@@ -244,15 +359,23 @@ function SchedulePreview({ preview, error, businessDate, ready }: { preview: Pre
       {!preview && !error && <p class="hint">{ready ? t.loading : t.appPreviewHint}</p>}
       {preview && (
         <div class="table-wrap" tabIndex={0}>
-          <p class="hint">{t.appDisbursementDate}: {formatDate(businessDate)}</p>
+          <p class="hint">
+            {t.appDisbursementDate}: {formatDate(businessDate)}
+          </p>
           <table data-testid="schedule-preview" aria-labelledby="preview-heading">
             <thead>
               <tr>
                 <th scope="col">{t.appInstalment}</th>
                 <th scope="col">{t.appDueDate}</th>
-                <th scope="col" class="num">{t.appPrincipal}</th>
-                <th scope="col" class="num">{t.appInterest}</th>
-                <th scope="col" class="num">{t.appBalanceAfter}</th>
+                <th scope="col" class="num">
+                  {t.appPrincipal}
+                </th>
+                <th scope="col" class="num">
+                  {t.appInterest}
+                </th>
+                <th scope="col" class="num">
+                  {t.appBalanceAfter}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -268,9 +391,15 @@ function SchedulePreview({ preview, error, businessDate, ready }: { preview: Pre
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={2}>{t.appTotals}</th>
-                <td class="num" data-testid="preview-total-principal"><strong>{formatVnd(preview.totalPrincipal)}</strong></td>
-                <td class="num" data-testid="preview-total-interest"><strong>{formatVnd(preview.totalInterest)}</strong></td>
+                <th scope="row" colSpan={2}>
+                  {t.appTotals}
+                </th>
+                <td class="num" data-testid="preview-total-principal">
+                  <strong>{formatVnd(preview.totalPrincipal)}</strong>
+                </td>
+                <td class="num" data-testid="preview-total-interest">
+                  <strong>{formatVnd(preview.totalInterest)}</strong>
+                </td>
                 <td />
               </tr>
             </tfoot>

@@ -27,9 +27,12 @@ export function Applications() {
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    api.GET('/v1/programmes').then(({ data }) => {
-      if (data) setNames(Object.fromEntries(data.items.map((p) => [p.code, p.name])))
-    }, () => undefined)
+    api.GET('/v1/programmes').then(
+      ({ data }) => {
+        if (data) setNames(Object.fromEntries(data.items.map((p) => [p.code, p.name])))
+      },
+      () => undefined,
+    )
   }, [])
 
   const load = async (cursor: string | null) => {
@@ -56,12 +59,24 @@ export function Applications() {
       <div class="filters">
         <div>
           <label for="status-filter">{t.appStatus}</label>
-          <select id="status-filter" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as Status | '')}>
+          <select
+            id="status-filter"
+            value={status}
+            onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as Status | '')}
+          >
             <option value="">{t.appAllStatuses}</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{statusLabel(t, s)}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(t, s)}
+              </option>
+            ))}
           </select>
         </div>
-        <p><a href="#/applications/new" data-testid="new-application">{t.appNewTitle}</a></p>
+        <p>
+          <a href="#/applications/new" data-testid="new-application">
+            {t.appNewTitle}
+          </a>
+        </p>
       </div>
       <Alert message={error} />
       {items === null && !error && <p class="hint">{t.loading}</p>}
@@ -74,8 +89,12 @@ export function Applications() {
                 <th scope="col">{t.household}</th>
                 <th scope="col">{t.citizenId}</th>
                 <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">{t.appAmount}</th>
-                <th scope="col" class="num">{t.appTerm}</th>
+                <th scope="col" class="num">
+                  {t.appAmount}
+                </th>
+                <th scope="col" class="num">
+                  {t.appTerm}
+                </th>
                 <th scope="col">{t.appStatus}</th>
                 <th scope="col">{t.appDate}</th>
                 <th scope="col">{t.appReference}</th>
@@ -89,7 +108,9 @@ export function Applications() {
                   <td>{names[a.programmeCode] ? `${a.programmeCode} — ${names[a.programmeCode]}` : a.programmeCode}</td>
                   <td class="num">{formatVnd(a.amount)}</td>
                   <td class="num">{a.termMonths}</td>
-                  <td><span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span></td>
+                  <td>
+                    <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
+                  </td>
                   <td>{formatDate(a.applicationDate)}</td>
                   <td>{a.partnerReference}</td>
                 </tr>
@@ -98,7 +119,11 @@ export function Applications() {
           </table>
         </div>
       )}
-      {nextCursor && <button type="button" onClick={() => load(nextCursor)}>{t.appMore}</button>}
+      {nextCursor && (
+        <button type="button" onClick={() => load(nextCursor)}>
+          {t.appMore}
+        </button>
+      )}
     </section>
   )
 }

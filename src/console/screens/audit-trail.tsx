@@ -18,23 +18,84 @@ type Entry = paths['/v1/audit']['get']['responses'][200]['content']['application
 
 /** The actions the service writes to the trail (their labels: `auditAct_<action with _ for .>`). */
 export const AUDIT_ACTIONS = [
-  'session.sign_in', 'session.sign_in_failed', 'session.sign_out',
-  'user.create', 'user.password_set', 'user.password_change', 'user.deactivate', 'user.reactivate', 'api_key.create', 'api_key.revoke',
-  'branch.create', 'transaction_point.create', 'partner.create', 'group.create', 'programme.create', 'programme.rate_version', 'local_policy.create', 'fee_rate.create',
-  'household.create', 'household.change', 'household.poverty_status', 'household.poverty_status_revoke',
-  'application.submit', 'application.certify', 'application.approve', 'application.reject', 'application.withdraw',
-  'loan.create', 'loan.disburse', 'loan.repay', 'loan.reverse', 'loan.cancel', 'loan.extend', 'loan.freeze',
-  'loan.write_off_propose', 'loan.write_off', 'loan.write_off_reject', 'loan.recovery',
-  'collection_session.post', 'reconciliation.create', 'reconciliation.close', 'business_date.close',
-  'support_payment.create', 'support_payment.evidence', 'support_payment.reinstate', 'support_payment.cancel',
-  'support_payment.approve', 'support_payment.reject', 'support_payment.pay',
-  'savings_account.open', 'savings_account.commitment', 'savings.deposit', 'savings.withdrawal', 'savings.withdrawal_proposed',
-  'savings.withdrawal_approved', 'savings.withdrawal_rejected', 'savings_settings.update',
+  'session.sign_in',
+  'session.sign_in_failed',
+  'session.sign_out',
+  'user.create',
+  'user.password_set',
+  'user.password_change',
+  'user.deactivate',
+  'user.reactivate',
+  'api_key.create',
+  'api_key.revoke',
+  'branch.create',
+  'transaction_point.create',
+  'partner.create',
+  'group.create',
+  'programme.create',
+  'programme.rate_version',
+  'local_policy.create',
+  'fee_rate.create',
+  'household.create',
+  'household.change',
+  'household.poverty_status',
+  'household.poverty_status_revoke',
+  'application.submit',
+  'application.certify',
+  'application.approve',
+  'application.reject',
+  'application.withdraw',
+  'loan.create',
+  'loan.disburse',
+  'loan.repay',
+  'loan.reverse',
+  'loan.cancel',
+  'loan.extend',
+  'loan.freeze',
+  'loan.write_off_propose',
+  'loan.write_off',
+  'loan.write_off_reject',
+  'loan.recovery',
+  'collection_session.post',
+  'reconciliation.create',
+  'reconciliation.close',
+  'business_date.close',
+  'support_payment.create',
+  'support_payment.evidence',
+  'support_payment.reinstate',
+  'support_payment.cancel',
+  'support_payment.approve',
+  'support_payment.reject',
+  'support_payment.pay',
+  'savings_account.open',
+  'savings_account.commitment',
+  'savings.deposit',
+  'savings.withdrawal',
+  'savings.withdrawal_proposed',
+  'savings.withdrawal_approved',
+  'savings.withdrawal_rejected',
+  'savings_settings.update',
 ] as const
 
 export const AUDIT_ENTITIES = [
-  'user', 'branch', 'transaction_point', 'partner', 'group', 'programme', 'local_policy', 'fee_rate', 'household', 'application', 'loan',
-  'collection_session', 'reconciliation', 'business_date', 'support_payment', 'savings_account', 'savings_withdrawal', 'savings_settings',
+  'user',
+  'branch',
+  'transaction_point',
+  'partner',
+  'group',
+  'programme',
+  'local_policy',
+  'fee_rate',
+  'household',
+  'application',
+  'loan',
+  'collection_session',
+  'reconciliation',
+  'business_date',
+  'support_payment',
+  'savings_account',
+  'savings_withdrawal',
+  'savings_settings',
 ] as const
 
 export function actionLabel(t: Dictionary, action: string): string {
@@ -55,7 +116,9 @@ function fieldValue(key: string, v: unknown): string {
 function summary(value: unknown): string {
   if (value === null || value === undefined) return ''
   if (typeof value !== 'object') return String(value)
-  return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${fieldValue(k, v)}`).join('; ')
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${fieldValue(k, v)}`)
+    .join('; ')
 }
 
 const PAGE = 50
@@ -75,7 +138,7 @@ export function AuditTrail() {
   const [error, setError] = useState<string | null>(null)
 
   const names = new Map((users ?? []).map((u) => [u.id, u.name]))
-  const who = (id: number | null) => (id === null || id === 0 ? t.audSystem : names.get(id) ?? `${t.audUserNo} ${id}`)
+  const who = (id: number | null) => (id === null || id === 0 ? t.audSystem : (names.get(id) ?? `${t.audUserNo} ${id}`))
 
   const query = (): AuditQuery => {
     const out: AuditQuery = { limit: PAGE }
@@ -96,7 +159,9 @@ export function AuditTrail() {
     setBusy(true)
     setError(null)
     try {
-      const { data, error } = await api.GET('/v1/audit', { params: { query: cursor ? { ...query(), cursor } : query() } })
+      const { data, error } = await api.GET('/v1/audit', {
+        params: { query: cursor ? { ...query(), cursor } : query() },
+      })
       if (data) {
         setItems((old) => (cursor && old ? [...old, ...data.items] : data.items))
         setNextCursor(data.nextCursor)
@@ -108,18 +173,36 @@ export function AuditTrail() {
     }
   }
 
-  useEffect(() => { void load(null) }, [])
+  useEffect(() => {
+    void load(null)
+  }, [])
 
   const clear = () => {
-    setUserId(''); setEntity(''); setEntityId(''); setAction(''); setFrom(''); setTo('')
+    setUserId('')
+    setEntity('')
+    setEntityId('')
+    setAction('')
+    setFrom('')
+    setTo('')
   }
 
-  const select = (id: string, value: string, onChange: (v: string) => void, label: string, options: [string, string][], all: string) => (
+  const select = (
+    id: string,
+    value: string,
+    onChange: (v: string) => void,
+    label: string,
+    options: [string, string][],
+    all: string,
+  ) => (
     <div>
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">{all}</option>
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
       </select>
     </div>
   )
@@ -128,34 +211,97 @@ export function AuditTrail() {
     <section>
       <h1>{t.audTitle}</h1>
       <p class="hint">{t.audIntro}</p>
-      <form class="filters" role="search" aria-label={t.audFilters} onSubmit={(e) => { e.preventDefault(); void load(null) }}>
-        {select('audit-user', userId, setUserId, t.audWho,
-          [['0', t.audSystem], ...(users ?? []).map((u): [string, string] => [String(u.id), `${u.name} (${labelOf(t, 'role', u.role)})`])], t.audAllUsers)}
-        {select('audit-action', action, setAction, t.audAction,
-          AUDIT_ACTIONS.map((a): [string, string] => [a, `${actionLabel(t, a)} (${a})`]), t.audAllActions)}
-        {select('audit-entity', entity, setEntity, t.audEntity, AUDIT_ENTITIES.map((e): [string, string] => [e, labelOf(t, 'audEnt', e)]), t.audAllEntities)}
+      <form
+        class="filters"
+        role="search"
+        aria-label={t.audFilters}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void load(null)
+        }}
+      >
+        {select(
+          'audit-user',
+          userId,
+          setUserId,
+          t.audWho,
+          [
+            ['0', t.audSystem],
+            ...(users ?? []).map((u): [string, string] => [String(u.id), `${u.name} (${labelOf(t, 'role', u.role)})`]),
+          ],
+          t.audAllUsers,
+        )}
+        {select(
+          'audit-action',
+          action,
+          setAction,
+          t.audAction,
+          AUDIT_ACTIONS.map((a): [string, string] => [a, `${actionLabel(t, a)} (${a})`]),
+          t.audAllActions,
+        )}
+        {select(
+          'audit-entity',
+          entity,
+          setEntity,
+          t.audEntity,
+          AUDIT_ENTITIES.map((e): [string, string] => [e, labelOf(t, 'audEnt', e)]),
+          t.audAllEntities,
+        )}
         <div>
           <label for="audit-entity-id">{t.audEntityId}</label>
-          <input id="audit-entity-id" value={entityId} disabled={!entity} aria-describedby="audit-entity-id-hint"
-            onInput={(e) => setEntityId((e.currentTarget as HTMLInputElement).value)} />
-          <p id="audit-entity-id-hint" class="hint">{t.audEntityIdHint}</p>
+          <input
+            id="audit-entity-id"
+            value={entityId}
+            disabled={!entity}
+            aria-describedby="audit-entity-id-hint"
+            onInput={(e) => setEntityId((e.currentTarget as HTMLInputElement).value)}
+          />
+          <p id="audit-entity-id-hint" class="hint">
+            {t.audEntityIdHint}
+          </p>
         </div>
         <div>
           <label for="audit-from">{t.audFrom}</label>
-          <input id="audit-from" type="date" value={from} aria-describedby="audit-range-hint" onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="audit-from"
+            type="date"
+            value={from}
+            aria-describedby="audit-range-hint"
+            onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)}
+          />
         </div>
         <div>
           <label for="audit-to">{t.audTo}</label>
-          <input id="audit-to" type="date" value={to} aria-describedby="audit-range-hint" onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
-          <p id="audit-range-hint" class="hint">{t.audRangeHint}</p>
+          <input
+            id="audit-to"
+            type="date"
+            value={to}
+            aria-describedby="audit-range-hint"
+            onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)}
+          />
+          <p id="audit-range-hint" class="hint">
+            {t.audRangeHint}
+          </p>
         </div>
         <div>
-          <button type="submit" data-testid="audit-apply" disabled={busy}>{t.audApply}</button>{' '}
-          <button type="button" class="link-button" onClick={clear}>{t.audClear}</button>
+          <button type="submit" data-testid="audit-apply" disabled={busy}>
+            {t.audApply}
+          </button>{' '}
+          <button type="button" class="link-button" onClick={clear}>
+            {t.audClear}
+          </button>
         </div>
       </form>
       <Alert message={error} />
-      <p role="status" class="hint">{busy ? t.loading : items ? (items.length === 0 ? t.audNone : `${t.audShown}: ${items.length}${nextCursor ? '+' : ''}`) : ''}</p>
+      <p role="status" class="hint">
+        {busy
+          ? t.loading
+          : items
+            ? items.length === 0
+              ? t.audNone
+              : `${t.audShown}: ${items.length}${nextCursor ? '+' : ''}`
+            : ''}
+      </p>
       {items && items.length > 0 && (
         <div class="table-wrap" tabIndex={0}>
           <table data-testid="audit-list" aria-label={t.audTitle}>
@@ -173,17 +319,37 @@ export function AuditTrail() {
                 <tr key={e.id} data-testid={`audit-row-${e.id}`} data-action={e.action}>
                   <td class="adm-nowrap">{formatTimestamp(e.at)}</td>
                   <td>{who(e.userId)}</td>
-                  <td>{actionLabel(t, e.action)}<br /><code class="muted">{e.action}</code></td>
                   <td>
-                    {e.entity === 'loan'
-                      ? <a href={`#/loans/${e.entityId}`}>{t.loanNo} {e.entityId}</a>
-                      : e.entity === 'user' && names.has(Number(e.entityId))
-                        ? <>{labelOf(t, 'audEnt', e.entity)} {e.entityId}: {names.get(Number(e.entityId))}</>
-                        : <>{labelOf(t, 'audEnt', e.entity)} {e.entityId}</>}
+                    {actionLabel(t, e.action)}
+                    <br />
+                    <code class="muted">{e.action}</code>
+                  </td>
+                  <td>
+                    {e.entity === 'loan' ? (
+                      <a href={`#/loans/${e.entityId}`}>
+                        {t.loanNo} {e.entityId}
+                      </a>
+                    ) : e.entity === 'user' && names.has(Number(e.entityId)) ? (
+                      <>
+                        {labelOf(t, 'audEnt', e.entity)} {e.entityId}: {names.get(Number(e.entityId))}
+                      </>
+                    ) : (
+                      <>
+                        {labelOf(t, 'audEnt', e.entity)} {e.entityId}
+                      </>
+                    )}
                   </td>
                   <td class="adm-change">
-                    {e.before !== null && e.before !== undefined && <div><span class="muted">{t.audBefore}:</span> {summary(e.before)}</div>}
-                    {e.after !== null && e.after !== undefined && <div><span class="muted">{t.audAfter}:</span> {summary(e.after)}</div>}
+                    {e.before !== null && e.before !== undefined && (
+                      <div>
+                        <span class="muted">{t.audBefore}:</span> {summary(e.before)}
+                      </div>
+                    )}
+                    {e.after !== null && e.after !== undefined && (
+                      <div>
+                        <span class="muted">{t.audAfter}:</span> {summary(e.after)}
+                      </div>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -191,7 +357,11 @@ export function AuditTrail() {
           </table>
         </div>
       )}
-      {nextCursor && <button type="button" class="actions" data-testid="audit-more" disabled={busy} onClick={() => load(nextCursor)}>{t.audMore}</button>}
+      {nextCursor && (
+        <button type="button" class="actions" data-testid="audit-more" disabled={busy} onClick={() => load(nextCursor)}>
+          {t.audMore}
+        </button>
+      )}
     </section>
   )
 }

@@ -49,13 +49,26 @@ export function BranchClose({ session }: { session: Session }) {
       {!date && <p class="hint">{t.loading}</p>}
       {date && (
         <dl class="facts" data-testid="close-facts">
-          <div><dt>{t.brBusinessDate}</dt><dd data-testid="close-business-date">{formatDate(date.businessDate)}</dd></div>
-          <div><dt>{t.brLastClosed}</dt><dd>{formatDate(date.lastClosedDate) || t.brNeverClosed}</dd></div>
-          <div><dt>{t.brTodayVietnam}</dt><dd>{formatDate(today)}</dd></div>
+          <div>
+            <dt>{t.brBusinessDate}</dt>
+            <dd data-testid="close-business-date">{formatDate(date.businessDate)}</dd>
+          </div>
+          <div>
+            <dt>{t.brLastClosed}</dt>
+            <dd>{formatDate(date.lastClosedDate) || t.brNeverClosed}</dd>
+          </div>
+          <div>
+            <dt>{t.brTodayVietnam}</dt>
+            <dd>{formatDate(today)}</dd>
+          </div>
           <div>
             <dt>{t.brCloseState}</dt>
             <dd data-testid="close-state" class={behind > 0 ? 'overdue' : undefined}>
-              {behind > 0 ? `${t.brCloseBehind} ${behind} ${t.brDays}` : behind < 0 ? t.brCloseAhead : t.brCloseUpToDate}
+              {behind > 0
+                ? `${t.brCloseBehind} ${behind} ${t.brDays}`
+                : behind < 0
+                  ? t.brCloseAhead
+                  : t.brCloseUpToDate}
             </dd>
           </div>
         </dl>
@@ -66,21 +79,35 @@ export function BranchClose({ session }: { session: Session }) {
           <form class="filters" aria-labelledby="close-run-heading" onSubmit={run}>
             <div>
               <label for="close-date">{t.brNewBusinessDate}</label>
-              <input id="close-date" type="date" required value={target} aria-describedby="close-date-hint" onInput={(e) => setTarget(valueOf(e))} />
-              <p id="close-date-hint" class="hint">{t.brNewBusinessDateHint}</p>
+              <input
+                id="close-date"
+                type="date"
+                required
+                value={target}
+                aria-describedby="close-date-hint"
+                onInput={(e) => setTarget(valueOf(e))}
+              />
+              <p id="close-date-hint" class="hint">
+                {t.brNewBusinessDateHint}
+              </p>
             </div>
-            <button type="submit" data-testid="close-run" disabled={busy}>{busy ? t.posting : t.brCloseRun}</button>
+            <button type="submit" data-testid="close-run" disabled={busy}>
+              {busy ? t.posting : t.brCloseRun}
+            </button>
           </form>
           <Alert message={error} />
           {closed && (
             <p class="success" role="status" data-testid="close-done">
-              {t.brCloseDone} {formatDate(closed.previousDate)} → {formatDate(closed.businessDate)}: {closed.daysClosed} {t.brDaysClosed},{' '}
-              {closed.instalmentsNowOverdue} {t.brInstalmentsOverdue}, {closed.loansReclassified} {t.brLoansReclassified}.
+              {t.brCloseDone} {formatDate(closed.previousDate)} → {formatDate(closed.businessDate)}: {closed.daysClosed}{' '}
+              {t.brDaysClosed}, {closed.instalmentsNowOverdue} {t.brInstalmentsOverdue}, {closed.loansReclassified}{' '}
+              {t.brLoansReclassified}.
             </p>
           )}
         </div>
       ) : (
-        <p class="hint" data-testid="close-admin-only">{t.brCloseAdminOnly}</p>
+        <p class="hint" data-testid="close-admin-only">
+          {t.brCloseAdminOnly}
+        </p>
       )}
     </section>
   )

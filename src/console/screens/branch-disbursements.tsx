@@ -19,7 +19,13 @@ import { useProgrammeNames } from './loans'
 import { Alert } from './parts'
 
 type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/json']['items'][number]
-interface Done { kind: 'disburse' | 'cancel'; loanId: number; name: string; amount: number; transactionId: number | null }
+interface Done {
+  kind: 'disburse' | 'cancel'
+  loanId: number
+  name: string
+  amount: number
+  transactionId: number | null
+}
 
 export function BranchDisbursements({ session }: { session: Session }) {
   const { t } = useI18n()
@@ -36,7 +42,9 @@ export function BranchDisbursements({ session }: { session: Session }) {
     setError(null)
     try {
       // The desk's list, from the API: approved loans and active ones with a tranche still to disburse.
-      const { data, error } = await api.GET('/v1/loans', { params: { query: { awaitingDisbursement: true, limit: 500 } } })
+      const { data, error } = await api.GET('/v1/loans', {
+        params: { query: { awaitingDisbursement: true, limit: 500 } },
+      })
       if (!data) return setError(problemText(error, t.unexpectedError))
       setItems(data.items)
     } catch {
@@ -44,7 +52,9 @@ export function BranchDisbursements({ session }: { session: Session }) {
     }
   }
 
-  useEffect(() => { void load() }, [])
+  useEffect(() => {
+    void load()
+  }, [])
 
   const finished = async (d: Done) => {
     setOpen(null)
@@ -57,18 +67,38 @@ export function BranchDisbursements({ session }: { session: Session }) {
     <section>
       <h1>{t.brDisbTitle}</h1>
       <p class="hint">{t.brDisbIntro}</p>
-      {date && <p class="hint">{t.brBusinessDate}: <strong>{formatDate(date.businessDate)}</strong></p>}
+      {date && (
+        <p class="hint">
+          {t.brBusinessDate}: <strong>{formatDate(date.businessDate)}</strong>
+        </p>
+      )}
       <Alert message={error} />
       {done && (
         <div class="success" role="status" data-testid="disb-done">
-          {done.kind === 'disburse'
-            ? <p>{t.brDisbursedDone} {formatVnd(done.amount)} {t.brForLoan} {done.loanId} ({done.name}){done.transactionId ? ` — ${t.brTransactionNo} ${done.transactionId}` : ''}. <a href={`#/loans/${done.loanId}`} data-testid="disb-open-loan">{t.brOpenLoan} {done.loanId}</a></p>
-            : <p>{t.brCancelledDone} {done.loanId} ({done.name}). {t.brCancelledNext}</p>}
+          {done.kind === 'disburse' ? (
+            <p>
+              {t.brDisbursedDone} {formatVnd(done.amount)} {t.brForLoan} {done.loanId} ({done.name})
+              {done.transactionId ? ` — ${t.brTransactionNo} ${done.transactionId}` : ''}.{' '}
+              <a href={`#/loans/${done.loanId}`} data-testid="disb-open-loan">
+                {t.brOpenLoan} {done.loanId}
+              </a>
+            </p>
+          ) : (
+            <p>
+              {t.brCancelledDone} {done.loanId} ({done.name}). {t.brCancelledNext}
+            </p>
+          )}
         </div>
       )}
       {current && open && date && (
-        <LoanPanel key={`${open.id}-${open.action}`} loan={current} action={open.action} businessDate={date.businessDate}
-          onCancel={() => setOpen(null)} onDone={finished} />
+        <LoanPanel
+          key={`${open.id}-${open.action}`}
+          loan={current}
+          action={open.action}
+          businessDate={date.businessDate}
+          onCancel={() => setOpen(null)}
+          onDone={finished}
+        />
       )}
       {items === null && !error && <p class="hint">{t.loading}</p>}
       {items && items.length === 0 && <p class="hint">{t.brDisbEmpty}</p>}
@@ -80,9 +110,15 @@ export function BranchDisbursements({ session }: { session: Session }) {
                 <th scope="col">{t.loanNo}</th>
                 <th scope="col">{t.household}</th>
                 <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">{t.loanApprovedAmount}</th>
-                <th scope="col" class="num">{t.brDisbursed}</th>
-                <th scope="col" class="num">{t.brRemaining}</th>
+                <th scope="col" class="num">
+                  {t.loanApprovedAmount}
+                </th>
+                <th scope="col" class="num">
+                  {t.brDisbursed}
+                </th>
+                <th scope="col" class="num">
+                  {t.brRemaining}
+                </th>
                 <th scope="col">{t.brApprovedOn}</th>
                 <th scope="col">{t.brNextStep}</th>
               </tr>
@@ -90,18 +126,40 @@ export function BranchDisbursements({ session }: { session: Session }) {
             <tbody>
               {items.map((l) => (
                 <tr key={l.id} data-testid={`disb-row-${l.id}`}>
-                  <td><a href={`#/loans/${l.id}`}>{l.id}</a></td>
-                  <td>{l.householdName}<br /><span class="muted">{t.citizenId} {l.nationalId}</span></td>
+                  <td>
+                    <a href={`#/loans/${l.id}`}>{l.id}</a>
+                  </td>
+                  <td>
+                    {l.householdName}
+                    <br />
+                    <span class="muted">
+                      {t.citizenId} {l.nationalId}
+                    </span>
+                  </td>
                   <td>{programmes[l.programmeCode] ?? l.programmeCode}</td>
                   <td class="num">{formatVnd(l.approvedAmount)}</td>
                   <td class="num">{formatVnd(l.disbursedAmount)}</td>
                   <td class="num">{formatVnd(l.approvedAmount - l.disbursedAmount)}</td>
                   <td>{formatDate(l.approvedOn)}</td>
                   <td class="row-actions">
-                    {mayDisburse && <button type="button" data-testid={`disburse-${l.id}`} onClick={() => setOpen({ id: l.id, action: 'disburse' })}>{t.brDisburse}</button>}
-                    {' '}
+                    {mayDisburse && (
+                      <button
+                        type="button"
+                        data-testid={`disburse-${l.id}`}
+                        onClick={() => setOpen({ id: l.id, action: 'disburse' })}
+                      >
+                        {t.brDisburse}
+                      </button>
+                    )}{' '}
                     {mayCancel && l.status === 'approved' && l.disbursedAmount === 0 && (
-                      <button type="button" class="secondary" data-testid={`cancel-${l.id}`} onClick={() => setOpen({ id: l.id, action: 'cancel' })}>{t.brCancelLoan}</button>
+                      <button
+                        type="button"
+                        class="secondary"
+                        data-testid={`cancel-${l.id}`}
+                        onClick={() => setOpen({ id: l.id, action: 'cancel' })}
+                      >
+                        {t.brCancelLoan}
+                      </button>
                     )}
                   </td>
                 </tr>
@@ -114,8 +172,18 @@ export function BranchDisbursements({ session }: { session: Session }) {
   )
 }
 
-function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
-  loan: Loan; action: 'disburse' | 'cancel'; businessDate: string; onCancel: () => void; onDone: (d: Done) => Promise<void>
+function LoanPanel({
+  loan,
+  action,
+  businessDate,
+  onCancel,
+  onDone,
+}: {
+  loan: Loan
+  action: 'disburse' | 'cancel'
+  businessDate: string
+  onCancel: () => void
+  onDone: (d: Done) => Promise<void>
 }) {
   const { t } = useI18n()
   const remaining = loan.approvedAmount - loan.disbursedAmount
@@ -144,9 +212,18 @@ function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
       if (vnd > remaining) return setError(`${t.brAboveRemaining} ${formatVnd(remaining)}.`)
       setBusy(true)
       try {
-        const body = reference.trim() ? { amount: vnd, valueDate, reference: reference.trim() } : { amount: vnd, valueDate }
+        const body = reference.trim()
+          ? { amount: vnd, valueDate, reference: reference.trim() }
+          : { amount: vnd, valueDate }
         const { data, error } = await api.POST('/v1/loans/{id}/disbursements', { params: { path, header }, body })
-        if (data) await onDone({ kind: 'disburse', loanId: loan.id, name: loan.householdName, amount: vnd, transactionId: data.transactionId })
+        if (data)
+          await onDone({
+            kind: 'disburse',
+            loanId: loan.id,
+            name: loan.householdName,
+            amount: vnd,
+            transactionId: data.transactionId,
+          })
         else setError(problemText(error, t.unexpectedError))
       } catch {
         setError(t.networkError)
@@ -157,8 +234,12 @@ function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
     }
     setBusy(true)
     try {
-      const { data, error } = await api.POST('/v1/loans/{id}/cancel', { params: { path, header }, body: { reason: reason.trim() } })
-      if (data) await onDone({ kind: 'cancel', loanId: loan.id, name: loan.householdName, amount: 0, transactionId: null })
+      const { data, error } = await api.POST('/v1/loans/{id}/cancel', {
+        params: { path, header },
+        body: { reason: reason.trim() },
+      })
+      if (data)
+        await onDone({ kind: 'cancel', loanId: loan.id, name: loan.householdName, amount: 0, transactionId: null })
       else setError(problemText(error, t.unexpectedError))
     } catch {
       setError(t.networkError)
@@ -169,8 +250,13 @@ function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
 
   return (
     <div class="group" data-testid="disb-panel">
-      <h2 id="disb-panel-title">{action === 'disburse' ? t.brDisburse : t.brCancelLoan} — {t.loanNo} {loan.id}, {loan.householdName}</h2>
-      <p>{t.loanApprovedAmount}: <strong>{formatVnd(loan.approvedAmount)}</strong> · {t.brDisbursed}: {formatVnd(loan.disbursedAmount)} · {t.brRemaining}: <strong>{formatVnd(remaining)}</strong></p>
+      <h2 id="disb-panel-title">
+        {action === 'disburse' ? t.brDisburse : t.brCancelLoan} — {t.loanNo} {loan.id}, {loan.householdName}
+      </h2>
+      <p>
+        {t.loanApprovedAmount}: <strong>{formatVnd(loan.approvedAmount)}</strong> · {t.brDisbursed}:{' '}
+        {formatVnd(loan.disbursedAmount)} · {t.brRemaining}: <strong>{formatVnd(remaining)}</strong>
+      </p>
       <form class="filters" aria-labelledby="disb-panel-title" onSubmit={submit}>
         {action === 'disburse' ? (
           <>
@@ -180,7 +266,15 @@ function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
             </div>
             <div>
               <label for="disb-date">{t.loanValueDate}</label>
-              <input id="disb-date" type="date" required min={loan.approvedOn} max={businessDate} value={valueDate} onInput={edit(setValueDate)} />
+              <input
+                id="disb-date"
+                type="date"
+                required
+                min={loan.approvedOn}
+                max={businessDate}
+                value={valueDate}
+                onInput={edit(setValueDate)}
+              />
             </div>
             <div>
               <label for="disb-reference">{t.loanReference}</label>
@@ -190,11 +284,23 @@ function LoanPanel({ loan, action, businessDate, onCancel, onDone }: {
         ) : (
           <div>
             <label for="cancel-reason">{t.brCancelReason}</label>
-            <textarea id="cancel-reason" required maxLength={500} rows={2} cols={40} value={reason} onInput={edit(setReason)} />
+            <textarea
+              id="cancel-reason"
+              required
+              maxLength={500}
+              rows={2}
+              cols={40}
+              value={reason}
+              onInput={edit(setReason)}
+            />
           </div>
         )}
-        <button type="submit" data-testid="disb-submit" disabled={busy}>{busy ? t.posting : action === 'disburse' ? t.brDisburse : t.brCancelLoan}</button>
-        <button type="button" class="secondary" onClick={onCancel}>{t.brClose}</button>
+        <button type="submit" data-testid="disb-submit" disabled={busy}>
+          {busy ? t.posting : action === 'disburse' ? t.brDisburse : t.brCancelLoan}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t.brClose}
+        </button>
       </form>
       <Alert message={error} />
     </div>

@@ -5,14 +5,22 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api/client'
 
-export interface BusinessDate { businessDate: string; lastClosedDate: string | null }
+export interface BusinessDate {
+  businessDate: string
+  lastClosedDate: string | null
+}
 
 /** GET /v1/business-date once per screen (null until answered); `reload` asks again. */
 export function useBusinessDate(): { date: BusinessDate | null; reload: () => void } {
   const [date, setDate] = useState<BusinessDate | null>(null)
   const [tick, setTick] = useState(0)
   useEffect(() => {
-    api.GET('/v1/business-date').then(({ data }) => { if (data) setDate(data) }, () => undefined)
+    api.GET('/v1/business-date').then(
+      ({ data }) => {
+        if (data) setDate(data)
+      },
+      () => undefined,
+    )
   }, [tick])
   return { date, reload: () => setTick((n) => n + 1) }
 }
@@ -25,7 +33,12 @@ export function daysBetween(a: string, b: string): number {
 
 /** Today's date in Asia/Ho_Chi_Minh as YYYY-MM-DD, whatever the browser's own time zone. */
 export function vietnamToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
 }
 
 /** An integer VND amount as the form shows it: digits grouped with dots, without the ₫. */

@@ -18,7 +18,12 @@ import { Alert } from './parts'
 
 type Application = paths['/v1/applications']['get']['responses'][200]['content']['application/json']['items'][number]
 type Action = 'certify' | 'approve' | 'reject'
-interface Done { kind: Action; id: number; name: string; loanId: number | null }
+interface Done {
+  kind: Action
+  id: number
+  name: string
+  loanId: number | null
+}
 
 export function BranchQueue({ session }: { session: Session }) {
   const { t } = useI18n()
@@ -35,7 +40,9 @@ export function BranchQueue({ session }: { session: Session }) {
     setError(null)
     try {
       const statuses = filter ? [filter] : (['submitted', 'certified'] as const)
-      const answers = await Promise.all(statuses.map((status) => api.GET('/v1/applications', { params: { query: { status, limit: 500 } } })))
+      const answers = await Promise.all(
+        statuses.map((status) => api.GET('/v1/applications', { params: { query: { status, limit: 500 } } })),
+      )
       const failed = answers.find((a) => !a.data)
       if (failed) return setError(problemText(failed.error, t.unexpectedError))
       setItems(answers.flatMap((a) => a.data!.items).sort((a, b) => a.id - b.id))
@@ -78,25 +85,47 @@ export function BranchQueue({ session }: { session: Session }) {
             <option value="certified">{t.brQueueToApprove}</option>
           </select>
         </div>
-        {date && <p class="hint">{t.brBusinessDate}: <strong>{formatDate(date.businessDate)}</strong></p>}
+        {date && (
+          <p class="hint">
+            {t.brBusinessDate}: <strong>{formatDate(date.businessDate)}</strong>
+          </p>
+        )}
       </div>
       <Alert message={error} />
       {done && (
         <div class="success" role="status" data-testid="queue-done">
-          {done.kind === 'certify' && <p>{t.brCertifiedDone} {done.id} ({done.name}). {t.brCertifiedNext}</p>}
-          {done.kind === 'approve' && (
+          {done.kind === 'certify' && (
             <p>
-              {t.brApprovedDone} {done.id} ({done.name}). {t.brLoanCreated} <strong data-testid="queue-loan-id">{done.loanId}</strong>.{' '}
-              <a href="#/disbursements">{t.brGoDisburse}</a> · <a href={`#/loans/${done.loanId}`}>{t.brOpenLoan}</a>
+              {t.brCertifiedDone} {done.id} ({done.name}). {t.brCertifiedNext}
             </p>
           )}
-          {done.kind === 'reject' && <p>{t.brRejectedDone} {done.id} ({done.name}).</p>}
+          {done.kind === 'approve' && (
+            <p>
+              {t.brApprovedDone} {done.id} ({done.name}). {t.brLoanCreated}{' '}
+              <strong data-testid="queue-loan-id">{done.loanId}</strong>. <a href="#/disbursements">{t.brGoDisburse}</a>{' '}
+              · <a href={`#/loans/${done.loanId}`}>{t.brOpenLoan}</a>
+            </p>
+          )}
+          {done.kind === 'reject' && (
+            <p>
+              {t.brRejectedDone} {done.id} ({done.name}).
+            </p>
+          )}
         </div>
       )}
 
       {current && open && date && (
-        <ActionPanel key={`${open.id}-${open.action}`} app={current} action={open.action} businessDate={date.businessDate} session={session}
-          programme={programme(current.programmeCode)} fourEyes={fourEyes(current)} onCancel={() => setOpen(null)} onDone={finished} />
+        <ActionPanel
+          key={`${open.id}-${open.action}`}
+          app={current}
+          action={open.action}
+          businessDate={date.businessDate}
+          session={session}
+          programme={programme(current.programmeCode)}
+          fourEyes={fourEyes(current)}
+          onCancel={() => setOpen(null)}
+          onDone={finished}
+        />
       )}
 
       {items === null && !error && <p class="hint">{t.loading}</p>}
@@ -109,8 +138,12 @@ export function BranchQueue({ session }: { session: Session }) {
                 <th scope="col">{t.brAppNo}</th>
                 <th scope="col">{t.household}</th>
                 <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">{t.appAmount}</th>
-                <th scope="col" class="num">{t.appTerm}</th>
+                <th scope="col" class="num">
+                  {t.appAmount}
+                </th>
+                <th scope="col" class="num">
+                  {t.appTerm}
+                </th>
                 <th scope="col">{t.appStatus}</th>
                 <th scope="col">{t.brFourEyes}</th>
                 <th scope="col">{t.brNextStep}</th>
@@ -122,29 +155,83 @@ export function BranchQueue({ session }: { session: Session }) {
                 return (
                   <tr key={a.id} data-testid={`queue-row-${a.id}`}>
                     <td>{a.id}</td>
-                    <td>{a.householdName}<br /><span class="muted">{t.citizenId} {a.nationalId}</span></td>
-                    <td>{programme(a.programmeCode)}{a.localPolicyCode ? ` · ${a.localPolicyCode}` : ''}</td>
+                    <td>
+                      {a.householdName}
+                      <br />
+                      <span class="muted">
+                        {t.citizenId} {a.nationalId}
+                      </span>
+                    </td>
+                    <td>
+                      {programme(a.programmeCode)}
+                      {a.localPolicyCode ? ` · ${a.localPolicyCode}` : ''}
+                    </td>
                     <td class="num">{formatVnd(a.amount)}</td>
                     <td class="num">{a.termMonths}</td>
-                    <td><span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span><br /><span class="muted">{t.appDate} {formatDate(a.applicationDate)}</span></td>
+                    <td>
+                      <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
+                      <br />
+                      <span class="muted">
+                        {t.appDate} {formatDate(a.applicationDate)}
+                      </span>
+                    </td>
                     <td data-testid={`four-eyes-${a.id}`}>
-                      <span>{t.brSubmittedBy}: <Who id={a.submittedBy} session={session} /></span>
+                      <span>
+                        {t.brSubmittedBy}: <Who id={a.submittedBy} session={session} />
+                      </span>
                       {a.certifiedBy != null && (
-                        <><br /><span>{t.brCertifiedBy}: <Who id={a.certifiedBy} session={session} />, {formatDate(a.certifiedOn)} ({t.brDecisionNo} {a.certificationDecisionNo})</span></>
+                        <>
+                          <br />
+                          <span>
+                            {t.brCertifiedBy}: <Who id={a.certifiedBy} session={session} />, {formatDate(a.certifiedOn)}{' '}
+                            ({t.brDecisionNo} {a.certificationDecisionNo})
+                          </span>
+                        </>
                       )}
-                      {a.status === 'certified' && manager && blocked && <><br /><strong class="overdue" id={`four-eyes-note-${a.id}`}>{blocked}</strong></>}
-                      {a.status === 'certified' && !manager && <><br /><span class="muted">{t.brAwaitsManager}</span></>}
+                      {a.status === 'certified' && manager && blocked && (
+                        <>
+                          <br />
+                          <strong class="overdue" id={`four-eyes-note-${a.id}`}>
+                            {blocked}
+                          </strong>
+                        </>
+                      )}
+                      {a.status === 'certified' && !manager && (
+                        <>
+                          <br />
+                          <span class="muted">{t.brAwaitsManager}</span>
+                        </>
+                      )}
                     </td>
                     <td class="row-actions">
                       {a.status === 'submitted' && (
-                        <button type="button" data-testid={`certify-${a.id}`} onClick={() => setOpen({ id: a.id, action: 'certify' })}>{t.brCertify}</button>
+                        <button
+                          type="button"
+                          data-testid={`certify-${a.id}`}
+                          onClick={() => setOpen({ id: a.id, action: 'certify' })}
+                        >
+                          {t.brCertify}
+                        </button>
                       )}
                       {a.status === 'certified' && manager && (
-                        <button type="button" data-testid={`approve-${a.id}`} disabled={blocked !== null}
-                          aria-describedby={blocked ? `four-eyes-note-${a.id}` : undefined} onClick={() => setOpen({ id: a.id, action: 'approve' })}>{t.brApprove}</button>
-                      )}
-                      {' '}
-                      <button type="button" class="secondary" data-testid={`reject-${a.id}`} onClick={() => setOpen({ id: a.id, action: 'reject' })}>{t.brReject}</button>
+                        <button
+                          type="button"
+                          data-testid={`approve-${a.id}`}
+                          disabled={blocked !== null}
+                          aria-describedby={blocked ? `four-eyes-note-${a.id}` : undefined}
+                          onClick={() => setOpen({ id: a.id, action: 'approve' })}
+                        >
+                          {t.brApprove}
+                        </button>
+                      )}{' '}
+                      <button
+                        type="button"
+                        class="secondary"
+                        data-testid={`reject-${a.id}`}
+                        onClick={() => setOpen({ id: a.id, action: 'reject' })}
+                      >
+                        {t.brReject}
+                      </button>
                     </td>
                   </tr>
                 )
@@ -157,9 +244,24 @@ export function BranchQueue({ session }: { session: Session }) {
   )
 }
 
-function ActionPanel({ app, action, businessDate, session, programme, fourEyes, onCancel, onDone }: {
-  app: Application; action: Action; businessDate: string; session: Session; programme: string; fourEyes: string | null
-  onCancel: () => void; onDone: (d: Done) => Promise<void>
+function ActionPanel({
+  app,
+  action,
+  businessDate,
+  session,
+  programme,
+  fourEyes,
+  onCancel,
+  onDone,
+}: {
+  app: Application
+  action: Action
+  businessDate: string
+  session: Session
+  programme: string
+  fourEyes: string | null
+  onCancel: () => void
+  onDone: (d: Done) => Promise<void>
 }) {
   const { t } = useI18n()
   const [decisionNo, setDecisionNo] = useState('')
@@ -181,11 +283,18 @@ function ActionPanel({ app, action, businessDate, session, programme, fourEyes, 
     try {
       const path = { id: app.id }
       const header = { 'idempotency-key': key }
-      const answer = action === 'certify'
-        ? await api.POST('/v1/applications/{id}/certify', { params: { path, header }, body: { decisionNo: decisionNo.trim(), certifiedOn: day } })
-        : action === 'approve'
-          ? await api.POST('/v1/applications/{id}/approve', { params: { path, header }, body: { approvedOn: day } })
-          : await api.POST('/v1/applications/{id}/reject', { params: { path, header }, body: { reason: reason.trim() } })
+      const answer =
+        action === 'certify'
+          ? await api.POST('/v1/applications/{id}/certify', {
+              params: { path, header },
+              body: { decisionNo: decisionNo.trim(), certifiedOn: day },
+            })
+          : action === 'approve'
+            ? await api.POST('/v1/applications/{id}/approve', { params: { path, header }, body: { approvedOn: day } })
+            : await api.POST('/v1/applications/{id}/reject', {
+                params: { path, header },
+                body: { reason: reason.trim() },
+              })
       if (answer.data) await onDone({ kind: action, id: app.id, name: app.householdName, loanId: answer.data.loanId })
       else setError(problemText(answer.error, t.unexpectedError))
     } catch {
@@ -198,17 +307,55 @@ function ActionPanel({ app, action, businessDate, session, programme, fourEyes, 
   const title = action === 'certify' ? t.brCertifyTitle : action === 'approve' ? t.brApproveTitle : t.brRejectTitle
   return (
     <div class="group" data-testid="queue-panel">
-      <h2 id="queue-panel-title">{title} — {t.brAppNo} {app.id}</h2>
+      <h2 id="queue-panel-title">
+        {title} — {t.brAppNo} {app.id}
+      </h2>
       <dl class="facts">
-        <div><dt>{t.household}</dt><dd>{app.householdName} · {t.citizenId} {app.nationalId}</dd></div>
-        <div><dt>{t.programme}</dt><dd>{programme}</dd></div>
-        <div><dt>{t.appAmount}</dt><dd>{formatVnd(app.amount)}</dd></div>
-        <div><dt>{t.appTerm}</dt><dd>{app.termMonths} {t.brMonths}</dd></div>
-        <div><dt>{t.brPurpose}</dt><dd>{app.purpose}</dd></div>
-        <div><dt>{t.brSubmittedBy}</dt><dd><Who id={app.submittedBy} session={session} />, {formatDate(app.applicationDate)}</dd></div>
-        {app.certifiedBy != null && <div><dt>{t.brCertifiedBy}</dt><dd><Who id={app.certifiedBy} session={session} />, {formatDate(app.certifiedOn)} ({app.certificationDecisionNo})</dd></div>}
+        <div>
+          <dt>{t.household}</dt>
+          <dd>
+            {app.householdName} · {t.citizenId} {app.nationalId}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.programme}</dt>
+          <dd>{programme}</dd>
+        </div>
+        <div>
+          <dt>{t.appAmount}</dt>
+          <dd>{formatVnd(app.amount)}</dd>
+        </div>
+        <div>
+          <dt>{t.appTerm}</dt>
+          <dd>
+            {app.termMonths} {t.brMonths}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.brPurpose}</dt>
+          <dd>{app.purpose}</dd>
+        </div>
+        <div>
+          <dt>{t.brSubmittedBy}</dt>
+          <dd>
+            <Who id={app.submittedBy} session={session} />, {formatDate(app.applicationDate)}
+          </dd>
+        </div>
+        {app.certifiedBy != null && (
+          <div>
+            <dt>{t.brCertifiedBy}</dt>
+            <dd>
+              <Who id={app.certifiedBy} session={session} />, {formatDate(app.certifiedOn)} (
+              {app.certificationDecisionNo})
+            </dd>
+          </div>
+        )}
       </dl>
-      {action === 'approve' && fourEyes && <p class="alert" role="alert">{fourEyes}</p>}
+      {action === 'approve' && fourEyes && (
+        <p class="alert" role="alert">
+          {fourEyes}
+        </p>
+      )}
       <form class="filters" aria-labelledby="queue-panel-title" onSubmit={submit}>
         {action === 'certify' && (
           <>
@@ -231,13 +378,29 @@ function ActionPanel({ app, action, businessDate, session, programme, fourEyes, 
         {action === 'reject' && (
           <div>
             <label for="reject-reason">{t.brRejectReason}</label>
-            <textarea id="reject-reason" required maxLength={500} rows={2} cols={40} value={reason} onInput={edit(setReason)} />
+            <textarea
+              id="reject-reason"
+              required
+              maxLength={500}
+              rows={2}
+              cols={40}
+              value={reason}
+              onInput={edit(setReason)}
+            />
           </div>
         )}
         <button type="submit" data-testid="queue-submit" disabled={busy}>
-          {busy ? t.posting : action === 'certify' ? t.brCertify : action === 'approve' ? t.brApproveCreate : t.brReject}
+          {busy
+            ? t.posting
+            : action === 'certify'
+              ? t.brCertify
+              : action === 'approve'
+                ? t.brApproveCreate
+                : t.brReject}
         </button>
-        <button type="button" class="secondary" onClick={onCancel}>{t.brClose}</button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t.brClose}
+        </button>
       </form>
       <Alert message={error} />
     </div>

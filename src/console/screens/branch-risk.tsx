@@ -15,13 +15,24 @@ import { Who } from './who'
 import { labelOf } from './loans'
 import { Alert } from './parts'
 
-type Proposal = paths['/v1/write-off-proposals']['get']['responses'][200]['content']['application/json']['items'][number]
+type Proposal =
+  paths['/v1/write-off-proposals']['get']['responses'][200]['content']['application/json']['items'][number]
 type ProposalStatus = Proposal['status']
 type Loan = paths['/v1/loans/{id}']['get']['responses'][200]['content']['application/json']
-type Cause = NonNullable<paths['/v1/loans/{id}/write-off']['post']['requestBody']>['content']['application/json']['cause']
+type Cause = NonNullable<
+  paths['/v1/loans/{id}/write-off']['post']['requestBody']
+>['content']['application/json']['cause']
 type Measure = 'write-off' | 'extension' | 'freeze'
 
-export const WRITE_OFF_CAUSES: readonly Cause[] = ['natural_disaster', 'epidemic', 'fire', 'state_policy_change', 'borrower_deceased', 'borrower_missing', 'loss_of_capacity']
+export const WRITE_OFF_CAUSES: readonly Cause[] = [
+  'natural_disaster',
+  'epidemic',
+  'fire',
+  'state_policy_change',
+  'borrower_deceased',
+  'borrower_missing',
+  'loss_of_capacity',
+]
 
 function causeLabel(t: Dictionary, cause: string): string {
   return labelOf(t, 'brCause', cause)
@@ -65,9 +76,12 @@ export function BranchRisk({ session }: { session: Session }) {
         ? await api.POST('/v1/loans/{id}/write-off/approve', { params, body: {} })
         : await api.POST('/v1/loans/{id}/write-off/reject', { params, body: { reason: reason.trim() } })
       if (answer.error || !answer.data) return setError(problemText(answer.error, t.unexpectedError))
-      setDone(approve
-        ? `${t.brWriteOffApproved} ${p.loanId} (${p.householdName}): ${t.brPrincipal} ${formatVnd(p.writtenOff.principal)}, ${t.brInterest} ${formatVnd(p.writtenOff.interest)}.`
-        : `${t.brWriteOffRejected} ${p.loanId}.`)
+      setDone(
+        approve
+          ? `${t.brWriteOffApproved} ${p.loanId} (${p.householdName}): ${t.brPrincipal} ${formatVnd(p.writtenOff.principal)}, ` +
+              `${t.brInterest} ${formatVnd(p.writtenOff.interest)}.`
+          : `${t.brWriteOffRejected} ${p.loanId}.`,
+      )
       setRejecting(null)
       setReason('')
       await load()
@@ -87,12 +101,20 @@ export function BranchRisk({ session }: { session: Session }) {
         <div>
           <label for="proposal-status">{t.appStatus}</label>
           <select id="proposal-status" value={status} onChange={(e) => setStatus(valueOf(e) as ProposalStatus)}>
-            {(['pending_approval', 'approved', 'rejected'] as const).map((s) => <option key={s} value={s}>{labelOf(t, 'brProposal', s)}</option>)}
+            {(['pending_approval', 'approved', 'rejected'] as const).map((s) => (
+              <option key={s} value={s}>
+                {labelOf(t, 'brProposal', s)}
+              </option>
+            ))}
           </select>
         </div>
       </div>
       <Alert message={error} />
-      {done && <p class="success" role="status" data-testid="risk-done">{done}</p>}
+      {done && (
+        <p class="success" role="status" data-testid="risk-done">
+          {done}
+        </p>
+      )}
       {items === null && !error && <p class="hint">{t.loading}</p>}
       {items && items.length === 0 && <p class="hint">{t.brProposalsEmpty}</p>}
       {items && items.length > 0 && (
@@ -104,8 +126,12 @@ export function BranchRisk({ session }: { session: Session }) {
                 <th scope="col">{t.brDecisionNo}</th>
                 <th scope="col">{t.brCauseLabel}</th>
                 <th scope="col">{t.loanValueDate}</th>
-                <th scope="col" class="num">{t.brPrincipal}</th>
-                <th scope="col" class="num">{t.brInterest}</th>
+                <th scope="col" class="num">
+                  {t.brPrincipal}
+                </th>
+                <th scope="col" class="num">
+                  {t.brInterest}
+                </th>
                 <th scope="col">{t.brFourEyes}</th>
                 <th scope="col">{t.brNextStep}</th>
               </tr>
@@ -115,29 +141,84 @@ export function BranchRisk({ session }: { session: Session }) {
                 const own = p.proposedBy === session.user.id
                 return (
                   <tr key={p.id} data-testid={`proposal-${p.id}`}>
-                    <td><a href={`#/loans/${p.loanId}`}>{p.loanId}</a><br />{p.householdName}</td>
+                    <td>
+                      <a href={`#/loans/${p.loanId}`}>{p.loanId}</a>
+                      <br />
+                      {p.householdName}
+                    </td>
                     <td>{p.decisionNo}</td>
-                    <td>{causeLabel(t, p.cause)}{p.causeDetail ? <><br /><span class="muted">{p.causeDetail}</span></> : null}</td>
+                    <td>
+                      {causeLabel(t, p.cause)}
+                      {p.causeDetail ? (
+                        <>
+                          <br />
+                          <span class="muted">{p.causeDetail}</span>
+                        </>
+                      ) : null}
+                    </td>
                     <td>{formatDate(p.valueDate)}</td>
                     <td class="num">{formatVnd(p.writtenOff.principal)}</td>
                     <td class="num">{formatVnd(p.writtenOff.interest)}</td>
                     <td data-testid={`proposal-four-eyes-${p.id}`}>
                       {t.brProposedBy}: <Who id={p.proposedBy} session={session} />, {formatDate(p.proposedOn)}
-                      {p.decidedBy != null && <><br />{labelOf(t, 'brProposal', p.status)}: <Who id={p.decidedBy} session={session} />, {formatDate(p.decidedOn)}{p.rejectionReason ? ` — ${p.rejectionReason}` : ''}</>}
-                      {p.status === 'pending_approval' && own && <><br /><strong class="overdue" id={`proposal-note-${p.id}`}>{t.brFourEyesProposer}</strong></>}
+                      {p.decidedBy != null && (
+                        <>
+                          <br />
+                          {labelOf(t, 'brProposal', p.status)}: <Who id={p.decidedBy} session={session} />,{' '}
+                          {formatDate(p.decidedOn)}
+                          {p.rejectionReason ? ` — ${p.rejectionReason}` : ''}
+                        </>
+                      )}
+                      {p.status === 'pending_approval' && own && (
+                        <>
+                          <br />
+                          <strong class="overdue" id={`proposal-note-${p.id}`}>
+                            {t.brFourEyesProposer}
+                          </strong>
+                        </>
+                      )}
                     </td>
                     <td class="row-actions">
                       {p.status === 'pending_approval' && mayDecide && (
                         <>
-                          <button type="button" data-testid={`approve-proposal-${p.id}`} disabled={own || busy !== null}
-                            aria-describedby={own ? `proposal-note-${p.id}` : undefined} onClick={() => decide(p, true)}>{t.brApproveWriteOff}</button>
-                          {' '}
-                          <button type="button" class="secondary" data-testid={`reject-proposal-${p.id}`} onClick={() => { setRejecting(p.id); setReason('') }}>{own ? t.brWithdraw : t.brReject}</button>
+                          <button
+                            type="button"
+                            data-testid={`approve-proposal-${p.id}`}
+                            disabled={own || busy !== null}
+                            aria-describedby={own ? `proposal-note-${p.id}` : undefined}
+                            onClick={() => decide(p, true)}
+                          >
+                            {t.brApproveWriteOff}
+                          </button>{' '}
+                          <button
+                            type="button"
+                            class="secondary"
+                            data-testid={`reject-proposal-${p.id}`}
+                            onClick={() => {
+                              setRejecting(p.id)
+                              setReason('')
+                            }}
+                          >
+                            {own ? t.brWithdraw : t.brReject}
+                          </button>
                           {rejecting === p.id && (
-                            <form onSubmit={(e) => { e.preventDefault(); void decide(p, false) }}>
+                            <form
+                              onSubmit={(e) => {
+                                e.preventDefault()
+                                void decide(p, false)
+                              }}
+                            >
                               <label for={`reject-proposal-reason-${p.id}`}>{t.brRejectReason}</label>
-                              <input id={`reject-proposal-reason-${p.id}`} required maxLength={500} value={reason} onInput={(e) => setReason(valueOf(e))} />
-                              <button type="submit" disabled={busy !== null}>{t.brConfirmReject}</button>
+                              <input
+                                id={`reject-proposal-reason-${p.id}`}
+                                required
+                                maxLength={500}
+                                value={reason}
+                                onInput={(e) => setReason(valueOf(e))}
+                              />
+                              <button type="submit" disabled={busy !== null}>
+                                {t.brConfirmReject}
+                              </button>
                             </form>
                           )}
                         </>
@@ -151,9 +232,16 @@ export function BranchRisk({ session }: { session: Session }) {
           </table>
         </div>
       )}
-      {role === 'branch_manager'
-        ? <MeasureForm onProposed={() => { if (status === 'pending_approval') void load(); else setStatus('pending_approval') }} />
-        : <p class="hint">{t.brMeasuresManagerOnly}</p>}
+      {role === 'branch_manager' ? (
+        <MeasureForm
+          onProposed={() => {
+            if (status === 'pending_approval') void load()
+            else setStatus('pending_approval')
+          }}
+        />
+      ) : (
+        <p class="hint">{t.brMeasuresManagerOnly}</p>
+      )}
     </section>
   )
 }
@@ -201,18 +289,37 @@ function MeasureForm({ onProposed }: { onProposed: () => void }) {
       const params = { path: { id: loan.id }, header: { 'idempotency-key': idempotencyKey() } }
       const day = valueDate || undefined
       if (measure === 'write-off') {
-        const body = { decisionNo: decisionNo.trim(), cause, ...(causeText.trim() ? { causeDetail: causeText.trim() } : {}), ...(day ? { valueDate: day } : {}) }
+        const body = {
+          decisionNo: decisionNo.trim(),
+          cause,
+          ...(causeText.trim() ? { causeDetail: causeText.trim() } : {}),
+          ...(day ? { valueDate: day } : {}),
+        }
         const { data, error } = await api.POST('/v1/loans/{id}/write-off', { params, body })
         if (!data) return setError(problemText(error, t.unexpectedError))
-        setResult(`${t.brWriteOffProposed} ${loan.id}: ${t.brPrincipal} ${formatVnd(data.writtenOff.principal)}, ${t.brInterest} ${formatVnd(data.writtenOff.interest)}. ${t.brWriteOffNext}`)
+        setResult(
+          `${t.brWriteOffProposed} ${loan.id}: ${t.brPrincipal} ${formatVnd(data.writtenOff.principal)}, ${t.brInterest} ` +
+            `${formatVnd(data.writtenOff.interest)}. ${t.brWriteOffNext}`,
+        )
         onProposed()
       } else if (measure === 'extension') {
-        const body = { decisionNo: decisionNo.trim(), cause: causeText.trim(), instalmentNumber: Number(instalment), newDueDate, ...(day ? { valueDate: day } : {}) }
+        const body = {
+          decisionNo: decisionNo.trim(),
+          cause: causeText.trim(),
+          instalmentNumber: Number(instalment),
+          newDueDate,
+          ...(day ? { valueDate: day } : {}),
+        }
         const { data, error } = await api.POST('/v1/loans/{id}/extensions', { params, body })
         if (!data) return setError(problemText(error, t.unexpectedError))
         setResult(`${t.brExtended} ${instalment} ${t.brForLoan} ${loan.id} → ${formatDate(newDueDate)}.`)
       } else {
-        const body = { decisionNo: decisionNo.trim(), cause: causeText.trim(), untilDate, ...(day ? { fromDate: day } : {}) }
+        const body = {
+          decisionNo: decisionNo.trim(),
+          cause: causeText.trim(),
+          untilDate,
+          ...(day ? { fromDate: day } : {}),
+        }
         const { data, error } = await api.POST('/v1/loans/{id}/freeze', { params, body })
         if (!data) return setError(problemText(error, t.unexpectedError))
         setResult(`${t.brFrozen} ${loan.id}: ${formatVnd(data.frozenPrincipal)} ${t.brUntil} ${formatDate(untilDate)}.`)
@@ -235,16 +342,37 @@ function MeasureForm({ onProposed }: { onProposed: () => void }) {
           <label for="measure-loan">{t.loanNo}</label>
           <input id="measure-loan" inputMode="numeric" required value={loanId} onInput={(e) => setLoanId(valueOf(e))} />
         </div>
-        <button type="submit" data-testid="measure-find">{t.brFindLoan}</button>
+        <button type="submit" data-testid="measure-find">
+          {t.brFindLoan}
+        </button>
       </form>
       {loan && (
         <>
           <dl class="facts" data-testid="measure-loan-facts">
-            <div><dt>{t.household}</dt><dd>{loan.householdName} · {t.citizenId} {loan.nationalId}</dd></div>
-            <div><dt>{t.loanStatus}</dt><dd>{labelOf(t, 'loanStatus', loan.status)} · {labelOf(t, 'loanClass', loan.classification)}</dd></div>
-            <div><dt>{t.outstanding}</dt><dd>{formatVnd(loan.outstandingPrincipal)}</dd></div>
-            <div><dt>{t.overduePrincipal}</dt><dd>{formatVnd(loan.overduePrincipal)}</dd></div>
-            <div><dt>{t.overdueInterest}</dt><dd>{formatVnd(loan.overdueInterest)}</dd></div>
+            <div>
+              <dt>{t.household}</dt>
+              <dd>
+                {loan.householdName} · {t.citizenId} {loan.nationalId}
+              </dd>
+            </div>
+            <div>
+              <dt>{t.loanStatus}</dt>
+              <dd>
+                {labelOf(t, 'loanStatus', loan.status)} · {labelOf(t, 'loanClass', loan.classification)}
+              </dd>
+            </div>
+            <div>
+              <dt>{t.outstanding}</dt>
+              <dd>{formatVnd(loan.outstandingPrincipal)}</dd>
+            </div>
+            <div>
+              <dt>{t.overduePrincipal}</dt>
+              <dd>{formatVnd(loan.overduePrincipal)}</dd>
+            </div>
+            <div>
+              <dt>{t.overdueInterest}</dt>
+              <dd>{formatVnd(loan.overdueInterest)}</dd>
+            </div>
           </dl>
           <form class="application-form" aria-labelledby="measure-heading" onSubmit={submit}>
             <div class="fields">
@@ -258,50 +386,102 @@ function MeasureForm({ onProposed }: { onProposed: () => void }) {
               </div>
               <div>
                 <label for="measure-decision">{t.brDecisionNo}</label>
-                <input id="measure-decision" required maxLength={100} value={decisionNo} onInput={(e) => setDecisionNo(valueOf(e))} />
+                <input
+                  id="measure-decision"
+                  required
+                  maxLength={100}
+                  value={decisionNo}
+                  onInput={(e) => setDecisionNo(valueOf(e))}
+                />
               </div>
               {measure === 'write-off' && (
                 <div>
                   <label for="measure-cause">{t.brCauseLabel}</label>
                   <select id="measure-cause" value={cause} onChange={(e) => setCause(valueOf(e) as Cause)}>
-                    {WRITE_OFF_CAUSES.map((c) => <option key={c} value={c}>{causeLabel(t, c)}</option>)}
+                    {WRITE_OFF_CAUSES.map((c) => (
+                      <option key={c} value={c}>
+                        {causeLabel(t, c)}
+                      </option>
+                    ))}
                   </select>
                 </div>
               )}
               <div>
                 <label for="measure-cause-text">{measure === 'write-off' ? t.brCauseDetail : t.brCauseLabel}</label>
-                <input id="measure-cause-text" required={measure !== 'write-off'} maxLength={500} value={causeText} onInput={(e) => setCauseText(valueOf(e))} />
+                <input
+                  id="measure-cause-text"
+                  required={measure !== 'write-off'}
+                  maxLength={500}
+                  value={causeText}
+                  onInput={(e) => setCauseText(valueOf(e))}
+                />
               </div>
               {measure === 'extension' && (
                 <>
                   <div>
                     <label for="measure-instalment">{t.loanInstalmentNo}</label>
-                    <input id="measure-instalment" type="number" min={1} max={240} required value={instalment} onInput={(e) => setInstalment(valueOf(e))} />
+                    <input
+                      id="measure-instalment"
+                      type="number"
+                      min={1}
+                      max={240}
+                      required
+                      value={instalment}
+                      onInput={(e) => setInstalment(valueOf(e))}
+                    />
                   </div>
                   <div>
                     <label for="measure-new-due">{t.brNewDueDate}</label>
-                    <input id="measure-new-due" type="date" required value={newDueDate} onInput={(e) => setNewDueDate(valueOf(e))} />
+                    <input
+                      id="measure-new-due"
+                      type="date"
+                      required
+                      value={newDueDate}
+                      onInput={(e) => setNewDueDate(valueOf(e))}
+                    />
                   </div>
                 </>
               )}
               {measure === 'freeze' && (
                 <div>
                   <label for="measure-until">{t.brUntilDate}</label>
-                  <input id="measure-until" type="date" required value={untilDate} onInput={(e) => setUntilDate(valueOf(e))} />
+                  <input
+                    id="measure-until"
+                    type="date"
+                    required
+                    value={untilDate}
+                    onInput={(e) => setUntilDate(valueOf(e))}
+                  />
                 </div>
               )}
               <div>
                 <label for="measure-date">{measure === 'freeze' ? t.brFromDate : t.brDecisionDate}</label>
-                <input id="measure-date" type="date" max={max} value={valueDate} aria-describedby="measure-date-hint" onInput={(e) => setValueDate(valueOf(e))} />
-                <p id="measure-date-hint" class="hint">{t.brDefaultBusinessDate}{max ? ` (${formatDate(max)})` : ''}</p>
+                <input
+                  id="measure-date"
+                  type="date"
+                  max={max}
+                  value={valueDate}
+                  aria-describedby="measure-date-hint"
+                  onInput={(e) => setValueDate(valueOf(e))}
+                />
+                <p id="measure-date-hint" class="hint">
+                  {t.brDefaultBusinessDate}
+                  {max ? ` (${formatDate(max)})` : ''}
+                </p>
               </div>
             </div>
-            <button type="submit" data-testid="measure-submit" disabled={busy}>{busy ? t.posting : measure === 'write-off' ? t.brProposeWriteOff : t.brRecordMeasure}</button>
+            <button type="submit" data-testid="measure-submit" disabled={busy}>
+              {busy ? t.posting : measure === 'write-off' ? t.brProposeWriteOff : t.brRecordMeasure}
+            </button>
           </form>
         </>
       )}
       <Alert message={error} />
-      {result && <p class="success" role="status" data-testid="measure-done">{result}</p>}
+      {result && (
+        <p class="success" role="status" data-testid="measure-done">
+          {result}
+        </p>
+      )}
     </div>
   )
 }

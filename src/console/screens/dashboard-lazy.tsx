@@ -15,11 +15,20 @@ export function LazyDashboard() {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     if (loaded) return
-    import('./dashboard').then((m) => {
-      loaded = m.Dashboard
-      setScreen(() => m.Dashboard)
-    }, () => setError(t.networkError))
+    import('./dashboard').then(
+      (m) => {
+        loaded = m.Dashboard
+        setScreen(() => m.Dashboard)
+      },
+      () => setError(t.networkError),
+    )
   }, [])
   if (Screen) return <Screen />
-  return <section><h1>{t.dashTitle}</h1><Alert message={error} />{!error && <p class="hint">{t.loading}</p>}</section>
+  return (
+    <section>
+      <h1>{t.dashTitle}</h1>
+      <Alert message={error} />
+      {!error && <p class="hint">{t.loading}</p>}
+    </section>
+  )
 }

@@ -15,6 +15,9 @@ import { BarChart, type Series } from './dashboard-chart'
 import { compactVnd, lastTwelveMonths, millions, ppmPercent } from '../dashboard-figures'
 import '../dashboard.css'
 
+/** `YYYY-MM` as `MM/YYYY`. */
+const monthYear = (month: string): string => `${month.slice(5)}/${month.slice(0, 4)}`
+
 type Portfolio = paths['/v1/reports/portfolio']['get']['responses'][200]['content']['application/json']
 type Monthly = paths['/v1/reports/monthly']['get']['responses'][200]['content']['application/json']
 type Support = paths['/v1/reports/support-payments']['get']['responses'][200]['content']['application/json']
@@ -50,9 +53,17 @@ export function Dashboard() {
           api.GET('/v1/reports/support-payments'),
         ])
         if (!programme.data || !point.data || !monthly.data || !support.data) {
-          return setError(problemText(programme.error ?? point.error ?? monthly.error ?? support.error, t.unexpectedError))
+          return setError(
+            problemText(programme.error ?? point.error ?? monthly.error ?? support.error, t.unexpectedError),
+          )
         }
-        setData({ asOf, byProgramme: programme.data, byPoint: point.data, monthly: monthly.data, support: support.data })
+        setData({
+          asOf,
+          byProgramme: programme.data,
+          byPoint: point.data,
+          monthly: monthly.data,
+          support: support.data,
+        })
       } catch {
         setError(t.networkError)
       }
@@ -62,7 +73,10 @@ export function Dashboard() {
   const vnd = (n: number) => compactVnd(n, { million: t.dashMillionVnd, billion: t.dashBillionVnd }, lang)
   const percent = (ppm: number) => ppmPercent(ppm, lang)
   const mill = (n: number) => millions(n, lang)
-  const outstandingSeries: Series[] = [{ name: t.outstanding, color: BLUE }, { name: t.dashOverdue, color: RED }]
+  const outstandingSeries: Series[] = [
+    { name: t.outstanding, color: BLUE },
+    { name: t.dashOverdue, color: RED },
+  ]
 
   return (
     <section>
@@ -71,41 +85,107 @@ export function Dashboard() {
       {!data && !error && <p class="hint">{t.loading}</p>}
       {data && (
         <>
-          <p class="hint">{t.dashAsOf} {formatDate(data.byProgramme.asOf)}</p>
+          <p class="hint">
+            {t.dashAsOf} {formatDate(data.byProgramme.asOf)}
+          </p>
           <dl class="facts kpis" data-testid="dash-totals">
-            <div><dt>{t.outstanding}</dt><dd data-testid="dash-outstanding">{formatVnd(data.byProgramme.totals.outstanding)}</dd></div>
-            <div><dt>{t.dashOverdue}</dt><dd>{formatVnd(data.byProgramme.totals.overdue)}</dd></div>
-            <div><dt>{t.dashOverdueRatio}</dt><dd class={data.byProgramme.totals.overdueRatioPpm > 0 ? 'overdue' : undefined}>{percent(data.byProgramme.totals.overdueRatioPpm)}</dd></div>
-            <div><dt>{t.dashLoans}</dt><dd>{data.byProgramme.totals.loans}</dd></div>
-            <div><dt>{t.dashHouseholds}</dt><dd>{data.byProgramme.totals.households}</dd></div>
+            <div>
+              <dt>{t.outstanding}</dt>
+              <dd data-testid="dash-outstanding">{formatVnd(data.byProgramme.totals.outstanding)}</dd>
+            </div>
+            <div>
+              <dt>{t.dashOverdue}</dt>
+              <dd>{formatVnd(data.byProgramme.totals.overdue)}</dd>
+            </div>
+            <div>
+              <dt>{t.dashOverdueRatio}</dt>
+              <dd class={data.byProgramme.totals.overdueRatioPpm > 0 ? 'overdue' : undefined}>
+                {percent(data.byProgramme.totals.overdueRatioPpm)}
+              </dd>
+            </div>
+            <div>
+              <dt>{t.dashLoans}</dt>
+              <dd>{data.byProgramme.totals.loans}</dd>
+            </div>
+            <div>
+              <dt>{t.dashHouseholds}</dt>
+              <dd>{data.byProgramme.totals.households}</dd>
+            </div>
           </dl>
           <div class="charts">
             <BarChart
-              id="programme" title={t.dashByProgramme} axisLabel={t.dashAxisVnd} series={outstandingSeries} format={vnd} tick={mill} exact={formatVnd}
-              rows={data.byProgramme.items.map((i) => ({ key: i.key, label: i.name, values: [i.outstanding, i.overdue] }))}
+              id="programme"
+              title={t.dashByProgramme}
+              axisLabel={t.dashAxisVnd}
+              series={outstandingSeries}
+              format={vnd}
+              tick={mill}
+              exact={formatVnd}
+              rows={data.byProgramme.items.map((i) => ({
+                key: i.key,
+                label: i.name,
+                values: [i.outstanding, i.overdue],
+              }))}
             />
             <BarChart
-              id="point" title={t.dashByPoint} axisLabel={t.dashAxisVnd} series={outstandingSeries} format={vnd} tick={mill} exact={formatVnd}
+              id="point"
+              title={t.dashByPoint}
+              axisLabel={t.dashAxisVnd}
+              series={outstandingSeries}
+              format={vnd}
+              tick={mill}
+              exact={formatVnd}
               rows={data.byPoint.items.map((i) => ({ key: i.key, label: i.name, values: [i.outstanding, i.overdue] }))}
             />
             <BarChart
-              id="overdue-ratio" title={t.dashOverdueByPoint} axisLabel={t.dashAxisPercent} series={[{ name: t.dashOverdueRatio, color: RED }]}
-              format={percent} exact={percent}
+              id="overdue-ratio"
+              title={t.dashOverdueByPoint}
+              axisLabel={t.dashAxisPercent}
+              series={[{ name: t.dashOverdueRatio, color: RED }]}
+              format={percent}
+              exact={percent}
               rows={data.byPoint.items.map((i) => ({ key: i.key, label: i.name, values: [i.overdueRatioPpm] }))}
             />
             <BarChart
-              id="monthly" title={t.dashMonthly} axisLabel={t.dashAxisVnd} format={vnd} tick={mill} exact={formatVnd}
-              note={`${data.monthly.from.slice(5)}/${data.monthly.from.slice(0, 4)} – ${data.monthly.to.slice(5)}/${data.monthly.to.slice(0, 4)}`}
-              series={[{ name: t.dashDisbursed, color: BLUE }, { name: t.dashCollected, color: GREEN }]}
-              rows={data.monthly.items.map((i) => ({ key: i.month, label: `${i.month.slice(5)}/${i.month.slice(0, 4)}`, values: [i.disbursedAmount, i.collectedAmount] }))}
+              id="monthly"
+              title={t.dashMonthly}
+              axisLabel={t.dashAxisVnd}
+              format={vnd}
+              tick={mill}
+              exact={formatVnd}
+              note={`${monthYear(data.monthly.from)} – ${monthYear(data.monthly.to)}`}
+              series={[
+                { name: t.dashDisbursed, color: BLUE },
+                { name: t.dashCollected, color: GREEN },
+              ]}
+              rows={data.monthly.items.map((i) => ({
+                key: i.month,
+                label: `${i.month.slice(5)}/${i.month.slice(0, 4)}`,
+                values: [i.disbursedAmount, i.collectedAmount],
+              }))}
             />
             <BarChart
-              id="support" title={t.dashSupport} axisLabel={t.dashAxisVnd} format={vnd} tick={mill} exact={formatVnd}
-              series={[{ name: t.dashBudget, color: BLUE }, { name: t.dashUsed, color: GREEN }, { name: t.dashReserved, color: AMBER }]}
-              rows={data.support.budgets.map((b) => ({ key: b.localPolicyCode, label: b.localPolicyCode, values: [b.budget, b.used, b.reserved] }))}
+              id="support"
+              title={t.dashSupport}
+              axisLabel={t.dashAxisVnd}
+              format={vnd}
+              tick={mill}
+              exact={formatVnd}
+              series={[
+                { name: t.dashBudget, color: BLUE },
+                { name: t.dashUsed, color: GREEN },
+                { name: t.dashReserved, color: AMBER },
+              ]}
+              rows={data.support.budgets.map((b) => ({
+                key: b.localPolicyCode,
+                label: b.localPolicyCode,
+                values: [b.budget, b.used, b.reserved],
+              }))}
             />
           </div>
-          <p class="no-print"><a href="#/print/posting-list">{t.printPostingList}</a></p>
+          <p class="no-print">
+            <a href="#/print/posting-list">{t.printPostingList}</a>
+          </p>
         </>
       )}
     </section>

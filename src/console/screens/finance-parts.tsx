@@ -5,17 +5,21 @@ import type { paths } from '../api/schema'
 import { useI18n } from '../i18n'
 import { useFinanceText } from './finance-text'
 
-export type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
+export type Point =
+  paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
 
 /** The transaction points the caller sees (one request when the screen opens). */
 export function usePoints(onError: (message: string) => void): Point[] {
   const { t } = useI18n()
   const [points, setPoints] = useState<Point[]>([])
   useEffect(() => {
-    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(({ data, error }) => {
-      if (data) setPoints(data.items)
-      else onError(problemText(error, t.unexpectedError))
-    }, () => onError(t.networkError))
+    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(
+      ({ data, error }) => {
+        if (data) setPoints(data.items)
+        else onError(problemText(error, t.unexpectedError))
+      },
+      () => onError(t.networkError),
+    )
   }, [])
   return points
 }
@@ -24,20 +28,46 @@ export function usePoints(onError: (message: string) => void): Point[] {
 export function useBusinessDate(): string {
   const [date, setDate] = useState('')
   useEffect(() => {
-    api.GET('/v1/business-date').then(({ data }) => { if (data) setDate(data.businessDate) }, () => undefined)
+    api.GET('/v1/business-date').then(
+      ({ data }) => {
+        if (data) setDate(data.businessDate)
+      },
+      () => undefined,
+    )
   }, [])
   return date
 }
 
 /** The transaction point picker (labelled select). */
-export function PointSelect({ id, points, value, onChange, required }: { id: string; points: Point[]; value: string; onChange: (v: string) => void; required?: boolean }) {
+export function PointSelect({
+  id,
+  points,
+  value,
+  onChange,
+  required,
+}: {
+  id: string
+  points: Point[]
+  value: string
+  onChange: (v: string) => void
+  required?: boolean
+}) {
   const { f } = useFinanceText()
   return (
     <div>
       <label for={id}>{f.finPoint}</label>
-      <select id={id} value={value} required={required} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <select
+        id={id}
+        value={value}
+        required={required}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
         <option value="">{f.finChoosePoint}</option>
-        {points.map((p) => <option key={p.id} value={String(p.id)}>{p.code} — {p.name} ({p.commune})</option>)}
+        {points.map((p) => (
+          <option key={p.id} value={String(p.id)}>
+            {p.code} — {p.name} ({p.commune})
+          </option>
+        ))}
       </select>
     </div>
   )
@@ -47,13 +77,25 @@ export function PointSelect({ id, points, value, onChange, required }: { id: str
  * A plain link to the same report as CSV (`format=csv`): the browser sends the session cookie
  * with the navigation, and the file opens in Excel (UTF-8 with BOM).
  */
-export function CsvLink({ path, query, testId }: { path: string; query: Record<string, string | number | undefined>; testId?: string }) {
+export function CsvLink({
+  path,
+  query,
+  testId,
+}: {
+  path: string
+  query: Record<string, string | number | undefined>
+  testId?: string
+}) {
   const { f } = useFinanceText()
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v))
   params.set('format', 'csv')
   const name = path.split('/').pop() ?? 'report'
-  return <a class="csv-link" href={`${path}?${params.toString()}`} download={`${name}.csv`} data-testid={testId}>{f.finCsvDownload}</a>
+  return (
+    <a class="csv-link" href={`${path}?${params.toString()}`} download={`${name}.csv`} data-testid={testId}>
+      {f.finCsvDownload}
+    </a>
+  )
 }
 
 /** The problem's sentence and, when the API named lines or fields (errors[]), each of them. */
@@ -61,15 +103,23 @@ export function ProblemAlert({ error, intro }: { error: unknown; intro?: string 
   const { t } = useI18n()
   if (error == null) return null
   const message = typeof error === 'string' ? error : problemText(error, t.unexpectedError)
-  const lines = typeof error === 'object' && error && 'errors' in error && Array.isArray((error as { errors?: unknown }).errors)
-    ? (error as { errors: { field: string; message: string }[] }).errors
-    : []
+  const lines =
+    typeof error === 'object' && error && 'errors' in error && Array.isArray((error as { errors?: unknown }).errors)
+      ? (error as { errors: { field: string; message: string }[] }).errors
+      : []
   return (
     <div role="alert" class="alert">
-      <p>{intro ? `${intro} ` : ''}{message}</p>
+      <p>
+        {intro ? `${intro} ` : ''}
+        {message}
+      </p>
       {lines.length > 0 && (
         <ul data-testid="problem-lines">
-          {lines.slice(0, 50).map((l, i) => <li key={i}><strong>{l.field}</strong>: {l.message}</li>)}
+          {lines.slice(0, 50).map((l, i) => (
+            <li key={i}>
+              <strong>{l.field}</strong>: {l.message}
+            </li>
+          ))}
         </ul>
       )}
     </div>
@@ -78,5 +128,7 @@ export function ProblemAlert({ error, intro }: { error: unknown; intro?: string 
 
 /** The problem's machine code (FOUR_EYES, …), if any. */
 export function problemCode(error: unknown): string | null {
-  return error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string' ? (error as { code: string }).code : null
+  return error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : null
 }

@@ -39,12 +39,20 @@ export function Reconciliation({ session }: { session: Session }) {
   const [history, setHistory] = useState<Summary[]>([])
   const [statusFilter, setStatusFilter] = useState('')
 
-  useEffect(() => { if (businessDate && !date) setDate(businessDate) }, [businessDate])
+  useEffect(() => {
+    if (businessDate && !date) setDate(businessDate)
+  }, [businessDate])
 
   const loadHistory = async () => {
     try {
       const { data, error } = await api.GET('/v1/reconciliations', {
-        params: { query: { limit: 50, ...(pointId ? { transactionPointId: Number(pointId) } : {}), ...(statusFilter ? { status: statusFilter as 'open' | 'closed' } : {}) } },
+        params: {
+          query: {
+            limit: 50,
+            ...(pointId ? { transactionPointId: Number(pointId) } : {}),
+            ...(statusFilter ? { status: statusFilter as 'open' | 'closed' } : {}),
+          },
+        },
       })
       if (data) setHistory(data.items)
       else setError(error)
@@ -52,13 +60,18 @@ export function Reconciliation({ session }: { session: Session }) {
       setError(t.networkError)
     }
   }
-  useEffect(() => { void loadHistory() }, [pointId, statusFilter])
+  useEffect(() => {
+    void loadHistory()
+  }, [pointId, statusFilter])
 
   const readFile = (input: HTMLInputElement) => {
     const file = input.files?.[0]
     if (!file) return
     setFileName(file.name)
-    file.text().then((text) => setCsv(text.replace(/^\uFEFF/, '')), () => setError(t.unexpectedError))
+    file.text().then(
+      (text) => setCsv(text.replace(/^\uFEFF/, '')),
+      () => setError(t.unexpectedError),
+    )
   }
 
   const submit = async (event: Event) => {
@@ -70,7 +83,10 @@ export function Reconciliation({ session }: { session: Session }) {
     setBusy(true)
     try {
       const { data, error } = await api.POST('/v1/reconciliations', {
-        params: { query: { transactionPointId: Number(pointId), date }, header: { 'idempotency-key': idempotencyKey() } },
+        params: {
+          query: { transactionPointId: Number(pointId), date },
+          header: { 'idempotency-key': idempotencyKey() },
+        },
         body: csv,
         bodySerializer: (body: unknown) => body as string,
         headers: { 'content-type': 'text/csv' },
@@ -102,7 +118,9 @@ export function Reconciliation({ session }: { session: Session }) {
   const close = async (id: number) => {
     setError(null)
     try {
-      const { data, error } = await api.POST('/v1/reconciliations/{id}/close', { params: { path: { id }, header: { 'idempotency-key': idempotencyKey() } } })
+      const { data, error } = await api.POST('/v1/reconciliations/{id}/close', {
+        params: { path: { id }, header: { 'idempotency-key': idempotencyKey() } },
+      })
       if (data) {
         setCurrent(data)
         setDone(`${f.recClosed} ${data.id}`)
@@ -118,19 +136,38 @@ export function Reconciliation({ session }: { session: Session }) {
       <h1>{f.recTitle}</h1>
       {mayWrite && (
         <form class="finance-form" onSubmit={submit} aria-describedby="rec-intro">
-          <p id="rec-intro" class="hint">{f.recIntro}</p>
+          <p id="rec-intro" class="hint">
+            {f.recIntro}
+          </p>
           <div class="filters">
             <PointSelect id="rec-point" points={points} value={pointId} onChange={setPointId} required />
             <div>
               <label for="rec-date">{f.recDate}</label>
-              <input id="rec-date" type="date" value={date} max={businessDate || undefined} required onInput={(e) => setDate((e.currentTarget as HTMLInputElement).value)} />
+              <input
+                id="rec-date"
+                type="date"
+                value={date}
+                max={businessDate || undefined}
+                required
+                onInput={(e) => setDate((e.currentTarget as HTMLInputElement).value)}
+              />
             </div>
           </div>
           <div class="rec-inputs">
             <div>
               <label for="rec-file">{f.recFile}</label>
-              <input id="rec-file" type="file" accept=".csv,text/csv" aria-describedby="rec-help" onChange={(e) => readFile(e.currentTarget as HTMLInputElement)} />
-              {fileName && <p class="hint" data-testid="rec-file-name">{fileName}</p>}
+              <input
+                id="rec-file"
+                type="file"
+                accept=".csv,text/csv"
+                aria-describedby="rec-help"
+                onChange={(e) => readFile(e.currentTarget as HTMLInputElement)}
+              />
+              {fileName && (
+                <p class="hint" data-testid="rec-file-name">
+                  {fileName}
+                </p>
+              )}
               <div id="rec-help" class="hint rec-help">
                 <p>{f.recHelpTitle}</p>
                 <ul>
@@ -145,28 +182,55 @@ export function Reconciliation({ session }: { session: Session }) {
             </div>
             <div>
               <label for="rec-csv">{f.recPaste}</label>
-              <textarea id="rec-csv" rows={8} cols={40} value={csv} spellcheck={false} onInput={(e) => setCsv((e.currentTarget as HTMLTextAreaElement).value)} />
+              <textarea
+                id="rec-csv"
+                rows={8}
+                cols={40}
+                value={csv}
+                spellcheck={false}
+                onInput={(e) => setCsv((e.currentTarget as HTMLTextAreaElement).value)}
+              />
             </div>
           </div>
-          <button type="submit" data-testid="rec-submit" disabled={busy}>{busy ? f.recSubmitting : f.recSubmit}</button>
+          <button type="submit" data-testid="rec-submit" disabled={busy}>
+            {busy ? f.recSubmitting : f.recSubmit}
+          </button>
         </form>
       )}
       <ProblemAlert error={error} />
-      {done && <p role="status" class="success" data-testid="rec-done">{done}</p>}
-      {current && <ReconciliationResult rec={current} points={points} session={session} mayClose={mayWrite} onClose={() => close(current.id)} />}
+      {done && (
+        <p role="status" class="success" data-testid="rec-done">
+          {done}
+        </p>
+      )}
+      {current && (
+        <ReconciliationResult
+          rec={current}
+          points={points}
+          session={session}
+          mayClose={mayWrite}
+          onClose={() => close(current.id)}
+        />
+      )}
 
       <h2>{f.recHistory}</h2>
       <div class="filters">
         <div>
           <label for="rec-status">{f.recFilterStatus}</label>
-          <select id="rec-status" value={statusFilter} onChange={(e) => setStatusFilter((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            id="rec-status"
+            value={statusFilter}
+            onChange={(e) => setStatusFilter((e.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">{f.recAll}</option>
             <option value="open">{f.recStatus_open}</option>
             <option value="closed">{f.recStatus_closed}</option>
           </select>
         </div>
       </div>
-      {history.length === 0 ? <p>{f.finNoRows}</p> : (
+      {history.length === 0 ? (
+        <p>{f.finNoRows}</p>
+      ) : (
         <div class="table-wrap" tabIndex={0}>
           <table data-testid="rec-history">
             <caption class="fin-visually-hidden">{f.recHistory}</caption>
@@ -180,9 +244,15 @@ export function Reconciliation({ session }: { session: Session }) {
                 <th scope="col">{f.rec_amount_mismatch}</th>
                 <th scope="col">{f.rec_missing_in_statement}</th>
                 <th scope="col">{f.rec_unexpected_in_statement}</th>
-                <th scope="col" class="num">{f.recStatementTotal}</th>
-                <th scope="col" class="num">{f.recPostedTotal}</th>
-                <th scope="col"><span class="fin-visually-hidden">{f.finOpen}</span></th>
+                <th scope="col" class="num">
+                  {f.recStatementTotal}
+                </th>
+                <th scope="col" class="num">
+                  {f.recPostedTotal}
+                </th>
+                <th scope="col">
+                  <span class="fin-visually-hidden">{f.finOpen}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -198,7 +268,11 @@ export function Reconciliation({ session }: { session: Session }) {
                   <td class="num">{r.summary.unexpected_in_statement}</td>
                   <td class="num">{formatVnd(r.statementTotal)}</td>
                   <td class="num">{formatVnd(r.postedTotal)}</td>
-                  <td><button type="button" class="link-button" onClick={() => open(r.id)}>{f.finOpen} #{r.id}</button></td>
+                  <td>
+                    <button type="button" class="link-button" onClick={() => open(r.id)}>
+                      {f.finOpen} #{r.id}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -219,7 +293,19 @@ function statusText(f: FinanceText, r: Summary): string {
   return r.supersededBy ? `${base} (${f.recSuperseded} ${r.supersededBy})` : base
 }
 
-function ReconciliationResult({ rec, points, session, mayClose, onClose }: { rec: Reconciliation; points: Point[]; session: Session; mayClose: boolean; onClose: () => void }) {
+function ReconciliationResult({
+  rec,
+  points,
+  session,
+  mayClose,
+  onClose,
+}: {
+  rec: Reconciliation
+  points: Point[]
+  session: Session
+  mayClose: boolean
+  onClose: () => void
+}) {
   const { f } = useFinanceText()
   const headingId = `rec-${rec.id}-heading`
   const canClose = mayClose && rec.status === 'open' && !rec.supersededBy
@@ -232,30 +318,72 @@ function ReconciliationResult({ rec, points, session, mayClose, onClose }: { rec
   }, [rec.id])
   return (
     <div class="group" data-testid="rec-result" aria-labelledby={headingId} role="region">
-      <h2 id={headingId} ref={heading} tabIndex={-1}>{f.recResultTitle} {rec.id} · {pointName(points, rec.transactionPointId)} · {formatDate(rec.date)} · {statusText(f, rec)}</h2>
+      <h2 id={headingId} ref={heading} tabIndex={-1}>
+        {f.recResultTitle} {rec.id} · {pointName(points, rec.transactionPointId)} · {formatDate(rec.date)} ·{' '}
+        {statusText(f, rec)}
+      </h2>
       <dl class="facts">
-        <div><dt>{f.recStatementTotal}</dt><dd data-testid="rec-statement-total">{formatVnd(rec.statementTotal)}</dd></div>
-        <div><dt>{f.recPostedTotal}</dt><dd data-testid="rec-posted-total">{formatVnd(rec.postedTotal)}</dd></div>
-        <div><dt>{f.recSuspense}</dt><dd>{rec.suspenseAmount === 0 ? f.recNoSuspense : `${formatVnd(rec.suspenseAmount)}${rec.journalEntryId ? ` (${f.recSuspenseEntry} ${rec.journalEntryId})` : ''}`}</dd></div>
-        <div><dt>{f.recSavings}</dt><dd>{formatVnd(rec.savings.deposits)} / {formatVnd(rec.savings.withdrawals)} / {formatVnd(rec.savings.net)}</dd></div>
-        <div><dt>{f.recCreatedBy}</dt><dd><Who id={rec.createdBy} session={session} /></dd></div>
-        {rec.closedBy != null && <div><dt>{f.recClosedBy}</dt><dd><Who id={rec.closedBy} session={session} />{rec.closedAt ? ` · ${formatDate(rec.closedAt)}` : ''}</dd></div>}
+        <div>
+          <dt>{f.recStatementTotal}</dt>
+          <dd data-testid="rec-statement-total">{formatVnd(rec.statementTotal)}</dd>
+        </div>
+        <div>
+          <dt>{f.recPostedTotal}</dt>
+          <dd data-testid="rec-posted-total">{formatVnd(rec.postedTotal)}</dd>
+        </div>
+        <div>
+          <dt>{f.recSuspense}</dt>
+          <dd>
+            {rec.suspenseAmount === 0
+              ? f.recNoSuspense
+              : `${formatVnd(rec.suspenseAmount)}${rec.journalEntryId ? ` (${f.recSuspenseEntry} ${rec.journalEntryId})` : ''}`}
+          </dd>
+        </div>
+        <div>
+          <dt>{f.recSavings}</dt>
+          <dd>
+            {formatVnd(rec.savings.deposits)} / {formatVnd(rec.savings.withdrawals)} / {formatVnd(rec.savings.net)}
+          </dd>
+        </div>
+        <div>
+          <dt>{f.recCreatedBy}</dt>
+          <dd>
+            <Who id={rec.createdBy} session={session} />
+          </dd>
+        </div>
+        {rec.closedBy != null && (
+          <div>
+            <dt>{f.recClosedBy}</dt>
+            <dd>
+              <Who id={rec.closedBy} session={session} />
+              {rec.closedAt ? ` · ${formatDate(rec.closedAt)}` : ''}
+            </dd>
+          </div>
+        )}
       </dl>
       {RESULTS.map((result) => {
         const lines = rec.lines.filter((l) => l.result === result)
         const id = `rec-${rec.id}-${result}`
         return (
           <div key={result} class={`rec-group rec-${result}`} data-testid={`rec-group-${result}`}>
-            <h3 id={id}>{f[`rec_${result}`]} ({lines.length})</h3>
+            <h3 id={id}>
+              {f[`rec_${result}`]} ({lines.length})
+            </h3>
             {lines.length > 0 && (
               <div class="table-wrap" tabIndex={0}>
                 <table aria-labelledby={id}>
                   <thead>
                     <tr>
                       <th scope="col">{f.finLoan}</th>
-                      <th scope="col" class="num">{f.recStatement}</th>
-                      <th scope="col" class="num">{f.recPosted}</th>
-                      <th scope="col" class="num">{f.recDifference}</th>
+                      <th scope="col" class="num">
+                        {f.recStatement}
+                      </th>
+                      <th scope="col" class="num">
+                        {f.recPosted}
+                      </th>
+                      <th scope="col" class="num">
+                        {f.recDifference}
+                      </th>
                       <th scope="col">{f.recReference}</th>
                     </tr>
                   </thead>
@@ -279,8 +407,12 @@ function ReconciliationResult({ rec, points, session, mayClose, onClose }: { rec
       {canClose && (
         <div class="actions">
           {!allMatched && <p class="hint">{f.recNext}</p>}
-          <p class="hint" id={`rec-${rec.id}-close-hint`}>{f.recCloseHint}</p>
-          <button type="button" data-testid="rec-close" aria-describedby={`rec-${rec.id}-close-hint`} onClick={onClose}>{f.recCloseButton}</button>
+          <p class="hint" id={`rec-${rec.id}-close-hint`}>
+            {f.recCloseHint}
+          </p>
+          <button type="button" data-testid="rec-close" aria-describedby={`rec-${rec.id}-close-hint`} onClick={onClose}>
+            {f.recCloseButton}
+          </button>
         </div>
       )}
     </div>

@@ -21,7 +21,9 @@ export const financeVi = {
   finChoosePoint: '— Chọn điểm giao dịch —',
   // reconciliation
   recTitle: 'Đối chiếu tiền mặt thu tại điểm giao dịch',
-  recIntro: 'Chọn điểm giao dịch và ngày, tải lên (hoặc dán) bảng kê tiền thu. Hệ thống so từng khoản vay với các khoản trả nợ đã ghi tại điểm đó trong ngày đó.',
+  recIntro:
+    'Chọn điểm giao dịch và ngày, tải lên (hoặc dán) bảng kê tiền thu. Hệ thống so từng khoản vay với các ' +
+    'khoản trả nợ đã ghi tại điểm đó trong ngày đó.',
   recDate: 'Ngày thu tiền',
   recFile: 'Tệp bảng kê (CSV)',
   recPaste: 'Hoặc dán nội dung CSV',
@@ -55,9 +57,13 @@ export const financeVi = {
   recStatus_closed: 'Đã khóa',
   recSuperseded: 'đã được thay bằng lần đối chiếu số',
   recCloseButton: 'Khóa đối chiếu',
-  recCloseHint: 'Sau khi khóa, không ghi hay hủy được khoản trả nợ nào của điểm này trong ngày này, và không đối chiếu lại được.',
+  recCloseHint:
+    'Sau khi khóa, không ghi hay hủy được khoản trả nợ nào của điểm này trong ngày này, và không đối chiếu ' +
+    'lại được.',
   recClosed: 'Đã khóa đối chiếu số',
-  recNext: 'Tiếp theo: nếu còn lệch, kiểm tra biên lai với cán bộ điểm giao dịch rồi tải lên bảng kê đã sửa (lần mới thay lần cũ); khi đã khớp, khóa đối chiếu.',
+  recNext:
+    'Tiếp theo: nếu còn lệch, kiểm tra biên lai với cán bộ điểm giao dịch rồi tải lên bảng kê đã sửa (lần ' +
+    'mới thay lần cũ); khi đã khớp, khóa đối chiếu.',
   recHistory: 'Các lần đối chiếu',
   recFilterStatus: 'Trạng thái',
   recAll: 'Tất cả',
@@ -76,7 +82,9 @@ export const financeVi = {
   tbDifference: 'chênh lệch',
   // support payments
   spTitle: 'Chi hỗ trợ hộ thoát nghèo',
-  spIntro: 'Quy trình: giám đốc chi nhánh duyệt → phòng tài chính chi trả. Người đã duyệt không được chi trả (hai người khác nhau).',
+  spIntro:
+    'Quy trình: giám đốc chi nhánh duyệt → phòng tài chính chi trả. Người đã duyệt không được chi trả (hai ' +
+    'người khác nhau).',
   spStatusFilter: 'Trạng thái',
   sp_pending_approval: 'Chờ duyệt',
   sp_approved: 'Đã duyệt, chờ chi',
@@ -117,7 +125,9 @@ export const financeVi = {
   spPayReference: 'Số chứng từ / tham chiếu kênh chi',
   spPaid: 'Đã ghi chi trả.',
   spFourEyesBlocked: 'Bạn đã duyệt khoản này nên không được chi trả: cần một người khác của phòng tài chính.',
-  spFourEyesError: 'Hệ thống từ chối theo nguyên tắc hai người (FOUR_EYES): người đã duyệt khoản hỗ trợ không được tự chi trả. Hãy nhờ một cán bộ tài chính khác ghi chi.',
+  spFourEyesError:
+    'Hệ thống từ chối theo nguyên tắc hai người (FOUR_EYES): người đã duyệt khoản hỗ trợ không được tự chi ' +
+    'trả. Hãy nhờ một cán bộ tài chính khác ghi chi.',
   spWaitApproval: 'Chờ giám đốc chi nhánh duyệt trước khi chi.',
   spBack: 'Quay lại danh sách',
   // reports
@@ -214,7 +224,9 @@ export const financeEn: FinanceText = {
   finPoint: 'Transaction point',
   finChoosePoint: '— Choose a transaction point —',
   recTitle: 'Reconcile cash received at a transaction point',
-  recIntro: 'Choose the transaction point and the date, upload (or paste) the statement of cash received. Each loan is compared with the repayments posted at that point on that date.',
+  recIntro:
+    'Choose the transaction point and the date, upload (or paste) the statement of cash received. Each loan ' +
+    'is compared with the repayments posted at that point on that date.',
   recDate: 'Date of the cash',
   recFile: 'Statement file (CSV)',
   recPaste: 'Or paste the CSV',
@@ -248,9 +260,13 @@ export const financeEn: FinanceText = {
   recStatus_closed: 'Closed',
   recSuperseded: 'superseded by reconciliation no.',
   recCloseButton: 'Close the reconciliation',
-  recCloseHint: 'Once closed, no repayment of this point on this date can be posted or reversed, and it cannot be reconciled again.',
+  recCloseHint:
+    'Once closed, no repayment of this point on this date can be posted or reversed, and it cannot be ' +
+    'reconciled again.',
   recClosed: 'Closed reconciliation no.',
-  recNext: 'Next: if lines differ, check the receipts with the point\'s officer and upload the corrected statement (it supersedes this one); once everything matches, close the reconciliation.',
+  recNext:
+    "Next: if lines differ, check the receipts with the point's officer and upload the corrected statement " +
+    '(it supersedes this one); once everything matches, close the reconciliation.',
   recHistory: 'Reconciliations',
   recFilterStatus: 'Status',
   recAll: 'All',
@@ -267,7 +283,8 @@ export const financeEn: FinanceText = {
   tbUnbalanced: 'NOT balanced: total debits differ from total credits — tell the system administrator now.',
   tbDifference: 'difference',
   spTitle: 'Support payments to households that escaped poverty',
-  spIntro: 'Workflow: the branch manager approves → finance pays. Whoever approved may not pay (two different people).',
+  spIntro:
+    'Workflow: the branch manager approves → finance pays. Whoever approved may not pay (two different ' + 'people).',
   spStatusFilter: 'Status',
   sp_pending_approval: 'Awaiting approval',
   sp_approved: 'Approved, awaiting payment',
@@ -308,7 +325,9 @@ export const financeEn: FinanceText = {
   spPayReference: 'Payment channel reference',
   spPaid: 'Payment recorded.',
   spFourEyesBlocked: 'You approved this payment, so you may not pay it: someone else in finance must.',
-  spFourEyesError: 'Refused under the four-eyes rule (FOUR_EYES): whoever approved a support payment may not pay it. Ask someone else in finance to record the payment.',
+  spFourEyesError:
+    'Refused under the four-eyes rule (FOUR_EYES): whoever approved a support payment may not pay it. Ask ' +
+    'someone else in finance to record the payment.',
   spWaitApproval: 'The branch manager must approve it before it can be paid.',
   spBack: 'Back to the list',
   repTitle: 'Reports',
@@ -382,7 +401,7 @@ export const financeEn: FinanceText = {
   acc_write_off_losses: 'Write-off losses',
   acc_write_off_recoveries: 'Write-off recoveries',
   acc_suspense: 'Suspense',
-  acc_savings_deposits: 'Members\' savings deposits',
+  acc_savings_deposits: "Members' savings deposits",
   fund_central: 'Central funds',
   fund_local_budget: 'Local budget funds',
 }

@@ -41,44 +41,75 @@ export function TrialBalance() {
       setBusy(false)
     }
   }
-  useEffect(() => { void load('') }, [])
+  useEffect(() => {
+    void load('')
+  }, [])
 
   return (
     <section>
       <h1>{f.tbTitle}</h1>
-      <form class="filters" onSubmit={(e) => { e.preventDefault(); void load(asOf) }}>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void load(asOf)
+        }}
+      >
         <div>
           <label for="tb-as-of">{f.tbAsOf}</label>
-          <input id="tb-as-of" type="date" value={asOf} max={businessDate || undefined} onInput={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="tb-as-of"
+            type="date"
+            value={asOf}
+            max={businessDate || undefined}
+            onInput={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)}
+          />
         </div>
-        <button type="submit" data-testid="tb-load" disabled={busy}>{f.finLoad}</button>
+        <button type="submit" data-testid="tb-load" disabled={busy}>
+          {f.finLoad}
+        </button>
         {data && <CsvLink path="/v1/ledger/trial-balance" query={{ asOf: data.asOf }} testId="tb-csv" />}
       </form>
       <ProblemAlert error={error} />
       {data && (
         <div>
-          <p role="status" data-testid="tb-check" class={data.balanced && data.totalDebit === data.totalCredit ? 'success' : 'alert'}>
-            {formatDate(data.asOf)}: {data.balanced && data.totalDebit === data.totalCredit
+          <p
+            role="status"
+            data-testid="tb-check"
+            class={data.balanced && data.totalDebit === data.totalCredit ? 'success' : 'alert'}
+          >
+            {formatDate(data.asOf)}:{' '}
+            {data.balanced && data.totalDebit === data.totalCredit
               ? f.tbBalanced
-              : `${f.tbUnbalanced} (${f.tbDifference} ${formatVnd(data.totalDebit - data.totalCredit)})`}
-            {' '}{f.tbDebit} {formatVnd(data.totalDebit)} · {f.tbCredit} {formatVnd(data.totalCredit)}
+              : `${f.tbUnbalanced} (${f.tbDifference} ${formatVnd(data.totalDebit - data.totalCredit)})`}{' '}
+            {f.tbDebit} {formatVnd(data.totalDebit)} · {f.tbCredit} {formatVnd(data.totalCredit)}
           </p>
           <div class="table-wrap" tabIndex={0}>
             <table data-testid="tb-table">
-              <caption>{f.tbTitle} — {f.tbAsOf} {formatDate(data.asOf)}</caption>
+              <caption>
+                {f.tbTitle} — {f.tbAsOf} {formatDate(data.asOf)}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{f.tbAccount}</th>
                   <th scope="col">{f.tbFunding}</th>
-                  <th scope="col" class="num">{f.tbDebit}</th>
-                  <th scope="col" class="num">{f.tbCredit}</th>
-                  <th scope="col" class="num">{f.tbBalance}</th>
+                  <th scope="col" class="num">
+                    {f.tbDebit}
+                  </th>
+                  <th scope="col" class="num">
+                    {f.tbCredit}
+                  </th>
+                  <th scope="col" class="num">
+                    {f.tbBalance}
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {data.accounts.map((a) => (
                   <tr key={`${a.account}-${a.fundingSource}`}>
-                    <td>{label(f, 'acc_', a.account)} <span class="muted">({a.account})</span></td>
+                    <td>
+                      {label(f, 'acc_', a.account)} <span class="muted">({a.account})</span>
+                    </td>
                     <td>{label(f, 'fund_', a.fundingSource)}</td>
                     <td class="num">{formatVnd(a.debit)}</td>
                     <td class="num">{formatVnd(a.credit)}</td>
@@ -88,9 +119,15 @@ export function TrialBalance() {
               </tbody>
               <tfoot>
                 <tr>
-                  <th scope="row" colSpan={2}>{f.finTotal}</th>
-                  <td class="num" data-testid="tb-total-debit">{formatVnd(data.totalDebit)}</td>
-                  <td class="num" data-testid="tb-total-credit">{formatVnd(data.totalCredit)}</td>
+                  <th scope="row" colSpan={2}>
+                    {f.finTotal}
+                  </th>
+                  <td class="num" data-testid="tb-total-debit">
+                    {formatVnd(data.totalDebit)}
+                  </td>
+                  <td class="num" data-testid="tb-total-credit">
+                    {formatVnd(data.totalCredit)}
+                  </td>
                   <td class="num">{formatVnd(data.totalDebit - data.totalCredit)}</td>
                 </tr>
               </tfoot>

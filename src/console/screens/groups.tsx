@@ -26,13 +26,18 @@ export function Groups() {
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    Promise.all([api.GET('/v1/groups', { params: { query: { limit: 500 } } }), api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } })])
-      .then(([g, p]) => {
+    Promise.all([
+      api.GET('/v1/groups', { params: { query: { limit: 500 } } }),
+      api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }),
+    ]).then(
+      ([g, p]) => {
         if (g.data) setGroups(g.data.items)
         if (p.data) setPoints(p.data.items)
         const failed = g.error ?? p.error
         if (failed) setError(problemText(failed, t.unexpectedError))
-      }, () => setError(t.networkError))
+      },
+      () => setError(t.networkError),
+    )
   }, [])
 
   const pointName = (id: number) => points.find((p) => p.id === id)?.name ?? `#${id}`
@@ -45,12 +50,22 @@ export function Groups() {
       {groups && groups.length > 0 ? (
         <table data-testid="groups-table">
           <caption class="visually-hidden">{t.groupsTitle}</caption>
-          <thead><tr><th scope="col">{t.groupCode}</th><th scope="col">{t.groupName}</th><th scope="col">{t.village}</th><th scope="col">{t.groupLeader}</th><th scope="col">{t.transactionPoint}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t.groupCode}</th>
+              <th scope="col">{t.groupName}</th>
+              <th scope="col">{t.village}</th>
+              <th scope="col">{t.groupLeader}</th>
+              <th scope="col">{t.transactionPoint}</th>
+            </tr>
+          </thead>
           <tbody>
             {groups.map((g) => (
               <tr key={g.id}>
                 <td>{g.code}</td>
-                <td><a href={`#/groups/${g.id}`}>{g.name}</a></td>
+                <td>
+                  <a href={`#/groups/${g.id}`}>{g.name}</a>
+                </td>
                 <td>{g.village}</td>
                 <td>{g.leaderName ?? '—'}</td>
                 <td>{pointName(g.transactionPointId)}</td>
@@ -75,7 +90,9 @@ export function GroupPage({ id, canApply }: { id: number; canApply: boolean }) {
 
   const load = async (after: string | null) => {
     try {
-      const { data, error } = await api.GET('/v1/households', { params: { query: { groupId: id, limit: PAGE, ...(after ? { cursor: after } : {}) } } })
+      const { data, error } = await api.GET('/v1/households', {
+        params: { query: { groupId: id, limit: PAGE, ...(after ? { cursor: after } : {}) } },
+      })
       if (data) {
         setHouseholds((h) => (after ? [...h, ...data.items] : data.items))
         setCursor(data.nextCursor)
@@ -89,21 +106,43 @@ export function GroupPage({ id, canApply }: { id: number; canApply: boolean }) {
   useEffect(() => {
     setHouseholds([])
     setLoaded(false)
-    api.GET('/v1/groups', { params: { query: { limit: 500 } } }).then(({ data }) => setGroup(data?.items.find((g) => g.id === id) ?? null), () => undefined)
+    api.GET('/v1/groups', { params: { query: { limit: 500 } } }).then(
+      ({ data }) => setGroup(data?.items.find((g) => g.id === id) ?? null),
+      () => undefined,
+    )
     void load(null)
   }, [id])
 
   return (
     <section>
-      <p><a href="#/groups">← {t.groupsBack}</a></p>
+      <p>
+        <a href="#/groups">← {t.groupsBack}</a>
+      </p>
       <h1>{group ? `${group.name} (${group.code})` : t.groupsTitle}</h1>
-      {group ? <p class="hint">{t.village}: {group.village} · {t.groupLeader}: {group.leaderName ?? '—'}</p> : null}
+      {group ? (
+        <p class="hint">
+          {t.village}: {group.village} · {t.groupLeader}: {group.leaderName ?? '—'}
+        </p>
+      ) : null}
       <Alert message={error} />
       {loaded && households.length === 0 && !error ? <p>{t.noHouseholds}</p> : null}
       {households.length > 0 ? (
         <table data-testid="group-households">
           <caption class="visually-hidden">{t.groupHouseholds}</caption>
-          <thead><tr><th scope="col">{t.householdHead}</th><th scope="col">{t.citizenId}</th><th scope="col">{t.village}</th><th scope="col">{t.povertyStatus}</th><th scope="col">{t.activeLoan}</th>{canApply ? <th scope="col"><span class="visually-hidden">{t.actions}</span></th> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t.householdHead}</th>
+              <th scope="col">{t.citizenId}</th>
+              <th scope="col">{t.village}</th>
+              <th scope="col">{t.povertyStatus}</th>
+              <th scope="col">{t.activeLoan}</th>
+              {canApply ? (
+                <th scope="col">
+                  <span class="visually-hidden">{t.actions}</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
           <tbody>
             {households.map((h) => (
               <tr key={h.id}>
@@ -113,14 +152,27 @@ export function GroupPage({ id, canApply }: { id: number; canApply: boolean }) {
                 <td>{povertyLabel(t, h.povertyStatus)}</td>
                 <td>{h.hasActiveLoan ? t.yes : t.no}</td>
                 {canApply ? (
-                  <td><button type="button" data-testid={`apply-${h.id}`} onClick={() => navigate(`/applications/new?household=${h.id}`)} aria-label={`${t.groupsNewApplication}: ${h.headName}`}>{t.groupsNewApplication}</button></td>
+                  <td>
+                    <button
+                      type="button"
+                      data-testid={`apply-${h.id}`}
+                      onClick={() => navigate(`/applications/new?household=${h.id}`)}
+                      aria-label={`${t.groupsNewApplication}: ${h.headName}`}
+                    >
+                      {t.groupsNewApplication}
+                    </button>
+                  </td>
                 ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
-      {cursor ? <button type="button" onClick={() => load(cursor)}>{t.showMore}</button> : null}
+      {cursor ? (
+        <button type="button" onClick={() => load(cursor)}>
+          {t.showMore}
+        </button>
+      ) : null}
     </section>
   )
 }

@@ -14,17 +14,30 @@ export function Households() {
       <h1>{t.householdsTitle}</h1>
       <form role="search" onSubmit={(e) => e.preventDefault()}>
         <label for="household-search">{t.householdSearch}</label>
-        <input id="household-search" type="search" value={q} autocomplete="off" aria-describedby="household-search-hint"
-          onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
-        <p id="household-search-hint" class="hint">{t.householdSearchHint}</p>
+        <input
+          id="household-search"
+          type="search"
+          value={q}
+          autocomplete="off"
+          aria-describedby="household-search-hint"
+          onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+        />
+        <p id="household-search-hint" class="hint">
+          {t.householdSearchHint}
+        </p>
       </form>
       <Alert message={error} />
-      <p aria-live="polite" class="hint">{busy ? t.searching : items && items.length === 0 ? t.noHouseholds : ''}</p>
+      <p aria-live="polite" class="hint">
+        {busy ? t.searching : items && items.length === 0 ? t.noHouseholds : ''}
+      </p>
       <ul data-testid="household-results" class="results">
         {(items ?? []).map((h) => (
           <li key={h.id}>
             <strong>{h.headName}</strong> — {t.citizenId} {h.nationalId}
-            <span class="muted"> · {h.address.village}, {h.address.commune} · {t.group}: {h.groupName}</span>
+            <span class="muted">
+              {' '}
+              · {h.address.village}, {h.address.commune} · {t.group}: {h.groupName}
+            </span>
           </li>
         ))}
       </ul>

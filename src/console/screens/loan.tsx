@@ -14,13 +14,18 @@ import { Alert } from './parts'
 
 type Loan = paths['/v1/loans/{id}']['get']['responses'][200]['content']['application/json']
 type Schedule = paths['/v1/loans/{id}/schedule']['get']['responses'][200]['content']['application/json']
-type Transaction = paths['/v1/loans/{id}/transactions']['get']['responses'][200]['content']['application/json']['items'][number]
+type Transaction =
+  paths['/v1/loans/{id}/transactions']['get']['responses'][200]['content']['application/json']['items'][number]
 type Repaid = paths['/v1/loans/{id}/repayments']['post']['responses'][201]['content']['application/json']
 type Allocation = NonNullable<Transaction['allocation']>
 
 const ALLOCATION_PARTS = ['overdueInterest', 'overduePrincipal', 'interest', 'principal', 'prepaid'] as const
 const ALLOCATION_LABELS: Record<(typeof ALLOCATION_PARTS)[number], keyof Dictionary> = {
-  overdueInterest: 'overdueInterest', overduePrincipal: 'overduePrincipal', interest: 'loanAllocInterest', principal: 'loanAllocPrincipal', prepaid: 'loanAllocPrepaid',
+  overdueInterest: 'overdueInterest',
+  overduePrincipal: 'overduePrincipal',
+  interest: 'loanAllocInterest',
+  principal: 'loanAllocPrincipal',
+  prepaid: 'loanAllocPrepaid',
 }
 
 /** "1.234.567" or "1234567" (đồng) → integer VND; null when it is not a positive whole amount. */
@@ -68,8 +73,12 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
   if (!loan) {
     return (
       <section>
-        <h1>{t.loanNo} {id}</h1>
-        <p><a href="#/loans">{t.backToLoans}</a></p>
+        <h1>
+          {t.loanNo} {id}
+        </h1>
+        <p>
+          <a href="#/loans">{t.backToLoans}</a>
+        </p>
         <Alert message={error} />
         {!error && <p class="hint">{t.loading}</p>}
       </section>
@@ -79,29 +88,82 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
   const verdict = loan.supportVerdict
   return (
     <section>
-      <p class="no-print"><a href="#/loans">{t.backToLoans}</a></p>
-      <h1>{t.loanNo} {loan.id} — {loan.householdName}</h1>
+      <p class="no-print">
+        <a href="#/loans">{t.backToLoans}</a>
+      </p>
+      <h1>
+        {t.loanNo} {loan.id} — {loan.householdName}
+      </h1>
       <Alert message={error} />
       <dl class="facts" data-testid="loan-header">
-        <div><dt>{t.household}</dt><dd>{loan.householdName} · {t.citizenId} {loan.nationalId}</dd></div>
-        <div><dt>{t.programme}</dt><dd>{programmes[loan.programmeCode] ?? loan.programmeCode}{loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}</dd></div>
-        <div><dt>{t.loanStatus}</dt><dd>{labelOf(t, 'loanStatus', loan.status)}</dd></div>
-        <div><dt>{t.loanClassification}</dt><dd data-testid="loan-classification" class={loan.classification === 'overdue' ? 'overdue' : undefined}>{labelOf(t, 'loanClass', loan.classification)}</dd></div>
-        <div><dt>{t.loanApprovedAmount}</dt><dd>{formatVnd(loan.approvedAmount)}</dd></div>
-        <div><dt>{t.loanRate}</dt><dd>{formatRate(loan.monthlyRatePpm, lang)}</dd></div>
-        <div><dt>{t.outstanding}</dt><dd data-testid="loan-outstanding">{formatVnd(loan.outstandingPrincipal)}</dd></div>
-        <div><dt>{t.interestDue}</dt><dd>{formatVnd(loan.interestDue)}</dd></div>
-        <div><dt>{t.overduePrincipal}</dt><dd>{formatVnd(loan.overduePrincipal)}</dd></div>
-        <div><dt>{t.overdueInterest}</dt><dd>{formatVnd(loan.overdueInterest)}</dd></div>
-        <div><dt>{t.loanPayoff}</dt><dd>{formatVnd(loan.payoffAmount)}</dd></div>
-        <div><dt>{t.loanNextDueDate}</dt><dd>{formatDate(loan.nextDueDate) || '—'}</dd></div>
-        <div><dt>{t.loanBalancesOn}</dt><dd>{formatDate(loan.asOf)}</dd></div>
+        <div>
+          <dt>{t.household}</dt>
+          <dd>
+            {loan.householdName} · {t.citizenId} {loan.nationalId}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.programme}</dt>
+          <dd>
+            {programmes[loan.programmeCode] ?? loan.programmeCode}
+            {loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.loanStatus}</dt>
+          <dd>{labelOf(t, 'loanStatus', loan.status)}</dd>
+        </div>
+        <div>
+          <dt>{t.loanClassification}</dt>
+          <dd data-testid="loan-classification" class={loan.classification === 'overdue' ? 'overdue' : undefined}>
+            {labelOf(t, 'loanClass', loan.classification)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.loanApprovedAmount}</dt>
+          <dd>{formatVnd(loan.approvedAmount)}</dd>
+        </div>
+        <div>
+          <dt>{t.loanRate}</dt>
+          <dd>{formatRate(loan.monthlyRatePpm, lang)}</dd>
+        </div>
+        <div>
+          <dt>{t.outstanding}</dt>
+          <dd data-testid="loan-outstanding">{formatVnd(loan.outstandingPrincipal)}</dd>
+        </div>
+        <div>
+          <dt>{t.interestDue}</dt>
+          <dd>{formatVnd(loan.interestDue)}</dd>
+        </div>
+        <div>
+          <dt>{t.overduePrincipal}</dt>
+          <dd>{formatVnd(loan.overduePrincipal)}</dd>
+        </div>
+        <div>
+          <dt>{t.overdueInterest}</dt>
+          <dd>{formatVnd(loan.overdueInterest)}</dd>
+        </div>
+        <div>
+          <dt>{t.loanPayoff}</dt>
+          <dd>{formatVnd(loan.payoffAmount)}</dd>
+        </div>
+        <div>
+          <dt>{t.loanNextDueDate}</dt>
+          <dd>{formatDate(loan.nextDueDate) || '—'}</dd>
+        </div>
+        <div>
+          <dt>{t.loanBalancesOn}</dt>
+          <dd>{formatDate(loan.asOf)}</dd>
+        </div>
       </dl>
 
       {verdict && (
         <div class="verdict" data-testid="support-verdict">
           <h2>{t.loanSupportVerdict}</h2>
-          <p><strong>{labelOf(t, 'loanOutcome', verdict.outcome)}</strong> ({verdict.policyCode}, {t.loanEvaluatedOn} {formatDate(verdict.evaluatedOn)})</p>
+          <p>
+            <strong>{labelOf(t, 'loanOutcome', verdict.outcome)}</strong> ({verdict.policyCode}, {t.loanEvaluatedOn}{' '}
+            {formatDate(verdict.evaluatedOn)})
+          </p>
           <p lang={lang === 'vi' ? 'vi' : 'en'}>{lang === 'vi' ? verdict.explanationVi : verdict.explanationEn}</p>
         </div>
       )}
@@ -111,7 +173,11 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
       )}
 
       <h2 id="schedule-heading">{t.loanSchedule}</h2>
-      <p class="no-print"><a href={`#/print/schedule/${loan.id}`} data-testid="print-schedule-link">{t.printSchedule}</a></p>
+      <p class="no-print">
+        <a href={`#/print/schedule/${loan.id}`} data-testid="print-schedule-link">
+          {t.printSchedule}
+        </a>
+      </p>
       {schedule && (
         <div class="table-wrap" tabIndex={0}>
           {schedule.indicative && <p class="hint">{t.loanScheduleIndicative}</p>}
@@ -120,11 +186,21 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
               <tr>
                 <th scope="col">{t.loanInstalmentNo}</th>
                 <th scope="col">{t.loanDueDate}</th>
-                <th scope="col" class="num">{t.loanAllocPrincipal}</th>
-                <th scope="col" class="num">{t.loanAllocInterest}</th>
-                <th scope="col" class="num">{t.loanPrincipalPaid}</th>
-                <th scope="col" class="num">{t.loanInterestPaid}</th>
-                <th scope="col" class="num">{t.loanPenaltyPaid}</th>
+                <th scope="col" class="num">
+                  {t.loanAllocPrincipal}
+                </th>
+                <th scope="col" class="num">
+                  {t.loanAllocInterest}
+                </th>
+                <th scope="col" class="num">
+                  {t.loanPrincipalPaid}
+                </th>
+                <th scope="col" class="num">
+                  {t.loanInterestPaid}
+                </th>
+                <th scope="col" class="num">
+                  {t.loanPenaltyPaid}
+                </th>
                 <th scope="col">{t.loanInstalmentStatus}</th>
               </tr>
             </thead>
@@ -132,19 +208,27 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
               {schedule.instalments.map((i) => (
                 <tr key={i.number}>
                   <td>{i.number}</td>
-                  <td>{formatDate(i.effectiveDueDate)}{i.extended ? ` (${t.loanExtendedFrom} ${formatDate(i.dueDate)})` : ''}</td>
+                  <td>
+                    {formatDate(i.effectiveDueDate)}
+                    {i.extended ? ` (${t.loanExtendedFrom} ${formatDate(i.dueDate)})` : ''}
+                  </td>
                   <td class="num">{formatVnd(i.principal)}</td>
                   <td class="num">{formatVnd(i.interest)}</td>
                   <td class="num">{formatVnd(i.principalPaid)}</td>
                   <td class="num">{formatVnd(i.interestPaid)}</td>
                   <td class="num">{formatVnd(i.penaltyPaid)}</td>
-                  <td class={i.status === 'overdue' ? 'overdue' : undefined}>{labelOf(t, 'loanInst', i.status)}{i.paidOffOn ? ` ${formatDate(i.paidOffOn)}` : ''}</td>
+                  <td class={i.status === 'overdue' ? 'overdue' : undefined}>
+                    {labelOf(t, 'loanInst', i.status)}
+                    {i.paidOffOn ? ` ${formatDate(i.paidOffOn)}` : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={2}>{t.loanScheduleTotal}</th>
+                <th scope="row" colSpan={2}>
+                  {t.loanScheduleTotal}
+                </th>
                 <td class="num">{formatVnd(schedule.totalPrincipal)}</td>
                 <td class="num">{formatVnd(schedule.totalInterest)}</td>
                 <td colSpan={4}></td>
@@ -163,8 +247,14 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
               <tr>
                 <th scope="col">{t.loanValueDate}</th>
                 <th scope="col">{t.loanTxKind}</th>
-                <th scope="col" class="num">{t.loanAmount}</th>
-                {ALLOCATION_PARTS.map((p) => <th key={p} scope="col" class="num">{t[ALLOCATION_LABELS[p]]}</th>)}
+                <th scope="col" class="num">
+                  {t.loanAmount}
+                </th>
+                {ALLOCATION_PARTS.map((p) => (
+                  <th key={p} scope="col" class="num">
+                    {t[ALLOCATION_LABELS[p]]}
+                  </th>
+                ))}
                 <th scope="col">{t.loanReference}</th>
               </tr>
             </thead>
@@ -172,11 +262,33 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
               {transactions.map((tx) => (
                 <tr key={tx.id} data-testid={`tx-${tx.id}`} class={tx.reversedById != null ? 'reversed' : undefined}>
                   <td>{formatDate(tx.valueDate)}</td>
-                  <td>{labelOf(t, 'loanTx', tx.kind)}{tx.reversedById != null ? ` (${t.loanTxReversed})` : ''}</td>
+                  <td>
+                    {labelOf(t, 'loanTx', tx.kind)}
+                    {tx.reversedById != null ? ` (${t.loanTxReversed})` : ''}
+                  </td>
                   <td class="num">{formatVnd(tx.amount)}</td>
-                  {ALLOCATION_PARTS.map((p) => <td key={p} class="num">{tx.allocation ? formatVnd(tx.allocation[p]) : ''}</td>)}
-                  <td>{tx.reference ?? ''}{tx.collectionSessionId != null ? ` ${t.loanFromSession} ${tx.collectionSessionId}` : ''}
-                    {tx.allocation && <> <a class="no-print" href={`#/print/receipt/${loan.id}/${tx.id}`} data-testid={`print-receipt-${tx.id}`}>{t.printReceipt}<span class="visually-hidden"> {tx.id}</span></a></>}</td>
+                  {ALLOCATION_PARTS.map((p) => (
+                    <td key={p} class="num">
+                      {tx.allocation ? formatVnd(tx.allocation[p]) : ''}
+                    </td>
+                  ))}
+                  <td>
+                    {tx.reference ?? ''}
+                    {tx.collectionSessionId != null ? ` ${t.loanFromSession} ${tx.collectionSessionId}` : ''}
+                    {tx.allocation && (
+                      <>
+                        {' '}
+                        <a
+                          class="no-print"
+                          href={`#/print/receipt/${loan.id}/${tx.id}`}
+                          data-testid={`print-receipt-${tx.id}`}
+                        >
+                          {t.printReceipt}
+                          <span class="visually-hidden"> {tx.id}</span>
+                        </a>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -187,7 +299,17 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
   )
 }
 
-function RepaymentForm({ loanId, businessDate, payoff, onPosted }: { loanId: number; businessDate: string; payoff: number; onPosted: () => Promise<void> }) {
+function RepaymentForm({
+  loanId,
+  businessDate,
+  payoff,
+  onPosted,
+}: {
+  loanId: number
+  businessDate: string
+  payoff: number
+  onPosted: () => Promise<void>
+}) {
   const { t } = useI18n()
   const [amount, setAmount] = useState('')
   const [valueDate, setValueDate] = useState(businessDate)
@@ -234,18 +356,36 @@ function RepaymentForm({ loanId, businessDate, payoff, onPosted }: { loanId: num
       <form class="filters" onSubmit={submit}>
         <div>
           <label for="repayment-amount">{t.loanAmountVnd}</label>
-          <input id="repayment-amount" inputMode="numeric" required value={amount} aria-describedby="repayment-amount-hint" onInput={edit(setAmount)} />
-          <p id="repayment-amount-hint" class="hint">{t.loanPayoff}: {formatVnd(payoff)}</p>
+          <input
+            id="repayment-amount"
+            inputMode="numeric"
+            required
+            value={amount}
+            aria-describedby="repayment-amount-hint"
+            onInput={edit(setAmount)}
+          />
+          <p id="repayment-amount-hint" class="hint">
+            {t.loanPayoff}: {formatVnd(payoff)}
+          </p>
         </div>
         <div>
           <label for="repayment-date">{t.loanValueDate}</label>
-          <input id="repayment-date" type="date" required max={businessDate} value={valueDate} onInput={edit(setValueDate)} />
+          <input
+            id="repayment-date"
+            type="date"
+            required
+            max={businessDate}
+            value={valueDate}
+            onInput={edit(setValueDate)}
+          />
         </div>
         <div>
           <label for="repayment-reference">{t.loanReference}</label>
           <input id="repayment-reference" value={reference} onInput={edit(setReference)} />
         </div>
-        <button type="submit" data-testid="post-repayment" disabled={busy}>{busy ? t.posting : t.loanPostRepayment}</button>
+        <button type="submit" data-testid="post-repayment" disabled={busy}>
+          {busy ? t.posting : t.loanPostRepayment}
+        </button>
       </form>
       <Alert message={error} />
       {posted && <AllocationResult posted={posted} />}
@@ -258,9 +398,16 @@ function AllocationResult({ posted }: { posted: Repaid }) {
   const a: Allocation = posted.allocation
   return (
     <div class="success" role="status" data-testid="repayment-allocation">
-      <p>{t.loanRepaymentPosted} <strong>{posted.transactionId}</strong>. {t.loanAllocatedAs}</p>
+      <p>
+        {t.loanRepaymentPosted} <strong>{posted.transactionId}</strong>. {t.loanAllocatedAs}
+      </p>
       <dl class="facts">
-        {ALLOCATION_PARTS.map((p) => <div key={p}><dt>{t[ALLOCATION_LABELS[p]]}</dt><dd data-part={p}>{formatVnd(a[p])}</dd></div>)}
+        {ALLOCATION_PARTS.map((p) => (
+          <div key={p}>
+            <dt>{t[ALLOCATION_LABELS[p]]}</dt>
+            <dd data-part={p}>{formatVnd(a[p])}</dd>
+          </div>
+        ))}
       </dl>
     </div>
   )

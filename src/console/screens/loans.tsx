@@ -16,7 +16,16 @@ type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
 
 export const LOAN_STATUSES = ['approved', 'active', 'closed', 'written_off', 'cancelled'] as const
-export const CLASSIFICATIONS = ['not_disbursed', 'in_term', 'overdue', 'extended', 'frozen', 'closed', 'written_off', 'cancelled'] as const
+export const CLASSIFICATIONS = [
+  'not_disbursed',
+  'in_term',
+  'overdue',
+  'extended',
+  'frozen',
+  'closed',
+  'written_off',
+  'cancelled',
+] as const
 
 /** A code's label from the dictionary (`prefix_code`), or the code itself when there is none. */
 export function labelOf(t: Dictionary, prefix: string, code: string): string {
@@ -27,9 +36,12 @@ export function labelOf(t: Dictionary, prefix: string, code: string): string {
 export function useProgrammeNames(): Record<string, string> {
   const [names, setNames] = useState<Record<string, string>>({})
   useEffect(() => {
-    api.GET('/v1/programmes').then(({ data }) => {
-      if (data) setNames(Object.fromEntries(data.items.map((p) => [p.code, p.name])))
-    }, () => undefined)
+    api.GET('/v1/programmes').then(
+      ({ data }) => {
+        if (data) setNames(Object.fromEntries(data.items.map((p) => [p.code, p.name])))
+      },
+      () => undefined,
+    )
   }, [])
   return names
 }
@@ -51,10 +63,13 @@ export function Loans() {
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(({ data, error }) => {
-      if (data) setPoints(data.items)
-      else setError(problemText(error, t.unexpectedError))
-    }, () => setError(t.networkError))
+    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(
+      ({ data, error }) => {
+        if (data) setPoints(data.items)
+        else setError(problemText(error, t.unexpectedError))
+      },
+      () => setError(t.networkError),
+    )
   }, [])
 
   // The household search; the chosen household stays chosen while it is listed (the only one found is chosen).
@@ -62,7 +77,9 @@ export function Loans() {
   const households = found ?? []
   useEffect(() => {
     if (found === null) return setHouseholdId('')
-    setHouseholdId((id) => (found.some((h) => String(h.id) === id) ? id : found.length === 1 ? String(found[0]!.id) : ''))
+    setHouseholdId((id) =>
+      found.some((h) => String(h.id) === id) ? id : found.length === 1 ? String(found[0]!.id) : '',
+    )
   }, [found])
   useEffect(() => {
     if (searchError) setError(searchError)
@@ -81,7 +98,9 @@ export function Loans() {
     setBusy(true)
     setError(null)
     try {
-      const { data, error } = await api.GET('/v1/loans', { params: { query: cursor ? { ...query(), cursor } : query() } })
+      const { data, error } = await api.GET('/v1/loans', {
+        params: { query: cursor ? { ...query(), cursor } : query() },
+      })
       if (data) {
         setItems((old) => (cursor && old ? [...old, ...data.items] : data.items))
         setNextCursor(data.nextCursor)
@@ -104,12 +123,23 @@ export function Loans() {
     void load(null)
   }, [status, classification, pointId, householdId, waitingForHousehold])
 
-  const select = (id: string, value: string, onChange: (v: string) => void, label: string, options: [string, string][], all: string) => (
+  const select = (
+    id: string,
+    value: string,
+    onChange: (v: string) => void,
+    label: string,
+    options: [string, string][],
+    all: string,
+  ) => (
     <div>
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">{all}</option>
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
       </select>
     </div>
   )
@@ -118,20 +148,64 @@ export function Loans() {
     <section>
       <h1>{t.loansTitle}</h1>
       <form class="filters" role="search" aria-label={t.loanFilters} onSubmit={(e) => e.preventDefault()}>
-        {select('loan-status', status, setStatus, t.loanStatus, LOAN_STATUSES.map((s) => [s, labelOf(t, 'loanStatus', s)]), t.loanAllStatuses)}
-        {select('loan-classification', classification, setClassification, t.loanClassification, CLASSIFICATIONS.map((c) => [c, labelOf(t, 'loanClass', c)]), t.loanAllClassifications)}
-        {select('loan-point', pointId, setPointId, t.transactionPoint, points.map((p) => [String(p.id), `${p.code} — ${p.name}`]), t.loanAllPoints)}
+        {select(
+          'loan-status',
+          status,
+          setStatus,
+          t.loanStatus,
+          LOAN_STATUSES.map((s) => [s, labelOf(t, 'loanStatus', s)]),
+          t.loanAllStatuses,
+        )}
+        {select(
+          'loan-classification',
+          classification,
+          setClassification,
+          t.loanClassification,
+          CLASSIFICATIONS.map((c) => [c, labelOf(t, 'loanClass', c)]),
+          t.loanAllClassifications,
+        )}
+        {select(
+          'loan-point',
+          pointId,
+          setPointId,
+          t.transactionPoint,
+          points.map((p) => [String(p.id), `${p.code} — ${p.name}`]),
+          t.loanAllPoints,
+        )}
         <div>
           <label for="loan-household-search">{t.householdSearch}</label>
-          <input id="loan-household-search" type="search" value={q} autocomplete="off" aria-describedby="loan-household-search-hint"
-            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
-          <p id="loan-household-search-hint" class="hint">{t.householdSearchHint}</p>
+          <input
+            id="loan-household-search"
+            type="search"
+            value={q}
+            autocomplete="off"
+            aria-describedby="loan-household-search-hint"
+            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+          />
+          <p id="loan-household-search-hint" class="hint">
+            {t.householdSearchHint}
+          </p>
         </div>
-        {q.trim() !== '' && select('loan-household', householdId, setHouseholdId, t.household,
-          households.map((h) => [String(h.id), `${h.headName} — ${h.nationalId}`]), households.length ? t.loanChooseHousehold : t.noHouseholds)}
+        {q.trim() !== '' &&
+          select(
+            'loan-household',
+            householdId,
+            setHouseholdId,
+            t.household,
+            households.map((h) => [String(h.id), `${h.headName} — ${h.nationalId}`]),
+            households.length ? t.loanChooseHousehold : t.noHouseholds,
+          )}
       </form>
       <Alert message={error} />
-      <p aria-live="polite" class="hint">{busy ? t.loading : waitingForHousehold ? t.loanChooseHouseholdHint : items && items.length === 0 ? t.noLoans : ''}</p>
+      <p aria-live="polite" class="hint">
+        {busy
+          ? t.loading
+          : waitingForHousehold
+            ? t.loanChooseHouseholdHint
+            : items && items.length === 0
+              ? t.noLoans
+              : ''}
+      </p>
       {items && items.length > 0 && (
         <div class="table-wrap" tabIndex={0}>
           <table data-testid="loan-list" aria-label={t.loansTitle}>
@@ -143,20 +217,30 @@ export function Loans() {
                 <th scope="col">{t.programme}</th>
                 <th scope="col">{t.loanStatus}</th>
                 <th scope="col">{t.loanClassification}</th>
-                <th scope="col" class="num">{t.outstanding}</th>
-                <th scope="col" class="num">{t.loanOverdueAmount}</th>
+                <th scope="col" class="num">
+                  {t.outstanding}
+                </th>
+                <th scope="col" class="num">
+                  {t.loanOverdueAmount}
+                </th>
                 <th scope="col">{t.loanNextDueDate}</th>
               </tr>
             </thead>
             <tbody>
               {items.map((loan) => (
                 <tr key={loan.id} data-testid={`loan-row-${loan.id}`}>
-                  <td><a href={`#/loans/${loan.id}`}>{t.loanNo} {loan.id}</a></td>
+                  <td>
+                    <a href={`#/loans/${loan.id}`}>
+                      {t.loanNo} {loan.id}
+                    </a>
+                  </td>
                   <td>{loan.householdName}</td>
                   <td>{loan.nationalId}</td>
                   <td>{programmes[loan.programmeCode] ?? loan.programmeCode}</td>
                   <td>{labelOf(t, 'loanStatus', loan.status)}</td>
-                  <td class={loan.classification === 'overdue' ? 'overdue' : undefined}>{labelOf(t, 'loanClass', loan.classification)}</td>
+                  <td class={loan.classification === 'overdue' ? 'overdue' : undefined}>
+                    {labelOf(t, 'loanClass', loan.classification)}
+                  </td>
                   <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
                   <td class="num">{formatVnd(loan.overduePrincipal + loan.overdueInterest)}</td>
                   <td>{formatDate(loan.nextDueDate)}</td>
@@ -166,7 +250,11 @@ export function Loans() {
           </table>
         </div>
       )}
-      {nextCursor && <button type="button" class="actions" disabled={busy} onClick={() => load(nextCursor)}>{t.moreLoans}</button>}
+      {nextCursor && (
+        <button type="button" class="actions" disabled={busy} onClick={() => load(nextCursor)}>
+          {t.moreLoans}
+        </button>
+      )}
     </section>
   )
 }

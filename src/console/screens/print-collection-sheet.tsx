@@ -12,7 +12,8 @@ import { useI18n } from '../i18n'
 import { useProgrammeNames } from './loans'
 import { Paper, PrintDate, PrintHead, Signatures, useBranchNames } from './print-parts'
 
-type Sheet = paths['/v1/transaction-points/{id}/collection-sheet']['get']['responses'][200]['content']['application/json']
+type Sheet =
+  paths['/v1/transaction-points/{id}/collection-sheet']['get']['responses'][200]['content']['application/json']
 type Group = Sheet['groups'][number]
 
 export function PrintCollectionSheet({ pointId, date }: { pointId: number; date: string | null }) {
@@ -25,13 +26,18 @@ export function PrintCollectionSheet({ pointId, date }: { pointId: number; date:
 
   useEffect(() => {
     Promise.all([
-      api.GET('/v1/transaction-points/{id}/collection-sheet', { params: { path: { id: pointId }, query: date ? { date } : {} } }),
+      api.GET('/v1/transaction-points/{id}/collection-sheet', {
+        params: { path: { id: pointId }, query: date ? { date } : {} },
+      }),
       api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }),
-    ]).then(([s, p]) => {
-      if (!s.data) return setError(problemText(s.error, t.unexpectedError))
-      setSheet(s.data)
-      setBranchId(p.data?.items.find((x) => x.id === pointId)?.branchId ?? null)
-    }, () => setError(t.networkError))
+    ]).then(
+      ([s, p]) => {
+        if (!s.data) return setError(problemText(s.error, t.unexpectedError))
+        setSheet(s.data)
+        setBranchId(p.data?.items.find((x) => x.id === pointId)?.branchId ?? null)
+      },
+      () => setError(t.networkError),
+    )
   }, [pointId, date])
 
   const back = { href: '#/collection-sheet', label: t.printBackToSheet }
@@ -41,11 +47,17 @@ export function PrintCollectionSheet({ pointId, date }: { pointId: number; date:
       <PrintHead branch={branchId != null ? branches[branchId] : undefined} />
       <h1>Bảng kê thu nợ, thu lãi, thu tiết kiệm</h1>
       <p class="subtitle">
-        Điểm giao dịch {sheet.transactionPointCode} — {sheet.transactionPointName} · xã {sheet.commune} · phiên ngày <strong>{formatDate(sheet.date)}</strong>
+        Điểm giao dịch {sheet.transactionPointCode} — {sheet.transactionPointName} · xã {sheet.commune} · phiên ngày{' '}
+        <strong>{formatDate(sheet.date)}</strong>
       </p>
       {sheet.groups.length === 0 && <p>Không có tổ nào có khoản phải thu trong phiên này.</p>}
-      {sheet.groups.map((g) => <GroupSheet key={g.groupId} group={g} programmes={programmes} />)}
-      <p><strong>Tổng phải thu của điểm giao dịch: {formatVnd(sheet.totals.total)}</strong> · Tiết kiệm: {formatVnd(sheet.totals.savingsExpected)}</p>
+      {sheet.groups.map((g) => (
+        <GroupSheet key={g.groupId} group={g} programmes={programmes} />
+      ))}
+      <p>
+        <strong>Tổng phải thu của điểm giao dịch: {formatVnd(sheet.totals.total)}</strong> · Tiết kiệm:{' '}
+        {formatVnd(sheet.totals.savingsExpected)}
+      </p>
       <PrintDate date={sheet.date} place={`Xã ${sheet.commune}`} />
       <Signatures who={['Người lập biểu', 'Trưởng ban quản lý tổ', 'Cán bộ ngân hàng']} />
     </Paper>
@@ -57,7 +69,9 @@ function GroupSheet({ group, programmes }: { group: Group; programmes: Record<st
   let row = 0
   return (
     <div class="print-group" data-testid={id}>
-      <h2 id={id + '-heading'}>Tổ {group.groupCode} — {group.groupName} · {group.village} · hội đoàn thể: {group.partnerName}</h2>
+      <h2 id={id + '-heading'}>
+        Tổ {group.groupCode} — {group.groupName} · {group.village} · hội đoàn thể: {group.partnerName}
+      </h2>
       <table aria-labelledby={id + '-heading'}>
         <thead>
           <tr>
@@ -75,25 +89,33 @@ function GroupSheet({ group, programmes }: { group: Group; programmes: Record<st
           </tr>
         </thead>
         <tbody>
-          {group.households.flatMap((h) => h.loans.map((loan, i) => (
-            <tr key={loan.loanId} data-testid="print-sheet-row">
-              <td>{i === 0 ? ++row : ''}</td>
-              <td>{i === 0 ? `${h.headName} (${h.nationalId})` : ''}</td>
-              <td>Số {loan.loanId} · {programmes[loan.programmeCode] ?? loan.programmeCode}</td>
-              <td class="num">{formatVnd(loan.principalDue + loan.overduePrincipal)}</td>
-              <td class="num">{formatVnd(loan.interestDue + loan.overdueInterest)}</td>
-              <td class="num"><strong>{formatVnd(loan.total)}</strong></td>
-              <td class="num">{i === 0 ? formatVnd(h.savingsExpected) : ''}</td>
-              <td class="blank"></td>
-              <td class="blank"></td>
-              <td class="blank"></td>
-              <td class="sign"></td>
-            </tr>
-          )))}
+          {group.households.flatMap((h) =>
+            h.loans.map((loan, i) => (
+              <tr key={loan.loanId} data-testid="print-sheet-row">
+                <td>{i === 0 ? ++row : ''}</td>
+                <td>{i === 0 ? `${h.headName} (${h.nationalId})` : ''}</td>
+                <td>
+                  Số {loan.loanId} · {programmes[loan.programmeCode] ?? loan.programmeCode}
+                </td>
+                <td class="num">{formatVnd(loan.principalDue + loan.overduePrincipal)}</td>
+                <td class="num">{formatVnd(loan.interestDue + loan.overdueInterest)}</td>
+                <td class="num">
+                  <strong>{formatVnd(loan.total)}</strong>
+                </td>
+                <td class="num">{i === 0 ? formatVnd(h.savingsExpected) : ''}</td>
+                <td class="blank"></td>
+                <td class="blank"></td>
+                <td class="blank"></td>
+                <td class="sign"></td>
+              </tr>
+            )),
+          )}
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colSpan={3}>Cộng tổ</th>
+            <th scope="row" colSpan={3}>
+              Cộng tổ
+            </th>
             <td class="num">{formatVnd(group.totals.principalDue + group.totals.overduePrincipal)}</td>
             <td class="num">{formatVnd(group.totals.interestDue + group.totals.overdueInterest)}</td>
             <td class="num">{formatVnd(group.totals.total)}</td>

@@ -18,9 +18,12 @@ export const BANK = 'NGÂN HÀNG CHÍNH SÁCH XÃ HỘI'
 export function useBranchNames(): Record<number, string> {
   const [names, setNames] = useState<Record<number, string>>({})
   useEffect(() => {
-    api.GET('/v1/branches', { params: { query: { limit: 500 } } }).then(({ data }) => {
-      if (data) setNames(Object.fromEntries(data.items.map((b) => [b.id, b.name])))
-    }, () => undefined)
+    api.GET('/v1/branches', { params: { query: { limit: 500 } } }).then(
+      ({ data }) => {
+        if (data) setNames(Object.fromEntries(data.items.map((b) => [b.id, b.name])))
+      },
+      () => undefined,
+    )
   }, [])
   return names
 }
@@ -31,7 +34,9 @@ export function PrintToolbar({ back }: { back: { href: string; label: string } }
   return (
     <div class="print-toolbar no-print">
       <a href={back.href}>{back.label}</a>
-      <button type="button" data-testid="print-button" onClick={() => print()}>{t.printButton}</button>
+      <button type="button" data-testid="print-button" onClick={() => print()}>
+        {t.printButton}
+      </button>
       <span class="hint">{t.printHint}</span>
     </div>
   )
@@ -57,7 +62,12 @@ export function PrintHead({ branch }: { branch: string | undefined }) {
 export function Signatures({ who }: { who: readonly string[] }) {
   return (
     <div class="signatures" data-testid="signatures">
-      {who.map((w) => <div key={w}><strong>{w}</strong><em>(Ký, ghi rõ họ tên)</em></div>)}
+      {who.map((w) => (
+        <div key={w}>
+          <strong>{w}</strong>
+          <em>(Ký, ghi rõ họ tên)</em>
+        </div>
+      ))}
     </div>
   )
 }
@@ -65,20 +75,39 @@ export function Signatures({ who }: { who: readonly string[] }) {
 /** "Ngày 03 tháng 12 năm 2026" from a YYYY-MM-DD date. */
 export function PrintDate({ date, place }: { date: string; place?: string }) {
   const [d, m, y] = formatDate(date).split('/')
-  return <p class="print-date">{place ? `${place}, ` : ''}ngày {d} tháng {m} năm {y}</p>
+  return (
+    <p class="print-date">
+      {place ? `${place}, ` : ''}ngày {d} tháng {m} năm {y}
+    </p>
+  )
 }
 
 /** A printable page: the toolbar, then the paper (Vietnamese), portrait A4 unless `wide`. */
-export function Paper({ back, wide, error, children, testid }: { back: { href: string; label: string }; wide?: boolean; error: string | null; children?: ComponentChildren; testid: string }) {
+export function Paper({
+  back,
+  wide,
+  error,
+  children,
+  testid,
+}: {
+  back: { href: string; label: string }
+  wide?: boolean
+  error: string | null
+  children?: ComponentChildren
+  testid: string
+}) {
   const { t } = useI18n()
   return (
     <section>
       <PrintToolbar back={back} />
       <Alert message={error} />
-      {children
-        ? <article class={`printable ${wide ? 'wide' : 'portrait'}`} lang="vi" data-testid={testid}>{children}</article>
-        : !error && <p class="hint">{t.loading}</p>}
+      {children ? (
+        <article class={`printable ${wide ? 'wide' : 'portrait'}`} lang="vi" data-testid={testid}>
+          {children}
+        </article>
+      ) : (
+        !error && <p class="hint">{t.loading}</p>
+      )}
     </section>
   )
 }
-

@@ -26,21 +26,30 @@ export function PrintPostingList({ pointId }: { pointId: number | null }) {
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(({ data, error }) => {
-      if (!data) return setError(problemText(error, t.unexpectedError))
-      setPoints(data.items)
-    }, () => setError(t.networkError))
-    api.GET('/v1/business-date').then(({ data }) => data && setBusinessDate(data.businessDate), () => undefined)
+    api.GET('/v1/transaction-points', { params: { query: { limit: 500 } } }).then(
+      ({ data, error }) => {
+        if (!data) return setError(problemText(error, t.unexpectedError))
+        setPoints(data.items)
+      },
+      () => setError(t.networkError),
+    )
+    api.GET('/v1/business-date').then(
+      ({ data }) => data && setBusinessDate(data.businessDate),
+      () => undefined,
+    )
   }, [])
 
   useEffect(() => {
     setList(null)
     if (pointId == null) return
-    api.GET('/v1/reports/posting-list', { params: { query: { transactionPointId: pointId } } }).then(({ data, error }) => {
-      if (!data) return setError(problemText(error, t.unexpectedError))
-      setError(null)
-      setList(data)
-    }, () => setError(t.networkError))
+    api.GET('/v1/reports/posting-list', { params: { query: { transactionPointId: pointId } } }).then(
+      ({ data, error }) => {
+        if (!data) return setError(problemText(error, t.unexpectedError))
+        setError(null)
+        setList(data)
+      },
+      () => setError(t.networkError),
+    )
   }, [pointId])
 
   const back = { href: '#/collection-sheet', label: t.printBackToSheet }
@@ -49,12 +58,20 @@ export function PrintPostingList({ pointId }: { pointId: number | null }) {
     <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
       <div>
         <label for="posting-point">{t.transactionPoint}</label>
-        <select id="posting-point" value={pointId == null ? '' : String(pointId)} onChange={(e) => {
-          const v = (e.currentTarget as HTMLSelectElement).value
-          navigate(v ? `/print/posting-list?point=${v}` : '/print/posting-list')
-        }}>
+        <select
+          id="posting-point"
+          value={pointId == null ? '' : String(pointId)}
+          onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value
+            navigate(v ? `/print/posting-list?point=${v}` : '/print/posting-list')
+          }}
+        >
           <option value="">{t.choosePoint}</option>
-          {(points ?? []).map((p) => <option key={p.id} value={String(p.id)}>{p.code} — {p.name} ({p.commune})</option>)}
+          {(points ?? []).map((p) => (
+            <option key={p.id} value={String(p.id)}>
+              {p.code} — {p.name} ({p.commune})
+            </option>
+          ))}
         </select>
       </div>
     </form>
@@ -64,7 +81,11 @@ export function PrintPostingList({ pointId }: { pointId: number | null }) {
       <section>
         <h1 class="no-print">{t.printPostingList}</h1>
         {chooser}
-        {pointId != null ? <Paper back={back} wide error={error} testid="print-posting-list" /> : <Alert message={error} />}
+        {pointId != null ? (
+          <Paper back={back} wide error={error} testid="print-posting-list" />
+        ) : (
+          <Alert message={error} />
+        )}
       </section>
     )
   }
@@ -74,7 +95,10 @@ export function PrintPostingList({ pointId }: { pointId: number | null }) {
       <Paper back={back} wide error={error} testid="print-posting-list">
         <PrintHead branch={branches[point.branchId]} />
         <h1>Danh sách công khai hộ vay vốn</h1>
-        <p class="subtitle">Điểm giao dịch {point.code} — {point.name} · xã {point.commune}{businessDate ? ` · đến ngày ${formatDate(businessDate)}` : ''}</p>
+        <p class="subtitle">
+          Điểm giao dịch {point.code} — {point.name} · xã {point.commune}
+          {businessDate ? ` · đến ngày ${formatDate(businessDate)}` : ''}
+        </p>
         {list.items.length === 0 && <p>Điểm giao dịch chưa có hộ vay đang còn dư nợ.</p>}
         {list.items.length > 0 && (
           <table data-testid="posting-list-table">
@@ -109,7 +133,9 @@ export function PrintPostingList({ pointId }: { pointId: number | null }) {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={5}>Cộng ({list.items.length} khoản vay)</th>
+                <th scope="row" colSpan={5}>
+                  Cộng ({list.items.length} khoản vay)
+                </th>
                 <td class="num">{formatVnd(list.items.reduce((s, i) => s + i.amount, 0))}</td>
                 <td class="num">{formatVnd(list.items.reduce((s, i) => s + i.balance, 0))}</td>
                 <td class="num">{formatVnd(list.items.reduce((s, i) => s + i.overduePrincipal, 0))}</td>

@@ -14,7 +14,8 @@ import { Who } from './who'
 import { Paper, PrintDate, PrintHead, Signatures, useBranchNames } from './print-parts'
 
 type Loan = paths['/v1/loans/{id}']['get']['responses'][200]['content']['application/json']
-type Transaction = paths['/v1/loans/{id}/transactions']['get']['responses'][200]['content']['application/json']['items'][number]
+type Transaction =
+  paths['/v1/loans/{id}/transactions']['get']['responses'][200]['content']['application/json']['items'][number]
 
 const PARTS = [
   ['overdueInterest', 'Lãi quá hạn'],
@@ -41,13 +42,16 @@ export function PrintReceipt({ loanId, txId }: { loanId: number; txId: number })
     Promise.all([
       api.GET('/v1/loans/{id}', { params: { path: { id: loanId } } }),
       api.GET('/v1/loans/{id}/transactions', { params: { path: { id: loanId } } }),
-    ]).then(([l, x]) => {
-      if (!l.data || !x.data) return setError(problemText(l.error ?? x.error, t.unexpectedError))
-      const found = x.data.items.find((i) => i.id === txId && i.allocation)
-      if (!found) return setError(t.printReceiptNotFound)
-      setLoan(l.data)
-      setTx(found)
-    }, () => setError(t.networkError))
+    ]).then(
+      ([l, x]) => {
+        if (!l.data || !x.data) return setError(problemText(l.error ?? x.error, t.unexpectedError))
+        const found = x.data.items.find((i) => i.id === txId && i.allocation)
+        if (!found) return setError(t.printReceiptNotFound)
+        setLoan(l.data)
+        setTx(found)
+      },
+      () => setError(t.networkError),
+    )
   }, [loanId, txId])
 
   const back = { href: `#/loans/${loanId}`, label: t.printBackToLoan }
@@ -57,30 +61,70 @@ export function PrintReceipt({ loanId, txId }: { loanId: number; txId: number })
     <Paper back={back} error={error} testid="print-receipt">
       <PrintHead branch={branches[loan.branchId]} />
       <h1>Biên lai thu nợ</h1>
-      <p class="subtitle">Số: <strong data-testid="receipt-number">{receiptNumber(loanId, tx.id)}</strong> · Ngày {formatDate(tx.valueDate)}</p>
-      {tx.reversedById != null && <p class="print-void" data-testid="receipt-void">Giao dịch này đã bị hủy (giao dịch hủy số {tx.reversedById}).</p>}
+      <p class="subtitle">
+        Số: <strong data-testid="receipt-number">{receiptNumber(loanId, tx.id)}</strong> · Ngày{' '}
+        {formatDate(tx.valueDate)}
+      </p>
+      {tx.reversedById != null && (
+        <p class="print-void" data-testid="receipt-void">
+          Giao dịch này đã bị hủy (giao dịch hủy số {tx.reversedById}).
+        </p>
+      )}
       <dl class="print-facts">
-        <dt>Người nộp tiền (người vay):</dt><dd>{loan.householdName}</dd>
-        <dt>Số CCCD:</dt><dd>{loan.nationalId}</dd>
-        <dt>Khoản vay:</dt><dd>Số {loan.id} · {programmes[loan.programmeCode] ?? loan.programmeCode}</dd>
-        <dt>Số tiền:</dt><dd data-testid="receipt-amount">{formatVnd(tx.amount)}</dd>
-        <dt>Bằng chữ:</dt><dd class="amount-words" data-testid="receipt-words">{vndInWords(tx.amount)}</dd>
-        {tx.reference && (<><dt>Số tham chiếu:</dt><dd>{tx.reference}</dd></>)}
-        {tx.collectionSessionId != null && (<><dt>Phiên giao dịch:</dt><dd>Số {tx.collectionSessionId}</dd></>)}
-        <dt>Người thu tiền:</dt><dd data-testid="receipt-collector"><Who id={tx.createdBy} /></dd>
+        <dt>Người nộp tiền (người vay):</dt>
+        <dd>{loan.householdName}</dd>
+        <dt>Số CCCD:</dt>
+        <dd>{loan.nationalId}</dd>
+        <dt>Khoản vay:</dt>
+        <dd>
+          Số {loan.id} · {programmes[loan.programmeCode] ?? loan.programmeCode}
+        </dd>
+        <dt>Số tiền:</dt>
+        <dd data-testid="receipt-amount">{formatVnd(tx.amount)}</dd>
+        <dt>Bằng chữ:</dt>
+        <dd class="amount-words" data-testid="receipt-words">
+          {vndInWords(tx.amount)}
+        </dd>
+        {tx.reference && (
+          <>
+            <dt>Số tham chiếu:</dt>
+            <dd>{tx.reference}</dd>
+          </>
+        )}
+        {tx.collectionSessionId != null && (
+          <>
+            <dt>Phiên giao dịch:</dt>
+            <dd>Số {tx.collectionSessionId}</dd>
+          </>
+        )}
+        <dt>Người thu tiền:</dt>
+        <dd data-testid="receipt-collector">
+          <Who id={tx.createdBy} />
+        </dd>
       </dl>
       <table data-testid="receipt-allocation">
         <caption>Số tiền được phân bổ</caption>
         <thead>
-          <tr><th scope="col">Khoản</th><th scope="col">Số tiền</th></tr>
+          <tr>
+            <th scope="col">Khoản</th>
+            <th scope="col">Số tiền</th>
+          </tr>
         </thead>
         <tbody>
           {PARTS.map(([part, label]) => (
-            <tr key={part}><th scope="row">{label}</th><td class="num" data-part={part}>{formatVnd(allocation[part])}</td></tr>
+            <tr key={part}>
+              <th scope="row">{label}</th>
+              <td class="num" data-part={part}>
+                {formatVnd(allocation[part])}
+              </td>
+            </tr>
           ))}
         </tbody>
         <tfoot>
-          <tr><th scope="row">Cộng</th><td class="num">{formatVnd(PARTS.reduce((sum, [part]) => sum + allocation[part], 0))}</td></tr>
+          <tr>
+            <th scope="row">Cộng</th>
+            <td class="num">{formatVnd(PARTS.reduce((sum, [part]) => sum + allocation[part], 0))}</td>
+          </tr>
         </tfoot>
       </table>
       <PrintDate date={tx.valueDate} />

@@ -17,10 +17,16 @@ export function printable(route: string, may: (screen: string) => boolean) {
   const query = routeQuery(route)
   let m
   if ((m = /^\/print\/schedule\/(\d+)$/.exec(path)) && may('/loans')) return <PrintSchedule loanId={Number(m[1])} />
-  if ((m = /^\/print\/receipt\/(\d+)\/(\d+)$/.exec(path)) && may('/loans')) return <PrintReceipt loanId={Number(m[1])} txId={Number(m[2])} />
+  if ((m = /^\/print\/receipt\/(\d+)\/(\d+)$/.exec(path)) && may('/loans'))
+    return <PrintReceipt loanId={Number(m[1])} txId={Number(m[2])} />
   if (path === '/print/collection-sheet' && may('/collection-sheet') && /^\d+$/.test(query.get('point') ?? '')) {
     const date = query.get('date')
-    return <PrintCollectionSheet pointId={Number(query.get('point'))} date={date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null} />
+    return (
+      <PrintCollectionSheet
+        pointId={Number(query.get('point'))}
+        date={date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null}
+      />
+    )
   }
   if (path === '/print/posting-list') {
     const point = query.get('point')

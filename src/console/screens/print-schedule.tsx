@@ -32,11 +32,14 @@ export function PrintSchedule({ loanId }: { loanId: number }) {
     Promise.all([
       api.GET('/v1/loans/{id}', { params: { path: { id: loanId } } }),
       api.GET('/v1/loans/{id}/schedule', { params: { path: { id: loanId } } }),
-    ]).then(([l, s]) => {
-      if (!l.data || !s.data) return setError(problemText(l.error ?? s.error, t.unexpectedError))
-      setLoan(l.data)
-      setSchedule(s.data)
-    }, () => setError(t.networkError))
+    ]).then(
+      ([l, s]) => {
+        if (!l.data || !s.data) return setError(problemText(l.error ?? s.error, t.unexpectedError))
+        setLoan(l.data)
+        setSchedule(s.data)
+      },
+      () => setError(t.networkError),
+    )
   }, [loanId])
 
   const back = { href: `#/loans/${loanId}`, label: t.printBackToLoan }
@@ -46,16 +49,30 @@ export function PrintSchedule({ loanId }: { loanId: number }) {
     <Paper back={back} error={error} testid="print-schedule">
       <PrintHead branch={branches[loan.branchId]} />
       <h1>Lịch trả nợ</h1>
-      <p class="subtitle">Khoản vay số {loan.id}{schedule.indicative ? ' (dự kiến, tính từ ngày giải ngân giả định)' : ''}</p>
+      <p class="subtitle">
+        Khoản vay số {loan.id}
+        {schedule.indicative ? ' (dự kiến, tính từ ngày giải ngân giả định)' : ''}
+      </p>
       <dl class="print-facts" data-testid="print-schedule-facts">
-        <dt>Người vay (chủ hộ):</dt><dd>{loan.householdName}</dd>
-        <dt>Số CCCD:</dt><dd>{loan.nationalId}</dd>
-        <dt>Chương trình cho vay:</dt><dd>{programmes[loan.programmeCode] ?? loan.programmeCode}{loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}</dd>
-        <dt>Số tiền vay:</dt><dd data-testid="print-loan-amount">{formatVnd(amount)}</dd>
-        <dt>Bằng chữ:</dt><dd class="amount-words">{vndInWords(amount)}</dd>
-        <dt>Lãi suất:</dt><dd>{formatRate(loan.monthlyRatePpm, 'vi')}</dd>
-        <dt>Thời hạn vay:</dt><dd>{loan.termMonths} tháng</dd>
-        <dt>Ngày giải ngân:</dt><dd>{formatDate(loan.firstDisbursedOn) || '—'}</dd>
+        <dt>Người vay (chủ hộ):</dt>
+        <dd>{loan.householdName}</dd>
+        <dt>Số CCCD:</dt>
+        <dd>{loan.nationalId}</dd>
+        <dt>Chương trình cho vay:</dt>
+        <dd>
+          {programmes[loan.programmeCode] ?? loan.programmeCode}
+          {loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}
+        </dd>
+        <dt>Số tiền vay:</dt>
+        <dd data-testid="print-loan-amount">{formatVnd(amount)}</dd>
+        <dt>Bằng chữ:</dt>
+        <dd class="amount-words">{vndInWords(amount)}</dd>
+        <dt>Lãi suất:</dt>
+        <dd>{formatRate(loan.monthlyRatePpm, 'vi')}</dd>
+        <dt>Thời hạn vay:</dt>
+        <dd>{loan.termMonths} tháng</dd>
+        <dt>Ngày giải ngân:</dt>
+        <dd>{formatDate(loan.firstDisbursedOn) || '—'}</dd>
       </dl>
       <table data-testid="print-schedule-table">
         <caption class="visually-hidden">Các kỳ trả nợ</caption>
@@ -81,10 +98,18 @@ export function PrintSchedule({ loanId }: { loanId: number }) {
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colSpan={2}>Cộng</th>
-            <td class="num" data-testid="print-total-principal">{formatVnd(schedule.totalPrincipal)}</td>
-            <td class="num" data-testid="print-total-interest">{formatVnd(schedule.totalInterest)}</td>
-            <td class="num" data-testid="print-total">{formatVnd(schedule.totalPrincipal + schedule.totalInterest)}</td>
+            <th scope="row" colSpan={2}>
+              Cộng
+            </th>
+            <td class="num" data-testid="print-total-principal">
+              {formatVnd(schedule.totalPrincipal)}
+            </td>
+            <td class="num" data-testid="print-total-interest">
+              {formatVnd(schedule.totalInterest)}
+            </td>
+            <td class="num" data-testid="print-total">
+              {formatVnd(schedule.totalPrincipal + schedule.totalInterest)}
+            </td>
           </tr>
         </tfoot>
       </table>

@@ -28,7 +28,12 @@ import { printable } from './print-route'
 type Role = 'admin' | 'branch_officer' | 'branch_manager' | 'partner_officer' | 'finance' | 'auditor'
 /** The navigation's sections: a person looks for a task under what kind of work it is. */
 type Section = 'navSectionDaily' | 'navSectionCredit' | 'navSectionFinance' | 'navSectionAdmin'
-interface Screen { path: string; label: keyof Dictionary; roles: readonly Role[]; section: Section }
+interface Screen {
+  path: string
+  label: keyof Dictionary
+  roles: readonly Role[]
+  section: Section
+}
 
 const BRANCH: readonly Role[] = ['branch_officer', 'branch_manager']
 const EVERYONE: readonly Role[] = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor']
@@ -38,26 +43,76 @@ const SECTIONS: readonly Section[] = ['navSectionDaily', 'navSectionCredit', 'na
 const SCREENS: readonly Screen[] = [
   // the day's work at the commune and the counter
   { path: '/collection-sheet', label: 'navCollectionSheet', roles: BRANCH, section: 'navSectionDaily' },
-  { path: '/groups', label: 'navGroups', roles: ['partner_officer', 'branch_officer', 'branch_manager'], section: 'navSectionDaily' },
+  {
+    path: '/groups',
+    label: 'navGroups',
+    roles: ['partner_officer', 'branch_officer', 'branch_manager'],
+    section: 'navSectionDaily',
+  },
   { path: '/households', label: 'navHouseholds', roles: EVERYONE, section: 'navSectionDaily' },
-  { path: '/applications/new', label: 'navApplicationNew', roles: ['partner_officer', 'branch_officer'], section: 'navSectionDaily' },
-  { path: '/applications', label: 'navApplications', roles: ['partner_officer', 'branch_officer', 'branch_manager'], section: 'navSectionDaily' },
+  {
+    path: '/applications/new',
+    label: 'navApplicationNew',
+    roles: ['partner_officer', 'branch_officer'],
+    section: 'navSectionDaily',
+  },
+  {
+    path: '/applications',
+    label: 'navApplications',
+    roles: ['partner_officer', 'branch_officer', 'branch_manager'],
+    section: 'navSectionDaily',
+  },
   // credit: from the queue to the loan's end (branch-*.tsx, loans, support payments)
   { path: '/queue', label: 'brNavQueue', roles: BRANCH, section: 'navSectionCredit' },
   { path: '/disbursements', label: 'brNavDisbursements', roles: BRANCH, section: 'navSectionCredit' },
   { path: '/loans', label: 'navLoans', roles: BRANCH, section: 'navSectionCredit' },
-  { path: '/risk', label: 'brNavRisk', roles: ['branch_officer', 'branch_manager', 'admin'], section: 'navSectionCredit' },
-  { path: '/support-payments', label: 'finNavSupportPayments', roles: ['branch_manager', 'finance', 'auditor'], section: 'navSectionCredit' },
+  {
+    path: '/risk',
+    label: 'brNavRisk',
+    roles: ['branch_officer', 'branch_manager', 'admin'],
+    section: 'navSectionCredit',
+  },
+  {
+    path: '/support-payments',
+    label: 'finNavSupportPayments',
+    roles: ['branch_manager', 'finance', 'auditor'],
+    section: 'navSectionCredit',
+  },
   // finance and oversight (dashboard*.tsx, finance-*.tsx)
-  { path: '/dashboard', label: 'navDashboard', roles: ['branch_manager', 'finance', 'auditor', 'admin'], section: 'navSectionFinance' },
-  { path: '/reconciliation', label: 'finNavReconciliation', roles: ['finance', 'auditor'], section: 'navSectionFinance' },
+  {
+    path: '/dashboard',
+    label: 'navDashboard',
+    roles: ['branch_manager', 'finance', 'auditor', 'admin'],
+    section: 'navSectionFinance',
+  },
+  {
+    path: '/reconciliation',
+    label: 'finNavReconciliation',
+    roles: ['finance', 'auditor'],
+    section: 'navSectionFinance',
+  },
   { path: '/trial-balance', label: 'finNavTrialBalance', roles: ['finance', 'auditor'], section: 'navSectionFinance' },
-  { path: '/reports', label: 'finNavReports', roles: ['finance', 'auditor', 'branch_manager'], section: 'navSectionFinance' },
+  {
+    path: '/reports',
+    label: 'finNavReports',
+    roles: ['finance', 'auditor', 'branch_manager'],
+    section: 'navSectionFinance',
+  },
   // administration and control (audit-*.tsx, admin-*.tsx; the close is run by admin only)
-  { path: '/close', label: 'brNavClose', roles: ['branch_officer', 'branch_manager', 'admin'], section: 'navSectionAdmin' },
+  {
+    path: '/close',
+    label: 'brNavClose',
+    roles: ['branch_officer', 'branch_manager', 'admin'],
+    section: 'navSectionAdmin',
+  },
   { path: '/audit', label: 'navAudit', roles: ['auditor', 'admin'], section: 'navSectionAdmin' },
   { path: '/users', label: 'navUsers', roles: ['admin'], section: 'navSectionAdmin' },
-  { path: '/reference', label: 'navReference', roles: ['admin', 'auditor', 'finance', 'branch_manager'], section: 'navSectionAdmin' },
+  {
+    path: '/reference',
+    label: 'navReference',
+    roles: ['admin', 'auditor', 'finance', 'branch_manager'],
+    section: 'navSectionAdmin',
+  },
 ]
 
 /** Where a role lands: the day's main task. */
@@ -69,7 +124,15 @@ function landing(role: string): string {
   return '/households'
 }
 
-export function Shell({ session, onSignedOut, onSwitchLanguage }: { session: Session; onSignedOut: () => void; onSwitchLanguage: () => void }) {
+export function Shell({
+  session,
+  onSignedOut,
+  onSwitchLanguage,
+}: {
+  session: Session
+  onSignedOut: () => void
+  onSwitchLanguage: () => void
+}) {
   const { t } = useI18n()
   const fullRoute = useRoute()
   // Screens match on the path; a few read a query (/applications/new?household=5).
@@ -86,7 +149,9 @@ export function Shell({ session, onSignedOut, onSwitchLanguage }: { session: Ses
   // only branch staff get the repayment form.
   const loanAllowed = loanId !== undefined
   // Printables (/print/...): open to whoever may open the screen they print from (print-route.tsx).
-  const printed = route.startsWith('/print/') ? printable(fullRoute, (path) => screens.some((s) => s.path === path)) : null
+  const printed = route.startsWith('/print/')
+    ? printable(fullRoute, (path) => screens.some((s) => s.path === path))
+    : null
 
   useEffect(() => {
     if (route === '/' || route === '') navigate(landing(role))
@@ -103,9 +168,11 @@ export function Shell({ session, onSignedOut, onSwitchLanguage }: { session: Ses
   let content
   if (route === '/collection-sheet' && allowed) content = <CollectionSheet />
   else if (route === '/households' && allowed) content = <Households />
-  else if (route === '/applications/new' && allowed) content = <ApplicationNew householdId={Number(routeQuery(fullRoute).get('household')) || undefined} />
+  else if (route === '/applications/new' && allowed)
+    content = <ApplicationNew householdId={Number(routeQuery(fullRoute).get('household')) || undefined} />
   else if (route === '/groups' && allowed) content = <Groups />
-  else if (groupId !== undefined && groupAllowed) content = <GroupPage id={Number(groupId)} canApply={screens.some((s) => s.path === '/applications/new')} />
+  else if (groupId !== undefined && groupAllowed)
+    content = <GroupPage id={Number(groupId)} canApply={screens.some((s) => s.path === '/applications/new')} />
   else if (route === '/applications' && allowed) content = <Applications />
   else if (route === '/loans' && allowed) content = <Loans />
   else if (route === '/queue' && allowed) content = <BranchQueue session={session} />
@@ -130,19 +197,40 @@ export function Shell({ session, onSignedOut, onSwitchLanguage }: { session: Ses
     <div class="shell">
       <header class="topbar">
         <span class="brand">{t.appName}</span>
-        <span class="user">{t.signedInAs}: <strong data-testid="user-name">{session.user.name}</strong> ({roleLabel})</span>
+        <span class="user">
+          {t.signedInAs}: <strong data-testid="user-name">{session.user.name}</strong> ({roleLabel})
+        </span>
         <LanguageSwitch onSwitch={onSwitchLanguage} />
-        <button type="button" data-testid="sign-out" onClick={signOut}>{t.signOut}</button>
+        <button type="button" data-testid="sign-out" onClick={signOut}>
+          {t.signOut}
+        </button>
       </header>
       <div class="layout">
         <nav class="sidenav" aria-label={t.mainNav}>
           {SECTIONS.filter((section) => screens.some((s) => s.section === section)).map((section) => (
             <div key={section} class="nav-section">
-              <span class="nav-section-title" id={`nav-${section}`}>{t[section]}</span>
+              <span class="nav-section-title" id={`nav-${section}`}>
+                {t[section]}
+              </span>
               <ul aria-labelledby={`nav-${section}`}>
-                {screens.filter((s) => s.section === section).map((s) => (
-                  <li key={s.path}><a href={'#' + s.path} aria-current={route === s.path || (s.path === '/loans' && loanAllowed) || (s.path === '/groups' && groupAllowed) ? 'page' : undefined}>{t[s.label]}</a></li>
-                ))}
+                {screens
+                  .filter((s) => s.section === section)
+                  .map((s) => (
+                    <li key={s.path}>
+                      <a
+                        href={'#' + s.path}
+                        aria-current={
+                          route === s.path ||
+                          (s.path === '/loans' && loanAllowed) ||
+                          (s.path === '/groups' && groupAllowed)
+                            ? 'page'
+                            : undefined
+                        }
+                      >
+                        {t[s.label]}
+                      </a>
+                    </li>
+                  ))}
               </ul>
             </div>
           ))}

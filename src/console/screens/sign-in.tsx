@@ -3,7 +3,13 @@ import { api, problemText, type Session } from '../api/client'
 import { useI18n } from '../i18n'
 import { Alert, LanguageSwitch } from './parts'
 
-export function SignIn({ onSignedIn, onSwitchLanguage }: { onSignedIn: (s: Session) => void; onSwitchLanguage: () => void }) {
+export function SignIn({
+  onSignedIn,
+  onSwitchLanguage,
+}: {
+  onSignedIn: (s: Session) => void
+  onSwitchLanguage: () => void
+}) {
   const { t } = useI18n()
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -14,7 +20,9 @@ export function SignIn({ onSignedIn, onSwitchLanguage }: { onSignedIn: (s: Sessi
     setBusy(true)
     setError(null)
     try {
-      const { data, error } = await api.POST('/v1/session', { body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') } })
+      const { data, error } = await api.POST('/v1/session', {
+        body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') },
+      })
       if (data) onSignedIn(data)
       else setError(problemText(error, t.unexpectedError))
     } catch {
@@ -26,7 +34,9 @@ export function SignIn({ onSignedIn, onSwitchLanguage }: { onSignedIn: (s: Sessi
 
   return (
     <main class="card narrow">
-      <div class="top-right"><LanguageSwitch onSwitch={onSwitchLanguage} /></div>
+      <div class="top-right">
+        <LanguageSwitch onSwitch={onSwitchLanguage} />
+      </div>
       <h1>{t.appName}</h1>
       <h2>{t.signInTitle}</h2>
       <form onSubmit={submit}>
@@ -35,7 +45,9 @@ export function SignIn({ onSignedIn, onSwitchLanguage }: { onSignedIn: (s: Sessi
         <label for="password">{t.password}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required />
         <Alert message={error} />
-        <button type="submit" data-testid="sign-in" disabled={busy}>{busy ? t.signingIn : t.signIn}</button>
+        <button type="submit" data-testid="sign-in" disabled={busy}>
+          {busy ? t.signingIn : t.signIn}
+        </button>
       </form>
     </main>
   )

@@ -11,7 +11,12 @@ export function Who({ id, session }: { id: number | null | undefined; session?: 
   const { t } = useI18n()
   const name = useStaffName(id)
   if (id === null || id === undefined) return <>—</>
-  if (session && id === session.user.id) return <>{t.brYou} ({session.user.name})</>
+  if (session && id === session.user.id)
+    return (
+      <>
+        {t.brYou} ({session.user.name})
+      </>
+    )
   if (id <= 0) return <>{t.brSystemUser}</>
   return <>{name ?? `${t.brUserNo} ${id}`}</>
 }

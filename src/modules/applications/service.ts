@@ -20,8 +20,17 @@ import { timelineOf, groupOwner } from '../households/service.js'
 import { transition, type ApplicationEvent, type ApplicationStatus } from '../../domain/application-state.js'
 import type { ApplicationInput } from './schemas.js'
 import {
-  applicationById, applicationByPartnerReference, applicationsPage, householdById, insertApplication, insertLoan, openApplicationIds, openLoansOf,
-  pointOfGroup, updateApplicationFrom, type ApplicationRow,
+  applicationById,
+  applicationByPartnerReference,
+  applicationsPage,
+  householdById,
+  insertApplication,
+  insertLoan,
+  openApplicationIds,
+  openLoansOf,
+  pointOfGroup,
+  updateApplicationFrom,
+  type ApplicationRow,
 } from './queries.js'
 import { localPolicyByCode, programmeByCode } from '../programmes/queries.js'
 import { branchById } from '../organisation/queries.js'
@@ -33,7 +42,9 @@ export function applicationView(row: ApplicationRow) {
 
 function notAfterBusinessDate(date: string, businessDate: string, field: string) {
   if (date > businessDate) {
-    throw new DomainError('DATE_IN_FUTURE', `${field} ${date} is after the business date ${businessDate}`, { errors: [{ field: `body.${field}`, message: 'must not be after the business date' }] })
+    throw new DomainError('DATE_IN_FUTURE', `${field} ${date} is after the business date ${businessDate}`, {
+      errors: [{ field: `body.${field}`, message: 'must not be after the business date' }],
+    })
   }
 }
 
@@ -49,15 +60,32 @@ function applicableLocalPolicy(db: Db, code: string, programmeCode: string, bran
   if (!policy) throw new DomainError('REFERENCE_NOT_FOUND', `Local policy ${code} does not exist`)
   const branch = branchById(db, branchId)!
   if (policy.programmeCode !== programmeCode) {
-    throw new DomainError('LOCAL_POLICY_NOT_APPLICABLE', `Local policy ${code} applies to programme ${policy.programmeCode}, not ${programmeCode}`)
+    throw new DomainError(
+      'LOCAL_POLICY_NOT_APPLICABLE',
+      `Local policy ${code} applies to programme ${policy.programmeCode}, not ${programmeCode}`,
+    )
   }
   if (policy.branchId !== null ? policy.branchId !== branchId : policy.region !== branch.province) {
-    throw new DomainError('LOCAL_POLICY_NOT_APPLICABLE', `Local policy ${code} (${policy.region}) does not cover branch ${branch.code} (${branch.province})`)
+    throw new DomainError(
+      'LOCAL_POLICY_NOT_APPLICABLE',
+      `Local policy ${code} (${policy.region}) does not cover branch ${branch.code} (${branch.province})`,
+    )
   }
   return policy
 }
 
-function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: string; amount: number; termMonths: number; graceMonths: number; id?: number }, onDate: string) {
+function eligibilityOrThrow(
+  db: Db,
+  app: {
+    householdId: number
+    programmeCode: string
+    amount: number
+    termMonths: number
+    graceMonths: number
+    id?: number
+  },
+  onDate: string,
+) {
   const programme = loadProgramme(db, app.programmeCode)
   const household = householdById(db, app.householdId)!
   const existing = openLoansOf(db, app.householdId, app.programmeCode)
@@ -66,19 +94,31 @@ function eligibilityOrThrow(db: Db, app: { householdId: number; programmeCode: s
     code: programme.code,
     eligibleStatuses: programme.eligibleStatuses as ProgrammeRules['eligibleStatuses'],
     eligibleAreas: programme.eligibleAreas as ProgrammeRules['eligibleAreas'],
-    maxAmount: programme.maxAmount, maxTermMonths: programme.maxTermMonths,
+    maxAmount: programme.maxAmount,
+    maxTermMonths: programme.maxTermMonths,
     escapedWindowMonths: programme.escapedWindowMonths ?? undefined,
   }
   const result = checkEligibility({
-    programme: rules, household: { area: household.area, timeline: timelineOf(db, household.id) },
-    amount: app.amount, termMonths: app.termMonths, graceMonths: app.graceMonths, applicationDate: onDate,
+    programme: rules,
+    household: { area: household.area, timeline: timelineOf(db, household.id) },
+    amount: app.amount,
+    termMonths: app.termMonths,
+    graceMonths: app.graceMonths,
+    applicationDate: onDate,
     // Exposure counts what is owed plus what is approved but not yet disbursed (a tranche still to come).
-    existingLoans: existing.map((l) => ({ state: l.state as 'approved' | 'active', outstandingPrincipal: l.outstanding + (l.approvedAmount - l.disbursed) })),
+    existingLoans: existing.map((l) => ({
+      state: l.state as 'approved' | 'active',
+      outstandingPrincipal: l.outstanding + (l.approvedAmount - l.disbursed),
+    })),
     openApplications: open,
   })
   if (!result.eligible) {
     const first = result.reasons[0]!
-    throw new DomainError(first, `The household is not eligible for ${programme.code} on ${onDate}: ${result.reasons.join(', ')}`, { reasons: result.reasons })
+    throw new DomainError(
+      first,
+      `The household is not eligible for ${programme.code} on ${onDate}: ${result.reasons.join(', ')}`,
+      { reasons: result.reasons },
+    )
   }
   return programme
 }
@@ -87,21 +127,45 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
   const household = householdById(ctx.db, input.householdId)
   if (!household) throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`)
   const owner = groupOwner(ctx.db, household.groupId)!
-  if (!inScope(ctx.actor, owner)) throw new DomainError('FORBIDDEN', `Household ${input.householdId} is not in one of your groups`)
+  if (!inScope(ctx.actor, owner))
+    throw new DomainError('FORBIDDEN', `Household ${input.householdId} is not in one of your groups`)
   const applicationDate = input.applicationDate ?? ctx.businessDate
   notAfterBusinessDate(applicationDate, ctx.businessDate, 'applicationDate')
   const programme = loadProgramme(ctx.db, input.programmeCode)
   if (input.localPolicyCode) applicableLocalPolicy(ctx.db, input.localPolicyCode, programme.code, owner.branchId)
-  const plan = input.principalPlan ?? { everyMonths: programme.defaultEveryMonths as 1 | 3 | 6 | 12, graceMonths: programme.defaultGraceMonths }
+  const plan = input.principalPlan ?? {
+    everyMonths: programme.defaultEveryMonths as 1 | 3 | 6 | 12,
+    graceMonths: programme.defaultGraceMonths,
+  }
   if (applicationByPartnerReference(ctx.db, owner.partnerId, input.partnerReference)) {
     throw new DomainError('DUPLICATE', `Partner reference ${input.partnerReference} is already used by this partner`)
   }
-  eligibilityOrThrow(ctx.db, { householdId: household.id, programmeCode: programme.code, amount: input.amount, termMonths: input.termMonths, graceMonths: plan.graceMonths }, applicationDate)
+  eligibilityOrThrow(
+    ctx.db,
+    {
+      householdId: household.id,
+      programmeCode: programme.code,
+      amount: input.amount,
+      termMonths: input.termMonths,
+      graceMonths: plan.graceMonths,
+    },
+    applicationDate,
+  )
   const row = insertApplication(ctx.db, {
-    householdId: household.id, programmeCode: programme.code, localPolicyCode: input.localPolicyCode ?? null,
-    partnerId: owner.partnerId, branchId: owner.branchId, partnerReference: input.partnerReference, amount: input.amount,
-    termMonths: input.termMonths, everyMonths: plan.everyMonths, graceMonths: plan.graceMonths, purpose: input.purpose,
-    applicationDate, status: 'submitted', submittedBy: ctx.actor.userId,
+    householdId: household.id,
+    programmeCode: programme.code,
+    localPolicyCode: input.localPolicyCode ?? null,
+    partnerId: owner.partnerId,
+    branchId: owner.branchId,
+    partnerReference: input.partnerReference,
+    amount: input.amount,
+    termMonths: input.termMonths,
+    everyMonths: plan.everyMonths,
+    graceMonths: plan.graceMonths,
+    purpose: input.purpose,
+    applicationDate,
+    status: 'submitted',
+    submittedBy: ctx.actor.userId,
   })
   const view = applicationView(row)
   ctx.audit({ action: 'application.submit', entity: 'application', entityId: row.id, after: view })
@@ -120,21 +184,40 @@ function move(ctx: CommandContext, row: ApplicationRow, event: ApplicationEvent,
   const updated = updateApplicationFrom(ctx.db, row, { ...changes, status: next, updatedAt: new Date().toISOString() })
   if (!updated) throw new DomainError('INVALID_STATE', `Application ${row.id} changed concurrently`)
   const view = applicationView(updated)
-  ctx.audit({ action: `application.${event}`, entity: 'application', entityId: row.id, before: { status: row.status }, after: { status: next, ...changes } })
+  ctx.audit({
+    action: `application.${event}`,
+    entity: 'application',
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: next, ...changes },
+  })
   return view
 }
 
-export function certifyApplication(ctx: CommandContext, id: number, input: { decisionNo: string; certifiedOn: string }) {
+export function certifyApplication(
+  ctx: CommandContext,
+  id: number,
+  input: { decisionNo: string; certifiedOn: string },
+) {
   const row = loadApplication(ctx.db, ctx.actor, id)
   transition(row.status, 'certify')
   notAfterBusinessDate(input.certifiedOn, ctx.businessDate, 'certifiedOn')
   if (input.certifiedOn < row.applicationDate) {
-    throw new DomainError('DATE_ORDER', `certifiedOn ${input.certifiedOn} is before the application date ${row.applicationDate}`)
+    throw new DomainError(
+      'DATE_ORDER',
+      `certifiedOn ${input.certifiedOn} is before the application date ${row.applicationDate}`,
+    )
   }
-  return move(ctx, row, 'certify', { certifiedBy: ctx.actor.userId, certificationDecisionNo: input.decisionNo, certifiedOn: input.certifiedOn })
+  return move(ctx, row, 'certify', {
+    certifiedBy: ctx.actor.userId,
+    certificationDecisionNo: input.decisionNo,
+    certifiedOn: input.certifiedOn,
+  })
 }
 
-/** Approval by a branch manager of the household's branch who neither submitted nor certified it; creates the loan. */
+/**
+ * Approval by a branch manager of the household's branch who neither submitted nor certified it; creates the loan.
+ */
 export function approveApplication(ctx: CommandContext, id: number, input: { approvedOn?: string }) {
   const row = loadApplication(ctx.db, ctx.actor, id)
   transition(row.status, 'approve')
@@ -149,18 +232,42 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
   const programme = eligibilityOrThrow(ctx.db, { ...row }, approvedOn)
   const household = householdById(ctx.db, row.householdId)!
   const point = pointOfGroup(ctx.db, household.groupId)!
-  const policy = row.localPolicyCode ? applicableLocalPolicy(ctx.db, row.localPolicyCode, row.programmeCode, row.branchId) : null
+  const policy = row.localPolicyCode
+    ? applicableLocalPolicy(ctx.db, row.localPolicyCode, row.programmeCode, row.branchId)
+    : null
   // A local override fixes the borrower rate; otherwise the loan follows the programme's rate versions ([]).
-  const rates = policy?.borrowerRatePpm != null ? [{ effectiveFrom: '1900-01-01', monthlyRatePpm: policy.borrowerRatePpm }] : []
-  const fundingSource = policy?.borrowerRatePpm != null || policy?.supportAmount != null ? 'local_budget' : programme.fundingSource
+  const rates =
+    policy?.borrowerRatePpm != null ? [{ effectiveFrom: '1900-01-01', monthlyRatePpm: policy.borrowerRatePpm }] : []
+  const fundingSource =
+    policy?.borrowerRatePpm != null || policy?.supportAmount != null ? 'local_budget' : programme.fundingSource
   const loan = insertLoan(ctx.db, {
-    applicationId: row.id, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
-    branchId: row.branchId, partnerId: row.partnerId, groupId: household.groupId, transactionPointId: point.id, fundingSource,
-    approvedAmount: row.amount, termMonths: row.termMonths, everyMonths: row.everyMonths, graceMonths: row.graceMonths,
-    sessionDay: point.sessionDay, overdueRatePct: programme.overdueRatePct, rates, approvedOn, approvedBy: ctx.actor.userId,
-    state: 'approved', classification: 'not_disbursed',
+    applicationId: row.id,
+    householdId: row.householdId,
+    programmeCode: row.programmeCode,
+    localPolicyCode: row.localPolicyCode,
+    branchId: row.branchId,
+    partnerId: row.partnerId,
+    groupId: household.groupId,
+    transactionPointId: point.id,
+    fundingSource,
+    approvedAmount: row.amount,
+    termMonths: row.termMonths,
+    everyMonths: row.everyMonths,
+    graceMonths: row.graceMonths,
+    sessionDay: point.sessionDay,
+    overdueRatePct: programme.overdueRatePct,
+    rates,
+    approvedOn,
+    approvedBy: ctx.actor.userId,
+    state: 'approved',
+    classification: 'not_disbursed',
   })
-  ctx.audit({ action: 'loan.create', entity: 'loan', entityId: loan.id, after: { applicationId: row.id, approvedAmount: row.amount, approvedOn } })
+  ctx.audit({
+    action: 'loan.create',
+    entity: 'loan',
+    entityId: loan.id,
+    after: { applicationId: row.id, approvedAmount: row.amount, approvedOn },
+  })
   return move(ctx, row, 'approve', { decidedBy: ctx.actor.userId, decidedOn: approvedOn, loanId: loan.id })
 }
 
@@ -171,12 +278,25 @@ export function rejectApplication(ctx: CommandContext, id: number, reason: strin
 
 export function withdrawApplication(ctx: CommandContext, id: number, reason?: string) {
   const row = loadApplication(ctx.db, ctx.actor, id)
-  return move(ctx, row, 'withdraw', { decidedBy: ctx.actor.userId, decidedOn: ctx.businessDate, rejectionReason: reason ?? null })
+  return move(ctx, row, 'withdraw', {
+    decidedBy: ctx.actor.userId,
+    decidedOn: ctx.businessDate,
+    rejectionReason: reason ?? null,
+  })
 }
 
-export interface ApplicationFilters { status?: string; householdId?: number; groupId?: number; partnerId?: number; programmeCode?: string }
+export interface ApplicationFilters {
+  status?: string
+  householdId?: number
+  groupId?: number
+  partnerId?: number
+  programmeCode?: string
+}
 
-/** Applications in the actor's scope with their borrower; the group is the household's (indexes: applications_status/_partner/_branch/_household, households_group). */
+/**
+ * Applications in the actor's scope with their borrower; the group is the household's (indexes:
+ * applications_status/_partner/_branch/_household, households_group).
+ */
 export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, afterId: number, limit: number) {
   const where: (SQL | undefined)[] = [gt(applications.id, afterId)]
   if (q.status) where.push(eq(applications.status, q.status as ApplicationStatus))
@@ -185,6 +305,8 @@ export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, af
   if (q.partnerId) where.push(eq(applications.partnerId, q.partnerId))
   if (q.programmeCode) where.push(eq(applications.programmeCode, q.programmeCode))
   where.push(scopeCondition(actor, { branch: applications.branchId, partner: applications.partnerId }))
-  return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({ ...applicationView(application), ...borrower }))
+  return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({
+    ...applicationView(application),
+    ...borrower,
+  }))
 }
-

@@ -44,9 +44,18 @@ declare module 'fastify' {
   }
 }
 
-export const DISABLED_AUTO_CLOSE: AutoCloseStatus = { enabled: false, lastRunAt: null, lastClosedDate: null, nextRunAt: null, lastError: null }
+export const DISABLED_AUTO_CLOSE: AutoCloseStatus = {
+  enabled: false,
+  lastRunAt: null,
+  lastClosedDate: null,
+  nextRunAt: null,
+  lastError: null,
+}
 
-export interface AutoCloseOptions { now?: () => Date; intervalMs?: number }
+export interface AutoCloseOptions {
+  now?: () => Date
+  intervalMs?: number
+}
 
 /** The business date the close should have reached at `now`: today from 00:05 Vietnam time, yesterday before. */
 export function autoCloseTarget(now: Date): string {
@@ -63,57 +72,70 @@ export function nextScheduledRun(now: Date): Date {
   return todays > now ? todays : at(addDays(today, 1))
 }
 
-export default fp(async function autoClosePlugin(app: FastifyInstance, options: AutoCloseOptions) {
-  const now = options.now ?? (() => new Date())
-  const intervalMs = options.intervalMs ?? 60_000
-  let lastRunAt: string | null = null
-  let lastError: string | null = null
-  let inFlight: Promise<void> | null = null
-  let timer: NodeJS.Timeout | null = null
+export default fp(
+  async function autoClosePlugin(app: FastifyInstance, options: AutoCloseOptions) {
+    const now = options.now ?? (() => new Date())
+    const intervalMs = options.intervalMs ?? 60_000
+    let lastRunAt: string | null = null
+    let lastError: string | null = null
+    let inFlight: Promise<void> | null = null
+    let timer: NodeJS.Timeout | null = null
 
-  let closed = false
+    let closed = false
 
-  async function run(): Promise<void> {
-    if (closed) return
-    const at = now()
-    const target = autoCloseTarget(at)
-    try {
-      if (businessDateView(app.sqlite).businessDate >= target) return
-      lastRunAt = at.toISOString()
-      const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, 0, 'auto-close', { today: todayInVietnam(at) })
-      lastError = null
-      app.log.info({ autoClose: result }, `auto-close: closed ${result.daysClosed} day(s); business date ${result.businessDate}`)
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err)
-      app.log.error({ err }, 'auto-close failed; retrying at the next check')
-    }
-  }
-
-  const handle: AutoClose = {
-    tick() {
-      inFlight ??= run().finally(() => { inFlight = null })
-      return inFlight
-    },
-    status() {
+    async function run(): Promise<void> {
+      if (closed) return
       const at = now()
-      const view = businessDateView(app.sqlite)
-      const behind = view.businessDate < autoCloseTarget(at)
-      return {
-        enabled: true, lastRunAt, lastClosedDate: view.lastClosedDate,
-        nextRunAt: (behind ? new Date(at.getTime() + intervalMs) : nextScheduledRun(at)).toISOString(), lastError,
+      const target = autoCloseTarget(at)
+      try {
+        if (businessDateView(app.sqlite).businessDate >= target) return
+        lastRunAt = at.toISOString()
+        const result = await closeBusinessDays(app.sqlite, app.commands.hooks, target, 0, 'auto-close', {
+          today: todayInVietnam(at),
+        })
+        lastError = null
+        app.log.info(
+          { autoClose: result },
+          `auto-close: closed ${result.daysClosed} day(s); business date ${result.businessDate}`,
+        )
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err)
+        app.log.error({ err }, 'auto-close failed; retrying at the next check')
       }
-    },
-  }
-  app.decorate('autoClose', handle)
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => void handle.tick(), intervalMs)
-    timer.unref()
-    // A server started after a downtime catches up at once.
-    setImmediate(() => void handle.tick())
-  })
-  app.addHook('onClose', async () => {
-    closed = true
-    if (timer) clearInterval(timer)
-    await inFlight
-  })
-}, { name: 'auto-close', dependencies: ['database'] })
+    }
+
+    const handle: AutoClose = {
+      tick() {
+        inFlight ??= run().finally(() => {
+          inFlight = null
+        })
+        return inFlight
+      },
+      status() {
+        const at = now()
+        const view = businessDateView(app.sqlite)
+        const behind = view.businessDate < autoCloseTarget(at)
+        return {
+          enabled: true,
+          lastRunAt,
+          lastClosedDate: view.lastClosedDate,
+          nextRunAt: (behind ? new Date(at.getTime() + intervalMs) : nextScheduledRun(at)).toISOString(),
+          lastError,
+        }
+      },
+    }
+    app.decorate('autoClose', handle)
+    app.addHook('onReady', async () => {
+      timer = setInterval(() => void handle.tick(), intervalMs)
+      timer.unref()
+      // A server started after a downtime catches up at once.
+      setImmediate(() => void handle.tick())
+    })
+    app.addHook('onClose', async () => {
+      closed = true
+      if (timer) clearInterval(timer)
+      await inFlight
+    })
+  },
+  { name: 'auto-close', dependencies: ['database'] },
+)

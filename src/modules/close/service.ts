@@ -30,7 +30,14 @@ export const CLOSE_CHUNK_LOANS = 5_000
 
 let running = false
 
-export interface CloseResult { previousDate: string; businessDate: string; lastClosedDate: string | null; daysClosed: number; instalmentsNowOverdue: number; loansReclassified: number }
+export interface CloseResult {
+  previousDate: string
+  businessDate: string
+  lastClosedDate: string | null
+  daysClosed: number
+  instalmentsNowOverdue: number
+  loansReclassified: number
+}
 
 export interface CloseOptions {
   /** today's date in Vietnam (default: from the wall clock); the business date may not move past it */
@@ -39,12 +46,20 @@ export interface CloseOptions {
   allowAhead?: boolean
 }
 
-/** Refuses a close that would move the business date past today in Vietnam (a target at or before the business date moves nothing). */
+/**
+ * Refuses a close that would move the business date past today in Vietnam (a target at or before the business date
+ * moves nothing).
+ */
 export function assertNotAheadOfCalendar(current: string, target: string, options: CloseOptions = {}): void {
   if (options.allowAhead || target <= current) return
   const today = options.today ?? todayInVietnam()
   if (target > today) {
-    throw new DomainError('CLOSE_AHEAD_OF_CALENDAR', `Closing up to ${target} would move the business date past today's date in Vietnam (${today}); days are closed once they have ended`, { today, businessDate: current })
+    throw new DomainError(
+      'CLOSE_AHEAD_OF_CALENDAR',
+      `Closing up to ${target} would move the business date past today's date in Vietnam (${today}); days are ` +
+        `closed once they have ended`,
+      { today, businessDate: current },
+    )
   }
 }
 
@@ -53,7 +68,14 @@ export function assertNotAheadOfCalendar(current: string, target: string, option
  * `hooks`: the application's set (`app.commands.hooks`); `dayClosed` runs at the end of each day.
  * Errors: CLOSE_IN_PROGRESS (another close is running), CLOSE_AHEAD_OF_CALENDAR.
  */
-export async function closeBusinessDays(sqlite: Database.Database, hooks: Hooks, target: string, userId: number, requestId = 'close', options: CloseOptions = {}): Promise<CloseResult> {
+export async function closeBusinessDays(
+  sqlite: Database.Database,
+  hooks: Hooks,
+  target: string,
+  userId: number,
+  requestId = 'close',
+  options: CloseOptions = {},
+): Promise<CloseResult> {
   if (running) throw new DomainError('CLOSE_IN_PROGRESS', 'A daily close is already running')
   const current = makeBusinessDateReader(sqlite)
   assertNotAheadOfCalendar(current(), target, options)
@@ -73,26 +95,39 @@ export async function closeBusinessDays(sqlite: Database.Database, hooks: Hooks,
       // Resume after the last finished chunk of a crashed run.
       for (let from = run.processed; from < maxLoan; from += CLOSE_CHUNK_LOANS) {
         const to = Math.min(from + CLOSE_CHUNK_LOANS, maxLoan)
-        sqlite.transaction(() => {
-          for (const loanId of s.candidates.all({ day, from, to })) {
-            const row = loadLoanRow(sqlite, loanId)
-            const before = row.classification
-            const state = loanState(sqlite, row, next)
-            instalmentsNowOverdue += state.instalments.filter((i) => i.overdueSince === next).length
-            writeProjection(sqlite, loanId, state, storedProjection(sqlite, loanId), false)
-            if (state.classification !== before) loansReclassified++
-          }
-          s.progress.run(to, day)
-        }).immediate()
+        sqlite
+          .transaction(() => {
+            for (const loanId of s.candidates.all({ day, from, to })) {
+              const row = loadLoanRow(sqlite, loanId)
+              const before = row.classification
+              const state = loanState(sqlite, row, next)
+              instalmentsNowOverdue += state.instalments.filter((i) => i.overdueSince === next).length
+              writeProjection(sqlite, loanId, state, storedProjection(sqlite, loanId), false)
+              if (state.classification !== before) loansReclassified++
+            }
+            s.progress.run(to, day)
+          })
+          .immediate()
         // Let queued commands (repayments at the counter) run between chunks.
         await new Promise((resolve) => setImmediate(resolve))
       }
-      sqlite.transaction(() => {
-        hooks.dayClosed(sqlite, day, next)
-        s.finish.run(new Date().toISOString(), day)
-        setBusinessDate(sqlite, next)
-        s.audit.run(new Date().toISOString(), userId, 'business_date.close', 'business_date', day, JSON.stringify({ date: day }), JSON.stringify({ date: next }), requestId)
-      }).immediate()
+      sqlite
+        .transaction(() => {
+          hooks.dayClosed(sqlite, day, next)
+          s.finish.run(new Date().toISOString(), day)
+          setBusinessDate(sqlite, next)
+          s.audit.run(
+            new Date().toISOString(),
+            userId,
+            'business_date.close',
+            'business_date',
+            day,
+            JSON.stringify({ date: day }),
+            JSON.stringify({ date: next }),
+            requestId,
+          )
+        })
+        .immediate()
       daysClosed++
     }
     return { previousDate, ...businessDateView(sqlite), daysClosed, instalmentsNowOverdue, loansReclassified }

@@ -21,19 +21,50 @@ import { collectionQueries, sessionsPage, type SummaryRow } from './queries.js'
 
 function summary(r: SummaryRow) {
   const { postedById, postedByName, ...rest } = r
-  return { ...rest, total: r.totalInterest + r.totalPrincipal + r.totalSavings, postedBy: { userId: postedById, name: postedByName } }
+  return {
+    ...rest,
+    total: r.totalInterest + r.totalPrincipal + r.totalSavings,
+    postedBy: { userId: postedById, name: postedByName },
+  }
 }
 
-export interface SessionFilters { transactionPointId?: number; groupId?: number; date?: string; from?: string; to?: string }
+export interface SessionFilters {
+  transactionPointId?: number
+  groupId?: number
+  date?: string
+  from?: string
+  to?: string
+}
 
-export function listSessions(sqlite: Database.Database, actor: Actor, q: SessionFilters, afterId: number, limit: number) {
+export function listSessions(
+  sqlite: Database.Database,
+  actor: Actor,
+  q: SessionFilters,
+  afterId: number,
+  limit: number,
+) {
   const where = ['s.id > @afterId']
   const params: Record<string, unknown> = { afterId, limit: limit + 1 }
-  if (q.transactionPointId !== undefined) { where.push('s.transaction_point_id = @transactionPointId'); params.transactionPointId = q.transactionPointId }
-  if (q.groupId !== undefined) { where.push('s.group_id = @groupId'); params.groupId = q.groupId }
-  if (q.date !== undefined) { where.push('s.session_date = @date'); params.date = q.date }
-  if (q.from !== undefined) { where.push('s.session_date >= @from'); params.from = q.from }
-  if (q.to !== undefined) { where.push('s.session_date <= @to'); params.to = q.to }
+  if (q.transactionPointId !== undefined) {
+    where.push('s.transaction_point_id = @transactionPointId')
+    params.transactionPointId = q.transactionPointId
+  }
+  if (q.groupId !== undefined) {
+    where.push('s.group_id = @groupId')
+    params.groupId = q.groupId
+  }
+  if (q.date !== undefined) {
+    where.push('s.session_date = @date')
+    params.date = q.date
+  }
+  if (q.from !== undefined) {
+    where.push('s.session_date >= @from')
+    params.from = q.from
+  }
+  if (q.to !== undefined) {
+    where.push('s.session_date <= @to')
+    params.to = q.to
+  }
   const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'g.partner_id' })
   where.push(scope.sql)
   Object.assign(params, scope.params)
@@ -50,13 +81,31 @@ export function getSession(sqlite: Database.Database, actor: Actor, id: number) 
   const lines = rows.map((l, lineIndex) => {
     const reversed = l.reversalId !== null
     if (reversed) reversedLines++
-    const allocation = !reversed && l.overdueInterest !== null
-      ? { overdueInterest: l.overdueInterest, overduePrincipal: l.overduePrincipal!, interest: l.allocInterest!, principal: l.allocPrincipal!, prepaid: l.prepaid! }
-      : null
+    const allocation =
+      !reversed && l.overdueInterest !== null
+        ? {
+            overdueInterest: l.overdueInterest,
+            overduePrincipal: l.overduePrincipal!,
+            interest: l.allocInterest!,
+            principal: l.allocPrincipal!,
+            prepaid: l.prepaid!,
+          }
+        : null
     return {
-      lineIndex, loanId: l.loanId, householdId: l.householdId, householdName: l.householdName, nationalId: l.nationalId,
-      interest: l.interest, principal: l.principal, savings: l.savings, amount: l.amount, transactionId: l.transactionId,
-      allocation, reversed, reversalTransactionId: l.reversalId, loanStatus: l.loanStatus,
+      lineIndex,
+      loanId: l.loanId,
+      householdId: l.householdId,
+      householdName: l.householdName,
+      nationalId: l.nationalId,
+      interest: l.interest,
+      principal: l.principal,
+      savings: l.savings,
+      amount: l.amount,
+      transactionId: l.transactionId,
+      allocation,
+      reversed,
+      reversalTransactionId: l.reversalId,
+      loanStatus: l.loanStatus,
     }
   })
   return { ...summary(row), reversedLines, lines }

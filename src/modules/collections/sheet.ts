@@ -39,16 +39,45 @@ export function nextSessionDate(date: string, sessionDay: number): string {
   return sessionDayInMonthAfter(date, Number(date.slice(8, 10)) <= sessionDay ? 0 : 1, sessionDay)
 }
 
-type SheetLoan = SheetAmounts & { loanId: number; programmeCode: string; classification: string; outstandingPrincipal: number; nextDueDate: string | null }
-interface SheetHousehold { householdId: number; headName: string; nationalId: string; village: string; savingsExpected: number; total: number; loans: SheetLoan[] }
-type Totals = Omit<SheetAmounts, 'interest' | 'principal'> & { households: number; loans: number; savingsExpected: number; cashExpected: number }
+type SheetLoan = SheetAmounts & {
+  loanId: number
+  programmeCode: string
+  classification: string
+  outstandingPrincipal: number
+  nextDueDate: string | null
+}
+interface SheetHousehold {
+  householdId: number
+  headName: string
+  nationalId: string
+  village: string
+  savingsExpected: number
+  total: number
+  loans: SheetLoan[]
+}
+type Totals = Omit<SheetAmounts, 'interest' | 'principal'> & {
+  households: number
+  loans: number
+  savingsExpected: number
+  cashExpected: number
+}
 
 function pointVisible(sqlite: Database.Database, actor: Actor, point: SheetPointRow): boolean {
   if (actor.role !== 'partner_officer') return inBranchScope(actor, point.branchId)
   return collectionQueries(sqlite).partnerBranch.get(actor.partnerId ?? -1) === point.branchId
 }
 
-const emptyTotals = (): Totals => ({ households: 0, loans: 0, principalDue: 0, interestDue: 0, overduePrincipal: 0, overdueInterest: 0, total: 0, savingsExpected: 0, cashExpected: 0 })
+const emptyTotals = (): Totals => ({
+  households: 0,
+  loans: 0,
+  principalDue: 0,
+  interestDue: 0,
+  overduePrincipal: 0,
+  overdueInterest: 0,
+  total: 0,
+  savingsExpected: 0,
+  cashExpected: 0,
+})
 
 function addTotals(t: Totals, a: Omit<Totals, 'households' | 'loans'> | SheetAmounts, savings = 0): void {
   t.principalDue += a.principalDue
@@ -62,7 +91,13 @@ function addTotals(t: Totals, a: Omit<Totals, 'households' | 'loans'> | SheetAmo
 
 const collator = new Intl.Collator('vi', { sensitivity: 'base' })
 
-export function collectionSheet(sqlite: Database.Database, actor: Actor, transactionPointId: number, q: { date?: string; groupId?: number }, businessDate: string) {
+export function collectionSheet(
+  sqlite: Database.Database,
+  actor: Actor,
+  transactionPointId: number,
+  q: { date?: string; groupId?: number },
+  businessDate: string,
+) {
   const queries = collectionQueries(sqlite)
   const point = queries.point.get(transactionPointId)
   if (!point || !pointVisible(sqlite, actor, point)) throw notFound('Transaction point', transactionPointId)
@@ -70,25 +105,43 @@ export function collectionSheet(sqlite: Database.Database, actor: Actor, transac
   const earliest = addMonths(businessDate, -12)
   const date = q.date ?? nextSession
   if (date < earliest || date > nextSession) {
-    throw new DomainError('SHEET_DATE_OUT_OF_RANGE', `A collection sheet can be prepared for ${earliest} up to the point's next session date ${nextSession}, not ${date}`, { earliest, latest: nextSession })
+    throw new DomainError(
+      'SHEET_DATE_OUT_OF_RANGE',
+      `A collection sheet can be prepared for ${earliest} up to the point's next session date ${nextSession}, ` +
+        `not ${date}`,
+      { earliest, latest: nextSession },
+    )
   }
 
   let groups: SheetGroupRow[]
   if (q.groupId !== undefined) {
     const g = queries.sheetGroup.get(q.groupId)
     if (!g || !inScope(actor, g)) throw notFound('Group', q.groupId)
-    if (g.transactionPointId !== point.id) throw new DomainError('GROUP_NOT_AT_POINT', `Group ${g.id} hands in at transaction point ${g.transactionPointId}, not ${point.id}`)
+    if (g.transactionPointId !== point.id)
+      throw new DomainError(
+        'GROUP_NOT_AT_POINT',
+        `Group ${g.id} hands in at transaction point ${g.transactionPointId}, not ${point.id}`,
+      )
     groups = [g]
   } else {
-    groups = queries.sheetGroupsAt.all(point.id)
+    groups = queries.sheetGroupsAt
+      .all(point.id)
       .filter((g) => actor.role !== 'partner_officer' || g.partnerId === actor.partnerId)
   }
 
-  const loanRows = groups.length === 0 ? [] : activeLoansOfGroups(sqlite, groups.map((g) => g.id))
+  const loanRows =
+    groups.length === 0
+      ? []
+      : activeLoansOfGroups(
+          sqlite,
+          groups.map((g) => g.id),
+        )
   const savings = expectedSavingsByHousehold(sqlite, [...new Set(loanRows.map((r) => r.householdId))])
-  // A household's savings are expected once: in its own group when it has a loan there, else with its first loan on the sheet.
+  // A household's savings are expected once: in its own group when it has a loan there, else with its first loan on
+  // the sheet.
   const savingsGroup = new Map<number, number>()
-  for (const r of loanRows) if (!savingsGroup.has(r.householdId) || r.groupId === r.householdGroupId) savingsGroup.set(r.householdId, r.groupId)
+  for (const r of loanRows)
+    if (!savingsGroup.has(r.householdId) || r.groupId === r.householdGroupId) savingsGroup.set(r.householdId, r.groupId)
 
   const sheetTotals = emptyTotals()
   const sheetGroups = groups.map((g) => {
@@ -101,15 +154,32 @@ export function collectionSheet(sqlite: Database.Database, actor: Actor, transac
       if (state.state !== 'active') continue
       let h = households.get(r.householdId)
       if (!h) {
-        const expected = savingsGroup.get(r.householdId) === g.id ? savings.get(r.householdId) ?? 0 : 0
-        h = { householdId: r.householdId, headName: r.headName, nationalId: r.nationalId, village: r.village, savingsExpected: expected, total: 0, loans: [] }
+        const expected = savingsGroup.get(r.householdId) === g.id ? (savings.get(r.householdId) ?? 0) : 0
+        h = {
+          householdId: r.householdId,
+          headName: r.headName,
+          nationalId: r.nationalId,
+          village: r.village,
+          savingsExpected: expected,
+          total: 0,
+          loans: [],
+        }
         households.set(r.householdId, h)
       }
       const amounts = sheetAmounts(state)
       h.total += amounts.total
-      h.loans.push({ loanId: row.id, programmeCode: row.programmeCode, classification: state.classification, outstandingPrincipal: state.outstandingPrincipal, nextDueDate: state.nextDueDate, ...amounts })
+      h.loans.push({
+        loanId: row.id,
+        programmeCode: row.programmeCode,
+        classification: state.classification,
+        outstandingPrincipal: state.outstandingPrincipal,
+        nextDueDate: state.nextDueDate,
+        ...amounts,
+      })
     }
-    const list = [...households.values()].sort((a, b) => collator.compare(a.headName, b.headName) || a.householdId - b.householdId)
+    const list = [...households.values()].sort(
+      (a, b) => collator.compare(a.headName, b.headName) || a.householdId - b.householdId,
+    )
     const totals = emptyTotals()
     const lines: SessionLine[] = []
     for (const h of list) {
@@ -118,7 +188,12 @@ export function collectionSheet(sqlite: Database.Database, actor: Actor, transac
       h.loans.forEach((l, i) => {
         totals.loans++
         addAmounts(sum, l)
-        const line = { loanId: l.loanId, interest: l.interest, principal: l.principal, savings: i === 0 ? h.savingsExpected : 0 }
+        const line = {
+          loanId: l.loanId,
+          interest: l.interest,
+          principal: l.principal,
+          savings: i === 0 ? h.savingsExpected : 0,
+        }
         if (line.interest + line.principal + line.savings > 0) lines.push(line)
       })
       addTotals(totals, sum, h.savingsExpected)
@@ -126,14 +201,33 @@ export function collectionSheet(sqlite: Database.Database, actor: Actor, transac
     sheetTotals.households += totals.households
     sheetTotals.loans += totals.loans
     addTotals(sheetTotals, totals, totals.savingsExpected)
-    const sessionRequest = lines.length > 0 && lines.length <= MAX_SESSION_LINES
-      ? { transactionPointId: point.id, groupId: g.id, sessionDate: date, lines }
-      : null
-    return { groupId: g.id, groupCode: g.code, groupName: g.name, village: g.village, partnerId: g.partnerId, partnerName: g.partnerName, households: list, totals, sessionRequest }
+    const sessionRequest =
+      lines.length > 0 && lines.length <= MAX_SESSION_LINES
+        ? { transactionPointId: point.id, groupId: g.id, sessionDate: date, lines }
+        : null
+    return {
+      groupId: g.id,
+      groupCode: g.code,
+      groupName: g.name,
+      village: g.village,
+      partnerId: g.partnerId,
+      partnerName: g.partnerName,
+      households: list,
+      totals,
+      sessionRequest,
+    }
   })
   return {
-    transactionPointId: point.id, transactionPointCode: point.code, transactionPointName: point.name, commune: point.commune, sessionDay: point.sessionDay,
-    date, businessDate, nextSessionDate: nextSession, groups: sheetGroups, totals: sheetTotals,
+    transactionPointId: point.id,
+    transactionPointCode: point.code,
+    transactionPointName: point.name,
+    commune: point.commune,
+    sessionDay: point.sessionDay,
+    date,
+    businessDate,
+    nextSessionDate: nextSession,
+    groups: sheetGroups,
+    totals: sheetTotals,
   }
 }
 
@@ -141,18 +235,38 @@ export type CollectionSheet = ReturnType<typeof collectionSheet>
 
 /** CSV header (Vietnamese, what the commune officer prints) → field of a sheet row. */
 export const SHEET_CSV_COLUMNS: readonly [string, string][] = [
-  ['Tổ', 'groupName'], ['Thôn', 'village'], ['Hộ vay', 'headName'], ['Số CCCD', 'nationalId'], ['Mã khoản vay', 'loanId'], ['Chương trình', 'programmeCode'],
-  ['Dư nợ', 'outstandingPrincipal'], ['Gốc đến hạn', 'principalDue'], ['Lãi đến hạn', 'interestDue'], ['Gốc quá hạn', 'overduePrincipal'],
-  ['Lãi quá hạn', 'overdueInterest'], ['Tổng phải thu', 'total'], ['Tiết kiệm dự kiến', 'savingsExpected'],
+  ['Tổ', 'groupName'],
+  ['Thôn', 'village'],
+  ['Hộ vay', 'headName'],
+  ['Số CCCD', 'nationalId'],
+  ['Mã khoản vay', 'loanId'],
+  ['Chương trình', 'programmeCode'],
+  ['Dư nợ', 'outstandingPrincipal'],
+  ['Gốc đến hạn', 'principalDue'],
+  ['Lãi đến hạn', 'interestDue'],
+  ['Gốc quá hạn', 'overduePrincipal'],
+  ['Lãi quá hạn', 'overdueInterest'],
+  ['Tổng phải thu', 'total'],
+  ['Tiết kiệm dự kiến', 'savingsExpected'],
 ]
 
-/** One row per loan, keyed by the Vietnamese headers; a household's expected savings on its first loan's row only (so a column sum is right). */
+/**
+ * One row per loan, keyed by the Vietnamese headers; a household's expected savings on its first loan's row only
+ * (so a column sum is right).
+ */
 export function sheetCsvRows(sheet: CollectionSheet): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = []
   for (const g of sheet.groups) {
     for (const h of g.households) {
       h.loans.forEach((l, i) => {
-        const values: Record<string, unknown> = { groupName: g.groupName, village: h.village, headName: h.headName, nationalId: h.nationalId, ...l, savingsExpected: i === 0 ? h.savingsExpected : 0 }
+        const values: Record<string, unknown> = {
+          groupName: g.groupName,
+          village: h.village,
+          headName: h.headName,
+          nationalId: h.nationalId,
+          ...l,
+          savingsExpected: i === 0 ? h.savingsExpected : 0,
+        }
         rows.push(Object.fromEntries(SHEET_CSV_COLUMNS.map(([header, field]) => [header, values[field]])))
       })
     }

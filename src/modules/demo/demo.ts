@@ -25,17 +25,48 @@ import { deposit, openAccount } from '../savings/service.js'
 
 /** The demo staff's usernames for the console (one per role; Vietnamese job titles without diacritics). */
 export const DEMO_USERNAMES = {
-  branch_manager: 'quanly', branch_officer: 'canbo', partner_officer: 'hoiphunu', finance: 'taichinh', auditor: 'kiemtoan', admin: 'quantri',
+  branch_manager: 'quanly',
+  branch_officer: 'canbo',
+  partner_officer: 'hoiphunu',
+  finance: 'taichinh',
+  auditor: 'kiemtoan',
+  admin: 'quantri',
 } as const
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ']
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc']
-const GIVEN = ['An', 'Bình', 'Cúc', 'Dũng', 'Hoa', 'Hùng', 'Lan', 'Mai', 'Nam', 'Phúc', 'Sơn', 'Tâm', 'Thảo', 'Trung', 'Vy']
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cúc',
+  'Dũng',
+  'Hoa',
+  'Hùng',
+  'Lan',
+  'Mai',
+  'Nam',
+  'Phúc',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trung',
+  'Vy',
+]
 const COMMUNES = [
-  { commune: 'Hòa Bắc', code: 'DN-HB', sessionDay: 15, villages: ['Thôn Nam Yên', 'Thôn Lộc Mỹ', 'Thôn Tà Lang', 'Thôn Giàn Bí'] },
-  { commune: 'Hòa Ninh', code: 'DN-HN', sessionDay: 17, villages: ['Thôn An Sơn', 'Thôn Trung Nghĩa', 'Thôn Sơn Phước'] },
+  {
+    commune: 'Hòa Bắc',
+    code: 'DN-HB',
+    sessionDay: 15,
+    villages: ['Thôn Nam Yên', 'Thôn Lộc Mỹ', 'Thôn Tà Lang', 'Thôn Giàn Bí'],
+  },
+  {
+    commune: 'Hòa Ninh',
+    code: 'DN-HN',
+    sessionDay: 17,
+    villages: ['Thôn An Sơn', 'Thôn Trung Nghĩa', 'Thôn Sơn Phước'],
+  },
   { commune: 'Hòa Phú', code: 'DN-HP', sessionDay: 21, villages: ['Thôn Hòa Phước', 'Thôn Phú Túc', 'Thôn Hòa Thọ'] },
 ]
 const PARTNERS = [
@@ -52,14 +83,28 @@ export function loadDemoData(app: FastifyInstance) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const { body } = app.commands.runNow((ctx) => {
     const branch = createBranch(ctx, { code: 'DN-HV', name: 'NHCSXH huyện Hòa Vang, Đà Nẵng', province: 'Đà Nẵng' })
-    const points = COMMUNES.map((c) => createTransactionPoint(ctx, { code: c.code, name: `Điểm giao dịch xã ${c.commune}`, branchId: branch.id, commune: c.commune, sessionDay: c.sessionDay }))
-    const partners = PARTNERS.map((p, i) => createPartner(ctx, { code: `DN-HV-P${i + 1}`, name: p.name, kind: p.kind, branchId: branch.id }))
+    const points = COMMUNES.map((c) =>
+      createTransactionPoint(ctx, {
+        code: c.code,
+        name: `Điểm giao dịch xã ${c.commune}`,
+        branchId: branch.id,
+        commune: c.commune,
+        sessionDay: c.sessionDay,
+      }),
+    )
+    const partners = PARTNERS.map((p, i) =>
+      createPartner(ctx, { code: `DN-HV-P${i + 1}`, name: p.name, kind: p.kind, branchId: branch.id }),
+    )
     const groups = Array.from({ length: 10 }, (_, i) => {
       const c = i % COMMUNES.length
       const village = COMMUNES[c]!.villages[Math.floor(i / COMMUNES.length) % COMMUNES[c]!.villages.length]!
       return createGroup(ctx, {
-        code: `DN-HV-G${String(i + 1).padStart(2, '0')}`, name: `Tổ TK&VV ${village}`, partnerId: partners[i % partners.length]!.id,
-        transactionPointId: points[c]!.id, village, leaderName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
+        code: `DN-HV-G${String(i + 1).padStart(2, '0')}`,
+        name: `Tổ TK&VV ${village}`,
+        partnerId: partners[i % partners.length]!.id,
+        transactionPointId: points[c]!.id,
+        village,
+        leaderName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
       })
     })
     let households = 0
@@ -68,23 +113,41 @@ export function loadDemoData(app: FastifyInstance) {
       const group = groups[h % groups.length]!
       const c = COMMUNES[(h % groups.length) % COMMUNES.length]!
       const hh = createHousehold(ctx, {
-        nationalId: `048${String(1_000_000_00 + h * 7919).padStart(9, '0')}`, headName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
-        groupId: group.id, area: random() < 0.8 ? 'rural' : 'urban', address: { commune: c.commune, village: group.village, line: `Số ${1 + Math.floor(random() * 200)}` },
+        nationalId: `048${String(1_000_000_00 + h * 7919).padStart(9, '0')}`,
+        headName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
+        groupId: group.id,
+        area: random() < 0.8 ? 'rural' : 'urban',
+        address: { commune: c.commune, village: group.village, line: `Số ${1 + Math.floor(random() * 200)}` },
       })
       households++
       // Status history: on the list since 2021–2023; some became near-poor, some escaped later.
       const first = `202${1 + Math.floor(random() * 3)}-01-01`
       const startStatus = random() < 0.7 ? 'poor' : 'near_poor'
-      addPovertyRecord(ctx, hh.id, { status: startStatus, effectiveDate: first, decisionNo: `QĐ-${first.slice(0, 4)}/${c.code}-${h}`, source: 'annual commune review' })
+      addPovertyRecord(ctx, hh.id, {
+        status: startStatus,
+        effectiveDate: first,
+        decisionNo: `QĐ-${first.slice(0, 4)}/${c.code}-${h}`,
+        source: 'annual commune review',
+      })
       let last: string = startStatus
       const roll = random()
       if (roll < 0.25) {
         const exit = addMonths(first, 24 + Math.floor(random() * 12))
-        addPovertyRecord(ctx, hh.id, { status: 'escaped', effectiveDate: exit, decisionNo: `QĐ-${exit.slice(0, 4)}/${c.code}-${h}-X`, source: 'annual commune review' })
+        addPovertyRecord(ctx, hh.id, {
+          status: 'escaped',
+          effectiveDate: exit,
+          decisionNo: `QĐ-${exit.slice(0, 4)}/${c.code}-${h}-X`,
+          source: 'annual commune review',
+        })
         last = 'escaped'
       } else if (roll < 0.35 && startStatus === 'poor') {
         const move = addMonths(first, 12)
-        addPovertyRecord(ctx, hh.id, { status: 'near_poor', effectiveDate: move, decisionNo: `QĐ-${move.slice(0, 4)}/${c.code}-${h}-N`, source: 'annual commune review' })
+        addPovertyRecord(ctx, hh.id, {
+          status: 'near_poor',
+          effectiveDate: move,
+          decisionNo: `QĐ-${move.slice(0, 4)}/${c.code}-${h}-N`,
+          source: 'annual commune review',
+        })
         last = 'near_poor'
       }
       statusCounts[last] = (statusCounts[last] ?? 0) + 1
@@ -92,18 +155,47 @@ export function loadDemoData(app: FastifyInstance) {
     const loans = demoLoans(ctx, branch.id, random)
     const savings = demoSavings(ctx, branch.id, random)
     const people = [
-      { name: 'Trần Thị Quản Lý', role: 'branch_manager', branchId: branch.id, username: DEMO_USERNAMES.branch_manager },
+      {
+        name: 'Trần Thị Quản Lý',
+        role: 'branch_manager',
+        branchId: branch.id,
+        username: DEMO_USERNAMES.branch_manager,
+      },
       { name: 'Lê Văn Cán Bộ', role: 'branch_officer', branchId: branch.id, username: DEMO_USERNAMES.branch_officer },
-      { name: 'Phạm Thị Hội Phụ Nữ', role: 'partner_officer', partnerId: partners[0]!.id, username: DEMO_USERNAMES.partner_officer },
+      {
+        name: 'Phạm Thị Hội Phụ Nữ',
+        role: 'partner_officer',
+        partnerId: partners[0]!.id,
+        username: DEMO_USERNAMES.partner_officer,
+      },
       { name: 'Võ Minh Tài Chính', role: 'finance', username: DEMO_USERNAMES.finance },
       { name: 'Đỗ Ngọc Kiểm Toán', role: 'auditor', username: DEMO_USERNAMES.auditor },
       { name: 'Bùi Hữu Quản Trị', role: 'admin', username: DEMO_USERNAMES.admin },
     ] as const
     const keys = people.map((p) => {
       const user = createUser(ctx, { ...p })
-      return { user: p.name, role: p.role, userId: user.id, username: p.username, apiKey: createApiKey(ctx, user.id, 'demo').key }
+      return {
+        user: p.name,
+        role: p.role,
+        userId: user.id,
+        username: p.username,
+        apiKey: createApiKey(ctx, user.id, 'demo').key,
+      }
     })
-    return { statusCode: 201, body: { branchId: branch.id, transactionPoints: points.length, partners: partners.length, groups: groups.length, households, statusCounts, loans, savings, apiKeys: keys } }
+    return {
+      statusCode: 201,
+      body: {
+        branchId: branch.id,
+        transactionPoints: points.length,
+        partners: partners.length,
+        groups: groups.length,
+        households,
+        statusCounts,
+        loans,
+        savings,
+        apiKeys: keys,
+      },
+    }
   }, SYSTEM)
   return body
 }
@@ -113,8 +205,12 @@ export function loadDemoData(app: FastifyInstance) {
  * commitment of 50,000–200,000 VND, and that amount handed in at each of the last three months' sessions.
  */
 function demoSavings(ctx: CommandContext, branchId: number, random: () => number) {
-  const borrowers = ctx.sqlite.prepare(`SELECT DISTINCT l.household_id AS householdId, l.session_day AS sessionDay FROM loans l
-    WHERE l.branch_id = ? AND l.state IN ('approved', 'active') ORDER BY l.household_id`).all(branchId) as { householdId: number; sessionDay: number }[]
+  const borrowers = ctx.sqlite
+    .prepare(
+      `SELECT DISTINCT l.household_id AS householdId, l.session_day AS sessionDay FROM loans l
+    WHERE l.branch_id = ? AND l.state IN ('approved', 'active') ORDER BY l.household_id`,
+    )
+    .all(branchId) as { householdId: number; sessionDay: number }[]
   let deposited = 0
   for (const b of borrowers) {
     const monthlyCommitment = 50_000 * (1 + Math.floor(random() * 4))
@@ -136,15 +232,26 @@ function demoSavings(ctx: CommandContext, branchId: number, random: () => number
  */
 function demoLoans(ctx: CommandContext, branchId: number, random: () => number) {
   const today = ctx.businessDate
-  const manager: CommandContext = { ...ctx, actor: { userId: -1, name: 'demo branch manager', role: 'branch_manager', branchId, partnerId: null } }
-  const households = ctx.sqlite.prepare('SELECT h.id FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id WHERE p.branch_id = ? ORDER BY h.id').pluck().all(branchId) as number[]
+  const manager: CommandContext = {
+    ...ctx,
+    actor: { userId: -1, name: 'demo branch manager', role: 'branch_manager', branchId, partnerId: null },
+  }
+  const households = ctx.sqlite
+    .prepare(
+      'SELECT h.id FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = ' +
+        'g.partner_id WHERE p.branch_id = ? ORDER BY h.id',
+    )
+    .pluck()
+    .all(branchId) as number[]
   const summary = { submitted: 0, certified: 0, active: 0, behind: 0, closed: 0, supportPayments: 0 }
   let made = 0
   for (const householdId of households) {
     if (made >= 60) break
     const ageMonths = 4 + Math.floor(random() * 14)
     const interestFree = made < 2
-    const disbursedOn = interestFree ? addMonths(today, -8) : addDays(addMonths(today, -ageMonths), -Math.floor(random() * 20))
+    const disbursedOn = interestFree
+      ? addMonths(today, -8)
+      : addDays(addMonths(today, -ageMonths), -Math.floor(random() * 20))
     const applicationDate = addDays(disbursedOn, -12)
     const status = statusOn(timelineOf(ctx.db, householdId), applicationDate)
     if (status !== 'poor' && status !== 'near_poor') continue
@@ -153,14 +260,26 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
     const programmeCode = status === 'poor' ? 'POOR' : 'NEAR_POOR'
     const termMonths = interestFree ? 6 : [24, 36, 48][made % 3]!
     const app = submitApplication(ctx, {
-      householdId, programmeCode, localPolicyCode: programmeCode === 'POOR' && (interestFree || made % 7 === 0) ? 'DANANG_INTEREST_FREE' : undefined,
-      amount: (interestFree ? 6 : 10 + Math.floor(random() * 40)) * 1_000_000, termMonths,
-      principalPlan: { everyMonths: interestFree ? 1 : 6, graceMonths: 0 }, purpose: ['Raising cows', 'Fish pond', 'Vegetable garden', 'Small shop', 'Clean water tank'][made % 5]!,
-      partnerReference: `DEMO-${householdId}`, applicationDate,
+      householdId,
+      programmeCode,
+      localPolicyCode:
+        programmeCode === 'POOR' && (interestFree || made % 7 === 0) ? 'DANANG_INTEREST_FREE' : undefined,
+      amount: (interestFree ? 6 : 10 + Math.floor(random() * 40)) * 1_000_000,
+      termMonths,
+      principalPlan: { everyMonths: interestFree ? 1 : 6, graceMonths: 0 },
+      purpose: ['Raising cows', 'Fish pond', 'Vegetable garden', 'Small shop', 'Clean water tank'][made % 5]!,
+      partnerReference: `DEMO-${householdId}`,
+      applicationDate,
     })
-    if (made > 52) { summary.submitted++; continue }
+    if (made > 52) {
+      summary.submitted++
+      continue
+    }
     certifyApplication(ctx, app.id, { decisionNo: `UBND-${householdId}`, certifiedOn: addDays(applicationDate, 3) })
-    if (made > 46) { summary.certified++; continue }
+    if (made > 46) {
+      summary.certified++
+      continue
+    }
     const approved = approveApplication(manager, app.id, { approvedOn: addDays(applicationDate, 7) })
     const loanId = approved.loanId!
     disburse(ctx, loanId, { amount: app.amount, valueDate: disbursedOn })
@@ -181,12 +300,19 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
     else summary.active++
     if (interestFree && made === 1) {
       // The household has escaped poverty since: the support rule creates its payment.
-      ctx.sqlite.prepare("INSERT INTO poverty_records (household_id, status, effective_date, decision_no, source, recorded_by) VALUES (?, 'escaped', ?, ?, 'annual commune review', 0)")
+      ctx.sqlite
+        .prepare(
+          'INSERT INTO poverty_records (household_id, status, effective_date, decision_no, source, ' +
+            "recorded_by) VALUES (?, 'escaped', ?, ?, 'annual commune review', 0)",
+        )
         .run(householdId, addDays(today, -10), `QĐ-THOAT-NGHEO-${householdId}`)
     }
   }
   const { evaluateHouseholdSupport } = supportModule
-  for (const id of ctx.sqlite.prepare("SELECT DISTINCT household_id FROM loans WHERE local_policy_code IS NOT NULL AND state = 'closed'").pluck().all() as number[]) {
+  for (const id of ctx.sqlite
+    .prepare("SELECT DISTINCT household_id FROM loans WHERE local_policy_code IS NOT NULL AND state = 'closed'")
+    .pluck()
+    .all() as number[]) {
     evaluateHouseholdSupport(ctx.sqlite, id, today, { userId: 0, requestId: 'demo', audit: ctx.audit })
   }
   summary.supportPayments = ctx.sqlite.prepare('SELECT COUNT(*) FROM support_payments').pluck().get() as number
@@ -197,11 +323,16 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
  * One-time passwords for the demo staff, so each role can sign in to the console at once (changed at
  * the first sign-in). Hashing is asynchronous, so it is done before the one command that stores them.
  */
-export async function demoOneTimePasswords(app: FastifyInstance, staff: readonly { userId: number; role: string; username: string; user: string }[]) {
-  const withPasswords = await Promise.all(staff.map(async (s) => {
-    const oneTimePassword = generateOneTimePassword()
-    return { ...s, oneTimePassword, hash: await hashPassword(oneTimePassword) }
-  }))
+export async function demoOneTimePasswords(
+  app: FastifyInstance,
+  staff: readonly { userId: number; role: string; username: string; user: string }[],
+) {
+  const withPasswords = await Promise.all(
+    staff.map(async (s) => {
+      const oneTimePassword = generateOneTimePassword()
+      return { ...s, oneTimePassword, hash: await hashPassword(oneTimePassword) }
+    }),
+  )
   app.commands.runNow((ctx) => {
     for (const s of withPasswords) setOneTimePassword(ctx, s.userId, s.username, s.hash)
     return { statusCode: 200, body: null }

@@ -6,52 +6,88 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Ppm = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description })
 
 export const MonthQuery = Type.Object({
-  month: Type.String({ pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])$', description: 'Calendar month YYYY-MM (must have ended: last day ≤ business date)', examples: ['2026-06'] }),
+  month: Type.String({
+    pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])$',
+    description: 'Calendar month YYYY-MM (must have ended: last day ≤ business date)',
+    examples: ['2026-06'],
+  }),
 })
 
-export const FeeRate = component('FeeRate', Type.Object({
-  id: Id(),
-  partnerId: Nullable(Type.Integer({ description: 'The partner this version is for; null = the default for all partners' })),
-  effectiveFrom: Type.String({ format: 'date' }),
-  entrustmentFeeRatePpm: Ppm('Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %)'),
-  groupCommissionRatePpm: Ppm('Group commission, ppm of the interest collected through the group\'s sessions (80,000 = 8 %)'),
-  createdAt: Type.String(),
-}))
+export const FeeRate = component(
+  'FeeRate',
+  Type.Object({
+    id: Id(),
+    partnerId: Nullable(
+      Type.Integer({ description: 'The partner this version is for; null = the default for all partners' }),
+    ),
+    effectiveFrom: Type.String({ format: 'date' }),
+    entrustmentFeeRatePpm: Ppm(
+      'Entrustment fee, ppm per month of the outstanding balance on which interest was collected (450 = 0.045 %)',
+    ),
+    groupCommissionRatePpm: Ppm(
+      "Group commission, ppm of the interest collected through the group's sessions (80,000 = 8 %)",
+    ),
+    createdAt: Type.String(),
+  }),
+)
 
-export const FeeRateBody = Type.Object({
-  partnerId: Type.Optional(Nullable(Id('Partner (omit or null for the default version)'))),
-  effectiveFrom: BusinessDateSchema('First day the version applies (months whose last day is on or after it use it)'),
-  entrustmentFeeRatePpm: Ppm('Entrustment fee rate, ppm per month (0–1,000,000)'),
-  groupCommissionRatePpm: Ppm('Group commission rate, ppm of interest collected (0–1,000,000)'),
-}, { additionalProperties: false })
+export const FeeRateBody = Type.Object(
+  {
+    partnerId: Type.Optional(Nullable(Id('Partner (omit or null for the default version)'))),
+    effectiveFrom: BusinessDateSchema('First day the version applies (months whose last day is on or after it use it)'),
+    entrustmentFeeRatePpm: Ppm('Entrustment fee rate, ppm per month (0–1,000,000)'),
+    groupCommissionRatePpm: Ppm('Group commission rate, ppm of interest collected (0–1,000,000)'),
+  },
+  { additionalProperties: false },
+)
 
 export const FeeRateListQuery = {
-  partnerId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only this partner\'s versions' })),
-  scope: Type.Optional(Type.Enum(['default', 'partner'] as const, { description: 'Only the default versions, or only partner-specific ones' })),
+  partnerId: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: "Only this partner's versions" }),
+  ),
+  scope: Type.Optional(
+    Type.Enum(['default', 'partner'] as const, {
+      description: 'Only the default versions, or only partner-specific ones',
+    }),
+  ),
 }
 
 export const PartnerFee = Type.Object({
-  partnerId: Id(), partnerCode: Type.String(), partnerName: Type.String(), branchId: Id(),
-  feeRateId: Id(), rateSource: Type.Enum(['partner', 'default'] as const), rateEffectiveFrom: Type.String(),
-  entrustmentFeeRatePpm: Type.Integer(), groupCommissionRatePpm: Type.Integer(),
+  partnerId: Id(),
+  partnerCode: Type.String(),
+  partnerName: Type.String(),
+  branchId: Id(),
+  feeRateId: Id(),
+  rateSource: Type.Enum(['partner', 'default'] as const),
+  rateEffectiveFrom: Type.String(),
+  entrustmentFeeRatePpm: Type.Integer(),
+  groupCommissionRatePpm: Type.Integer(),
   loans: Type.Integer({ description: 'Loans of the partner that paid interest in the month' }),
   interestCollected: Vnd('Interest (contract + overdue) collected on those loans in the month'),
-  outstandingPrincipal: Vnd('Σ outstanding principal of those loans on the month\'s last day: the fee base'),
+  outstandingPrincipal: Vnd("Σ outstanding principal of those loans on the month's last day: the fee base"),
   entrustmentFee: Vnd('round half-up(entrustmentFeeRatePpm × outstandingPrincipal / 10^6)'),
-  groupCommission: Vnd('Σ commission of the partner\'s groups'),
+  groupCommission: Vnd("Σ commission of the partner's groups"),
   total: Vnd(),
 })
 
 export const GroupCommission = Type.Object({
-  groupId: Id(), groupCode: Type.String(), groupName: Type.String(), partnerId: Id(), transactionPointId: Id(),
+  groupId: Id(),
+  groupCode: Type.String(),
+  groupName: Type.String(),
+  partnerId: Id(),
+  transactionPointId: Id(),
   sessions: Type.Integer({ description: 'Collection sessions held in the month' }),
-  interestCollected: Vnd('Interest (contract + overdue) collected through the group\'s sessions in the month'),
-  feeRateId: Id(), groupCommissionRatePpm: Type.Integer(),
+  interestCollected: Vnd("Interest (contract + overdue) collected through the group's sessions in the month"),
+  feeRateId: Id(),
+  groupCommissionRatePpm: Type.Integer(),
   commission: Vnd('round half-up(groupCommissionRatePpm × interestCollected / 10^6)'),
 })
 
 export const PartnerFeesReport = Type.Object({
-  month: Type.String(), from: Type.String(), to: Type.String(),
-  partners: Type.Array(PartnerFee), groups: Type.Array(GroupCommission),
+  month: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  partners: Type.Array(PartnerFee),
+  groups: Type.Array(GroupCommission),
   totals: Type.Object({ entrustmentFee: Vnd(), groupCommission: Vnd(), total: Vnd() }),
 })

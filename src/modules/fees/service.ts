@@ -47,17 +47,27 @@ const PPM = 1_000_000n
 
 /** round half-up(ratePpm × base / 10^6), exact. */
 export function feeAmount(ratePpm: number, base: number): number {
-  if (!Number.isSafeInteger(ratePpm) || !Number.isSafeInteger(base) || ratePpm < 0 || base < 0) throw new RangeError('fee inputs must be non-negative safe integers')
+  if (!Number.isSafeInteger(ratePpm) || !Number.isSafeInteger(base) || ratePpm < 0 || base < 0)
+    throw new RangeError('fee inputs must be non-negative safe integers')
   return toSafeNumber(divHalfUp(BigInt(ratePpm) * BigInt(base), PPM))
 }
 
 /** The rate version in force for a partner on a date (the partner's own, else the default). */
-export function feeRateFor(sqlite: Database.Database, partnerId: number, date: string): FeeRateRow & { source: 'partner' | 'default' } {
+export function feeRateFor(
+  sqlite: Database.Database,
+  partnerId: number,
+  date: string,
+): FeeRateRow & { source: 'partner' | 'default' } {
   const q = feeQueries(sqlite)
   const own = q.partnerRate.get(partnerId, date)
   if (own) return { ...own, source: 'partner' }
   const def = q.defaultRate.get(date)
-  if (!def) throw new DomainError('FEE_RATE_MISSING', `No fee rate version is in force on ${date} for partner ${partnerId} (nor a default); add one with POST /v1/fee-rates`)
+  if (!def)
+    throw new DomainError(
+      'FEE_RATE_MISSING',
+      `No fee rate version is in force on ${date} for partner ${partnerId} (nor a default); add one with POST ` +
+        `/v1/fee-rates`,
+    )
   return { ...def, source: 'default' }
 }
 
@@ -68,19 +78,30 @@ export function monthBounds(month: string): { from: string; to: string } {
 
 export function partnerFeesReport(sqlite: Database.Database, month: string, businessDate: string) {
   const { from, to } = monthBounds(month)
-  if (to > businessDate) throw new DomainError('MONTH_NOT_ENDED', `Month ${month} ends on ${to}, after the business date ${businessDate}; fees are computed for ended months`)
+  if (to > businessDate)
+    throw new DomainError(
+      'MONTH_NOT_ENDED',
+      `Month ${month} ends on ${to}, after the business date ${businessDate}; fees are computed for ended months`,
+    )
 
   // Loans that paid interest in the month, with that interest.
   const q = feeQueries(sqlite)
   const interestLoans = q.interestLoans.all(from, to)
   const groups = q.sessionGroups.all(from, to)
 
-  const partnerIds = [...new Set([...interestLoans.map((l) => l.partnerId), ...groups.map((g) => g.partnerId)])].sort((a, b) => a - b)
+  const partnerIds = [...new Set([...interestLoans.map((l) => l.partnerId), ...groups.map((g) => g.partnerId)])].sort(
+    (a, b) => a - b,
+  )
   const rates = new Map(partnerIds.map((id) => [id, feeRateFor(sqlite, id, to)]))
 
   const groupRows = groups.map((g) => {
     const rate = rates.get(g.partnerId)!
-    return { ...g, feeRateId: rate.id, groupCommissionRatePpm: rate.groupCommissionRatePpm, commission: feeAmount(rate.groupCommissionRatePpm, g.interestCollected) }
+    return {
+      ...g,
+      feeRateId: rate.id,
+      groupCommissionRatePpm: rate.groupCommissionRatePpm,
+      commission: feeAmount(rate.groupCommissionRatePpm, g.interestCollected),
+    }
   })
 
   const partners = partnerIds.map((partnerId) => {
@@ -97,11 +118,21 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
     const entrustmentFee = feeAmount(rate.entrustmentFeeRatePpm, base)
     const groupCommission = groupRows.filter((g) => g.partnerId === partnerId).reduce((a, g) => a + g.commission, 0)
     return {
-      partnerId, partnerCode: p.code, partnerName: p.name, branchId: p.branchId,
-      feeRateId: rate.id, rateSource: rate.source, rateEffectiveFrom: rate.effectiveFrom,
-      entrustmentFeeRatePpm: rate.entrustmentFeeRatePpm, groupCommissionRatePpm: rate.groupCommissionRatePpm,
-      loans: loans.length, interestCollected: toSafeNumber(interest), outstandingPrincipal: base,
-      entrustmentFee, groupCommission, total: entrustmentFee + groupCommission,
+      partnerId,
+      partnerCode: p.code,
+      partnerName: p.name,
+      branchId: p.branchId,
+      feeRateId: rate.id,
+      rateSource: rate.source,
+      rateEffectiveFrom: rate.effectiveFrom,
+      entrustmentFeeRatePpm: rate.entrustmentFeeRatePpm,
+      groupCommissionRatePpm: rate.groupCommissionRatePpm,
+      loans: loans.length,
+      interestCollected: toSafeNumber(interest),
+      outstandingPrincipal: base,
+      entrustmentFee,
+      groupCommission,
+      total: entrustmentFee + groupCommission,
     }
   })
   const totals = {
@@ -116,18 +147,53 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
 export type PartnerFeesReport = ReturnType<typeof partnerFeesReport>
 
 /** CSV headings: Vietnamese, the JSON key in brackets (see reportCsv). */
-export const CSV_COLUMNS = [['month', 'Tháng'], ['kind', 'Loại phí'], ['partnerId', 'Mã hội đoàn thể'], ['partnerCode', 'Hội đoàn thể'], ['groupId', 'Mã tổ'], ['groupCode', 'Tổ'],
-  ['loans', 'Số khoản vay'], ['base', 'Cơ sở tính phí'], ['ratePpm', 'Tỷ lệ phí, phần triệu'], ['amount', 'Số tiền phí']] as const
+export const CSV_COLUMNS = [
+  ['month', 'Tháng'],
+  ['kind', 'Loại phí'],
+  ['partnerId', 'Mã hội đoàn thể'],
+  ['partnerCode', 'Hội đoàn thể'],
+  ['groupId', 'Mã tổ'],
+  ['groupCode', 'Tổ'],
+  ['loans', 'Số khoản vay'],
+  ['base', 'Cơ sở tính phí'],
+  ['ratePpm', 'Tỷ lệ phí, phần triệu'],
+  ['amount', 'Số tiền phí'],
+] as const
 
-/** One CSV row per fee: the partner's entrustment fee (base = outstanding principal) and each group's commission (base = interest collected). */
+/**
+ * One CSV row per fee: the partner's entrustment fee (base = outstanding principal) and each group's commission
+ * (base = interest collected).
+ */
 export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = []
   for (const p of report.partners) {
-    rows.push({ month: report.month, kind: 'entrustment_fee', partnerId: p.partnerId, partnerCode: p.partnerCode, groupId: null, groupCode: null, loans: p.loans, base: p.outstandingPrincipal, ratePpm: p.entrustmentFeeRatePpm, amount: p.entrustmentFee })
+    rows.push({
+      month: report.month,
+      kind: 'entrustment_fee',
+      partnerId: p.partnerId,
+      partnerCode: p.partnerCode,
+      groupId: null,
+      groupCode: null,
+      loans: p.loans,
+      base: p.outstandingPrincipal,
+      ratePpm: p.entrustmentFeeRatePpm,
+      amount: p.entrustmentFee,
+    })
   }
   const codes = new Map(report.partners.map((p) => [p.partnerId, p.partnerCode]))
   for (const g of report.groups) {
-    rows.push({ month: report.month, kind: 'group_commission', partnerId: g.partnerId, partnerCode: codes.get(g.partnerId) ?? null, groupId: g.groupId, groupCode: g.groupCode, loans: null, base: g.interestCollected, ratePpm: g.groupCommissionRatePpm, amount: g.commission })
+    rows.push({
+      month: report.month,
+      kind: 'group_commission',
+      partnerId: g.partnerId,
+      partnerCode: codes.get(g.partnerId) ?? null,
+      groupId: g.groupId,
+      groupCode: g.groupCode,
+      loans: null,
+      base: g.interestCollected,
+      ratePpm: g.groupCommissionRatePpm,
+      amount: g.commission,
+    })
   }
   return rows
 }
@@ -135,25 +201,43 @@ export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {
 // ---------------------------------------------------------------------------
 // Rate versions
 
-export interface FeeRateInput { partnerId?: number | null; effectiveFrom: string; entrustmentFeeRatePpm: number; groupCommissionRatePpm: number }
+export interface FeeRateInput {
+  partnerId?: number | null
+  effectiveFrom: string
+  entrustmentFeeRatePpm: number
+  groupCommissionRatePpm: number
+}
 
 export function createFeeRate(ctx: CommandContext, input: FeeRateInput): FeeRateRow {
   const partnerId = input.partnerId ?? null
   const q = feeQueries(ctx.sqlite)
   if (partnerId !== null && !q.partner.get(partnerId)) {
-    throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${partnerId} does not exist`, { errors: [{ field: 'body.partnerId', message: 'no such partner' }] })
+    throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${partnerId} does not exist`, {
+      errors: [{ field: 'body.partnerId', message: 'no such partner' }],
+    })
   }
   // The unique index treats NULL partner ids as distinct: check the default's versions here.
   if (q.versionExists.get(partnerId, input.effectiveFrom)) {
-    throw new DomainError('DUPLICATE', `${partnerId === null ? 'The default' : `Partner ${partnerId}`} already has a fee rate version from ${input.effectiveFrom}`)
+    throw new DomainError(
+      'DUPLICATE',
+      `${partnerId === null ? 'The default' : `Partner ${partnerId}`} already has a fee rate version from ${input.effectiveFrom}`,
+    )
   }
-  const id = Number(q.insertRate.run(partnerId, input.effectiveFrom, input.entrustmentFeeRatePpm, input.groupCommissionRatePpm).lastInsertRowid)
+  const id = Number(
+    q.insertRate.run(partnerId, input.effectiveFrom, input.entrustmentFeeRatePpm, input.groupCommissionRatePpm)
+      .lastInsertRowid,
+  )
   const row = q.rate.get(id)!
   ctx.audit({ action: 'fee_rate.create', entity: 'fee_rate', entityId: id, after: row })
   return row
 }
 
-export function listFeeRates(sqlite: Database.Database, q: { partnerId?: number; scope?: 'default' | 'partner' }, afterId: number, limit: number): FeeRateRow[] {
+export function listFeeRates(
+  sqlite: Database.Database,
+  q: { partnerId?: number; scope?: 'default' | 'partner' },
+  afterId: number,
+  limit: number,
+): FeeRateRow[] {
   const where = ['id > @after']
   if (q.partnerId) where.push('partner_id = @partnerId')
   if (q.scope === 'default') where.push('partner_id IS NULL')

@@ -21,14 +21,22 @@ export type PovertyRecordRow = typeof povertyRecords.$inferSelect
 /** A poverty decision for the pure rules; `revoked` is SQLite's 0/1. */
 export type DecisionRow = Pick<PovertyRecordRow, 'id' | 'status' | 'effectiveDate' | 'decisionNo'> & { revoked: number }
 /** A household with its group, point, partner, branch and whether it has an active loan (0/1): one list item. */
-export type ViewRow = Pick<Household, 'id' | 'nationalId' | 'headName' | 'groupId' | 'area' | 'commune' | 'village' | 'createdAt'> & {
-  line: Household['address']; groupName: Group['name']; transactionPointId: Group['transactionPointId']; partnerId: Group['partnerId']
-  branchId: (typeof partners.$inferSelect)['branchId']; hasActiveLoan: number
+export type ViewRow = Pick<
+  Household,
+  'id' | 'nationalId' | 'headName' | 'groupId' | 'area' | 'commune' | 'village' | 'createdAt'
+> & {
+  line: Household['address']
+  groupName: Group['name']
+  transactionPointId: Group['transactionPointId']
+  partnerId: Group['partnerId']
+  branchId: (typeof partners.$inferSelect)['branchId']
+  hasActiveLoan: number
 }
 /** A decision as the timeline lists it (who recorded it stays internal). */
 export type TimelineRow = Omit<PovertyRecordRow, 'recordedBy'> & { revoked: number }
 
-const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS headName, h.group_id AS groupId, g.name AS groupName,
+const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS headName, h.group_id AS groupId,
+  g.name AS groupName,
     g.transaction_point_id AS transactionPointId, h.area, h.commune, h.village, h.address AS line,
     g.partner_id AS partnerId, p.branch_id AS branchId, h.created_at AS createdAt,
     EXISTS (SELECT 1 FROM loans l WHERE l.household_id = h.id AND l.state = 'active') AS hasActiveLoan
@@ -38,33 +46,60 @@ const DECISION_COLUMNS = `r.id, r.status, r.effective_date AS effectiveDate, r.d
 
 /** The module's prepared statements for this connection. */
 export const householdQueries = perConnection((sqlite) => ({
-    view: sqlite.prepare<[number], ViewRow>(`${VIEW_SELECT} WHERE h.id = ?`),
-    decisions: sqlite.prepare<[number], DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM poverty_records r WHERE r.household_id = ? ORDER BY r.id`),
-    /** household ids as a JSON array; the decisions in force by a date */
-    decisionsOf: sqlite.prepare<[string, string], DecisionRow & { householdId: number }>(`SELECT r.household_id AS householdId, ${DECISION_COLUMNS}
+  view: sqlite.prepare<[number], ViewRow>(`${VIEW_SELECT} WHERE h.id = ?`),
+  decisions: sqlite.prepare<[number], DecisionRow>(
+    `SELECT ${DECISION_COLUMNS} FROM poverty_records r WHERE r.household_id = ? ORDER BY r.id`,
+  ),
+  /** household ids as a JSON array; the decisions in force by a date */
+  decisionsOf: sqlite.prepare<
+    [string, string],
+    DecisionRow & { householdId: number }
+  >(`SELECT r.household_id AS householdId, ${DECISION_COLUMNS}
       FROM poverty_records r WHERE r.household_id IN (SELECT value FROM json_each(?)) AND r.effective_date <= ?`),
-    /** (household, after date, after date, after date, after id, limit): the timeline in (effective date, id) order after a cursor (null date: from the start) */
-    timeline: sqlite.prepare<[number, string | null, string | null, string | null, number, number], TimelineRow>(
-      `SELECT r.id, r.household_id AS householdId, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo, r.source, r.created_at AS createdAt,
+  /**
+   * (household, after date, after date, after date, after id, limit): the timeline in (effective date, id) order
+   * after a cursor (null date: from the start)
+   */
+  timeline: sqlite.prepare<[number, string | null, string | null, string | null, number, number], TimelineRow>(
+    `SELECT r.id, r.household_id AS householdId, r.status, r.effective_date AS effectiveDate, r.decision_no
+      AS decisionNo, r.source, r.created_at AS createdAt,
         EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
-      FROM poverty_records r WHERE r.household_id = ? AND (? IS NULL OR r.effective_date > ? OR (r.effective_date = ? AND r.id > ?))
-      ORDER BY r.effective_date, r.id LIMIT ?`),
-    /** Loans that keep their contract (group, point, partner) when the household moves. */
-    liveLoans: sqlite.prepare<[number], number>("SELECT id FROM loans WHERE household_id = ? AND state IN ('approved', 'active') ORDER BY id").pluck(),
+      FROM poverty_records r WHERE r.household_id = ? AND (? IS NULL OR r.effective_date > ? OR (r.effective_date
+      = ? AND r.id > ?))
+      ORDER BY r.effective_date, r.id LIMIT ?`,
+  ),
+  /** Loans that keep their contract (group, point, partner) when the household moves. */
+  liveLoans: sqlite
+    .prepare<[number], number>(
+      "SELECT id FROM loans WHERE household_id = ? AND state IN ('approved', 'active') ORDER BY id",
+    )
+    .pluck(),
 }))
 
 /**
  * One page of households by id; `where` are conditions on h, g (group) and p (partner) with positional
  * `params`, then the limit, then the scope's named parameters (filters and scope vary per call: not prepared once).
  */
-export function householdsPage(sqlite: Database.Database, where: string[], params: unknown[], limit: number, named: Record<string, unknown>): ViewRow[] {
-  return sqlite.prepare<unknown[], ViewRow>(`${VIEW_SELECT} WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ?`).all(...params, limit, named)
+export function householdsPage(
+  sqlite: Database.Database,
+  where: string[],
+  params: unknown[],
+  limit: number,
+  named: Record<string, unknown>,
+): ViewRow[] {
+  return sqlite
+    .prepare<unknown[], ViewRow>(`${VIEW_SELECT} WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ?`)
+    .all(...params, limit, named)
 }
 
 /** The group's owners: which branch and partner a household of this group belongs to. */
 export function groupOwner(db: Db, groupId: number): { branchId: number; partnerId: number } | undefined {
-  return db.select({ branchId: partners.branchId, partnerId: groups.partnerId }).from(groups)
-    .innerJoin(partners, eq(partners.id, groups.partnerId)).where(eq(groups.id, groupId)).get()
+  return db
+    .select({ branchId: partners.branchId, partnerId: groups.partnerId })
+    .from(groups)
+    .innerJoin(partners, eq(partners.id, groups.partnerId))
+    .where(eq(groups.id, groupId))
+    .get()
 }
 
 export function householdById(db: Db, id: number): Household | undefined {
@@ -72,7 +107,9 @@ export function householdById(db: Db, id: number): Household | undefined {
 }
 
 export function nationalIdTaken(db: Db, nationalId: string): boolean {
-  return db.select({ id: households.id }).from(households).where(eq(households.nationalId, nationalId)).get() !== undefined
+  return (
+    db.select({ id: households.id }).from(households).where(eq(households.nationalId, nationalId)).get() !== undefined
+  )
 }
 
 export function insertHousehold(db: Db, values: typeof households.$inferInsert): number {
@@ -89,20 +126,32 @@ export function insertChange(db: Db, values: typeof householdChanges.$inferInser
 
 /** The household's changes effective after a date. */
 export function changesAfter(db: Db, householdId: number, effectiveDate: string): HouseholdChangeRow[] {
-  return db.select().from(householdChanges).where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.effectiveDate, effectiveDate))).all()
+  return db
+    .select()
+    .from(householdChanges)
+    .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.effectiveDate, effectiveDate)))
+    .all()
 }
 
 /** One page of the household's changes by id (one more than `limit`: there is a next page). */
 export function changesPage(db: Db, householdId: number, afterId: number, limit: number): HouseholdChangeRow[] {
-  return db.select().from(householdChanges)
+  return db
+    .select()
+    .from(householdChanges)
     .where(and(eq(householdChanges.householdId, householdId), gt(householdChanges.id, afterId)))
-    .orderBy(householdChanges.id).limit(limit + 1).all()
+    .orderBy(householdChanges.id)
+    .limit(limit + 1)
+    .all()
 }
 
 /** The household's records with a decision number (revoked ones included), oldest first. */
 export function recordsWithDecision(db: Db, householdId: number, decisionNo: string): PovertyRecordRow[] {
-  return db.select().from(povertyRecords)
-    .where(and(eq(povertyRecords.householdId, householdId), eq(povertyRecords.decisionNo, decisionNo))).orderBy(povertyRecords.id).all()
+  return db
+    .select()
+    .from(povertyRecords)
+    .where(and(eq(povertyRecords.householdId, householdId), eq(povertyRecords.decisionNo, decisionNo)))
+    .orderBy(povertyRecords.id)
+    .all()
 }
 
 export function povertyRecord(db: Db, id: number): PovertyRecordRow | undefined {
@@ -114,7 +163,13 @@ export function insertPovertyRecord(db: Db, values: typeof povertyRecords.$infer
 }
 
 export function isRevoked(db: Db, recordId: number): boolean {
-  return db.select({ id: povertyRevocations.recordId }).from(povertyRevocations).where(eq(povertyRevocations.recordId, recordId)).get() !== undefined
+  return (
+    db
+      .select({ id: povertyRevocations.recordId })
+      .from(povertyRevocations)
+      .where(eq(povertyRevocations.recordId, recordId))
+      .get() !== undefined
+  )
 }
 
 export function insertRevocation(db: Db, values: typeof povertyRevocations.$inferInsert): void {

@@ -17,15 +17,39 @@ import { statusOn, type PovertyRecord } from '../../domain/poverty.js'
 import { foldText, isCitizenIdPrefix, searchWords } from '../../domain/text.js'
 import type { HouseholdChangeInput, HouseholdInput, HouseholdQuery, PovertyRecordInput } from './schemas.js'
 import {
-  changesAfter, changesPage, groupOwner, householdById, householdQueries, householdsPage, insertChange, insertHousehold, insertPovertyRecord, insertRevocation,
-  isRevoked, nationalIdTaken, povertyRecord, recordsWithDecision, updateHousehold, type DecisionRow, type HouseholdChangeRow, type HouseholdRow, type ViewRow,
+  changesAfter,
+  changesPage,
+  groupOwner,
+  householdById,
+  householdQueries,
+  householdsPage,
+  insertChange,
+  insertHousehold,
+  insertPovertyRecord,
+  insertRevocation,
+  isRevoked,
+  nationalIdTaken,
+  povertyRecord,
+  recordsWithDecision,
+  updateHousehold,
+  type DecisionRow,
+  type HouseholdChangeRow,
+  type HouseholdRow,
+  type ViewRow,
 } from './queries.js'
 
 export { groupOwner } from './queries.js'
 
 /** A decision for the pure rules (its id is its sequence: decisions are appended). */
 function decision(r: DecisionRow): PovertyRecord {
-  return { id: r.id, status: r.status, effectiveDate: r.effectiveDate, decisionNo: r.decisionNo, seq: r.id, revoked: r.revoked === 1 }
+  return {
+    id: r.id,
+    status: r.status,
+    effectiveDate: r.effectiveDate,
+    decisionNo: r.decisionNo,
+    seq: r.id,
+    revoked: r.revoked === 1,
+  }
 }
 
 /** The household's poverty timeline for the pure rules (revoked decisions flagged). */
@@ -53,11 +77,25 @@ function statusesOn(sqlite: Database.Database, ids: number[], date: string): Map
 }
 
 function views(sqlite: Database.Database, rows: ViewRow[], businessDate: string) {
-  const statuses = statusesOn(sqlite, rows.map((r) => r.id), businessDate)
+  const statuses = statusesOn(
+    sqlite,
+    rows.map((r) => r.id),
+    businessDate,
+  )
   return rows.map((r) => ({
-    id: r.id, nationalId: r.nationalId, headName: r.headName, groupId: r.groupId, groupName: r.groupName, transactionPointId: r.transactionPointId,
-    area: r.area, address: { commune: r.commune, village: r.village, line: r.line },
-    branchId: r.branchId, partnerId: r.partnerId, povertyStatus: statuses.get(r.id)!, hasActiveLoan: r.hasActiveLoan === 1, createdAt: r.createdAt,
+    id: r.id,
+    nationalId: r.nationalId,
+    headName: r.headName,
+    groupId: r.groupId,
+    groupName: r.groupName,
+    transactionPointId: r.transactionPointId,
+    area: r.area,
+    address: { commune: r.commune, village: r.village, line: r.line },
+    branchId: r.branchId,
+    partnerId: r.partnerId,
+    povertyStatus: statuses.get(r.id)!,
+    hasActiveLoan: r.hasActiveLoan === 1,
+    createdAt: r.createdAt,
   }))
 }
 
@@ -77,7 +115,14 @@ function containsPattern(word: string): string {
  * filtered, in id order. `q` of 1–12 digits is a citizen-ID prefix, otherwise name words (each a
  * LIKE on the folded key). A citizen-ID prefix is a range on the unique national_id index.
  */
-export function listHouseholds(db: Db, actor: Actor, q: HouseholdQuery, afterId: number, limit: number, businessDate: string) {
+export function listHouseholds(
+  db: Db,
+  actor: Actor,
+  q: HouseholdQuery,
+  afterId: number,
+  limit: number,
+  businessDate: string,
+) {
   const where: string[] = ['h.id > ?']
   const params: unknown[] = [afterId]
   const idPrefix = (prefix: string) => {
@@ -97,11 +142,26 @@ export function listHouseholds(db: Db, actor: Actor, q: HouseholdQuery, afterId:
     }
   }
   if (q.nationalId !== undefined) idPrefix(q.nationalId)
-  if (q.village !== undefined) { where.push('h.village = ?'); params.push(q.village) }
-  if (q.groupId !== undefined) { where.push('h.group_id = ?'); params.push(q.groupId) }
-  if (q.transactionPointId !== undefined) { where.push('g.transaction_point_id = ?'); params.push(q.transactionPointId) }
-  if (q.partnerId !== undefined) { where.push('g.partner_id = ?'); params.push(q.partnerId) }
-  if (q.branchId !== undefined) { where.push('p.branch_id = ?'); params.push(q.branchId) }
+  if (q.village !== undefined) {
+    where.push('h.village = ?')
+    params.push(q.village)
+  }
+  if (q.groupId !== undefined) {
+    where.push('h.group_id = ?')
+    params.push(q.groupId)
+  }
+  if (q.transactionPointId !== undefined) {
+    where.push('g.transaction_point_id = ?')
+    params.push(q.transactionPointId)
+  }
+  if (q.partnerId !== undefined) {
+    where.push('g.partner_id = ?')
+    params.push(q.partnerId)
+  }
+  if (q.branchId !== undefined) {
+    where.push('p.branch_id = ?')
+    params.push(q.branchId)
+  }
   const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'g.partner_id' })
   where.push(scope.sql)
   const rows = householdsPage(db.$client, where, params, limit + 1, scope.params)
@@ -141,8 +201,14 @@ export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
   assertNationalIdFree(ctx.db, input.nationalId)
   const address = addressOf(input.address)
   const id = insertHousehold(ctx.db, {
-    nationalId: input.nationalId, headName: input.headName, searchName: foldText(input.headName), groupId: input.groupId, area: input.area,
-    commune: address.commune, village: address.village, address: address.line,
+    nationalId: input.nationalId,
+    headName: input.headName,
+    searchName: foldText(input.headName),
+    groupId: input.groupId,
+    area: input.area,
+    commune: address.commune,
+    village: address.village,
+    address: address.line,
   })
   const out = viewOf(ctx.sqlite, id, ctx.businessDate)
   ctx.audit({ action: 'household.create', entity: 'household', entityId: id, after: out })
@@ -152,15 +218,36 @@ export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
 // ---------------------------------------------------------------------------------------------
 // Changes over time: address, head (name, citizen ID), area, group transfer.
 
-type ChangedFields = Partial<{ headName: string; nationalId: string; address: { commune: string; village: string; line: string }; area: HouseholdRow['area']; groupId: number }>
+type ChangedFields = Partial<{
+  headName: string
+  nationalId: string
+  address: { commune: string; village: string; line: string }
+  area: HouseholdRow['area']
+  groupId: number
+}>
 const CHANGE_FIELDS = ['headName', 'nationalId', 'address', 'area', 'groupId'] as const
 
 function currentFields(row: HouseholdRow): Required<ChangedFields> {
-  return { headName: row.headName, nationalId: row.nationalId, address: { commune: row.commune, village: row.village, line: row.address }, area: row.area, groupId: row.groupId }
+  return {
+    headName: row.headName,
+    nationalId: row.nationalId,
+    address: { commune: row.commune, village: row.village, line: row.address },
+    area: row.area,
+    groupId: row.groupId,
+  }
 }
 
 function changeView(row: HouseholdChangeRow) {
-  return { id: row.id, householdId: row.householdId, effectiveDate: row.effectiveDate, reason: row.reason, before: row.before as ChangedFields, after: row.after as ChangedFields, changedBy: row.changedBy, createdAt: row.createdAt }
+  return {
+    id: row.id,
+    householdId: row.householdId,
+    effectiveDate: row.effectiveDate,
+    reason: row.reason,
+    before: row.before as ChangedFields,
+    after: row.after as ChangedFields,
+    changedBy: row.changedBy,
+    createdAt: row.createdAt,
+  }
 }
 
 /**
@@ -177,17 +264,25 @@ function changeView(row: HouseholdChangeRow) {
 export function changeHousehold(ctx: CommandContext, householdId: number, input: HouseholdChangeInput) {
   const given = CHANGE_FIELDS.filter((f) => input[f] !== undefined)
   if (given.length === 0) {
-    throw new DomainError('VALIDATION_ERROR', 'Give at least one field to change', { errors: [{ field: 'body', message: `must have at least one of ${CHANGE_FIELDS.join(', ')}` }] })
+    throw new DomainError('VALIDATION_ERROR', 'Give at least one field to change', {
+      errors: [{ field: 'body', message: `must have at least one of ${CHANGE_FIELDS.join(', ')}` }],
+    })
   }
   const { row, owner } = loadHousehold(ctx.db, ctx.actor, householdId)
-  if (input.effectiveDate > ctx.businessDate) throw new DomainError('DATE_IN_FUTURE', `effectiveDate ${input.effectiveDate} is after the business date ${ctx.businessDate}`)
+  if (input.effectiveDate > ctx.businessDate)
+    throw new DomainError(
+      'DATE_IN_FUTURE',
+      `effectiveDate ${input.effectiveDate} is after the business date ${ctx.businessDate}`,
+    )
 
   const current = currentFields(row)
   const wanted: Required<ChangedFields> = {
     ...current,
     ...(input.headName !== undefined ? { headName: input.headName } : {}),
     ...(input.nationalId !== undefined ? { nationalId: input.nationalId } : {}),
-    ...(input.address !== undefined ? { address: { commune: input.address.commune, village: input.address.village, line: input.address.line ?? '' } } : {}),
+    ...(input.address !== undefined
+      ? { address: { commune: input.address.commune, village: input.address.village, line: input.address.line ?? '' } }
+      : {}),
     ...(input.area !== undefined ? { area: input.area } : {}),
     ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
   }
@@ -199,14 +294,27 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
     const target = groupOwner(ctx.db, wanted.groupId)
     if (!target) throw new DomainError('REFERENCE_NOT_FOUND', `Group ${wanted.groupId} does not exist`)
     if (target.branchId !== owner.branchId) {
-      throw new DomainError('GROUP_TRANSFER_OUT_OF_BRANCH', `Group ${wanted.groupId} belongs to another branch; a household moves only between groups of its branch`)
+      throw new DomainError(
+        'GROUP_TRANSFER_OUT_OF_BRANCH',
+        `Group ${wanted.groupId} belongs to another branch; a household moves only between groups of its branch`,
+      )
     }
-    if (!inScope(ctx.actor, target)) throw new DomainError('FORBIDDEN', `Group ${wanted.groupId} is outside your scope`)
+    if (!inScope(ctx.actor, target))
+      throw new DomainError(
+        'FORBIDDEN',
+        `Group ${wanted.groupId} is outside
+      your scope`,
+      )
   }
   for (const c of changesAfter(ctx.db, householdId, input.effectiveDate)) {
     const clash = changed.find((f) => f in (c.after as ChangedFields))
     if (clash) {
-      throw new DomainError('CHANGE_BEFORE_LATER_CHANGE', `${clash} was changed with effect from ${c.effectiveDate} (change ${c.id}); a change effective ${input.effectiveDate} cannot override it`, { laterChangeId: c.id })
+      throw new DomainError(
+        'CHANGE_BEFORE_LATER_CHANGE',
+        `${clash} was changed with effect from ${c.effectiveDate} (change ${c.id}); a change effective ${input.effectiveDate} ` +
+          `cannot override it`,
+        { laterChangeId: c.id },
+      )
     }
   }
 
@@ -217,13 +325,38 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
     Object.assign(after, { [f]: wanted[f] })
   }
   updateHousehold(ctx.db, householdId, {
-    headName: wanted.headName, searchName: foldText(wanted.headName), nationalId: wanted.nationalId, area: wanted.area,
-    commune: wanted.address.commune, village: wanted.address.village, address: wanted.address.line, groupId: wanted.groupId,
+    headName: wanted.headName,
+    searchName: foldText(wanted.headName),
+    nationalId: wanted.nationalId,
+    area: wanted.area,
+    commune: wanted.address.commune,
+    village: wanted.address.village,
+    address: wanted.address.line,
+    groupId: wanted.groupId,
   })
-  const change = insertChange(ctx.db, { householdId, effectiveDate: input.effectiveDate, before, after, reason: input.reason, changedBy: ctx.actor.userId })
-  const loansKeepingContract = changed.includes('groupId') ? householdQueries(ctx.sqlite).liveLoans.all(householdId) : []
-  ctx.audit({ action: 'household.change', entity: 'household', entityId: householdId, before, after: { ...after, effectiveDate: input.effectiveDate, reason: input.reason, changeId: change.id } })
-  return { change: changeView(change), household: viewOf(ctx.sqlite, householdId, ctx.businessDate), loansKeepingContract }
+  const change = insertChange(ctx.db, {
+    householdId,
+    effectiveDate: input.effectiveDate,
+    before,
+    after,
+    reason: input.reason,
+    changedBy: ctx.actor.userId,
+  })
+  const loansKeepingContract = changed.includes('groupId')
+    ? householdQueries(ctx.sqlite).liveLoans.all(householdId)
+    : []
+  ctx.audit({
+    action: 'household.change',
+    entity: 'household',
+    entityId: householdId,
+    before,
+    after: { ...after, effectiveDate: input.effectiveDate, reason: input.reason, changeId: change.id },
+  })
+  return {
+    change: changeView(change),
+    household: viewOf(ctx.sqlite, householdId, ctx.businessDate),
+    loansKeepingContract,
+  }
 }
 
 /** The household's changes, oldest first. */
@@ -250,17 +383,32 @@ export function addPovertyRecord(ctx: CommandContext, householdId: number, input
     const first = sameNumber.find((r) => r.status === input.status && r.effectiveDate === input.effectiveDate)
     if (!first) {
       const other = sameNumber[0]!
-      throw new DomainError('DUPLICATE', `Decision ${input.decisionNo} is already recorded for household ${householdId} as ${other.status} effective ${other.effectiveDate} (record ${other.id})`, { existingRecordId: other.id })
+      throw new DomainError(
+        'DUPLICATE',
+        `Decision ${input.decisionNo} is already recorded for household ${householdId} as ${other.status} effective ` +
+          `${other.effectiveDate} (record ${other.id})`,
+        { existingRecordId: other.id },
+      )
     }
     const { recordedBy: _r, ...out } = first
     return { ...out, revoked: false, alreadyRecorded: true }
   }
   const before = statusOn(timelineOf(ctx.db, householdId), input.effectiveDate)
   const row = insertPovertyRecord(ctx.db, {
-    householdId, status: input.status, effectiveDate: input.effectiveDate, decisionNo: input.decisionNo,
-    source: input.source ?? 'commune decision', recordedBy: ctx.actor.userId,
+    householdId,
+    status: input.status,
+    effectiveDate: input.effectiveDate,
+    decisionNo: input.decisionNo,
+    source: input.source ?? 'commune decision',
+    recordedBy: ctx.actor.userId,
   })
-  ctx.audit({ action: 'household.poverty_status', entity: 'household', entityId: householdId, before: { status: before, on: input.effectiveDate }, after: row })
+  ctx.audit({
+    action: 'household.poverty_status',
+    entity: 'household',
+    entityId: householdId,
+    before: { status: before, on: input.effectiveDate },
+    after: row,
+  })
   ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = row
   return { ...out, revoked: false, alreadyRecorded: false }
@@ -271,9 +419,16 @@ export function revokePovertyRecord(ctx: CommandContext, householdId: number, re
   loadHousehold(ctx.db, ctx.actor, householdId)
   const record = povertyRecord(ctx.db, recordId)
   if (!record || record.householdId !== householdId) throw notFound('Poverty record', recordId)
-  if (isRevoked(ctx.db, recordId)) throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
+  if (isRevoked(ctx.db, recordId))
+    throw new DomainError('INVALID_STATE', `Poverty record ${recordId} is already revoked`)
   insertRevocation(ctx.db, { recordId, reason, revokedBy: ctx.actor.userId })
-  ctx.audit({ action: 'household.poverty_status_revoke', entity: 'household', entityId: householdId, before: { recordId, status: record.status }, after: { revoked: true, reason } })
+  ctx.audit({
+    action: 'household.poverty_status_revoke',
+    entity: 'household',
+    entityId: householdId,
+    before: { recordId, status: record.status },
+    after: { revoked: true, reason },
+  })
   ctx.hooks.povertyRecorded(ctx, householdId)
   const { recordedBy: _r, ...out } = record
   return { ...out, revoked: true }
@@ -283,15 +438,32 @@ export function revokePovertyRecord(ctx: CommandContext, householdId: number, re
 function timelineCursor(cursor: string | undefined): { date: string; id: number } | null {
   if (cursor === undefined) return null
   const m = /^(\d{4}-\d{2}-\d{2})\.(\d{1,10})$/.exec(cursor)
-  if (!m) throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }] })
+  if (!m)
+    throw new DomainError('VALIDATION_ERROR', 'cursor is not valid', {
+      errors: [{ field: 'querystring.cursor', message: 'is not a cursor returned by this list' }],
+    })
   return { date: m[1]!, id: Number(m[2]) }
 }
 
 /** The timeline page by page in effective-date order, with the status on `asOf` from the whole timeline. */
-export function getTimeline(db: Db, actor: Actor, householdId: number, asOf: string, cursor: string | undefined, limit: number) {
+export function getTimeline(
+  db: Db,
+  actor: Actor,
+  householdId: number,
+  asOf: string,
+  cursor: string | undefined,
+  limit: number,
+) {
   loadHousehold(db, actor, householdId)
   const after = timelineCursor(cursor)
-  const rows = householdQueries(db.$client).timeline.all(householdId, after?.date ?? null, after?.date ?? null, after?.date ?? null, after?.id ?? 0, limit + 1)
+  const rows = householdQueries(db.$client).timeline.all(
+    householdId,
+    after?.date ?? null,
+    after?.date ?? null,
+    after?.date ?? null,
+    after?.id ?? 0,
+    limit + 1,
+  )
   const items = rows.slice(0, limit).map((r) => ({ ...r, revoked: r.revoked === 1 }))
   const last = items[items.length - 1]
   const nextCursor = rows.length > limit && last ? `${last.effectiveDate}.${last.id}` : null

@@ -9,14 +9,28 @@ import { DomainError } from '../../platform/errors.js'
 import { perConnection, statement } from '../../platform/database.js'
 
 export const ACCOUNTS = [
-  'loans_receivable', 'cash_at_transaction_point', 'interest_income', 'overdue_interest_income',
-  'support_expense', 'support_payable', 'support_recoverable', 'write_off_losses', 'suspense', 'savings_deposits',
+  'loans_receivable',
+  'cash_at_transaction_point',
+  'interest_income',
+  'overdue_interest_income',
+  'support_expense',
+  'support_payable',
+  'support_recoverable',
+  'write_off_losses',
+  'suspense',
+  'savings_deposits',
   // Money received on a loan after its write-off (income; the written-off principal stays in write_off_losses).
   'write_off_recoveries',
 ] as const
 export type Account = (typeof ACCOUNTS)[number]
 
-export interface JournalLine { account: Account; debit?: number; credit?: number; loanId?: number | null; fundingSource: string }
+export interface JournalLine {
+  account: Account
+  debit?: number
+  credit?: number
+  loanId?: number | null
+  fundingSource: string
+}
 export interface JournalEntryInput {
   kind: string
   valueDate: string
@@ -30,7 +44,9 @@ export interface JournalEntryInput {
 
 const prepared = perConnection((sqlite) => ({
   nextId: sqlite.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries').pluck(),
-  header: sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, support_payment_id, reconciliation_id, description)
+  header:
+    sqlite.prepare(`INSERT INTO journal_entries (id, kind, value_date, posted_on, loan_transaction_id, support_payment_id,
+      reconciliation_id, description)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 }))
 
@@ -45,14 +61,28 @@ export function postJournal(sqlite: Database.Database, entry: JournalEntryInput)
     credit += l.credit ?? 0
   }
   // Checked here for a clear error; the database trigger is the guard of last resort.
-  if (debit !== credit) throw new DomainError('LEDGER_UNBALANCED', `journal entry ${entry.kind} does not balance: ${debit} ≠ ${credit}`)
+  if (debit !== credit)
+    throw new DomainError('LEDGER_UNBALANCED', `journal entry ${entry.kind} does not balance: ${debit} ≠ ${credit}`)
   const s = prepared(sqlite)
   // Entries are numbered by the service (lines reference the id before the header exists).
   const id = s.nextId.get() as number
   // All lines in one multi-row INSERT (one statement step instead of one per line).
   const values: (string | number | null)[] = []
   for (const l of lines) values.push(id, l.account, l.fundingSource, l.debit ?? 0, l.credit ?? 0, l.loanId ?? null)
-  statement(sqlite, `INSERT INTO journal_lines (entry_id, account, funding_source, debit, credit, loan_id) VALUES ${lines.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`).run(...values)
-  s.header.run(id, entry.kind, entry.valueDate, entry.postedOn, entry.loanTransactionId ?? null, entry.supportPaymentId ?? null, entry.reconciliationId ?? null, entry.description)
+  const rows = lines.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')
+  statement(
+    sqlite,
+    `INSERT INTO journal_lines (entry_id, account, funding_source, debit, credit, loan_id) VALUES ${rows}`,
+  ).run(...values)
+  s.header.run(
+    id,
+    entry.kind,
+    entry.valueDate,
+    entry.postedOn,
+    entry.loanTransactionId ?? null,
+    entry.supportPaymentId ?? null,
+    entry.reconciliationId ?? null,
+    entry.description,
+  )
   return id
 }

@@ -19,7 +19,10 @@ import { postJournal, type Account, type JournalLine } from './journal.js'
 type Balances = Partial<Record<Account, number>>
 
 const netByAccount = perConnection((sqlite) =>
-  sqlite.prepare<[number], { account: Account; net: number }>('SELECT account, SUM(debit) - SUM(credit) AS net FROM journal_lines WHERE loan_id = ? GROUP BY account'))
+  sqlite.prepare<[number], { account: Account; net: number }>(
+    'SELECT account, SUM(debit) - SUM(credit) AS net FROM journal_lines WHERE loan_id = ? GROUP BY account',
+  ),
+)
 
 /** Net debit balance per account of one loan's journal lines. */
 export function postedLoanBalances(sqlite: Database.Database, loanId: number): Balances {

@@ -8,7 +8,17 @@
 import type { CommandContext } from '../../platform/commands.js'
 import { DomainError } from '../../platform/errors.js'
 import { replay } from '../../domain/loan-engine.js'
-import { insertAllocation, loanContract, loanEvents, loanState, storedProjection, toLoanEvent, writeAllocations, writeProjection, type LoanRow } from './projection.js'
+import {
+  insertAllocation,
+  loanContract,
+  loanEvents,
+  loanState,
+  storedProjection,
+  toLoanEvent,
+  writeAllocations,
+  writeProjection,
+  type LoanRow,
+} from './projection.js'
 import { insertLoanTransaction } from './queries.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
@@ -24,7 +34,8 @@ export interface LoanEventInput {
 
 /** Refuses value dates after the business date: a bank posts what happened, not what will. */
 export function assertNotFuture(valueDate: string, businessDate: string): void {
-  if (valueDate > businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
+  if (valueDate > businessDate)
+    throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
 }
 
 export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEventInput, description: string) {
@@ -33,21 +44,38 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   // The live events before this one (read once: the replay below appends the new event to them).
   const earlier = event.kind === 'reversal' ? null : loanEvents(ctx.sqlite, row.id)
   const txId = insertLoanTransaction(ctx.sqlite, {
-    loanId: row.id, kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, amount: event.amount,
-    reference: event.reference ?? null, reversesId: event.reversesId ?? null, collectionSessionId: event.collectionSessionId ?? null,
-    details: event.details, createdBy: ctx.actor.userId,
+    loanId: row.id,
+    kind: event.kind,
+    valueDate: event.valueDate,
+    postedOn: ctx.businessDate,
+    amount: event.amount,
+    reference: event.reference ?? null,
+    reversesId: event.reversesId ?? null,
+    collectionSessionId: event.collectionSessionId ?? null,
+    details: event.details,
+    createdBy: ctx.actor.userId,
   })
   // Value dates are never after the business date, so the replay as of the business date holds every
   // event: its allocations and balances are also what the ledger must show. A reversal removes an
   // event, so its replay reads the loan's live events again.
   const after = earlier
-    ? replay(contract, [...earlier, toLoanEvent(txId, event.kind, event.valueDate, event.amount, event.details ?? {})], ctx.businessDate)
+    ? replay(
+        contract,
+        [...earlier, toLoanEvent(txId, event.kind, event.valueDate, event.amount, event.details ?? {})],
+        ctx.businessDate,
+      )
     : loanState(ctx.sqlite, row, ctx.businessDate)
   const whole = after
   writeProjection(ctx.sqlite, row.id, after, before, event.kind === 'disbursement' || event.kind === 'reversal')
   // A repayment dated on or after every earlier event cannot change their allocations: add just its own,
   // and its journal entry is exactly its allocation (no need to read the loan's posted balances).
-  const entry = { kind: event.kind, valueDate: event.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description }
+  const entry = {
+    kind: event.kind,
+    valueDate: event.valueDate,
+    postedOn: ctx.businessDate,
+    loanTransactionId: txId,
+    description,
+  }
   // (Events are sorted by value date and the new one has the highest id: it replays last when its date is
   // not before the latest live event's. Reversed transactions no longer allocate anything, so they do not count.)
   const lastValueDate = earlier && earlier.length > 0 ? earlier[earlier.length - 1]!.valueDate : null

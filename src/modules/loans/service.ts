@@ -22,27 +22,78 @@ import { postLoanEvent } from './posting.js'
 import { insertLoanTransaction, loanQueries } from './queries.js'
 import { supportVerdictOf } from '../support/service.js'
 
-type SummaryFacts = Pick<LoanState, 'disbursed' | 'outstandingPrincipal' | 'overduePrincipal' | 'overdueInterest' | 'interestDue' | 'nextDueDate' | 'closedOn' | 'writtenOffOn'> & { state: string; classification: string }
+type SummaryFacts = Pick<
+  LoanState,
+  | 'disbursed'
+  | 'outstandingPrincipal'
+  | 'overduePrincipal'
+  | 'overdueInterest'
+  | 'interestDue'
+  | 'nextDueDate'
+  | 'closedOn'
+  | 'writtenOffOn'
+> & { state: string; classification: string }
 
-function summary(row: Omit<LoanRow, 'rates'>, facts: SummaryFacts, firstDisbursedOn: string | null, balancesAsOf: string | null) {
+function summary(
+  row: Omit<LoanRow, 'rates'>,
+  facts: SummaryFacts,
+  firstDisbursedOn: string | null,
+  balancesAsOf: string | null,
+) {
   // A cancelled loan replays as never disbursed: its state is the loans row's, not the engine's.
-  const s = row.state === 'cancelled' ? { ...facts, state: 'cancelled', classification: 'cancelled', nextDueDate: null } : facts
+  const s =
+    row.state === 'cancelled' ? { ...facts, state: 'cancelled', classification: 'cancelled', nextDueDate: null } : facts
   return {
-    id: row.id, applicationId: row.applicationId, householdId: row.householdId, programmeCode: row.programmeCode, localPolicyCode: row.localPolicyCode,
-    branchId: row.branchId, partnerId: row.partnerId, groupId: row.groupId, transactionPointId: row.transactionPointId, fundingSource: row.fundingSource,
-    status: s.state as (typeof loans.$inferSelect)['state'], classification: s.classification, approvedAmount: row.approvedAmount, disbursedAmount: s.disbursed,
-    outstandingPrincipal: s.outstandingPrincipal, overduePrincipal: s.overduePrincipal, overdueInterest: s.overdueInterest, interestDue: s.interestDue,
-    nextDueDate: s.nextDueDate, termMonths: row.termMonths, principalPlan: { everyMonths: row.everyMonths, graceMonths: row.graceMonths },
-    sessionDay: row.sessionDay, approvedOn: row.approvedOn, firstDisbursedOn, closedOn: s.closedOn, writtenOffOn: s.writtenOffOn, balancesAsOf,
+    id: row.id,
+    applicationId: row.applicationId,
+    householdId: row.householdId,
+    programmeCode: row.programmeCode,
+    localPolicyCode: row.localPolicyCode,
+    branchId: row.branchId,
+    partnerId: row.partnerId,
+    groupId: row.groupId,
+    transactionPointId: row.transactionPointId,
+    fundingSource: row.fundingSource,
+    status: s.state as (typeof loans.$inferSelect)['state'],
+    classification: s.classification,
+    approvedAmount: row.approvedAmount,
+    disbursedAmount: s.disbursed,
+    outstandingPrincipal: s.outstandingPrincipal,
+    overduePrincipal: s.overduePrincipal,
+    overdueInterest: s.overdueInterest,
+    interestDue: s.interestDue,
+    nextDueDate: s.nextDueDate,
+    termMonths: row.termMonths,
+    principalPlan: { everyMonths: row.everyMonths, graceMonths: row.graceMonths },
+    sessionDay: row.sessionDay,
+    approvedOn: row.approvedOn,
+    firstDisbursedOn,
+    closedOn: s.closedOn,
+    writtenOffOn: s.writtenOffOn,
+    balancesAsOf,
   }
 }
 
 /** `rates`: the loan's rate versions when the caller already has them (saves a query on the repayment path). */
-export function loanView(sqlite: Database.Database, row: LoanRow, state: LoanState, firstDisbursedOn?: string | null, rates: readonly RateVersion[] = loanRates(sqlite, row)) {
-  const first = firstDisbursedOn !== undefined && firstDisbursedOn !== null ? firstDisbursedOn : loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null
+export function loanView(
+  sqlite: Database.Database,
+  row: LoanRow,
+  state: LoanState,
+  firstDisbursedOn?: string | null,
+  rates: readonly RateVersion[] = loanRates(sqlite, row),
+) {
+  const first =
+    firstDisbursedOn !== undefined && firstDisbursedOn !== null
+      ? firstDisbursedOn
+      : (loanEvents(sqlite, row.id).find((e) => e.kind === 'disbursement')?.valueDate ?? null)
   return {
-    ...summary(row, state, first, state.asOf), asOf: state.asOf, monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
-    overdueRatePct: row.overdueRatePct, principalDueNow: state.principalDueNow, payoffAmount: state.payoffAmount, totals: state.totals,
+    ...summary(row, state, first, state.asOf),
+    asOf: state.asOf,
+    monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
+    overdueRatePct: row.overdueRatePct,
+    principalDueNow: state.principalDueNow,
+    payoffAmount: state.payoffAmount,
+    totals: state.totals,
   }
 }
 
@@ -67,15 +118,32 @@ export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asO
   let writeOff: { principal: number; interest: number; recovered: number; recoverable: number } | undefined
   if (state.state === 'written_off' && state.writtenOff) {
     const recovered = recoveredTotal(sqlite, row.id, asOf)
-    writeOff = { ...state.writtenOff, recovered, recoverable: Math.max(0, state.writtenOff.principal + state.writtenOff.interest - recovered) }
+    writeOff = {
+      ...state.writtenOff,
+      recovered,
+      recoverable: Math.max(0, state.writtenOff.principal + state.writtenOff.interest - recovered),
+    }
   }
   const supportVerdict = row.localPolicyCode ? supportVerdictOf(sqlite, row.id) : null
-  return { ...loanView(sqlite, row, state), ...borrower, ...(cancellation ? { cancellation } : {}), ...(writeOff ? { writeOff } : {}), ...(supportVerdict ? { supportVerdict } : {}) }
+  return {
+    ...loanView(sqlite, row, state),
+    ...borrower,
+    ...(cancellation ? { cancellation } : {}),
+    ...(writeOff ? { writeOff } : {}),
+    ...(supportVerdict ? { supportVerdict } : {}),
+  }
 }
 
 export interface LoanFilters {
-  status?: string; classification?: string; branchId?: number; partnerId?: number; householdId?: number; groupId?: number
-  transactionPointId?: number; programmeCode?: string; awaitingDisbursement?: boolean
+  status?: string
+  classification?: string
+  branchId?: number
+  partnerId?: number
+  householdId?: number
+  groupId?: number
+  transactionPointId?: number
+  programmeCode?: string
+  awaitingDisbursement?: boolean
 }
 
 /**
@@ -99,14 +167,34 @@ export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number,
     where.push(q.awaitingDisbursement ? awaiting : not(awaiting))
   }
   where.push(scopeCondition(actor, { branch: loans.branchId, partner: loans.partnerId }))
-  const rows = db.select({ loan: loans, householdName: households.headName, nationalId: households.nationalId })
-    .from(loans).innerJoin(households, eq(households.id, loans.householdId))
-    .where(and(...where)).orderBy(loans.id).limit(limit + 1).all()
+  const rows = db
+    .select({ loan: loans, householdName: households.headName, nationalId: households.nationalId })
+    .from(loans)
+    .innerJoin(households, eq(households.id, loans.householdId))
+    .where(and(...where))
+    .orderBy(loans.id)
+    .limit(limit + 1)
+    .all()
   return rows.map(({ loan: r, householdName, nationalId }) => ({
-    ...summary(r, { state: r.state, classification: r.classification, disbursed: r.disbursedAmount,
-      outstandingPrincipal: r.outstandingPrincipal, overduePrincipal: r.overduePrincipal, overdueInterest: r.overdueInterest, interestDue: r.interestDue,
-      nextDueDate: r.nextDueDate, closedOn: r.closedOn, writtenOffOn: r.writtenOffOn }, r.firstDisbursedOn, r.projectedAsOf),
-    householdName, nationalId,
+    ...summary(
+      r,
+      {
+        state: r.state,
+        classification: r.classification,
+        disbursed: r.disbursedAmount,
+        outstandingPrincipal: r.outstandingPrincipal,
+        overduePrincipal: r.overduePrincipal,
+        overdueInterest: r.overdueInterest,
+        interestDue: r.interestDue,
+        nextDueDate: r.nextDueDate,
+        closedOn: r.closedOn,
+        writtenOffOn: r.writtenOffOn,
+      },
+      r.firstDisbursedOn,
+      r.projectedAsOf,
+    ),
+    householdName,
+    nationalId,
   }))
 }
 
@@ -121,26 +209,68 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
   const row = loadLoanInScope(sqlite, actor, id)
   const contract = loanContract(sqlite, row)
   const events = loanEvents(sqlite, row.id)
-  const tranches = events.filter((e) => e.kind === 'disbursement').map((e) => ({ valueDate: e.valueDate, amount: (e as { amount: number }).amount }))
+  const tranches = events
+    .filter((e) => e.kind === 'disbursement')
+    .map((e) => ({ valueDate: e.valueDate, amount: (e as { amount: number }).amount }))
   const indicative = tranches.length === 0
   const planned = generateSchedule({
-    termMonths: row.termMonths, principalPlan: contract.principalPlan, sessionDay: row.sessionDay, rates: contract.rates,
+    termMonths: row.termMonths,
+    principalPlan: contract.principalPlan,
+    sessionDay: row.sessionDay,
+    rates: contract.rates,
     disbursements: indicative ? [{ valueDate: asOf, amount: row.approvedAmount }] : tranches,
   })
   if (indicative) {
     const instalments = planned.instalments.map((p) => ({
-      number: p.number, dueDate: p.dueDate, effectiveDueDate: p.dueDate, principal: p.principal, interest: p.interest, principalPaid: 0,
-      interestCharged: 0, interestPaid: 0, penaltyCharged: 0, penaltyPaid: 0, paidOffOn: null, overdueSince: null, extended: false, status: 'upcoming',
+      number: p.number,
+      dueDate: p.dueDate,
+      effectiveDueDate: p.dueDate,
+      principal: p.principal,
+      interest: p.interest,
+      principalPaid: 0,
+      interestCharged: 0,
+      interestPaid: 0,
+      penaltyCharged: 0,
+      penaltyPaid: 0,
+      paidOffOn: null,
+      overdueSince: null,
+      extended: false,
+      status: 'upcoming',
     }))
-    return { loanId: id, asOf, indicative, instalments, totalPrincipal: planned.totalPrincipal, totalInterest: planned.totalInterest }
+    return {
+      loanId: id,
+      asOf,
+      indicative,
+      instalments,
+      totalPrincipal: planned.totalPrincipal,
+      totalInterest: planned.totalInterest,
+    }
   }
   const state = loanState(sqlite, row, asOf)
   const instalments = state.instalments.map((i, k) => ({
-    number: i.number, dueDate: i.dueDate, effectiveDueDate: i.effectiveDueDate, principal: i.principalDue, interest: planned.instalments[k]?.interest ?? 0,
-    principalPaid: i.principalPaid, interestCharged: i.interestCharged, interestPaid: i.interestPaid, penaltyCharged: i.penaltyCharged,
-    penaltyPaid: i.penaltyPaid, paidOffOn: i.paidOffOn, overdueSince: i.overdueSince, extended: i.extended, status: lineStatus(i, asOf),
+    number: i.number,
+    dueDate: i.dueDate,
+    effectiveDueDate: i.effectiveDueDate,
+    principal: i.principalDue,
+    interest: planned.instalments[k]?.interest ?? 0,
+    principalPaid: i.principalPaid,
+    interestCharged: i.interestCharged,
+    interestPaid: i.interestPaid,
+    penaltyCharged: i.penaltyCharged,
+    penaltyPaid: i.penaltyPaid,
+    paidOffOn: i.paidOffOn,
+    overdueSince: i.overdueSince,
+    extended: i.extended,
+    status: lineStatus(i, asOf),
   }))
-  return { loanId: id, asOf, indicative, instalments, totalPrincipal: planned.totalPrincipal, totalInterest: planned.totalInterest }
+  return {
+    loanId: id,
+    asOf,
+    indicative,
+    instalments,
+    totalPrincipal: planned.totalPrincipal,
+    totalInterest: planned.totalInterest,
+  }
 }
 
 export function listTransactions(sqlite: Database.Database, actor: Actor, id: number) {
@@ -149,7 +279,8 @@ export function listTransactions(sqlite: Database.Database, actor: Actor, id: nu
   // Allocations are those of the current replay: a back-dated payment or a reversal re-allocates later repayments.
   const state = loanState(sqlite, row, '9999-12-31')
   return rows.map((t) => ({
-    ...t, details: t.details ? JSON.parse(t.details) : null,
+    ...t,
+    details: t.details ? JSON.parse(t.details) : null,
     allocation: t.kind === 'repayment' && !t.reversedById ? (state.allocations[String(t.id)] ?? null) : null,
   }))
 }
@@ -158,32 +289,83 @@ export function listTransactions(sqlite: Database.Database, actor: Actor, id: nu
 export { insertLoanTransaction }
 
 /** A tranche of cash to the borrower: one transaction, one journal entry, the projection refreshed. */
-export function disburse(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string }) {
+export function disburse(
+  ctx: CommandContext,
+  loanId: number,
+  input: { amount: number; valueDate: string; reference?: string },
+) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
-  if (row.state === 'closed' || row.state === 'written_off' || row.state === 'cancelled') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}`)
-  if (input.valueDate > ctx.businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${input.valueDate} is after the business date ${ctx.businessDate}`)
-  if (input.valueDate < row.approvedOn) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the approval date ${row.approvedOn}`)
+  if (row.state === 'closed' || row.state === 'written_off' || row.state === 'cancelled')
+    throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}`)
+  if (input.valueDate > ctx.businessDate)
+    throw new DomainError(
+      'DATE_IN_FUTURE',
+      `valueDate ${input.valueDate} is after the business date ${ctx.businessDate}`,
+    )
+  if (input.valueDate < row.approvedOn)
+    throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the approval date ${row.approvedOn}`)
   const previous = loanEvents(ctx.sqlite, loanId).filter((e) => e.kind === 'disbursement')
   const last = previous[previous.length - 1]
-  if (last && input.valueDate < last.valueDate) throw new DomainError('DATE_ORDER', `valueDate ${input.valueDate} is before the previous tranche (${last.valueDate})`)
+  if (last && input.valueDate < last.valueDate)
+    throw new DomainError(
+      'DATE_ORDER',
+      `valueDate ${input.valueDate} is before the previous tranche (${last.valueDate})`,
+    )
   const before = { state: row.state, disbursed: previous.reduce((a, e) => a + (e as { amount: number }).amount, 0) }
   if (before.disbursed + input.amount > row.approvedAmount) {
-    throw new DomainError('DISBURSEMENT_ABOVE_APPROVED', `Disbursing ${input.amount} would bring the total to ${before.disbursed + input.amount}, above the approved ${row.approvedAmount}`)
+    throw new DomainError(
+      'DISBURSEMENT_ABOVE_APPROVED',
+      `Disbursing ${input.amount} would bring the total to ${before.disbursed + input.amount}, above the approved ` +
+        `${row.approvedAmount}`,
+    )
   }
-  const { txId, after: state } = postLoanEvent(ctx, row, { kind: 'disbursement', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null }, `Disbursement of loan ${loanId}`)
-  ctx.audit({ action: 'loan.disburse', entity: 'loan', entityId: loanId, before, after: { transactionId: txId, amount: input.amount, valueDate: input.valueDate, state: state.state, disbursed: state.disbursed } })
+  const { txId, after: state } = postLoanEvent(
+    ctx,
+    row,
+    { kind: 'disbursement', valueDate: input.valueDate, amount: input.amount, reference: input.reference ?? null },
+    `Disbursement of loan ${loanId}`,
+  )
+  ctx.audit({
+    action: 'loan.disburse',
+    entity: 'loan',
+    entityId: loanId,
+    before,
+    after: {
+      transactionId: txId,
+      amount: input.amount,
+      valueDate: input.valueDate,
+      state: state.state,
+      disbursed: state.disbursed,
+    },
+  })
   return { transactionId: txId, loan: loanView(ctx.sqlite, { ...row, state: state.state }, state) }
 }
 
-export function previewSchedule(input: { amount: number; termMonths: number; principalPlan: { everyMonths: EveryMonths; graceMonths: number }; monthlyRatePpm: number; disbursementDate: string; sessionDay: number }) {
+export function previewSchedule(input: {
+  amount: number
+  termMonths: number
+  principalPlan: { everyMonths: EveryMonths; graceMonths: number }
+  monthlyRatePpm: number
+  disbursementDate: string
+  sessionDay: number
+}) {
   const s = generateSchedule({
-    termMonths: input.termMonths, principalPlan: input.principalPlan, sessionDay: input.sessionDay,
+    termMonths: input.termMonths,
+    principalPlan: input.principalPlan,
+    sessionDay: input.sessionDay,
     rates: [{ effectiveFrom: '1900-01-01', monthlyRatePpm: input.monthlyRatePpm }],
     disbursements: [{ valueDate: input.disbursementDate, amount: input.amount }],
   })
   return {
-    instalments: s.instalments.map((i) => ({ number: i.number, dueDate: i.dueDate, principal: i.principal, interest: i.interest, balanceAfter: i.balanceAfter })),
-    totalPrincipal: s.totalPrincipal, totalInterest: s.totalInterest,
+    instalments: s.instalments.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: i.principal,
+      interest: i.interest,
+      balanceAfter: i.balanceAfter,
+    })),
+    totalPrincipal: s.totalPrincipal,
+    totalInterest: s.totalInterest,
   }
 }
 
@@ -196,14 +378,27 @@ export function previewSchedule(input: { amount: number; termMonths: number; pri
  */
 export function cancelLoan(ctx: CommandContext, loanId: number, input: { reason: string }) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
-  if (row.state !== 'approved') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}; only an approved loan that was never disbursed can be cancelled`)
+  if (row.state !== 'approved')
+    throw new DomainError(
+      'INVALID_STATE',
+      `Loan ${loanId} is ${row.state}; only an approved loan that was never disbursed can be cancelled`,
+    )
   if (loanEvents(ctx.sqlite, loanId).some((e) => e.kind === 'disbursement')) {
     throw new DomainError('INVALID_STATE', `Loan ${loanId} has a disbursement; reverse it before cancelling`)
   }
   const changed = loanQueries(ctx.sqlite).cancel.run(loanId).changes
   if (changed !== 1) throw new DomainError('INVALID_STATE', `Loan ${loanId} changed concurrently`)
   loanQueries(ctx.sqlite).insertCancellation.run(loanId, ctx.businessDate, input.reason, ctx.actor.userId)
-  ctx.audit({ action: 'loan.cancel', entity: 'loan', entityId: loanId, before: { state: row.state, classification: row.classification }, after: { state: 'cancelled', reason: input.reason, cancelledOn: ctx.businessDate } })
+  ctx.audit({
+    action: 'loan.cancel',
+    entity: 'loan',
+    entityId: loanId,
+    before: { state: row.state, classification: row.classification },
+    after: { state: 'cancelled', reason: input.reason, cancelledOn: ctx.businessDate },
+  })
   const cancelled: LoanRow = { ...row, state: 'cancelled', classification: 'cancelled' }
-  return { ...loanView(ctx.sqlite, cancelled, loanState(ctx.sqlite, cancelled, ctx.businessDate)), cancellation: { cancelledOn: ctx.businessDate, reason: input.reason, cancelledBy: ctx.actor.userId } }
+  return {
+    ...loanView(ctx.sqlite, cancelled, loanState(ctx.sqlite, cancelled, ctx.businessDate)),
+    cancellation: { cancelledOn: ctx.businessDate, reason: input.reason, cancelledBy: ctx.actor.userId },
+  }
 }

@@ -16,10 +16,22 @@ export interface AuditFilters {
   to?: string
 }
 
-interface AuditRow { id: number; at: string; userId: number; action: string; entity: string; entityId: string; before: string | null; after: string | null; requestId: string | null }
+interface AuditRow {
+  id: number
+  at: string
+  userId: number
+  action: string
+  entity: string
+  entityId: string
+  before: string | null
+  after: string | null
+  requestId: string | null
+}
 
 export function makeAuditTrail(sqlite: Database.Database) {
-  const stmt = sqlite.prepare(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, before, after, request_id AS requestId
+  const stmt = sqlite.prepare(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, before,
+    after,
+      request_id AS requestId
     FROM audit_log
     WHERE (@entity IS NULL OR entity = @entity) AND (@entityId IS NULL OR entity_id = @entityId)
       AND (@userId IS NULL OR user_id = @userId) AND (@action IS NULL OR action = @action)
@@ -29,9 +41,19 @@ export function makeAuditTrail(sqlite: Database.Database) {
   /** At most `limit` entries older than `before` (an id), matching the filters; before/after summaries parsed. */
   return (q: AuditFilters, before: number | null, limit: number) => {
     const rows = stmt.all({
-      entity: q.entity ?? null, entityId: q.id ?? null, userId: q.userId ?? null, action: q.action ?? null,
-      from: q.from ?? null, toExclusive: q.to ? addDays(q.to, 1) : null, before, limit,
+      entity: q.entity ?? null,
+      entityId: q.id ?? null,
+      userId: q.userId ?? null,
+      action: q.action ?? null,
+      from: q.from ?? null,
+      toExclusive: q.to ? addDays(q.to, 1) : null,
+      before,
+      limit,
     }) as AuditRow[]
-    return rows.map((r) => ({ ...r, before: r.before ? JSON.parse(r.before) as unknown : null, after: r.after ? JSON.parse(r.after) as unknown : null }))
+    return rows.map((r) => ({
+      ...r,
+      before: r.before ? (JSON.parse(r.before) as unknown) : null,
+      after: r.after ? (JSON.parse(r.after) as unknown) : null,
+    }))
   }
 }

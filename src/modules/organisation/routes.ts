@@ -8,39 +8,111 @@ import * as service from './service.js'
 const optionalId = (description: string) => Type.Optional(Type.Integer({ minimum: 1, description }))
 
 export default async function organisationRoutes(app: FastifyInstance) {
-  createRoute(app, '/branches', {
-    tag: 'Organisation', summary: 'Create a branch', description: 'A bank branch (district or city level). Admin only.',
-    body: s.BranchInput, response: ref(s.Branch),
-  }, service.createBranch)
-  listRoute(app, '/branches', {
-    tag: 'Organisation', summary: 'List branches', description: 'Branches visible to the caller (own branch for branch staff and partners).',
-    filters: {}, item: ref(s.Branch),
-  }, (db, actor, _q, after, limit) => service.listBranches(db, actor, after, limit))
+  createRoute(
+    app,
+    '/branches',
+    {
+      tag: 'Organisation',
+      summary: 'Create a branch',
+      description: 'A bank branch (district or city level). Admin only.',
+      body: s.BranchInput,
+      response: ref(s.Branch),
+    },
+    service.createBranch,
+  )
+  listRoute(
+    app,
+    '/branches',
+    {
+      tag: 'Organisation',
+      summary: 'List branches',
+      description: 'Branches visible to the caller (own branch for branch staff and partners).',
+      filters: {},
+      item: ref(s.Branch),
+    },
+    (db, actor, _q, after, limit) => service.listBranches(db, actor, after, limit),
+  )
 
-  createRoute(app, '/transaction-points', {
-    tag: 'Organisation', summary: 'Create a commune transaction point', description: 'A commune transaction point with its fixed monthly session day (1–28). Admin only.',
-    body: s.TransactionPointInput, response: ref(s.TransactionPoint),
-  }, service.createTransactionPoint)
-  listRoute(app, '/transaction-points', {
-    tag: 'Organisation', summary: 'List transaction points', description: 'Transaction points visible to the caller.',
-    filters: { branchId: optionalId('Only this branch') }, item: ref(s.TransactionPoint),
-  }, service.listTransactionPoints)
+  createRoute(
+    app,
+    '/transaction-points',
+    {
+      tag: 'Organisation',
+      summary: 'Create a commune transaction point',
+      description: 'A commune transaction point with its fixed monthly session day (1–28). Admin only.',
+      body: s.TransactionPointInput,
+      response: ref(s.TransactionPoint),
+    },
+    service.createTransactionPoint,
+  )
+  listRoute(
+    app,
+    '/transaction-points',
+    {
+      tag: 'Organisation',
+      summary: 'List transaction points',
+      description: 'Transaction points visible to the caller.',
+      filters: { branchId: optionalId('Only this branch') },
+      item: ref(s.TransactionPoint),
+    },
+    service.listTransactionPoints,
+  )
 
-  createRoute(app, '/partners', {
-    tag: 'Organisation', summary: 'Create a partner organisation', description: "A mass organisation entrusted at one branch: Women's Union, Farmers' Association, Veterans' Association or Youth Union. Admin only.",
-    body: s.PartnerInput, response: ref(s.Partner),
-  }, service.createPartner)
-  listRoute(app, '/partners', {
-    tag: 'Organisation', summary: 'List partners', description: 'Partners visible to the caller (a partner officer sees only their own).',
-    filters: { branchId: optionalId('Only this branch') }, item: ref(s.Partner),
-  }, service.listPartners)
+  createRoute(
+    app,
+    '/partners',
+    {
+      tag: 'Organisation',
+      summary: 'Create a partner organisation',
+      description:
+        "A mass organisation entrusted at one branch: Women's Union, Farmers' Association, Veterans' " +
+        'Association or Youth Union. Admin only.',
+      body: s.PartnerInput,
+      response: ref(s.Partner),
+    },
+    service.createPartner,
+  )
+  listRoute(
+    app,
+    '/partners',
+    {
+      tag: 'Organisation',
+      summary: 'List partners',
+      description: 'Partners visible to the caller (a partner officer sees only their own).',
+      filters: { branchId: optionalId('Only this branch') },
+      item: ref(s.Partner),
+    },
+    service.listPartners,
+  )
 
-  createRoute(app, '/groups', {
-    tag: 'Organisation', summary: 'Create a savings-and-loan group', description: 'A village savings-and-loan group run by a partner, handing in at one transaction point of the same branch. Admin only.',
-    body: s.GroupInput, response: ref(s.Group), errors: ['INVALID_STATE'],
-  }, service.createGroup)
-  listRoute(app, '/groups', {
-    tag: 'Organisation', summary: 'List savings-and-loan groups', description: 'Groups visible to the caller (a partner officer sees only their partner\'s groups).',
-    filters: { partnerId: optionalId('Only this partner'), transactionPointId: optionalId('Only this transaction point') }, item: ref(s.Group),
-  }, service.listGroups)
+  createRoute(
+    app,
+    '/groups',
+    {
+      tag: 'Organisation',
+      summary: 'Create a savings-and-loan group',
+      description:
+        'A village savings-and-loan group run by a partner, handing in at one transaction point of the same ' +
+        'branch. Admin only.',
+      body: s.GroupInput,
+      response: ref(s.Group),
+      errors: ['INVALID_STATE'],
+    },
+    service.createGroup,
+  )
+  listRoute(
+    app,
+    '/groups',
+    {
+      tag: 'Organisation',
+      summary: 'List savings-and-loan groups',
+      description: "Groups visible to the caller (a partner officer sees only their partner's groups).",
+      filters: {
+        partnerId: optionalId('Only this partner'),
+        transactionPointId: optionalId('Only this transaction point'),
+      },
+      item: ref(s.Group),
+    },
+    service.listGroups,
+  )
 }

@@ -13,8 +13,22 @@ import { scopeCondition, scopeOf } from '../../platform/scope.js'
 import { DomainError } from '../../platform/errors.js'
 import type { BranchInput, GroupInput, PartnerInput, TransactionPointInput } from './schemas.js'
 import {
-  branchById, branchIdByCode, branchesPage, groupBranch, groupIdByCode, groupsPage, insertBranch, insertGroup, insertPartner, insertPoint,
-  partnerById, partnerIdByCode, partnersPage, pointById, pointIdByCode, pointsPage,
+  branchById,
+  branchIdByCode,
+  branchesPage,
+  groupBranch,
+  groupIdByCode,
+  groupsPage,
+  insertBranch,
+  insertGroup,
+  insertPartner,
+  insertPoint,
+  partnerById,
+  partnerIdByCode,
+  partnersPage,
+  pointById,
+  pointIdByCode,
+  pointsPage,
 } from './queries.js'
 
 function assertUnique(found: unknown, what: string, code: string): void {
@@ -53,7 +67,11 @@ export function createGroup(ctx: CommandContext, input: GroupInput) {
   const partner = reference(partnerById(ctx.db, input.partnerId), 'Partner', input.partnerId)
   const point = reference(pointById(ctx.db, input.transactionPointId), 'Transaction point', input.transactionPointId)
   if (partner.branchId !== point.branchId) {
-    throw new DomainError('INVALID_STATE', `Partner ${partner.id} (branch ${partner.branchId}) and transaction point ${point.id} (branch ${point.branchId}) belong to different branches`)
+    throw new DomainError(
+      'INVALID_STATE',
+      `Partner ${partner.id} (branch ${partner.branchId}) and transaction point ${point.id} (branch ${point.branchId}) ` +
+        `belong to different branches`,
+    )
   }
   assertUnique(groupIdByCode(ctx.db, input.code), 'Group', input.code)
   const row = insertGroup(ctx.db, { ...input, leaderName: input.leaderName ?? null })
@@ -89,13 +107,25 @@ export function listTransactionPoints(db: Db, actor: Actor, q: { branchId?: numb
 }
 
 export function listPartners(db: Db, actor: Actor, q: { branchId?: number }, afterId: number, limit: number) {
-  const where: (SQL | undefined)[] = [gt(partners.id, afterId), scopeCondition(actor, { branch: partners.branchId, partner: partners.id })]
+  const where: (SQL | undefined)[] = [
+    gt(partners.id, afterId),
+    scopeCondition(actor, { branch: partners.branchId, partner: partners.id }),
+  ]
   if (q.branchId) where.push(eq(partners.branchId, q.branchId))
   return partnersPage(db, where, limit + 1)
 }
 
-export function listGroups(db: Db, actor: Actor, q: { partnerId?: number; transactionPointId?: number }, afterId: number, limit: number) {
-  const where: (SQL | undefined)[] = [gt(groups.id, afterId), scopeCondition(actor, { branch: groupBranch, partner: groups.partnerId })]
+export function listGroups(
+  db: Db,
+  actor: Actor,
+  q: { partnerId?: number; transactionPointId?: number },
+  afterId: number,
+  limit: number,
+) {
+  const where: (SQL | undefined)[] = [
+    gt(groups.id, afterId),
+    scopeCondition(actor, { branch: groupBranch, partner: groups.partnerId }),
+  ]
   if (q.partnerId) where.push(eq(groups.partnerId, q.partnerId))
   if (q.transactionPointId) where.push(eq(groups.transactionPointId, q.transactionPointId))
   return groupsPage(db, where, limit + 1)

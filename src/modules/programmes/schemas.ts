@@ -2,68 +2,140 @@ import { Type, type Static } from 'typebox'
 import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component } from '../../platform/http-schemas.js'
 import { AREAS, FUNDING_SOURCES, POVERTY_STATUSES } from '../../db/schema.js'
 
-export const RateVersion = Type.Object({
-  effectiveFrom: BusinessDateSchema('First day the rate applies'),
-  monthlyRatePpm: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Monthly rate in ppm of the balance (0.55 %/month = 5500)' }),
-}, { additionalProperties: false })
+export const RateVersion = Type.Object(
+  {
+    effectiveFrom: BusinessDateSchema('First day the rate applies'),
+    monthlyRatePpm: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      description: 'Monthly rate in ppm of the balance (0.55 %/month = 5500)',
+    }),
+  },
+  { additionalProperties: false },
+)
 
-export const PrincipalPlan = Type.Object({
-  everyMonths: Type.Union([Type.Literal(1), Type.Literal(3), Type.Literal(6), Type.Literal(12)], { description: 'Principal falls due every 1, 3, 6 or 12 months' }),
-  graceMonths: Type.Integer({ minimum: 0, maximum: 239, description: 'Months without principal at the start' }),
-}, { additionalProperties: false })
+export const PrincipalPlan = Type.Object(
+  {
+    everyMonths: Type.Union([Type.Literal(1), Type.Literal(3), Type.Literal(6), Type.Literal(12)], {
+      description: 'Principal falls due every 1, 3, 6 or 12 months',
+    }),
+    graceMonths: Type.Integer({ minimum: 0, maximum: 239, description: 'Months without principal at the start' }),
+  },
+  { additionalProperties: false },
+)
 
 const CodeSchema = Type.String({ pattern: '^[A-Z][A-Z0-9_]{1,39}$', description: 'Upper-case code, e.g. POOR' })
 
-export const ProgrammeInput = Type.Object({
-  code: CodeSchema,
-  name: Text(200),
-  legalBasis: Text(500, 'Decision or decree the programme runs under'),
-  eligibleStatuses: Type.Union([Type.Literal('any'), Type.Array(Type.Enum(POVERTY_STATUSES), { minItems: 1, uniqueItems: true })]),
-  eligibleAreas: Type.Union([Type.Literal('any'), Type.Array(Type.Enum(AREAS), { minItems: 1, uniqueItems: true })]),
-  maxAmount: PositiveVnd('Cap per household, net of what it already owes in the programme'),
-  maxTermMonths: Type.Integer({ minimum: 1, maximum: 240 }),
-  overdueRatePct: Type.Optional(Type.Integer({ minimum: 100, maximum: 1000, default: 130, description: 'Overdue principal bears this % of the contract rate' })),
-  fundingSource: Type.Enum(FUNDING_SOURCES),
-  defaultPrincipalPlan: PrincipalPlan,
-  escapedWindowMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'Only households whose poverty exit is at most this many months old (ESCAPED: 36)' })),
-  collateralThreshold: Type.Optional(Vnd('Loans at or above this amount need collateral')),
-  rates: Type.Array(RateVersion, { minItems: 1, maxItems: 100 }),
-}, { additionalProperties: false })
+export const ProgrammeInput = Type.Object(
+  {
+    code: CodeSchema,
+    name: Text(200),
+    legalBasis: Text(500, 'Decision or decree the programme runs under'),
+    eligibleStatuses: Type.Union([
+      Type.Literal('any'),
+      Type.Array(Type.Enum(POVERTY_STATUSES), { minItems: 1, uniqueItems: true }),
+    ]),
+    eligibleAreas: Type.Union([Type.Literal('any'), Type.Array(Type.Enum(AREAS), { minItems: 1, uniqueItems: true })]),
+    maxAmount: PositiveVnd('Cap per household, net of what it already owes in the programme'),
+    maxTermMonths: Type.Integer({ minimum: 1, maximum: 240 }),
+    overdueRatePct: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 1000,
+        default: 130,
+        description: 'Overdue principal bears this % of the contract rate',
+      }),
+    ),
+    fundingSource: Type.Enum(FUNDING_SOURCES),
+    defaultPrincipalPlan: PrincipalPlan,
+    escapedWindowMonths: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 120,
+        description: 'Only households whose poverty exit is at most this many months old (ESCAPED: 36)',
+      }),
+    ),
+    collateralThreshold: Type.Optional(Vnd('Loans at or above this amount need collateral')),
+    rates: Type.Array(RateVersion, { minItems: 1, maxItems: 100 }),
+  },
+  { additionalProperties: false },
+)
 
-export const Programme = component('Programme', Type.Object({
-  code: Type.String(), name: Type.String(), legalBasis: Type.String(),
-  eligibleStatuses: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
-  eligibleAreas: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
-  maxAmount: Vnd(), maxTermMonths: Type.Integer(), overdueRatePct: Type.Integer(), fundingSource: Type.String(),
-  defaultPrincipalPlan: Type.Object({ everyMonths: Type.Integer(), graceMonths: Type.Integer() }),
-  escapedWindowMonths: Type.Union([Type.Integer(), Type.Null()]), collateralThreshold: Type.Union([Type.Integer(), Type.Null()]),
-  rates: Type.Array(Type.Object({ effectiveFrom: Type.String(), monthlyRatePpm: Type.Integer() })),
-  createdAt: Type.String(),
-}))
+export const Programme = component(
+  'Programme',
+  Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    legalBasis: Type.String(),
+    eligibleStatuses: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
+    eligibleAreas: Type.Union([Type.Literal('any'), Type.Array(Type.String())]),
+    maxAmount: Vnd(),
+    maxTermMonths: Type.Integer(),
+    overdueRatePct: Type.Integer(),
+    fundingSource: Type.String(),
+    defaultPrincipalPlan: Type.Object({ everyMonths: Type.Integer(), graceMonths: Type.Integer() }),
+    escapedWindowMonths: Type.Union([Type.Integer(), Type.Null()]),
+    collateralThreshold: Type.Union([Type.Integer(), Type.Null()]),
+    rates: Type.Array(Type.Object({ effectiveFrom: Type.String(), monthlyRatePpm: Type.Integer() })),
+    createdAt: Type.String(),
+  }),
+)
 
-export const LocalPolicyInput = Type.Object({
-  code: CodeSchema,
-  name: Text(200),
-  region: Text(100, 'Province or city whose branches apply the policy (matches a branch\'s province)'),
-  branchId: Type.Optional(Id('Only this branch (optional)')),
-  programmeCode: CodeSchema,
-  borrowerRatePpm: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], { description: 'Override of the borrower rate; 0 = interest-free; null = the programme rate' })),
-  supportRule: Type.Optional(Type.Union([Type.Null(), Type.Object({
-    amount: PositiveVnd('Support payment per household, e.g. 4,000,000'),
-    requiresOnTimeRepayment: Type.Boolean(),
-    requiresPovertyExit: Type.Boolean(),
-    exitWindowMonthsAfterClosure: Type.Integer({ minimum: 0, maximum: 120 }),
-  }, { additionalProperties: false })])),
-  budget: Type.Optional(Vnd('Total VND available for support payments')),
-  effectiveFrom: BusinessDateSchema(),
-}, { additionalProperties: false })
+export const LocalPolicyInput = Type.Object(
+  {
+    code: CodeSchema,
+    name: Text(200),
+    region: Text(100, "Province or city whose branches apply the policy (matches a branch's province)"),
+    branchId: Type.Optional(Id('Only this branch (optional)')),
+    programmeCode: CodeSchema,
+    borrowerRatePpm: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], {
+        description: 'Override of the borrower rate; 0 = interest-free; null = the programme rate',
+      }),
+    ),
+    supportRule: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Object(
+          {
+            amount: PositiveVnd('Support payment per household, e.g. 4,000,000'),
+            requiresOnTimeRepayment: Type.Boolean(),
+            requiresPovertyExit: Type.Boolean(),
+            exitWindowMonthsAfterClosure: Type.Integer({ minimum: 0, maximum: 120 }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+    budget: Type.Optional(Vnd('Total VND available for support payments')),
+    effectiveFrom: BusinessDateSchema(),
+  },
+  { additionalProperties: false },
+)
 
-export const LocalPolicy = component('LocalPolicy', Type.Object({
-  code: Type.String(), name: Type.String(), region: Type.String(), branchId: Type.Union([Type.Integer(), Type.Null()]),
-  programmeCode: Type.String(), borrowerRatePpm: Type.Union([Type.Integer(), Type.Null()]),
-  supportRule: Type.Union([Type.Null(), Type.Object({ amount: Type.Integer(), requiresOnTimeRepayment: Type.Boolean(), requiresPovertyExit: Type.Boolean(), exitWindowMonthsAfterClosure: Type.Integer() })]),
-  budget: Vnd(), effectiveFrom: Type.String(), createdAt: Type.String(),
-}))
+export const LocalPolicy = component(
+  'LocalPolicy',
+  Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    region: Type.String(),
+    branchId: Type.Union([Type.Integer(), Type.Null()]),
+    programmeCode: Type.String(),
+    borrowerRatePpm: Type.Union([Type.Integer(), Type.Null()]),
+    supportRule: Type.Union([
+      Type.Null(),
+      Type.Object({
+        amount: Type.Integer(),
+        requiresOnTimeRepayment: Type.Boolean(),
+        requiresPovertyExit: Type.Boolean(),
+        exitWindowMonthsAfterClosure: Type.Integer(),
+      }),
+    ]),
+    budget: Vnd(),
+    effectiveFrom: Type.String(),
+    createdAt: Type.String(),
+  }),
+)
 
 export type ProgrammeInput = Static<typeof ProgrammeInput>
 export type LocalPolicyInput = Static<typeof LocalPolicyInput>

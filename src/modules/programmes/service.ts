@@ -10,8 +10,18 @@ import type { CommandContext } from '../../platform/commands.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import type { LocalPolicyInput, ProgrammeInput } from './schemas.js'
 import {
-  allLocalPolicies, allProgrammes, insertLocalPolicy, insertProgramme, insertRate, localPolicyByCode, programmeByCode, ratesOf, seedQueries,
-  type LocalPolicyRow, type ProgrammeRow, type RateVersion,
+  allLocalPolicies,
+  allProgrammes,
+  insertLocalPolicy,
+  insertProgramme,
+  insertRate,
+  localPolicyByCode,
+  programmeByCode,
+  ratesOf,
+  seedQueries,
+  type LocalPolicyRow,
+  type ProgrammeRow,
+  type RateVersion,
 } from './queries.js'
 import { branchById } from '../organisation/queries.js'
 
@@ -36,16 +46,29 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
   }
   const dates = new Set(input.rates.map((r) => r.effectiveFrom))
   if (dates.size !== input.rates.length) {
-    throw new DomainError('VALIDATION_ERROR', 'Two rate versions have the same effectiveFrom', { errors: [{ field: 'body.rates', message: 'effectiveFrom must be unique' }] })
+    throw new DomainError('VALIDATION_ERROR', 'Two rate versions have the same effectiveFrom', {
+      errors: [{ field: 'body.rates', message: 'effectiveFrom must be unique' }],
+    })
   }
   if (input.defaultPrincipalPlan.graceMonths >= input.maxTermMonths) {
-    throw new DomainError('VALIDATION_ERROR', 'The default grace must be shorter than the maximum term', { errors: [{ field: 'body.defaultPrincipalPlan.graceMonths', message: 'must be below maxTermMonths' }] })
+    throw new DomainError('VALIDATION_ERROR', 'The default grace must be shorter than the maximum term', {
+      errors: [{ field: 'body.defaultPrincipalPlan.graceMonths', message: 'must be below maxTermMonths' }],
+    })
   }
   insertProgramme(ctx.db, {
-    code: input.code, name: input.name, legalBasis: input.legalBasis, eligibleStatuses: input.eligibleStatuses, eligibleAreas: input.eligibleAreas,
-    maxAmount: input.maxAmount, maxTermMonths: input.maxTermMonths, overdueRatePct: input.overdueRatePct ?? 130, fundingSource: input.fundingSource,
-    defaultEveryMonths: input.defaultPrincipalPlan.everyMonths, defaultGraceMonths: input.defaultPrincipalPlan.graceMonths,
-    escapedWindowMonths: input.escapedWindowMonths ?? null, collateralThreshold: input.collateralThreshold ?? null,
+    code: input.code,
+    name: input.name,
+    legalBasis: input.legalBasis,
+    eligibleStatuses: input.eligibleStatuses,
+    eligibleAreas: input.eligibleAreas,
+    maxAmount: input.maxAmount,
+    maxTermMonths: input.maxTermMonths,
+    overdueRatePct: input.overdueRatePct ?? 130,
+    fundingSource: input.fundingSource,
+    defaultEveryMonths: input.defaultPrincipalPlan.everyMonths,
+    defaultGraceMonths: input.defaultPrincipalPlan.graceMonths,
+    escapedWindowMonths: input.escapedWindowMonths ?? null,
+    collateralThreshold: input.collateralThreshold ?? null,
   })
   for (const r of input.rates) insertRate(ctx.db, input.code, r)
   const view = getProgramme(ctx.db, input.code)
@@ -53,30 +76,56 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
   return view
 }
 
-export function addRateVersion(ctx: CommandContext, code: string, rate: { effectiveFrom: string; monthlyRatePpm: number }) {
+export function addRateVersion(
+  ctx: CommandContext,
+  code: string,
+  rate: { effectiveFrom: string; monthlyRatePpm: number },
+) {
   const before = getProgramme(ctx.db, code)
-  // A rate applies from its date on; a back-dated version would silently re-price interest already charged and posted.
+  // A rate applies from its date on; a back-dated version would silently re-price interest already charged and
+  // posted.
   if (rate.effectiveFrom <= ctx.businessDate) {
-    throw new DomainError('RATE_DATE_NOT_FUTURE', `A new rate must start after the business date ${ctx.businessDate}; ${rate.effectiveFrom} is not`, { errors: [{ field: 'body.effectiveFrom', message: 'must be after the business date' }] })
+    throw new DomainError(
+      'RATE_DATE_NOT_FUTURE',
+      `A new rate must start after the business date ${ctx.businessDate}; ${rate.effectiveFrom} is not`,
+      { errors: [{ field: 'body.effectiveFrom', message: 'must be after the business date' }] },
+    )
   }
   if (before.rates.some((r) => r.effectiveFrom === rate.effectiveFrom)) {
     throw new DomainError('DUPLICATE', `Programme ${code} already has a rate from ${rate.effectiveFrom}`)
   }
   insertRate(ctx.db, code, rate)
   const after = getProgramme(ctx.db, code)
-  ctx.audit({ action: 'programme.rate_version', entity: 'programme', entityId: code, before: { rates: before.rates }, after: { rates: after.rates } })
+  ctx.audit({
+    action: 'programme.rate_version',
+    entity: 'programme',
+    entityId: code,
+    before: { rates: before.rates },
+    after: { rates: after.rates },
+  })
   return after
 }
 
 export function localPolicyView(row: LocalPolicyRow) {
   return {
-    code: row.code, name: row.name, region: row.region, branchId: row.branchId, programmeCode: row.programmeCode,
+    code: row.code,
+    name: row.name,
+    region: row.region,
+    branchId: row.branchId,
+    programmeCode: row.programmeCode,
     borrowerRatePpm: row.borrowerRatePpm,
-    supportRule: row.supportAmount === null ? null : {
-      amount: row.supportAmount, requiresOnTimeRepayment: row.supportRequiresOnTime,
-      requiresPovertyExit: row.supportRequiresExit, exitWindowMonthsAfterClosure: row.exitWindowMonthsAfterClosure,
-    },
-    budget: row.budget, effectiveFrom: row.effectiveFrom, createdAt: row.createdAt,
+    supportRule:
+      row.supportAmount === null
+        ? null
+        : {
+            amount: row.supportAmount,
+            requiresOnTimeRepayment: row.supportRequiresOnTime,
+            requiresPovertyExit: row.supportRequiresExit,
+            exitWindowMonthsAfterClosure: row.exitWindowMonthsAfterClosure,
+          },
+    budget: row.budget,
+    effectiveFrom: row.effectiveFrom,
+    createdAt: row.createdAt,
   }
 }
 
@@ -102,10 +151,18 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
   }
   const rule = input.supportRule ?? null
   const row = insertLocalPolicy(ctx.db, {
-    code: input.code, name: input.name, region: input.region, branchId: input.branchId ?? null, programmeCode: input.programmeCode,
-    borrowerRatePpm: input.borrowerRatePpm ?? null, supportAmount: rule?.amount ?? null,
-    supportRequiresOnTime: rule?.requiresOnTimeRepayment ?? true, supportRequiresExit: rule?.requiresPovertyExit ?? true,
-    exitWindowMonthsAfterClosure: rule?.exitWindowMonthsAfterClosure ?? 12, budget: input.budget ?? 0, effectiveFrom: input.effectiveFrom,
+    code: input.code,
+    name: input.name,
+    region: input.region,
+    branchId: input.branchId ?? null,
+    programmeCode: input.programmeCode,
+    borrowerRatePpm: input.borrowerRatePpm ?? null,
+    supportAmount: rule?.amount ?? null,
+    supportRequiresOnTime: rule?.requiresOnTimeRepayment ?? true,
+    supportRequiresExit: rule?.requiresPovertyExit ?? true,
+    exitWindowMonthsAfterClosure: rule?.exitWindowMonthsAfterClosure ?? 12,
+    budget: input.budget ?? 0,
+    effectiveFrom: input.effectiveFrom,
   })
   const view = localPolicyView(row)
   ctx.audit({ action: 'local_policy.create', entity: 'local_policy', entityId: row.code, after: view })
@@ -118,19 +175,102 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
  * Inserted only when missing, so re-running changes nothing.
  */
 export const SEED_PROGRAMMES: ProgrammeInput[] = [
-  { code: 'POOR', name: 'Cho vay hộ nghèo', legalBasis: 'Nghị định 78/2002/NĐ-CP; Văn bản 316/NHCS-KH', eligibleStatuses: ['poor'], eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 }, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }] },
-  { code: 'NEAR_POOR', name: 'Cho vay hộ cận nghèo', legalBasis: 'Quyết định 15/2013/QĐ-TTg', eligibleStatuses: ['near_poor'], eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 }, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6600 }] },
-  { code: 'ESCAPED', name: 'Cho vay hộ mới thoát nghèo', legalBasis: 'Quyết định 28/2015/QĐ-TTg', eligibleStatuses: ['escaped'], eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 60, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 }, escapedWindowMonths: 36, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6875 }] },
-  { code: 'WATER_SANITATION', name: 'Cho vay nước sạch và vệ sinh môi trường nông thôn', legalBasis: 'Quyết định 10/2024/QĐ-TTg', eligibleStatuses: 'any', eligibleAreas: ['rural'], maxAmount: 50_000_000, maxTermMonths: 60, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 }, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 7500 }] },
-  { code: 'JOB_CREATION', name: 'Cho vay hỗ trợ tạo việc làm', legalBasis: 'Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP', eligibleStatuses: 'any', eligibleAreas: 'any', maxAmount: 100_000_000, maxTermMonths: 120, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 }, collateralThreshold: 100_000_000, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }] },
-  { code: 'HOUSING', name: 'Cho vay hộ nghèo về nhà ở', legalBasis: 'Quyết định 33/2015/QĐ-TTg; Nghị định 28/2022/NĐ-CP', eligibleStatuses: ['poor'], eligibleAreas: 'any', maxAmount: 40_000_000, maxTermMonths: 180, overdueRatePct: 130, fundingSource: 'central', defaultPrincipalPlan: { everyMonths: 12, graceMonths: 60 }, rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 2500 }] },
+  {
+    code: 'POOR',
+    name: 'Cho vay hộ nghèo',
+    legalBasis: 'Nghị định 78/2002/NĐ-CP; Văn bản 316/NHCS-KH',
+    eligibleStatuses: ['poor'],
+    eligibleAreas: 'any',
+    maxAmount: 100_000_000,
+    maxTermMonths: 120,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+  },
+  {
+    code: 'NEAR_POOR',
+    name: 'Cho vay hộ cận nghèo',
+    legalBasis: 'Quyết định 15/2013/QĐ-TTg',
+    eligibleStatuses: ['near_poor'],
+    eligibleAreas: 'any',
+    maxAmount: 100_000_000,
+    maxTermMonths: 120,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6600 }],
+  },
+  {
+    code: 'ESCAPED',
+    name: 'Cho vay hộ mới thoát nghèo',
+    legalBasis: 'Quyết định 28/2015/QĐ-TTg',
+    eligibleStatuses: ['escaped'],
+    eligibleAreas: 'any',
+    maxAmount: 100_000_000,
+    maxTermMonths: 60,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    escapedWindowMonths: 36,
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6875 }],
+  },
+  {
+    code: 'WATER_SANITATION',
+    name: 'Cho vay nước sạch và vệ sinh môi trường nông thôn',
+    legalBasis: 'Quyết định 10/2024/QĐ-TTg',
+    eligibleStatuses: 'any',
+    eligibleAreas: ['rural'],
+    maxAmount: 50_000_000,
+    maxTermMonths: 60,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 7500 }],
+  },
+  {
+    code: 'JOB_CREATION',
+    name: 'Cho vay hỗ trợ tạo việc làm',
+    legalBasis: 'Nghị định 61/2015/NĐ-CP, sửa đổi bởi Nghị định 74/2019/NĐ-CP',
+    eligibleStatuses: 'any',
+    eligibleAreas: 'any',
+    maxAmount: 100_000_000,
+    maxTermMonths: 120,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    collateralThreshold: 100_000_000,
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+  },
+  {
+    code: 'HOUSING',
+    name: 'Cho vay hộ nghèo về nhà ở',
+    legalBasis: 'Quyết định 33/2015/QĐ-TTg; Nghị định 28/2022/NĐ-CP',
+    eligibleStatuses: ['poor'],
+    eligibleAreas: 'any',
+    maxAmount: 40_000_000,
+    maxTermMonths: 180,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 12, graceMonths: 60 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 2500 }],
+  },
 ]
 
 export const SEED_LOCAL_POLICY: LocalPolicyInput = {
-  code: 'DANANG_INTEREST_FREE', name: 'Đà Nẵng: cho vay hộ nghèo không lãi, hỗ trợ khi thoát nghèo',
-  region: 'Đà Nẵng', programmeCode: 'POOR', borrowerRatePpm: 0,
-  supportRule: { amount: 4_000_000, requiresOnTimeRepayment: true, requiresPovertyExit: true, exitWindowMonthsAfterClosure: 12 },
-  budget: 2_000_000_000, effectiveFrom: '2000-01-01',
+  code: 'DANANG_INTEREST_FREE',
+  name: 'Đà Nẵng: cho vay hộ nghèo không lãi, hỗ trợ khi thoát nghèo',
+  region: 'Đà Nẵng',
+  programmeCode: 'POOR',
+  borrowerRatePpm: 0,
+  supportRule: {
+    amount: 4_000_000,
+    requiresOnTimeRepayment: true,
+    requiresPovertyExit: true,
+    exitWindowMonthsAfterClosure: 12,
+  },
+  budget: 2_000_000_000,
+  effectiveFrom: '2000-01-01',
 }
 
 export function seedProgrammes(sqlite: Database.Database): number {
@@ -140,13 +280,39 @@ export function seedProgrammes(sqlite: Database.Database): number {
   sqlite.transaction(() => {
     for (const p of SEED_PROGRAMMES) {
       if (q.programmeExists.get(p.code)) continue
-      q.insertProgramme.run(p.code, p.name, p.legalBasis, JSON.stringify(p.eligibleStatuses), JSON.stringify(p.eligibleAreas), p.maxAmount, p.maxTermMonths,
-        p.overdueRatePct ?? 130, p.fundingSource, p.defaultPrincipalPlan.everyMonths, p.defaultPrincipalPlan.graceMonths, p.escapedWindowMonths ?? null, p.collateralThreshold ?? null)
+      q.insertProgramme.run(
+        p.code,
+        p.name,
+        p.legalBasis,
+        JSON.stringify(p.eligibleStatuses),
+        JSON.stringify(p.eligibleAreas),
+        p.maxAmount,
+        p.maxTermMonths,
+        p.overdueRatePct ?? 130,
+        p.fundingSource,
+        p.defaultPrincipalPlan.everyMonths,
+        p.defaultPrincipalPlan.graceMonths,
+        p.escapedWindowMonths ?? null,
+        p.collateralThreshold ?? null,
+      )
       for (const r of p.rates) q.insertRate.run(p.code, r.effectiveFrom, r.monthlyRatePpm)
       added++
     }
     if (!q.localPolicyExists.get(p0.code)) {
-      q.insertLocalPolicy.run(p0.code, p0.name, null, p0.region, p0.programmeCode, p0.borrowerRatePpm ?? null, p0.supportRule!.amount, 1, 1, p0.supportRule!.exitWindowMonthsAfterClosure, p0.budget ?? 0, p0.effectiveFrom)
+      q.insertLocalPolicy.run(
+        p0.code,
+        p0.name,
+        null,
+        p0.region,
+        p0.programmeCode,
+        p0.borrowerRatePpm ?? null,
+        p0.supportRule!.amount,
+        1,
+        1,
+        p0.supportRule!.exitWindowMonthsAfterClosure,
+        p0.budget ?? 0,
+        p0.effectiveFrom,
+      )
       added++
     }
   })()

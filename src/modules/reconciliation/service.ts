@@ -67,7 +67,14 @@ export const RESULTS = ['matched', 'missing_in_statement', 'unexpected_in_statem
 export type Result = (typeof RESULTS)[number]
 
 // The statement (CSV parsing, content negotiation) lives in statement.ts; re-exported for callers of the service.
-export { CSV_HEADER, csvRecords, parseStatementCsv, type LineLabel, type StatementInput, type StatementLine } from './statement.js'
+export {
+  CSV_HEADER,
+  csvRecords,
+  parseStatementCsv,
+  type LineLabel,
+  type StatementInput,
+  type StatementLine,
+} from './statement.js'
 
 // ---------------------------------------------------------------------------
 // Reading
@@ -81,7 +88,10 @@ function loadRow(sqlite: Database.Database, actor: Actor, id: number): Reconcili
 
 function neighbours(sqlite: Database.Database, row: { id: number; transactionPointId: number; date: string }) {
   const q = reconciliationQueries(sqlite)
-  return { supersedes: q.supersedes.get(row.transactionPointId, row.date, row.id) ?? null, supersededBy: q.supersededBy.get(row.transactionPointId, row.date, row.id) ?? null }
+  return {
+    supersedes: q.supersedes.get(row.transactionPointId, row.date, row.id) ?? null,
+    supersededBy: q.supersededBy.get(row.transactionPointId, row.date, row.id) ?? null,
+  }
 }
 
 function entryOf(sqlite: Database.Database, id: number): { journalEntryId: number | null; suspensePosted: number } {
@@ -94,11 +104,26 @@ function entryOf(sqlite: Database.Database, id: number): { journalEntryId: numbe
 function view(sqlite: Database.Database, row: ReconciliationRow, withLines: boolean) {
   const summary = JSON.parse(row.summary) as Record<Result, number>
   const base = {
-    id: row.id, transactionPointId: row.transactionPointId, branchId: row.branchId, date: row.date, status: row.status,
-    summary: { matched: summary.matched ?? 0, missing_in_statement: summary.missing_in_statement ?? 0, unexpected_in_statement: summary.unexpected_in_statement ?? 0, amount_mismatch: summary.amount_mismatch ?? 0 },
-    statementTotal: row.statementTotal, postedTotal: row.postedTotal, suspenseAmount: row.suspenseAmount,
-    ...entryOf(sqlite, row.id), ...neighbours(sqlite, row),
-    createdBy: row.createdBy, createdAt: row.createdAt, closedBy: row.closedBy, closedAt: row.closedAt,
+    id: row.id,
+    transactionPointId: row.transactionPointId,
+    branchId: row.branchId,
+    date: row.date,
+    status: row.status,
+    summary: {
+      matched: summary.matched ?? 0,
+      missing_in_statement: summary.missing_in_statement ?? 0,
+      unexpected_in_statement: summary.unexpected_in_statement ?? 0,
+      amount_mismatch: summary.amount_mismatch ?? 0,
+    },
+    statementTotal: row.statementTotal,
+    postedTotal: row.postedTotal,
+    suspenseAmount: row.suspenseAmount,
+    ...entryOf(sqlite, row.id),
+    ...neighbours(sqlite, row),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    closedBy: row.closedBy,
+    closedAt: row.closedAt,
     savings: savingsAtPoint(sqlite, row.transactionPointId, row.date),
   }
   if (!withLines) return base
@@ -110,7 +135,13 @@ export function getReconciliation(sqlite: Database.Database, actor: Actor, id: n
   return view(sqlite, loadRow(sqlite, actor, id), true)
 }
 
-export function listReconciliations(sqlite: Database.Database, actor: Actor, q: { transactionPointId?: number; date?: string; status?: string }, afterId: number, limit: number) {
+export function listReconciliations(
+  sqlite: Database.Database,
+  actor: Actor,
+  q: { transactionPointId?: number; date?: string; status?: string },
+  afterId: number,
+  limit: number,
+) {
   const where = ['r.id > @after']
   if (q.transactionPointId) where.push('r.transaction_point_id = @point')
   if (q.date) where.push('r.date = @date')
@@ -118,7 +149,12 @@ export function listReconciliations(sqlite: Database.Database, actor: Actor, q: 
   const scope = scopeSql(actor, { branch: 'tp.branch_id' })
   where.push(scope.sql)
   const rows = reconciliationsPage(sqlite, where, {
-    after: afterId, point: q.transactionPointId ?? null, date: q.date ?? null, status: q.status ?? null, ...scope.params, limit: limit + 1,
+    after: afterId,
+    point: q.transactionPointId ?? null,
+    date: q.date ?? null,
+    status: q.status ?? null,
+    ...scope.params,
+    limit: limit + 1,
   })
   return rows.map((r) => view(sqlite, r, false))
 }
@@ -127,14 +163,24 @@ export function listReconciliations(sqlite: Database.Database, actor: Actor, q: 
 // Commands
 
 function closedError(pointId: number, date: string, reconciliationId: number): DomainError {
-  return new DomainError('RECONCILIATION_CLOSED', `Transaction point ${pointId} is reconciled and closed for ${date} (reconciliation ${reconciliationId}); nothing more can be posted into that day`, { reconciliationId })
+  return new DomainError(
+    'RECONCILIATION_CLOSED',
+    `Transaction point ${pointId} is reconciled and closed for ${date} (reconciliation ${reconciliationId}); ` +
+      `nothing more can be posted into that day`,
+    { reconciliationId },
+  )
 }
 
 /**
  * Matches the statement, stores the reconciliation and its lines, and posts
  * the suspense entry. `label` names a statement line in errors (CSV line or body index).
  */
-export function createReconciliation(ctx: CommandContext, input: StatementInput, label: LineLabel, pointField = 'body.transactionPointId') {
+export function createReconciliation(
+  ctx: CommandContext,
+  input: StatementInput,
+  label: LineLabel,
+  pointField = 'body.transactionPointId',
+) {
   const { sqlite } = ctx
   const q = reconciliationQueries(sqlite)
   const point = q.point.get(input.transactionPointId)
@@ -143,7 +189,8 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
       errors: [{ field: pointField, message: 'no such transaction point' }],
     })
   }
-  if (input.date > ctx.businessDate) throw new DomainError('DATE_IN_FUTURE', `date ${input.date} is after the business date ${ctx.businessDate}`)
+  if (input.date > ctx.businessDate)
+    throw new DomainError('DATE_IN_FUTURE', `date ${input.date} is after the business date ${ctx.businessDate}`)
   const closed = q.closedDay.get(point.id, input.date)
   if (closed !== undefined) throw closedError(point.id, input.date, closed)
 
@@ -161,11 +208,19 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
       errors.push({ field: label(i, 'loanId'), message: `loan ${l.loanId} does not exist` })
       code ??= 'REFERENCE_NOT_FOUND'
     } else if (loan.transactionPointId !== point.id) {
-      errors.push({ field: label(i, 'loanId'), message: `loan ${l.loanId} belongs to transaction point ${loan.transactionPointId}, not ${point.id}` })
+      errors.push({
+        field: label(i, 'loanId'),
+        message: `loan ${l.loanId} belongs to transaction point ${loan.transactionPointId}, not ${point.id}`,
+      })
       code ??= 'LOAN_NOT_AT_POINT'
     }
   })
-  if (code) throw new DomainError(code, describeErrors('The statement names loans that cannot be reconciled at this point', errors), { errors: tooMany(errors) })
+  if (code)
+    throw new DomainError(
+      code,
+      describeErrors('The statement names loans that cannot be reconciled at this point', errors),
+      { errors: tooMany(errors) },
+    )
 
   // Statement per loan (several receipts for one loan are added up).
   const statement = new Map<number, { amount: number; references: string[] }>()
@@ -177,11 +232,23 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
   }
   // Posted per loan: live repayments at the point on the date, and cash recovered on written-off loans.
   const posted = new Map<number, { amount: number; fundingSource: string }>()
-  for (const r of q.posted.all({ date: input.date, point: point.id })) posted.set(r.loanId, { amount: r.amount, fundingSource: r.fundingSource })
+  for (const r of q.posted.all({ date: input.date, point: point.id }))
+    posted.set(r.loanId, { amount: r.amount, fundingSource: r.fundingSource })
 
-  const summary: Record<Result, number> = { matched: 0, missing_in_statement: 0, unexpected_in_statement: 0, amount_mismatch: 0 }
+  const summary: Record<Result, number> = {
+    matched: 0,
+    missing_in_statement: 0,
+    unexpected_in_statement: 0,
+    amount_mismatch: 0,
+  }
   const diffByFund = new Map<string, number>()
-  const lines: { loanId: number; statementAmount: number | null; postedAmount: number | null; result: Result; reference: string | null }[] = []
+  const lines: {
+    loanId: number
+    statementAmount: number | null
+    postedAmount: number | null
+    result: Result
+    reference: string | null
+  }[] = []
   let statementTotal = 0
   let postedTotal = 0
   const loanIds = [...new Set([...statement.keys(), ...posted.keys()])].sort((a, b) => a - b)
@@ -197,12 +264,28 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
     statementTotal += s?.amount ?? 0
     postedTotal += p?.amount ?? 0
     diffByFund.set(fund, (diffByFund.get(fund) ?? 0) + (s?.amount ?? 0) - (p?.amount ?? 0))
-    lines.push({ loanId, statementAmount: s ? s.amount : null, postedAmount: p ? p.amount : null, result, reference: s && s.references.length > 0 ? s.references.join('; ').slice(0, 1000) : null })
+    lines.push({
+      loanId,
+      statementAmount: s ? s.amount : null,
+      postedAmount: p ? p.amount : null,
+      result,
+      reference: s && s.references.length > 0 ? s.references.join('; ').slice(0, 1000) : null,
+    })
   }
   if (!Number.isSafeInteger(statementTotal)) throw new DomainError('INVALID_AMOUNT', 'The statement total is too large')
   const suspenseAmount = statementTotal - postedTotal
 
-  const id = Number(q.insert.run(point.id, input.date, statementTotal, postedTotal, suspenseAmount, JSON.stringify(summary), ctx.actor.userId).lastInsertRowid)
+  const id = Number(
+    q.insert.run(
+      point.id,
+      input.date,
+      statementTotal,
+      postedTotal,
+      suspenseAmount,
+      JSON.stringify(summary),
+      ctx.actor.userId,
+    ).lastInsertRowid,
+  )
   for (const l of lines) q.insertLine.run(id, l.loanId, l.statementAmount, l.postedAmount, l.result, l.reference)
 
   // Suspense: bring the (point, date)'s suspense balance per fund to this statement's difference.
@@ -211,18 +294,44 @@ export function createReconciliation(ctx: CommandContext, input: StatementInput,
   const entryLines: JournalLine[] = []
   for (const [fund, diff] of [...diffByFund].sort(([a], [b]) => a.localeCompare(b))) {
     const delta = diff - (already.find((a) => a.fund === fund)?.net ?? 0)
-    if (delta > 0) entryLines.push({ account: 'cash_at_transaction_point', debit: delta, fundingSource: fund }, { account: 'suspense', credit: delta, fundingSource: fund })
-    else if (delta < 0) entryLines.push({ account: 'suspense', debit: -delta, fundingSource: fund }, { account: 'cash_at_transaction_point', credit: -delta, fundingSource: fund })
+    if (delta > 0)
+      entryLines.push(
+        { account: 'cash_at_transaction_point', debit: delta, fundingSource: fund },
+        { account: 'suspense', credit: delta, fundingSource: fund },
+      )
+    else if (delta < 0)
+      entryLines.push(
+        { account: 'suspense', debit: -delta, fundingSource: fund },
+        { account: 'cash_at_transaction_point', credit: -delta, fundingSource: fund },
+      )
   }
   postJournal(sqlite, {
-    kind: 'reconciliation', valueDate: input.date, postedOn: ctx.businessDate, reconciliationId: id,
-    description: `Reconciliation ${id}: transaction point ${point.id} on ${input.date}, statement ${statementTotal} − posted ${postedTotal} to suspense`,
+    kind: 'reconciliation',
+    valueDate: input.date,
+    postedOn: ctx.businessDate,
+    reconciliationId: id,
+    description:
+      `Reconciliation ${id}: transaction point ${point.id} on ${input.date}, statement ${statementTotal} − ` +
+      `posted ` +
+      `${postedTotal} to suspense`,
     lines: entryLines,
   })
   const result = getReconciliation(sqlite, ctx.actor, id)
   ctx.audit({
-    action: 'reconciliation.create', entity: 'reconciliation', entityId: id,
-    after: { transactionPointId: point.id, date: input.date, statementLines: input.lines.length, summary, statementTotal, postedTotal, suspenseAmount, suspensePosted: result.suspensePosted, supersedes: result.supersedes },
+    action: 'reconciliation.create',
+    entity: 'reconciliation',
+    entityId: id,
+    after: {
+      transactionPointId: point.id,
+      date: input.date,
+      statementLines: input.lines.length,
+      summary,
+      statementTotal,
+      postedTotal,
+      suspenseAmount,
+      suspensePosted: result.suspensePosted,
+      supersedes: result.supersedes,
+    },
   })
   return result
 }
@@ -231,9 +340,19 @@ export function closeReconciliation(ctx: CommandContext, id: number) {
   const row = loadRow(ctx.sqlite, ctx.actor, id)
   if (row.status === 'closed') throw new DomainError('INVALID_STATE', `Reconciliation ${id} is already closed`)
   const { supersededBy } = neighbours(ctx.sqlite, row)
-  if (supersededBy !== null) throw new DomainError('INVALID_STATE', `Reconciliation ${id} was superseded by reconciliation ${supersededBy}; close that one`)
+  if (supersededBy !== null)
+    throw new DomainError(
+      'INVALID_STATE',
+      `Reconciliation ${id} was superseded by reconciliation ${supersededBy}; close that one`,
+    )
   reconciliationQueries(ctx.sqlite).close.run(ctx.actor.userId, new Date().toISOString(), id)
-  ctx.audit({ action: 'reconciliation.close', entity: 'reconciliation', entityId: id, before: { status: 'open' }, after: { status: 'closed', transactionPointId: row.transactionPointId, date: row.date } })
+  ctx.audit({
+    action: 'reconciliation.close',
+    entity: 'reconciliation',
+    entityId: id,
+    before: { status: 'open' },
+    after: { status: 'closed', transactionPointId: row.transactionPointId, date: row.date },
+  })
   return getReconciliation(ctx.sqlite, ctx.actor, id)
 }
 

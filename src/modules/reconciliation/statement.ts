@@ -9,19 +9,33 @@ export const CSV_HEADER = ['loanId', 'amount', 'reference'] as const
 const MAX_REPORTED_ERRORS = 100
 const MAX_ID = 2_147_483_647
 
-export interface StatementLine { loanId: number; amount: number; reference?: string | null }
-export interface StatementInput { transactionPointId: number; date: string; lines: StatementLine[] }
+export interface StatementLine {
+  loanId: number
+  amount: number
+  reference?: string | null
+}
+export interface StatementInput {
+  transactionPointId: number
+  date: string
+  lines: StatementLine[]
+}
 /** Where each statement line came from, for error messages: `csv.line 3` or `body.lines[2]`. */
 export type LineLabel = (index: number, column?: 'loanId' | 'amount' | 'reference') => string
 
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string
+  message: string
+}
 
 export function tooMany(errors: FieldError[]): FieldError[] {
   return errors.length > MAX_REPORTED_ERRORS ? errors.slice(0, MAX_REPORTED_ERRORS) : errors
 }
 
 export function describeErrors(what: string, errors: FieldError[]): string {
-  const shown = errors.slice(0, 5).map((e) => `${e.field}: ${e.message}`).join('; ')
+  const shown = errors
+    .slice(0, 5)
+    .map((e) => `${e.field}: ${e.message}`)
+    .join('; ')
   const more = errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''
   return `${what}: ${shown}${more}. Nothing was written.`
 }
@@ -50,15 +64,23 @@ export function csvRecords(text: string): { records: { line: number; cells: stri
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') { cell += '"'; i++ }
-      else if (ch === '"') quoted = false
+      if (ch === '"' && s[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (ch === '"') quoted = false
       else {
         if (ch === '\n' || (ch === '\r' && s[i + 1] !== '\n')) line++
         cell += ch
       }
-    } else if (ch === '"' && cell.trim() === '') { quoted = true; wasQuoted = true; quoteLine = line; cell = '' }
-    else if (ch === ',') { row.push(cell); cell = '' }
-    else if (ch === '\n' || ch === '\r') {
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true
+      wasQuoted = true
+      quoteLine = line
+      cell = ''
+    } else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && s[i + 1] === '\n') i++
       endRecord()
       line++
@@ -101,17 +123,31 @@ export function parseStatementCsv(text: string): { lines: StatementLine[]; lineN
   const header = records[0]
   const expected = `${CSV_HEADER.join(',')}`
   if (!header) {
-    throw new DomainError('VALIDATION_ERROR', `The statement is empty; the first line must be the header "${expected}" (reference optional)`, {
-      errors: [{ field: 'csv.line 1', message: `missing header "${expected}"` }],
-    })
+    throw new DomainError(
+      'VALIDATION_ERROR',
+      `The statement is empty; the first line must be the header "${expected}" (reference optional)`,
+      {
+        errors: [{ field: 'csv.line 1', message: `missing header "${expected}"` }],
+      },
+    )
   }
   const names = header.cells.map((c) => c.trim())
   const withReference = names.length === 3 && names[0] === 'loanId' && names[1] === 'amount' && names[2] === 'reference'
   const withoutReference = names.length === 2 && names[0] === 'loanId' && names[1] === 'amount'
   if (!withReference && !withoutReference) {
-    throw new DomainError('VALIDATION_ERROR', `Line ${header.line}: the header must be exactly "${expected}" (or "loanId,amount"), got "${names.join(',')}". Nothing was written.`, {
-      errors: [{ field: `csv.line ${header.line}`, message: `header must be "${expected}" (reference optional), got "${names.join(',')}"` }],
-    })
+    throw new DomainError(
+      'VALIDATION_ERROR',
+      `Line ${header.line}: the header must be exactly "${expected}" (or "loanId,amount"), got "${names.join(',')}". ` +
+        `Nothing was written.`,
+      {
+        errors: [
+          {
+            field: `csv.line ${header.line}`,
+            message: `header must be "${expected}" (reference optional), got "${names.join(',')}"`,
+          },
+        ],
+      },
+    )
   }
   const lines: StatementLine[] = []
   const lineNumbers: number[] = []
@@ -136,29 +172,53 @@ export function parseStatementCsv(text: string): { lines: StatementLine[]; lineN
     lineNumbers.push(r.line)
   }
   if (errors.length > 0) {
-    throw new DomainError('VALIDATION_ERROR', describeErrors('The statement CSV is invalid', errors), { errors: tooMany(errors) })
+    throw new DomainError('VALIDATION_ERROR', describeErrors('The statement CSV is invalid', errors), {
+      errors: tooMany(errors),
+    })
   }
   return { lines, lineNumbers }
 }
 
-/** The statement of a POST /v1/reconciliations request, whichever way it was sent, with how to name its lines in errors. */
-export interface ReceivedStatement { input: StatementInput; label: LineLabel; pointField: string }
+/**
+ * The statement of a POST /v1/reconciliations request, whichever way it was sent, with how to name its lines in
+ * errors.
+ */
+export interface ReceivedStatement {
+  input: StatementInput
+  label: LineLabel
+  pointField: string
+}
 
-interface JsonStatement { transactionPointId: number; date: string; lines: { loanId: number; amount: number; reference?: string | null }[] }
+interface JsonStatement {
+  transactionPointId: number
+  date: string
+  lines: { loanId: number; amount: number; reference?: string | null }[]
+}
 
 /**
  * Content negotiation and parsing: `text/csv` (with `?transactionPointId=&date=`) or `application/json`;
  * anything else is 415 UNSUPPORTED_MEDIA_TYPE (validation only runs for the content types the schema names).
  */
-export function receivedStatement(contentType: string | undefined, body: unknown, query: { transactionPointId?: number; date?: string }): ReceivedStatement {
-  const mediaType = String(contentType ?? '').split(';')[0]!.trim().toLowerCase()
+export function receivedStatement(
+  contentType: string | undefined,
+  body: unknown,
+  query: { transactionPointId?: number; date?: string },
+): ReceivedStatement {
+  const mediaType = String(contentType ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase()
   if (mediaType !== 'text/csv' && mediaType !== 'application/json') {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the statement as application/json or text/csv')
   }
   if (mediaType === 'text/csv') {
-    const missing = (['transactionPointId', 'date'] as const).filter((k) => query[k] === undefined)
+    const missing = (['transactionPointId', 'date'] as const)
+      .filter((k) => query[k] === undefined)
       .map((k) => ({ field: `querystring.${k}`, message: 'is required with a text/csv statement' }))
-    if (missing.length > 0) throw new DomainError('VALIDATION_ERROR', `A CSV statement needs ${missing.map((m) => m.field).join(' and ')}`, { errors: missing })
+    if (missing.length > 0)
+      throw new DomainError('VALIDATION_ERROR', `A CSV statement needs ${missing.map((m) => m.field).join(' and ')}`, {
+        errors: missing,
+      })
     const parsed = parseStatementCsv(typeof body === 'string' ? body : '')
     return {
       input: { transactionPointId: query.transactionPointId!, date: query.date!, lines: parsed.lines },
@@ -168,7 +228,11 @@ export function receivedStatement(contentType: string | undefined, body: unknown
   }
   const json = body as JsonStatement
   return {
-    input: { transactionPointId: json.transactionPointId, date: json.date, lines: json.lines.map((l) => ({ loanId: l.loanId, amount: l.amount, reference: l.reference ?? null })) },
+    input: {
+      transactionPointId: json.transactionPointId,
+      date: json.date,
+      lines: json.lines.map((l) => ({ loanId: l.loanId, amount: l.amount, reference: l.reference ?? null })),
+    },
     label: (i, column) => `body.lines[${i}]${column ? `.${column}` : ''}`,
     pointField: 'body.transactionPointId',
   }

@@ -11,13 +11,26 @@ import type { Actor } from '../../platform/auth.js'
 import { scopeSql } from '../../platform/scope.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
 import {
-  PORTFOLIO_KEYS, activeHouseholds, collectedByMonth, collectionsByPoint, disbursedByMonth, loansDisbursedBy, portfolioGroups, postingListRows,
-  type CollectionsRow, type PortfolioGroupBy, type PortfolioGroupRow, type ScopedSql,
+  PORTFOLIO_KEYS,
+  activeHouseholds,
+  collectedByMonth,
+  collectionsByPoint,
+  disbursedByMonth,
+  loansDisbursedBy,
+  portfolioGroups,
+  postingListRows,
+  type CollectionsRow,
+  type PortfolioGroupBy,
+  type PortfolioGroupRow,
+  type ScopedSql,
 } from './queries.js'
 
 export type { PortfolioGroupBy }
 
-/** The caller's scope on a row `alias` carrying branch_id and partner_id (a loan, or a savings movement with its group's partner). */
+/**
+ * The caller's scope on a row `alias` carrying branch_id and partner_id (a loan, or a savings movement with its
+ * group's partner).
+ */
 function scopeOn(actor: Actor, alias = 'l'): ScopedSql {
   return scopeSql(actor, { branch: `${alias}.branch_id`, partner: `${alias}.partner_id` }, 'scopeId')
 }
@@ -27,7 +40,13 @@ function ratioPpm(part: number, whole: number): number {
   return whole === 0 ? 0 : Number((BigInt(part) * 1_000_000n) / BigInt(whole))
 }
 
-export function portfolioReport(sqlite: Database.Database, actor: Actor, asOf: string, businessDate: string, groupBy: PortfolioGroupBy) {
+export function portfolioReport(
+  sqlite: Database.Database,
+  actor: Actor,
+  asOf: string,
+  businessDate: string,
+  groupBy: PortfolioGroupBy,
+) {
   const k = PORTFOLIO_KEYS[groupBy]
   const scope = scopeOn(actor)
   let rows: PortfolioGroupRow[]
@@ -38,33 +57,79 @@ export function portfolioReport(sqlite: Database.Database, actor: Actor, asOf: s
   } else {
     // An earlier date: replay each loan disbursed by then as of asOf (exact, slower: seconds per 10,000 loans).
     const loans = loansDisbursedBy(sqlite, k, scope, asOf)
-    const groups = new Map<string, { key: PortfolioGroupRow['key']; name: string; loans: number; households: Set<number>; outstanding: number; overdue: number }>()
+    const groups = new Map<
+      string,
+      {
+        key: PortfolioGroupRow['key']
+        name: string
+        loans: number
+        households: Set<number>
+        outstanding: number
+        overdue: number
+      }
+    >()
     for (const l of loans) {
       const state = loanState(sqlite, loadLoanRow(sqlite, l.id), asOf)
       if (state.state !== 'active' || state.outstandingPrincipal === 0) continue
-      const g = groups.get(String(l.key)) ?? { key: l.key, name: l.name, loans: 0, households: new Set<number>(), outstanding: 0, overdue: 0 }
+      const g = groups.get(String(l.key)) ?? {
+        key: l.key,
+        name: l.name,
+        loans: 0,
+        households: new Set<number>(),
+        outstanding: 0,
+        overdue: 0,
+      }
       g.loans++
       g.households.add(l.householdId)
       g.outstanding += state.outstandingPrincipal
       g.overdue += state.overduePrincipal
       groups.set(String(l.key), g)
     }
-    rows = [...groups.values()].map((g) => ({ key: g.key, name: g.name, loans: g.loans, households: g.households.size, outstanding: g.outstanding, overdue: g.overdue }))
+    rows = [...groups.values()]
+      .map((g) => ({
+        key: g.key,
+        name: g.name,
+        loans: g.loans,
+        households: g.households.size,
+        outstanding: g.outstanding,
+        overdue: g.overdue,
+      }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     // A household with loans in two groups (e.g. two programmes) is one household in the total.
     households = new Set([...groups.values()].flatMap((g) => [...g.households])).size
   }
   const items = rows.map((r) => ({ ...r, key: String(r.key), overdueRatioPpm: ratioPpm(r.overdue, r.outstanding) }))
-  const totals = items.reduce((a, r) => ({ ...a, loans: a.loans + r.loans, outstanding: a.outstanding + r.outstanding, overdue: a.overdue + r.overdue }),
-    { loans: 0, households, outstanding: 0, overdue: 0 })
+  const totals = items.reduce(
+    (a, r) => ({
+      ...a,
+      loans: a.loans + r.loans,
+      outstanding: a.outstanding + r.outstanding,
+      overdue: a.overdue + r.overdue,
+    }),
+    { loans: 0, households, outstanding: 0, overdue: 0 },
+  )
   return { asOf, groupBy, items, totals: { ...totals, overdueRatioPpm: ratioPpm(totals.overdue, totals.outstanding) } }
 }
 
 export function collectionsReport(sqlite: Database.Database, actor: Actor, from: string, to: string) {
   const scope = scopeOn(actor)
   const items = collectionsByPoint(sqlite, scope.sql, scopeOn(actor, 's').sql, { from, to, ...scope.params })
-  const sum = (f: Exclude<keyof CollectionsRow, 'branchId' | 'transactionPointId' | 'transactionPoint'>) => items.reduce((a, r) => a + r[f], 0)
-  return { from, to, items, totals: { repayments: sum('repayments'), amount: sum('amount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest'), savings: sum('savings'), savingsWithdrawn: sum('savingsWithdrawn') } }
+  const sum = (f: Exclude<keyof CollectionsRow, 'branchId' | 'transactionPointId' | 'transactionPoint'>) =>
+    items.reduce((a, r) => a + r[f], 0)
+  return {
+    from,
+    to,
+    items,
+    totals: {
+      repayments: sum('repayments'),
+      amount: sum('amount'),
+      principal: sum('principal'),
+      interest: sum('interest'),
+      overdueInterest: sum('overdueInterest'),
+      savings: sum('savings'),
+      savingsWithdrawn: sum('savingsWithdrawn'),
+    },
+  }
 }
 
 /** What a commune transaction point must post publicly: each borrower, amount, balance and next due date. */
@@ -80,7 +145,10 @@ export function monthsBetween(from: string, to: string): string[] {
   const [ty, tm] = to.split('-').map(Number) as [number, number]
   while (y < ty || (y === ty && m <= tm)) {
     out.push(`${y}-${String(m).padStart(2, '0')}`)
-    if (++m > 12) { m = 1; y++ }
+    if (++m > 12) {
+      m = 1
+      y++
+    }
   }
   return out
 }
@@ -100,13 +168,27 @@ export function monthlyReport(sqlite: Database.Database, actor: Actor, from: str
   const c = new Map(collected.map((r) => [r.month, r]))
   const items = monthsBetween(from, to).map((month) => ({
     month,
-    disbursementCount: d.get(month)?.n ?? 0, disbursedAmount: d.get(month)?.amount ?? 0,
-    repaymentCount: c.get(month)?.n ?? 0, collectedAmount: c.get(month)?.amount ?? 0,
-    principal: c.get(month)?.principal ?? 0, interest: c.get(month)?.interest ?? 0, overdueInterest: c.get(month)?.overdueInterest ?? 0,
+    disbursementCount: d.get(month)?.n ?? 0,
+    disbursedAmount: d.get(month)?.amount ?? 0,
+    repaymentCount: c.get(month)?.n ?? 0,
+    collectedAmount: c.get(month)?.amount ?? 0,
+    principal: c.get(month)?.principal ?? 0,
+    interest: c.get(month)?.interest ?? 0,
+    overdueInterest: c.get(month)?.overdueInterest ?? 0,
   }))
   const sum = (f: keyof (typeof items)[number]) => items.reduce((a, r) => a + (r[f] as number), 0)
   return {
-    from, to, items,
-    totals: { disbursementCount: sum('disbursementCount'), disbursedAmount: sum('disbursedAmount'), repaymentCount: sum('repaymentCount'), collectedAmount: sum('collectedAmount'), principal: sum('principal'), interest: sum('interest'), overdueInterest: sum('overdueInterest') },
+    from,
+    to,
+    items,
+    totals: {
+      disbursementCount: sum('disbursementCount'),
+      disbursedAmount: sum('disbursedAmount'),
+      repaymentCount: sum('repaymentCount'),
+      collectedAmount: sum('collectedAmount'),
+      principal: sum('principal'),
+      interest: sum('interest'),
+      overdueInterest: sum('overdueInterest'),
+    },
   }
 }

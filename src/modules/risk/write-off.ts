@@ -39,7 +39,12 @@ import { loanEvents, loanState, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 import { postJournal } from '../ledger/journal.js'
 
-export interface WriteOffProposalInput { decisionNo: string; cause: WriteOffCause; causeDetail?: string; valueDate?: string }
+export interface WriteOffProposalInput {
+  decisionNo: string
+  cause: WriteOffCause
+  causeDetail?: string
+  valueDate?: string
+}
 
 export function proposalView<P extends ProposalRow>(p: P) {
   const { principal, interest, loanTransactionId, ...rest } = p
@@ -52,13 +57,21 @@ export function proposalView<P extends ProposalRow>(p: P) {
  * before another event of the loan (LOAN_CLOSED).
  */
 function checkWriteOff(ctx: CommandContext, row: LoanRow, valueDate: string) {
-  if (row.state !== 'active') throw new DomainError('INVALID_STATE', `Loan ${row.id} is ${row.state}; only an active loan can be written off`)
+  if (row.state !== 'active')
+    throw new DomainError('INVALID_STATE', `Loan ${row.id} is ${row.state}; only an active loan can be written off`)
   assertNotFuture(valueDate, ctx.businessDate)
   const events = loanEvents(ctx.sqlite, row.id)
   const disbursements = events.filter((e) => e.kind === 'disbursement')
   const onDate = loanState(ctx.sqlite, row, valueDate)
-  const refusal = writeOffRefusal({ overduePrincipal: onDate.overduePrincipal, valueDate, lastDisbursementDate: disbursements[disbursements.length - 1]?.valueDate ?? null })
-  if (refusal) throw new DomainError('WRITE_OFF_NOT_ALLOWED', `Loan ${row.id} cannot be written off: ${refusal.detail}`, { reason: refusal.reason })
+  const refusal = writeOffRefusal({
+    overduePrincipal: onDate.overduePrincipal,
+    valueDate,
+    lastDisbursementDate: disbursements[disbursements.length - 1]?.valueDate ?? null,
+  })
+  if (refusal)
+    throw new DomainError('WRITE_OFF_NOT_ALLOWED', `Loan ${row.id} cannot be written off: ${refusal.detail}`, {
+      reason: refusal.reason,
+    })
   const trial: LoanEvent = { kind: 'write_off', id: 'write-off-trial', seq: Number.MAX_SAFE_INTEGER, valueDate }
   const after = loanState(ctx.sqlite, row, ctx.businessDate, [trial])
   return after.writtenOff ?? { principal: 0, interest: 0 }
@@ -76,10 +89,27 @@ export function proposeWriteOff(ctx: CommandContext, loanId: number, input: Writ
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
   const valueDate = input.valueDate ?? ctx.businessDate
   const pending = pendingProposal(ctx.sqlite, loanId)
-  if (pending) throw new DomainError('DUPLICATE', `Write-off proposal ${pending.id} of loan ${loanId} is already pending approval`, { proposalId: pending.id })
+  if (pending)
+    throw new DomainError(
+      'DUPLICATE',
+      `Write-off proposal ${pending.id} of loan ${loanId} is already pending approval`,
+      { proposalId: pending.id },
+    )
   const amounts = checkWriteOff(ctx, row, valueDate)
-  const id = Number(riskQueries(ctx.sqlite).insert.run(loanId, row.branchId, input.decisionNo, input.cause, input.causeDetail ?? null, valueDate,
-    amounts.principal, amounts.interest, ctx.actor.userId, ctx.businessDate).lastInsertRowid)
+  const id = Number(
+    riskQueries(ctx.sqlite).insert.run(
+      loanId,
+      row.branchId,
+      input.decisionNo,
+      input.cause,
+      input.causeDetail ?? null,
+      valueDate,
+      amounts.principal,
+      amounts.interest,
+      ctx.actor.userId,
+      ctx.businessDate,
+    ).lastInsertRowid,
+  )
   const view = proposalView(loadProposal(ctx.sqlite, id))
   ctx.audit({ action: 'loan.write_off_propose', entity: 'loan', entityId: loanId, after: view })
   return view
@@ -95,18 +125,47 @@ function pendingOrNotFound(ctx: CommandContext, loanId: number) {
 /** Executes the pending proposal: the write_off event, its journal entry, the proposal approved. */
 export function approveWriteOff(ctx: CommandContext, loanId: number) {
   const { row, proposal } = pendingOrNotFound(ctx, loanId)
-  if (proposal.proposedBy === ctx.actor.userId) throw new DomainError('FOUR_EYES', 'The write-off must be approved by another user than the one who proposed it')
+  if (proposal.proposedBy === ctx.actor.userId)
+    throw new DomainError('FOUR_EYES', 'The write-off must be approved by another user than the one who proposed it')
   checkWriteOff(ctx, row, proposal.valueDate)
   const details = {
-    decisionNo: proposal.decisionNo, cause: proposal.cause, causeDetail: proposal.causeDetail, proposalId: proposal.id,
-    proposedBy: proposal.proposedBy, approvedBy: ctx.actor.userId,
+    decisionNo: proposal.decisionNo,
+    cause: proposal.cause,
+    causeDetail: proposal.causeDetail,
+    proposalId: proposal.id,
+    proposedBy: proposal.proposedBy,
+    approvedBy: ctx.actor.userId,
   }
-  const { txId, before, after, whole } = postLoanEvent(ctx, row, { kind: 'write_off', valueDate: proposal.valueDate, amount: 0, details }, `Write-off of loan ${loanId} (${proposal.cause}, ${proposal.decisionNo})`)
+  const { txId, before, after, whole } = postLoanEvent(
+    ctx,
+    row,
+    { kind: 'write_off', valueDate: proposal.valueDate, amount: 0, details },
+    `Write-off of loan ${loanId} (${proposal.cause}, ${proposal.decisionNo})`,
+  )
   const writtenOff = whole.writtenOff ?? { principal: 0, interest: 0 }
-  const changed = riskQueries(ctx.sqlite).approve.run(ctx.actor.userId, ctx.businessDate, txId, writtenOff.principal, writtenOff.interest, new Date().toISOString(), proposal.id).changes
+  const changed = riskQueries(ctx.sqlite).approve.run(
+    ctx.actor.userId,
+    ctx.businessDate,
+    txId,
+    writtenOff.principal,
+    writtenOff.interest,
+    new Date().toISOString(),
+    proposal.id,
+  ).changes
   if (changed !== 1) throw new DomainError('INVALID_STATE', `Write-off proposal ${proposal.id} changed concurrently`)
-  ctx.audit({ action: 'loan.write_off', entity: 'loan', entityId: loanId, before: { state: before.state, outstandingPrincipal: before.outstandingPrincipal }, after: { transactionId: txId, writtenOff, ...details } })
-  return { proposal: proposalView(loadProposal(ctx.sqlite, proposal.id)), transactionId: txId, writtenOff, loan: loanView(ctx.sqlite, { ...row, state: after.state }, after) }
+  ctx.audit({
+    action: 'loan.write_off',
+    entity: 'loan',
+    entityId: loanId,
+    before: { state: before.state, outstandingPrincipal: before.outstandingPrincipal },
+    after: { transactionId: txId, writtenOff, ...details },
+  })
+  return {
+    proposal: proposalView(loadProposal(ctx.sqlite, proposal.id)),
+    transactionId: txId,
+    writtenOff,
+    loan: loanView(ctx.sqlite, { ...row, state: after.state }, after),
+  }
 }
 
 /** Rejects the pending proposal (the proposer may withdraw their own); nothing happens to the loan. */
@@ -114,7 +173,13 @@ export function rejectWriteOff(ctx: CommandContext, loanId: number, reason: stri
   const { proposal } = pendingOrNotFound(ctx, loanId)
   riskQueries(ctx.sqlite).reject.run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), proposal.id)
   const view = proposalView(loadProposal(ctx.sqlite, proposal.id))
-  ctx.audit({ action: 'loan.write_off_reject', entity: 'loan', entityId: loanId, before: { proposalId: proposal.id, status: proposal.status }, after: { status: 'rejected', reason } })
+  ctx.audit({
+    action: 'loan.write_off_reject',
+    entity: 'loan',
+    entityId: loanId,
+    before: { proposalId: proposal.id, status: proposal.status },
+    after: { status: 'rejected', reason },
+  })
   return view
 }
 
@@ -125,12 +190,27 @@ export function loanProposals(sqlite: Database.Database, actor: Actor, loanId: n
 }
 
 /** Proposals in the actor's scope (the approver's queue: ?status=pending_approval), by id. */
-export function listProposals(sqlite: Database.Database, actor: Actor, q: { status?: string; branchId?: number; loanId?: number }, afterId: number, limit: number) {
+export function listProposals(
+  sqlite: Database.Database,
+  actor: Actor,
+  q: { status?: string; branchId?: number; loanId?: number },
+  afterId: number,
+  limit: number,
+) {
   const where = ['p.id > @afterId']
   const params: Record<string, unknown> = { afterId, limit: limit + 1 }
-  if (q.status) { where.push('p.status = @status'); params.status = q.status }
-  if (q.branchId) { where.push('p.branch_id = @branchId'); params.branchId = q.branchId }
-  if (q.loanId) { where.push('p.loan_id = @loanId'); params.loanId = q.loanId }
+  if (q.status) {
+    where.push('p.status = @status')
+    params.status = q.status
+  }
+  if (q.branchId) {
+    where.push('p.branch_id = @branchId')
+    params.branchId = q.branchId
+  }
+  if (q.loanId) {
+    where.push('p.loan_id = @loanId')
+    params.loanId = q.loanId
+  }
   const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'l.partner_id' })
   where.push(scope.sql)
   Object.assign(params, scope.params)
@@ -138,10 +218,21 @@ export function listProposals(sqlite: Database.Database, actor: Actor, q: { stat
   return proposalsPage(sqlite, where, params).map(proposalView)
 }
 
-/** Money received on a written-off loan: a recovery transaction and its entry (Dr cash at the point / Cr write_off_recoveries). */
-export function postRecovery(ctx: CommandContext, loanId: number, input: { amount: number; valueDate: string; reference?: string }) {
+/**
+ * Money received on a written-off loan: a recovery transaction and its entry (Dr cash at the point / Cr
+ * write_off_recoveries).
+ */
+export function postRecovery(
+  ctx: CommandContext,
+  loanId: number,
+  input: { amount: number; valueDate: string; reference?: string },
+) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
-  if (row.state !== 'written_off') throw new DomainError('INVALID_STATE', `Loan ${loanId} is ${row.state}; recoveries are posted on written-off loans (repayments otherwise)`)
+  if (row.state !== 'written_off')
+    throw new DomainError(
+      'INVALID_STATE',
+      `Loan ${loanId} is ${row.state}; recoveries are posted on written-off loans (repayments otherwise)`,
+    )
   assertNotFuture(input.valueDate, ctx.businessDate)
   const state = loanState(ctx.sqlite, row, ctx.businessDate)
   const writtenOff = state.writtenOff ?? { principal: 0, interest: 0 }
@@ -151,21 +242,45 @@ export function postRecovery(ctx: CommandContext, loanId: number, input: { amoun
   const recovered = recoveredTotal(ctx.sqlite, loanId)
   const recoverable = recoveryRoom(writtenOff, recovered)
   if (input.amount > recoverable) {
-    throw new DomainError('OVERPAYMENT', `Recovery ${input.amount} exceeds what is left to recover (${recoverable}: written off ${writtenOff.principal} + ${writtenOff.interest}, recovered ${recovered})`, { recoverable, amount: input.amount })
+    throw new DomainError(
+      'OVERPAYMENT',
+      `Recovery ${input.amount} exceeds what is left to recover (${recoverable}: written off ${writtenOff.principal} ` +
+        `+ ${writtenOff.interest}, recovered ${recovered})`,
+      { recoverable, amount: input.amount },
+    )
   }
   ctx.hooks.guardPosting(ctx, row, input.valueDate)
   const txId = insertLoanTransaction(ctx.sqlite, {
-    loanId, kind: 'recovery', valueDate: input.valueDate, postedOn: ctx.businessDate, amount: input.amount, reference: input.reference ?? null,
-    details: { writtenOff, recoveredBefore: recovered }, createdBy: ctx.actor.userId,
+    loanId,
+    kind: 'recovery',
+    valueDate: input.valueDate,
+    postedOn: ctx.businessDate,
+    amount: input.amount,
+    reference: input.reference ?? null,
+    details: { writtenOff, recoveredBefore: recovered },
+    createdBy: ctx.actor.userId,
   })
   const line = { loanId, fundingSource: row.fundingSource }
   postJournal(ctx.sqlite, {
-    kind: 'recovery', valueDate: input.valueDate, postedOn: ctx.businessDate, loanTransactionId: txId, description: `Recovery on written-off loan ${loanId}`,
-    lines: [{ account: 'cash_at_transaction_point', debit: input.amount, ...line }, { account: 'write_off_recoveries', credit: input.amount, ...line }],
+    kind: 'recovery',
+    valueDate: input.valueDate,
+    postedOn: ctx.businessDate,
+    loanTransactionId: txId,
+    description: `Recovery on written-off loan ${loanId}`,
+    lines: [
+      { account: 'cash_at_transaction_point', debit: input.amount, ...line },
+      { account: 'write_off_recoveries', credit: input.amount, ...line },
+    ],
   })
   const result = {
-    transactionId: txId, loanId, amount: input.amount, valueDate: input.valueDate, reference: input.reference ?? null,
-    writtenOff, recovered: recovered + input.amount, recoverable: recoverable - input.amount,
+    transactionId: txId,
+    loanId,
+    amount: input.amount,
+    valueDate: input.valueDate,
+    reference: input.reference ?? null,
+    writtenOff,
+    recovered: recovered + input.amount,
+    recoverable: recoverable - input.amount,
   }
   ctx.audit({ action: 'loan.recovery', entity: 'loan', entityId: loanId, before: { recovered }, after: result })
   return result

@@ -32,16 +32,37 @@ import { DomainError, notFound } from '../../platform/errors.js'
 import { reconciliationQueries } from '../reconciliation/queries.js'
 import { postJournal } from '../ledger/journal.js'
 import { availableToWithdraw, statementOf } from '../../domain/savings.js'
-import { accountsPage, insertSavingsTransaction, savingsPerPoint, savingsQueries, type AccountRow, type SettingsRow, type StatementMovementRow } from './queries.js'
+import {
+  accountsPage,
+  insertSavingsTransaction,
+  savingsPerPoint,
+  savingsQueries,
+  type AccountRow,
+  type SettingsRow,
+  type StatementMovementRow,
+} from './queries.js'
 
 export const SAVINGS_FUND = 'central'
 
 function accountView(r: AccountRow) {
   return {
-    id: r.id, householdId: r.householdId, headName: r.headName, nationalId: r.nationalId, groupId: r.groupId, partnerId: r.partnerId,
-    transactionPointId: r.transactionPointId, branchId: r.branchId, fundingSource: r.fundingSource, status: r.status, openedOn: r.openedOn,
-    monthlyCommitment: r.monthlyCommitment, balance: r.balance, pendingWithdrawals: r.pendingWithdrawals,
-    available: Math.max(0, r.balance - r.pendingWithdrawals), createdBy: r.createdBy, createdAt: r.createdAt,
+    id: r.id,
+    householdId: r.householdId,
+    headName: r.headName,
+    nationalId: r.nationalId,
+    groupId: r.groupId,
+    partnerId: r.partnerId,
+    transactionPointId: r.transactionPointId,
+    branchId: r.branchId,
+    fundingSource: r.fundingSource,
+    status: r.status,
+    openedOn: r.openedOn,
+    monthlyCommitment: r.monthlyCommitment,
+    balance: r.balance,
+    pendingWithdrawals: r.pendingWithdrawals,
+    available: Math.max(0, r.balance - r.pendingWithdrawals),
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
   }
 }
 export type AccountView = ReturnType<typeof accountView>
@@ -57,7 +78,13 @@ export function getAccount(sqlite: Database.Database, actor: Actor, id: number):
   return accountView(loadAccount(sqlite, actor, id))
 }
 
-export function listAccounts(sqlite: Database.Database, actor: Actor, q: { householdId?: number; transactionPointId?: number; groupId?: number }, afterId: number, limit: number): AccountView[] {
+export function listAccounts(
+  sqlite: Database.Database,
+  actor: Actor,
+  q: { householdId?: number; transactionPointId?: number; groupId?: number },
+  afterId: number,
+  limit: number,
+): AccountView[] {
   const where = ['a.id > @after']
   if (q.householdId) where.push('a.household_id = @household')
   if (q.transactionPointId) where.push('a.transaction_point_id = @point')
@@ -65,8 +92,12 @@ export function listAccounts(sqlite: Database.Database, actor: Actor, q: { house
   const scope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
   where.push(scope.sql)
   const rows = accountsPage(sqlite, where, {
-    after: afterId, household: q.householdId ?? null, point: q.transactionPointId ?? null, group: q.groupId ?? null,
-    ...scope.params, limit: limit + 1,
+    after: afterId,
+    household: q.householdId ?? null,
+    point: q.transactionPointId ?? null,
+    group: q.groupId ?? null,
+    ...scope.params,
+    limit: limit + 1,
   })
   return rows.map(accountView)
 }
@@ -81,16 +112,41 @@ export function savingsSettings(sqlite: Database.Database): SettingsRow {
 /** Admin: sets the amount above which a withdrawal needs a second person's approval. */
 export function updateSavingsSettings(ctx: CommandContext, input: { withdrawalApprovalThreshold: number }) {
   const before = savingsSettings(ctx.sqlite)
-  savingsQueries(ctx.sqlite).updateSettings.run(input.withdrawalApprovalThreshold, ctx.actor.userId, new Date().toISOString())
-  ctx.audit({ action: 'savings_settings.update', entity: 'savings_settings', entityId: 1, before: { withdrawalApprovalThreshold: before.withdrawalApprovalThreshold }, after: input })
+  savingsQueries(ctx.sqlite).updateSettings.run(
+    input.withdrawalApprovalThreshold,
+    ctx.actor.userId,
+    new Date().toISOString(),
+  )
+  ctx.audit({
+    action: 'savings_settings.update',
+    entity: 'savings_settings',
+    entityId: 1,
+    before: { withdrawalApprovalThreshold: before.withdrawalApprovalThreshold },
+    after: input,
+  })
   return savingsSettings(ctx.sqlite)
 }
 
 // ---------------------------------------------------------------------------
 // Opening and commitment
 
-function insertAccount(ctx: CommandContext, householdId: number, transactionPointId: number, openedOn: string, monthlyCommitment: number): number {
-  return Number(savingsQueries(ctx.sqlite).insertAccount.run(householdId, transactionPointId, SAVINGS_FUND, monthlyCommitment, openedOn, ctx.actor.userId).lastInsertRowid)
+function insertAccount(
+  ctx: CommandContext,
+  householdId: number,
+  transactionPointId: number,
+  openedOn: string,
+  monthlyCommitment: number,
+): number {
+  return Number(
+    savingsQueries(ctx.sqlite).insertAccount.run(
+      householdId,
+      transactionPointId,
+      SAVINGS_FUND,
+      monthlyCommitment,
+      openedOn,
+      ctx.actor.userId,
+    ).lastInsertRowid,
+  )
 }
 
 /**
@@ -98,33 +154,65 @@ function insertAccount(ctx: CommandContext, householdId: number, transactionPoin
  * Errors: REFERENCE_NOT_FOUND (household unknown or outside the caller's scope),
  * SAVINGS_ACCOUNT_EXISTS (409, with accountId).
  */
-export function openAccount(ctx: CommandContext, input: { householdId: number; monthlyCommitment?: number }): AccountView {
+export function openAccount(
+  ctx: CommandContext,
+  input: { householdId: number; monthlyCommitment?: number },
+): AccountView {
   const owner = savingsQueries(ctx.sqlite).householdOwner.get(input.householdId)
   if (!owner || !inScope(ctx.actor, owner)) {
-    throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`, { errors: [{ field: 'body.householdId', message: 'no such household' }] })
+    throw new DomainError('REFERENCE_NOT_FOUND', `Household ${input.householdId} does not exist`, {
+      errors: [{ field: 'body.householdId', message: 'no such household' }],
+    })
   }
   const existing = savingsQueries(ctx.sqlite).accountOfHousehold.get(input.householdId)
-  if (existing !== undefined) throw new DomainError('SAVINGS_ACCOUNT_EXISTS', `Household ${input.householdId} already has savings account ${existing}`, { accountId: existing })
+  if (existing !== undefined)
+    throw new DomainError(
+      'SAVINGS_ACCOUNT_EXISTS',
+      `Household ${input.householdId} already has savings account ${existing}`,
+      { accountId: existing },
+    )
   const id = insertAccount(ctx, owner.id, owner.transactionPointId, ctx.businessDate, input.monthlyCommitment ?? 0)
-  ctx.audit({ action: 'savings_account.open', entity: 'savings_account', entityId: id, after: { householdId: owner.id, transactionPointId: owner.transactionPointId, monthlyCommitment: input.monthlyCommitment ?? 0 } })
+  ctx.audit({
+    action: 'savings_account.open',
+    entity: 'savings_account',
+    entityId: id,
+    after: {
+      householdId: owner.id,
+      transactionPointId: owner.transactionPointId,
+      monthlyCommitment: input.monthlyCommitment ?? 0,
+    },
+  })
   return getAccount(ctx.sqlite, ctx.actor, id)
 }
 
-/** Sets the amount the member agreed to save each month (the collection sheet's "savings expected"). Errors: NOT_FOUND, INVALID_STATE (closed). */
+/**
+ * Sets the amount the member agreed to save each month (the collection sheet's "savings expected"). Errors:
+ * NOT_FOUND, INVALID_STATE (closed).
+ */
 export function setCommitment(ctx: CommandContext, id: number, monthlyCommitment: number): AccountView {
   const row = loadAccount(ctx.sqlite, ctx.actor, id)
   if (row.status !== 'open') throw new DomainError('INVALID_STATE', `Savings account ${id} is closed`)
   savingsQueries(ctx.sqlite).setCommitment.run(monthlyCommitment, new Date().toISOString(), id)
-  ctx.audit({ action: 'savings_account.commitment', entity: 'savings_account', entityId: id, before: { monthlyCommitment: row.monthlyCommitment }, after: { monthlyCommitment } })
+  ctx.audit({
+    action: 'savings_account.commitment',
+    entity: 'savings_account',
+    entityId: id,
+    before: { monthlyCommitment: row.monthlyCommitment },
+    after: { monthlyCommitment },
+  })
   return getAccount(ctx.sqlite, ctx.actor, id)
 }
 
-/** Monthly commitment of each household's open account (0 when it has none): the collection sheet's "savings expected". */
+/**
+ * Monthly commitment of each household's open account (0 when it has none): the collection sheet's "savings
+ * expected".
+ */
 export function expectedSavingsByHousehold(sqlite: Database.Database, householdIds: number[]): Map<number, number> {
   const out = new Map<number, number>()
   for (const id of householdIds) out.set(id, 0)
   if (householdIds.length === 0) return out
-  for (const r of savingsQueries(sqlite).commitments.all(JSON.stringify(householdIds))) out.set(r.householdId, r.commitment)
+  for (const r of savingsQueries(sqlite).commitments.all(JSON.stringify(householdIds)))
+    out.set(r.householdId, r.commitment)
   return out
 }
 
@@ -134,28 +222,68 @@ export function expectedSavingsByHousehold(sqlite: Database.Database, householdI
 function assertDayOpen(sqlite: Database.Database, transactionPointId: number, valueDate: string): void {
   const closed = reconciliationQueries(sqlite).closedDay.get(transactionPointId, valueDate)
   if (closed !== undefined) {
-    throw new DomainError('RECONCILIATION_CLOSED', `Transaction point ${transactionPointId} is reconciled and closed for ${valueDate} (reconciliation ${closed}); nothing more can be posted into that day`, { reconciliationId: closed })
+    throw new DomainError(
+      'RECONCILIATION_CLOSED',
+      `Transaction point ${transactionPointId} is reconciled and closed for ${valueDate} (reconciliation ${closed}); ` +
+        `nothing more can be posted into that day`,
+      { reconciliationId: closed },
+    )
   }
 }
 
 function assertNotFuture(valueDate: string, businessDate: string): void {
-  if (valueDate > businessDate) throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
+  if (valueDate > businessDate)
+    throw new DomainError('DATE_IN_FUTURE', `valueDate ${valueDate} is after the business date ${businessDate}`)
 }
 
-interface Movement { accountId: number; householdId: number; fundingSource: string; kind: 'deposit' | 'withdrawal'; amount: number; valueDate: string; transactionPointId: number; collectionSessionId?: number | null; withdrawalId?: number | null; reference?: string | null; description: string }
+interface Movement {
+  accountId: number
+  householdId: number
+  fundingSource: string
+  kind: 'deposit' | 'withdrawal'
+  amount: number
+  valueDate: string
+  transactionPointId: number
+  collectionSessionId?: number | null
+  withdrawalId?: number | null
+  reference?: string | null
+  description: string
+}
 
 /** Posts the movement's journal entry, then the movement carrying the entry's id. Returns the movement id. */
 function postMovement(ctx: CommandContext, m: Movement): { transactionId: number; journalEntryId: number } {
-  if (!Number.isSafeInteger(m.amount) || m.amount <= 0) throw new DomainError('INVALID_AMOUNT', 'amount must be a positive whole number of VND')
+  if (!Number.isSafeInteger(m.amount) || m.amount <= 0)
+    throw new DomainError('INVALID_AMOUNT', 'amount must be a positive whole number of VND')
   const cash = { account: 'cash_at_transaction_point' as const, fundingSource: m.fundingSource }
   const savings = { account: 'savings_deposits' as const, fundingSource: m.fundingSource }
   const entryId = postJournal(ctx.sqlite, {
-    kind: m.kind === 'deposit' ? 'savings_deposit' : 'savings_withdrawal', valueDate: m.valueDate, postedOn: ctx.businessDate, description: m.description,
-    lines: m.kind === 'deposit' ? [{ ...cash, debit: m.amount }, { ...savings, credit: m.amount }] : [{ ...savings, debit: m.amount }, { ...cash, credit: m.amount }],
+    kind: m.kind === 'deposit' ? 'savings_deposit' : 'savings_withdrawal',
+    valueDate: m.valueDate,
+    postedOn: ctx.businessDate,
+    description: m.description,
+    lines:
+      m.kind === 'deposit'
+        ? [
+            { ...cash, debit: m.amount },
+            { ...savings, credit: m.amount },
+          ]
+        : [
+            { ...savings, debit: m.amount },
+            { ...cash, credit: m.amount },
+          ],
   })!
   const transactionId = insertSavingsTransaction(ctx.sqlite, {
-    accountId: m.accountId, kind: m.kind, amount: m.amount, valueDate: m.valueDate, postedOn: ctx.businessDate, transactionPointId: m.transactionPointId,
-    collectionSessionId: m.collectionSessionId, withdrawalId: m.withdrawalId, journalEntryId: entryId, reference: m.reference, createdBy: ctx.actor.userId,
+    accountId: m.accountId,
+    kind: m.kind,
+    amount: m.amount,
+    valueDate: m.valueDate,
+    postedOn: ctx.businessDate,
+    transactionPointId: m.transactionPointId,
+    collectionSessionId: m.collectionSessionId,
+    withdrawalId: m.withdrawalId,
+    journalEntryId: entryId,
+    reference: m.reference,
+    createdBy: ctx.actor.userId,
   })
   return { transactionId, journalEntryId: entryId }
 }
@@ -164,8 +292,19 @@ function movementsOf(sqlite: Database.Database, accountId: number) {
   return savingsQueries(sqlite).movements.all(accountId)
 }
 
-function insufficient(accountId: number, amount: number, available: number, valueDate: string, pending: number): DomainError {
-  return new DomainError('INSUFFICIENT_SAVINGS', `Savings account ${accountId} cannot pay ${amount} VND on ${valueDate}: at most ${available} VND is available${pending > 0 ? ` (${pending} VND is reserved by withdrawals awaiting approval)` : ''}`, { available, reserved: pending })
+function insufficient(
+  accountId: number,
+  amount: number,
+  available: number,
+  valueDate: string,
+  pending: number,
+): DomainError {
+  return new DomainError(
+    'INSUFFICIENT_SAVINGS',
+    `Savings account ${accountId} cannot pay ${amount} VND on ${valueDate}: at most ${available} VND is available` +
+      (pending > 0 ? ` (${pending} VND is reserved by withdrawals awaiting approval)` : ''),
+    { available, reserved: pending },
+  )
 }
 
 /**
@@ -175,25 +314,58 @@ function insufficient(accountId: number, amount: number, available: number, valu
  * its journal entry. The session has already checked scope, dates and the
  * closed-day guard of the point.
  */
-export function recordSessionSavings(ctx: CommandContext, input: { householdId: number; loanId: number; amount: number; collectionSessionId: number; valueDate: string; transactionPointId: number }) {
+export function recordSessionSavings(
+  ctx: CommandContext,
+  input: {
+    householdId: number
+    loanId: number
+    amount: number
+    collectionSessionId: number
+    valueDate: string
+    transactionPointId: number
+  },
+) {
   let account = savingsQueries(ctx.sqlite).sessionAccount.get(input.householdId)
   if (!account) {
     const id = insertAccount(ctx, input.householdId, input.transactionPointId, input.valueDate, 0)
-    ctx.audit({ action: 'savings_account.open', entity: 'savings_account', entityId: id, after: { householdId: input.householdId, transactionPointId: input.transactionPointId, openedBy: `collection session ${input.collectionSessionId}` } })
+    ctx.audit({
+      action: 'savings_account.open',
+      entity: 'savings_account',
+      entityId: id,
+      after: {
+        householdId: input.householdId,
+        transactionPointId: input.transactionPointId,
+        openedBy: `collection session ${input.collectionSessionId}`,
+      },
+    })
     account = { id, fundingSource: SAVINGS_FUND, status: 'open' as const }
   }
-  if (account.status !== 'open') throw new DomainError('INVALID_STATE', `household ${input.householdId}'s savings account ${account.id} is closed`)
+  if (account.status !== 'open')
+    throw new DomainError('INVALID_STATE', `household ${input.householdId}'s savings account ${account.id} is closed`)
   return {
     accountId: account.id,
     ...postMovement(ctx, {
-      accountId: account.id, householdId: input.householdId, fundingSource: account.fundingSource, kind: 'deposit', amount: input.amount, valueDate: input.valueDate,
-      transactionPointId: input.transactionPointId, collectionSessionId: input.collectionSessionId, reference: `session ${input.collectionSessionId}`,
-      description: `Savings of loan ${input.loanId}'s household ${input.householdId} to account ${account.id}, session ${input.collectionSessionId}`,
+      accountId: account.id,
+      householdId: input.householdId,
+      fundingSource: account.fundingSource,
+      kind: 'deposit',
+      amount: input.amount,
+      valueDate: input.valueDate,
+      transactionPointId: input.transactionPointId,
+      collectionSessionId: input.collectionSessionId,
+      reference: `session ${input.collectionSessionId}`,
+      description:
+        `Savings of loan ${input.loanId}'s household ${input.householdId} to account ${account.id}, ` +
+        `session ${input.collectionSessionId}`,
     }),
   }
 }
 
-export interface MovementInput { amount: number; valueDate: string; reference?: string }
+export interface MovementInput {
+  amount: number
+  valueDate: string
+  reference?: string
+}
 
 function transactionView(sqlite: Database.Database, id: number) {
   return savingsQueries(sqlite).transaction.get(id)!
@@ -209,11 +381,26 @@ export function deposit(ctx: CommandContext, accountId: number, input: MovementI
   assertNotFuture(input.valueDate, ctx.businessDate)
   assertDayOpen(ctx.sqlite, row.transactionPointId, input.valueDate)
   const posted = postMovement(ctx, {
-    accountId, householdId: row.householdId, fundingSource: row.fundingSource, kind: 'deposit', amount: input.amount, valueDate: input.valueDate,
-    transactionPointId: row.transactionPointId, reference: input.reference ?? null, description: `Savings deposit to account ${accountId} (household ${row.householdId})`,
+    accountId,
+    householdId: row.householdId,
+    fundingSource: row.fundingSource,
+    kind: 'deposit',
+    amount: input.amount,
+    valueDate: input.valueDate,
+    transactionPointId: row.transactionPointId,
+    reference: input.reference ?? null,
+    description: `Savings deposit to account ${accountId} (household ${row.householdId})`,
   })
-  ctx.audit({ action: 'savings.deposit', entity: 'savings_account', entityId: accountId, after: { transactionId: posted.transactionId, ...input } })
-  return { transaction: transactionView(ctx.sqlite, posted.transactionId), account: getAccount(ctx.sqlite, ctx.actor, accountId) }
+  ctx.audit({
+    action: 'savings.deposit',
+    entity: 'savings_account',
+    entityId: accountId,
+    after: { transactionId: posted.transactionId, ...input },
+  })
+  return {
+    transaction: transactionView(ctx.sqlite, posted.transactionId),
+    account: getAccount(ctx.sqlite, ctx.actor, accountId),
+  }
 }
 
 function withdrawalView(sqlite: Database.Database, id: number) {
@@ -234,26 +421,65 @@ export function withdraw(ctx: CommandContext, accountId: number, input: Movement
   const threshold = savingsSettings(ctx.sqlite).withdrawalApprovalThreshold
   const needsApproval = input.amount > threshold
   // A pending withdrawal is paid on its approval day: its cover is checked for that day then.
-  const available = availableToWithdraw(movementsOf(ctx.sqlite, accountId), needsApproval ? ctx.businessDate : input.valueDate, row.pendingWithdrawals)
-  if (input.amount > available) throw insufficient(accountId, input.amount, available, needsApproval ? ctx.businessDate : input.valueDate, row.pendingWithdrawals)
+  const available = availableToWithdraw(
+    movementsOf(ctx.sqlite, accountId),
+    needsApproval ? ctx.businessDate : input.valueDate,
+    row.pendingWithdrawals,
+  )
+  if (input.amount > available)
+    throw insufficient(
+      accountId,
+      input.amount,
+      available,
+      needsApproval ? ctx.businessDate : input.valueDate,
+      row.pendingWithdrawals,
+    )
   if (!needsApproval) assertDayOpen(ctx.sqlite, row.transactionPointId, input.valueDate)
-  const withdrawalId = Number(savingsQueries(ctx.sqlite).insertWithdrawal.run(accountId, input.amount, input.valueDate, input.reference ?? null, needsApproval ? 'pending_approval' : 'paid', ctx.actor.userId,
-    needsApproval ? null : ctx.actor.userId, needsApproval ? null : ctx.businessDate).lastInsertRowid)
+  const withdrawalId = Number(
+    savingsQueries(ctx.sqlite).insertWithdrawal.run(
+      accountId,
+      input.amount,
+      input.valueDate,
+      input.reference ?? null,
+      needsApproval ? 'pending_approval' : 'paid',
+      ctx.actor.userId,
+      needsApproval ? null : ctx.actor.userId,
+      needsApproval ? null : ctx.businessDate,
+    ).lastInsertRowid,
+  )
   if (!needsApproval) {
     postMovement(ctx, {
-      accountId, householdId: row.householdId, fundingSource: row.fundingSource, kind: 'withdrawal', amount: input.amount, valueDate: input.valueDate,
-      transactionPointId: row.transactionPointId, withdrawalId, reference: input.reference ?? null, description: `Savings withdrawal ${withdrawalId} from account ${accountId} (household ${row.householdId})`,
+      accountId,
+      householdId: row.householdId,
+      fundingSource: row.fundingSource,
+      kind: 'withdrawal',
+      amount: input.amount,
+      valueDate: input.valueDate,
+      transactionPointId: row.transactionPointId,
+      withdrawalId,
+      reference: input.reference ?? null,
+      description: `Savings withdrawal ${withdrawalId} from account ${accountId} (household ${row.householdId})`,
     })
   }
-  ctx.audit({ action: needsApproval ? 'savings.withdrawal_proposed' : 'savings.withdrawal', entity: 'savings_withdrawal', entityId: withdrawalId, after: { accountId, threshold, ...input } })
-  return { withdrawal: withdrawalView(ctx.sqlite, withdrawalId), approvalThreshold: threshold, account: getAccount(ctx.sqlite, ctx.actor, accountId) }
+  ctx.audit({
+    action: needsApproval ? 'savings.withdrawal_proposed' : 'savings.withdrawal',
+    entity: 'savings_withdrawal',
+    entityId: withdrawalId,
+    after: { accountId, threshold, ...input },
+  })
+  return {
+    withdrawal: withdrawalView(ctx.sqlite, withdrawalId),
+    approvalThreshold: threshold,
+    account: getAccount(ctx.sqlite, ctx.actor, accountId),
+  }
 }
 
 function loadWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: number) {
   const row = loadAccount(ctx.sqlite, ctx.actor, accountId)
   const w = savingsQueries(ctx.sqlite).withdrawalOfAccount.get(withdrawalId, accountId)
   if (!w) throw notFound('Savings withdrawal', withdrawalId)
-  if (w.status !== 'pending_approval') throw new DomainError('INVALID_STATE', `Withdrawal ${withdrawalId} is ${w.status}, not pending_approval`)
+  if (w.status !== 'pending_approval')
+    throw new DomainError('INVALID_STATE', `Withdrawal ${withdrawalId} is ${w.status}, not pending_approval`)
   return { row, w }
 }
 
@@ -265,31 +491,75 @@ function loadWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: nu
  */
 export function approveWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: number) {
   const { row, w } = loadWithdrawal(ctx, accountId, withdrawalId)
-  if (w.proposedBy === ctx.actor.userId) throw new DomainError('FOUR_EYES', `Withdrawal ${withdrawalId} was proposed by you; a different person must approve it`)
+  if (w.proposedBy === ctx.actor.userId)
+    throw new DomainError(
+      'FOUR_EYES',
+      `Withdrawal ${withdrawalId} was proposed by you; a different person must approve it`,
+    )
   const reservedByOthers = row.pendingWithdrawals - w.amount
   const available = availableToWithdraw(movementsOf(ctx.sqlite, accountId), ctx.businessDate, reservedByOthers)
   if (w.amount > available) throw insufficient(accountId, w.amount, available, ctx.businessDate, reservedByOthers)
   assertDayOpen(ctx.sqlite, row.transactionPointId, ctx.businessDate)
-  savingsQueries(ctx.sqlite).payWithdrawal.run(ctx.actor.userId, ctx.businessDate, new Date().toISOString(), withdrawalId)
+  savingsQueries(ctx.sqlite).payWithdrawal.run(
+    ctx.actor.userId,
+    ctx.businessDate,
+    new Date().toISOString(),
+    withdrawalId,
+  )
   postMovement(ctx, {
-    accountId, householdId: row.householdId, fundingSource: row.fundingSource, kind: 'withdrawal', amount: w.amount, valueDate: ctx.businessDate,
-    transactionPointId: row.transactionPointId, withdrawalId, reference: w.reference, description: `Savings withdrawal ${withdrawalId} from account ${accountId} (household ${row.householdId}), approved`,
+    accountId,
+    householdId: row.householdId,
+    fundingSource: row.fundingSource,
+    kind: 'withdrawal',
+    amount: w.amount,
+    valueDate: ctx.businessDate,
+    transactionPointId: row.transactionPointId,
+    withdrawalId,
+    reference: w.reference,
+    description: `Savings withdrawal ${withdrawalId} from account ${accountId} (household ${row.householdId}), approved`,
   })
-  ctx.audit({ action: 'savings.withdrawal_approved', entity: 'savings_withdrawal', entityId: withdrawalId, before: { status: 'pending_approval' }, after: { status: 'paid', valueDate: ctx.businessDate } })
+  ctx.audit({
+    action: 'savings.withdrawal_approved',
+    entity: 'savings_withdrawal',
+    entityId: withdrawalId,
+    before: { status: 'pending_approval' },
+    after: { status: 'paid', valueDate: ctx.businessDate },
+  })
   return { withdrawal: withdrawalView(ctx.sqlite, withdrawalId), account: getAccount(ctx.sqlite, ctx.actor, accountId) }
 }
 
-/** Rejects a pending withdrawal (releases its reservation; no money moves). Errors: NOT_FOUND, INVALID_STATE (409). */
+/**
+ * Rejects a pending withdrawal (releases its reservation; no money moves). Errors: NOT_FOUND, INVALID_STATE (409).
+ */
 export function rejectWithdrawal(ctx: CommandContext, accountId: number, withdrawalId: number, reason: string) {
   loadWithdrawal(ctx, accountId, withdrawalId)
-  savingsQueries(ctx.sqlite).rejectWithdrawal.run(ctx.actor.userId, ctx.businessDate, reason, new Date().toISOString(), withdrawalId)
-  ctx.audit({ action: 'savings.withdrawal_rejected', entity: 'savings_withdrawal', entityId: withdrawalId, before: { status: 'pending_approval' }, after: { status: 'rejected', reason } })
+  savingsQueries(ctx.sqlite).rejectWithdrawal.run(
+    ctx.actor.userId,
+    ctx.businessDate,
+    reason,
+    new Date().toISOString(),
+    withdrawalId,
+  )
+  ctx.audit({
+    action: 'savings.withdrawal_rejected',
+    entity: 'savings_withdrawal',
+    entityId: withdrawalId,
+    before: { status: 'pending_approval' },
+    after: { status: 'rejected', reason },
+  })
   return { withdrawal: withdrawalView(ctx.sqlite, withdrawalId), account: getAccount(ctx.sqlite, ctx.actor, accountId) }
 }
 
-export function listWithdrawals(sqlite: Database.Database, actor: Actor, accountId: number, status: string | undefined) {
+export function listWithdrawals(
+  sqlite: Database.Database,
+  actor: Actor,
+  accountId: number,
+  status: string | undefined,
+) {
   loadAccount(sqlite, actor, accountId)
-  return savingsQueries(sqlite).withdrawalIds.all({ account: accountId, status: status || null }).map((id) => withdrawalView(sqlite, id))
+  return savingsQueries(sqlite)
+    .withdrawalIds.all({ account: accountId, status: status || null })
+    .map((id) => withdrawalView(sqlite, id))
 }
 
 // ---------------------------------------------------------------------------
@@ -297,20 +567,43 @@ export function listWithdrawals(sqlite: Database.Database, actor: Actor, account
 
 /** Vietnamese description of a movement, for the printed statement. */
 function describe(m: StatementMovementRow): string {
-  if (m.kind === 'deposit') return m.collectionSessionId ? `Gửi tiết kiệm tại buổi giao dịch ${m.collectionSessionId}` : 'Gửi tiết kiệm tại quầy'
+  if (m.kind === 'deposit')
+    return m.collectionSessionId
+      ? `Gửi tiết kiệm tại buổi giao dịch ${m.collectionSessionId}`
+      : 'Gửi tiết kiệm tại quầy'
   return `Rút tiết kiệm${m.withdrawalId ? ` (lệnh rút ${m.withdrawalId})` : ''}`
 }
 
-export function accountStatement(sqlite: Database.Database, actor: Actor, accountId: number, from: string | undefined, to: string) {
+export function accountStatement(
+  sqlite: Database.Database,
+  actor: Actor,
+  accountId: number,
+  from: string | undefined,
+  to: string,
+) {
   const row = loadAccount(sqlite, actor, accountId)
   const start = from ?? row.openedOn
   const s = statementOf(savingsQueries(sqlite).statementMovements.all(accountId, to), start, to)
   return {
-    accountId, householdId: row.householdId, headName: row.headName, nationalId: row.nationalId, from: start, to,
-    openingBalance: s.openingBalance, totalDeposits: s.totalDeposits, totalWithdrawals: s.totalWithdrawals, closingBalance: s.closingBalance,
+    accountId,
+    householdId: row.householdId,
+    headName: row.headName,
+    nationalId: row.nationalId,
+    from: start,
+    to,
+    openingBalance: s.openingBalance,
+    totalDeposits: s.totalDeposits,
+    totalWithdrawals: s.totalWithdrawals,
+    closingBalance: s.closingBalance,
     lines: s.lines.map((l) => ({
-      transactionId: l.id, valueDate: l.valueDate, kind: l.kind, description: describe(l), reference: l.reference,
-      deposit: l.kind === 'deposit' ? l.amount : 0, withdrawal: l.kind === 'withdrawal' ? l.amount : 0, balance: l.balance,
+      transactionId: l.id,
+      valueDate: l.valueDate,
+      kind: l.kind,
+      description: describe(l),
+      reference: l.reference,
+      deposit: l.kind === 'deposit' ? l.amount : 0,
+      withdrawal: l.kind === 'withdrawal' ? l.amount : 0,
+      balance: l.balance,
     })),
   }
 }
@@ -322,12 +615,27 @@ export function accountStatement(sqlite: Database.Database, actor: Actor, accoun
 export function savingsReport(sqlite: Database.Database, actor: Actor, asOf: string) {
   const scope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
   const items = savingsPerPoint(sqlite, scope.sql, { asOf, ...scope.params })
-  const sum = (f: 'accounts' | 'deposits' | 'withdrawals' | 'balance' | 'monthlyCommitment') => items.reduce((a, r) => a + r[f], 0)
-  return { asOf, items, totals: { accounts: sum('accounts'), deposits: sum('deposits'), withdrawals: sum('withdrawals'), balance: sum('balance'), monthlyCommitment: sum('monthlyCommitment') } }
+  const sum = (f: 'accounts' | 'deposits' | 'withdrawals' | 'balance' | 'monthlyCommitment') =>
+    items.reduce((a, r) => a + r[f], 0)
+  return {
+    asOf,
+    items,
+    totals: {
+      accounts: sum('accounts'),
+      deposits: sum('deposits'),
+      withdrawals: sum('withdrawals'),
+      balance: sum('balance'),
+      monthlyCommitment: sum('monthlyCommitment'),
+    },
+  }
 }
 
 /** Savings moved in cash at a transaction point on a date (sessions and counter alike), for reconciliation. */
-export function savingsAtPoint(sqlite: Database.Database, transactionPointId: number, date: string): { deposits: number; withdrawals: number; net: number } {
+export function savingsAtPoint(
+  sqlite: Database.Database,
+  transactionPointId: number,
+  date: string,
+): { deposits: number; withdrawals: number; net: number } {
   const r = savingsQueries(sqlite).atPoint.get(transactionPointId, date)!
   return { ...r, net: r.deposits - r.withdrawals }
 }

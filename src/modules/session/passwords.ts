@@ -15,12 +15,18 @@ const SALT_BYTES = 16
 export const MIN_PASSWORD_LENGTH = 10
 export const MAX_PASSWORD_LENGTH = 200
 
-interface Params { N: number; r: number; p: number }
+interface Params {
+  N: number
+  r: number
+  p: number
+}
 
 function derive(password: string, salt: Buffer, params: Params, keyLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem above 128·N·r, which scrypt needs (Node's default is exactly 32 MiB).
-    scrypt(password.normalize('NFC'), salt, keyLength, { ...params, maxmem: 256 * params.N * params.r }, (err, key) => (err ? reject(err) : resolve(key)))
+    scrypt(password.normalize('NFC'), salt, keyLength, { ...params, maxmem: 256 * params.N * params.r }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    )
   })
 }
 
@@ -34,7 +40,11 @@ export async function hashPassword(password: string): Promise<string> {
 function parse(stored: string): { params: Params; salt: Buffer; key: Buffer } | null {
   const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([\w-]+)\$([\w-]+)$/.exec(stored)
   if (!m) return null
-  return { params: { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }, salt: Buffer.from(m[4]!, 'base64url'), key: Buffer.from(m[5]!, 'base64url') }
+  return {
+    params: { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) },
+    salt: Buffer.from(m[4]!, 'base64url'),
+    key: Buffer.from(m[5]!, 'base64url'),
+  }
 }
 
 /** Does `password` match `stored`? False for a malformed hash. */
@@ -48,7 +58,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** Was `stored` made with other parameters than today's (remake it at the next successful sign-in)? */
 export function needsRehash(stored: string): boolean {
   const parsed = parse(stored)
-  return !parsed || parsed.params.N !== SCRYPT_PARAMS.N || parsed.params.r !== SCRYPT_PARAMS.r || parsed.params.p !== SCRYPT_PARAMS.p
+  return (
+    !parsed ||
+    parsed.params.N !== SCRYPT_PARAMS.N ||
+    parsed.params.r !== SCRYPT_PARAMS.r ||
+    parsed.params.p !== SCRYPT_PARAMS.p
+  )
 }
 
 let dummy: Promise<string> | null = null
@@ -74,7 +89,8 @@ export function generateOneTimePassword(): string {
  * not the current password.
  */
 export function assertAcceptablePassword(password: string, username: string | null, current?: string): void {
-  const refuse = (message: string) => new DomainError('PASSWORD_TOO_WEAK', `newPassword ${message}`, { errors: [{ field: 'body.newPassword', message }] })
+  const refuse = (message: string) =>
+    new DomainError('PASSWORD_TOO_WEAK', `newPassword ${message}`, { errors: [{ field: 'body.newPassword', message }] })
   if ([...password].length < MIN_PASSWORD_LENGTH) throw refuse(`must be at least ${MIN_PASSWORD_LENGTH} characters`)
   if (username && password.trim().toLowerCase() === username.toLowerCase()) throw refuse('must not be the username')
   if (current !== undefined && password === current) throw refuse('must differ from the current password')

@@ -14,35 +14,73 @@ type UserPassword = typeof userPasswords.$inferSelect
 type SessionRow = typeof staffSessions.$inferSelect
 
 function account(db: Db, where: SQL) {
-  return db.select({
-    id: users.id, name: users.name, username: users.username, role: users.role, branchId: users.branchId, partnerId: users.partnerId, active: users.active,
-    hash: userPasswords.hash, mustChange: userPasswords.mustChange,
-  }).from(users).leftJoin(userPasswords, eq(userPasswords.userId, users.id)).where(where).get()
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      username: users.username,
+      role: users.role,
+      branchId: users.branchId,
+      partnerId: users.partnerId,
+      active: users.active,
+      hash: userPasswords.hash,
+      mustChange: userPasswords.mustChange,
+    })
+    .from(users)
+    .leftJoin(userPasswords, eq(userPasswords.userId, users.id))
+    .where(where)
+    .get()
 }
 /** A user who may sign in, with the password (null: none set). */
 export type Account = NonNullable<ReturnType<typeof account>>
 
 export const accountByUsername = (db: Db, username: string) => account(db, eq(users.username, username))
 export const accountById = (db: Db, id: number) => account(db, eq(users.id, id))
-export const usernameOf = (db: Db, userId: number) => db.select({ username: users.username }).from(users).where(eq(users.id, userId)).get()?.username ?? null
+export const usernameOf = (db: Db, userId: number) =>
+  db.select({ username: users.username }).from(users).where(eq(users.id, userId)).get()?.username ?? null
 
-export const insertSession = (db: Db, values: typeof staffSessions.$inferInsert) => db.insert(staffSessions).values(values).returning({ id: staffSessions.id }).get()
+export const insertSession = (db: Db, values: typeof staffSessions.$inferInsert) =>
+  db.insert(staffSessions).values(values).returning({ id: staffSessions.id }).get()
 
 /** Ends the user's open sessions (but `exceptSessionId`); returns how many. */
-export function endOpenSessions(db: Db, userId: number, reason: NonNullable<SessionRow['endReason']>, exceptSessionId?: number): number {
+export function endOpenSessions(
+  db: Db,
+  userId: number,
+  reason: NonNullable<SessionRow['endReason']>,
+  exceptSessionId?: number,
+): number {
   const where = [eq(staffSessions.userId, userId), isNull(staffSessions.endedAt)]
   if (exceptSessionId !== undefined) where.push(ne(staffSessions.id, exceptSessionId))
-  return db.update(staffSessions).set({ endedAt: new Date().toISOString(), endReason: reason }).where(and(...where)).run().changes
+  return db
+    .update(staffSessions)
+    .set({ endedAt: new Date().toISOString(), endReason: reason })
+    .where(and(...where))
+    .run().changes
 }
 
 /** Ends one session if still open. */
 export function endSession(db: Db, sessionId: number, reason: NonNullable<SessionRow['endReason']>): void {
-  db.update(staffSessions).set({ endedAt: new Date().toISOString(), endReason: reason }).where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.endedAt))).run()
+  db.update(staffSessions)
+    .set({ endedAt: new Date().toISOString(), endReason: reason })
+    .where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.endedAt)))
+    .run()
 }
 
-/** Replaces the user's password if it is still `currentHash`; returns how many rows changed (0: it changed meanwhile). */
-export function replacePassword(db: Db, userId: number, currentHash: string, changes: Partial<Omit<UserPassword, 'userId'>>): number {
-  return db.update(userPasswords).set(changes).where(and(eq(userPasswords.userId, userId), eq(userPasswords.hash, currentHash))).run().changes
+/**
+ * Replaces the user's password if it is still `currentHash`; returns how many rows changed (0: it changed
+ * meanwhile).
+ */
+export function replacePassword(
+  db: Db,
+  userId: number,
+  currentHash: string,
+  changes: Partial<Omit<UserPassword, 'userId'>>,
+): number {
+  return db
+    .update(userPasswords)
+    .set(changes)
+    .where(and(eq(userPasswords.userId, userId), eq(userPasswords.hash, currentHash)))
+    .run().changes
 }
 
 export const insertAuditRow = (db: Db, values: typeof auditLog.$inferInsert) => db.insert(auditLog).values(values).run()

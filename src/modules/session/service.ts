@@ -14,12 +14,25 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../../platform/errors.js'
 import {
-  SESSION_ABSOLUTE_MS, SESSION_COOKIE, idleExpiry, newSessionToken, type Actor, type StaffSession,
+  SESSION_ABSOLUTE_MS,
+  SESSION_COOKIE,
+  idleExpiry,
+  newSessionToken,
+  type Actor,
+  type StaffSession,
 } from '../../platform/auth.js'
 import type { Db } from '../../platform/database.js'
 import { assertAcceptablePassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js'
 import {
-  accountById, accountByUsername, endOpenSessions, endSession, insertAuditRow, insertSession, replacePassword, usernameOf, type Account,
+  accountById,
+  accountByUsername,
+  endOpenSessions,
+  endSession,
+  insertAuditRow,
+  insertSession,
+  replacePassword,
+  usernameOf,
+  type Account,
 } from './queries.js'
 
 export type EndReason = 'signed_out' | 'idle' | 'absolute' | 'password_changed' | 'password_reset' | 'deactivated'
@@ -29,7 +42,10 @@ export function endSessions(db: Db, userId: number, reason: EndReason, exceptSes
   return endOpenSessions(db, userId, reason, exceptSessionId)
 }
 
-/** The Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure over TLS; no Max-Age (the browser drops it when closed). */
+/**
+ * The Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure over TLS; no Max-Age (the browser drops it when
+ * closed).
+ */
 export function sessionCookie(token: string, secure: boolean): string {
   return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`
 }
@@ -40,16 +56,34 @@ export function clearedSessionCookie(secure: boolean): string {
 }
 
 export interface SessionView {
-  user: { id: number; name: string; username: string | null; role: string; branchId: number | null; partnerId: number | null }
+  user: {
+    id: number
+    name: string
+    username: string | null
+    role: string
+    branchId: number | null
+    partnerId: number | null
+  }
   mustChangePassword: boolean
   csrfToken: string
   idleExpiresAt: string
   absoluteExpiresAt: string
 }
 
-function view(actor: Actor, username: string | null, session: Pick<StaffSession, 'csrfToken' | 'mustChangePassword' | 'lastSeenAt' | 'expiresAt'>): SessionView {
+function view(
+  actor: Actor,
+  username: string | null,
+  session: Pick<StaffSession, 'csrfToken' | 'mustChangePassword' | 'lastSeenAt' | 'expiresAt'>,
+): SessionView {
   return {
-    user: { id: actor.userId, name: actor.name, username, role: actor.role, branchId: actor.branchId, partnerId: actor.partnerId },
+    user: {
+      id: actor.userId,
+      name: actor.name,
+      username,
+      role: actor.role,
+      branchId: actor.branchId,
+      partnerId: actor.partnerId,
+    },
     mustChangePassword: session.mustChangePassword,
     csrfToken: session.csrfToken,
     idleExpiresAt: idleExpiry(session),
@@ -57,11 +91,22 @@ function view(actor: Actor, username: string | null, session: Pick<StaffSession,
   }
 }
 
-const actorOf = (a: Account): Actor => ({ userId: a.id, name: a.name, role: a.role, branchId: a.branchId, partnerId: a.partnerId })
+const actorOf = (a: Account): Actor => ({
+  userId: a.id,
+  name: a.name,
+  role: a.role,
+  branchId: a.branchId,
+  partnerId: a.partnerId,
+})
 
 /** The current session (NOT_FOUND when the request came with an API key). */
 export function requireSession(request: FastifyRequest): StaffSession {
-  if (!request.staffSession) throw new DomainError('NOT_FOUND', 'There is no session: this request was authenticated by an API key (sessions are for staff signed in with a password)')
+  if (!request.staffSession)
+    throw new DomainError(
+      'NOT_FOUND',
+      'There is no session: this request was authenticated by an API key (sessions are for staff signed in ' +
+        'with a password)',
+    )
   return request.staffSession
 }
 
@@ -71,39 +116,79 @@ export function requireSession(request: FastifyRequest): StaffSession {
  * user id when the username exists, never the password). On success: a new session, the cookie,
  * audit `session.sign_in`; a hash made with older scrypt parameters is remade.
  */
-export async function signIn(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, input: { username: string; password: string }, now: () => Date): Promise<SessionView> {
+export async function signIn(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { username: string; password: string },
+  now: () => Date,
+): Promise<SessionView> {
   await app.authFailures.refuseIfExhausted(request, reply)
   const username = input.username.trim().toLowerCase()
   const found = username ? accountByUsername(app.db, username) : undefined
   // The same scrypt work whether the username exists or not.
-  const ok = await verifyPassword(input.password, found?.hash ?? await dummyHash())
-  const reason = !found ? 'unknown_username' : !found.active ? 'deactivated' : found.hash === null ? 'no_password' : !ok ? 'wrong_password' : null
+  const ok = await verifyPassword(input.password, found?.hash ?? (await dummyHash()))
+  const reason = !found
+    ? 'unknown_username'
+    : !found.active
+      ? 'deactivated'
+      : found.hash === null
+        ? 'no_password'
+        : !ok
+          ? 'wrong_password'
+          : null
   if (reason || !found) {
     await app.authFailures.count(request)
-    await app.commands.enqueue((ctx) => {
-      // Written directly: an unknown username has no user id (user_id stays null).
-      insertAuditRow(ctx.db, {
-        at: new Date().toISOString(), userId: found?.id ?? null, action: 'session.sign_in_failed', entity: 'user', entityId: String(found?.id ?? 'unknown'),
-        after: JSON.stringify({ reason, ip: request.ip }), requestId: ctx.requestId,
-      })
-      return { statusCode: 401, body: null }
-    }, { userId: found?.id ?? 0, name: 'sign-in', role: 'auditor', branchId: null, partnerId: null }, request.id)
+    await app.commands.enqueue(
+      (ctx) => {
+        // Written directly: an unknown username has no user id (user_id stays null).
+        insertAuditRow(ctx.db, {
+          at: new Date().toISOString(),
+          userId: found?.id ?? null,
+          action: 'session.sign_in_failed',
+          entity: 'user',
+          entityId: String(found?.id ?? 'unknown'),
+          after: JSON.stringify({ reason, ip: request.ip }),
+          requestId: ctx.requestId,
+        })
+        return { statusCode: 401, body: null }
+      },
+      { userId: found?.id ?? 0, name: 'sign-in', role: 'auditor', branchId: null, partnerId: null },
+      request.id,
+    )
     throw new DomainError('INVALID_CREDENTIALS', 'The username or the password is wrong')
   }
   const rehash = needsRehash(found.hash!) ? await hashPassword(input.password) : null
   const { token, hash } = newSessionToken()
   const at = now()
   const session = {
-    tokenHash: hash, userId: found.id, csrfToken: randomBytes(32).toString('base64url'), createdAt: at.toISOString(), lastSeenAt: at.toISOString(),
-    expiresAt: new Date(at.getTime() + SESSION_ABSOLUTE_MS).toISOString(), ip: request.ip,
+    tokenHash: hash,
+    userId: found.id,
+    csrfToken: randomBytes(32).toString('base64url'),
+    createdAt: at.toISOString(),
+    lastSeenAt: at.toISOString(),
+    expiresAt: new Date(at.getTime() + SESSION_ABSOLUTE_MS).toISOString(),
+    ip: request.ip,
   }
   const actor = actorOf(found)
-  const { body } = await app.commands.enqueue((ctx) => {
-    const row = insertSession(ctx.db, session)
-    if (rehash) replacePassword(ctx.db, found.id, found.hash!, { hash: rehash })
-    ctx.audit({ action: 'session.sign_in', entity: 'user', entityId: found.id, after: { sessionId: row.id, ip: request.ip, mustChangePassword: found.mustChange === true } })
-    return { statusCode: 201, body: view(actor, found.username, { ...session, mustChangePassword: found.mustChange === true }) }
-  }, actor, request.id)
+  const { body } = await app.commands.enqueue(
+    (ctx) => {
+      const row = insertSession(ctx.db, session)
+      if (rehash) replacePassword(ctx.db, found.id, found.hash!, { hash: rehash })
+      ctx.audit({
+        action: 'session.sign_in',
+        entity: 'user',
+        entityId: found.id,
+        after: { sessionId: row.id, ip: request.ip, mustChangePassword: found.mustChange === true },
+      })
+      return {
+        statusCode: 201,
+        body: view(actor, found.username, { ...session, mustChangePassword: found.mustChange === true }),
+      }
+    },
+    actor,
+    request.id,
+  )
   reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'))
   return body
 }
@@ -118,11 +203,20 @@ export function currentSession(db: Db, request: FastifyRequest): SessionView {
 /** DELETE /v1/session: the session ends (audit `session.sign_out`) and the cookie is cleared. */
 export async function signOut(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const session = requireSession(request)
-  await app.commands.enqueue((ctx) => {
-    endSession(ctx.db, session.id, 'signed_out')
-    ctx.audit({ action: 'session.sign_out', entity: 'user', entityId: session.userId, after: { sessionId: session.id } })
-    return { statusCode: 204, body: null }
-  }, request.actor, request.id)
+  await app.commands.enqueue(
+    (ctx) => {
+      endSession(ctx.db, session.id, 'signed_out')
+      ctx.audit({
+        action: 'session.sign_out',
+        entity: 'user',
+        entityId: session.userId,
+        after: { sessionId: session.id },
+      })
+      return { statusCode: 204, body: null }
+    },
+    request.actor,
+    request.id,
+  )
   reply.header('set-cookie', clearedSessionCookie(request.protocol === 'https'))
 }
 
@@ -131,24 +225,45 @@ export async function signOut(app: FastifyInstance, request: FastifyRequest, rep
  * then the policy (PASSWORD_TOO_WEAK); the new hash replaces the old, mustChangePassword is cleared
  * and the user's OTHER sessions end (audit `user.password_change`, never a password).
  */
-export async function changePassword(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, input: { currentPassword: string; newPassword: string }): Promise<SessionView> {
+export async function changePassword(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { currentPassword: string; newPassword: string },
+): Promise<SessionView> {
   const session = requireSession(request)
   await app.authFailures.refuseIfExhausted(request, reply)
   const found = accountById(app.db, session.userId)
   if (!found?.hash) throw new DomainError('INVALID_STATE', 'This user has no password')
   if (!(await verifyPassword(input.currentPassword, found.hash))) {
     await app.authFailures.count(request)
-    throw new DomainError('CURRENT_PASSWORD_INVALID', 'currentPassword is not the current password', { errors: [{ field: 'body.currentPassword', message: 'is not the current password' }] })
+    throw new DomainError('CURRENT_PASSWORD_INVALID', 'currentPassword is not the current password', {
+      errors: [{ field: 'body.currentPassword', message: 'is not the current password' }],
+    })
   }
   assertAcceptablePassword(input.newPassword, found.username, input.currentPassword)
   const newHash = await hashPassword(input.newPassword)
-  const { body } = await app.commands.enqueue((ctx) => {
-    const changed = replacePassword(ctx.db, session.userId, found.hash!, { hash: newHash, mustChange: false, setAt: new Date().toISOString(), setBy: session.userId })
-    if (changed !== 1) throw new DomainError('INVALID_STATE', 'The password was changed meanwhile; sign in again')
-    const endedSessions = endSessions(ctx.db, session.userId, 'password_changed', session.id)
-    ctx.audit({ action: 'user.password_change', entity: 'user', entityId: session.userId, after: { sessionId: session.id, endedSessions } })
-    return { statusCode: 200, body: view(request.actor, found.username, { ...session, mustChangePassword: false }) }
-  }, request.actor, request.id)
+  const { body } = await app.commands.enqueue(
+    (ctx) => {
+      const changed = replacePassword(ctx.db, session.userId, found.hash!, {
+        hash: newHash,
+        mustChange: false,
+        setAt: new Date().toISOString(),
+        setBy: session.userId,
+      })
+      if (changed !== 1) throw new DomainError('INVALID_STATE', 'The password was changed meanwhile; sign in again')
+      const endedSessions = endSessions(ctx.db, session.userId, 'password_changed', session.id)
+      ctx.audit({
+        action: 'user.password_change',
+        entity: 'user',
+        entityId: session.userId,
+        after: { sessionId: session.id, endedSessions },
+      })
+      return { statusCode: 200, body: view(request.actor, found.username, { ...session, mustChangePassword: false }) }
+    },
+    request.actor,
+    request.id,
+  )
   return body
 }
 

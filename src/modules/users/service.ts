@@ -22,8 +22,21 @@ import type { Db } from '../../platform/database.js'
 import { endSessions } from '../session/service.js'
 import { branchById, partnerById } from '../organisation/queries.js'
 import {
-  activeAdminIds, apiKeyById, apiKeysOf, insertApiKey, insertUser, revokeKey, staffNamesOf, updateUser, upsertPassword, userById, userIdByUsername, usersPage,
-  type ApiKeyRow, type StaffName, type UserRow,
+  activeAdminIds,
+  apiKeyById,
+  apiKeysOf,
+  insertApiKey,
+  insertUser,
+  revokeKey,
+  staffNamesOf,
+  updateUser,
+  upsertPassword,
+  userById,
+  userIdByUsername,
+  usersPage,
+  type ApiKeyRow,
+  type StaffName,
+  type UserRow,
 } from './queries.js'
 
 export interface UserInput {
@@ -38,15 +51,24 @@ export interface UserInput {
 /** The public view of a user (the deactivation reason is part of it; nothing secret is stored on users). */
 export function userView(row: UserRow) {
   return {
-    id: row.id, name: row.name, username: row.username ?? null, role: row.role, branchId: row.branchId, partnerId: row.partnerId, active: row.active,
-    deactivatedAt: row.deactivatedAt ?? null, deactivationReason: row.deactivationReason ?? null, createdAt: row.createdAt,
+    id: row.id,
+    name: row.name,
+    username: row.username ?? null,
+    role: row.role,
+    branchId: row.branchId,
+    partnerId: row.partnerId,
+    active: row.active,
+    deactivatedAt: row.deactivatedAt ?? null,
+    deactivationReason: row.deactivationReason ?? null,
+    createdAt: row.createdAt,
   }
 }
 
 export function createUser(ctx: CommandContext, input: UserInput) {
   const needsBranch = input.role === 'branch_officer' || input.role === 'branch_manager'
   const needsPartner = input.role === 'partner_officer'
-  const bad = (field: string, message: string) => new DomainError('VALIDATION_ERROR', `${field} ${message}`, { errors: [{ field: `body.${field}`, message }] })
+  const bad = (field: string, message: string) =>
+    new DomainError('VALIDATION_ERROR', `${field} ${message}`, { errors: [{ field: `body.${field}`, message }] })
   if (needsBranch && !input.branchId) throw bad('branchId', `is required for role ${input.role}`)
   if (!needsBranch && input.branchId) throw bad('branchId', `must not be set for role ${input.role}`)
   if (needsPartner && !input.partnerId) throw bad('partnerId', 'is required for role partner_officer')
@@ -58,7 +80,13 @@ export function createUser(ctx: CommandContext, input: UserInput) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${input.partnerId} does not exist`)
   }
   if (input.username) assertUsernameFree(ctx.db, input.username)
-  const row = insertUser(ctx.db, { name: input.name, role: input.role, branchId: input.branchId ?? null, partnerId: input.partnerId ?? null, username: input.username ?? null })
+  const row = insertUser(ctx.db, {
+    name: input.name,
+    role: input.role,
+    branchId: input.branchId ?? null,
+    partnerId: input.partnerId ?? null,
+    username: input.username ?? null,
+  })
   const out = userView(row)
   ctx.audit({ action: 'user.create', entity: 'user', entityId: row.id, after: out })
   return out
@@ -66,7 +94,8 @@ export function createUser(ctx: CommandContext, input: UserInput) {
 
 export function createApiKey(ctx: CommandContext, userId: number, label: string | null) {
   const user = loadUser(ctx.db, userId)
-  if (!user.active) throw new DomainError('INVALID_STATE', `User ${userId} is deactivated; reactivate the user before issuing a key`)
+  if (!user.active)
+    throw new DomainError('INVALID_STATE', `User ${userId} is deactivated; reactivate the user before issuing a key`)
   const key = generateApiKey()
   const row = insertApiKey(ctx.db, { id: key.id, userId, salt: key.salt, hash: key.hash, label })
   // The audit keeps the key id, never the secret.
@@ -74,7 +103,13 @@ export function createApiKey(ctx: CommandContext, userId: number, label: string 
   return { id: row.id, userId, label: row.label, key: key.plaintext, createdAt: row.createdAt }
 }
 
-export function listUsers(db: Db, _actor: unknown, q: { role?: UserInput['role']; active?: boolean }, afterId: number, limit: number) {
+export function listUsers(
+  db: Db,
+  _actor: unknown,
+  q: { role?: UserInput['role']; active?: boolean },
+  afterId: number,
+  limit: number,
+) {
   const where = [gt(users.id, afterId)]
   if (q.role) where.push(eq(users.role, q.role))
   if (q.active !== undefined) where.push(eq(users.active, q.active))
@@ -98,15 +133,26 @@ function loadUser(db: Db, userId: number): UserRow {
 export function deactivateUser(ctx: CommandContext, userId: number, reason: string) {
   const user = loadUser(ctx.db, userId)
   if (!user.active) throw new DomainError('INVALID_STATE', `User ${userId} is already deactivated`)
-  if (userId === ctx.actor.userId) throw new DomainError('SELF_DEACTIVATION', 'You cannot deactivate yourself; ask another administrator')
+  if (userId === ctx.actor.userId)
+    throw new DomainError('SELF_DEACTIVATION', 'You cannot deactivate yourself; ask another administrator')
   if (user.role === 'admin') {
     const admins = activeAdminIds(ctx.db)
     if (admins.length <= 1) throw new DomainError('LAST_ADMIN', 'The last active administrator cannot be deactivated')
   }
-  const row = updateUser(ctx.db, userId, { active: false, deactivatedAt: new Date().toISOString(), deactivationReason: reason })!
+  const row = updateUser(ctx.db, userId, {
+    active: false,
+    deactivatedAt: new Date().toISOString(),
+    deactivationReason: reason,
+  })!
   const out = userView(row)
   const endedSessions = endSessions(ctx.db, userId, 'deactivated')
-  ctx.audit({ action: 'user.deactivate', entity: 'user', entityId: userId, before: userView(user), after: { ...out, endedSessions } })
+  ctx.audit({
+    action: 'user.deactivate',
+    entity: 'user',
+    entityId: userId,
+    before: userView(user),
+    after: { ...out, endedSessions },
+  })
   return out
 }
 
@@ -121,7 +167,14 @@ export function reactivateUser(ctx: CommandContext, userId: number) {
 }
 
 function keyView(row: ApiKeyRow) {
-  return { id: row.id, userId: row.userId, label: row.label, createdAt: row.createdAt, revokedAt: row.revokedAt, active: row.revokedAt === null }
+  return {
+    id: row.id,
+    userId: row.userId,
+    label: row.label,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    active: row.revokedAt === null,
+  }
 }
 
 /** A user's keys: ids, labels and dates only (the secret was shown once and is not stored). */
@@ -136,13 +189,21 @@ export function revokeApiKey(ctx: CommandContext, userId: number | null, keyId: 
   if (!key || (userId !== null && key.userId !== userId)) throw notFound('API key', keyId)
   if (key.revokedAt !== null) throw new DomainError('INVALID_STATE', `API key ${keyId} is already revoked`)
   const row = revokeKey(ctx.db, keyId, new Date().toISOString())!
-  ctx.audit({ action: 'api_key.revoke', entity: 'user', entityId: key.userId, before: { keyId, revokedAt: null }, after: { keyId, revokedAt: row.revokedAt } })
+  ctx.audit({
+    action: 'api_key.revoke',
+    entity: 'user',
+    entityId: key.userId,
+    before: { keyId, revokedAt: null },
+    after: { keyId, revokedAt: row.revokedAt },
+  })
   return keyView(row)
 }
 
 function assertUsernameFree(db: Db, username: string): void {
   if (userIdByUsername(db, username)) {
-    throw new DomainError('DUPLICATE', `Username ${username} is taken`, { errors: [{ field: 'body.username', message: 'is taken' }] })
+    throw new DomainError('DUPLICATE', `Username ${username} is taken`, {
+      errors: [{ field: 'body.username', message: 'is taken' }],
+    })
   }
 }
 
@@ -153,9 +214,18 @@ function assertUsernameFree(db: Db, username: string): void {
  * The audit (`user.password_set`) never holds the password. Errors: NOT_FOUND, INVALID_STATE
  * (deactivated; no username and none given; another username than the user's), DUPLICATE.
  */
-export function setOneTimePassword(ctx: CommandContext, userId: number, username: string | undefined, passwordHash: string) {
+export function setOneTimePassword(
+  ctx: CommandContext,
+  userId: number,
+  username: string | undefined,
+  passwordHash: string,
+) {
   const user = loadUser(ctx.db, userId)
-  if (!user.active) throw new DomainError('INVALID_STATE', `User ${userId} is deactivated; reactivate the user before setting a password`)
+  if (!user.active)
+    throw new DomainError(
+      'INVALID_STATE',
+      `User ${userId} is deactivated; reactivate the user before setting a password`,
+    )
   if (user.username && username && username !== user.username) {
     throw new DomainError('INVALID_STATE', `User ${userId} signs in as ${user.username}; a username does not change`)
   }
@@ -170,6 +240,11 @@ export function setOneTimePassword(ctx: CommandContext, userId: number, username
   upsertPassword(ctx.db, { userId, hash: passwordHash, mustChange: true, setAt: at, setBy: ctx.actor.userId })
   const endedSessions = endSessions(ctx.db, userId, 'password_reset')
   const signInAs = user.username ?? username!
-  ctx.audit({ action: 'user.password_set', entity: 'user', entityId: userId, after: { username: signInAs, mustChangePassword: true, endedSessions } })
+  ctx.audit({
+    action: 'user.password_set',
+    entity: 'user',
+    entityId: userId,
+    after: { username: signInAs, mustChangePassword: true, endedSessions },
+  })
   return { userId, username: signInAs, mustChangePassword: true as const }
 }

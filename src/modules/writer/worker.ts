@@ -11,11 +11,17 @@ import { HOT_COMMANDS } from './hot-commands.js'
 import { signalCommit } from '../../platform/checkpointer.js'
 import { buildHooks } from '../hooks.js'
 
-const { file, groupCommitMax, walAutocheckpoint, commitSignal } = workerData as { file: string; groupCommitMax: number; walAutocheckpoint: number; commitSignal?: SharedArrayBuffer }
+const { file, groupCommitMax, walAutocheckpoint, commitSignal } = workerData as {
+  file: string
+  groupCommitMax: number
+  walAutocheckpoint: number
+  commitSignal?: SharedArrayBuffer
+}
 // The main thread has applied the migrations before starting this thread.
 const { db, sqlite } = openDatabase(file, { migrate: false })
 sqlite.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
-// The same reactions as the main thread's bus (the support rule, the closed-day guard): one set, built in one place.
+// The same reactions as the main thread's bus (the support rule, the closed-day guard): one set, built in one
+// place.
 const bus = new CommandBus(db, sqlite, groupCommitMax, buildHooks())
 if (commitSignal) bus.onCommit = signalCommit(commitSignal)
 const port = parentPort!
@@ -46,20 +52,29 @@ function closeWhenDrained() {
 }
 
 function receive(m: RemoteCall) {
-  const fn = HOT_COMMANDS[m.name as keyof typeof HOT_COMMANDS] as ((ctx: CommandContext, input: unknown) => CommandResult<unknown>) | undefined
+  const fn = HOT_COMMANDS[m.name as keyof typeof HOT_COMMANDS] as
+    ((ctx: CommandContext, input: unknown) => CommandResult<unknown>) | undefined
   if (!fn) {
     answer({ id: m.id, ok: false, error: { kind: 'other', message: `unknown command ${m.name}` } })
     return
   }
   outstanding++
-  bus.enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency).then(
-    // With an Idempotency-Key the body is already JSON (as stored): send the string, not the object.
-    (r) => answer(r.json !== undefined ? { id: m.id, ok: true, statusCode: r.statusCode, json: r.json } : { id: m.id, ok: true, statusCode: r.statusCode, body: r.body }),
-    (e) => answer({ id: m.id, ok: false, error: serializeError(e) }),
-  ).finally(() => {
-    outstanding--
-    closeWhenDrained()
-  })
+  bus
+    .enqueue((ctx) => fn(ctx, m.input), m.actor, m.requestId, m.idempotency)
+    .then(
+      // With an Idempotency-Key the body is already JSON (as stored): send the string, not the object.
+      (r) =>
+        answer(
+          r.json !== undefined
+            ? { id: m.id, ok: true, statusCode: r.statusCode, json: r.json }
+            : { id: m.id, ok: true, statusCode: r.statusCode, body: r.body },
+        ),
+      (e) => answer({ id: m.id, ok: false, error: serializeError(e) }),
+    )
+    .finally(() => {
+      outstanding--
+      closeWhenDrained()
+    })
 }
 
 // The main thread sends the calls of one event-loop turn together (see remote.ts).
