@@ -1,8 +1,8 @@
 /**
  * Line-coverage floors per folder, enforced after `npm test` (the `posttest` script).
  *
- * `npm test` runs tap under c8 (`c8 --all … tap`, see package.json): tap 21's own coverage reports every
- * file as one line when the tests load TypeScript through tsx, and its thresholds are one global figure.
+ * `npm test` runs tap under c8 (`c8 --all … tap`, see package.json): tap's own threshold is one global
+ * figure over the files the tests loaded; c8 also counts the files no test loads.
  * c8 writes `.tap/report/coverage-summary.json`; this script fails when a folder is under its floor:
  *   - src/domain (pure calculations): every money rule is there;
  *   - src without src/console (the console runs in the browser and is measured by test/browser, not by node).

@@ -1,5 +1,5 @@
 /**
- * The support verdict with its evidence (docs/rules.md §8; issue 13 §7): explainSupportRule gives
+ * The support verdict with its evidence (docs/rules.md §8): explainSupportRule gives
  * the same outcome and reason as evaluateSupportRule, plus the facts behind it — the first late
  * instalment (number, due and paid dates), the exit decision that counts (or came too late), the
  * window's end and the budget — and explainVerdict turns it into a Vietnamese and an English sentence.

@@ -1,5 +1,5 @@
 /**
- * Fixtures and checks shared by the reliability tests (issue 8: fuzzing from the contract,
+ * Fixtures and checks shared by the reliability tests (fuzzing from the contract,
  * the authorisation matrix): the operations listed by openapi/openapi.json, the RFC 9457
  * problem shape every 4xx must have, and entities of branch A / partner A in every state
  * the routes act on — each made through the public API by the right role.

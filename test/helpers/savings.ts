@@ -1,4 +1,4 @@
-/** Fixtures for members' savings tests (issue 13 §3). */
+/** Fixtures for members' savings tests. */
 import type { LightMyRequestResponse } from 'fastify'
 import type { KeyName, TestApp } from './app.js'
 import {

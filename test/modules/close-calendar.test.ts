@@ -1,5 +1,5 @@
 /**
- * The business date and the calendar (docs/rules.md §10; issue 13 §6).
+ * The business date and the calendar (docs/rules.md §10).
  *
  * - `date` in POST /v1/close-of-business is the NEW business date: the days from the current
  *   business date up to the day before it are closed; the close and GET /v1/business-date

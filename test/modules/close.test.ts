@@ -1,5 +1,5 @@
 /**
- * The daily close over HTTP (docs/rules.md §10, §7; docs/api.md; issue 4):
+ * The daily close over HTTP (docs/rules.md §10, §7; docs/api.md):
  * POST /v1/close-of-business {date} (admin) closes business days one at a time up to `date`:
  * instalments due and unpaid become overdue, loans are reclassified, the business date moves.
  * Re-running changes nothing.

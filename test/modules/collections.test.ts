@@ -1,5 +1,5 @@
 /**
- * Collection sessions over HTTP (docs/rules.md §11, §7, §9; docs/api.md; issue 4): one group's
+ * Collection sessions over HTTP (docs/rules.md §11, §7, §9; docs/api.md): one group's
  * hand-in at its transaction point on a date, all lines posted in one transaction or none.
  *
  * 40 loans of groupA (transaction point A, session day 15) + 1 loan of groupA2 (same point,

@@ -1,5 +1,5 @@
 /**
- * Double-entry ledger (docs/rules.md §9; docs/api.md; issue 6 item 1): trial balance and journal
+ * Double-entry ledger (docs/rules.md §9; docs/api.md): trial balance and journal
  * entries over HTTP, and the database guards of db/migrations/0001_ledger_guards.sql.
  *
  * The known sequence (LOAN_12M of test/helpers/origination.ts): POOR (5500 ppm/month,

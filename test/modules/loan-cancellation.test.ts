@@ -1,5 +1,5 @@
 /**
- * Cancellation of an approved loan that was never disbursed (issue 13 §4): reason, audit, and the
+ * Cancellation of an approved loan that was never disbursed: reason, audit, and the
  * household may apply again in the programme (before, DUPLICATE_ACTIVE_LOAN blocked it forever).
  */
 import t from 'tap'

@@ -1,5 +1,5 @@
 /**
- * Loan and application lists (issue 13 §1): every filter works, filters combine, unknown ones are
+ * Loan and application lists: every filter works, filters combine, unknown ones are
  * refused, items carry the borrower's name and citizen ID, scope applies.
  *
  * The portfolio of this file (business date 2026-06-30):

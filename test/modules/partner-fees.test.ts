@@ -1,5 +1,5 @@
 /**
- * Partner fees over HTTP (docs/rules.md §11; docs/api.md; issue 6 item 4).
+ * Partner fees over HTTP (docs/rules.md §11; docs/api.md).
  *
  * POOR loans, 5500 ppm/month; interest = balance × days × 5500 / 30,000,000, rounded half-up.
  * Rates: default 450 ppm / 80,000 ppm (seeded, from 2009-07-01); added here:

@@ -1,5 +1,5 @@
 /**
- * Reconciliation over HTTP (docs/rules.md §11, §9; docs/api.md; issue 6 item 3).
+ * Reconciliation over HTTP (docs/rules.md §11, §9; docs/api.md).
  *
  * Loans: POOR (5500 ppm), 10,000,000 VND, disbursed 2026-06-15 (business date 2026-06-30).
  * L1…L5 in groupA and L7 in groupA2 (both groups hand in at point A); L6 in groupB (point B).

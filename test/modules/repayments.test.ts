@@ -1,5 +1,5 @@
 /**
- * Repayments and reversals over HTTP (docs/rules.md §6–§7, §9; docs/api.md; issue 4).
+ * Repayments and reversals over HTTP (docs/rules.md §6–§7, §9; docs/api.md).
  *
  * The loan of every test unless said otherwise: POOR (5500 ppm/month, overdue 130 %),
  * 12,000,000 VND, 12 months, principal every month (12 × 1,000,000), transaction point A

@@ -1,5 +1,5 @@
 /**
- * Reports over HTTP (docs/rules.md §11; docs/api.md; issue 6 item 5; issue 8 item 4 for CSV
+ * Reports over HTTP (docs/rules.md §11; docs/api.md; CSV
  * injection): portfolio, collections between dates, the public posting list, each as JSON and
  * as CSV (Accept: text/csv).
  *
@@ -774,7 +774,7 @@ test('§11 every report as CSV (Accept: text/csv) parses back to the same number
 })
 
 test(
-  '§11 / issue 8 CSV injection: a head name starting with "=" is neutralised with a leading apostrophe in the ' +
+  '§11 CSV injection: a head name starting with "=" is neutralised with a leading apostrophe in the ' +
     'posting-list CSV',
   async (t) => {
     const res = await get(t, 'finance', `/v1/reports/posting-list?transactionPointId=${world.pointA}`, 'text/csv')

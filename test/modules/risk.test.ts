@@ -1,8 +1,8 @@
 /**
- * Risk handling over HTTP (docs/rules.md §7, §9; the loans API; issue 4): extension of an
+ * Risk handling over HTTP (docs/rules.md §7, §9; the loans API): extension of an
  * instalment, freeze, write-off — each with decision number and cause, approved by a
  * branch manager of the loan's branch, audited. The write-off is proposed by one manager and
- * approved by another (issue 13; its conditions are in write-off-controls.test.ts).
+ * approved by another (its conditions are in write-off-controls.test.ts).
  *
  * The loan of every test: POOR (5500 ppm/month, overdue 130 %), 12,000,000 VND, 12 months,
  * principal every month (12 × 1,000,000), session day 15, disbursed 2025-01-10 → instalment k

@@ -1,5 +1,5 @@
 /**
- * Members' savings over HTTP (issue 13 §3): one account per household, deposits at the counter
+ * Members' savings over HTTP: one account per household, deposits at the counter
  * and at collection sessions, withdrawals (above the threshold a second person approves), the
  * statement (JSON, CSV), ledger entries on savings_deposits under the central fund, the reports
  * and reconciliation. Business date 2026-06-30; threshold 2,000,000 VND (the default).

@@ -1,6 +1,6 @@
 /**
  * Concurrency of servicing commands (docs/api.md: Idempotency-Key; the group-commit
- * command bus in src/platform/commands.ts; issue 4 "Done when").
+ * command bus in src/platform/commands.ts).
  *
  * Loan: POOR 5500 ppm, 12,000,000 VND, 12 months, principal monthly, session day 15,
  * disbursed 2025-01-10 → instalment 1 due 2025-02-15 with interest

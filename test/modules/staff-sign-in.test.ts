@@ -1,5 +1,5 @@
 /**
- * Staff sign-in (issue 14, "Signing in"): usernames and one-time passwords set by an admin, scrypt
+ * Staff sign-in: usernames and one-time passwords set by an admin, scrypt
  * hashes, the session cookie and its flags, idle and absolute expiry, sign-out, CSRF, the password
  * change required first, deactivation, no user enumeration, the failed-authentication limit, and
  * roles and scopes through a cookie exactly as through a key.

@@ -1,5 +1,5 @@
 /**
- * Support payments the branch can explain (docs/rules.md §8; issue 13 §7).
+ * Support payments the branch can explain (docs/rules.md §8).
  *
  * Every loan under a local policy with a support rule has a current verdict — eligible, not_yet,
  * ineligible — with a reason code, a sentence in Vietnamese and in English, and the evidence (the

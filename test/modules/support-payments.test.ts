@@ -1,5 +1,5 @@
 /**
- * The support payment over HTTP (docs/rules.md §3, §4, §8; docs/api.md; issue 5).
+ * The support payment over HTTP (docs/rules.md §3, §4, §8; docs/api.md).
  *
  * Every loan here is under an interest-free local policy (DANANG_INTEREST_FREE unless a test
  * creates its own): 12,000,000 VND over 12 months, 1,000,000 principal per month, disbursed

@@ -1,5 +1,5 @@
 /**
- * Property (issue 5, docs/rules.md §8): for random repayment histories (on time, some instalments
+ * Property (docs/rules.md §8): for random repayment histories (on time, some instalments
  * late, not fully repaid) and random poverty timelines (an exit before the disbursement,
  * inside the window, after the window, not yet in effect, none; extra decisions; revocations;
  * recorded before or after the repayments), driven through the HTTP API, the number of

@@ -1,5 +1,5 @@
 /**
- * Write-off with four eyes, its conditions, and recoveries after it (docs/rules.md §7, §9; issue 13 §5).
+ * Write-off with four eyes, its conditions, and recoveries after it (docs/rules.md §7, §9).
  *
  * The loan of most tests (test/helpers/loan-controls.ts): POOR 5500 ppm/month, overdue 130 %,
  * 12,000,000 VND, 12 × 1,000,000 monthly, session day 15, disbursed 2025-01-10.

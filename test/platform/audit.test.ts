@@ -1,5 +1,5 @@
 /**
- * Audit (issue 2): every state-changing command records who, what, when,
+ * Audit: every state-changing command records who, what, when,
  * entity and a before/after summary in the same transaction; rejected commands
  * record nothing; GET /v1/audit is for admin and auditor only.
  */

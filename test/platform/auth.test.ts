@@ -1,5 +1,5 @@
 /**
- * Authentication and authorisation (docs/api.md, issue 2): 401 without a
+ * Authentication and authorisation (docs/api.md): 401 without a
  * valid key, 403 outside role or scope, every route declares who may call it
  * (default deny), keys stored only as a salted hash and shown once.
  */

@@ -1,5 +1,5 @@
 /**
- * The authorisation matrix (issue 8, item 3; docs/api.md).
+ * The authorisation matrix (docs/api.md).
  *
  * One table over every operation of openapi/openapi.json × every caller: no key, an unknown
  * key, and one key per role and scope (branch A / branch B staff, partner A / partner A2 /
@@ -367,7 +367,7 @@ const TABLE: Target[] = [
     request: get(`/v1/households/${W.householdB}`),
   },
   {
-    // Commune decisions are recorded by the branch: partner officers get 403 (issue 13 §5).
+    // Commune decisions are recorded by the branch: partner officers get 403.
     op: 'POST /v1/households/{id}/poverty-status',
     expect: BRANCH_RECORDS_A,
     request: () =>

@@ -1,5 +1,5 @@
 /**
- * Backups (issue 8 item 5; README "Operations"): SQLite's online backup taken while the service
+ * Backups (README "Operations"): SQLite's online backup taken while the service
  * is writing. A file database (mkdtemp) with a generated portfolio is served by buildApp; repayments
  * are posted concurrently through app.inject while `app.sqlite.backup(target)` copies the database a
  * few pages at a time (the progress callback keeps the steps small and fires more repayments between
@@ -83,7 +83,7 @@ function repayment(): Promise<{ key: string; status: number; transactionId?: num
 const rows = (db: Database.Database, sql: string) => db.prepare(sql).all()
 
 t.test(
-  'issue 8 §5 an online backup taken under write load passes integrity_check and the verifier, and holds a ' +
+  'an online backup taken under write load passes integrity_check and the verifier, and holds a ' +
     'consistent prefix',
   async (t) => {
     // Acknowledged before the backup starts: these must be in it.
@@ -220,7 +220,7 @@ function cli(
 }
 
 t.test(
-  'issue 8 §5 cli backup <file> while the service runs, then cli restore <file>: exit 0, integrity ok, ' +
+  'cli backup <file> while the service runs, then cli restore <file>: exit 0, integrity ok, ' +
     'invariants hold; never over an existing file',
   async (t) => {
     const file = join(dir, 'cli-backup.db')

@@ -1,5 +1,5 @@
 /**
- * Fuzzing from the contract (issue 8, item 2).
+ * Fuzzing from the contract.
  *
  * For EVERY operation of openapi/openapi.json (paths × methods) fast-check generates
  * requests from the operation's own schemas — valid-ish ones (real ids of a fixture,
