@@ -83,8 +83,7 @@ function repayment(): Promise<{ key: string; status: number; transactionId?: num
 const rows = (db: Database.Database, sql: string) => db.prepare(sql).all()
 
 t.test(
-  'an online backup taken under write load passes integrity_check and the verifier, and holds a ' +
-    'consistent prefix',
+  'an online backup taken under write load passes integrity_check and the verifier, and holds a ' + 'consistent prefix',
   async (t) => {
     // Acknowledged before the backup starts: these must be in it.
     const before = await Promise.all(Array.from({ length: 10 }, repayment))
