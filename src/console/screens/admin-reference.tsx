@@ -14,6 +14,7 @@ import { allPages, parseRatePercent } from './admin-parts'
 import { labelOf } from './loans'
 import { parseVnd } from './loan'
 import { Alert } from './parts'
+import { cols, nums, Table } from './table-parts'
 
 type Json<P extends keyof paths, M extends 'get'> = paths[P][M] extends {
   responses: { 200: { content: { 'application/json': infer R } } }
@@ -221,26 +222,20 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
   const panels: Record<Tab, () => ComponentChildren> = {
     branches: () => (
       <>
-        <table data-testid="ref-branches" aria-label={t.refBranches}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col">{t.refProvince}</th>
-              <th scope="col">{t.refCreated}</th>
+        <Table
+          testId="ref-branches"
+          label={t.refBranches}
+          columns={cols(t.refCode, t.refName, t.refProvince, t.refCreated)}
+        >
+          {data!.branches.map((b) => (
+            <tr key={b.id}>
+              <td>{b.code}</td>
+              <td>{b.name}</td>
+              <td>{b.province}</td>
+              <td>{formatDate(b.createdAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.branches.map((b) => (
-              <tr key={b.id}>
-                <td>{b.code}</td>
-                <td>{b.name}</td>
-                <td>{b.province}</td>
-                <td>{formatDate(b.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-branch"
@@ -272,30 +267,21 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
     ),
     points: () => (
       <>
-        <table data-testid="ref-points" aria-label={t.refPoints}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col">{t.usrBranch}</th>
-              <th scope="col">{t.commune}</th>
-              <th scope="col" class="num">
-                {t.refSessionDay}
-              </th>
+        <Table
+          testId="ref-points"
+          label={t.refPoints}
+          columns={[...cols(t.refCode, t.refName, t.usrBranch, t.commune), ...nums(t.refSessionDay)]}
+        >
+          {data!.points.map((p) => (
+            <tr key={p.id}>
+              <td>{p.code}</td>
+              <td>{p.name}</td>
+              <td>{branchName(p.branchId)}</td>
+              <td>{p.commune}</td>
+              <td class="num">{p.sessionDay}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.points.map((p) => (
-              <tr key={p.id}>
-                <td>{p.code}</td>
-                <td>{p.name}</td>
-                <td>{branchName(p.branchId)}</td>
-                <td>{p.commune}</td>
-                <td class="num">{p.sessionDay}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-point"
@@ -353,26 +339,16 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
     ),
     partners: () => (
       <>
-        <table data-testid="ref-partners" aria-label={t.refPartners}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col">{t.refKind}</th>
-              <th scope="col">{t.usrBranch}</th>
+        <Table testId="ref-partners" label={t.refPartners} columns={cols(t.refCode, t.refName, t.refKind, t.usrBranch)}>
+          {data!.partners.map((p) => (
+            <tr key={p.id}>
+              <td>{p.code}</td>
+              <td>{p.name}</td>
+              <td>{labelOf(t, 'refKind', p.kind)}</td>
+              <td>{branchName(p.branchId)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.partners.map((p) => (
-              <tr key={p.id}>
-                <td>{p.code}</td>
-                <td>{p.name}</td>
-                <td>{labelOf(t, 'refKind', p.kind)}</td>
-                <td>{branchName(p.branchId)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-partner"
@@ -421,30 +397,22 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
     ),
     groups: () => (
       <>
-        <table data-testid="ref-groups" aria-label={t.refGroups}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col">{t.partner}</th>
-              <th scope="col">{t.transactionPoint}</th>
-              <th scope="col">{t.refVillage}</th>
-              <th scope="col">{t.refLeader}</th>
+        <Table
+          testId="ref-groups"
+          label={t.refGroups}
+          columns={cols(t.refCode, t.refName, t.partner, t.transactionPoint, t.refVillage, t.refLeader)}
+        >
+          {data!.groups.map((g) => (
+            <tr key={g.id}>
+              <td>{g.code}</td>
+              <td>{g.name}</td>
+              <td>{partnerName(g.partnerId)}</td>
+              <td>{pointName(g.transactionPointId)}</td>
+              <td>{g.village}</td>
+              <td>{g.leaderName ?? ''}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.groups.map((g) => (
-              <tr key={g.id}>
-                <td>{g.code}</td>
-                <td>{g.name}</td>
-                <td>{partnerName(g.partnerId)}</td>
-                <td>{pointName(g.transactionPointId)}</td>
-                <td>{g.village}</td>
-                <td>{g.leaderName ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-group"
@@ -507,55 +475,47 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
     ),
     programmes: () => (
       <>
-        <table data-testid="ref-programmes" aria-label={t.refProgrammes}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col" class="num">
-                {t.appMaxAmount}
-              </th>
-              <th scope="col" class="num">
-                {t.appMaxTerm}
-              </th>
-              <th scope="col">{t.refFunding}</th>
-              <th scope="col">{t.refRateVersions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data!.programmes.map((p) => {
-              const now = today ? inForce(p, today) : undefined
-              return (
-                <tr key={p.code} data-testid={`programme-${p.code}`}>
-                  <td>{p.code}</td>
-                  <td>
-                    {p.name}
-                    <br />
-                    <span class="muted">{p.legalBasis}</span>
-                  </td>
-                  <td class="num">{formatVnd(p.maxAmount)}</td>
-                  <td class="num">
-                    {p.maxTermMonths} {t.appMonths}
-                  </td>
-                  <td>{labelOf(t, 'refFund', p.fundingSource)}</td>
-                  <td>
-                    <ul class="adm-plain">
-                      {[...p.rates]
-                        .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))
-                        .map((r) => (
-                          <li key={r.effectiveFrom} data-testid={`rate-${p.code}-${r.effectiveFrom}`}>
-                            {t.refFrom} {formatDate(r.effectiveFrom)}:{' '}
-                            <strong>{formatRate(r.monthlyRatePpm, lang)}</strong>
-                            {r === now ? ` (${t.refInForce})` : ''}
-                          </li>
-                        ))}
-                    </ul>
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <Table
+          testId="ref-programmes"
+          label={t.refProgrammes}
+          columns={[
+            ...cols(t.refCode, t.refName),
+            ...nums(t.appMaxAmount, t.appMaxTerm),
+            ...cols(t.refFunding, t.refRateVersions),
+          ]}
+        >
+          {data!.programmes.map((p) => {
+            const now = today ? inForce(p, today) : undefined
+            return (
+              <tr key={p.code} data-testid={`programme-${p.code}`}>
+                <td>{p.code}</td>
+                <td>
+                  {p.name}
+                  <br />
+                  <span class="muted">{p.legalBasis}</span>
+                </td>
+                <td class="num">{formatVnd(p.maxAmount)}</td>
+                <td class="num">
+                  {p.maxTermMonths} {t.appMonths}
+                </td>
+                <td>{labelOf(t, 'refFund', p.fundingSource)}</td>
+                <td>
+                  <ul class="adm-plain">
+                    {[...p.rates]
+                      .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))
+                      .map((r) => (
+                        <li key={r.effectiveFrom} data-testid={`rate-${p.code}-${r.effectiveFrom}`}>
+                          {t.refFrom} {formatDate(r.effectiveFrom)}:{' '}
+                          <strong>{formatRate(r.monthlyRatePpm, lang)}</strong>
+                          {r === now ? ` (${t.refInForce})` : ''}
+                        </li>
+                      ))}
+                  </ul>
+                </td>
+              </tr>
+            )
+          })}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-rate"
@@ -606,47 +566,37 @@ export function AdminReference({ canEdit }: { canEdit: boolean }) {
     ),
     policies: () => (
       <>
-        <table data-testid="ref-policies" aria-label={t.refPolicies}>
-          <thead>
-            <tr>
-              <th scope="col">{t.refCode}</th>
-              <th scope="col">{t.refName}</th>
-              <th scope="col">{t.refRegion}</th>
-              <th scope="col">{t.programme}</th>
-              <th scope="col">{t.refBorrowerRate}</th>
-              <th scope="col" class="num">
-                {t.refSupportAmount}
-              </th>
-              <th scope="col" class="num">
-                {t.refBudget}
-              </th>
-              <th scope="col">{t.refEffectiveFrom}</th>
+        <Table
+          testId="ref-policies"
+          label={t.refPolicies}
+          columns={[
+            ...cols(t.refCode, t.refName, t.refRegion, t.programme, t.refBorrowerRate),
+            ...nums(t.refSupportAmount, t.refBudget),
+            ...cols(t.refEffectiveFrom),
+          ]}
+        >
+          {data!.policies.map((p) => (
+            <tr key={p.code}>
+              <td>{p.code}</td>
+              <td>{p.name}</td>
+              <td>
+                {p.region}
+                {p.branchId !== null ? ` (${branchName(p.branchId)})` : ''}
+              </td>
+              <td>{p.programmeCode}</td>
+              <td>
+                {p.borrowerRatePpm === null
+                  ? t.refProgrammeRate
+                  : p.borrowerRatePpm === 0
+                    ? t.refInterestFree
+                    : formatRate(p.borrowerRatePpm, lang)}
+              </td>
+              <td class="num">{p.supportRule ? formatVnd(p.supportRule.amount) : '—'}</td>
+              <td class="num">{formatVnd(p.budget)}</td>
+              <td>{formatDate(p.effectiveFrom)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.policies.map((p) => (
-              <tr key={p.code}>
-                <td>{p.code}</td>
-                <td>{p.name}</td>
-                <td>
-                  {p.region}
-                  {p.branchId !== null ? ` (${branchName(p.branchId)})` : ''}
-                </td>
-                <td>{p.programmeCode}</td>
-                <td>
-                  {p.borrowerRatePpm === null
-                    ? t.refProgrammeRate
-                    : p.borrowerRatePpm === 0
-                      ? t.refInterestFree
-                      : formatRate(p.borrowerRatePpm, lang)}
-                </td>
-                <td class="num">{p.supportRule ? formatVnd(p.supportRule.amount) : '—'}</td>
-                <td class="num">{formatVnd(p.budget)}</td>
-                <td>{formatDate(p.effectiveFrom)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         {canEdit && (
           <CreateForm
             id="new-policy"

@@ -12,6 +12,8 @@ import { useI18n } from '../i18n'
 import { formatTimestamp, useScopes, useUsers, type User } from './admin-parts'
 import { labelOf } from './loans'
 import { Alert } from './parts'
+import { cols, ScrollTable, Table } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type Role = paths['/v1/users']['post']['requestBody']['content']['application/json']['role']
 type ApiKey = paths['/v1/users/{id}/api-keys']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -91,77 +93,59 @@ export function AdminUsers() {
       <h1>{t.usrTitle}</h1>
       <p class="hint">{t.usrIntro}</p>
       <form class="filters" role="search" aria-label={t.usrFilters} onSubmit={(e) => e.preventDefault()}>
-        <div>
-          <label for="user-role-filter">{t.usrRole}</label>
-          <select
-            id="user-role-filter"
-            value={roleFilter}
-            onChange={(e) => setRoleFilter((e.currentTarget as HTMLSelectElement).value)}
-          >
-            <option value="">{t.usrAllRoles}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {labelOf(t, 'role', r)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="user-active-filter">{t.usrState}</label>
-          <select
-            id="user-active-filter"
-            value={activeFilter}
-            onChange={(e) => setActiveFilter((e.currentTarget as HTMLSelectElement).value)}
-          >
-            <option value="">{t.usrAllStates}</option>
-            <option value="true">{t.usrActive}</option>
-            <option value="false">{t.usrInactive}</option>
-          </select>
-        </div>
+        <LabelledSelect
+          id="user-role-filter"
+          label={t.usrRole}
+          value={roleFilter}
+          onChange={setRoleFilter}
+          blank={t.usrAllRoles}
+          options={ROLES.map((r) => [r, labelOf(t, 'role', r)])}
+        />
+        <LabelledSelect
+          id="user-active-filter"
+          label={t.usrState}
+          value={activeFilter}
+          onChange={setActiveFilter}
+          blank={t.usrAllStates}
+          options={[
+            ['true', t.usrActive],
+            ['false', t.usrInactive],
+          ]}
+        />
       </form>
       {users === null ? (
         <p class="hint">{t.loading}</p>
       ) : (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="user-list" aria-label={t.usrTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.usrName}</th>
-                <th scope="col">{t.username}</th>
-                <th scope="col">{t.usrRole}</th>
-                <th scope="col">{t.usrScope}</th>
-                <th scope="col">{t.usrState}</th>
-                <th scope="col">{t.usrActions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((u) => (
-                <tr key={u.id} data-testid={`user-row-${u.id}`} class={u.id === chosenId ? 'adm-chosen' : undefined}>
-                  <td>{u.name}</td>
-                  <td>{u.username ?? <span class="muted">{t.usrNoUsername}</span>}</td>
-                  <td>{labelOf(t, 'role', u.role)}</td>
-                  <td>{scope(u)}</td>
-                  <td>
-                    {u.active ? (
-                      t.usrActive
-                    ) : (
-                      <span class="overdue">
-                        {t.usrInactive}
-                        {u.deactivatedAt ? ` (${formatDate(u.deactivatedAt)})` : ''}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <button type="button" data-testid={`user-manage-${u.id}`} onClick={() => choose(u.id)}>
-                      {t.usrManage}
-                      <span class="adm-sr-only"> {u.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          testId="user-list"
+          label={t.usrTitle}
+          columns={cols(t.usrName, t.username, t.usrRole, t.usrScope, t.usrState, t.usrActions)}
+        >
+          {shown.map((u) => (
+            <tr key={u.id} data-testid={`user-row-${u.id}`} class={u.id === chosenId ? 'adm-chosen' : undefined}>
+              <td>{u.name}</td>
+              <td>{u.username ?? <span class="muted">{t.usrNoUsername}</span>}</td>
+              <td>{labelOf(t, 'role', u.role)}</td>
+              <td>{scope(u)}</td>
+              <td>
+                {u.active ? (
+                  t.usrActive
+                ) : (
+                  <span class="overdue">
+                    {t.usrInactive}
+                    {u.deactivatedAt ? ` (${formatDate(u.deactivatedAt)})` : ''}
+                  </span>
+                )}
+              </td>
+              <td>
+                <button type="button" data-testid={`user-manage-${u.id}`} onClick={() => choose(u.id)}>
+                  {t.usrManage}
+                  <span class="adm-sr-only"> {u.name}</span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       {chosen && <UserPanel key={chosen.id} user={chosen} scope={scope(chosen)} onChanged={reload} />}
       <CreateUser
@@ -243,53 +227,32 @@ function CreateUser({
             onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
           />
         </div>
-        <div>
-          <label for="new-user-role">{t.usrRole}</label>
-          <select
-            id="new-user-role"
-            value={role}
-            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {labelOf(t, 'role', r)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id="new-user-role"
+          label={t.usrRole}
+          value={role}
+          onChange={(v) => setRole(v as Role)}
+          options={ROLES.map((r) => [r, labelOf(t, 'role', r)])}
+        />
         {needsBranch && (
-          <div>
-            <label for="new-user-branch">{t.usrBranch}</label>
-            <select
-              id="new-user-branch"
-              value={branchId}
-              onChange={(e) => setBranchId((e.currentTarget as HTMLSelectElement).value)}
-            >
-              <option value="">{t.usrChooseBranch}</option>
-              {branches.map((b) => (
-                <option key={b.id} value={String(b.id)}>
-                  {b.code} — {b.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            id="new-user-branch"
+            label={t.usrBranch}
+            value={branchId}
+            onChange={setBranchId}
+            blank={t.usrChooseBranch}
+            options={branches.map((b) => [String(b.id), `${b.code} — ${b.name}`])}
+          />
         )}
         {needsPartner && (
-          <div>
-            <label for="new-user-partner">{t.partner}</label>
-            <select
-              id="new-user-partner"
-              value={partnerId}
-              onChange={(e) => setPartnerId((e.currentTarget as HTMLSelectElement).value)}
-            >
-              <option value="">{t.usrChoosePartner}</option>
-              {partners.map((p) => (
-                <option key={p.id} value={String(p.id)}>
-                  {p.code} — {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            id="new-user-partner"
+            label={t.partner}
+            value={partnerId}
+            onChange={setPartnerId}
+            blank={t.usrChoosePartner}
+            options={partners.map((p) => [String(p.id), `${p.code} — ${p.name}`])}
+          />
         )}
         <div>
           <label for="new-user-username">{t.username}</label>
@@ -504,41 +467,32 @@ function UserPanel({ user, scope, onChanged }: { user: User; scope: string; onCh
       ) : keys.length === 0 ? (
         <p class="hint">{t.usrNoKeys}</p>
       ) : (
-        <table data-testid="key-list" aria-label={t.usrKeysTitle}>
-          <thead>
-            <tr>
-              <th scope="col">{t.usrKeyId}</th>
-              <th scope="col">{t.usrKeyLabel}</th>
-              <th scope="col">{t.usrKeyCreated}</th>
-              <th scope="col">{t.usrState}</th>
-              <th scope="col">{t.usrActions}</th>
+        <Table
+          testId="key-list"
+          label={t.usrKeysTitle}
+          columns={cols(t.usrKeyId, t.usrKeyLabel, t.usrKeyCreated, t.usrState, t.usrActions)}
+        >
+          {keys.map((k) => (
+            <tr key={k.id} data-testid={`key-row-${k.id}`}>
+              <td>
+                <code>pc_{k.id}</code>
+              </td>
+              <td>{k.label ?? ''}</td>
+              <td>{formatTimestamp(k.createdAt)}</td>
+              <td>
+                {k.active ? t.usrKeyActive : `${t.usrKeyRevokedOn} ${k.revokedAt ? formatTimestamp(k.revokedAt) : ''}`}
+              </td>
+              <td>
+                {k.active && (
+                  <button type="button" data-testid={`revoke-${k.id}`} disabled={busy} onClick={() => revoke(k)}>
+                    {t.usrRevoke}
+                    <span class="adm-sr-only"> pc_{k.id}</span>
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id} data-testid={`key-row-${k.id}`}>
-                <td>
-                  <code>pc_{k.id}</code>
-                </td>
-                <td>{k.label ?? ''}</td>
-                <td>{formatTimestamp(k.createdAt)}</td>
-                <td>
-                  {k.active
-                    ? t.usrKeyActive
-                    : `${t.usrKeyRevokedOn} ${k.revokedAt ? formatTimestamp(k.revokedAt) : ''}`}
-                </td>
-                <td>
-                  {k.active && (
-                    <button type="button" data-testid={`revoke-${k.id}`} disabled={busy} onClick={() => revoke(k)}>
-                      {t.usrRevoke}
-                      <span class="adm-sr-only"> pc_{k.id}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {user.active && (
         <form onSubmit={issueKey}>

@@ -14,6 +14,7 @@ import { useI18n } from '../i18n'
 import { navigate } from '../route'
 import { useHouseholdSearch, type Household } from '../household-search'
 import { Alert } from './parts'
+import { cols, nums, Table } from './table-parts'
 
 type Programme = paths['/v1/programmes']['get']['responses'][200]['content']['application/json']['items'][number]
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -362,48 +363,40 @@ function SchedulePreview({
           <p class="hint">
             {t.appDisbursementDate}: {formatDate(businessDate)}
           </p>
-          <table data-testid="schedule-preview" aria-labelledby="preview-heading">
-            <thead>
-              <tr>
-                <th scope="col">{t.appInstalment}</th>
-                <th scope="col">{t.appDueDate}</th>
-                <th scope="col" class="num">
-                  {t.appPrincipal}
-                </th>
-                <th scope="col" class="num">
-                  {t.appInterest}
-                </th>
-                <th scope="col" class="num">
-                  {t.appBalanceAfter}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.instalments.map((i) => (
-                <tr key={i.number}>
-                  <td>{i.number}</td>
-                  <td>{formatDate(i.dueDate)}</td>
-                  <td class="num">{formatVnd(i.principal)}</td>
-                  <td class="num">{formatVnd(i.interest)}</td>
-                  <td class="num">{formatVnd(i.balanceAfter)}</td>
+          <Table
+            testId="schedule-preview"
+            labelledBy="preview-heading"
+            columns={[
+              ...cols(t.appInstalment, t.appDueDate),
+              ...nums(t.appPrincipal, t.appInterest, t.appBalanceAfter),
+            ]}
+            foot={
+              <>
+                <tr>
+                  <th scope="row" colSpan={2}>
+                    {t.appTotals}
+                  </th>
+                  <td class="num" data-testid="preview-total-principal">
+                    <strong>{formatVnd(preview.totalPrincipal)}</strong>
+                  </td>
+                  <td class="num" data-testid="preview-total-interest">
+                    <strong>{formatVnd(preview.totalInterest)}</strong>
+                  </td>
+                  <td />
                 </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={2}>
-                  {t.appTotals}
-                </th>
-                <td class="num" data-testid="preview-total-principal">
-                  <strong>{formatVnd(preview.totalPrincipal)}</strong>
-                </td>
-                <td class="num" data-testid="preview-total-interest">
-                  <strong>{formatVnd(preview.totalInterest)}</strong>
-                </td>
-                <td />
+              </>
+            }
+          >
+            {preview.instalments.map((i) => (
+              <tr key={i.number}>
+                <td>{i.number}</td>
+                <td>{formatDate(i.dueDate)}</td>
+                <td class="num">{formatVnd(i.principal)}</td>
+                <td class="num">{formatVnd(i.interest)}</td>
+                <td class="num">{formatVnd(i.balanceAfter)}</td>
               </tr>
-            </tfoot>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
     </section>

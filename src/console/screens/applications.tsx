@@ -8,6 +8,8 @@ import type { paths } from '../api/schema'
 import { formatDate, formatVnd } from '../format'
 import { useI18n, type Dictionary } from '../i18n'
 import { Alert } from './parts'
+import { cols, ListState, nums, ScrollTable } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type Application = paths['/v1/applications']['get']['responses'][200]['content']['application/json']['items'][number]
 type Status = Application['status']
@@ -57,21 +59,14 @@ export function Applications() {
     <section>
       <h1>{t.appListTitle}</h1>
       <div class="filters">
-        <div>
-          <label for="status-filter">{t.appStatus}</label>
-          <select
-            id="status-filter"
-            value={status}
-            onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as Status | '')}
-          >
-            <option value="">{t.appAllStatuses}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(t, s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id="status-filter"
+          label={t.appStatus}
+          value={status}
+          onChange={(v) => setStatus(v as Status | '')}
+          blank={t.appAllStatuses}
+          options={STATUSES.map((s) => [s, statusLabel(t, s)])}
+        />
         <p>
           <a href="#/applications/new" data-testid="new-application">
             {t.appNewTitle}
@@ -79,46 +74,34 @@ export function Applications() {
         </p>
       </div>
       <Alert message={error} />
-      {items === null && !error && <p class="hint">{t.loading}</p>}
-      {items && items.length === 0 && <p class="hint">{t.appNone}</p>}
-      {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="applications-table" aria-label={t.appListTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.household}</th>
-                <th scope="col">{t.citizenId}</th>
-                <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">
-                  {t.appAmount}
-                </th>
-                <th scope="col" class="num">
-                  {t.appTerm}
-                </th>
-                <th scope="col">{t.appStatus}</th>
-                <th scope="col">{t.appDate}</th>
-                <th scope="col">{t.appReference}</th>
+      <ListState items={items} error={error} empty={t.appNone}>
+        {(items) => (
+          <ScrollTable
+            testId="applications-table"
+            label={t.appListTitle}
+            columns={[
+              ...cols(t.household, t.citizenId, t.programme),
+              ...nums(t.appAmount, t.appTerm),
+              ...cols(t.appStatus, t.appDate, t.appReference),
+            ]}
+          >
+            {items.map((a) => (
+              <tr key={a.id} data-testid={`application-${a.id}`}>
+                <td>{a.householdName}</td>
+                <td>{a.nationalId}</td>
+                <td>{names[a.programmeCode] ? `${a.programmeCode} — ${names[a.programmeCode]}` : a.programmeCode}</td>
+                <td class="num">{formatVnd(a.amount)}</td>
+                <td class="num">{a.termMonths}</td>
+                <td>
+                  <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
+                </td>
+                <td>{formatDate(a.applicationDate)}</td>
+                <td>{a.partnerReference}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id} data-testid={`application-${a.id}`}>
-                  <td>{a.householdName}</td>
-                  <td>{a.nationalId}</td>
-                  <td>{names[a.programmeCode] ? `${a.programmeCode} — ${names[a.programmeCode]}` : a.programmeCode}</td>
-                  <td class="num">{formatVnd(a.amount)}</td>
-                  <td class="num">{a.termMonths}</td>
-                  <td>
-                    <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
-                  </td>
-                  <td>{formatDate(a.applicationDate)}</td>
-                  <td>{a.partnerReference}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </ScrollTable>
+        )}
+      </ListState>
       {nextCursor && (
         <button type="button" onClick={() => load(nextCursor)}>
           {t.appMore}

@@ -12,6 +12,8 @@ import { useI18n, type Dictionary } from '../i18n'
 import { formatTimestamp, useUsers } from './admin-parts'
 import { labelOf } from './loans'
 import { Alert } from './parts'
+import { cols, ScrollTable } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type AuditQuery = NonNullable<paths['/v1/audit']['get']['parameters']['query']>
 type Entry = paths['/v1/audit']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -186,27 +188,6 @@ export function AuditTrail() {
     setTo('')
   }
 
-  const select = (
-    id: string,
-    value: string,
-    onChange: (v: string) => void,
-    label: string,
-    options: [string, string][],
-    all: string,
-  ) => (
-    <div>
-      <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
-        <option value="">{all}</option>
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  )
-
   return (
     <section>
       <h1>{t.audTitle}</h1>
@@ -220,33 +201,33 @@ export function AuditTrail() {
           void load(null)
         }}
       >
-        {select(
-          'audit-user',
-          userId,
-          setUserId,
-          t.audWho,
-          [
+        <LabelledSelect
+          id="audit-user"
+          label={t.audWho}
+          value={userId}
+          onChange={setUserId}
+          blank={t.audAllUsers}
+          options={[
             ['0', t.audSystem],
             ...(users ?? []).map((u): [string, string] => [String(u.id), `${u.name} (${labelOf(t, 'role', u.role)})`]),
-          ],
-          t.audAllUsers,
-        )}
-        {select(
-          'audit-action',
-          action,
-          setAction,
-          t.audAction,
-          AUDIT_ACTIONS.map((a): [string, string] => [a, `${actionLabel(t, a)} (${a})`]),
-          t.audAllActions,
-        )}
-        {select(
-          'audit-entity',
-          entity,
-          setEntity,
-          t.audEntity,
-          AUDIT_ENTITIES.map((e): [string, string] => [e, labelOf(t, 'audEnt', e)]),
-          t.audAllEntities,
-        )}
+          ]}
+        />
+        <LabelledSelect
+          id="audit-action"
+          label={t.audAction}
+          value={action}
+          onChange={setAction}
+          blank={t.audAllActions}
+          options={AUDIT_ACTIONS.map((a) => [a, `${actionLabel(t, a)} (${a})`])}
+        />
+        <LabelledSelect
+          id="audit-entity"
+          label={t.audEntity}
+          value={entity}
+          onChange={setEntity}
+          blank={t.audAllEntities}
+          options={AUDIT_ENTITIES.map((e) => [e, labelOf(t, 'audEnt', e)])}
+        />
         <div>
           <label for="audit-entity-id">{t.audEntityId}</label>
           <input
@@ -303,59 +284,50 @@ export function AuditTrail() {
             : ''}
       </p>
       {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="audit-list" aria-label={t.audTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.audWhen}</th>
-                <th scope="col">{t.audWho}</th>
-                <th scope="col">{t.audAction}</th>
-                <th scope="col">{t.audEntity}</th>
-                <th scope="col">{t.audChange}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id} data-testid={`audit-row-${e.id}`} data-action={e.action}>
-                  <td class="adm-nowrap">{formatTimestamp(e.at)}</td>
-                  <td>{who(e.userId)}</td>
-                  <td>
-                    {actionLabel(t, e.action)}
-                    <br />
-                    <code class="muted">{e.action}</code>
-                  </td>
-                  <td>
-                    {e.entity === 'loan' ? (
-                      <a href={`#/loans/${e.entityId}`}>
-                        {t.loanNo} {e.entityId}
-                      </a>
-                    ) : e.entity === 'user' && names.has(Number(e.entityId)) ? (
-                      <>
-                        {labelOf(t, 'audEnt', e.entity)} {e.entityId}: {names.get(Number(e.entityId))}
-                      </>
-                    ) : (
-                      <>
-                        {labelOf(t, 'audEnt', e.entity)} {e.entityId}
-                      </>
-                    )}
-                  </td>
-                  <td class="adm-change">
-                    {e.before !== null && e.before !== undefined && (
-                      <div>
-                        <span class="muted">{t.audBefore}:</span> {summary(e.before)}
-                      </div>
-                    )}
-                    {e.after !== null && e.after !== undefined && (
-                      <div>
-                        <span class="muted">{t.audAfter}:</span> {summary(e.after)}
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          testId="audit-list"
+          label={t.audTitle}
+          columns={cols(t.audWhen, t.audWho, t.audAction, t.audEntity, t.audChange)}
+        >
+          {items.map((e) => (
+            <tr key={e.id} data-testid={`audit-row-${e.id}`} data-action={e.action}>
+              <td class="adm-nowrap">{formatTimestamp(e.at)}</td>
+              <td>{who(e.userId)}</td>
+              <td>
+                {actionLabel(t, e.action)}
+                <br />
+                <code class="muted">{e.action}</code>
+              </td>
+              <td>
+                {e.entity === 'loan' ? (
+                  <a href={`#/loans/${e.entityId}`}>
+                    {t.loanNo} {e.entityId}
+                  </a>
+                ) : e.entity === 'user' && names.has(Number(e.entityId)) ? (
+                  <>
+                    {labelOf(t, 'audEnt', e.entity)} {e.entityId}: {names.get(Number(e.entityId))}
+                  </>
+                ) : (
+                  <>
+                    {labelOf(t, 'audEnt', e.entity)} {e.entityId}
+                  </>
+                )}
+              </td>
+              <td class="adm-change">
+                {e.before !== null && e.before !== undefined && (
+                  <div>
+                    <span class="muted">{t.audBefore}:</span> {summary(e.before)}
+                  </div>
+                )}
+                {e.after !== null && e.after !== undefined && (
+                  <div>
+                    <span class="muted">{t.audAfter}:</span> {summary(e.after)}
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       {nextCursor && (
         <button type="button" class="actions" data-testid="audit-more" disabled={busy} onClick={() => load(nextCursor)}>

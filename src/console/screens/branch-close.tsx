@@ -10,6 +10,7 @@ import { formatDate } from '../format'
 import { useI18n } from '../i18n'
 import { daysBetween, useBusinessDate, valueOf, vietnamToday } from './branch-parts'
 import { Alert } from './parts'
+import { Fact } from './table-parts'
 
 type Closed = paths['/v1/close-of-business']['post']['responses'][200]['content']['application/json']
 
@@ -49,18 +50,11 @@ export function BranchClose({ session }: { session: Session }) {
       {!date && <p class="hint">{t.loading}</p>}
       {date && (
         <dl class="facts" data-testid="close-facts">
-          <div>
-            <dt>{t.brBusinessDate}</dt>
-            <dd data-testid="close-business-date">{formatDate(date.businessDate)}</dd>
-          </div>
-          <div>
-            <dt>{t.brLastClosed}</dt>
-            <dd>{formatDate(date.lastClosedDate) || t.brNeverClosed}</dd>
-          </div>
-          <div>
-            <dt>{t.brTodayVietnam}</dt>
-            <dd>{formatDate(today)}</dd>
-          </div>
+          <Fact label={t.brBusinessDate} testId="close-business-date">
+            {formatDate(date.businessDate)}
+          </Fact>
+          <Fact label={t.brLastClosed}>{formatDate(date.lastClosedDate) || t.brNeverClosed}</Fact>
+          <Fact label={t.brTodayVietnam}>{formatDate(today)}</Fact>
           <div>
             <dt>{t.brCloseState}</dt>
             <dd data-testid="close-state" class={behind > 0 ? 'overdue' : undefined}>

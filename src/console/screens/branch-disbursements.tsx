@@ -17,6 +17,7 @@ import { useBusinessDate, valueOf, vndInput } from './branch-parts'
 import { parseVnd } from './loan'
 import { useProgrammeNames } from './loans'
 import { Alert } from './parts'
+import { cols, ListState, nums, ScrollTable } from './table-parts'
 
 type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/json']['items'][number]
 interface Done {
@@ -100,74 +101,60 @@ export function BranchDisbursements({ session }: { session: Session }) {
           onDone={finished}
         />
       )}
-      {items === null && !error && <p class="hint">{t.loading}</p>}
-      {items && items.length === 0 && <p class="hint">{t.brDisbEmpty}</p>}
-      {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="disb-table" aria-label={t.brDisbTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.loanNo}</th>
-                <th scope="col">{t.household}</th>
-                <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">
-                  {t.loanApprovedAmount}
-                </th>
-                <th scope="col" class="num">
-                  {t.brDisbursed}
-                </th>
-                <th scope="col" class="num">
-                  {t.brRemaining}
-                </th>
-                <th scope="col">{t.brApprovedOn}</th>
-                <th scope="col">{t.brNextStep}</th>
+      <ListState items={items} error={error} empty={t.brDisbEmpty}>
+        {(items) => (
+          <ScrollTable
+            testId="disb-table"
+            label={t.brDisbTitle}
+            columns={[
+              ...cols(t.loanNo, t.household, t.programme),
+              ...nums(t.loanApprovedAmount, t.brDisbursed, t.brRemaining),
+              ...cols(t.brApprovedOn, t.brNextStep),
+            ]}
+          >
+            {items.map((l) => (
+              <tr key={l.id} data-testid={`disb-row-${l.id}`}>
+                <td>
+                  <a href={`#/loans/${l.id}`}>{l.id}</a>
+                </td>
+                <td>
+                  {l.householdName}
+                  <br />
+                  <span class="muted">
+                    {t.citizenId} {l.nationalId}
+                  </span>
+                </td>
+                <td>{programmes[l.programmeCode] ?? l.programmeCode}</td>
+                <td class="num">{formatVnd(l.approvedAmount)}</td>
+                <td class="num">{formatVnd(l.disbursedAmount)}</td>
+                <td class="num">{formatVnd(l.approvedAmount - l.disbursedAmount)}</td>
+                <td>{formatDate(l.approvedOn)}</td>
+                <td class="row-actions">
+                  {mayDisburse && (
+                    <button
+                      type="button"
+                      data-testid={`disburse-${l.id}`}
+                      onClick={() => setOpen({ id: l.id, action: 'disburse' })}
+                    >
+                      {t.brDisburse}
+                    </button>
+                  )}{' '}
+                  {mayCancel && l.status === 'approved' && l.disbursedAmount === 0 && (
+                    <button
+                      type="button"
+                      class="secondary"
+                      data-testid={`cancel-${l.id}`}
+                      onClick={() => setOpen({ id: l.id, action: 'cancel' })}
+                    >
+                      {t.brCancelLoan}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((l) => (
-                <tr key={l.id} data-testid={`disb-row-${l.id}`}>
-                  <td>
-                    <a href={`#/loans/${l.id}`}>{l.id}</a>
-                  </td>
-                  <td>
-                    {l.householdName}
-                    <br />
-                    <span class="muted">
-                      {t.citizenId} {l.nationalId}
-                    </span>
-                  </td>
-                  <td>{programmes[l.programmeCode] ?? l.programmeCode}</td>
-                  <td class="num">{formatVnd(l.approvedAmount)}</td>
-                  <td class="num">{formatVnd(l.disbursedAmount)}</td>
-                  <td class="num">{formatVnd(l.approvedAmount - l.disbursedAmount)}</td>
-                  <td>{formatDate(l.approvedOn)}</td>
-                  <td class="row-actions">
-                    {mayDisburse && (
-                      <button
-                        type="button"
-                        data-testid={`disburse-${l.id}`}
-                        onClick={() => setOpen({ id: l.id, action: 'disburse' })}
-                      >
-                        {t.brDisburse}
-                      </button>
-                    )}{' '}
-                    {mayCancel && l.status === 'approved' && l.disbursedAmount === 0 && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        data-testid={`cancel-${l.id}`}
-                        onClick={() => setOpen({ id: l.id, action: 'cancel' })}
-                      >
-                        {t.brCancelLoan}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </ScrollTable>
+        )}
+      </ListState>
     </section>
   )
 }

@@ -15,6 +15,7 @@ import { useBusinessDate, valueOf } from './branch-parts'
 import { Who } from './who'
 import { useProgrammeNames } from './loans'
 import { Alert } from './parts'
+import { cols, Fact, ListState, nums, ScrollTable } from './table-parts'
 
 type Application = paths['/v1/applications']['get']['responses'][200]['content']['application/json']['items'][number]
 type Action = 'certify' | 'approve' | 'reject'
@@ -128,118 +129,106 @@ export function BranchQueue({ session }: { session: Session }) {
         />
       )}
 
-      {items === null && !error && <p class="hint">{t.loading}</p>}
-      {items && items.length === 0 && <p class="hint">{t.brQueueEmpty}</p>}
-      {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="queue-table" aria-label={t.brQueueTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.brAppNo}</th>
-                <th scope="col">{t.household}</th>
-                <th scope="col">{t.programme}</th>
-                <th scope="col" class="num">
-                  {t.appAmount}
-                </th>
-                <th scope="col" class="num">
-                  {t.appTerm}
-                </th>
-                <th scope="col">{t.appStatus}</th>
-                <th scope="col">{t.brFourEyes}</th>
-                <th scope="col">{t.brNextStep}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => {
-                const blocked = fourEyes(a)
-                return (
-                  <tr key={a.id} data-testid={`queue-row-${a.id}`}>
-                    <td>{a.id}</td>
-                    <td>
-                      {a.householdName}
-                      <br />
-                      <span class="muted">
-                        {t.citizenId} {a.nationalId}
-                      </span>
-                    </td>
-                    <td>
-                      {programme(a.programmeCode)}
-                      {a.localPolicyCode ? ` · ${a.localPolicyCode}` : ''}
-                    </td>
-                    <td class="num">{formatVnd(a.amount)}</td>
-                    <td class="num">{a.termMonths}</td>
-                    <td>
-                      <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
-                      <br />
-                      <span class="muted">
-                        {t.appDate} {formatDate(a.applicationDate)}
-                      </span>
-                    </td>
-                    <td data-testid={`four-eyes-${a.id}`}>
-                      <span>
-                        {t.brSubmittedBy}: <Who id={a.submittedBy} session={session} />
-                      </span>
-                      {a.certifiedBy != null && (
-                        <>
-                          <br />
-                          <span>
-                            {t.brCertifiedBy}: <Who id={a.certifiedBy} session={session} />, {formatDate(a.certifiedOn)}{' '}
-                            ({t.brDecisionNo} {a.certificationDecisionNo})
-                          </span>
-                        </>
-                      )}
-                      {a.status === 'certified' && manager && blocked && (
-                        <>
-                          <br />
-                          <strong class="overdue" id={`four-eyes-note-${a.id}`}>
-                            {blocked}
-                          </strong>
-                        </>
-                      )}
-                      {a.status === 'certified' && !manager && (
-                        <>
-                          <br />
-                          <span class="muted">{t.brAwaitsManager}</span>
-                        </>
-                      )}
-                    </td>
-                    <td class="row-actions">
-                      {a.status === 'submitted' && (
-                        <button
-                          type="button"
-                          data-testid={`certify-${a.id}`}
-                          onClick={() => setOpen({ id: a.id, action: 'certify' })}
-                        >
-                          {t.brCertify}
-                        </button>
-                      )}
-                      {a.status === 'certified' && manager && (
-                        <button
-                          type="button"
-                          data-testid={`approve-${a.id}`}
-                          disabled={blocked !== null}
-                          aria-describedby={blocked ? `four-eyes-note-${a.id}` : undefined}
-                          onClick={() => setOpen({ id: a.id, action: 'approve' })}
-                        >
-                          {t.brApprove}
-                        </button>
-                      )}{' '}
+      <ListState items={items} error={error} empty={t.brQueueEmpty}>
+        {(items) => (
+          <ScrollTable
+            testId="queue-table"
+            label={t.brQueueTitle}
+            columns={[
+              ...cols(t.brAppNo, t.household, t.programme),
+              ...nums(t.appAmount, t.appTerm),
+              ...cols(t.appStatus, t.brFourEyes, t.brNextStep),
+            ]}
+          >
+            {items.map((a) => {
+              const blocked = fourEyes(a)
+              return (
+                <tr key={a.id} data-testid={`queue-row-${a.id}`}>
+                  <td>{a.id}</td>
+                  <td>
+                    {a.householdName}
+                    <br />
+                    <span class="muted">
+                      {t.citizenId} {a.nationalId}
+                    </span>
+                  </td>
+                  <td>
+                    {programme(a.programmeCode)}
+                    {a.localPolicyCode ? ` · ${a.localPolicyCode}` : ''}
+                  </td>
+                  <td class="num">{formatVnd(a.amount)}</td>
+                  <td class="num">{a.termMonths}</td>
+                  <td>
+                    <span class={`status status-${a.status}`}>{statusLabel(t, a.status)}</span>
+                    <br />
+                    <span class="muted">
+                      {t.appDate} {formatDate(a.applicationDate)}
+                    </span>
+                  </td>
+                  <td data-testid={`four-eyes-${a.id}`}>
+                    <span>
+                      {t.brSubmittedBy}: <Who id={a.submittedBy} session={session} />
+                    </span>
+                    {a.certifiedBy != null && (
+                      <>
+                        <br />
+                        <span>
+                          {t.brCertifiedBy}: <Who id={a.certifiedBy} session={session} />, {formatDate(a.certifiedOn)} (
+                          {t.brDecisionNo} {a.certificationDecisionNo})
+                        </span>
+                      </>
+                    )}
+                    {a.status === 'certified' && manager && blocked && (
+                      <>
+                        <br />
+                        <strong class="overdue" id={`four-eyes-note-${a.id}`}>
+                          {blocked}
+                        </strong>
+                      </>
+                    )}
+                    {a.status === 'certified' && !manager && (
+                      <>
+                        <br />
+                        <span class="muted">{t.brAwaitsManager}</span>
+                      </>
+                    )}
+                  </td>
+                  <td class="row-actions">
+                    {a.status === 'submitted' && (
                       <button
                         type="button"
-                        class="secondary"
-                        data-testid={`reject-${a.id}`}
-                        onClick={() => setOpen({ id: a.id, action: 'reject' })}
+                        data-testid={`certify-${a.id}`}
+                        onClick={() => setOpen({ id: a.id, action: 'certify' })}
                       >
-                        {t.brReject}
+                        {t.brCertify}
                       </button>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    )}
+                    {a.status === 'certified' && manager && (
+                      <button
+                        type="button"
+                        data-testid={`approve-${a.id}`}
+                        disabled={blocked !== null}
+                        aria-describedby={blocked ? `four-eyes-note-${a.id}` : undefined}
+                        onClick={() => setOpen({ id: a.id, action: 'approve' })}
+                      >
+                        {t.brApprove}
+                      </button>
+                    )}{' '}
+                    <button
+                      type="button"
+                      class="secondary"
+                      data-testid={`reject-${a.id}`}
+                      onClick={() => setOpen({ id: a.id, action: 'reject' })}
+                    >
+                      {t.brReject}
+                    </button>
+                  </td>
+                </tr>
+              )
+            })}
+          </ScrollTable>
+        )}
+      </ListState>
     </section>
   )
 }
@@ -311,44 +300,23 @@ function ActionPanel({
         {title} — {t.brAppNo} {app.id}
       </h2>
       <dl class="facts">
-        <div>
-          <dt>{t.household}</dt>
-          <dd>
-            {app.householdName} · {t.citizenId} {app.nationalId}
-          </dd>
-        </div>
-        <div>
-          <dt>{t.programme}</dt>
-          <dd>{programme}</dd>
-        </div>
-        <div>
-          <dt>{t.appAmount}</dt>
-          <dd>{formatVnd(app.amount)}</dd>
-        </div>
-        <div>
-          <dt>{t.appTerm}</dt>
-          <dd>
-            {app.termMonths} {t.brMonths}
-          </dd>
-        </div>
-        <div>
-          <dt>{t.brPurpose}</dt>
-          <dd>{app.purpose}</dd>
-        </div>
-        <div>
-          <dt>{t.brSubmittedBy}</dt>
-          <dd>
-            <Who id={app.submittedBy} session={session} />, {formatDate(app.applicationDate)}
-          </dd>
-        </div>
+        <Fact label={t.household}>
+          {app.householdName} · {t.citizenId} {app.nationalId}
+        </Fact>
+        <Fact label={t.programme}>{programme}</Fact>
+        <Fact label={t.appAmount}>{formatVnd(app.amount)}</Fact>
+        <Fact label={t.appTerm}>
+          {app.termMonths} {t.brMonths}
+        </Fact>
+        <Fact label={t.brPurpose}>{app.purpose}</Fact>
+        <Fact label={t.brSubmittedBy}>
+          <Who id={app.submittedBy} session={session} />, {formatDate(app.applicationDate)}
+        </Fact>
         {app.certifiedBy != null && (
-          <div>
-            <dt>{t.brCertifiedBy}</dt>
-            <dd>
-              <Who id={app.certifiedBy} session={session} />, {formatDate(app.certifiedOn)} (
-              {app.certificationDecisionNo})
-            </dd>
-          </div>
+          <Fact label={t.brCertifiedBy}>
+            <Who id={app.certifiedBy} session={session} />, {formatDate(app.certifiedOn)} ({app.certificationDecisionNo}
+            )
+          </Fact>
         )}
       </dl>
       {action === 'approve' && fourEyes && (

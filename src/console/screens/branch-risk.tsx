@@ -14,6 +14,7 @@ import { useBusinessDate, valueOf } from './branch-parts'
 import { Who } from './who'
 import { labelOf } from './loans'
 import { Alert } from './parts'
+import { cols, Fact, ListState, nums, ScrollTable } from './table-parts'
 
 type Proposal =
   paths['/v1/write-off-proposals']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -115,123 +116,111 @@ export function BranchRisk({ session }: { session: Session }) {
           {done}
         </p>
       )}
-      {items === null && !error && <p class="hint">{t.loading}</p>}
-      {items && items.length === 0 && <p class="hint">{t.brProposalsEmpty}</p>}
-      {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table aria-labelledby="proposals-heading" data-testid="proposals-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.loanNo}</th>
-                <th scope="col">{t.brDecisionNo}</th>
-                <th scope="col">{t.brCauseLabel}</th>
-                <th scope="col">{t.loanValueDate}</th>
-                <th scope="col" class="num">
-                  {t.brPrincipal}
-                </th>
-                <th scope="col" class="num">
-                  {t.brInterest}
-                </th>
-                <th scope="col">{t.brFourEyes}</th>
-                <th scope="col">{t.brNextStep}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => {
-                const own = p.proposedBy === session.user.id
-                return (
-                  <tr key={p.id} data-testid={`proposal-${p.id}`}>
-                    <td>
-                      <a href={`#/loans/${p.loanId}`}>{p.loanId}</a>
-                      <br />
-                      {p.householdName}
-                    </td>
-                    <td>{p.decisionNo}</td>
-                    <td>
-                      {causeLabel(t, p.cause)}
-                      {p.causeDetail ? (
-                        <>
-                          <br />
-                          <span class="muted">{p.causeDetail}</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{formatDate(p.valueDate)}</td>
-                    <td class="num">{formatVnd(p.writtenOff.principal)}</td>
-                    <td class="num">{formatVnd(p.writtenOff.interest)}</td>
-                    <td data-testid={`proposal-four-eyes-${p.id}`}>
-                      {t.brProposedBy}: <Who id={p.proposedBy} session={session} />, {formatDate(p.proposedOn)}
-                      {p.decidedBy != null && (
-                        <>
-                          <br />
-                          {labelOf(t, 'brProposal', p.status)}: <Who id={p.decidedBy} session={session} />,{' '}
-                          {formatDate(p.decidedOn)}
-                          {p.rejectionReason ? ` — ${p.rejectionReason}` : ''}
-                        </>
-                      )}
-                      {p.status === 'pending_approval' && own && (
-                        <>
-                          <br />
-                          <strong class="overdue" id={`proposal-note-${p.id}`}>
-                            {t.brFourEyesProposer}
-                          </strong>
-                        </>
-                      )}
-                    </td>
-                    <td class="row-actions">
-                      {p.status === 'pending_approval' && mayDecide && (
-                        <>
-                          <button
-                            type="button"
-                            data-testid={`approve-proposal-${p.id}`}
-                            disabled={own || busy !== null}
-                            aria-describedby={own ? `proposal-note-${p.id}` : undefined}
-                            onClick={() => decide(p, true)}
-                          >
-                            {t.brApproveWriteOff}
-                          </button>{' '}
-                          <button
-                            type="button"
-                            class="secondary"
-                            data-testid={`reject-proposal-${p.id}`}
-                            onClick={() => {
-                              setRejecting(p.id)
-                              setReason('')
+      <ListState items={items} error={error} empty={t.brProposalsEmpty}>
+        {(items) => (
+          <ScrollTable
+            testId="proposals-table"
+            labelledBy="proposals-heading"
+            columns={[
+              ...cols(t.loanNo, t.brDecisionNo, t.brCauseLabel, t.loanValueDate),
+              ...nums(t.brPrincipal, t.brInterest),
+              ...cols(t.brFourEyes, t.brNextStep),
+            ]}
+          >
+            {items.map((p) => {
+              const own = p.proposedBy === session.user.id
+              return (
+                <tr key={p.id} data-testid={`proposal-${p.id}`}>
+                  <td>
+                    <a href={`#/loans/${p.loanId}`}>{p.loanId}</a>
+                    <br />
+                    {p.householdName}
+                  </td>
+                  <td>{p.decisionNo}</td>
+                  <td>
+                    {causeLabel(t, p.cause)}
+                    {p.causeDetail ? (
+                      <>
+                        <br />
+                        <span class="muted">{p.causeDetail}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatDate(p.valueDate)}</td>
+                  <td class="num">{formatVnd(p.writtenOff.principal)}</td>
+                  <td class="num">{formatVnd(p.writtenOff.interest)}</td>
+                  <td data-testid={`proposal-four-eyes-${p.id}`}>
+                    {t.brProposedBy}: <Who id={p.proposedBy} session={session} />, {formatDate(p.proposedOn)}
+                    {p.decidedBy != null && (
+                      <>
+                        <br />
+                        {labelOf(t, 'brProposal', p.status)}: <Who id={p.decidedBy} session={session} />,{' '}
+                        {formatDate(p.decidedOn)}
+                        {p.rejectionReason ? ` — ${p.rejectionReason}` : ''}
+                      </>
+                    )}
+                    {p.status === 'pending_approval' && own && (
+                      <>
+                        <br />
+                        <strong class="overdue" id={`proposal-note-${p.id}`}>
+                          {t.brFourEyesProposer}
+                        </strong>
+                      </>
+                    )}
+                  </td>
+                  <td class="row-actions">
+                    {p.status === 'pending_approval' && mayDecide && (
+                      <>
+                        <button
+                          type="button"
+                          data-testid={`approve-proposal-${p.id}`}
+                          disabled={own || busy !== null}
+                          aria-describedby={own ? `proposal-note-${p.id}` : undefined}
+                          onClick={() => decide(p, true)}
+                        >
+                          {t.brApproveWriteOff}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          class="secondary"
+                          data-testid={`reject-proposal-${p.id}`}
+                          onClick={() => {
+                            setRejecting(p.id)
+                            setReason('')
+                          }}
+                        >
+                          {own ? t.brWithdraw : t.brReject}
+                        </button>
+                        {rejecting === p.id && (
+                          <form
+                            onSubmit={(e) => {
+                              e.preventDefault()
+                              void decide(p, false)
                             }}
                           >
-                            {own ? t.brWithdraw : t.brReject}
-                          </button>
-                          {rejecting === p.id && (
-                            <form
-                              onSubmit={(e) => {
-                                e.preventDefault()
-                                void decide(p, false)
-                              }}
-                            >
-                              <label for={`reject-proposal-reason-${p.id}`}>{t.brRejectReason}</label>
-                              <input
-                                id={`reject-proposal-reason-${p.id}`}
-                                required
-                                maxLength={500}
-                                value={reason}
-                                onInput={(e) => setReason(valueOf(e))}
-                              />
-                              <button type="submit" disabled={busy !== null}>
-                                {t.brConfirmReject}
-                              </button>
-                            </form>
-                          )}
-                        </>
-                      )}
-                      {p.status === 'pending_approval' && !mayDecide && <span class="muted">{t.brAwaitsManager}</span>}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                            <label for={`reject-proposal-reason-${p.id}`}>{t.brRejectReason}</label>
+                            <input
+                              id={`reject-proposal-reason-${p.id}`}
+                              required
+                              maxLength={500}
+                              value={reason}
+                              onInput={(e) => setReason(valueOf(e))}
+                            />
+                            <button type="submit" disabled={busy !== null}>
+                              {t.brConfirmReject}
+                            </button>
+                          </form>
+                        )}
+                      </>
+                    )}
+                    {p.status === 'pending_approval' && !mayDecide && <span class="muted">{t.brAwaitsManager}</span>}
+                  </td>
+                </tr>
+              )
+            })}
+          </ScrollTable>
+        )}
+      </ListState>
       {role === 'branch_manager' ? (
         <MeasureForm
           onProposed={() => {
@@ -349,30 +338,15 @@ function MeasureForm({ onProposed }: { onProposed: () => void }) {
       {loan && (
         <>
           <dl class="facts" data-testid="measure-loan-facts">
-            <div>
-              <dt>{t.household}</dt>
-              <dd>
-                {loan.householdName} · {t.citizenId} {loan.nationalId}
-              </dd>
-            </div>
-            <div>
-              <dt>{t.loanStatus}</dt>
-              <dd>
-                {labelOf(t, 'loanStatus', loan.status)} · {labelOf(t, 'loanClass', loan.classification)}
-              </dd>
-            </div>
-            <div>
-              <dt>{t.outstanding}</dt>
-              <dd>{formatVnd(loan.outstandingPrincipal)}</dd>
-            </div>
-            <div>
-              <dt>{t.overduePrincipal}</dt>
-              <dd>{formatVnd(loan.overduePrincipal)}</dd>
-            </div>
-            <div>
-              <dt>{t.overdueInterest}</dt>
-              <dd>{formatVnd(loan.overdueInterest)}</dd>
-            </div>
+            <Fact label={t.household}>
+              {loan.householdName} · {t.citizenId} {loan.nationalId}
+            </Fact>
+            <Fact label={t.loanStatus}>
+              {labelOf(t, 'loanStatus', loan.status)} · {labelOf(t, 'loanClass', loan.classification)}
+            </Fact>
+            <Fact label={t.outstanding}>{formatVnd(loan.outstandingPrincipal)}</Fact>
+            <Fact label={t.overduePrincipal}>{formatVnd(loan.overduePrincipal)}</Fact>
+            <Fact label={t.overdueInterest}>{formatVnd(loan.overdueInterest)}</Fact>
           </dl>
           <form class="application-form" aria-labelledby="measure-heading" onSubmit={submit}>
             <div class="fields">

@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks'
-import { api, problemText, type Session } from '../api/client'
+import { api, type Session } from '../api/client'
 import { useI18n } from '../i18n'
-import { Alert, LanguageSwitch } from './parts'
+import { Alert, SignInCard, useSubmit } from './parts'
 
 export function ChangePassword({
   onChanged,
@@ -11,10 +10,9 @@ export function ChangePassword({
   onSwitchLanguage: () => void
 }) {
   const { t } = useI18n()
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { error, setError, busy, send } = useSubmit()
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget as HTMLFormElement)
     const currentPassword = String(form.get('currentPassword') ?? '')
@@ -23,24 +21,11 @@ export function ChangePassword({
       setError(t.passwordsDiffer)
       return
     }
-    setBusy(true)
-    setError(null)
-    try {
-      const { data, error } = await api.POST('/v1/session/password', { body: { currentPassword, newPassword } })
-      if (data) onChanged(data)
-      else setError(problemText(error, t.unexpectedError))
-    } catch {
-      setError(t.networkError)
-    } finally {
-      setBusy(false)
-    }
+    return send(() => api.POST('/v1/session/password', { body: { currentPassword, newPassword } }), onChanged)
   }
 
   return (
-    <main class="card narrow">
-      <div class="top-right">
-        <LanguageSwitch onSwitch={onSwitchLanguage} />
-      </div>
+    <SignInCard onSwitchLanguage={onSwitchLanguage}>
       <h1>{t.changePasswordTitle}</h1>
       <p>{t.changePasswordIntro}</p>
       <form onSubmit={submit}>
@@ -69,6 +54,6 @@ export function ChangePassword({
           {t.changePassword}
         </button>
       </form>
-    </main>
+    </SignInCard>
   )
 }

@@ -10,6 +10,7 @@ import type { paths } from '../api/schema'
 import { formatDate, formatVnd } from '../format'
 import { useI18n } from '../i18n'
 import { Alert } from './parts'
+import { cols, nums, ScrollTable } from './table-parts'
 
 type Sheet =
   paths['/v1/transaction-points/{id}/collection-sheet']['get']['responses'][200]['content']['application/json']
@@ -169,59 +170,22 @@ function GroupTable({ group, posting, onPost }: { group: Group; posting: Posting
       <h3 id={headingId}>
         {t.group} {group.groupCode} — {group.groupName} · {group.village} · {t.partner}: {group.partnerName}
       </h3>
-      <div class="table-wrap" tabIndex={0}>
-        <table aria-labelledby={headingId}>
-          <thead>
-            <tr>
-              <th scope="col">{t.household}</th>
-              <th scope="col">{t.citizenId}</th>
-              <th scope="col">{t.loan}</th>
-              <th scope="col" class="num">
-                {t.outstanding}
-              </th>
-              <th scope="col" class="num">
-                {t.principalDue}
-              </th>
-              <th scope="col" class="num">
-                {t.interestDue}
-              </th>
-              <th scope="col" class="num">
-                {t.overduePrincipal}
-              </th>
-              <th scope="col" class="num">
-                {t.overdueInterest}
-              </th>
-              <th scope="col" class="num">
-                {t.total}
-              </th>
-              <th scope="col" class="num">
-                {t.savings}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {group.households.flatMap((h) =>
-              h.loans.map((loan, i) => (
-                <tr key={loan.loanId}>
-                  <td>{i === 0 ? h.headName : ''}</td>
-                  <td>{i === 0 ? h.nationalId : ''}</td>
-                  <td>
-                    #{loan.loanId} {loan.programmeCode}
-                  </td>
-                  <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
-                  <td class="num">{formatVnd(loan.principalDue)}</td>
-                  <td class="num">{formatVnd(loan.interestDue)}</td>
-                  <td class="num">{formatVnd(loan.overduePrincipal)}</td>
-                  <td class="num">{formatVnd(loan.overdueInterest)}</td>
-                  <td class="num">
-                    <strong>{formatVnd(loan.total)}</strong>
-                  </td>
-                  <td class="num">{i === 0 ? formatVnd(h.savingsExpected) : ''}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-          <tfoot>
+      <ScrollTable
+        labelledBy={headingId}
+        columns={[
+          ...cols(t.household, t.citizenId, t.loan),
+          ...nums(
+            t.outstanding,
+            t.principalDue,
+            t.interestDue,
+            t.overduePrincipal,
+            t.overdueInterest,
+            t.total,
+            t.savings,
+          ),
+        ]}
+        foot={
+          <>
             <tr>
               <th scope="row" colSpan={4}>
                 {t.groupTotal}
@@ -235,9 +199,30 @@ function GroupTable({ group, posting, onPost }: { group: Group; posting: Posting
               </td>
               <td class="num">{formatVnd(group.totals.savingsExpected)}</td>
             </tr>
-          </tfoot>
-        </table>
-      </div>
+          </>
+        }
+      >
+        {group.households.flatMap((h) =>
+          h.loans.map((loan, i) => (
+            <tr key={loan.loanId}>
+              <td>{i === 0 ? h.headName : ''}</td>
+              <td>{i === 0 ? h.nationalId : ''}</td>
+              <td>
+                #{loan.loanId} {loan.programmeCode}
+              </td>
+              <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
+              <td class="num">{formatVnd(loan.principalDue)}</td>
+              <td class="num">{formatVnd(loan.interestDue)}</td>
+              <td class="num">{formatVnd(loan.overduePrincipal)}</td>
+              <td class="num">{formatVnd(loan.overdueInterest)}</td>
+              <td class="num">
+                <strong>{formatVnd(loan.total)}</strong>
+              </td>
+              <td class="num">{i === 0 ? formatVnd(h.savingsExpected) : ''}</td>
+            </tr>
+          )),
+        )}
+      </ScrollTable>
       <div class="actions no-print">
         {posting?.sessionId != null ? (
           <p class="success" data-testid="session-posted">

@@ -14,6 +14,7 @@ import { Alert } from './parts'
 import { BarChart, type Series } from './dashboard-chart'
 import { compactVnd, lastTwelveMonths, millions, ppmPercent } from '../dashboard-figures'
 import '../dashboard.css'
+import { Fact } from './table-parts'
 
 /** `YYYY-MM` as `MM/YYYY`. */
 const monthYear = (month: string): string => `${month.slice(5)}/${month.slice(0, 4)}`
@@ -73,6 +74,8 @@ export function Dashboard() {
   const vnd = (n: number) => compactVnd(n, { million: t.dashMillionVnd, billion: t.dashBillionVnd }, lang)
   const percent = (ppm: number) => ppmPercent(ppm, lang)
   const mill = (n: number) => millions(n, lang)
+  // The charts of amounts share their axis: compact VND labels, ticks in millions, the exact figure on hover.
+  const vndAxis = { axisLabel: t.dashAxisVnd, format: vnd, tick: mill, exact: formatVnd }
   const outstandingSeries: Series[] = [
     { name: t.outstanding, color: BLUE },
     { name: t.dashOverdue, color: RED },
@@ -89,38 +92,25 @@ export function Dashboard() {
             {t.dashAsOf} {formatDate(data.byProgramme.asOf)}
           </p>
           <dl class="facts kpis" data-testid="dash-totals">
-            <div>
-              <dt>{t.outstanding}</dt>
-              <dd data-testid="dash-outstanding">{formatVnd(data.byProgramme.totals.outstanding)}</dd>
-            </div>
-            <div>
-              <dt>{t.dashOverdue}</dt>
-              <dd>{formatVnd(data.byProgramme.totals.overdue)}</dd>
-            </div>
+            <Fact label={t.outstanding} testId="dash-outstanding">
+              {formatVnd(data.byProgramme.totals.outstanding)}
+            </Fact>
+            <Fact label={t.dashOverdue}>{formatVnd(data.byProgramme.totals.overdue)}</Fact>
             <div>
               <dt>{t.dashOverdueRatio}</dt>
               <dd class={data.byProgramme.totals.overdueRatioPpm > 0 ? 'overdue' : undefined}>
                 {percent(data.byProgramme.totals.overdueRatioPpm)}
               </dd>
             </div>
-            <div>
-              <dt>{t.dashLoans}</dt>
-              <dd>{data.byProgramme.totals.loans}</dd>
-            </div>
-            <div>
-              <dt>{t.dashHouseholds}</dt>
-              <dd>{data.byProgramme.totals.households}</dd>
-            </div>
+            <Fact label={t.dashLoans}>{data.byProgramme.totals.loans}</Fact>
+            <Fact label={t.dashHouseholds}>{data.byProgramme.totals.households}</Fact>
           </dl>
           <div class="charts">
             <BarChart
               id="programme"
               title={t.dashByProgramme}
-              axisLabel={t.dashAxisVnd}
+              {...vndAxis}
               series={outstandingSeries}
-              format={vnd}
-              tick={mill}
-              exact={formatVnd}
               rows={data.byProgramme.items.map((i) => ({
                 key: i.key,
                 label: i.name,
@@ -130,11 +120,8 @@ export function Dashboard() {
             <BarChart
               id="point"
               title={t.dashByPoint}
-              axisLabel={t.dashAxisVnd}
+              {...vndAxis}
               series={outstandingSeries}
-              format={vnd}
-              tick={mill}
-              exact={formatVnd}
               rows={data.byPoint.items.map((i) => ({ key: i.key, label: i.name, values: [i.outstanding, i.overdue] }))}
             />
             <BarChart
@@ -149,10 +136,7 @@ export function Dashboard() {
             <BarChart
               id="monthly"
               title={t.dashMonthly}
-              axisLabel={t.dashAxisVnd}
-              format={vnd}
-              tick={mill}
-              exact={formatVnd}
+              {...vndAxis}
               note={`${monthYear(data.monthly.from)} – ${monthYear(data.monthly.to)}`}
               series={[
                 { name: t.dashDisbursed, color: BLUE },
@@ -167,10 +151,7 @@ export function Dashboard() {
             <BarChart
               id="support"
               title={t.dashSupport}
-              axisLabel={t.dashAxisVnd}
-              format={vnd}
-              tick={mill}
-              exact={formatVnd}
+              {...vndAxis}
               series={[
                 { name: t.dashBudget, color: BLUE },
                 { name: t.dashUsed, color: GREEN },

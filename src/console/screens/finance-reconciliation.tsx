@@ -13,6 +13,8 @@ import { useI18n } from '../i18n'
 import { ProblemAlert, PointSelect, useBusinessDate, usePoints, type Point } from './finance-parts'
 import { useFinanceText, type FinanceText } from './finance-text'
 import { Who } from './who'
+import { cols, Fact, nums, ScrollTable } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type Reconciliation = paths['/v1/reconciliations/{id}']['get']['responses'][200]['content']['application/json']
 type Summary = paths['/v1/reconciliations']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -215,69 +217,60 @@ export function Reconciliation({ session }: { session: Session }) {
 
       <h2>{f.recHistory}</h2>
       <div class="filters">
-        <div>
-          <label for="rec-status">{f.recFilterStatus}</label>
-          <select
-            id="rec-status"
-            value={statusFilter}
-            onChange={(e) => setStatusFilter((e.currentTarget as HTMLSelectElement).value)}
-          >
-            <option value="">{f.recAll}</option>
-            <option value="open">{f.recStatus_open}</option>
-            <option value="closed">{f.recStatus_closed}</option>
-          </select>
-        </div>
+        <LabelledSelect
+          id="rec-status"
+          label={f.recFilterStatus}
+          value={statusFilter}
+          onChange={setStatusFilter}
+          blank={f.recAll}
+          options={[
+            ['open', f.recStatus_open],
+            ['closed', f.recStatus_closed],
+          ]}
+        />
       </div>
       {history.length === 0 ? (
         <p>{f.finNoRows}</p>
       ) : (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="rec-history">
-            <caption class="fin-visually-hidden">{f.recHistory}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{f.finPoint}</th>
-                <th scope="col">{f.finDate}</th>
-                <th scope="col">{f.finStatus}</th>
-                <th scope="col">{f.rec_matched}</th>
-                <th scope="col">{f.rec_amount_mismatch}</th>
-                <th scope="col">{f.rec_missing_in_statement}</th>
-                <th scope="col">{f.rec_unexpected_in_statement}</th>
-                <th scope="col" class="num">
-                  {f.recStatementTotal}
-                </th>
-                <th scope="col" class="num">
-                  {f.recPostedTotal}
-                </th>
-                <th scope="col">
-                  <span class="fin-visually-hidden">{f.finOpen}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((r) => (
-                <tr key={r.id} data-testid={`rec-row-${r.id}`}>
-                  <td>{r.id}</td>
-                  <td>{pointName(points, r.transactionPointId)}</td>
-                  <td>{formatDate(r.date)}</td>
-                  <td>{statusText(f, r)}</td>
-                  <td class="num">{r.summary.matched}</td>
-                  <td class="num">{r.summary.amount_mismatch}</td>
-                  <td class="num">{r.summary.missing_in_statement}</td>
-                  <td class="num">{r.summary.unexpected_in_statement}</td>
-                  <td class="num">{formatVnd(r.statementTotal)}</td>
-                  <td class="num">{formatVnd(r.postedTotal)}</td>
-                  <td>
-                    <button type="button" class="link-button" onClick={() => open(r.id)}>
-                      {f.finOpen} #{r.id}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          testId="rec-history"
+          captionClass="fin-visually-hidden"
+          caption={f.recHistory}
+          columns={[
+            ...cols(
+              '#',
+              f.finPoint,
+              f.finDate,
+              f.finStatus,
+              f.rec_matched,
+              f.rec_amount_mismatch,
+              f.rec_missing_in_statement,
+              f.rec_unexpected_in_statement,
+            ),
+            ...nums(f.recStatementTotal, f.recPostedTotal),
+            ...cols(<span class="fin-visually-hidden">{f.finOpen}</span>),
+          ]}
+        >
+          {history.map((r) => (
+            <tr key={r.id} data-testid={`rec-row-${r.id}`}>
+              <td>{r.id}</td>
+              <td>{pointName(points, r.transactionPointId)}</td>
+              <td>{formatDate(r.date)}</td>
+              <td>{statusText(f, r)}</td>
+              <td class="num">{r.summary.matched}</td>
+              <td class="num">{r.summary.amount_mismatch}</td>
+              <td class="num">{r.summary.missing_in_statement}</td>
+              <td class="num">{r.summary.unexpected_in_statement}</td>
+              <td class="num">{formatVnd(r.statementTotal)}</td>
+              <td class="num">{formatVnd(r.postedTotal)}</td>
+              <td>
+                <button type="button" class="link-button" onClick={() => open(r.id)}>
+                  {f.finOpen} #{r.id}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </section>
   )
@@ -323,42 +316,28 @@ function ReconciliationResult({
         {statusText(f, rec)}
       </h2>
       <dl class="facts">
-        <div>
-          <dt>{f.recStatementTotal}</dt>
-          <dd data-testid="rec-statement-total">{formatVnd(rec.statementTotal)}</dd>
-        </div>
-        <div>
-          <dt>{f.recPostedTotal}</dt>
-          <dd data-testid="rec-posted-total">{formatVnd(rec.postedTotal)}</dd>
-        </div>
-        <div>
-          <dt>{f.recSuspense}</dt>
-          <dd>
-            {rec.suspenseAmount === 0
-              ? f.recNoSuspense
-              : `${formatVnd(rec.suspenseAmount)}${rec.journalEntryId ? ` (${f.recSuspenseEntry} ${rec.journalEntryId})` : ''}`}
-          </dd>
-        </div>
-        <div>
-          <dt>{f.recSavings}</dt>
-          <dd>
-            {formatVnd(rec.savings.deposits)} / {formatVnd(rec.savings.withdrawals)} / {formatVnd(rec.savings.net)}
-          </dd>
-        </div>
-        <div>
-          <dt>{f.recCreatedBy}</dt>
-          <dd>
-            <Who id={rec.createdBy} session={session} />
-          </dd>
-        </div>
+        <Fact label={f.recStatementTotal} testId="rec-statement-total">
+          {formatVnd(rec.statementTotal)}
+        </Fact>
+        <Fact label={f.recPostedTotal} testId="rec-posted-total">
+          {formatVnd(rec.postedTotal)}
+        </Fact>
+        <Fact label={f.recSuspense}>
+          {rec.suspenseAmount === 0
+            ? f.recNoSuspense
+            : `${formatVnd(rec.suspenseAmount)}${rec.journalEntryId ? ` (${f.recSuspenseEntry} ${rec.journalEntryId})` : ''}`}
+        </Fact>
+        <Fact label={f.recSavings}>
+          {formatVnd(rec.savings.deposits)} / {formatVnd(rec.savings.withdrawals)} / {formatVnd(rec.savings.net)}
+        </Fact>
+        <Fact label={f.recCreatedBy}>
+          <Who id={rec.createdBy} session={session} />
+        </Fact>
         {rec.closedBy != null && (
-          <div>
-            <dt>{f.recClosedBy}</dt>
-            <dd>
-              <Who id={rec.closedBy} session={session} />
-              {rec.closedAt ? ` · ${formatDate(rec.closedAt)}` : ''}
-            </dd>
-          </div>
+          <Fact label={f.recClosedBy}>
+            <Who id={rec.closedBy} session={session} />
+            {rec.closedAt ? ` · ${formatDate(rec.closedAt)}` : ''}
+          </Fact>
         )}
       </dl>
       {RESULTS.map((result) => {
@@ -370,36 +349,24 @@ function ReconciliationResult({
               {f[`rec_${result}`]} ({lines.length})
             </h3>
             {lines.length > 0 && (
-              <div class="table-wrap" tabIndex={0}>
-                <table aria-labelledby={id}>
-                  <thead>
-                    <tr>
-                      <th scope="col">{f.finLoan}</th>
-                      <th scope="col" class="num">
-                        {f.recStatement}
-                      </th>
-                      <th scope="col" class="num">
-                        {f.recPosted}
-                      </th>
-                      <th scope="col" class="num">
-                        {f.recDifference}
-                      </th>
-                      <th scope="col">{f.recReference}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {lines.map((l) => (
-                      <tr key={l.id} data-testid={`rec-line-${l.loanId}`}>
-                        <td>#{l.loanId}</td>
-                        <td class="num">{l.statementAmount == null ? '—' : formatVnd(l.statementAmount)}</td>
-                        <td class="num">{l.postedAmount == null ? '—' : formatVnd(l.postedAmount)}</td>
-                        <td class="num">{formatVnd(l.difference)}</td>
-                        <td>{l.reference ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable
+                labelledBy={id}
+                columns={[
+                  ...cols(f.finLoan),
+                  ...nums(f.recStatement, f.recPosted, f.recDifference),
+                  ...cols(f.recReference),
+                ]}
+              >
+                {lines.map((l) => (
+                  <tr key={l.id} data-testid={`rec-line-${l.loanId}`}>
+                    <td>#{l.loanId}</td>
+                    <td class="num">{l.statementAmount == null ? '—' : formatVnd(l.statementAmount)}</td>
+                    <td class="num">{l.postedAmount == null ? '—' : formatVnd(l.postedAmount)}</td>
+                    <td class="num">{formatVnd(l.difference)}</td>
+                    <td>{l.reference ?? ''}</td>
+                  </tr>
+                ))}
+              </ScrollTable>
             )}
           </div>
         )

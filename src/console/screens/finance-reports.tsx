@@ -3,7 +3,6 @@
  * a transaction point's public posting list, support payments, partner fees, savings. Each a table
  * in VND with a link to the same report as CSV (`format=csv`, opened by Excel).
  */
-import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api/client'
 import type { paths } from '../api/schema'
@@ -11,6 +10,8 @@ import { formatDate, formatRate, formatVnd } from '../format'
 import { useI18n } from '../i18n'
 import { CsvLink, PointSelect, ProblemAlert, useBusinessDate, usePoints } from './finance-parts'
 import { useFinanceText, type FinanceText } from './finance-text'
+import { ScrollTable } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type Kind = 'portfolio' | 'collections' | 'posting' | 'support' | 'fees' | 'savings'
 const KINDS: readonly Kind[] = ['portfolio', 'collections', 'posting', 'support', 'fees', 'savings']
@@ -38,20 +39,13 @@ export function Reports() {
     <section>
       <h1>{f.repTitle}</h1>
       <div class="filters">
-        <div>
-          <label for="rep-kind">{f.repChoose}</label>
-          <select
-            id="rep-kind"
-            value={kind}
-            onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as Kind)}
-          >
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {f[`rep_${k}`]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id="rep-kind"
+          label={f.repChoose}
+          value={kind}
+          onChange={(v) => setKind(v as Kind)}
+          options={KINDS.map((k) => [k, f[`rep_${k}`]])}
+        />
       </div>
       {businessDate && (
         <div data-testid={`report-${kind}`}>
@@ -123,39 +117,6 @@ function DateInput({
   )
 }
 
-function Table({
-  caption,
-  head,
-  children,
-  foot,
-  testId,
-}: {
-  caption: string
-  head: { label: string; num?: boolean }[]
-  children: ComponentChildren
-  foot?: ComponentChildren
-  testId?: string
-}) {
-  return (
-    <div class="table-wrap" tabIndex={0}>
-      <table data-testid={testId}>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th key={h.label} scope="col" class={h.num ? 'num' : undefined}>
-                {h.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-        {foot && <tfoot>{foot}</tfoot>}
-      </table>
-    </div>
-  )
-}
-
 const V = ({ n }: { n: number }) => <td class="num">{formatVnd(n)}</td>
 const N = ({ n }: { n: number }) => <td class="num">{n}</td>
 function TotalLabel({ f, span }: { f: FinanceText; span: number }) {
@@ -179,28 +140,21 @@ function Portfolio({ businessDate }: { businessDate: string }) {
     <div>
       <div class="filters">
         <DateInput id="rep-as-of" label={f.repAsOf} value={asOf} onChange={setAsOf} max={businessDate} />
-        <div>
-          <label for="rep-group-by">{f.repGroupBy}</label>
-          <select
-            id="rep-group-by"
-            value={groupBy}
-            onChange={(e) => setGroupBy((e.currentTarget as HTMLSelectElement).value as typeof groupBy)}
-          >
-            {(['programme', 'branch', 'partner', 'group'] as const).map((g) => (
-              <option key={g} value={g}>
-                {f[`repBy_${g}`]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id="rep-group-by"
+          label={f.repGroupBy}
+          value={groupBy}
+          onChange={(v) => setGroupBy(v as typeof groupBy)}
+          options={(['programme', 'branch', 'partner', 'group'] as const).map((g) => [g, f[`repBy_${g}`]])}
+        />
         <CsvLink path="/v1/reports/portfolio" query={{ asOf, groupBy }} testId="report-csv" />
       </div>
       <ProblemAlert error={error} />
       {data && (
-        <Table
+        <ScrollTable
           testId="report-table"
           caption={`${f.rep_portfolio} — ${f.repAsOf} ${formatDate(data.asOf)}`}
-          head={[
+          columns={[
             { label: f[`repBy_${groupBy}`] },
             { label: f.repLoans, num: true },
             { label: f.repHouseholds, num: true },
@@ -229,7 +183,7 @@ function Portfolio({ businessDate }: { businessDate: string }) {
               <td class="num">{ppmPercent(i.overdueRatioPpm, lang)}</td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </div>
   )
@@ -252,10 +206,10 @@ function Collections({ businessDate }: { businessDate: string }) {
       </div>
       <ProblemAlert error={error} />
       {data && (
-        <Table
+        <ScrollTable
           testId="report-table"
           caption={`${f.rep_collections} ${formatDate(data.from)} – ${formatDate(data.to)}`}
-          head={[
+          columns={[
             { label: f.finPoint },
             { label: f.repRepayments, num: true },
             { label: f.repCollected, num: true },
@@ -290,7 +244,7 @@ function Collections({ businessDate }: { businessDate: string }) {
               <V n={i.savingsWithdrawn} />
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </div>
   )
@@ -320,10 +274,10 @@ function PostingList() {
       </div>
       <ProblemAlert error={pointError ?? error} />
       {data && pointId && (
-        <Table
+        <ScrollTable
           testId="report-table"
           caption={`${f.rep_posting} — ${point ? `${point.code} ${point.name}` : pointId}`}
-          head={[
+          columns={[
             { label: f.repBorrower },
             { label: f.repVillage },
             { label: f.repGroup },
@@ -346,7 +300,7 @@ function PostingList() {
               <V n={i.overduePrincipal} />
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </div>
   )
@@ -367,10 +321,10 @@ function SupportReport() {
       <ProblemAlert error={error} />
       {data && (
         <div>
-          <Table
+          <ScrollTable
             testId="report-table"
             caption={f.repByStatus}
-            head={[{ label: f.finStatus }, { label: f.repCount, num: true }, { label: f.finAmount, num: true }]}
+            columns={[{ label: f.finStatus }, { label: f.repCount, num: true }, { label: f.finAmount, num: true }]}
             foot={
               <tr>
                 <TotalLabel f={f} span={1} />
@@ -386,10 +340,10 @@ function SupportReport() {
                 <V n={s.amount} />
               </tr>
             ))}
-          </Table>
-          <Table
+          </ScrollTable>
+          <ScrollTable
             caption={f.repByBranch}
-            head={[
+            columns={[
               { label: f.repBranch },
               { label: f.finStatus },
               { label: f.repCount, num: true },
@@ -406,10 +360,10 @@ function SupportReport() {
                 <V n={b.recoveredAmount} />
               </tr>
             ))}
-          </Table>
-          <Table
+          </ScrollTable>
+          <ScrollTable
             caption={f.repBudgets}
-            head={[
+            columns={[
               { label: f.spPolicy },
               { label: f.repBudget, num: true },
               { label: f.repUsed, num: true },
@@ -430,7 +384,7 @@ function SupportReport() {
                 <N n={b.blocked} />
               </tr>
             ))}
-          </Table>
+          </ScrollTable>
         </div>
       )}
     </div>
@@ -469,10 +423,10 @@ function PartnerFees({ businessDate }: { businessDate: string }) {
       <ProblemAlert error={error} />
       {data && (
         <div>
-          <Table
+          <ScrollTable
             testId="report-table"
             caption={`${f.repPartners} — ${formatDate(data.from)} – ${formatDate(data.to)}`}
-            head={[
+            columns={[
               { label: f.repPartner },
               { label: f.repFeeRate, num: true },
               { label: f.repLoans, num: true },
@@ -505,10 +459,10 @@ function PartnerFees({ businessDate }: { businessDate: string }) {
                 <V n={p.total} />
               </tr>
             ))}
-          </Table>
-          <Table
+          </ScrollTable>
+          <ScrollTable
             caption={f.repGroups}
-            head={[
+            columns={[
               { label: f.repGroup },
               { label: f.repSessions, num: true },
               { label: f.repInterestCollected, num: true },
@@ -527,7 +481,7 @@ function PartnerFees({ businessDate }: { businessDate: string }) {
                 <V n={g.commission} />
               </tr>
             ))}
-          </Table>
+          </ScrollTable>
         </div>
       )}
     </div>
@@ -549,10 +503,10 @@ function Savings({ businessDate }: { businessDate: string }) {
       </div>
       <ProblemAlert error={error} />
       {data && (
-        <Table
+        <ScrollTable
           testId="report-table"
           caption={`${f.rep_savings} — ${f.repAsOf} ${formatDate(data.asOf)}`}
-          head={[
+          columns={[
             { label: f.finPoint },
             { label: f.repAccounts, num: true },
             { label: f.repDeposits, num: true },
@@ -581,7 +535,7 @@ function Savings({ businessDate }: { businessDate: string }) {
               <V n={i.monthlyCommitment} />
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </div>
   )

@@ -13,6 +13,8 @@ import { useI18n } from '../i18n'
 import { ProblemAlert, problemCode, useBusinessDate } from './finance-parts'
 import { useFinanceText, type FinanceText } from './finance-text'
 import { Who } from './who'
+import { cols, Fact, nums, ScrollTable } from './table-parts'
+import { LabelledSelect } from './form-parts'
 
 type Payment = paths['/v1/support-payments/{id}']['get']['responses'][200]['content']['application/json']
 type ListedPayment =
@@ -86,92 +88,78 @@ export function SupportPayments({ session }: { session: Session }) {
       <h1>{f.spTitle}</h1>
       <p class="hint">{f.spIntro}</p>
       <div class="filters">
-        <div>
-          <label for="sp-status">{f.spStatusFilter}</label>
-          <select
-            id="sp-status"
-            value={status}
-            onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}
-          >
-            <option value="">{f.recAll}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(f, s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id="sp-status"
+          label={f.spStatusFilter}
+          value={status}
+          onChange={setStatus}
+          blank={f.recAll}
+          options={STATUSES.map((s) => [s, statusLabel(f, s)])}
+        />
       </div>
       <ProblemAlert error={error} />
       {items.length === 0 ? (
         <p role="status">{f.finNoRows}</p>
       ) : (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="sp-list">
-            <caption>
+        <ScrollTable
+          testId="sp-list"
+          caption={
+            <>
               {f.spTitle}
               {status ? ` — ${statusLabel(f, status)}` : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{f.finHousehold}</th>
-                <th scope="col">{f.finLoan}</th>
-                <th scope="col">{f.spPolicy}</th>
-                <th scope="col" class="num">
-                  {f.finAmount}
-                </th>
-                <th scope="col">{f.spCreatedOn}</th>
-                <th scope="col">{f.finStatus}</th>
-                <th scope="col">{f.spApprovedBy}</th>
-                <th scope="col">{f.spPaidBy}</th>
-                <th scope="col">
-                  <span class="fin-visually-hidden">{f.finOpen}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id} data-testid={`sp-row-${p.id}`}>
-                  <td>{p.id}</td>
-                  <td>{p.householdName}</td>
-                  <td>#{p.loanId}</td>
-                  <td>{p.localPolicyCode}</td>
-                  <td class="num">{formatVnd(p.amount)}</td>
-                  <td>{formatDate(p.createdOn)}</td>
-                  <td>{statusLabel(f, p.status)}</td>
-                  <td>
-                    {p.approvedBy == null ? (
-                      '—'
-                    ) : (
-                      <>
-                        <Who id={p.approvedBy} session={session} /> · {formatDate(p.approvedOn)}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    {p.paidBy == null ? (
-                      '—'
-                    ) : (
-                      <>
-                        <Who id={p.paidBy} session={session} /> · {formatDate(p.paidOn)}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <button type="button" data-testid={`sp-open-${p.id}`} onClick={() => setOpenId(p.id)}>
-                      {f.finOpen}
-                      <span class="fin-visually-hidden">
-                        {' '}
-                        {f.spNo} {p.id}
-                      </span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+          columns={[
+            ...cols('#', f.finHousehold, f.finLoan, f.spPolicy),
+            ...nums(f.finAmount),
+            ...cols(
+              f.spCreatedOn,
+              f.finStatus,
+              f.spApprovedBy,
+              f.spPaidBy,
+              <span class="fin-visually-hidden">{f.finOpen}</span>,
+            ),
+          ]}
+        >
+          {items.map((p) => (
+            <tr key={p.id} data-testid={`sp-row-${p.id}`}>
+              <td>{p.id}</td>
+              <td>{p.householdName}</td>
+              <td>#{p.loanId}</td>
+              <td>{p.localPolicyCode}</td>
+              <td class="num">{formatVnd(p.amount)}</td>
+              <td>{formatDate(p.createdOn)}</td>
+              <td>{statusLabel(f, p.status)}</td>
+              <td>
+                {p.approvedBy == null ? (
+                  '—'
+                ) : (
+                  <>
+                    <Who id={p.approvedBy} session={session} /> · {formatDate(p.approvedOn)}
+                  </>
+                )}
+              </td>
+              <td>
+                {p.paidBy == null ? (
+                  '—'
+                ) : (
+                  <>
+                    <Who id={p.paidBy} session={session} /> · {formatDate(p.paidOn)}
+                  </>
+                )}
+              </td>
+              <td>
+                <button type="button" data-testid={`sp-open-${p.id}`} onClick={() => setOpenId(p.id)}>
+                  {f.finOpen}
+                  <span class="fin-visually-hidden">
+                    {' '}
+                    {f.spNo} {p.id}
+                  </span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </section>
   )
@@ -271,123 +259,65 @@ function PaymentDetail({ id, session, onBack }: { id: number; session: Session; 
         {f.spNo} {p.id} — {loan?.householdName ?? `${f.finHousehold} #${p.householdId}`}
       </h1>
       <dl class="facts" data-testid="sp-facts">
-        <div>
-          <dt>{f.finStatus}</dt>
-          <dd data-testid="sp-status">{statusLabel(f, p.status)}</dd>
-        </div>
-        <div>
-          <dt>{f.finAmount}</dt>
-          <dd>{formatVnd(p.amount)}</dd>
-        </div>
-        <div>
-          <dt>{f.spPolicy}</dt>
-          <dd>{p.localPolicyCode}</dd>
-        </div>
-        <div>
-          <dt>{f.finLoan}</dt>
-          <dd>#{p.loanId}</dd>
-        </div>
-        <div>
-          <dt>{f.spCreatedOn}</dt>
-          <dd>{formatDate(p.createdOn)}</dd>
-        </div>
+        <Fact label={f.finStatus} testId="sp-status">
+          {statusLabel(f, p.status)}
+        </Fact>
+        <Fact label={f.finAmount}>{formatVnd(p.amount)}</Fact>
+        <Fact label={f.spPolicy}>{p.localPolicyCode}</Fact>
+        <Fact label={f.finLoan}>#{p.loanId}</Fact>
+        <Fact label={f.spCreatedOn}>{formatDate(p.createdOn)}</Fact>
       </dl>
 
       <h2>{f.spEvidence}</h2>
       <div class="verdict" data-testid="sp-evidence">
         {verdict && <p lang={lang}>{lang === 'vi' ? verdict.explanationVi : verdict.explanationEn}</p>}
         <dl class="facts">
-          <div>
-            <dt>{f.spDisbursedOn}</dt>
-            <dd>{formatDate(ev.disbursedOn) || '—'}</dd>
-          </div>
-          <div>
-            <dt>{f.spClosedOn}</dt>
-            <dd>{formatDate(ev.closedOn) || '—'}</dd>
-          </div>
-          <div>
-            <dt>{f.spExit}</dt>
-            <dd>
-              {ev.exit ? `${ev.exit.decisionNo}, ${f.spExitEffective} ${formatDate(ev.exit.effectiveDate)}` : '—'}
-            </dd>
-          </div>
-          <div>
-            <dt>{f.spWindowEnd}</dt>
-            <dd>{formatDate(ev.windowEnd) || '—'}</dd>
-          </div>
+          <Fact label={f.spDisbursedOn}>{formatDate(ev.disbursedOn) || '—'}</Fact>
+          <Fact label={f.spClosedOn}>{formatDate(ev.closedOn) || '—'}</Fact>
+          <Fact label={f.spExit}>
+            {ev.exit ? `${ev.exit.decisionNo}, ${f.spExitEffective} ${formatDate(ev.exit.effectiveDate)}` : '—'}
+          </Fact>
+          <Fact label={f.spWindowEnd}>{formatDate(ev.windowEnd) || '—'}</Fact>
         </dl>
         {ev.instalments && ev.instalments.length > 0 && (
-          <div class="table-wrap" tabIndex={0}>
-            <table>
-              <caption>{f.spInstalments}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{f.spInstalmentNo}</th>
-                  <th scope="col">{f.spDueDate}</th>
-                  <th scope="col">{f.spEffectiveDue}</th>
-                  <th scope="col">{f.spPaidOff}</th>
-                  <th scope="col">{f.finStatus}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ev.instalments.map((i) => (
-                  <tr key={i.number}>
-                    <td>{i.number}</td>
-                    <td>{formatDate(i.dueDate)}</td>
-                    <td>{formatDate(i.effectiveDueDate)}</td>
-                    <td>{formatDate(i.paidOffOn) || '—'}</td>
-                    <td>{i.paidOffOn && i.paidOffOn <= i.effectiveDueDate ? f.spOnTime : f.spLate}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            caption={f.spInstalments}
+            columns={cols(f.spInstalmentNo, f.spDueDate, f.spEffectiveDue, f.spPaidOff, f.finStatus)}
+          >
+            {ev.instalments.map((i) => (
+              <tr key={i.number}>
+                <td>{i.number}</td>
+                <td>{formatDate(i.dueDate)}</td>
+                <td>{formatDate(i.effectiveDueDate)}</td>
+                <td>{formatDate(i.paidOffOn) || '—'}</td>
+                <td>{i.paidOffOn && i.paidOffOn <= i.effectiveDueDate ? f.spOnTime : f.spLate}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </div>
 
       <h2>{f.spWorkflow}</h2>
       <dl class="facts" data-testid="sp-four-eyes">
-        <div>
-          <dt>{f.spApprovedBy}</dt>
-          <dd data-testid="sp-approved-by">
-            {p.approvedBy == null ? f.spNotYet : <Who id={p.approvedBy} session={session} />}
-            {p.approvedOn ? ` · ${formatDate(p.approvedOn)}` : ''}
-          </dd>
-        </div>
-        <div>
-          <dt>{f.spPaidBy}</dt>
-          <dd data-testid="sp-paid-by">
-            {p.paidBy == null ? f.spNotYet : <Who id={p.paidBy} session={session} />}
-            {p.paidOn ? ` · ${formatDate(p.paidOn)}` : ''}
-          </dd>
-        </div>
-        {p.payReference && (
-          <div>
-            <dt>{f.spReference}</dt>
-            <dd>{p.payReference}</dd>
-          </div>
-        )}
+        <Fact label={f.spApprovedBy} testId="sp-approved-by">
+          {p.approvedBy == null ? f.spNotYet : <Who id={p.approvedBy} session={session} />}
+          {p.approvedOn ? ` · ${formatDate(p.approvedOn)}` : ''}
+        </Fact>
+        <Fact label={f.spPaidBy} testId="sp-paid-by">
+          {p.paidBy == null ? f.spNotYet : <Who id={p.paidBy} session={session} />}
+          {p.paidOn ? ` · ${formatDate(p.paidOn)}` : ''}
+        </Fact>
+        {p.payReference && <Fact label={f.spReference}>{p.payReference}</Fact>}
         {p.rejectedBy != null && (
-          <div>
-            <dt>{f.spRejectedBy}</dt>
-            <dd>
-              <Who id={p.rejectedBy} session={session} />
-            </dd>
-          </div>
+          <Fact label={f.spRejectedBy}>
+            <Who id={p.rejectedBy} session={session} />
+          </Fact>
         )}
-        {p.rejectionReason && (
-          <div>
-            <dt>{f.spRejectionReason}</dt>
-            <dd>{p.rejectionReason}</dd>
-          </div>
-        )}
+        {p.rejectionReason && <Fact label={f.spRejectionReason}>{p.rejectionReason}</Fact>}
         {p.cancellationReason && (
-          <div>
-            <dt>{f.spCancellation}</dt>
-            <dd>
-              {p.cancellationReason} ({formatDate(p.cancelledOn)})
-            </dd>
-          </div>
+          <Fact label={f.spCancellation}>
+            {p.cancellationReason} ({formatDate(p.cancelledOn)})
+          </Fact>
         )}
       </dl>
 

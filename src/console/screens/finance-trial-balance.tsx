@@ -10,6 +10,7 @@ import { formatDate, formatVnd } from '../format'
 import { useI18n } from '../i18n'
 import { CsvLink, ProblemAlert, useBusinessDate } from './finance-parts'
 import { useFinanceText, type FinanceText } from './finance-text'
+import { cols, nums, ScrollTable } from './table-parts'
 
 type TrialBalanceData = paths['/v1/ledger/trial-balance']['get']['responses'][200]['content']['application/json']
 
@@ -84,40 +85,16 @@ export function TrialBalance() {
               : `${f.tbUnbalanced} (${f.tbDifference} ${formatVnd(data.totalDebit - data.totalCredit)})`}{' '}
             {f.tbDebit} {formatVnd(data.totalDebit)} · {f.tbCredit} {formatVnd(data.totalCredit)}
           </p>
-          <div class="table-wrap" tabIndex={0}>
-            <table data-testid="tb-table">
-              <caption>
+          <ScrollTable
+            testId="tb-table"
+            caption={
+              <>
                 {f.tbTitle} — {f.tbAsOf} {formatDate(data.asOf)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{f.tbAccount}</th>
-                  <th scope="col">{f.tbFunding}</th>
-                  <th scope="col" class="num">
-                    {f.tbDebit}
-                  </th>
-                  <th scope="col" class="num">
-                    {f.tbCredit}
-                  </th>
-                  <th scope="col" class="num">
-                    {f.tbBalance}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.accounts.map((a) => (
-                  <tr key={`${a.account}-${a.fundingSource}`}>
-                    <td>
-                      {label(f, 'acc_', a.account)} <span class="muted">({a.account})</span>
-                    </td>
-                    <td>{label(f, 'fund_', a.fundingSource)}</td>
-                    <td class="num">{formatVnd(a.debit)}</td>
-                    <td class="num">{formatVnd(a.credit)}</td>
-                    <td class="num">{formatVnd(a.balance)}</td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
+              </>
+            }
+            columns={[...cols(f.tbAccount, f.tbFunding), ...nums(f.tbDebit, f.tbCredit, f.tbBalance)]}
+            foot={
+              <>
                 <tr>
                   <th scope="row" colSpan={2}>
                     {f.finTotal}
@@ -130,9 +107,21 @@ export function TrialBalance() {
                   </td>
                   <td class="num">{formatVnd(data.totalDebit - data.totalCredit)}</td>
                 </tr>
-              </tfoot>
-            </table>
-          </div>
+              </>
+            }
+          >
+            {data.accounts.map((a) => (
+              <tr key={`${a.account}-${a.fundingSource}`}>
+                <td>
+                  {label(f, 'acc_', a.account)} <span class="muted">({a.account})</span>
+                </td>
+                <td>{label(f, 'fund_', a.fundingSource)}</td>
+                <td class="num">{formatVnd(a.debit)}</td>
+                <td class="num">{formatVnd(a.credit)}</td>
+                <td class="num">{formatVnd(a.balance)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </div>
       )}
     </section>

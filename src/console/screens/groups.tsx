@@ -9,6 +9,7 @@ import type { paths } from '../api/schema'
 import { useI18n, type Dictionary } from '../i18n'
 import { navigate } from '../route'
 import { Alert } from './parts'
+import { cols, Table } from './table-parts'
 
 type Group = paths['/v1/groups']['get']['responses'][200]['content']['application/json']['items'][number]
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -48,31 +49,24 @@ export function Groups() {
       <Alert message={error} />
       {groups && groups.length === 0 ? <p>{t.groupsNone}</p> : null}
       {groups && groups.length > 0 ? (
-        <table data-testid="groups-table">
-          <caption class="visually-hidden">{t.groupsTitle}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.groupCode}</th>
-              <th scope="col">{t.groupName}</th>
-              <th scope="col">{t.village}</th>
-              <th scope="col">{t.groupLeader}</th>
-              <th scope="col">{t.transactionPoint}</th>
+        <Table
+          testId="groups-table"
+          captionClass="visually-hidden"
+          caption={t.groupsTitle}
+          columns={cols(t.groupCode, t.groupName, t.village, t.groupLeader, t.transactionPoint)}
+        >
+          {groups.map((g) => (
+            <tr key={g.id}>
+              <td>{g.code}</td>
+              <td>
+                <a href={`#/groups/${g.id}`}>{g.name}</a>
+              </td>
+              <td>{g.village}</td>
+              <td>{g.leaderName ?? '—'}</td>
+              <td>{pointName(g.transactionPointId)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.id}>
-                <td>{g.code}</td>
-                <td>
-                  <a href={`#/groups/${g.id}`}>{g.name}</a>
-                </td>
-                <td>{g.village}</td>
-                <td>{g.leaderName ?? '—'}</td>
-                <td>{pointName(g.transactionPointId)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : null}
     </section>
   )

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { useHouseholdSearch } from '../household-search'
 import { useI18n } from '../i18n'
 import { Alert } from './parts'
+import { HouseholdSearchField } from './form-parts'
 
 export function Households() {
   const { t } = useI18n()
@@ -13,18 +14,7 @@ export function Households() {
     <section>
       <h1>{t.householdsTitle}</h1>
       <form role="search" onSubmit={(e) => e.preventDefault()}>
-        <label for="household-search">{t.householdSearch}</label>
-        <input
-          id="household-search"
-          type="search"
-          value={q}
-          autocomplete="off"
-          aria-describedby="household-search-hint"
-          onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-        />
-        <p id="household-search-hint" class="hint">
-          {t.householdSearchHint}
-        </p>
+        <HouseholdSearchField id="household-search" value={q} onInput={setQ} />
       </form>
       <Alert message={error} />
       <p aria-live="polite" class="hint">

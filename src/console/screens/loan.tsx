@@ -11,6 +11,7 @@ import { formatDate, formatRate, formatVnd } from '../format'
 import { useI18n, type Dictionary } from '../i18n'
 import { labelOf, useProgrammeNames } from './loans'
 import { Alert } from './parts'
+import { cols, Fact, nums, Table } from './table-parts'
 
 type Loan = paths['/v1/loans/{id}']['get']['responses'][200]['content']['application/json']
 type Schedule = paths['/v1/loans/{id}/schedule']['get']['responses'][200]['content']['application/json']
@@ -96,65 +97,32 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
       </h1>
       <Alert message={error} />
       <dl class="facts" data-testid="loan-header">
-        <div>
-          <dt>{t.household}</dt>
-          <dd>
-            {loan.householdName} · {t.citizenId} {loan.nationalId}
-          </dd>
-        </div>
-        <div>
-          <dt>{t.programme}</dt>
-          <dd>
-            {programmes[loan.programmeCode] ?? loan.programmeCode}
-            {loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}
-          </dd>
-        </div>
-        <div>
-          <dt>{t.loanStatus}</dt>
-          <dd>{labelOf(t, 'loanStatus', loan.status)}</dd>
-        </div>
-        <div>
-          <dt>{t.loanClassification}</dt>
-          <dd data-testid="loan-classification" class={loan.classification === 'overdue' ? 'overdue' : undefined}>
-            {labelOf(t, 'loanClass', loan.classification)}
-          </dd>
-        </div>
-        <div>
-          <dt>{t.loanApprovedAmount}</dt>
-          <dd>{formatVnd(loan.approvedAmount)}</dd>
-        </div>
-        <div>
-          <dt>{t.loanRate}</dt>
-          <dd>{formatRate(loan.monthlyRatePpm, lang)}</dd>
-        </div>
-        <div>
-          <dt>{t.outstanding}</dt>
-          <dd data-testid="loan-outstanding">{formatVnd(loan.outstandingPrincipal)}</dd>
-        </div>
-        <div>
-          <dt>{t.interestDue}</dt>
-          <dd>{formatVnd(loan.interestDue)}</dd>
-        </div>
-        <div>
-          <dt>{t.overduePrincipal}</dt>
-          <dd>{formatVnd(loan.overduePrincipal)}</dd>
-        </div>
-        <div>
-          <dt>{t.overdueInterest}</dt>
-          <dd>{formatVnd(loan.overdueInterest)}</dd>
-        </div>
-        <div>
-          <dt>{t.loanPayoff}</dt>
-          <dd>{formatVnd(loan.payoffAmount)}</dd>
-        </div>
-        <div>
-          <dt>{t.loanNextDueDate}</dt>
-          <dd>{formatDate(loan.nextDueDate) || '—'}</dd>
-        </div>
-        <div>
-          <dt>{t.loanBalancesOn}</dt>
-          <dd>{formatDate(loan.asOf)}</dd>
-        </div>
+        <Fact label={t.household}>
+          {loan.householdName} · {t.citizenId} {loan.nationalId}
+        </Fact>
+        <Fact label={t.programme}>
+          {programmes[loan.programmeCode] ?? loan.programmeCode}
+          {loan.localPolicyCode ? ` · ${loan.localPolicyCode}` : ''}
+        </Fact>
+        <Fact label={t.loanStatus}>{labelOf(t, 'loanStatus', loan.status)}</Fact>
+        <Fact
+          label={t.loanClassification}
+          testId="loan-classification"
+          ddClass={loan.classification === 'overdue' ? 'overdue' : undefined}
+        >
+          {labelOf(t, 'loanClass', loan.classification)}
+        </Fact>
+        <Fact label={t.loanApprovedAmount}>{formatVnd(loan.approvedAmount)}</Fact>
+        <Fact label={t.loanRate}>{formatRate(loan.monthlyRatePpm, lang)}</Fact>
+        <Fact label={t.outstanding} testId="loan-outstanding">
+          {formatVnd(loan.outstandingPrincipal)}
+        </Fact>
+        <Fact label={t.interestDue}>{formatVnd(loan.interestDue)}</Fact>
+        <Fact label={t.overduePrincipal}>{formatVnd(loan.overduePrincipal)}</Fact>
+        <Fact label={t.overdueInterest}>{formatVnd(loan.overdueInterest)}</Fact>
+        <Fact label={t.loanPayoff}>{formatVnd(loan.payoffAmount)}</Fact>
+        <Fact label={t.loanNextDueDate}>{formatDate(loan.nextDueDate) || '—'}</Fact>
+        <Fact label={t.loanBalancesOn}>{formatDate(loan.asOf)}</Fact>
       </dl>
 
       {verdict && (
@@ -181,60 +149,52 @@ export function LoanPage({ id, canRepay = true }: { id: number; canRepay?: boole
       {schedule && (
         <div class="table-wrap" tabIndex={0}>
           {schedule.indicative && <p class="hint">{t.loanScheduleIndicative}</p>}
-          <table aria-labelledby="schedule-heading" data-testid="loan-schedule">
-            <thead>
-              <tr>
-                <th scope="col">{t.loanInstalmentNo}</th>
-                <th scope="col">{t.loanDueDate}</th>
-                <th scope="col" class="num">
-                  {t.loanAllocPrincipal}
-                </th>
-                <th scope="col" class="num">
-                  {t.loanAllocInterest}
-                </th>
-                <th scope="col" class="num">
-                  {t.loanPrincipalPaid}
-                </th>
-                <th scope="col" class="num">
-                  {t.loanInterestPaid}
-                </th>
-                <th scope="col" class="num">
-                  {t.loanPenaltyPaid}
-                </th>
-                <th scope="col">{t.loanInstalmentStatus}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {schedule.instalments.map((i) => (
-                <tr key={i.number}>
-                  <td>{i.number}</td>
-                  <td>
-                    {formatDate(i.effectiveDueDate)}
-                    {i.extended ? ` (${t.loanExtendedFrom} ${formatDate(i.dueDate)})` : ''}
-                  </td>
-                  <td class="num">{formatVnd(i.principal)}</td>
-                  <td class="num">{formatVnd(i.interest)}</td>
-                  <td class="num">{formatVnd(i.principalPaid)}</td>
-                  <td class="num">{formatVnd(i.interestPaid)}</td>
-                  <td class="num">{formatVnd(i.penaltyPaid)}</td>
-                  <td class={i.status === 'overdue' ? 'overdue' : undefined}>
-                    {labelOf(t, 'loanInst', i.status)}
-                    {i.paidOffOn ? ` ${formatDate(i.paidOffOn)}` : ''}
-                  </td>
+          <Table
+            testId="loan-schedule"
+            labelledBy="schedule-heading"
+            columns={[
+              ...cols(t.loanInstalmentNo, t.loanDueDate),
+              ...nums(
+                t.loanAllocPrincipal,
+                t.loanAllocInterest,
+                t.loanPrincipalPaid,
+                t.loanInterestPaid,
+                t.loanPenaltyPaid,
+              ),
+              ...cols(t.loanInstalmentStatus),
+            ]}
+            foot={
+              <>
+                <tr>
+                  <th scope="row" colSpan={2}>
+                    {t.loanScheduleTotal}
+                  </th>
+                  <td class="num">{formatVnd(schedule.totalPrincipal)}</td>
+                  <td class="num">{formatVnd(schedule.totalInterest)}</td>
+                  <td colSpan={4}></td>
                 </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={2}>
-                  {t.loanScheduleTotal}
-                </th>
-                <td class="num">{formatVnd(schedule.totalPrincipal)}</td>
-                <td class="num">{formatVnd(schedule.totalInterest)}</td>
-                <td colSpan={4}></td>
+              </>
+            }
+          >
+            {schedule.instalments.map((i) => (
+              <tr key={i.number}>
+                <td>{i.number}</td>
+                <td>
+                  {formatDate(i.effectiveDueDate)}
+                  {i.extended ? ` (${t.loanExtendedFrom} ${formatDate(i.dueDate)})` : ''}
+                </td>
+                <td class="num">{formatVnd(i.principal)}</td>
+                <td class="num">{formatVnd(i.interest)}</td>
+                <td class="num">{formatVnd(i.principalPaid)}</td>
+                <td class="num">{formatVnd(i.interestPaid)}</td>
+                <td class="num">{formatVnd(i.penaltyPaid)}</td>
+                <td class={i.status === 'overdue' ? 'overdue' : undefined}>
+                  {labelOf(t, 'loanInst', i.status)}
+                  {i.paidOffOn ? ` ${formatDate(i.paidOffOn)}` : ''}
+                </td>
               </tr>
-            </tfoot>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
 

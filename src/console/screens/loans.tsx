@@ -10,6 +10,8 @@ import { formatDate, formatVnd } from '../format'
 import { useI18n, type Dictionary } from '../i18n'
 import { useHouseholdSearch } from '../household-search'
 import { Alert } from './parts'
+import { cols, nums, ScrollTable } from './table-parts'
+import { HouseholdSearchField, LabelledSelect } from './form-parts'
 
 type LoansQuery = NonNullable<paths['/v1/loans']['get']['parameters']['query']>
 type Loan = paths['/v1/loans']['get']['responses'][200]['content']['application/json']['items'][number]
@@ -123,78 +125,47 @@ export function Loans() {
     void load(null)
   }, [status, classification, pointId, householdId, waitingForHousehold])
 
-  const select = (
-    id: string,
-    value: string,
-    onChange: (v: string) => void,
-    label: string,
-    options: [string, string][],
-    all: string,
-  ) => (
-    <div>
-      <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
-        <option value="">{all}</option>
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  )
-
   return (
     <section>
       <h1>{t.loansTitle}</h1>
       <form class="filters" role="search" aria-label={t.loanFilters} onSubmit={(e) => e.preventDefault()}>
-        {select(
-          'loan-status',
-          status,
-          setStatus,
-          t.loanStatus,
-          LOAN_STATUSES.map((s) => [s, labelOf(t, 'loanStatus', s)]),
-          t.loanAllStatuses,
-        )}
-        {select(
-          'loan-classification',
-          classification,
-          setClassification,
-          t.loanClassification,
-          CLASSIFICATIONS.map((c) => [c, labelOf(t, 'loanClass', c)]),
-          t.loanAllClassifications,
-        )}
-        {select(
-          'loan-point',
-          pointId,
-          setPointId,
-          t.transactionPoint,
-          points.map((p) => [String(p.id), `${p.code} — ${p.name}`]),
-          t.loanAllPoints,
-        )}
+        <LabelledSelect
+          id="loan-status"
+          label={t.loanStatus}
+          value={status}
+          onChange={setStatus}
+          blank={t.loanAllStatuses}
+          options={LOAN_STATUSES.map((s) => [s, labelOf(t, 'loanStatus', s)])}
+        />
+        <LabelledSelect
+          id="loan-classification"
+          label={t.loanClassification}
+          value={classification}
+          onChange={setClassification}
+          blank={t.loanAllClassifications}
+          options={CLASSIFICATIONS.map((c) => [c, labelOf(t, 'loanClass', c)])}
+        />
+        <LabelledSelect
+          id="loan-point"
+          label={t.transactionPoint}
+          value={pointId}
+          onChange={setPointId}
+          blank={t.loanAllPoints}
+          options={points.map((p) => [String(p.id), `${p.code} — ${p.name}`])}
+        />
         <div>
-          <label for="loan-household-search">{t.householdSearch}</label>
-          <input
-            id="loan-household-search"
-            type="search"
-            value={q}
-            autocomplete="off"
-            aria-describedby="loan-household-search-hint"
-            onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-          />
-          <p id="loan-household-search-hint" class="hint">
-            {t.householdSearchHint}
-          </p>
+          <HouseholdSearchField id="loan-household-search" value={q} onInput={setQ} />
         </div>
-        {q.trim() !== '' &&
-          select(
-            'loan-household',
-            householdId,
-            setHouseholdId,
-            t.household,
-            households.map((h) => [String(h.id), `${h.headName} — ${h.nationalId}`]),
-            households.length ? t.loanChooseHousehold : t.noHouseholds,
-          )}
+        {q.trim() !== '' && (
+          <LabelledSelect
+            id="loan-household"
+            label={t.household}
+            value={householdId}
+            onChange={setHouseholdId}
+            blank={households.length ? t.loanChooseHousehold : t.noHouseholds}
+            options={households.map((h) => [String(h.id), `${h.headName} — ${h.nationalId}`])}
+          />
+        )}
       </form>
       <Alert message={error} />
       <p aria-live="polite" class="hint">
@@ -207,48 +178,35 @@ export function Loans() {
               : ''}
       </p>
       {items && items.length > 0 && (
-        <div class="table-wrap" tabIndex={0}>
-          <table data-testid="loan-list" aria-label={t.loansTitle}>
-            <thead>
-              <tr>
-                <th scope="col">{t.loan}</th>
-                <th scope="col">{t.household}</th>
-                <th scope="col">{t.citizenId}</th>
-                <th scope="col">{t.programme}</th>
-                <th scope="col">{t.loanStatus}</th>
-                <th scope="col">{t.loanClassification}</th>
-                <th scope="col" class="num">
-                  {t.outstanding}
-                </th>
-                <th scope="col" class="num">
-                  {t.loanOverdueAmount}
-                </th>
-                <th scope="col">{t.loanNextDueDate}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((loan) => (
-                <tr key={loan.id} data-testid={`loan-row-${loan.id}`}>
-                  <td>
-                    <a href={`#/loans/${loan.id}`}>
-                      {t.loanNo} {loan.id}
-                    </a>
-                  </td>
-                  <td>{loan.householdName}</td>
-                  <td>{loan.nationalId}</td>
-                  <td>{programmes[loan.programmeCode] ?? loan.programmeCode}</td>
-                  <td>{labelOf(t, 'loanStatus', loan.status)}</td>
-                  <td class={loan.classification === 'overdue' ? 'overdue' : undefined}>
-                    {labelOf(t, 'loanClass', loan.classification)}
-                  </td>
-                  <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
-                  <td class="num">{formatVnd(loan.overduePrincipal + loan.overdueInterest)}</td>
-                  <td>{formatDate(loan.nextDueDate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          testId="loan-list"
+          label={t.loansTitle}
+          columns={[
+            ...cols(t.loan, t.household, t.citizenId, t.programme, t.loanStatus, t.loanClassification),
+            ...nums(t.outstanding, t.loanOverdueAmount),
+            ...cols(t.loanNextDueDate),
+          ]}
+        >
+          {items.map((loan) => (
+            <tr key={loan.id} data-testid={`loan-row-${loan.id}`}>
+              <td>
+                <a href={`#/loans/${loan.id}`}>
+                  {t.loanNo} {loan.id}
+                </a>
+              </td>
+              <td>{loan.householdName}</td>
+              <td>{loan.nationalId}</td>
+              <td>{programmes[loan.programmeCode] ?? loan.programmeCode}</td>
+              <td>{labelOf(t, 'loanStatus', loan.status)}</td>
+              <td class={loan.classification === 'overdue' ? 'overdue' : undefined}>
+                {labelOf(t, 'loanClass', loan.classification)}
+              </td>
+              <td class="num">{formatVnd(loan.outstandingPrincipal)}</td>
+              <td class="num">{formatVnd(loan.overduePrincipal + loan.overdueInterest)}</td>
+              <td>{formatDate(loan.nextDueDate)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       {nextCursor && (
         <button type="button" class="actions" disabled={busy} onClick={() => load(nextCursor)}>

@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks'
-import { api, problemText, type Session } from '../api/client'
+import { api, type Session } from '../api/client'
 import { useI18n } from '../i18n'
-import { Alert, LanguageSwitch } from './parts'
+import { Alert, SignInCard, useSubmit } from './parts'
 
 export function SignIn({
   onSignedIn,
@@ -11,32 +10,17 @@ export function SignIn({
   onSwitchLanguage: () => void
 }) {
   const { t } = useI18n()
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { error, busy, send } = useSubmit()
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget as HTMLFormElement)
-    setBusy(true)
-    setError(null)
-    try {
-      const { data, error } = await api.POST('/v1/session', {
-        body: { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') },
-      })
-      if (data) onSignedIn(data)
-      else setError(problemText(error, t.unexpectedError))
-    } catch {
-      setError(t.networkError)
-    } finally {
-      setBusy(false)
-    }
+    const body = { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') }
+    return send(() => api.POST('/v1/session', { body }), onSignedIn)
   }
 
   return (
-    <main class="card narrow">
-      <div class="top-right">
-        <LanguageSwitch onSwitch={onSwitchLanguage} />
-      </div>
+    <SignInCard onSwitchLanguage={onSwitchLanguage}>
       <h1>{t.appName}</h1>
       <h2>{t.signInTitle}</h2>
       <form onSubmit={submit}>
@@ -49,6 +33,6 @@ export function SignIn({
           {busy ? t.signingIn : t.signIn}
         </button>
       </form>
-    </main>
+    </SignInCard>
   )
 }
