@@ -6,19 +6,9 @@
  * each screen; screenshots audit.png, users.png, reference.png.
  */
 import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { parseRatePercent } from '../../src/console/screens/admin-rate.js'
-import {
-  runInBrowser,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  signInThroughForm,
-  startServer,
-  type Served,
-} from './helpers.js'
+import { runInBrowser, MAIN_NAV, navLink, signInThroughForm, until, type BrowserSuite } from './helpers.js'
 
 t.test(
   'when a rate is typed in %/month, then it becomes integer ppm by string work, and more than 4 decimals ' +
@@ -47,49 +37,32 @@ t.test(
 
 await runInBrowser(t, run)
 
-/**
- * Waits until the audit trail lists rows and each is of `action` (the list after a filter's answer);
- * polled, as the page's Content-Security-Policy refuses the string evaluation waitForFunction needs.
- */
+/** Waits until the audit trail lists rows and each is of `action` (the list after a filter's answer). */
 async function onlyAction(page: Page, action: string): Promise<void> {
-  for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+  await until(async () => {
     const actions = await page
       .locator('[data-testid^="audit-row-"]')
       .evaluateAll((es) => es.map((e) => e.getAttribute('data-action')))
-    if (actions.length > 0 && actions.every((a) => a === action)) return
-  }
-  throw new Error(`the audit trail did not list only ${action} in time`)
+    return actions.length > 0 && actions.every((a) => a === action)
+  }, `the audit trail did not list only ${action} in time`)
 }
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
+async function run({ served, db, checkScreen, openTab, signIn }: BrowserSuite) {
   const adminKey = served.demo.apiKeys.find((k) => k.role === 'admin')!.apiKey
   const asAdmin = (path: string) => fetch(`${served.url}${path}`, { headers: { authorization: `Bearer ${adminKey}` } })
 
-  async function checkScreen(t: Test, page: Page, name: string, shot = true) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    if (shot) await screenshot(page, name)
-  }
-
-  async function signInAdmin(page: Page, path: string, link: string) {
-    const s = served.staff.quantri!
-    await signInThroughForm(page, s.username, s.password)
-    await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-    await page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: link }).click()
-    await page.waitForURL(new RegExp(`#${path}$`))
+  /** A tab (closed when `t` ends) signed in as the admin, on the screen `link` of the navigation opens. */
+  async function signInAdmin(t: Test, path: string, link: string) {
+    const tab = await signIn(t, 'quantri')
+    await navLink(tab.page, link).click()
+    await tab.page.waitForURL(new RegExp(`#${path}$`))
+    return tab
   }
 
   t.test(
     'when an admin creates a user and sets a one-time password, then that user signs in with it and must change it',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      await signInAdmin(page, '/users', 'Người dùng')
+      const { page, errors } = await signInAdmin(t, '/users', 'Người dùng')
       await page.locator('[data-testid="user-list"]').waitFor()
       const rows = await page.locator('[data-testid^="user-row-"]').allInnerTexts()
       t.ok(
@@ -159,21 +132,16 @@ async function run() {
       t.same(errors, [], "no error in the admin's page")
 
       // The user signs in with it and is asked to change it first.
-      const other = await openTab(browser, served)
-      t.teardown(() => other.context.close())
+      const other = await openTab(t)
       await signInThroughForm(other.page, 'vothunghiem', otp)
       await other.page.locator('#new-password').waitFor()
-      t.equal(
-        await other.page.locator('nav[aria-label="Điều hướng chính"]').count(),
-        0,
-        'no navigation before the password is changed',
-      )
+      t.equal(await other.page.locator(MAIN_NAV).count(), 0, 'no navigation before the password is changed')
       const mine = 'Vo-thi-Thu-Nghiem-2026'
       await other.page.locator('#current-password').fill(otp)
       await other.page.locator('#new-password').fill(mine)
       await other.page.locator('#new-password-again').fill(mine)
       await other.page.locator('[data-testid="change-password"]').click()
-      await other.page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
+      await other.page.locator(MAIN_NAV).waitFor()
       t.equal(
         (await other.page.locator('[data-testid="user-name"]').innerText()).trim(),
         'Võ Thị Thử Nghiệm',
@@ -212,9 +180,7 @@ async function run() {
   )
 
   t.test('when an admin revokes an API key, then the key no longer works against the API', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    await signInAdmin(page, '/users', 'Người dùng')
+    const { page, errors } = await signInAdmin(t, '/users', 'Người dùng')
     const finance = served.staff.taichinh!
     await page.locator(`[data-testid="user-manage-${finance.userId}"]`).click()
     await page.locator('[data-testid="user-panel"] h2', { hasText: finance.name }).waitFor()
@@ -255,12 +221,8 @@ async function run() {
   t.test(
     'when an auditor filters the audit trail by an action, then only that action is listed, each row readable',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.kiemtoan!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-      await page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Nhật ký kiểm toán' }).click()
+      const { page, errors } = await signIn(t, 'kiemtoan')
+      await navLink(page, 'Nhật ký kiểm toán').click()
       await page.locator('[data-testid="audit-list"]').waitFor()
       const all = await page
         .locator('[data-testid^="audit-row-"]')
@@ -347,9 +309,7 @@ async function run() {
   )
 
   t.test('when an admin adds a rate version given as "0,6" %/tháng, then the API shows 6000 ppm', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    await signInAdmin(page, '/reference', 'Danh mục')
+    const { page, errors } = await signInAdmin(t, '/reference', 'Danh mục')
     await page.locator('[data-testid="ref-branches"]').waitFor()
     await checkScreen(t, page, 'reference-branches', false)
     await page.locator('[data-testid="ref-tab-programmes"]').click()

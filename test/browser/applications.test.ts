@@ -5,34 +5,12 @@
  * problem's Vietnamese title; axe-core on each screen, and screenshots.
  */
 import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
-import {
-  runInBrowser,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  signInThroughForm,
-  startServer,
-  type Served,
-} from './helpers.js'
+import type { Page } from 'playwright-core'
+import { runInBrowser, until, type BrowserSuite } from './helpers.js'
 
 await runInBrowser(t, run)
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
-
-  async function checkScreen(t: Test, page: Page, name: string) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    await screenshot(page, name)
-  }
-
+async function run({ served, db, checkScreen, signIn }: BrowserSuite) {
   const s = served.staff.hoiphunu!
   // JOB_CREATION takes any poverty status and any area: a household of the partner with no open
   // application and no approved or active loan in it is eligible.
@@ -52,18 +30,12 @@ async function run() {
   const count = (reference: string) =>
     db.prepare('SELECT COUNT(*) FROM applications WHERE partner_reference = ?').pluck().get(reference) as number
 
-  /** Polls (the page's Content-Security-Policy refuses the string evaluation waitForFunction needs). */
-  async function until(condition: () => Promise<boolean>, ms = 15_000) {
-    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
-      if (await condition()) return
-    throw new Error('the condition did not hold in time')
-  }
-
-  /** Signs in as the partner officer and opens "Hồ sơ vay mới" from the navigation. */
-  async function openForm(page: Page) {
-    await signInThroughForm(page, s.username, s.password)
-    await page.getByRole('link', { name: 'Hồ sơ vay mới' }).click()
-    await page.locator('#app-household-search').waitFor()
+  /** A tab (closed when `t` ends) signed in as the partner officer, on "Hồ sơ vay mới" opened from the navigation. */
+  async function openForm(t: Test) {
+    const tab = await signIn(t, 'hoiphunu', { waitFor: null })
+    await tab.page.getByRole('link', { name: 'Hồ sơ vay mới' }).click()
+    await tab.page.locator('#app-household-search').waitFor()
+    return tab
   }
 
   /** Finds the household by name and chooses it; the programme, amount and term. */
@@ -81,9 +53,7 @@ async function run() {
     'when a partner officer fills a new application, then the schedule preview follows the fields, and the ' +
       'submitted application is in "Hồ sơ của tôi" as "Đã nộp"',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      await openForm(page)
+      const { page, errors } = await openForm(t)
       t.equal((await page.locator('h1').innerText()).trim(), 'Hồ sơ vay mới')
       await checkScreen(t, page, 'application-new-empty')
 
@@ -165,9 +135,7 @@ async function run() {
     "when the amount is above the programme's cap, then the submission is refused with the Vietnamese " +
       'reason and nothing is written',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      await openForm(page)
+      const { page, errors } = await openForm(t)
       await fillForm(page, '150000000', '36')
       await page.locator('[data-testid="schedule-preview"]').waitFor()
       t.pass('the preview applies no programme cap')

@@ -6,60 +6,20 @@
  * approve and a second person (admin) does, and the daily close's status (admin runs it).
  * axe-core on each screen; screenshots queue, disbursements, risk, close.
  */
-import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
-import {
-  runInBrowser,
-  BUSINESS_DATE,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  sessionOf,
-  signInThroughForm,
-  startServer,
-  type Served,
-} from './helpers.js'
-
-/** Integer VND as the console shows it: 1.234.567 ₫. */
-const fmt = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
+import t from 'tap'
+import type { BrowserContext } from 'playwright-core'
+import { runInBrowser, BUSINESS_DATE, navLink, vnd, type BrowserSuite } from './helpers.js'
 
 await runInBrowser(t, run)
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
+async function run({ served, db, checkScreen, signIn, getJson, postJson }: BrowserSuite) {
   const officer = served.staff.canbo!
   const manager = served.staff.quanly!
   const admin = served.staff.quantri!
 
-  async function checkScreen(t: Test, page: Page, name: string, shot = true) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    if (shot) await screenshot(page, name)
-  }
-
-  async function signedIn(username: string, path: string) {
-    const tab = await openTab(browser, served)
-    const s = served.staff[username]!
-    await signInThroughForm(tab.page, s.username, s.password)
-    await tab.page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-    await tab.page.goto(`/#${path}`)
-    return tab
-  }
-
-  /** POST through the API with the browser's session (cookie + CSRF token). */
-  async function post(context: Parameters<typeof sessionOf>[1], path: string, body: unknown) {
-    const { cookie, csrf } = await sessionOf(served, context)
-    const res = await fetch(`${served.url}${path}`, {
-      method: 'POST',
-      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', 'accept-language': 'vi' },
-      body: JSON.stringify(body),
-    })
+  /** POST through the API with the browser's session, in Vietnamese: the status and the JSON answer. */
+  async function post(context: BrowserContext, path: string, body: unknown) {
+    const res = await postJson(context, path, body, { 'accept-language': 'vi' })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
 
@@ -79,9 +39,8 @@ async function run() {
     async (t) => {
       t.ok(submitted.length >= 2, `the demo has submitted applications (${submitted.length})`)
       const appId = submitted[0]!
-      const o = await signedIn('canbo', '/queue')
-      t.teardown(() => o.context.close())
-      const nav = o.page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Hồ sơ chờ xử lý' })
+      const o = await signIn(t, 'canbo', { path: '/queue' })
+      const nav = navLink(o.page, 'Hồ sơ chờ xử lý')
       t.equal(await nav.count(), 1, 'the officer\'s navigation offers "Hồ sơ chờ xử lý"')
       const row = o.page.locator(`[data-testid="queue-row-${appId}"]`)
       await row.waitFor()
@@ -122,8 +81,7 @@ async function run() {
       await o.page.locator(`[data-testid="four-eyes-${appId}"]`, { hasText: 'Bạn' }).waitFor()
       t.same(o.errors, [], "no error in the officer's page")
 
-      const m = await signedIn('quanly', '/queue')
-      t.teardown(() => m.context.close())
+      const m = await signIn(t, 'quanly', { path: '/queue' })
       // The certifier by name (GET /v1/users/names), not by number.
       const eyes = m.page.locator(`[data-testid="four-eyes-${appId}"]`, { hasText: officer.name })
       await eyes.waitFor()
@@ -153,8 +111,7 @@ async function run() {
       'and the API refuses with FOUR_EYES',
     async (t) => {
       const appId = submitted[1]!
-      const m = await signedIn('quanly', '/queue')
-      t.teardown(() => m.context.close())
+      const m = await signIn(t, 'quanly', { path: '/queue' })
       await m.page.locator(`[data-testid="certify-${appId}"]`).click()
       await m.page.locator('#certify-decision').fill('UBND-XA-2026/16')
       await m.page.locator('[data-testid="queue-submit"]').click()
@@ -188,8 +145,7 @@ async function run() {
       'screen reads in English too',
     async (t) => {
       const appId = submitted[2]!
-      const o = await signedIn('canbo', '/queue')
-      t.teardown(() => o.context.close())
+      const o = await signIn(t, 'canbo', { path: '/queue' })
       await o.page.locator(`[data-testid="reject-${appId}"]`).click()
       await o.page.locator('#reject-reason').fill('Hộ đã chuyển khỏi xã')
       await o.page.locator('[data-testid="queue-submit"]').click()
@@ -223,16 +179,15 @@ async function run() {
       const loan = db.prepare('SELECT approved_amount AS amount FROM loans WHERE id = ?').get(approvedLoanId) as {
         amount: number
       }
-      const o = await signedIn('canbo', '/disbursements')
-      t.teardown(() => o.context.close())
+      const o = await signIn(t, 'canbo', { path: '/disbursements' })
       const row = o.page.locator(`[data-testid="disb-row-${approvedLoanId}"]`)
       await row.waitFor()
-      t.match(await row.innerText(), fmt(loan.amount), 'the approved amount')
+      t.match(await row.innerText(), vnd(loan.amount), 'the approved amount')
       t.equal(await o.page.locator('[data-testid^="cancel-"]').count(), 0, 'an officer cannot cancel')
       await o.page.locator(`[data-testid="disburse-${approvedLoanId}"]`).click()
       t.equal(
         await o.page.locator('#disb-amount').inputValue(),
-        fmt(loan.amount).replace(' ₫', ''),
+        vnd(loan.amount).replace(' ₫', ''),
         'the amount starts at what remains',
       )
       t.equal(
@@ -274,8 +229,7 @@ async function run() {
       t.same(o.errors, [], "no error in the officer's page")
 
       // A manager cancels an approved loan never disbursed (a demo certified application approved through the API).
-      const m = await signedIn('quanly', '/disbursements')
-      t.teardown(() => m.context.close())
+      const m = await signIn(t, 'quanly', { path: '/disbursements' })
       const certified = db
         .prepare(
           "SELECT id FROM applications WHERE status = 'certified' AND branch_id = ? AND certified_by <> ? " +
@@ -304,12 +258,11 @@ async function run() {
   await t.test(
     'when a manager proposes a write-off, then he cannot approve it himself and a second person (admin) does',
     async (t) => {
-      const m = await signedIn('quanly', '/risk')
-      t.teardown(() => m.context.close())
-      const { cookie } = await sessionOf(served, m.context)
-      const overdue = (await (
-        await fetch(`${served.url}/v1/loans?classification=overdue&limit=500`, { headers: { cookie } })
-      ).json()) as { items: { id: number; overduePrincipal: number }[] }
+      const m = await signIn(t, 'quanly', { path: '/risk' })
+      const overdue = await getJson<{ items: { id: number; overduePrincipal: number }[] }>(
+        m.context,
+        '/v1/loans?classification=overdue&limit=500',
+      )
       const loanId = overdue.items.find((l) => l.overduePrincipal > 0)?.id
       t.ok(loanId, `a loan with overdue principal (${loanId})`)
       await m.page.locator('#measure-loan').fill(String(loanId))
@@ -349,8 +302,7 @@ async function run() {
       await checkScreen(t, m.page, 'risk')
       t.same(m.errors, [], "no error in the manager's page")
 
-      const a = await signedIn('quantri', '/risk')
-      t.teardown(() => a.context.close())
+      const a = await signIn(t, 'quantri', { path: '/risk' })
       const byAdmin = a.page.locator(`[data-testid="approve-proposal-${proposal.id}"]`)
       await byAdmin.waitFor()
       await a.page.locator(`[data-testid="proposal-four-eyes-${proposal.id}"]`, { hasText: manager.name }).waitFor()
@@ -380,8 +332,7 @@ async function run() {
       )
       .pluck()
       .get(manager.branchId) as number
-    const m = await signedIn('quanly', '/risk')
-    t.teardown(() => m.context.close())
+    const m = await signIn(t, 'quanly', { path: '/risk' })
     await m.page.locator('#measure-loan').fill(String(loanId))
     await m.page.locator('[data-testid="measure-find"]').click()
     await m.page.locator('[data-testid="measure-loan-facts"]').waitFor()
@@ -416,8 +367,7 @@ async function run() {
     'when branch staff open the daily close, then they read its status; only the admin runs it',
     async (t) => {
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date())
-      const o = await signedIn('canbo', '/close')
-      t.teardown(() => o.context.close())
+      const o = await signIn(t, 'canbo', { path: '/close' })
       await o.page.locator('[data-testid="close-facts"]').waitFor()
       t.equal(
         await o.page.locator('[data-testid="close-business-date"]').innerText(),
@@ -432,8 +382,7 @@ async function run() {
       t.match(await o.page.locator('[data-testid="close-admin-only"]').innerText(), 'Chỉ quản trị viên')
       await checkScreen(t, o.page, 'close-officer', false)
 
-      const a = await signedIn('quantri', '/close')
-      t.teardown(() => a.context.close())
+      const a = await signIn(t, 'quantri', { path: '/close' })
       await a.page.locator('#close-date').waitFor()
       t.equal(
         await a.page.locator('#close-date').inputValue(),
@@ -446,11 +395,7 @@ async function run() {
       await a.page.locator('[data-testid="close-done"]').waitFor()
       t.match(await a.page.locator('[data-testid="close-done"]').innerText(), '03/12/2026 → 04/12/2026')
       await a.page.locator('[data-testid="close-business-date"]', { hasText: '04/12/2026' }).waitFor()
-      const { cookie } = await sessionOf(served, a.context)
-      const bd = (await (await fetch(`${served.url}/v1/business-date`, { headers: { cookie } })).json()) as {
-        businessDate: string
-        lastClosedDate: string
-      }
+      const bd = await getJson<{ businessDate: string; lastClosedDate: string }>(a.context, '/v1/business-date')
       t.same(bd, { businessDate: '2026-12-04', lastClosedDate: '2026-12-03' }, 'the API moved to the new business date')
       await checkScreen(t, a.page, 'close-run')
       t.same(a.errors, [], "no error in the admin's page")

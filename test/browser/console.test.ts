@@ -6,49 +6,24 @@
  * signing out, a session ended by 30 idle minutes, no serious or critical accessibility violation
  * (axe-core) on any screen visited, and a screenshot of each screen (test/browser/screenshots/).
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import Database from 'better-sqlite3'
 import { SESSION_IDLE_MS } from '../../src/platform/auth.js'
-import type { Browser, Page } from 'playwright-core'
 import { foldText } from '../../src/domain/text.js'
 import {
   runInBrowser,
   BUSINESS_DATE,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  sessionOf,
+  MAIN_NAV,
   signInThroughForm,
-  startServer,
-  type Served,
+  switchLanguage,
+  type BrowserSuite,
 } from './helpers.js'
 
-await runInBrowser(t, run)
+await runInBrowser(t, run, { logStart: true })
 
-async function run() {
-  const started = Date.now()
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  t.comment(
-    `server seeded and started in ${Date.now() - started} ms at ${served.url} (${JSON.stringify(served.timings)})`,
-  )
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
-
-  /** axe-core finds no serious or critical violation on the screen; then its screenshot. */
-  async function checkScreen(t: Test, page: Page, name: string) {
-    const violations = await seriousA11yViolations(page)
-    t.same(violations, [], `${name}: no serious or critical accessibility violation`)
-    await screenshot(page, name)
-  }
-
+async function run({ served, db, checkScreen, openTab, signIn, tabSession, getJson }: BrowserSuite) {
   t.test('when the password is wrong, then the sign-in form says so in Vietnamese in an alert', async (t) => {
-    const { page, context } = await openTab(browser, served)
-    t.teardown(() => context.close())
+    const { page } = await openTab(t)
     await page.locator('#username').waitFor()
     await checkScreen(t, page, 'sign-in')
     t.equal(await page.locator('html').getAttribute('lang'), 'vi', 'the console starts in Vietnamese')
@@ -77,30 +52,19 @@ async function run() {
   t.test(
     'when a user signs in with a one-time password, then the console asks for a new password before anything else',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.canbo2!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('#new-password').waitFor()
+      const { page, context, errors, user: s } = await signIn(t, 'canbo2', { waitFor: '#new-password' })
       t.ok(await page.locator('#current-password').isVisible(), 'asks for the current (one-time) password')
       t.ok(await page.locator('#new-password-again').isVisible(), 'asks for the new one twice')
-      t.equal(
-        await page.locator('nav[aria-label="Điều hướng chính"]').count(),
-        0,
-        'no navigation before the password is changed',
-      )
+      t.equal(await page.locator(MAIN_NAV).count(), 0, 'no navigation before the password is changed')
       await checkScreen(t, page, 'change-password')
       const password = 'canbo2-Mật-khẩu-riêng'
       await page.locator('#current-password').fill(s.password)
       await page.locator('#new-password').fill(password)
       await page.locator('#new-password-again').fill(password)
       await page.locator('[data-testid="change-password"]').click()
-      await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
+      await page.locator(MAIN_NAV).waitFor()
       t.pass('after the change the shell is shown')
-      const { cookie } = await sessionOf(served, context)
-      const session = (await (await fetch(`${served.url}/v1/session`, { headers: { cookie } })).json()) as {
-        mustChangePassword: boolean
-      }
+      const session = await getJson<{ mustChangePassword: boolean }>(context, '/v1/session')
       t.equal(session.mustChangePassword, false, 'the API no longer requires a change')
       t.same(errors, [], 'no error in the page')
     },
@@ -110,13 +74,9 @@ async function run() {
     "when a branch officer signs in, then the collection sheet opens, and a group's session posted from it " +
       'is in the API',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.canbo!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('#transaction-point').waitFor()
+      const { page, context, errors, user: s } = await signIn(t, 'canbo', { waitFor: '#transaction-point' })
       t.match(page.url(), /#\/collection-sheet$/, 'a branch officer lands on the collection sheet')
-      t.ok(await page.locator('nav[aria-label="Điều hướng chính"]').isVisible(), 'the main navigation is shown')
+      t.ok(await page.locator(MAIN_NAV).isVisible(), 'the main navigation is shown')
       t.ok(await page.getByText(s.name).first().isVisible(), "the user's name is shown")
       t.ok(await page.locator('[data-testid="sign-out"]').isVisible(), 'a sign-out button')
       await checkScreen(t, page, 'collection-sheet-empty')
@@ -173,7 +133,7 @@ async function run() {
       await button.click()
       const headers = (await request).headers()
       t.ok(headers['idempotency-key'], 'the post carries an Idempotency-Key')
-      t.equal(headers['x-csrf-token'], (await sessionOf(served, context)).csrf, "and the session's CSRF token")
+      t.equal(headers['x-csrf-token'], (await tabSession(context)).csrf, "and the session's CSRF token")
       t.match(headers['accept-language'], /^vi/, 'and Accept-Language: vi')
       const posted = page.locator('[data-testid="session-posted"]')
       await posted.waitFor()
@@ -182,7 +142,7 @@ async function run() {
       await checkScreen(t, page, 'collection-session-posted')
 
       // The API (with the browser's own cookie) has the session, for that group, on that date.
-      const { cookie } = await sessionOf(served, context)
+      const { cookie } = await tabSession(context)
       const res = await fetch(`${served.url}/v1/collection-sessions/${sessionId}`, { headers: { cookie } })
       t.equal(res.status, 200, 'GET /v1/collection-sessions/{id} finds it')
       const session = (await res.json()) as { groupId: number; sessionDate?: string; lines: unknown[] }
@@ -200,11 +160,7 @@ async function run() {
   t.test(
     "when a partner officer searches households without diacritics, then only the partner's households are listed",
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.hoiphunu!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('#household-search').waitFor()
+      const { page, errors, user: s } = await signIn(t, 'hoiphunu', { waitFor: '#household-search' })
       t.match(page.url(), /#\/households$/, 'a partner officer lands on the households screen')
       await checkScreen(t, page, 'households-empty')
 
@@ -251,24 +207,15 @@ async function run() {
   )
 
   t.test('when the language switch is pressed, then labels turn English and <html lang> follows', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    const s = served.staff.quanly!
-    await signInThroughForm(page, s.username, s.password)
-    await page.locator('[data-testid="lang-switch"]').waitFor()
+    const { page, errors } = await signIn(t, 'quanly', { waitFor: '[data-testid="lang-switch"]' })
     t.equal(await page.locator('html').getAttribute('lang'), 'vi')
     const signOutVi = (await page.locator('[data-testid="sign-out"]').innerText()).trim()
-    await page.locator('[data-testid="lang-switch"]').click()
-    await page.waitForFunction("document.documentElement.lang === 'en'")
+    await switchLanguage(page, 'en')
     t.pass('<html lang="en">')
     const signOutEn = (await page.locator('[data-testid="sign-out"]').innerText()).trim()
     t.not(signOutEn, signOutVi, `the sign-out button changed: "${signOutVi}" → "${signOutEn}"`)
     t.match(signOutEn, /sign out|log out/i, 'and reads in English')
-    t.equal(
-      await page.locator('nav[aria-label="Điều hướng chính"]').count(),
-      0,
-      "the navigation's Vietnamese label is gone",
-    )
+    t.equal(await page.locator(MAIN_NAV).count(), 0, "the navigation's Vietnamese label is gone")
     await checkScreen(
       t,
       page,
@@ -279,20 +226,15 @@ async function run() {
           ?.replace(/[^a-z-]/g, '') || 'home'
       }-en`,
     )
-    await page.locator('[data-testid="lang-switch"]').click()
-    await page.waitForFunction("document.documentElement.lang === 'vi'")
+    await switchLanguage(page, 'vi')
     t.equal((await page.locator('[data-testid="sign-out"]').innerText()).trim(), signOutVi, 'and back to Vietnamese')
     t.same(errors, [], 'no error in the page')
   })
 
   t.test('when a user signs out, then the sign-in form is back and the cookie no longer opens the API', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    const s = served.staff.taichinh!
-    await signInThroughForm(page, s.username, s.password)
-    await page.locator('[data-testid="sign-out"]').waitFor()
+    const { page, context, errors } = await signIn(t, 'taichinh', { waitFor: '[data-testid="sign-out"]' })
     t.match(page.url(), /#\/dashboard$/, 'finance lands on the dashboard')
-    const { cookie } = await sessionOf(served, context)
+    const { cookie } = await tabSession(context)
     await page.locator('[data-testid="sign-out"]').click()
     await page.locator('#username').waitFor()
     t.pass('the sign-in form is shown')
@@ -301,11 +243,7 @@ async function run() {
   })
 
   t.test('when a session has been idle for more than 30 minutes, then the console asks to sign in again', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    const s = served.staff.kiemtoan!
-    await signInThroughForm(page, s.username, s.password)
-    await page.locator('[data-testid="sign-out"]').waitFor()
+    const { page, errors, user: s } = await signIn(t, 'kiemtoan', { waitFor: '[data-testid="sign-out"]' })
     // The session was last seen 31 minutes ago (written into the server's database file).
     const writer = new Database(served.file, { fileMustExist: true, timeout: 5000 })
     t.teardown(() => writer.close())

@@ -6,53 +6,27 @@
  * the trial balance balanced; reports as tables with CSV downloads that answer 200 text/csv.
  * axe-core on each screen; screenshots reconciliation, support-payments, trial-balance, reports.
  */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
 import {
   runInBrowser,
+  repaidByLoan,
   BUSINESS_DATE,
-  launchBrowser,
-  openTab,
-  screenshot,
+  MAIN_NAV,
+  navLink,
   seriousA11yViolations,
-  sessionOf,
-  signInThroughForm,
-  startServer,
-  type Served,
+  vnd,
+  type BrowserSuite,
 } from './helpers.js'
 
 await runInBrowser(t, run)
 
-const fmt = (n: number) => `${n < 0 ? '-' : ''}${String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
-
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
-
-  async function checkScreen(t: Test, page: Page, name: string) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    await screenshot(page, name)
-  }
-
-  async function signIn(username: string) {
-    const tab = await openTab(browser, served)
-    const s = served.staff[username]!
-    await signInThroughForm(tab.page, s.username, s.password)
-    await tab.page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-    return tab
-  }
-
+async function run({ served, db, checkScreen, signIn, tabSession, getJson, postJson }: BrowserSuite) {
   t.test(
     "when finance uploads a CSV statement of a point's day, then the lines are grouped as matched, " +
       'mismatched, missing and unexpected as the API stored them',
     async (t) => {
-      const { page, context, errors } = await signIn('taichinh')
-      t.teardown(() => context.close())
+      const { page, context, errors } = await signIn(t, 'taichinh')
 
       // A point and a past day with at least three live repayments; the cash posted per loan.
       const day = db
@@ -65,15 +39,7 @@ async function run() {
         )
         .get(BUSINESS_DATE) as { pointId: number; date: string; loans: number }
       t.ok(day, `the demo has a day with repayments at a point (${day.date}, point ${day.pointId}, ${day.loans} loans)`)
-      const posted = db
-        .prepare(
-          `SELECT x.loan_id AS loanId, SUM(x.amount) AS amount FROM loan_transactions x JOIN loans l ON l.id
-            = x.loan_id
-      WHERE x.kind = 'repayment' AND x.value_date = ? AND l.transaction_point_id = ? AND NOT EXISTS (SELECT
-            1 FROM loan_transactions r WHERE r.reverses_id = x.id)
-      GROUP BY 1 ORDER BY 1`,
-        )
-        .all(day.date, day.pointId) as { loanId: number; amount: number }[]
+      const posted = repaidByLoan(db, day.date, day.pointId)
       const [matched, mismatched, missing] = posted as [(typeof posted)[0], (typeof posted)[0], (typeof posted)[0]]
       const unexpectedLoan = db
         .prepare(
@@ -92,7 +58,7 @@ async function run() {
           .concat(posted.slice(3).map((p, i) => `${p.loanId},${p.amount},BL-${4 + i}`))
           .join('\n') + '\n'
 
-      await page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Đối chiếu' }).click()
+      await navLink(page, 'Đối chiếu').click()
       await page.locator('#rec-file').waitFor()
       t.match(page.url(), /#\/reconciliation$/)
       t.match(
@@ -126,22 +92,19 @@ async function run() {
       await page.locator('[data-testid="rec-result"]').waitFor()
       await page.locator('[role="status"][data-testid="rec-done"]').waitFor()
 
-      const { cookie } = await sessionOf(served, context)
-      const list = (await (
-        await fetch(`${served.url}/v1/reconciliations?transactionPointId=${day.pointId}&date=${day.date}`, {
-          headers: { cookie },
-        })
-      ).json()) as { items: { id: number }[] }
+      const { cookie } = await tabSession(context)
+      const list = await getJson<{ items: { id: number }[] }>(
+        cookie,
+        `/v1/reconciliations?transactionPointId=${day.pointId}&date=${day.date}`,
+      )
       t.equal(list.items.length, 1, 'one reconciliation stored')
-      const rec = (await (
-        await fetch(`${served.url}/v1/reconciliations/${list.items[0]!.id}`, { headers: { cookie } })
-      ).json()) as {
+      const rec = await getJson<{
         id: number
         status: string
         statementTotal: number
         postedTotal: number
         lines: { loanId: number; result: string; statementAmount: number | null; postedAmount: number | null }[]
-      }
+      }>(cookie, `/v1/reconciliations/${list.items[0]!.id}`)
       const resultOf = (loanId: number) => rec.lines.find((l) => l.loanId === loanId)?.result
       t.equal(resultOf(matched.loanId), 'matched')
       t.equal(resultOf(mismatched.loanId), 'amount_mismatch')
@@ -157,18 +120,18 @@ async function run() {
         t.pass(`loan ${loanId} shown under ${result}`)
       }
       const mismatchRow = await page.locator(`[data-testid="rec-line-${mismatched.loanId}"]`).innerText()
-      t.match(mismatchRow, fmt(mismatched.amount + 50_000), 'the statement amount in VND')
-      t.match(mismatchRow, fmt(mismatched.amount), 'the posted amount in VND')
-      t.match(mismatchRow, fmt(50_000), 'the difference')
+      t.match(mismatchRow, vnd(mismatched.amount + 50_000), 'the statement amount in VND')
+      t.match(mismatchRow, vnd(mismatched.amount), 'the posted amount in VND')
+      t.match(mismatchRow, vnd(50_000), 'the difference')
       t.match(await page.locator('[data-testid="rec-group-amount_mismatch"] h3').innerText(), 'Lệch số tiền')
       t.equal(
         (await page.locator('[data-testid="rec-statement-total"]').innerText()).trim(),
-        fmt(rec.statementTotal),
+        vnd(rec.statementTotal),
         'the statement total as the API says',
       )
       t.equal(
         (await page.locator('[data-testid="rec-posted-total"]').innerText()).trim(),
-        fmt(rec.postedTotal),
+        vnd(rec.postedTotal),
         'the posted total as the API says',
       )
       await page.locator(`[data-testid="rec-row-${rec.id}"]`).waitFor()
@@ -177,9 +140,7 @@ async function run() {
       // Closing it.
       await page.locator('[data-testid="rec-close"]').click()
       await page.locator('[data-testid="rec-done"]', { hasText: 'Đã khóa' }).waitFor()
-      const closed = (await (
-        await fetch(`${served.url}/v1/reconciliations/${rec.id}`, { headers: { cookie } })
-      ).json()) as { status: string }
+      const closed = await getJson<{ status: string }>(cookie, `/v1/reconciliations/${rec.id}`)
       t.equal(closed.status, 'closed', 'the API has it closed')
       t.same(errors, [], 'no error in the page')
     },
@@ -198,9 +159,8 @@ async function run() {
       t.ok(id, `the demo has a support payment waiting for approval (${id})`)
 
       // The branch manager approves it.
-      const m = await signIn('quanly')
-      t.teardown(() => m.context.close())
-      await m.page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Chi hỗ trợ' }).click()
+      const m = await signIn(t, 'quanly')
+      await navLink(m.page, 'Chi hỗ trợ').click()
       await m.page.locator(`[data-testid="sp-row-${id}"]`).waitFor()
       t.match(await m.page.locator(`[data-testid="sp-row-${id}"]`).innerText(), 'Chờ duyệt')
       await m.page.locator(`[data-testid="sp-open-${id}"]`).click()
@@ -218,7 +178,7 @@ async function run() {
       )
       t.same(await seriousA11yViolations(m.page), [], 'approval: no serious or critical accessibility violation')
       // The manager's reports: the branch's portfolio.
-      await m.page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Báo cáo' }).click()
+      await navLink(m.page, 'Báo cáo').click()
       await m.page.locator('[data-testid="report-portfolio"] [data-testid="report-table"]').waitFor()
       t.pass('a branch manager reads the reports too')
 
@@ -243,18 +203,12 @@ async function run() {
         'said before the click',
       )
       t.ok(await m.page.locator('[data-testid="sp-pay"]').isDisabled(), "the approver's pay button is disabled")
-      const own = await sessionOf(served, m.context)
-      const refused = await fetch(`${served.url}/v1/support-payments/${id}/pay`, {
-        method: 'POST',
-        headers: {
-          cookie: own.cookie,
-          'x-csrf-token': own.csrf,
-          'content-type': 'application/json',
-          'idempotency-key': `fin-test-${id}-self`,
-          'accept-language': 'vi',
-        },
-        body: JSON.stringify({ paidOn: BUSINESS_DATE, reference: 'UNC-TU-CHI' }),
-      })
+      const refused = await postJson(
+        m.context,
+        `/v1/support-payments/${id}/pay`,
+        { paidOn: BUSINESS_DATE, reference: 'UNC-TU-CHI' },
+        { 'idempotency-key': `fin-test-${id}-self`, 'accept-language': 'vi' },
+      )
       t.equal(refused.status, 403)
       t.equal(((await refused.json()) as { code: string }).code, 'FOUR_EYES', 'the API refuses the approver: FOUR_EYES')
       // A stale screen that still offers the button: the API's refusal is shown as a sentence.
@@ -276,9 +230,8 @@ async function run() {
       )
 
       // Another person in finance pays it.
-      const f = await signIn('taichinh')
-      t.teardown(() => f.context.close())
-      await f.page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Chi hỗ trợ' }).click()
+      const f = await signIn(t, 'taichinh')
+      await navLink(f.page, 'Chi hỗ trợ').click()
       await f.page.locator(`[data-testid="sp-open-${id}"]`).click()
       await f.page.locator('#sp-reference').waitFor()
       t.equal(
@@ -303,14 +256,13 @@ async function run() {
         `Bạn (${finance.name})`,
         'the payer is shown',
       )
-      const { cookie } = await sessionOf(served, f.context)
-      const paid = (await (await fetch(`${served.url}/v1/support-payments/${id}`, { headers: { cookie } })).json()) as {
+      const paid = await getJson<{
         status: string
         approvedBy: number
         paidBy: number
         payReference: string
         paidOn: string
-      }
+      }>(f.context, `/v1/support-payments/${id}`)
       t.same(
         {
           status: paid.status,
@@ -337,26 +289,23 @@ async function run() {
     'when finance opens the trial balance and the reports, then debits equal credits and each CSV download ' +
       'answers 200 text/csv',
     async (t) => {
-      const { page, context, errors } = await signIn('taichinh')
-      t.teardown(() => context.close())
-      const { cookie } = await sessionOf(served, context)
+      const { page, context, errors } = await signIn(t, 'taichinh')
+      const { cookie } = await tabSession(context)
 
-      await page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Cân đối tài khoản' }).click()
+      await navLink(page, 'Cân đối tài khoản').click()
       await page.locator('[data-testid="tb-table"]').waitFor()
-      const tb = (await (await fetch(`${served.url}/v1/ledger/trial-balance`, { headers: { cookie } })).json()) as {
-        totalDebit: number
-        totalCredit: number
-        balanced: boolean
-        accounts: unknown[]
-      }
+      const tb = await getJson<{ totalDebit: number; totalCredit: number; balanced: boolean; accounts: unknown[] }>(
+        cookie,
+        '/v1/ledger/trial-balance',
+      )
       t.ok(tb.balanced && tb.totalDebit === tb.totalCredit && tb.totalDebit > 0, 'the API says balanced')
       t.match(
         await page.locator('[data-testid="tb-check"]').innerText(),
         'Cân đối: tổng Nợ bằng tổng Có',
         'the check is shown in words',
       )
-      t.equal((await page.locator('[data-testid="tb-total-debit"]').innerText()).trim(), fmt(tb.totalDebit))
-      t.equal((await page.locator('[data-testid="tb-total-credit"]').innerText()).trim(), fmt(tb.totalCredit))
+      t.equal((await page.locator('[data-testid="tb-total-debit"]').innerText()).trim(), vnd(tb.totalDebit))
+      t.equal((await page.locator('[data-testid="tb-total-credit"]').innerText()).trim(), vnd(tb.totalCredit))
       t.equal(
         await page.locator('[data-testid="tb-table"] tbody tr').count(),
         tb.accounts.length,
@@ -377,16 +326,15 @@ async function run() {
       await page.locator('[data-testid="lang-switch"]').click()
       await page.locator('[data-testid="tb-check"]', { hasText: 'Cân đối' }).waitFor()
 
-      await page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Báo cáo' }).click()
+      await navLink(page, 'Báo cáo').click()
       await page.locator('[data-testid="report-portfolio"] [data-testid="report-table"]').waitFor()
-      const portfolio = (await (
-        await fetch(`${served.url}/v1/reports/portfolio?asOf=${BUSINESS_DATE}&groupBy=programme`, {
-          headers: { cookie },
-        })
-      ).json()) as { totals: { outstanding: number } }
+      const portfolio = await getJson<{ totals: { outstanding: number } }>(
+        cookie,
+        `/v1/reports/portfolio?asOf=${BUSINESS_DATE}&groupBy=programme`,
+      )
       t.match(
         await page.locator('[data-testid="report-table"] tfoot').innerText(),
-        fmt(portfolio.totals.outstanding),
+        vnd(portfolio.totals.outstanding),
         'the portfolio total in VND, as the API says',
       )
       await checkScreen(t, page, 'reports')
@@ -409,9 +357,8 @@ async function run() {
   t.test(
     'when an auditor opens the finance screens, then they read everything and are offered no action',
     async (t) => {
-      const { page, context, errors } = await signIn('kiemtoan')
-      t.teardown(() => context.close())
-      const nav = page.locator('nav[aria-label="Điều hướng chính"]')
+      const { page, errors } = await signIn(t, 'kiemtoan')
+      const nav = page.locator(MAIN_NAV)
       for (const label of ['Đối chiếu', 'Cân đối tài khoản', 'Chi hỗ trợ', 'Báo cáo'])
         t.equal(await nav.locator('a', { hasText: label }).count(), 1, `the navigation offers "${label}"`)
       await nav.locator('a', { hasText: 'Đối chiếu' }).click()

@@ -8,53 +8,16 @@
  * reconciles the point's day from a CSV statement: every line matched, then closed.
  */
 import t from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
-import {
-  runInBrowser,
-  BUSINESS_DATE,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  sessionOf,
-  signInThroughForm,
-  startServer,
-  type Served,
-  type Tab,
-} from './helpers.js'
-
-/** Integer VND as the console shows it: 1.234.567 ₫. */
-const fmt = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
+import type { Page } from 'playwright-core'
+import { runInBrowser, repaidByLoan, BUSINESS_DATE, navLink, screenshot, vnd, type BrowserSuite } from './helpers.js'
 
 await runInBrowser(t, run)
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
+async function run({ served, db, checkScreen, signIn, getJson }: BrowserSuite) {
   const partner = served.staff.hoiphunu!
   const officer = served.staff.canbo!
 
-  async function signedIn(username: string): Promise<Tab> {
-    const tab = await openTab(browser, served)
-    t.teardown(() => tab.context.close())
-    const s = served.staff[username]!
-    await signInThroughForm(tab.page, s.username, s.password)
-    await tab.page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-    return tab
-  }
-  const go = (page: Page, label: string) =>
-    page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: label }).first().click()
-  async function apiGet<T>(tab: Tab, path: string): Promise<T> {
-    const { cookie } = await sessionOf(served, tab.context)
-    const res = await fetch(`${served.url}${path}`, { headers: { cookie } })
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
-    return (await res.json()) as T
-  }
+  const go = (page: Page, label: string) => navLink(page, label).first().click()
 
   // A household of the partner with no open job-creation application and no such loan (JOB_CREATION
   // takes any poverty status and any area), the last one so the other browser tests' choice differs.
@@ -79,7 +42,7 @@ async function run() {
       "household's new application is filed from its group",
     async (t) => {
       t.ok(household, `the demo has a household without a loan in the partner's groups (${household?.name})`)
-      const p = await signedIn('hoiphunu')
+      const p = await signIn(t, 'hoiphunu')
       await go(p.page, 'Tổ của tôi')
       await p.page.locator('[data-testid="groups-table"]').waitFor()
       const listed = await p.page.locator('[data-testid="groups-table"] tbody tr td:first-child').allInnerTexts()
@@ -88,8 +51,7 @@ async function run() {
         .pluck()
         .all(partner.partnerId) as string[]
       t.same(listed.map((c) => c.trim()).sort(), [...own].sort(), "exactly the partner's groups")
-      t.same(await seriousA11yViolations(p.page), [], 'groups: no serious or critical accessibility violation')
-      await screenshot(p.page, 'groups')
+      await checkScreen(t, p.page, 'groups')
 
       await p.page.locator(`a[href="#/groups/${household.groupId}"]`).click()
       const apply = p.page.locator(`[data-testid="apply-${household.id}"]`)
@@ -99,7 +61,7 @@ async function run() {
         household.nationalId,
         'the household is listed with its citizen ID',
       )
-      t.same(await seriousA11yViolations(p.page), [], 'group page: no serious or critical accessibility violation')
+      await checkScreen(t, p.page, 'group page', false)
       await screenshot(p.page, 'group')
       await apply.click()
       await p.page.locator('[data-testid="chosen-household"]', { hasText: household.name }).waitFor()
@@ -114,7 +76,7 @@ async function run() {
       await p.page.locator('[data-testid="schedule-preview"]').waitFor()
       t.equal(
         (await p.page.locator('[data-testid="preview-total-principal"]').innerText()).trim(),
-        fmt(20_000_000),
+        vnd(20_000_000),
         'the preview repays the amount',
       )
       await p.page.locator('#app-purpose').fill('Nuôi bò sinh sản')
@@ -145,7 +107,7 @@ async function run() {
   await t.test(
     'when the officer certifies it, then a manager sees who certified by name and approves it into a loan',
     async (t) => {
-      const o = await signedIn('canbo')
+      const o = await signIn(t, 'canbo')
       await go(o.page, 'Hồ sơ chờ xử lý')
       await o.page.locator(`[data-testid="certify-${applicationId}"]`).click()
       await o.page.locator('#certify-decision').fill('UBND-XA-2026/31')
@@ -153,7 +115,7 @@ async function run() {
       await o.page.locator('[data-testid="queue-done"]').waitFor()
       t.equal(db.prepare('SELECT status FROM applications WHERE id = ?').pluck().get(applicationId), 'certified')
 
-      const m = await signedIn('quanly')
+      const m = await signIn(t, 'quanly')
       await go(m.page, 'Hồ sơ chờ xử lý')
       await m.page.locator(`[data-testid="four-eyes-${applicationId}"]`, { hasText: officer.name }).waitFor()
       t.pass(`the manager sees that ${officer.name} certified it`)
@@ -174,14 +136,14 @@ async function run() {
   await t.test(
     'when the officer disburses it, then the loan is active and its page shows the disbursement',
     async (t) => {
-      const o = await signedIn('canbo')
+      const o = await signIn(t, 'canbo')
       await go(o.page, 'Giải ngân')
       await o.page.locator(`[data-testid="disburse-${loanId}"]`).click()
       await o.page.locator('[data-testid="disb-submit"]').click()
       await o.page.locator('[data-testid="disb-done"]').waitFor()
       await o.page.locator('[data-testid="disb-open-loan"]').click()
       await o.page.locator('[data-testid="loan-transactions"]', { hasText: 'Giải ngân' }).waitFor()
-      const loan = await apiGet<{ status: string; outstandingPrincipal: number }>(o, `/v1/loans/${loanId}`)
+      const loan = await getJson<{ status: string; outstandingPrincipal: number }>(o.context, `/v1/loans/${loanId}`)
       t.same(
         [loan.status, loan.outstandingPrincipal],
         ['active', 20_000_000],
@@ -189,7 +151,7 @@ async function run() {
       )
       t.equal(
         (await o.page.locator('[data-testid="loan-outstanding"]').innerText()).trim(),
-        fmt(20_000_000),
+        vnd(20_000_000),
         'the page says the same',
       )
       t.same(o.errors, [], 'no error in the page')
@@ -201,7 +163,7 @@ async function run() {
     "when the officer posts a group's session from the sheet, then the loan page shows each line's " +
       'allocation as the API stored it',
     async (t) => {
-      const o = await signedIn('canbo')
+      const o = await signIn(t, 'canbo')
       await go(o.page, 'Bảng kê thu')
       pointId = db.prepare("SELECT id FROM transaction_points WHERE code = 'DN-HB'").pluck().get() as number
       await o.page.locator('#transaction-point').selectOption(String(pointId))
@@ -213,9 +175,9 @@ async function run() {
       const posted = o.page.locator('[data-testid="session-posted"]')
       await posted.waitFor()
       const sessionId = Number(/\d+/.exec(await posted.innerText())![0])
-      const session = await apiGet<{
+      const session = await getJson<{
         lines: { loanId: number; transactionId: number | null; allocation: Record<string, number> | null }[]
-      }>(o, `/v1/collection-sessions/${sessionId}`)
+      }>(o.context, `/v1/collection-sessions/${sessionId}`)
       const line = session.lines.find((l) => l.transactionId !== null && l.allocation !== null)
       t.ok(line, `session ${sessionId} has a repayment line`)
 
@@ -225,7 +187,7 @@ async function run() {
       const text = await row.innerText()
       const a = line!.allocation!
       for (const part of ['interest', 'principal'] as const)
-        if (a[part]! > 0) t.match(text, fmt(a[part]!), `the ${part} allocated (${fmt(a[part]!)}) is on the loan page`)
+        if (a[part]! > 0) t.match(text, vnd(a[part]!), `the ${part} allocated (${vnd(a[part]!)}) is on the loan page`)
       await screenshot(o.page, 'flow-loan-allocation')
       t.same(o.errors, [], 'no error in the page')
     },
@@ -235,16 +197,8 @@ async function run() {
     "when finance reconciles the point's day from a CSV of the cash counted, then every line matches and " +
       'the day is closed',
     async (t) => {
-      const f = await signedIn('taichinh')
-      const cash = db
-        .prepare(
-          `SELECT x.loan_id AS loanId, SUM(x.amount) AS amount FROM loan_transactions x JOIN loans l ON l.id
-            = x.loan_id
-      WHERE x.kind = 'repayment' AND x.value_date = ? AND l.transaction_point_id = ? AND NOT EXISTS (SELECT
-            1 FROM loan_transactions r WHERE r.reverses_id = x.id)
-      GROUP BY 1 ORDER BY 1`,
-        )
-        .all(BUSINESS_DATE, pointId) as { loanId: number; amount: number }[]
+      const f = await signIn(t, 'taichinh')
+      const cash = repaidByLoan(db, BUSINESS_DATE, pointId)
       t.ok(cash.length > 0, `${cash.length} loans repaid at the point today`)
       await go(f.page, 'Đối chiếu')
       await f.page.locator('#rec-point').selectOption(String(pointId))
@@ -265,8 +219,8 @@ async function run() {
       t.equal(await f.page.locator(others).count(), 0, 'nothing mismatched, missing or unexpected')
       await f.page.locator('[data-testid="rec-close"]').click()
       await f.page.locator('[data-testid="rec-done"]', { hasText: 'Đã khóa' }).waitFor()
-      const list = await apiGet<{ items: { status: string }[] }>(
-        f,
+      const list = await getJson<{ items: { status: string }[] }>(
+        f.context,
         `/v1/reconciliations?transactionPointId=${pointId}&date=${BUSINESS_DATE}`,
       )
       t.same(

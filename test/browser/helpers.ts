@@ -2,13 +2,17 @@
  * Browser tests' harness: the REAL server (`node dist/server.js`, built by `npm run build`) on a
  * temporary database file and a free port, seeded with the demo data and staff who sign in with a
  * username and a password; Debian's chromium driven by playwright-core; an axe-core check; and
- * screenshots written to test/browser/screenshots/ (a few are committed for the README).
+ * screenshots written to test/browser/screenshots/ (a few are committed for the README). A test file
+ * calls runInBrowser(t, run): `run` gets a BrowserSuite (the server, chromium, a read-only database
+ * handle, each torn down with the file) and the steps every file repeats (signing in, screen checks,
+ * API calls with a tab's session), so that the file states only what it tests.
  *
  * Without /usr/bin/chromium or without the build, the tests skip with a message saying why —
  * except under CI (CI=true), where .ci/run installs chromium and builds first, so a missing piece
  * is a failure.
  */
 import type { Test } from 'tap'
+import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -16,9 +20,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.js'
-import { loadDemoData } from '../../src/modules/demo/demo.js'
+import { DEMO_USERNAMES, loadDemoData } from '../../src/modules/demo/demo.js'
 import { createUser, setOneTimePassword } from '../../src/modules/users/service.js'
 import { hashPassword } from '../../src/modules/session/passwords.js'
 import type { Actor, Role } from '../../src/platform/auth.js'
@@ -67,15 +71,8 @@ export interface Served {
   timings: { seed: number; serverReady: number; passwords: number }
 }
 
-/** Demo users' usernames (the demo creates one user per role). */
-const USERNAMES: Record<string, string> = {
-  branch_manager: 'quanly',
-  branch_officer: 'canbo',
-  partner_officer: 'hoiphunu',
-  finance: 'taichinh',
-  auditor: 'kiemtoan',
-  admin: 'quantri',
-}
+/** Demo users' usernames (the demo creates one user per role), by role. */
+const USERNAMES: Record<string, string> = DEMO_USERNAMES
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -352,15 +349,171 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path
 }
 
+/** The console's main navigation (by its Vietnamese label: the console starts in Vietnamese). */
+export const MAIN_NAV = 'nav[aria-label="Điều hướng chính"]'
+
+/** A link of the main navigation, by its text. */
+export function navLink(page: Page, label: string): Locator {
+  return page.locator(`${MAIN_NAV} a`, { hasText: label })
+}
+
+/** Integer VND as the console shows it: 1.234.567 ₫ (and -1.234.567 ₫ below zero). */
+export function vnd(n: number): string {
+  return `${n < 0 ? '-' : ''}${String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
+}
+
+/** Presses the language switch and waits until `<html lang>` is `lang`. */
+export async function switchLanguage(page: Page, lang: 'en' | 'vi'): Promise<void> {
+  await page.locator('[data-testid="lang-switch"]').click()
+  await page.waitForFunction(`document.documentElement.lang === '${lang}'`)
+}
+
+/** The cash repaid per loan at a transaction point on a value date, reversed repayments left out, by loan id. */
+export function repaidByLoan(
+  db: Database.Database,
+  valueDate: string,
+  transactionPointId: number,
+): { loanId: number; amount: number }[] {
+  return db
+    .prepare(
+      `SELECT x.loan_id AS loanId, SUM(x.amount) AS amount FROM loan_transactions x JOIN loans l ON l.id = x.loan_id
+      WHERE x.kind = 'repayment' AND x.value_date = ? AND l.transaction_point_id = ?
+        AND NOT EXISTS (SELECT 1 FROM loan_transactions r WHERE r.reverses_id = x.id)
+      GROUP BY 1 ORDER BY 1`,
+    )
+    .all(valueDate, transactionPointId) as { loanId: number; amount: number }[]
+}
+
 /**
- * Runs the body of a browser test file (the real server and chromium: minutes, not seconds, under
- * the full suite), or skips it with the reason when chromium or the build is missing — except in CI,
- * which installs and builds both, where a missing prerequisite fails.
+ * Polls `condition` every 100 ms until it holds, or throws `message` after `ms`: for what the test reads
+ * through locators, where waitForFunction would need a string evaluation the page's CSP may refuse.
  */
-export async function runInBrowser(t: Test, run: () => Promise<void>): Promise<void> {
+export async function until(
+  condition: () => Promise<boolean>,
+  message = 'the condition did not hold in time',
+  ms = 15_000,
+): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
+    if (await condition()) return
+  throw new Error(message)
+}
+
+/** A tab signed in as a demo user, with that user. */
+export interface SignedIn extends Tab {
+  user: Staff
+}
+
+export interface SignInOptions {
+  /** What to wait for once the form is sent (default: the main navigation); null waits for nothing. */
+  waitFor?: string | null
+  /** Then opens this route of the console (`/queue` → `/#/queue`). */
+  path?: string
+}
+
+/** What a browser test file works with: one server, one chromium and one database handle for the whole file. */
+export interface BrowserSuite {
+  served: Served
+  browser: Browser
+  /** A read-only handle on the server's database file, to check what the console wrote. */
+  db: Database.Database
+  /** axe-core finds no serious or critical violation on the screen (one assertion); then its screenshot. */
+  checkScreen(t: Test, page: Page, name: string, shot?: boolean): Promise<void>
+  /** A new tab (its own cookies), closed when `t` ends. */
+  openTab(t: Test, path?: string): Promise<Tab>
+  /** A new tab, closed when `t` ends, signed in through the form as the demo user `username`. */
+  signIn(t: Test, username: string, options?: SignInOptions): Promise<SignedIn>
+  /** The session cookie and CSRF token a tab holds. */
+  tabSession(context: BrowserContext): Promise<{ cookie: string; csrf: string }>
+  /**
+   * GET `path` as JSON with a session cookie (or a tab's, read from its context): a status other than
+   * 200 throws with the answer.
+   */
+  getJson<T>(auth: string | BrowserContext, path: string): Promise<T>
+  /** POST `body` as JSON with a session (a tab's, or its cookie and CSRF token already read), plus `headers`. */
+  postJson(
+    auth: BrowserContext | { cookie: string; csrf: string },
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>
+}
+
+export interface SuiteOptions {
+  /** Comments how long the server took to seed and start (and each step of it). */
+  logStart?: boolean
+}
+
+/**
+ * Starts the server, then chromium, then opens the read-only database handle, each with its teardown
+ * on `t` (the file's test), and returns them with the steps the tests share.
+ */
+export async function browserSuite(t: Test, options: SuiteOptions = {}): Promise<BrowserSuite> {
+  const started = Date.now()
+  const served = await startServer()
+  t.teardown(() => served.stop())
+  if (options.logStart)
+    t.comment(
+      `server seeded and started in ${Date.now() - started} ms at ${served.url} (${JSON.stringify(served.timings)})`,
+    )
+  const browser = await launchBrowser()
+  t.teardown(() => browser.close())
+  const db = new Database(served.file, { readonly: true, fileMustExist: true })
+  t.teardown(() => db.close())
+
+  const suite: BrowserSuite = {
+    served,
+    browser,
+    db,
+    async checkScreen(t, page, name, shot = true) {
+      t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
+      if (shot) await screenshot(page, name)
+    },
+    async openTab(t, path) {
+      const tab = await openTab(browser, served, path)
+      t.teardown(() => tab.context.close())
+      return tab
+    },
+    async signIn(t, username, { waitFor = MAIN_NAV, path } = {}) {
+      const tab = await suite.openTab(t)
+      const user = served.staff[username]
+      if (!user) throw new Error(`no demo user ${username}`)
+      await signInThroughForm(tab.page, user.username, user.password)
+      if (waitFor !== null) await tab.page.locator(waitFor).waitFor()
+      if (path !== undefined) await tab.page.goto(`/#${path}`)
+      return { ...tab, user }
+    },
+    tabSession: (context) => sessionOf(served, context),
+    async getJson<T>(auth: string | BrowserContext, path: string) {
+      const cookie = typeof auth === 'string' ? auth : (await sessionOf(served, auth)).cookie
+      const res = await fetch(`${served.url}${path}`, { headers: { cookie } })
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
+      return (await res.json()) as T
+    },
+    async postJson(auth, path, body, headers = {}) {
+      const { cookie, csrf } = 'csrf' in auth ? auth : await sessionOf(served, auth)
+      return fetch(`${served.url}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      })
+    },
+  }
+  return suite
+}
+
+/**
+ * Runs the body of a browser test file with its suite (the real server and chromium: minutes, not
+ * seconds, under the full suite), or skips it with the reason when chromium or the build is missing —
+ * except in CI, which installs and builds both, where a missing prerequisite fails.
+ */
+export async function runInBrowser(
+  t: Test,
+  run: (suite: BrowserSuite) => Promise<void>,
+  options: SuiteOptions = {},
+): Promise<void> {
   t.setTimeout(300_000)
   const missing = missingPrerequisite()
-  if (!missing) return run()
+  if (!missing) return run(await browserSuite(t, options))
   if (process.env.CI) t.fail(`browser tests cannot run in CI: ${missing}`)
   else t.comment(`browser tests skipped: ${missing}`)
   t.pass('skipped', { skip: missing })

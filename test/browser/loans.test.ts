@@ -4,21 +4,8 @@
  * transactions (each repayment's allocation), posts a repayment with "Thu nợ" and sees how it was
  * allocated — the same allocation the API stored. axe-core on each screen; screenshots.
  */
-import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
-import {
-  runInBrowser,
-  BUSINESS_DATE,
-  launchBrowser,
-  openTab,
-  screenshot,
-  seriousA11yViolations,
-  sessionOf,
-  signInThroughForm,
-  startServer,
-  type Served,
-} from './helpers.js'
+import t from 'tap'
+import { runInBrowser, BUSINESS_DATE, navLink, vnd, type BrowserSuite } from './helpers.js'
 
 await runInBrowser(t, run)
 
@@ -30,29 +17,13 @@ function everyRowHas(text: string): string {
   )
 }
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
-
-  async function checkScreen(t: Test, page: Page, name: string) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    await screenshot(page, name)
-  }
-
+async function run({ db, checkScreen, signIn, getJson }: BrowserSuite) {
   t.test(
     'when a branch officer filters the overdue loans and posts a repayment on one, then the loan page shows ' +
       'its allocation',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.canbo!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
-      const nav = page.locator('nav[aria-label="Điều hướng chính"] a', { hasText: 'Khoản vay' })
+      const { page, context, errors, user: s } = await signIn(t, 'canbo')
+      const nav = navLink(page, 'Khoản vay')
       t.equal(await nav.count(), 1, 'the navigation offers "Khoản vay"')
       await nav.click()
       await page.locator('[data-testid="loan-list"]').waitFor()
@@ -165,10 +136,10 @@ async function run() {
         'one repayment more in the database',
       )
 
-      const { cookie } = await sessionOf(served, context)
-      const txs = (await (
-        await fetch(`${served.url}/v1/loans/${loanId}/transactions`, { headers: { cookie } })
-      ).json()) as { items: { id: number; allocation: Record<string, number> | null }[] }
+      const txs = await getJson<{ items: { id: number; allocation: Record<string, number> | null }[] }>(
+        context,
+        `/v1/loans/${loanId}/transactions`,
+      )
       const allocation = txs.items.find((x) => x.id === txId)!.allocation!
       t.equal(
         Object.values(allocation).reduce((a, b) => a + b, 0),
@@ -176,11 +147,10 @@ async function run() {
         'the allocation adds up to the amount',
       )
       t.ok(allocation.overdueInterest! + allocation.overduePrincipal! > 0, 'overdue amounts are paid first')
-      const fmt = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
       for (const part of ['overdueInterest', 'overduePrincipal', 'interest', 'principal', 'prepaid']) {
         t.equal(
           (await result.locator(`[data-part="${part}"]`).innerText()).trim(),
-          fmt(allocation[part]!),
+          vnd(allocation[part]!),
           `${part} shown as the API allocated it`,
         )
       }
@@ -199,11 +169,7 @@ async function run() {
     'when a loan has a support-payment verdict, then the loan page shows the outcome and its Vietnamese ' +
       'explanation',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.canbo!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
+      const { page, context, errors, user: s } = await signIn(t, 'canbo')
       const loanId = db
         .prepare(
           'SELECT p.loan_id FROM support_payments p JOIN loans l ON l.id = p.loan_id WHERE l.branch_id = ? ' +
@@ -212,10 +178,10 @@ async function run() {
         .pluck()
         .get(s.branchId) as number | undefined
       t.ok(loanId, `the demo has a loan that earned a support payment (${loanId})`)
-      const { cookie } = await sessionOf(served, context)
-      const loan = (await (await fetch(`${served.url}/v1/loans/${loanId}`, { headers: { cookie } })).json()) as {
-        supportVerdict?: { outcome: string; explanationVi: string } | null
-      }
+      const loan = await getJson<{ supportVerdict?: { outcome: string; explanationVi: string } | null }>(
+        context,
+        `/v1/loans/${loanId}`,
+      )
       t.ok(loan.supportVerdict, 'the API gives its verdict')
       await page.goto(`/#/loans/${loanId}`)
       const verdict = page.locator('[data-testid="support-verdict"]')
@@ -234,11 +200,7 @@ async function run() {
   )
 
   t.test('when the amount is not a whole number of đồng, then the form says so and nothing is posted', async (t) => {
-    const { page, context, errors } = await openTab(browser, served)
-    t.teardown(() => context.close())
-    const s = served.staff.canbo!
-    await signInThroughForm(page, s.username, s.password)
-    await page.locator('nav[aria-label="Điều hướng chính"]').waitFor()
+    const { page, errors, user: s } = await signIn(t, 'canbo')
     const loanId = db
       .prepare("SELECT id FROM loans WHERE state = 'active' AND branch_id = ? ORDER BY id")
       .pluck()

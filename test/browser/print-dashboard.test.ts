@@ -6,74 +6,54 @@
  * console's header and navigation; the dashboard draws the API's numbers. axe-core on each screen.
  */
 import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import {
   runInBrowser,
   BUSINESS_DATE,
-  launchBrowser,
-  openTab,
+  MAIN_NAV,
   screenshot,
   seriousA11yViolations,
-  sessionOf,
-  signInThroughForm,
-  startServer,
-  type Served,
+  switchLanguage,
+  vnd,
+  type BrowserSuite,
 } from './helpers.js'
 import { vndInWords } from '../../src/console/vnd-words.js'
 
 await runInBrowser(t, run)
 
-const fmt = (n: number) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`
 /** "1.234.567 ₫" → 1234567 */
 const parse = (text: string) => Number(text.replace(/[^\d-]/g, ''))
 
-async function run() {
-  const served: Served = await startServer()
-  t.teardown(() => served.stop())
-  const browser: Browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const db = new Database(served.file, { readonly: true, fileMustExist: true })
-  t.teardown(() => db.close())
+/** In print media the console's header, navigation and buttons are gone and the paper stays. */
+async function checkPrintMedia(t: Test, page: Page, paper: string, shot: string) {
+  t.ok(await page.locator(MAIN_NAV).isVisible(), 'on screen the navigation is shown')
+  await page.emulateMedia({ media: 'print' })
+  t.notOk(await page.locator('header.topbar').isVisible(), 'in print the header is hidden')
+  t.notOk(await page.locator(MAIN_NAV).isVisible(), 'in print the navigation is hidden')
+  t.notOk(await page.locator('[data-testid="print-button"]').isVisible(), 'in print the "In" button is hidden')
+  t.ok(await page.locator(`[data-testid="${paper}"]`).isVisible(), 'in print the paper is shown')
+  await screenshot(page, shot)
+  await page.emulateMedia({ media: 'screen' })
+}
 
-  async function checkScreen(t: Test, page: Page, name: string) {
-    t.same(await seriousA11yViolations(page), [], `${name}: no serious or critical accessibility violation`)
-    await screenshot(page, name)
-  }
+/** The pages of the PDF chromium prints (the CSS @page sizes): [width, height] in points, rounded. */
+async function printedPages(page: Page): Promise<[number, number][]> {
+  await page.emulateMedia({ media: 'print' })
+  const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1')
+  await page.emulateMedia({ media: 'screen' })
+  return [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [
+    Math.round(Number(m[1])),
+    Math.round(Number(m[2])),
+  ])
+}
+const A4 = [595, 842] // points (210 × 297 mm)
 
-  /** In print media the console's header, navigation and buttons are gone and the paper stays. */
-  async function checkPrintMedia(t: Test, page: Page, paper: string, shot: string) {
-    t.ok(await page.locator('nav[aria-label="Điều hướng chính"]').isVisible(), 'on screen the navigation is shown')
-    await page.emulateMedia({ media: 'print' })
-    t.notOk(await page.locator('header.topbar').isVisible(), 'in print the header is hidden')
-    t.notOk(await page.locator('nav[aria-label="Điều hướng chính"]').isVisible(), 'in print the navigation is hidden')
-    t.notOk(await page.locator('[data-testid="print-button"]').isVisible(), 'in print the "In" button is hidden')
-    t.ok(await page.locator(`[data-testid="${paper}"]`).isVisible(), 'in print the paper is shown')
-    await screenshot(page, shot)
-    await page.emulateMedia({ media: 'screen' })
-  }
-
-  /** The pages of the PDF chromium prints (the CSS @page sizes): [width, height] in points, rounded. */
-  async function printedPages(page: Page): Promise<[number, number][]> {
-    await page.emulateMedia({ media: 'print' })
-    const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1')
-    await page.emulateMedia({ media: 'screen' })
-    return [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [
-      Math.round(Number(m[1])),
-      Math.round(Number(m[2])),
-    ])
-  }
-  const A4 = [595, 842] // points (210 × 297 mm)
-
+async function run({ served, db, checkScreen, signIn, tabSession, getJson, postJson }: BrowserSuite) {
   t.test(
     'when a manager opens the schedule printable of a loan, then every instalment is listed and the ' +
       'principal adds up to the loan amount',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.quanly!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('[data-testid="sign-out"]').waitFor()
+      const { page, context, errors, user: s } = await signIn(t, 'quanly', { waitFor: '[data-testid="sign-out"]' })
       // An active loan of the branch with no repayment yet (no prepayment has changed its schedule), the longest
       // term.
       const loanId = db
@@ -85,19 +65,16 @@ async function run() {
         .pluck()
         .get(s.branchId) as number
       t.ok(loanId, `loan ${loanId}`)
-      const { cookie } = await sessionOf(served, context)
-      const loan = (await (await fetch(`${served.url}/v1/loans/${loanId}`, { headers: { cookie } })).json()) as {
-        disbursedAmount: number
-        householdName: string
-        termMonths: number
-      }
-      const schedule = (await (
-        await fetch(`${served.url}/v1/loans/${loanId}/schedule`, { headers: { cookie } })
-      ).json()) as {
+      const { cookie } = await tabSession(context)
+      const loan = await getJson<{ disbursedAmount: number; householdName: string; termMonths: number }>(
+        cookie,
+        `/v1/loans/${loanId}`,
+      )
+      const schedule = await getJson<{
         instalments: { number: number; principal: number; interest: number; effectiveDueDate: string }[]
         totalPrincipal: number
         totalInterest: number
-      }
+      }>(cookie, `/v1/loans/${loanId}/schedule`)
 
       await page.goto(`/#/loans/${loanId}`)
       await page.locator('[data-testid="print-schedule-link"]').click()
@@ -150,21 +127,21 @@ async function run() {
       t.equal(
         principalSum,
         loan.disbursedAmount,
-        `the instalments' principal adds up to the loan amount ${fmt(loan.disbursedAmount)}`,
+        `the instalments' principal adds up to the loan amount ${vnd(loan.disbursedAmount)}`,
       )
       t.equal(
         (await page.locator('[data-testid="print-total-principal"]').innerText()).trim(),
-        fmt(loan.disbursedAmount),
+        vnd(loan.disbursedAmount),
         'the total principal is the loan amount',
       )
       t.equal(
         (await page.locator('[data-testid="print-loan-amount"]').innerText()).trim(),
-        fmt(loan.disbursedAmount),
+        vnd(loan.disbursedAmount),
         'the amount lent is shown',
       )
       t.equal(
         (await page.locator('[data-testid="print-total"]').innerText()).trim(),
-        fmt(schedule.totalPrincipal + schedule.totalInterest),
+        vnd(schedule.totalPrincipal + schedule.totalInterest),
         'the grand total = principal + interest',
       )
       t.match(text, vndInWords(loan.disbursedAmount), 'the loan amount in words')
@@ -183,11 +160,7 @@ async function run() {
     'when a repayment of 1.250.000 ₫ is printed as a receipt, then it shows the amount in words and the ' +
       "API's allocation",
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.quanly!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('[data-testid="sign-out"]').waitFor()
+      const { page, context, errors, user: s } = await signIn(t, 'quanly', { waitFor: '[data-testid="sign-out"]' })
       const loanId = db
         .prepare(
           `SELECT l.id FROM loans l WHERE l.branch_id = ? AND l.state = 'active' AND l.classification = 'overdue'
@@ -195,22 +168,19 @@ async function run() {
         )
         .pluck()
         .get(s.branchId) as number
-      const { cookie, csrf } = await sessionOf(served, context)
-      const res = await fetch(`${served.url}/v1/loans/${loanId}/repayments`, {
-        method: 'POST',
-        headers: {
-          cookie,
-          'x-csrf-token': csrf,
-          'content-type': 'application/json',
-          'idempotency-key': `print-receipt-${Date.now()}`,
-        },
-        body: JSON.stringify({ amount: 1_250_000, valueDate: BUSINESS_DATE, reference: 'BL-0001' }),
-      })
+      const auth = await tabSession(context)
+      const res = await postJson(
+        auth,
+        `/v1/loans/${loanId}/repayments`,
+        { amount: 1_250_000, valueDate: BUSINESS_DATE, reference: 'BL-0001' },
+        { 'idempotency-key': `print-receipt-${Date.now()}` },
+      )
       t.equal(res.status, 201, 'a repayment posted through the API')
       const { transactionId } = (await res.json()) as { transactionId: number }
-      const txs = (await (
-        await fetch(`${served.url}/v1/loans/${loanId}/transactions`, { headers: { cookie } })
-      ).json()) as { items: { id: number; allocation: Record<string, number> | null }[] }
+      const txs = await getJson<{ items: { id: number; allocation: Record<string, number> | null }[] }>(
+        auth.cookie,
+        `/v1/loans/${loanId}/transactions`,
+      )
       const allocation = txs.items.find((x) => x.id === transactionId)!.allocation!
 
       await page.goto(`/#/loans/${loanId}`)
@@ -235,7 +205,7 @@ async function run() {
       for (const part of ['overdueInterest', 'overduePrincipal', 'interest', 'principal', 'prepaid']) {
         t.equal(
           (await page.locator(`[data-testid="receipt-allocation"] [data-part="${part}"]`).innerText()).trim(),
-          fmt(allocation[part]!),
+          vnd(allocation[part]!),
           `${part} as the API allocated it`,
         )
       }
@@ -265,8 +235,7 @@ async function run() {
       await checkPrintMedia(t, page, 'print-receipt', 'print-receipt')
 
       // The console in English: the paper stays Vietnamese (it goes to the borrower).
-      await page.locator('[data-testid="lang-switch"]').click()
-      await page.waitForFunction("document.documentElement.lang === 'en'")
+      await switchLanguage(page, 'en')
       t.equal(
         (await page.locator('[data-testid="print-button"]').innerText()).trim(),
         'Print',
@@ -295,11 +264,7 @@ async function run() {
     "when an officer prints the session's collection sheet and the posting list, then each loan has empty " +
       'columns to fill in and every borrower is listed',
     async (t) => {
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.canbo!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('#transaction-point').waitFor()
+      const { page, context, errors } = await signIn(t, 'canbo', { waitFor: '#transaction-point' })
       const point = db.prepare("SELECT id FROM transaction_points WHERE code = 'DN-HB'").pluck().get() as number
       await page.locator(`#transaction-point option[value="${point}"]`).waitFor({ state: 'attached' })
       await page.locator('#transaction-point').selectOption(String(point))
@@ -308,12 +273,11 @@ async function run() {
       await page.locator('[data-testid="print-sheet-link"]').click()
       await page.locator('[data-testid="print-collection-sheet"]').waitFor()
       t.match(page.url(), new RegExp(`#/print/collection-sheet\\?point=${point}&date=${BUSINESS_DATE}$`))
-      const { cookie } = await sessionOf(served, context)
-      const sheet = (await (
-        await fetch(`${served.url}/v1/transaction-points/${point}/collection-sheet?date=${BUSINESS_DATE}`, {
-          headers: { cookie },
-        })
-      ).json()) as { groups: { groupId: number; households: { loans: { total: number }[] }[] }[] }
+      const { cookie } = await tabSession(context)
+      const sheet = await getJson<{ groups: { groupId: number; households: { loans: { total: number }[] }[] }[] }>(
+        cookie,
+        `/v1/transaction-points/${point}/collection-sheet?date=${BUSINESS_DATE}`,
+      )
       const loans = sheet.groups.flatMap((g) => g.households.flatMap((h) => h.loans))
       t.ok(loans.length > 0, `${loans.length} loans on the sheet`)
       t.equal(
@@ -366,9 +330,10 @@ async function run() {
       await page.locator('[data-testid="load-sheet"]').click()
       await page.locator('[data-testid="print-posting-link"]').click()
       await page.locator('[data-testid="posting-list-table"]').waitFor()
-      const list = (await (
-        await fetch(`${served.url}/v1/reports/posting-list?transactionPointId=${point}`, { headers: { cookie } })
-      ).json()) as { items: { borrower: string; balance: number }[] }
+      const list = await getJson<{ items: { borrower: string; balance: number }[] }>(
+        cookie,
+        `/v1/reports/posting-list?transactionPointId=${point}`,
+      )
       t.equal(
         await page.locator('[data-testid="posting-row"]').count(),
         list.items.length,
@@ -376,7 +341,7 @@ async function run() {
       )
       const rows = await page.locator('[data-testid="posting-row"]').allInnerTexts()
       t.ok(
-        list.items.every((i, n) => rows[n]!.includes(i.borrower) && rows[n]!.includes(fmt(i.balance))),
+        list.items.every((i, n) => rows[n]!.includes(i.borrower) && rows[n]!.includes(vnd(i.balance))),
         'each with the balance the API reports',
       )
       t.match(await page.locator('[data-testid="print-posting-list"]').innerText(), 'DANH SÁCH CÔNG KHAI HỘ VAY VỐN')
@@ -391,15 +356,10 @@ async function run() {
     async (t) => {
       const index = await (await fetch(`${served.url}/`)).text()
       t.notMatch(index, /dashboard/i, "the dashboard's code is not part of the first screen (loaded on demand)")
-      const { page, context, errors } = await openTab(browser, served)
-      t.teardown(() => context.close())
-      const s = served.staff.quanly!
-      await signInThroughForm(page, s.username, s.password)
-      await page.locator('[data-testid="chart-programme"]').waitFor()
+      const { page, context, errors } = await signIn(t, 'quanly', { waitFor: '[data-testid="chart-programme"]' })
       t.match(page.url(), /#\/dashboard$/, 'a branch manager lands on the dashboard')
-      const { cookie } = await sessionOf(served, context)
-      const get = async <T>(path: string) =>
-        (await (await fetch(`${served.url}${path}`, { headers: { cookie } })).json()) as T
+      const { cookie } = await tabSession(context)
+      const get = <T>(path: string) => getJson<T>(cookie, path)
       type Portfolio = {
         items: { key: string; name: string; outstanding: number; overdue: number; overdueRatioPpm: number }[]
         totals: { outstanding: number }
@@ -422,44 +382,25 @@ async function run() {
         page
           .locator(`[data-testid="chart-${chart}"] rect[data-series="${series}"]`)
           .evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))))
-      t.same(
-        await bars('programme', 0),
-        byProgramme.items.map((i) => i.outstanding),
-        "outstanding by programme: one bar per programme, the API's amounts",
-      )
-      t.same(
-        await bars('programme', 1),
-        byProgramme.items.map((i) => i.overdue),
-        'overdue by programme',
-      )
-      t.same(
-        await bars('point', 0),
-        byPoint.items.map((i) => i.outstanding),
-        'outstanding by transaction point',
-      )
-      t.same(
-        await bars('overdue-ratio', 0),
-        byPoint.items.map((i) => i.overdueRatioPpm),
-        'overdue ratio by transaction point',
-      )
-      t.same(
-        await bars('monthly', 0),
-        monthly.items.map((i) => i.disbursedAmount),
-        'disbursements by month',
-      )
-      t.same(
-        await bars('monthly', 1),
-        monthly.items.map((i) => i.collectedAmount),
-        'collections by month',
-      )
-      t.same(
-        await bars('support', 1),
-        support.budgets.map((b) => b.used),
-        'support budget used by policy',
-      )
+      // Each chart's series: [chart, series, the API's numbers, what they are].
+      const drawn: [string, number, number[], string][] = [
+        [
+          'programme',
+          0,
+          byProgramme.items.map((i) => i.outstanding),
+          "outstanding by programme: one bar per programme, the API's amounts",
+        ],
+        ['programme', 1, byProgramme.items.map((i) => i.overdue), 'overdue by programme'],
+        ['point', 0, byPoint.items.map((i) => i.outstanding), 'outstanding by transaction point'],
+        ['overdue-ratio', 0, byPoint.items.map((i) => i.overdueRatioPpm), 'overdue ratio by transaction point'],
+        ['monthly', 0, monthly.items.map((i) => i.disbursedAmount), 'disbursements by month'],
+        ['monthly', 1, monthly.items.map((i) => i.collectedAmount), 'collections by month'],
+        ['support', 1, support.budgets.map((b) => b.used), 'support budget used by policy'],
+      ]
+      for (const [chart, series, expected, name] of drawn) t.same(await bars(chart, series), expected, name)
       t.equal(
         (await page.locator('[data-testid="dash-outstanding"]').innerText()).trim(),
-        fmt(byProgramme.totals.outstanding),
+        vnd(byProgramme.totals.outstanding),
         'the total outstanding',
       )
 
@@ -480,8 +421,8 @@ async function run() {
         byProgramme.items.every(
           (i, n) =>
             tableRows[n]!.includes(i.name) &&
-            tableRows[n]!.includes(fmt(i.outstanding)) &&
-            tableRows[n]!.includes(fmt(i.overdue)),
+            tableRows[n]!.includes(vnd(i.outstanding)) &&
+            tableRows[n]!.includes(vnd(i.overdue)),
         ),
         "the table shows each programme's exact amounts",
       )
@@ -497,8 +438,7 @@ async function run() {
       )
       await checkScreen(t, page, 'dashboard')
 
-      await page.locator('[data-testid="lang-switch"]').click()
-      await page.waitForFunction("document.documentElement.lang === 'en'")
+      await switchLanguage(page, 'en')
       t.match(await page.locator('h1').innerText(), 'Dashboard')
       t.same(await seriousA11yViolations(page), [], 'the English dashboard: no serious or critical violation')
       await page.locator('[data-testid="lang-switch"]').click()
