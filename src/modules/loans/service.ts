@@ -220,6 +220,14 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
     rates: contract.rates,
     disbursements: indicative ? [{ valueDate: asOf, amount: row.approvedAmount }] : tranches,
   })
+  const schedule = <I>(instalments: I[]) => ({
+    loanId: id,
+    asOf,
+    indicative,
+    instalments,
+    totalPrincipal: planned.totalPrincipal,
+    totalInterest: planned.totalInterest,
+  })
   if (indicative) {
     const instalments = planned.instalments.map((p) => ({
       number: p.number,
@@ -237,14 +245,7 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
       extended: false,
       status: 'upcoming',
     }))
-    return {
-      loanId: id,
-      asOf,
-      indicative,
-      instalments,
-      totalPrincipal: planned.totalPrincipal,
-      totalInterest: planned.totalInterest,
-    }
+    return schedule(instalments)
   }
   const state = loanState(sqlite, row, asOf)
   const instalments = state.instalments.map((i, k) => ({
@@ -263,14 +264,7 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
     extended: i.extended,
     status: lineStatus(i, asOf),
   }))
-  return {
-    loanId: id,
-    asOf,
-    indicative,
-    instalments,
-    totalPrincipal: planned.totalPrincipal,
-    totalInterest: planned.totalInterest,
-  }
+  return schedule(instalments)
 }
 
 export function listTransactions(sqlite: Database.Database, actor: Actor, id: number) {
