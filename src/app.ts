@@ -39,6 +39,12 @@ import feesRoutes from './modules/fees/routes.js'
 import savingsRoutes from './modules/savings/routes.js'
 import ledgerRoutes from './modules/ledger/routes.js'
 import reportsRoutes from './modules/reports/routes.js'
+import fundingRoutes from './modules/funding/routes.js'
+import priorityRoutes from './modules/priority/routes.js'
+import purposesRoutes from './modules/purposes/routes.js'
+import inspectionsRoutes from './modules/inspections/routes.js'
+import povertyReviewsRoutes from './modules/poverty-reviews/routes.js'
+import reliefRoutes from './modules/relief/routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -144,5 +150,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reconciliationRoutes, { prefix: '/v1' })
   await app.register(feesRoutes, { prefix: '/v1' })
   await app.register(savingsRoutes, { prefix: '/v1' })
+  await app.register(fundingRoutes, { prefix: '/v1' })
+  await app.register(priorityRoutes, { prefix: '/v1' })
+  await app.register(purposesRoutes, { prefix: '/v1' })
+  await app.register(inspectionsRoutes, { prefix: '/v1' })
+  await app.register(povertyReviewsRoutes, { prefix: '/v1' })
+  await app.register(reliefRoutes, { prefix: '/v1' })
   return app
 }
