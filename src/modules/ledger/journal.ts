@@ -21,6 +21,13 @@ export const ACCOUNTS = [
   'savings_deposits',
   // Money received on a loan after its write-off (income; the written-off principal stays in write_off_losses).
   'write_off_recoveries',
+  // Funding sources (docs/rules.md §12): the capital a source has put in, and the cash the branch holds for it
+  // before it goes to a transaction point.
+  'capital',
+  'cash_at_branch',
+  // Partner fees as money (docs/rules.md §19): the entrustment fee and group commission owed to partners.
+  'partner_fee_expense',
+  'partner_fee_payable',
 ] as const
 export type Account = (typeof ACCOUNTS)[number]
 
