@@ -374,7 +374,7 @@ export const loanTransactions = sqliteTable(
       .notNull()
       .references(() => loans.id),
     kind: text('kind', {
-      enum: ['disbursement', 'repayment', 'reversal', 'write_off', 'extension', 'freeze', 'recovery'],
+      enum: ['disbursement', 'repayment', 'reversal', 'write_off', 'extension', 'freeze', 'recovery', 'recall'],
     }).notNull(),
     valueDate: text('value_date').notNull(),
     postedOn: text('posted_on').notNull(), // business date of posting

@@ -421,6 +421,18 @@ export const ERROR_CODES = {
     'Dùng tài khoản tiết kiệm hiện có của hộ.',
   ),
   RECONCILIATION_CLOSED: c(
+  LOAN_RECALLED: c(
+    422,
+    'Khoản vay đã bị thu hồi trước hạn',
+    'Loan recalled',
+    'Khoản vay đã có quyết định thu hồi nợ trước hạn: không giải ngân thêm, gia hạn hay khoanh nợ sau ngày đó.',
+  ),
+  RECALL_NOT_ALLOWED: c(
+    422,
+    'Không thể thu hồi nợ trước hạn',
+    'Recall not allowed',
+    'Thu hồi trước hạn cần một biên bản kiểm tra của khoản vay kết luận sử dụng vốn sai mục đích.',
+  ),
     409,
     'Ngày đã đối chiếu và khóa',
     'Reconciliation closed',

@@ -94,7 +94,18 @@
  *   period after maturity is charged to it later.
  *   overdueSince: the day after the effective due date when, at the end of that
  *   day, the instalment was not fully paid.
- * - classification at asOf: written_off | closed | not_disbursed | frozen |
+ * - Recall (valueDate R, docs/rules.md §16): the capital was not used as agreed,
+ *   so the whole debt falls due on R. Every instalment not yet past due (also
+ *   extended ones, or ones moved by a freeze) gets R as its effective due date;
+ *   its principal is due on R (principal due now, not prepayment), and so is
+ *   the contract interest accrued up to R (it sits on the current period's
+ *   instalment, which is now due on R). A freeze in force ends on R. Paying the
+ *   payoff on R closes the loan; what is unpaid at the end of R is overdue
+ *   (penalty at overdueRatePct from R + 1, like any overdue instalment).
+ *   After a recall, a disbursement, extension, freeze or second recall →
+ *   LOAN_RECALLED; a recall before the first disbursement → NOT_DISBURSED.
+ * - classification at asOf: written_off | closed | not_disbursed | recalled (a
+ *   recall dated on or before asOf; it outranks frozen and overdue) | frozen |
  *   overdue (any overdue principal, overdue interest or penalty) | extended (an
  *   extended instalment not yet paid off) | in_term.
  * - nextDueDate: the earliest effective due date ≥ asOf of an instalment not
@@ -144,6 +155,8 @@ export type LoanEvent =
   /** no interest for the days in (valueDate, untilDate] */
   | { kind: 'freeze'; id: string; seq: number; valueDate: BusinessDate; untilDate: BusinessDate }
   | { kind: 'write_off'; id: string; seq: number; valueDate: BusinessDate }
+  /** everything outstanding falls due on valueDate (misuse of the loan found at an inspection) */
+  | { kind: 'recall'; id: string; seq: number; valueDate: BusinessDate }
 
 export interface Allocation {
   overdueInterest: Vnd
@@ -181,11 +194,14 @@ export interface InstalmentState {
   /** day after effectiveDueDate, when it was not fully paid by then */
   overdueSince: BusinessDate | null
   extended: boolean
+  /** its due date was brought forward to the recall date */
+  recalled: boolean
 }
 
 export interface LoanState {
   state: 'approved' | 'active' | 'closed' | 'written_off'
-  classification: 'in_term' | 'overdue' | 'extended' | 'frozen' | 'closed' | 'written_off' | 'not_disbursed'
+  classification:
+    'in_term' | 'overdue' | 'extended' | 'frozen' | 'recalled' | 'closed' | 'written_off' | 'not_disbursed'
   asOf: BusinessDate
   disbursed: Vnd
   outstandingPrincipal: Vnd
@@ -201,6 +217,8 @@ export interface LoanState {
   nextDueDate: BusinessDate | null
   closedOn: BusinessDate | null
   writtenOffOn: BusinessDate | null
+  /** value date of the recall, or null */
+  recalledOn: BusinessDate | null
   /** the latest freeze window (from exclusive, until inclusive), or null */
   freeze: { from: BusinessDate; until: BusinessDate } | null
   instalments: InstalmentState[]
@@ -213,7 +231,7 @@ export interface LoanState {
 export type ClassificationFacts = Pick<
   LoanState,
   'state' | 'asOf' | 'freeze' | 'overduePrincipal' | 'overdueInterest'
-> & { instalments: readonly Pick<InstalmentState, 'extended' | 'paidOffOn'>[] }
+> & { recalledOn?: BusinessDate | null } & { instalments: readonly Pick<InstalmentState, 'extended' | 'paidOffOn'>[] }
 
 export const MAX_FREEZE_MONTHS = 60
 
@@ -260,11 +278,12 @@ export function allocatePayment(amount: Vnd, dues: AllocationDues): Allocation {
   }
 }
 
-/** Classification at asOf: written_off | closed | not_disbursed | frozen | overdue | extended | in_term. */
+/** Classification at asOf: written_off | closed | not_disbursed | recalled | frozen | overdue | extended | in_term. */
 export function classify(state: ClassificationFacts): LoanState['classification'] {
   if (state.state === 'written_off') return 'written_off'
   if (state.state === 'closed') return 'closed'
   if (state.state === 'approved') return 'not_disbursed'
+  if (state.recalledOn && state.recalledOn <= state.asOf) return 'recalled'
   if (state.freeze && state.freeze.from < state.asOf && state.asOf <= state.freeze.until) return 'frozen'
   if (state.overduePrincipal > 0 || state.overdueInterest > 0) return 'overdue'
   if (state.instalments.some((i) => i.extended && i.paidOffOn === null)) return 'extended'
@@ -309,6 +328,8 @@ class Inst {
   /** its unpaid principal counts as overdue (effective due date < the current day) */
   pastDue = false
   extended = false
+  /** due on the recall date: its principal counts as due from then, whatever its original due date */
+  recalled = false
 
   constructor(number: number, dueDay: number, principalMonth: boolean) {
     this.number = number
@@ -317,6 +338,11 @@ class Inst {
     this.effDueDay = dueDay
     this.effDueDate = this.dueDate
     this.principalMonth = principalMonth
+  }
+
+  /** Its principal is due by `day` (not prepayment): its original due date has come, or a recall brought it forward. */
+  dueBy(day: number): boolean {
+    return this.dueDay <= day || this.recalled
   }
 
   get remaining(): number {
@@ -374,7 +400,7 @@ function duesOn(insts: readonly Inst[], day: number): Omit<AllocationDues, 'prep
       overduePrincipal += inst.remaining
     } else {
       interest += inst.interestOwed
-      if (inst.dueDay <= day) principal += inst.remaining
+      if (inst.dueBy(day)) principal += inst.remaining
     }
   }
   return { overdueInterest, overduePrincipal, interest, principal }
@@ -404,10 +430,10 @@ function owedTo(step: Step, inst: Inst, day: number): number {
     case 'interest':
       return inst.pastDue ? 0 : inst.interestOwed
     case 'principalDue':
-      return inst.pastDue || inst.dueDay > day ? 0 : inst.remaining
+      return inst.pastDue || !inst.dueBy(day) ? 0 : inst.remaining
     case 'prepayment':
       // What is prepayable is exactly the principal of these, so the payment never reaches further back.
-      return inst.dueDay > day ? inst.remaining : 0
+      return inst.dueBy(day) ? 0 : inst.remaining
   }
 }
 
@@ -457,7 +483,7 @@ function sortEvents(events: readonly LoanEvent[], asOfDay: number): SortedEvent[
  * INVALID_PRINCIPAL_PLAN, INVALID_DATE, INVALID_EVENT, DUPLICATE_EVENT,
  * INVALID_AMOUNT, DISBURSEMENT_ABOVE_APPROVED, INVALID_DISBURSEMENT,
  * NOT_DISBURSED, OVERPAYMENT, INVALID_EXTENSION, EXTENSION_TOO_LONG,
- * INSTALMENT_PAID, INVALID_FREEZE, FREEZE_TOO_LONG, LOAN_CLOSED.
+ * INSTALMENT_PAID, INVALID_FREEZE, FREEZE_TOO_LONG, LOAN_CLOSED, LOAN_RECALLED.
  */
 export function replay(contract: LoanContract, events: readonly LoanEvent[], asOf: BusinessDate): LoanState {
   return new Replay(contract, events, asOf).run()
@@ -485,6 +511,7 @@ class Replay {
   private closedOn: BusinessDate | null = null
   private writtenOffOn: BusinessDate | null = null
   private writtenOff: LoanState['writtenOff'] = null
+  private recalledOn: BusinessDate | null = null
   private disbursed = 0
   /** unpaid principal in term / overdue */
   private inTerm = 0
@@ -566,6 +593,8 @@ class Replay {
         return this.freeze(ev, e.untilDate)
       case 'write_off':
         return this.writeOff(ev)
+      case 'recall':
+        return this.recall(ev)
       default:
         throw new DomainError('INVALID_EVENT', `unknown event kind ${String((e as { kind: unknown }).kind)}`)
     }
@@ -581,7 +610,9 @@ class Replay {
     const rdB = BigInt(rd)
     const insts = this.insts
     const n = insts.length
-    if (this.period < n) {
+    // After a recall every instalment is due on the recall date, and some may already be paid off: penalty then goes
+    // to the last instalment, as in the open period after maturity (it is the last one a payment reaches).
+    if (this.period < n && this.recalledOn === null) {
       const inst = insts[this.period]!
       if (inTerm > 0) {
         inst.periodNum += BigInt(inTerm) * rdB * 100n
@@ -593,7 +624,7 @@ class Replay {
       }
       return
     }
-    // The open period after maturity.
+    // The open period after maturity (or any day after a recall).
     if (inTerm > 0) {
       for (const inst of insts) {
         const rem = inst.remaining
@@ -614,7 +645,7 @@ class Replay {
 
   /** Paid off once nothing is owed and its period is over (or the loan closes, so nothing more can accrue). */
   private markPaidOff(inst: Inst, day: number, date: BusinessDate, closing = false): void {
-    if (inst.paidOffOn === null && (day >= inst.dueDay || closing) && inst.owesNothing) inst.paidOffOn = date
+    if (inst.paidOffOn === null && (inst.dueBy(day) || closing) && inst.owesNothing) inst.paidOffOn = date
   }
 
   /** End of `day`: instalments whose effective due date it is become past due. */
@@ -663,6 +694,7 @@ class Replay {
         `disbursement ${ev.event.id} must be a positive whole number of VND, got ${amount}`,
       )
     }
+    this.refuseAfterRecall(ev, 'disbursement')
     const approved = this.contract.approvedAmount
     if (this.disbursed + amount > approved) {
       throw new DomainError(
@@ -711,7 +743,9 @@ class Replay {
     while (this.firstOpen < insts.length && insts[this.firstOpen]!.paidOffOn !== null) this.firstOpen++
     // Instalments after `period` have nothing charged yet and fall due after `day`: only prepayment reaches them.
     const candidates: Inst[] = []
-    for (let k = this.firstOpen, hi = Math.min(this.period, insts.length - 1); k <= hi; k++) {
+    // (After a recall every instalment is due: all are candidates.)
+    const hi = this.recalledOn === null ? Math.min(this.period, insts.length - 1) : insts.length - 1
+    for (let k = this.firstOpen; k <= hi; k++) {
       if (insts[k]!.paidOffOn === null) candidates.push(insts[k]!)
     }
     if (this.reordered) candidates.sort(byEffDue)
@@ -820,6 +854,7 @@ class Replay {
   private extend(ev: SortedEvent, instalmentNumber: number, newDueDate: BusinessDate): void {
     const id = ev.event.id
     if (!this.started) throw new DomainError('NOT_DISBURSED', `extension ${id} is before the first disbursement`)
+    this.refuseAfterRecall(ev, 'extension')
     if (!Number.isInteger(instalmentNumber) || instalmentNumber < 1 || instalmentNumber > this.insts.length) {
       throw new DomainError('INVALID_EVENT', `extension ${id}: no instalment ${instalmentNumber}`)
     }
@@ -857,6 +892,7 @@ class Replay {
   private freeze(ev: SortedEvent, untilDate: BusinessDate): void {
     const id = ev.event.id
     if (!this.started) throw new DomainError('NOT_DISBURSED', `freeze ${id} is before the first disbursement`)
+    this.refuseAfterRecall(ev, 'freeze')
     const until = toDay(untilDate, `freeze ${id} untilDate`)
     if (until <= ev.day)
       throw new DomainError(
@@ -878,6 +914,33 @@ class Replay {
         inst.effDueDate = untilDate
       }
     }
+    this.rebuildPending()
+  }
+
+  /** Once recalled, the debt is due: nothing may add to it or push its dates back. */
+  private refuseAfterRecall(ev: SortedEvent, what: string): void {
+    if (this.recalledOn !== null)
+      throw new DomainError(
+        'LOAN_RECALLED',
+        `${what} ${ev.event.id} on ${ev.event.valueDate} comes after the loan was recalled on ${this.recalledOn}`,
+      )
+  }
+
+  private recall(ev: SortedEvent): void {
+    if (!this.started) throw new DomainError('NOT_DISBURSED', `recall ${ev.event.id} is before the first disbursement`)
+    this.refuseAfterRecall(ev, 'recall')
+    const day = ev.day
+    const date = ev.event.valueDate
+    // A freeze in force ends on the recall date: from the next day, what is unpaid bears penalty.
+    if (this.frozenUntil > day) this.frozenUntil = day
+    for (const inst of this.insts) {
+      if (inst.pastDue || inst.paidOffOn !== null) continue
+      inst.recalled = true
+      inst.effDueDay = day
+      inst.effDueDate = date
+    }
+    this.recalledOn = date
+    this.reordered = true
     this.rebuildPending()
   }
 
@@ -925,11 +988,20 @@ class Replay {
         paidOffOn: i.paidOffOn,
         overdueSince: i.overdueSince,
         extended: i.extended,
+        recalled: i.recalled,
       }
     })
     const freeze =
       this.freezeFrom >= 0 ? { from: fromDayNumber(this.freezeFrom), until: fromDayNumber(this.frozenUntil) } : null
-    const classification = classify({ state: status, asOf, freeze, overduePrincipal, overdueInterest, instalments })
+    const classification = classify({
+      state: status,
+      asOf,
+      freeze,
+      overduePrincipal,
+      overdueInterest,
+      instalments,
+      recalledOn: this.recalledOn,
+    })
     return {
       state: status,
       classification,
@@ -944,6 +1016,7 @@ class Replay {
       nextDueDate,
       closedOn: this.closedOn,
       writtenOffOn: this.writtenOffOn,
+      recalledOn: this.recalledOn,
       freeze,
       instalments,
       allocations: this.allocations,

@@ -23,7 +23,7 @@ import { insertLoanTransaction } from './queries.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
 
 export interface LoanEventInput {
-  kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze'
+  kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze' | 'recall'
   valueDate: string
   amount: number
   reference?: string | null

@@ -131,6 +131,8 @@ export function toLoanEvent(
       return { ...base, kind: 'freeze', untilDate: d.untilDate as string }
     case 'write_off':
       return { ...base, kind: 'write_off' }
+    case 'recall':
+      return { ...base, kind: 'recall' }
     default:
       throw new Error(`unknown loan transaction kind ${kind}`)
   }

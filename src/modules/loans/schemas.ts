@@ -13,6 +13,7 @@ export const LOAN_CLASSIFICATIONS = [
   'overdue',
   'extended',
   'frozen',
+  'recalled',
   'closed',
   'written_off',
   'cancelled',
@@ -87,6 +88,9 @@ export const Loan = component(
           { description: 'Set on a written-off loan (GET /v1/loans/{id})' },
         ),
       ),
+      recalledOn: Type.Optional(
+        Nullable(Type.String({ description: 'Value date of a recall: everything outstanding fell due that day' })),
+      ),
       asOf: Type.String({ description: 'Business date the balances are computed for' }),
       monthlyRatePpm: Type.Integer({ description: 'Borrower rate in force on asOf (0 = interest-free)' }),
       overdueRatePct: Type.Integer(),
@@ -120,6 +124,7 @@ export const ScheduleLine = component(
     paidOffOn: Nullable(Type.String()),
     overdueSince: Nullable(Type.String()),
     extended: Type.Boolean(),
+    recalled: Type.Boolean({ description: 'Brought forward to the recall date (effectiveDueDate)' }),
     status: Type.String({ description: 'paid | overdue | due | upcoming' }),
   }),
 )

@@ -91,6 +91,7 @@ export function loanView(
     asOf: state.asOf,
     monthlyRatePpm: rateOn(rates, state.asOf < '1900-01-02' ? '1900-01-02' : state.asOf),
     overdueRatePct: row.overdueRatePct,
+    recalledOn: state.recalledOn,
     principalDueNow: state.principalDueNow,
     payoffAmount: state.payoffAmount,
     totals: state.totals,
@@ -201,7 +202,7 @@ export function listLoans(db: Db, actor: Actor, q: LoanFilters, afterId: number,
 function lineStatus(i: LoanState['instalments'][number], asOf: string): string {
   if (i.paidOffOn) return 'paid'
   if (i.effectiveDueDate < asOf) return 'overdue'
-  if (i.dueDate <= asOf) return 'due'
+  if (i.dueDate <= asOf || i.effectiveDueDate <= asOf) return 'due' // (a recall brings the due date forward)
   return 'upcoming'
 }
 
@@ -243,6 +244,7 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
       paidOffOn: null,
       overdueSince: null,
       extended: false,
+      recalled: false,
       status: 'upcoming',
     }))
     return schedule(instalments)
@@ -253,7 +255,8 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
     dueDate: i.dueDate,
     effectiveDueDate: i.effectiveDueDate,
     principal: i.principalDue,
-    interest: planned.instalments[k]?.interest ?? 0,
+    // A recalled instalment's interest is what accrued up to the recall, not the plan's.
+    interest: i.recalled ? i.interestCharged : (planned.instalments[k]?.interest ?? 0),
     principalPaid: i.principalPaid,
     interestCharged: i.interestCharged,
     interestPaid: i.interestPaid,
@@ -262,6 +265,7 @@ export function getSchedule(sqlite: Database.Database, actor: Actor, id: number,
     paidOffOn: i.paidOffOn,
     overdueSince: i.overdueSince,
     extended: i.extended,
+    recalled: i.recalled,
     status: lineStatus(i, asOf),
   }))
   return schedule(instalments)
