@@ -6,6 +6,7 @@
  */
 import { sqliteTable, integer, text, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
+import { BORROWER_KINDS, type BorrowerFacts, type BorrowerFactsDefinition } from '../domain/borrower-facts.js'
 
 export const ROLES = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor'] as const
 export const PARTNER_KINDS = ['womens_union', 'farmers_association', 'veterans_association', 'youth_union'] as const
@@ -164,6 +165,13 @@ export const programmes = sqliteTable('programmes', {
   escapedWindowMonths: integer('escaped_window_months'),
   collateralThreshold: integer('collateral_threshold'),
   createdAt: createdAt(),
+  // Who the programme lends to and the facts its applications carry (docs/rules.md §15; migration 0016).
+  borrowerKind: text('borrower_kind', { enum: BORROWER_KINDS }).notNull().default('household'),
+  borrowerFacts: text('borrower_facts', { mode: 'json' })
+    .$type<BorrowerFactsDefinition>()
+    .notNull()
+    .default({ facts: [], rules: [] }),
+  purposeRequired: integer('purpose_required', { mode: 'boolean' }).notNull().default(false),
 })
 
 export const programmeRates = sqliteTable(
@@ -278,6 +286,9 @@ export const applications = sqliteTable(
     loanId: integer('loan_id'),
     createdAt: createdAt(),
     updatedAt: text('updated_at'),
+    // docs/rules.md §15: the borrower's facts as checked, and the purpose from the programme's list.
+    borrowerFacts: text('borrower_facts', { mode: 'json' }).$type<BorrowerFacts>().notNull().default({}),
+    purposeCode: text('purpose_code'),
   },
   (t) => [
     uniqueIndex('applications_partner_reference').on(t.partnerId, t.partnerReference),
@@ -341,6 +352,9 @@ export const loans = sqliteTable(
     projectedAsOf: text('projected_as_of'),
     version: integer('version').notNull().default(0),
     createdAt: createdAt(),
+    // Copied from the application at approval (docs/rules.md §15).
+    borrowerFacts: text('borrower_facts', { mode: 'json' }).$type<BorrowerFacts>().notNull().default({}),
+    purposeCode: text('purpose_code'),
   },
   (t) => [
     index('loans_household').on(t.householdId, t.programmeCode),
@@ -348,6 +362,7 @@ export const loans = sqliteTable(
     index('loans_partner').on(t.partnerId, t.state),
     index('loans_group').on(t.groupId),
     index('loans_state').on(t.state, t.nextDueDate),
+    index('loans_purpose').on(t.programmeCode, t.purposeCode),
     // Covering indexes for the portfolio report: one ordered scan per grouping, no table lookups (≤ 500 ms at 1M
     // loans).
     index('loans_report_programme').on(

@@ -290,6 +290,72 @@ export const ERROR_CODES = {
     'An open application or loan exists',
     'Hộ đã có hồ sơ chờ duyệt hoặc khoản vay chưa giải ngân trong chương trình này; xử lý hồ sơ đó trước.',
   ),
+  // ── borrower facts and loan purposes (docs/rules.md §15)
+  BORROWER_FACT_UNKNOWN: c(
+    422,
+    'Thông tin người vay không thuộc chương trình',
+    'Borrower fact not defined by the programme',
+    'Bỏ các thông tin mà chương trình không quy định (xem borrowerFacts của chương trình), rồi gửi lại.',
+  ),
+  BORROWER_FACT_MISSING: c(
+    422,
+    'Thiếu thông tin bắt buộc về người vay',
+    'Required borrower fact missing',
+    'Bổ sung các thông tin bắt buộc được nêu (ví dụ ngày ra trường, ngày chấp hành xong án phạt tù, số lao động).',
+  ),
+  BORROWER_FACT_INVALID: c(
+    422,
+    'Thông tin người vay sai kiểu',
+    'Borrower fact of the wrong type',
+    'Ngày ghi theo dạng YYYY-MM-DD, số là số nguyên không âm, chữ không để trống; sửa thông tin được nêu.',
+  ),
+  BORROWER_HOUSEHOLD_STATUS: c(
+    422,
+    'Hộ gia đình của người vay không thuộc đối tượng',
+    "Borrower's household status not eligible",
+    'Hộ của người vay phải thuộc diện nêu trong chương trình (ví dụ hộ nghèo, cận nghèo) hoặc có giấy xác ' +
+      'nhận hoàn cảnh khó khăn của UBND xã.',
+  ),
+  FACT_DATE_OUTSIDE_WINDOW: c(
+    422,
+    'Ngày nêu trong hồ sơ ngoài thời hạn cho vay',
+    'Date fact outside the programme window',
+    'Chương trình chỉ cho vay trong một số tháng kể từ ngày được nêu (ví dụ ngày chấp hành xong án phạt tù); ' +
+      'kiểm tra lại ngày.',
+  ),
+  FACT_OUT_OF_RANGE: c(
+    422,
+    'Số liệu trong hồ sơ ngoài giới hạn',
+    'Fact outside its allowed range',
+    'Kiểm tra số liệu được nêu (ví dụ số tháng ngừng việc, số lao động, số tháng học) theo giới hạn của chương ' +
+      'trình.',
+  ),
+  TERM_BEYOND_FACT_DATE: c(
+    422,
+    'Thời hạn vay vượt quá mức cho phép theo hồ sơ',
+    'Term ends after the date the facts allow',
+    'Thời hạn vay phải kết thúc trước ngày được nêu cộng thời gian ân hạn (ví dụ ngày ra trường cộng 12 ' +
+      'tháng); giảm thời hạn vay.',
+  ),
+  AMOUNT_ABOVE_PER_UNIT_CAP: c(
+    422,
+    'Số tiền vay vượt mức theo định mức',
+    'Amount above the per-unit cap',
+    'Số tiền vay không vượt định mức nhân số đơn vị (ví dụ số tháng học × mức mỗi tháng, số lao động × mức ' +
+      'hỗ trợ × số tháng); giảm số tiền.',
+  ),
+  PURPOSE_NOT_IN_PROGRAMME: c(
+    422,
+    'Mục đích vay không thuộc chương trình',
+    'Purpose not offered by the programme',
+    'Chọn một mục đích vay đang áp dụng của chương trình (GET /v1/purposes?programmeCode=).',
+  ),
+  PURPOSE_REQUIRED: c(
+    422,
+    'Thiếu mã mục đích vay',
+    'Purpose code required',
+    'Chương trình này yêu cầu chọn mục đích vay (purposeCode) trong danh mục của chương trình.',
+  ),
   LOCAL_POLICY_NOT_APPLICABLE: c(
     422,
     'Chính sách địa phương không áp dụng',

@@ -19,6 +19,7 @@ import { FeeRate } from './fees/schemas.js'
 import { WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
 import { ApiKey, User } from './users/routes.js'
 import { AuditEntry } from './operations/routes.js'
+import { Purpose } from './purposes/schemas.js'
 
 export const COMPONENTS: readonly TSchema[] = [
   ProblemSchema,
@@ -54,4 +55,5 @@ export const COMPONENTS: readonly TSchema[] = [
   User,
   ApiKey,
   AuditEntry,
+  Purpose,
 ]

@@ -7,6 +7,10 @@ import { APPLICATION_STATUSES } from '../../db/schema.js'
 import * as s from './schemas.js'
 import * as service from './service.js'
 import { ALL_ROLES, BRANCH_STAFF_ROLES, REGISTRAR_ROLES } from '../../platform/auth.js'
+import { FACT_INPUT_REASONS, FACT_RULE_REASONS } from '../../domain/borrower-facts.js'
+
+/** docs/rules.md §15: the borrower facts refused as given, and the programme's fact rules. */
+const BORROWER_FACT_CODES = [...FACT_INPUT_REASONS, ...FACT_RULE_REASONS]
 
 export default async function applicationsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -22,7 +26,10 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
           'A partner officer submits for a household of one of its groups. Eligibility is checked now (and ' +
           'again at approval); a failure is 422 with the reason code (ELIGIBILITY_STATUS, ' +
           'ESCAPED_WINDOW_EXPIRED, AREA_NOT_ELIGIBLE, AMOUNT_ABOVE_CAP, TERM_ABOVE_MAX, ' +
-          "GRACE_NOT_BELOW_TERM, DUPLICATE_ACTIVE_LOAN). principalPlan defaults to the programme's.",
+          "GRACE_NOT_BELOW_TERM, DUPLICATE_ACTIVE_LOAN). principalPlan defaults to the programme's. " +
+          'borrowerFacts: the facts the programme defines (student, released person, employer; a 422 names ' +
+          "the fact refused and lists the rules checked as factsChecked); purposeCode: one of the programme's " +
+          'active purposes (GET /v1/purposes).',
         headers: IdempotencyHeaders(false),
         body: s.ApplicationInput,
         response: {
@@ -42,6 +49,9 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
             'REFERENCE_NOT_FOUND',
             'TERM_ABOVE_MAX',
             'TERM_NOT_POSITIVE',
+            ...BORROWER_FACT_CODES,
+            'PURPOSE_NOT_IN_PROGRAMME',
+            'PURPOSE_REQUIRED',
           ),
         },
       },
@@ -150,6 +160,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
             'REFERENCE_NOT_FOUND',
             'TERM_ABOVE_MAX',
             'TERM_NOT_POSITIVE',
+            ...FACT_RULE_REASONS,
           ),
         },
       },

@@ -3,6 +3,18 @@ import { BusinessDateSchema, Id, PositiveVnd, Text, component } from '../../plat
 import { APPLICATION_STATUSES } from '../../db/schema.js'
 import { PrincipalPlan } from '../programmes/schemas.js'
 
+/** docs/rules.md §15: the facts the programme defines (a name it does not define is refused by name). */
+const BorrowerFactsInput = Type.Record(
+  Type.String({ maxLength: 40 }),
+  Type.Union([Type.String({ maxLength: 200 }), Type.Integer()]),
+  {
+    maxProperties: 30,
+    description:
+      'Facts about the borrower the programme asks for (student, released person, employer): dates YYYY-MM-DD, ' +
+      "whole numbers, texts; see the programme's borrowerFacts",
+  },
+)
+
 export const ApplicationInput = Type.Object(
   {
     householdId: Id(),
@@ -17,6 +29,10 @@ export const ApplicationInput = Type.Object(
     partnerReference: Text(100, "The partner's own reference; unique per partner"),
     applicationDate: Type.Optional(
       BusinessDateSchema('Date the group submitted the file (default: the business date; not later)'),
+    ),
+    borrowerFacts: Type.Optional(BorrowerFactsInput),
+    purposeCode: Type.Optional(
+      Type.String({ maxLength: 40, description: "One of the programme's active purposes (GET /v1/purposes)" }),
     ),
   },
   { additionalProperties: false },
@@ -44,6 +60,10 @@ const ApplicationFields = Type.Object({
   decidedOn: Type.Union([Type.String(), Type.Null()]),
   rejectionReason: Type.Union([Type.String(), Type.Null()]),
   loanId: Type.Union([Type.Integer(), Type.Null()]),
+  borrowerFacts: Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), {
+    description: 'The borrower facts as checked (empty for a household programme)',
+  }),
+  purposeCode: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
 })
 

@@ -34,6 +34,10 @@ import {
 } from './queries.js'
 import { localPolicyByCode, programmeByCode } from '../programmes/queries.js'
 import { branchById } from '../organisation/queries.js'
+import { factRules, factsOrThrow } from '../purposes/borrowers.js'
+import { checkPurpose } from '../purposes/service.js'
+import { statusOn } from '../../domain/poverty.js'
+import type { BorrowerFacts } from '../../domain/borrower-facts.js'
 
 export function applicationView(row: ApplicationRow) {
   const { everyMonths, graceMonths, updatedAt: _u, ...rest } = row
@@ -82,6 +86,7 @@ function eligibilityOrThrow(
     amount: number
     termMonths: number
     graceMonths: number
+    borrowerFacts: BorrowerFacts
     id?: number
   },
   onDate: string,
@@ -98,9 +103,10 @@ function eligibilityOrThrow(
     maxTermMonths: programme.maxTermMonths,
     escapedWindowMonths: programme.escapedWindowMonths ?? undefined,
   }
+  const timeline = timelineOf(db, household.id)
   const result = checkEligibility({
     programme: rules,
-    household: { area: household.area, timeline: timelineOf(db, household.id) },
+    household: { area: household.area, timeline },
     amount: app.amount,
     termMonths: app.termMonths,
     graceMonths: app.graceMonths,
@@ -112,12 +118,14 @@ function eligibilityOrThrow(
     })),
     openApplications: open,
   })
-  if (!result.eligible) {
-    const first = result.reasons[0]!
+  // docs/rules.md §15: the programme's borrower-fact rules; their reasons follow the household's.
+  const facts = factRules(programme, app, onDate, statusOn(timeline, onDate))
+  const reasons = [...result.reasons, ...facts.reasons]
+  if (reasons.length > 0) {
     throw new DomainError(
-      first,
-      `The household is not eligible for ${programme.code} on ${onDate}: ${result.reasons.join(', ')}`,
-      { reasons: result.reasons },
+      reasons[0]!,
+      `The household is not eligible for ${programme.code} on ${onDate}: ${reasons.join(', ')}`,
+      { reasons, ...(facts.checked.length > 0 ? { factsChecked: facts.checked } : {}) },
     )
   }
   return programme
@@ -140,6 +148,8 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
   if (applicationByPartnerReference(ctx.db, owner.partnerId, input.partnerReference)) {
     throw new DomainError('DUPLICATE', `Partner reference ${input.partnerReference} is already used by this partner`)
   }
+  const borrowerFacts = factsOrThrow(programme, input.borrowerFacts ?? {})
+  const purposeCode = checkPurpose(ctx.db, programme, input.purposeCode)
   eligibilityOrThrow(
     ctx.db,
     {
@@ -148,6 +158,7 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
       amount: input.amount,
       termMonths: input.termMonths,
       graceMonths: plan.graceMonths,
+      borrowerFacts,
     },
     applicationDate,
   )
@@ -164,6 +175,8 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
     graceMonths: plan.graceMonths,
     purpose: input.purpose,
     applicationDate,
+    borrowerFacts,
+    purposeCode,
     status: 'submitted',
     submittedBy: ctx.actor.userId,
   })
@@ -261,6 +274,8 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
     approvedBy: ctx.actor.userId,
     state: 'approved',
     classification: 'not_disbursed',
+    borrowerFacts: row.borrowerFacts,
+    purposeCode: row.purposeCode,
   })
   ctx.audit({
     action: 'loan.create',

@@ -6,7 +6,7 @@
  *  3. support_payable      — support_payable = Σ approved-but-unpaid support payments
  * 4. one_entry_per_money_transaction — every disbursement, repayment, reversal, write-off and recovery has exactly
  * one
- *     journal entry (a reversal of an extension or freeze: at most one, as it moves no money itself)
+ *     journal entry (a reversal of an extension, freeze or recall: at most one, as it moves no money itself)
  * 5. projection_current   — loans.outstanding_principal equals the replay (the projection never drifts from the
  * events)
  * 6. recoveries           — per written-off loan, write_off_recoveries (credit) = Σ its recovery transactions ≤
@@ -107,14 +107,14 @@ export function verifyInvariants(
       detail: `support_payable ${payable} ≠ approved-but-unpaid payments ${approved}`,
     })
 
-  // A reversal of a risk decision (extension, freeze) moves no money itself: it has an entry only when the
+  // A reversal of a risk decision (extension, freeze, recall) moves no money itself: it has an entry only when the
   // replay it causes re-allocates payments between income accounts (at most one); any other reversal has one.
   const txs = sqlite
     .prepare(
       `SELECT t.id, t.kind, (SELECT COUNT(*) FROM journal_entries e WHERE e.loan_transaction_id = t.id) AS
         entries,
       (t.kind = 'reversal' AND (SELECT o.kind FROM loan_transactions o WHERE o.id = t.reverses_id) IN ('extension',
-        'freeze')) AS decisionReversal
+        'freeze', 'recall')) AS decisionReversal
     FROM loan_transactions t WHERE t.kind IN ('disbursement', 'repayment', 'reversal', 'write_off', 'recovery')`,
     )
     .all() as { id: number; kind: string; entries: number; decisionReversal: number }[]

@@ -56,6 +56,10 @@ export const loanQueries = perConnection((sqlite) => ({
   borrower: sqlite.prepare<[number], BorrowerRow>(
     'SELECT head_name AS householdName, national_id AS nationalId FROM households WHERE id = ?',
   ),
+  // docs/rules.md §15: the purpose and borrower facts copied from the application at approval.
+  origination: sqlite.prepare<[number], { purposeCode: string | null; borrowerFacts: string }>(
+    'SELECT purpose_code AS purposeCode, borrower_facts AS borrowerFacts FROM loans WHERE id = ?',
+  ),
   cancellation: sqlite.prepare<[number], CancellationRow>(
     'SELECT cancelled_on AS cancelledOn, reason, cancelled_by AS cancelledBy FROM loan_cancellations WHERE ' +
       'loan_id = ?',

@@ -71,6 +71,14 @@ export const Loan = component(
     Type.Object({
       householdName: Type.Optional(Borrower.householdName),
       nationalId: Type.Optional(Borrower.nationalId),
+      purposeCode: Type.Optional(
+        Nullable(Type.String({ description: 'GET /v1/loans/{id}: the purpose code copied from the application' })),
+      ),
+      borrowerFacts: Type.Optional(
+        Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), {
+          description: 'GET /v1/loans/{id}: the borrower facts copied from the application (§15)',
+        }),
+      ),
       cancellation: Type.Optional(
         Type.Object(
           { cancelledOn: Type.String(), reason: Type.String(), cancelledBy: Type.Integer() },

@@ -126,9 +126,12 @@ export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asO
     }
   }
   const supportVerdict = row.localPolicyCode ? supportVerdictOf(sqlite, row.id) : null
+  const origination = loanQueries(sqlite).origination.get(row.id)!
   return {
     ...loanView(sqlite, row, state),
     ...borrower,
+    purposeCode: origination.purposeCode,
+    borrowerFacts: JSON.parse(origination.borrowerFacts) as Record<string, string | number>,
     ...(cancellation ? { cancellation } : {}),
     ...(writeOff ? { writeOff } : {}),
     ...(supportVerdict ? { supportVerdict } : {}),

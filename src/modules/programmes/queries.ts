@@ -58,12 +58,16 @@ export const seedQueries = perConnection((sqlite) => ({
       number,
       number | null,
       number | null,
+      string,
+      string,
+      number,
     ]
   >(
     `INSERT INTO programmes (code, name, legal_basis, eligible_statuses, eligible_areas, max_amount, max_term_months,
       overdue_rate_pct,
-    funding_source, default_every_months, default_grace_months, escaped_window_months, collateral_threshold)
-      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    funding_source, default_every_months, default_grace_months, escaped_window_months, collateral_threshold,
+      borrower_kind, borrower_facts, purpose_required)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   ),
   insertRate: sqlite.prepare<[string, string, number]>(
     'INSERT INTO programme_rates (programme_code, effective_from, monthly_rate_ppm) VALUES (?,?,?)',

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component } from '../../platform/http-schemas.js'
 import { AREAS, FUNDING_SOURCES, POVERTY_STATUSES } from '../../db/schema.js'
+import { BORROWER_KINDS, FACT_TYPES } from '../../domain/borrower-facts.js'
 
 export const RateVersion = Type.Object(
   {
@@ -25,6 +26,73 @@ export const PrincipalPlan = Type.Object(
 )
 
 const CodeSchema = Type.String({ pattern: '^[A-Z][A-Z0-9_]{1,39}$', description: 'Upper-case code, e.g. POOR' })
+
+/** docs/rules.md §15: the facts an application of the programme carries, and the rules they must satisfy. */
+const FactName = Type.String({ pattern: '^[a-z][A-Za-z0-9]{0,39}$', description: 'camelCase fact name' })
+const Months = Type.Integer({ minimum: 0, maximum: 600 })
+export const BorrowerFactsDefinitionSchema = Type.Object(
+  {
+    facts: Type.Array(
+      Type.Object(
+        { name: FactName, type: Type.Enum(FACT_TYPES), required: Type.Boolean() },
+        { additionalProperties: false },
+      ),
+      { maxItems: 30 },
+    ),
+    rules: Type.Array(
+      Type.Union([
+        Type.Object(
+          { rule: Type.Literal('dateWithinMonthsBefore'), fact: FactName, months: Months },
+          { additionalProperties: false, description: 'The date fact lies within `months` before the check date' },
+        ),
+        Type.Object(
+          {
+            rule: Type.Literal('integerBetween'),
+            fact: FactName,
+            min: Type.Integer({ minimum: 0 }),
+            max: Type.Integer({ minimum: 0 }),
+          },
+          { additionalProperties: false, description: 'min ≤ the integer fact ≤ max' },
+        ),
+        Type.Object(
+          { rule: Type.Literal('termEndsByFactPlusMonths'), fact: FactName, months: Months },
+          { additionalProperties: false, description: 'The term ends by the date fact + months (graduation + grace)' },
+        ),
+        Type.Object(
+          {
+            rule: Type.Literal('amountAtMostPerUnit'),
+            unitFact: FactName,
+            perUnitAmount: PositiveVnd('VND per unit (per month of study, per employee and month)'),
+            perMonthsFact: Type.Optional(FactName),
+          },
+          { additionalProperties: false, description: 'amount ≤ unitFact × perUnitAmount [× perMonthsFact]' },
+        ),
+        Type.Object(
+          {
+            rule: Type.Literal('householdStatusIn'),
+            statuses: Type.Array(Type.Enum(POVERTY_STATUSES), { minItems: 1, uniqueItems: true }),
+            unlessFact: Type.Optional(FactName),
+          },
+          {
+            additionalProperties: false,
+            description: "The borrower's household has one of the statuses, unless the text fact is given",
+          },
+        ),
+      ]),
+      { maxItems: 30 },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const PurposeSeed = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', description: 'Lower-case purpose code, e.g. livestock' }),
+    nameVi: Text(200),
+    nameEn: Text(200),
+  },
+  { additionalProperties: false },
+)
 
 export const ProgrammeInput = Type.Object(
   {
@@ -57,6 +125,14 @@ export const ProgrammeInput = Type.Object(
     ),
     collateralThreshold: Type.Optional(Vnd('Loans at or above this amount need collateral')),
     rates: Type.Array(RateVersion, { minItems: 1, maxItems: 100 }),
+    borrowerKind: Type.Optional(
+      Type.Enum(BORROWER_KINDS, { default: 'household', description: 'Who the programme lends to (§15)' }),
+    ),
+    borrowerFacts: Type.Optional(BorrowerFactsDefinitionSchema),
+    purposeRequired: Type.Optional(
+      Type.Boolean({ default: false, description: "Applications must name one of the programme's purposes" }),
+    ),
+    purposes: Type.Optional(Type.Array(PurposeSeed, { maxItems: 50, description: 'The purposes it lends for' })),
   },
   { additionalProperties: false },
 )
@@ -77,6 +153,9 @@ export const Programme = component(
     escapedWindowMonths: Type.Union([Type.Integer(), Type.Null()]),
     collateralThreshold: Type.Union([Type.Integer(), Type.Null()]),
     rates: Type.Array(Type.Object({ effectiveFrom: Type.String(), monthlyRatePpm: Type.Integer() })),
+    borrowerKind: Type.Enum(BORROWER_KINDS),
+    borrowerFacts: BorrowerFactsDefinitionSchema,
+    purposeRequired: Type.Boolean(),
     createdAt: Type.String(),
   }),
 )

@@ -24,6 +24,8 @@ import {
   type RateVersion,
 } from './queries.js'
 import { branchById } from '../organisation/queries.js'
+import { definitionErrors, NO_FACTS } from '../../domain/borrower-facts.js'
+import { insertPurpose, purposeSeedQueries } from '../purposes/queries.js'
 
 export function programmeView(row: ProgrammeRow, rates: RateVersion[]) {
   const { defaultEveryMonths, defaultGraceMonths, ...rest } = row
@@ -55,6 +57,18 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
       errors: [{ field: 'body.defaultPrincipalPlan.graceMonths', message: 'must be below maxTermMonths' }],
     })
   }
+  const factErrors = definitionErrors(input.borrowerFacts ?? NO_FACTS)
+  if (factErrors.length > 0) {
+    throw new DomainError('VALIDATION_ERROR', 'The borrower facts definition is not consistent', {
+      errors: factErrors.map((e) => ({ field: `body.borrowerFacts.${e.field}`, message: e.message })),
+    })
+  }
+  const purposeCodes = (input.purposes ?? []).map((p) => p.code)
+  if (new Set(purposeCodes).size !== purposeCodes.length) {
+    throw new DomainError('VALIDATION_ERROR', 'Two purposes have the same code', {
+      errors: [{ field: 'body.purposes', message: 'codes must be unique' }],
+    })
+  }
   insertProgramme(ctx.db, {
     code: input.code,
     name: input.name,
@@ -69,8 +83,12 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
     defaultGraceMonths: input.defaultPrincipalPlan.graceMonths,
     escapedWindowMonths: input.escapedWindowMonths ?? null,
     collateralThreshold: input.collateralThreshold ?? null,
+    borrowerKind: input.borrowerKind ?? 'household',
+    borrowerFacts: input.borrowerFacts ?? NO_FACTS,
+    purposeRequired: input.purposeRequired ?? false,
   })
   for (const r of input.rates) insertRate(ctx.db, input.code, r)
+  for (const p of input.purposes ?? []) insertPurpose(ctx.db, { programmeCode: input.code, ...p, active: true })
   const view = getProgramme(ctx.db, input.code)
   ctx.audit({ action: 'programme.create', entity: 'programme', entityId: input.code, after: view })
   return view
@@ -169,8 +187,23 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
   return view
 }
 
+/** The seeded purposes (docs/rules.md §15), each programme's list picked from these. */
+const P = {
+  livestock: { code: 'livestock', nameVi: 'Chăn nuôi', nameEn: 'Livestock' },
+  crops: { code: 'crops', nameVi: 'Trồng trọt', nameEn: 'Crops' },
+  trade_services: { code: 'trade_services', nameVi: 'Kinh doanh, dịch vụ', nameEn: 'Trade and services' },
+  clean_water: { code: 'clean_water', nameVi: 'Nước sạch', nameEn: 'Clean water' },
+  sanitation: { code: 'sanitation', nameVi: 'Công trình vệ sinh', nameEn: 'Sanitation' },
+  housing: { code: 'housing', nameVi: 'Nhà ở', nameEn: 'Housing' },
+  jobs: { code: 'jobs', nameVi: 'Tạo việc làm', nameEn: 'Jobs' },
+  study: { code: 'study', nameVi: 'Học tập', nameEn: 'Study' },
+  wages: { code: 'wages', nameVi: 'Trả lương ngừng việc', nameEn: 'Wages during a work stoppage' },
+}
+const HOUSEHOLD_PURPOSES = [P.livestock, P.crops, P.trade_services, P.clean_water, P.housing, P.study]
+
 /**
- * The seed data every deployment ships (docs/rules.md §2, §3): the six programmes and
+ * The seed data every deployment ships (docs/rules.md §2, §3, §15): the household programmes, the student,
+ * released-person and employer-wage programmes (their facts and rules as data), and
  * Da Nang's interest-free policy with the 4,000,000 VND support rule.
  * Inserted only when missing, so re-running changes nothing.
  */
@@ -187,6 +220,7 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     fundingSource: 'central',
     defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+    purposes: HOUSEHOLD_PURPOSES,
   },
   {
     code: 'NEAR_POOR',
@@ -200,6 +234,7 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     fundingSource: 'central',
     defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6600 }],
+    purposes: HOUSEHOLD_PURPOSES,
   },
   {
     code: 'ESCAPED',
@@ -214,6 +249,7 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
     escapedWindowMonths: 36,
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 6875 }],
+    purposes: [P.livestock, P.crops, P.trade_services],
   },
   {
     code: 'WATER_SANITATION',
@@ -227,6 +263,7 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     fundingSource: 'central',
     defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 7500 }],
+    purposes: [P.clean_water, P.sanitation],
   },
   {
     code: 'JOB_CREATION',
@@ -241,6 +278,7 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
     collateralThreshold: 100_000_000,
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+    purposes: [P.jobs],
   },
   {
     code: 'HOUSING',
@@ -254,6 +292,93 @@ export const SEED_PROGRAMMES: ProgrammeInput[] = [
     fundingSource: 'central',
     defaultPrincipalPlan: { everyMonths: 12, graceMonths: 60 },
     rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 2500 }],
+    purposes: [P.housing],
+  },
+  // §15. Figures marked "default" there are configurable defaults, not cited facts.
+  {
+    code: 'STUDENT',
+    name: 'Cho vay học sinh, sinh viên có hoàn cảnh khó khăn',
+    legalBasis: 'Quyết định 157/2007/QĐ-TTg, sửa đổi bởi Quyết định 05/2022/QĐ-TTg',
+    eligibleStatuses: 'any',
+    eligibleAreas: 'any',
+    maxAmount: 240_000_000,
+    maxTermMonths: 180,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+    borrowerKind: 'student',
+    borrowerFacts: {
+      facts: [
+        { name: 'studentName', type: 'text', required: true },
+        { name: 'schoolName', type: 'text', required: true },
+        { name: 'studyMonths', type: 'integer', required: true },
+        { name: 'expectedGraduationDate', type: 'date', required: true },
+        { name: 'hardshipDecisionNo', type: 'text', required: false },
+      ],
+      rules: [
+        { rule: 'householdStatusIn', statuses: ['poor', 'near_poor'], unlessFact: 'hardshipDecisionNo' },
+        { rule: 'integerBetween', fact: 'studyMonths', min: 1, max: 84 },
+        { rule: 'amountAtMostPerUnit', unitFact: 'studyMonths', perUnitAmount: 4_000_000 },
+        { rule: 'termEndsByFactPlusMonths', fact: 'expectedGraduationDate', months: 12 },
+      ],
+    },
+    purposes: [P.study],
+  },
+  {
+    code: 'RELEASED_PERSON',
+    name: 'Cho vay người chấp hành xong án phạt tù',
+    legalBasis: 'Quyết định 22/2023/QĐ-TTg',
+    eligibleStatuses: 'any',
+    eligibleAreas: 'any',
+    maxAmount: 100_000_000,
+    maxTermMonths: 120,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 6, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 5500 }],
+    borrowerKind: 'released_person',
+    borrowerFacts: {
+      facts: [
+        { name: 'releaseDate', type: 'date', required: true },
+        { name: 'releaseCertificateNo', type: 'text', required: true },
+      ],
+      rules: [{ rule: 'dateWithinMonthsBefore', fact: 'releaseDate', months: 36 }],
+    },
+    purposes: [P.livestock, P.crops, P.trade_services, P.jobs],
+  },
+  {
+    code: 'EMPLOYER_WAGES',
+    name: 'Cho vay người sử dụng lao động để trả lương ngừng việc',
+    legalBasis: 'Quyết định 23/2021/QĐ-TTg',
+    eligibleStatuses: 'any',
+    eligibleAreas: 'any',
+    maxAmount: 2_000_000_000,
+    maxTermMonths: 12,
+    overdueRatePct: 130,
+    fundingSource: 'central',
+    defaultPrincipalPlan: { everyMonths: 3, graceMonths: 0 },
+    rates: [{ effectiveFrom: '2000-01-01', monthlyRatePpm: 0 }],
+    borrowerKind: 'employer',
+    borrowerFacts: {
+      facts: [
+        { name: 'businessName', type: 'text', required: true },
+        { name: 'businessRegistrationNo', type: 'text', required: true },
+        { name: 'employees', type: 'integer', required: true },
+        { name: 'stoppageMonths', type: 'integer', required: true },
+      ],
+      rules: [
+        { rule: 'integerBetween', fact: 'employees', min: 1, max: 100_000 },
+        { rule: 'integerBetween', fact: 'stoppageMonths', min: 1, max: 3 },
+        {
+          rule: 'amountAtMostPerUnit',
+          unitFact: 'employees',
+          perUnitAmount: 4_960_000,
+          perMonthsFact: 'stoppageMonths',
+        },
+      ],
+    },
+    purposes: [P.wages],
   },
 ]
 
@@ -294,9 +419,18 @@ export function seedProgrammes(sqlite: Database.Database): number {
         p.defaultPrincipalPlan.graceMonths,
         p.escapedWindowMonths ?? null,
         p.collateralThreshold ?? null,
+        p.borrowerKind ?? 'household',
+        JSON.stringify(p.borrowerFacts ?? NO_FACTS),
+        p.purposeRequired ? 1 : 0,
       )
       for (const r of p.rates) q.insertRate.run(p.code, r.effectiveFrom, r.monthlyRatePpm)
       added++
+    }
+    // Purposes are seeded for every programme, also one seeded before purposes existed (missing ones only).
+    for (const p of SEED_PROGRAMMES) {
+      for (const purpose of p.purposes ?? []) {
+        purposeSeedQueries(sqlite).insertIfMissing.run(p.code, purpose.code, purpose.nameVi, purpose.nameEn)
+      }
     }
     if (!q.localPolicyExists.get(p0.code)) {
       q.insertLocalPolicy.run(

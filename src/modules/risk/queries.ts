@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import { perConnection } from '../../platform/database.js'
 import type { writeOffProposals } from '../../db/schema.js'
+import type { recallProposals } from '../../db/schema-inspections.js'
 
 /** A write-off proposal as stored (without the bookkeeping updated_at). */
 export type ProposalRow = Omit<typeof writeOffProposals.$inferSelect, 'updatedAt'>
@@ -58,3 +59,32 @@ export function proposalsPage(
     )
     .all(params)
 }
+
+/** A recall proposal as stored (without the bookkeeping updated_at). */
+export type RecallProposalRow = Omit<typeof recallProposals.$inferSelect, 'updatedAt'>
+
+const RECALL_SELECT = `SELECT r.id, r.loan_id AS loanId, r.branch_id AS branchId, r.inspection_id AS inspectionId,
+  r.status, r.reason, r.proposed_by AS proposedBy, r.proposed_on AS proposedOn, r.decision_no AS decisionNo,
+  r.value_date AS valueDate, r.decided_by AS decidedBy, r.decided_on AS decidedOn, r.rejection_reason AS
+  rejectionReason, r.loan_transaction_id AS loanTransactionId, r.created_at AS createdAt FROM recall_proposals r`
+
+/** Recall proposals (docs/rules.md §16): updated only from pending_approval (approved or rejected), never deleted. */
+export const recallQueries = perConnection((sqlite) => ({
+  pending: sqlite.prepare<[number], RecallProposalRow>(
+    `${RECALL_SELECT} WHERE r.loan_id = ? AND r.status = 'pending_approval'`,
+  ),
+  byId: sqlite.prepare<[number], RecallProposalRow>(`${RECALL_SELECT} WHERE r.id = ?`),
+  ofLoan: sqlite.prepare<[number], RecallProposalRow>(`${RECALL_SELECT} WHERE r.loan_id = ? ORDER BY r.id DESC`),
+  insert: sqlite.prepare<[number, number, number, string, number, string]>(
+    `INSERT INTO recall_proposals (loan_id, branch_id, inspection_id, status, reason, proposed_by, proposed_on)
+      VALUES (?, ?, ?, 'pending_approval', ?, ?, ?)`,
+  ),
+  approve: sqlite.prepare<[string, string, number, string, number, string, number]>(
+    `UPDATE recall_proposals SET status = 'approved', decision_no = ?, value_date = ?, decided_by = ?, decided_on = ?,
+      loan_transaction_id = ?, updated_at = ? WHERE id = ? AND status = 'pending_approval'`,
+  ),
+  reject: sqlite.prepare<[number, string, string, string, number]>(
+    `UPDATE recall_proposals SET status = 'rejected', decided_by = ?, decided_on = ?, rejection_reason = ?,
+      updated_at = ? WHERE id = ? AND status = 'pending_approval'`,
+  ),
+}))

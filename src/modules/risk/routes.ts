@@ -24,6 +24,8 @@ import { Loan } from '../loans/schemas.js'
 import type { ErrorCode } from '../../domain/error-codes.js'
 import * as service from './service.js'
 import * as writeOff from './write-off.js'
+import * as recall from './recall.js'
+import { RECALL_PROPOSAL_STATUSES } from '../../db/schema-inspections.js'
 import { ALL_ROLES, BRANCH_ROLES, APPROVER_ROLES } from '../../platform/auth.js'
 
 const decision = {
@@ -84,6 +86,27 @@ export const WriteOffProposalListItem = component(
   ]),
 )
 
+export const RecallProposal = component(
+  'RecallProposal',
+  Type.Object({
+    id: Id(),
+    loanId: Id(),
+    branchId: Id(),
+    inspectionId: Id('The inspection (finding `misused`) the recall rests on'),
+    status: Type.Enum(RECALL_PROPOSAL_STATUSES),
+    reason: Type.String(),
+    proposedBy: Type.Integer(),
+    proposedOn: Type.String(),
+    decisionNo: Nullable(Type.String({ description: 'Number of the recall decision, once approved' })),
+    valueDate: Nullable(Type.String({ description: 'Date everything outstanding fell due, once approved' })),
+    decidedBy: Nullable(Type.Integer()),
+    decidedOn: Nullable(Type.String()),
+    rejectionReason: Nullable(Type.String()),
+    loanTransactionId: Nullable(Type.Integer({ description: 'The recall loan transaction, once approved' })),
+    createdAt: Type.String(),
+  }),
+)
+
 const RecoveryInput = Type.Object(
   {
     amount: PositiveVnd('Money received after the write-off'),
@@ -133,6 +156,7 @@ export default async function riskRoutes(fastify: FastifyInstance) {
           'LOAN_CLOSED',
           'DATE_IN_FUTURE',
           'DATE_ORDER',
+          'LOAN_RECALLED',
           ...errors,
         ),
       },
@@ -358,5 +382,143 @@ export default async function riskRoutes(fastify: FastifyInstance) {
         statusCode: 201,
         body: writeOff.postRecovery(ctx, req.params.id, req.body),
       })),
+  )
+
+  app.post(
+    '/loans/:id/recall',
+    {
+      config: { auth: BRANCH_ROLES },
+      schema: {
+        tags: ['Loans'],
+        summary: 'Propose a recall (capital misused)',
+        description:
+          "Branch staff of the loan's branch propose recalling the loan, citing its latest inspection, whose " +
+          'finding must be `misused`; nothing changes on the loan until another person approves (four eyes). ' +
+          'One pending proposal per loan. Errors: INVALID_STATE (not active), LOAN_RECALLED, DUPLICATE, ' +
+          'REFERENCE_NOT_FOUND (not an inspection of this loan), RECALL_NOT_ALLOWED (`reason`: ' +
+          'FINDING_NOT_MISUSE, SUPERSEDED).',
+        params: IdParams,
+        headers: IdempotencyHeaders(false),
+        body: Type.Object(
+          {
+            inspectionId: Id('The inspection that found the capital misused'),
+            reason: Text(1000, 'What was misused and how (from the inspection minutes)'),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: ref(RecallProposal),
+          ...errorResponses(
+            'NOT_FOUND',
+            'INVALID_STATE',
+            'LOAN_RECALLED',
+            'DUPLICATE',
+            'REFERENCE_NOT_FOUND',
+            'RECALL_NOT_ALLOWED',
+          ),
+        },
+      },
+    },
+    (req, reply) =>
+      app.commands.handle(req, reply, 'optional', (ctx) => ({
+        statusCode: 201,
+        body: recall.proposeRecall(ctx, req.params.id, req.body),
+      })),
+  )
+
+  app.post(
+    '/loans/:id/recall/approve',
+    {
+      config: { auth: APPROVER_ROLES },
+      schema: {
+        tags: ['Loans'],
+        summary: 'Approve the pending recall',
+        description:
+          "A branch manager of the loan's branch or an admin, not the proposer (403 FOUR_EYES), approves with " +
+          'the decision number and value date: from that date the whole outstanding principal and the interest ' +
+          'accrued to it are due (classification `recalled`); unpaid at the end of the day it is overdue, with ' +
+          'penalty interest. The value date is on or after the inspection and after no other transaction of ' +
+          'the loan, not after the business date. Idempotency-Key required. Errors: NOT_FOUND (no pending ' +
+          'proposal), FOUR_EYES, INVALID_STATE, LOAN_RECALLED, RECALL_NOT_ALLOWED (a later inspection ' +
+          'superseded the finding), DATE_IN_FUTURE, DATE_ORDER.',
+        params: IdParams,
+        headers: IdempotencyHeaders(true),
+        body: Type.Object(
+          {
+            decisionNo: Text(100, 'Number of the recall decision'),
+            valueDate: Type.Optional(BusinessDateSchema('Date the debt falls due (default: the business date)')),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            proposal: ref(RecallProposal),
+            transactionId: Id(),
+            due: Type.Object(
+              {
+                principal: Vnd('Outstanding principal due on the value date'),
+                total: Vnd('Everything due on the value date: principal, interest accrued to it, overdue amounts'),
+              },
+              { description: 'What the borrower owes on the value date' },
+            ),
+            loan: ref(Loan),
+          }),
+          ...errorResponses(
+            'NOT_FOUND',
+            'FOUR_EYES',
+            'INVALID_STATE',
+            'LOAN_RECALLED',
+            'RECALL_NOT_ALLOWED',
+            'REFERENCE_NOT_FOUND',
+            'DATE_IN_FUTURE',
+            'DATE_ORDER',
+            'LOAN_CLOSED',
+          ),
+        },
+      },
+    },
+    (req, reply) =>
+      app.commands.handle(req, reply, 'required', (ctx) => ({
+        statusCode: 200,
+        body: recall.approveRecall(ctx, req.params.id, req.body),
+      })),
+  )
+
+  app.post(
+    '/loans/:id/recall/reject',
+    {
+      config: { auth: APPROVER_ROLES },
+      schema: {
+        tags: ['Loans'],
+        summary: 'Reject the pending recall',
+        description:
+          'Rejects the pending recall proposal with a reason; the loan is unchanged. Errors: NOT_FOUND (no ' +
+          'pending proposal).',
+        params: IdParams,
+        headers: IdempotencyHeaders(false),
+        body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+        response: { 200: ref(RecallProposal), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    (req, reply) =>
+      app.commands.handle(req, reply, 'optional', (ctx) => ({
+        statusCode: 200,
+        body: recall.rejectRecall(ctx, req.params.id, req.body.reason),
+      })),
+  )
+
+  app.get(
+    '/loans/:id/recall-proposals',
+    {
+      config: { auth: ALL_ROLES },
+      schema: {
+        tags: ['Loans'],
+        summary: 'Recall proposals of a loan',
+        description: 'Every recall proposal of the loan (pending, approved, rejected), newest first.',
+        params: IdParams,
+        response: { 200: OnePage(ref(RecallProposal)), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (req) => ({ items: recall.loanRecallProposals(app.sqlite, req.actor, req.params.id), nextCursor: null }),
   )
 }

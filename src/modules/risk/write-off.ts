@@ -38,6 +38,7 @@ import { proposalsPage, riskQueries, type ProposalRow } from './queries.js'
 import { loanEvents, loanState, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 import { postJournal } from '../ledger/journal.js'
+import { assertNonePending, assertSecondPerson, pendingOrNotFound as pendingOfMeasure } from './four-eyes.js'
 
 export interface WriteOffProposalInput {
   decisionNo: string
@@ -88,13 +89,7 @@ function loadProposal(sqlite: Database.Database, id: number): ProposalRow {
 export function proposeWriteOff(ctx: CommandContext, loanId: number, input: WriteOffProposalInput) {
   const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
   const valueDate = input.valueDate ?? ctx.businessDate
-  const pending = pendingProposal(ctx.sqlite, loanId)
-  if (pending)
-    throw new DomainError(
-      'DUPLICATE',
-      `Write-off proposal ${pending.id} of loan ${loanId} is already pending approval`,
-      { proposalId: pending.id },
-    )
+  assertNonePending(pendingProposal(ctx.sqlite, loanId), loanId, 'Write-off')
   const amounts = checkWriteOff(ctx, row, valueDate)
   const id = Number(
     riskQueries(ctx.sqlite).insert.run(
@@ -116,17 +111,13 @@ export function proposeWriteOff(ctx: CommandContext, loanId: number, input: Writ
 }
 
 function pendingOrNotFound(ctx: CommandContext, loanId: number) {
-  const row = loadLoanInScope(ctx.sqlite, ctx.actor, loanId)
-  const proposal = pendingProposal(ctx.sqlite, loanId)
-  if (!proposal) throw new DomainError('NOT_FOUND', `Loan ${loanId} has no write-off proposal pending approval`)
-  return { row, proposal }
+  return pendingOfMeasure(ctx, loanId, 'write-off', (id) => pendingProposal(ctx.sqlite, id))
 }
 
 /** Executes the pending proposal: the write_off event, its journal entry, the proposal approved. */
 export function approveWriteOff(ctx: CommandContext, loanId: number) {
   const { row, proposal } = pendingOrNotFound(ctx, loanId)
-  if (proposal.proposedBy === ctx.actor.userId)
-    throw new DomainError('FOUR_EYES', 'The write-off must be approved by another user than the one who proposed it')
+  assertSecondPerson(proposal, ctx.actor, 'write-off')
   checkWriteOff(ctx, row, proposal.valueDate)
   const details = {
     decisionNo: proposal.decisionNo,
