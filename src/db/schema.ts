@@ -227,6 +227,9 @@ export const households = sqliteTable(
   (t) => [
     index('households_group').on(t.groupId),
     index('households_search_name').on(t.searchName),
+    // Priority attribute (docs/rules.md §14): changed through household changes, which keep the history.
+    ethnicMinority: integer('ethnic_minority', { mode: 'boolean' }).notNull().default(false),
+    ethnicGroup: text('ethnic_group'),
     index('households_village').on(t.village),
   ],
 )

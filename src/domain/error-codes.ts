@@ -522,4 +522,23 @@ export type ErrorCode = keyof typeof ERROR_CODES
 
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CODES, code)
+  PARTNER_FEE_ABOVE_PAYABLE: c(
+    422,
+    'Số tiền trả vượt số phí còn phải trả',
+    'Payment above the fee payable',
+    'Chỉ trả tối đa số phí đã trích còn phải trả cho hội đoàn thể trong tháng này; xem danh sách phí phải trả.',
+  ),
+  PARTNER_FEE_OVERPAID: c(
+    409,
+    'Phí đã trả nhiều hơn số phí tính lại',
+    'Fee already paid above the recomputed fee',
+    'Số phí của tháng giảm xuống dưới số đã trả cho hội đoàn thể; thu hồi phần trả thừa ngoài hệ thống rồi ' +
+      'liên hệ bộ phận vận hành trước khi trích lại.',
+  ),
+  DESIGNATION_OVERLAP: c(
+    409,
+    'Địa bàn đã được công nhận trong thời gian này',
+    'Area designation overlaps',
+    'Xã hoặc thôn này đã có quyết định công nhận cùng loại còn hiệu lực; kết thúc quyết định cũ trước.',
+  ),
 }

@@ -15,11 +15,12 @@ import { SupportPayment, SupportPaymentListItem } from './support/routes.js'
 import * as programmes from './programmes/schemas.js'
 import * as savings from './savings/schemas.js'
 import * as organisation from './organisation/schemas.js'
-import { FeeRate } from './fees/schemas.js'
+import { FeeRate, PartnerFeeAccrual, PartnerFeePayment } from './fees/schemas.js'
 import { WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
 import { ApiKey, User } from './users/routes.js'
 import { AuditEntry } from './operations/routes.js'
 import { Purpose } from './purposes/schemas.js'
+import { AreaDesignation } from './priority/schemas.js'
 
 export const COMPONENTS: readonly TSchema[] = [
   ProblemSchema,
@@ -52,8 +53,11 @@ export const COMPONENTS: readonly TSchema[] = [
   organisation.Partner,
   organisation.Group,
   FeeRate,
+  PartnerFeeAccrual,
+  PartnerFeePayment,
   User,
   ApiKey,
   AuditEntry,
   Purpose,
+  AreaDesignation,
 ]

@@ -71,7 +71,9 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
       summary: 'List applications',
       description:
         "Applications visible to the caller (own partner / own branch), by id, with the borrower's name, " +
-        "citizen ID and group. Filters combine (AND); `groupId` is the household's group.",
+        "citizen ID and group. Filters combine (AND); `groupId` is the household's group. Each item shows " +
+        "the household's priority attributes on the business date (`priority`), so a queue can put priority " +
+        'households first.',
       filters: {
         status: Type.Optional(Type.Enum(APPLICATION_STATUSES)),
         householdId: Type.Optional(Id('Only this household')),
@@ -79,6 +81,13 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
         partnerId: Type.Optional(Id('Only this partner')),
         programmeCode: Type.Optional(
           Type.String({ minLength: 1, maxLength: 40, description: 'Only this programme (e.g. POOR)' }),
+        ),
+        priority: Type.Optional(
+          Type.Boolean({
+            description:
+              'Only priority households (true: ethnic minority, or a remote / especially difficult commune or ' +
+              'village on the business date, docs/rules.md §14) or only the others (false)',
+          }),
         ),
       },
       item: ref(s.ApplicationListItem),

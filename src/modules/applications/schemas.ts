@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { BusinessDateSchema, Id, PositiveVnd, Text, component } from '../../platform/http-schemas.js'
 import { APPLICATION_STATUSES } from '../../db/schema.js'
 import { PrincipalPlan } from '../programmes/schemas.js'
+import { PriorityAttributes } from '../priority/schemas.js'
 
 /** docs/rules.md §15: the facts the programme defines (a name it does not define is refused by name). */
 const BorrowerFactsInput = Type.Record(
@@ -65,6 +66,12 @@ const ApplicationFields = Type.Object({
   }),
   purposeCode: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
+  priority: Type.Optional({
+    ...PriorityAttributes,
+    description:
+      "The household's priority attributes (docs/rules.md §14) on the date eligibility was checked: the " +
+      'application date when submitted, the approval date when approved; in lists, on the business date',
+  }),
 })
 
 export const Application = component('Application', ApplicationFields)

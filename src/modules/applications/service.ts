@@ -8,7 +8,7 @@
  * LOCAL_POLICY_NOT_APPLICABLE, DATE_IN_FUTURE, DATE_ORDER, and every eligibility
  * reason (ELIGIBILITY_STATUS, AMOUNT_ABOVE_CAP, …) as 422 with `reasons`.
  */
-import { eq, gt, type SQL } from 'drizzle-orm'
+import { eq, gt, sql, type SQL } from 'drizzle-orm'
 import { applications, households } from '../../db/schema.js'
 import type { Db } from '../../platform/database.js'
 import type { CommandContext } from '../../platform/commands.js'
@@ -17,6 +17,9 @@ import { assertInScope, inScope, scopeCondition } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { checkEligibility, type ProgrammeRules } from '../../domain/eligibility.js'
 import { timelineOf, groupOwner } from '../households/service.js'
+import { householdPriority } from '../priority/service.js'
+import { prioritySql } from '../priority/queries.js'
+import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { transition, type ApplicationEvent, type ApplicationStatus } from '../../domain/application-state.js'
 import type { ApplicationInput } from './schemas.js'
 import {
@@ -204,7 +207,7 @@ function move(ctx: CommandContext, row: ApplicationRow, event: ApplicationEvent,
     before: { status: row.status },
     after: { status: next, ...changes },
   })
-  return view
+  return { ...view, priority: householdPriority(ctx.sqlite, household.id, applicationDate) }
 }
 
 export function certifyApplication(
@@ -283,7 +286,8 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
     entityId: loan.id,
     after: { applicationId: row.id, approvedAmount: row.amount, approvedOn },
   })
-  return move(ctx, row, 'approve', { decidedBy: ctx.actor.userId, decidedOn: approvedOn, loanId: loan.id })
+  const view = move(ctx, row, 'approve', { decidedBy: ctx.actor.userId, decidedOn: approvedOn, loanId: loan.id })
+  return { ...view, priority: householdPriority(ctx.sqlite, row.householdId, approvedOn) }
 }
 
 export function rejectApplication(ctx: CommandContext, id: number, reason: string) {
@@ -321,7 +325,18 @@ export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, af
   if (q.programmeCode) where.push(eq(applications.programmeCode, q.programmeCode))
   where.push(scopeCondition(actor, { branch: applications.branchId, partner: applications.partnerId }))
   return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({
+  /** Only priority households (true) or only the others (false), on the business date. */
+  priority?: boolean
     ...applicationView(application),
     ...borrower,
   }))
 }
+  const today = makeBusinessDateReader(db.$client)()
+  if (q.priority !== undefined) {
+    // The business date is the service's own 'YYYY-MM-DD' (checked), so it can stand in the SQL text.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`business date ${today} is not a date`)
+    const point = '(SELECT pg.transaction_point_id FROM groups pg WHERE pg.id = households.group_id)'
+    const condition = prioritySql('households', point, `'${today}'`)
+    where.push(sql.raw(q.priority ? condition : `NOT ${condition}`))
+  }
+    priority: householdPriority(db.$client, application.householdId, today),

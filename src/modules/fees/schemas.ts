@@ -1,6 +1,6 @@
 /** HTTP schemas of partner fees and fee-rate versions (docs/rules.md §11). */
 import { Type } from 'typebox'
-import { BusinessDateSchema, Id, Vnd, component } from '../../platform/http-schemas.js'
+import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component, ref } from '../../platform/http-schemas.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Ppm = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description })
@@ -90,4 +90,94 @@ export const PartnerFeesReport = Type.Object({
   partners: Type.Array(PartnerFee),
   groups: Type.Array(GroupCommission),
   totals: Type.Object({ entrustmentFee: Vnd(), groupCommission: Vnd(), total: Vnd() }),
+})
+
+// ---------------------------------------------------------------------------
+// Partner fees as money (docs/rules.md §19)
+
+const SignedVnd = (description: string) =>
+  Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description })
+const Month = MonthQuery.properties.month
+
+export const AccrualBody = Type.Object({ month: Month }, { additionalProperties: false })
+
+export const PartnerFeeAccrual = component(
+  'PartnerFeeAccrual',
+  Type.Object({
+    id: Id(),
+    month: Type.String(),
+    partnerId: Id(),
+    entrustmentFee: Vnd("The month's entrustment fee as computed by this run"),
+    groupCommission: Vnd("The month's group commission (all the partner's groups) as computed by this run"),
+    total: Vnd('entrustmentFee + groupCommission'),
+    posted: SignedVnd('What this run posted: the change since the earlier runs (negative when the fees fell)'),
+    journalEntryId: Id(),
+    accruedOn: Type.String({ description: 'Business date of the run' }),
+    accruedBy: Type.Integer(),
+    createdAt: Type.String(),
+    lines: Type.Array(
+      Type.Object({
+        fundingSource: Type.String(),
+        entrustmentFee: SignedVnd('Change of the entrustment fee on this funding source'),
+        groupCommission: SignedVnd('Change of the group commission on this funding source'),
+        amount: SignedVnd('entrustmentFee + groupCommission: Dr partner_fee_expense / Cr partner_fee_payable'),
+      }),
+    ),
+  }),
+)
+
+export const AccrualResult = Type.Object({
+  month: Type.String(),
+  accruals: Type.Array(ref(PartnerFeeAccrual), { description: 'One per partner whose fees changed (or are new)' }),
+  unchanged: Type.Integer({ description: 'Partners whose accrued fees already equal the month as computed now' }),
+})
+
+export const PaymentBody = Type.Object(
+  {
+    partnerId: Id('The partner paid'),
+    month: Month,
+    amount: Type.Optional(PositiveVnd('Amount paid (default: everything payable for the month)')),
+    paidOn: BusinessDateSchema('Payment date: not before the last day of the month, not after the business date'),
+    reference: Text(100, 'Payment voucher or bank transfer reference'),
+  },
+  { additionalProperties: false },
+)
+
+const paymentFields = {
+  id: Id(),
+  month: Type.String(),
+  partnerId: Id(),
+  amount: Vnd(),
+  paidOn: Type.String(),
+  reference: Type.String(),
+  journalEntryId: Id(),
+  paidBy: Type.Integer(),
+  createdAt: Type.String(),
+  lines: Type.Array(
+    Type.Object({
+      fundingSource: Type.String(),
+      amount: Vnd('Dr partner_fee_payable / Cr cash_at_branch on this funding source'),
+    }),
+  ),
+}
+export const PartnerFeePayment = component('PartnerFeePayment', Type.Object(paymentFields))
+export const PaymentResult = Type.Object({
+  ...paymentFields,
+  payableAfter: Vnd('Still payable to the partner for the month after this payment'),
+})
+
+export const PostingFilters = {
+  month: Type.Optional(Month),
+  partnerId: Type.Optional(Id('Only this partner')),
+}
+
+export const PartnerFeePayable = Type.Object({
+  partnerId: Id(),
+  month: Type.String(),
+  entrustmentFee: Vnd('Entrustment fee accrued'),
+  groupCommission: Vnd('Group commission accrued'),
+  accrued: Vnd(),
+  paid: Vnd(),
+  payable: Vnd('accrued − paid'),
+  byFund: Type.Array(Type.Object({ fundingSource: Type.String(), accrued: Vnd(), paid: Vnd(), payable: Vnd() })),
 })

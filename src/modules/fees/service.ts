@@ -40,6 +40,7 @@ import type { CommandContext } from '../../platform/commands.js'
 import { DomainError } from '../../platform/errors.js'
 import { addDays, addMonths } from '../../domain/dates.js'
 import { divHalfUp, toSafeNumber } from '../../domain/money.js'
+import { splitByWeights } from '../../domain/partner-fees.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
 import { feeQueries, feeRatesPage, type FeeRateRow } from './queries.js'
 
@@ -77,6 +78,14 @@ export function monthBounds(month: string): { from: string; to: string } {
 }
 
 export function partnerFeesReport(sqlite: Database.Database, month: string, businessDate: string) {
+  return computeFees(sqlite, month, businessDate).report
+}
+
+/**
+ * The report, and per partner the fee base (outstanding principal) by funding source of the loans it was earned
+ * on: the ledger posts each funding source's share (docs/rules.md §19).
+ */
+function computeFees(sqlite: Database.Database, month: string, businessDate: string) {
   const { from, to } = monthBounds(month)
   if (to > businessDate)
     throw new DomainError(
@@ -93,6 +102,7 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
     (a, b) => a - b,
   )
   const rates = new Map(partnerIds.map((id) => [id, feeRateFor(sqlite, id, to)]))
+  const bases = new Map<number, Map<string, number>>()
 
   const groupRows = groups.map((g) => {
     const rate = rates.get(g.partnerId)!
@@ -110,10 +120,14 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
     const loans = interestLoans.filter((l) => l.partnerId === partnerId)
     let outstanding = 0n
     let interest = 0n
+    const byFund = new Map<string, number>()
     for (const l of loans) {
-      outstanding += BigInt(loanState(sqlite, loadLoanRow(sqlite, l.loanId), to).outstandingPrincipal)
+      const o = loanState(sqlite, loadLoanRow(sqlite, l.loanId), to).outstandingPrincipal
+      outstanding += BigInt(o)
       interest += BigInt(l.interest)
+      byFund.set(l.fundingSource, (byFund.get(l.fundingSource) ?? 0) + o)
     }
+    bases.set(partnerId, byFund)
     const base = toSafeNumber(outstanding)
     const entrustmentFee = feeAmount(rate.entrustmentFeeRatePpm, base)
     const groupCommission = groupRows.filter((g) => g.partnerId === partnerId).reduce((a, g) => a + g.commission, 0)
@@ -141,10 +155,55 @@ export function partnerFeesReport(sqlite: Database.Database, month: string, busi
     total: 0,
   }
   totals.total = totals.entrustmentFee + totals.groupCommission
-  return { month, from, to, partners, groups: groupRows, totals }
+  return { report: { month, from, to, partners, groups: groupRows, totals }, bases }
 }
 
 export type PartnerFeesReport = ReturnType<typeof partnerFeesReport>
+
+/** One partner's fees of a month by funding source. */
+export type FundShares = Map<string, { entrustmentFee: number; groupCommission: number }>
+
+/**
+ * The month's fees per partner, split by funding source (docs/rules.md §19): the entrustment fee in proportion to
+ * the outstanding principal of each source's loans, each group's commission in proportion to the interest
+ * collected through its sessions from each source's loans (largest remainder: the shares add up to the report's
+ * figures exactly).
+ */
+export function feesByFund(
+  sqlite: Database.Database,
+  month: string,
+  businessDate: string,
+): { report: PartnerFeesReport; shares: Map<number, FundShares> } {
+  const { report, bases } = computeFees(sqlite, month, businessDate)
+  const shares = new Map<number, FundShares>()
+  const add = (partnerId: number, fund: string, part: 'entrustmentFee' | 'groupCommission', amount: number) => {
+    const of = shares.get(partnerId) ?? new Map()
+    const row = of.get(fund) ?? { entrustmentFee: 0, groupCommission: 0 }
+    row[part] += amount
+    of.set(fund, row)
+    shares.set(partnerId, of)
+  }
+  for (const p of report.partners) {
+    const funds = [...(bases.get(p.partnerId) ?? new Map<string, number>())].sort(([a], [b]) => (a < b ? -1 : 1))
+    if (funds.length === 0) continue
+    const split = splitByWeights(
+      p.entrustmentFee,
+      funds.map(([, base]) => base),
+    )
+    funds.forEach(([fund], i) => add(p.partnerId, fund, 'entrustmentFee', split[i]!))
+  }
+  const groupFunds = feeQueries(sqlite).sessionGroupFunds.all(report.from, report.to)
+  for (const g of report.groups) {
+    const funds = groupFunds.filter((f) => f.groupId === g.groupId)
+    if (funds.length === 0) continue
+    const split = splitByWeights(
+      g.commission,
+      funds.map((f) => f.interestCollected),
+    )
+    funds.forEach((f, i) => add(g.partnerId, f.fundingSource, 'groupCommission', split[i]!))
+  }
+  return { report, shares }
+}
 
 /** CSV headings: Vietnamese, the JSON key in brackets (see reportCsv). */
 export const CSV_COLUMNS = [

@@ -23,8 +23,9 @@ export type DecisionRow = Pick<PovertyRecordRow, 'id' | 'status' | 'effectiveDat
 /** A household with its group, point, partner, branch and whether it has an active loan (0/1): one list item. */
 export type ViewRow = Pick<
   Household,
-  'id' | 'nationalId' | 'headName' | 'groupId' | 'area' | 'commune' | 'village' | 'createdAt'
+  'id' | 'nationalId' | 'headName' | 'groupId' | 'area' | 'commune' | 'village' | 'createdAt' | 'ethnicGroup'
 > & {
+  ethnicMinority: number
   line: Household['address']
   groupName: Group['name']
   transactionPointId: Group['transactionPointId']
@@ -39,6 +40,7 @@ const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS he
   g.name AS groupName,
     g.transaction_point_id AS transactionPointId, h.area, h.commune, h.village, h.address AS line,
     g.partner_id AS partnerId, p.branch_id AS branchId, h.created_at AS createdAt,
+    h.ethnic_minority AS ethnicMinority, h.ethnic_group AS ethnicGroup,
     EXISTS (SELECT 1 FROM loans l WHERE l.household_id = h.id AND l.state = 'active') AS hasActiveLoan
   FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id`
 const DECISION_COLUMNS = `r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,

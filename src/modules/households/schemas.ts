@@ -31,6 +31,12 @@ export const HouseholdInput = Type.Object(
     address: Type.Union([AddressObject, Text(300)], {
       description: 'Address: {commune, village, line?} or one line of text',
     }),
+    ethnicMinority: Type.Optional(
+      Type.Boolean({
+        description: 'The household belongs to an ethnic minority (a priority attribute; default false)',
+      }),
+    ),
+    ethnicGroup: Type.Optional(Text(100, "The ethnic group's name, e.g. Dao, Tày, Sán Dìu")),
   },
   { additionalProperties: false },
 )
@@ -73,6 +79,8 @@ export const Household = component(
     branchId: Id(),
     partnerId: Id(),
     povertyStatus: Type.String({ description: 'Status on the current business date' }),
+    ethnicMinority: Type.Boolean({ description: 'Belongs to an ethnic minority (a priority attribute, §14)' }),
+    ethnicGroup: Type.Union([Type.String(), Type.Null()], { description: "The ethnic group's name, when recorded" }),
     hasActiveLoan: Type.Boolean({
       description: 'The household has a disbursed loan not yet closed or written off (state active)',
     }),
@@ -138,6 +146,8 @@ const ChangedFields = Type.Object(
     address: Type.Optional(Type.Object({ commune: Type.String(), village: Type.String(), line: Type.String() })),
     area: Type.Optional(Type.String()),
     groupId: Type.Optional(Id()),
+    ethnicMinority: Type.Optional(Type.Boolean()),
+    ethnicGroup: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   },
   { description: 'Only the fields this change touched' },
 )
@@ -155,6 +165,10 @@ export const HouseholdChangeInput = Type.Object(
         'Group transfer: a group of the same branch. Existing loans keep their contract (their group, ' +
           'transaction point and partner stay as approved)',
       ),
+    ),
+    ethnicMinority: Type.Optional(Type.Boolean({ description: 'Ethnic-minority membership (a priority attribute)' })),
+    ethnicGroup: Type.Optional(
+      Type.Union([Text(100), Type.Null()], { description: "The ethnic group's name; null clears it" }),
     ),
   },
   { additionalProperties: false },

@@ -94,6 +94,8 @@ function views(sqlite: Database.Database, rows: ViewRow[], businessDate: string)
     branchId: r.branchId,
     partnerId: r.partnerId,
     povertyStatus: statuses.get(r.id)!,
+    ethnicMinority: r.ethnicMinority === 1,
+    ethnicGroup: r.ethnicGroup,
     hasActiveLoan: r.hasActiveLoan === 1,
     createdAt: r.createdAt,
   }))
@@ -209,6 +211,8 @@ export function createHousehold(ctx: CommandContext, input: HouseholdInput) {
     commune: address.commune,
     village: address.village,
     address: address.line,
+    ethnicMinority: input.ethnicMinority ?? false,
+    ethnicGroup: input.ethnicGroup ?? null,
   })
   const out = viewOf(ctx.sqlite, id, ctx.businessDate)
   ctx.audit({ action: 'household.create', entity: 'household', entityId: id, after: out })
@@ -224,8 +228,10 @@ type ChangedFields = Partial<{
   address: { commune: string; village: string; line: string }
   area: HouseholdRow['area']
   groupId: number
+  ethnicMinority: boolean
+  ethnicGroup: string | null
 }>
-const CHANGE_FIELDS = ['headName', 'nationalId', 'address', 'area', 'groupId'] as const
+const CHANGE_FIELDS = ['headName', 'nationalId', 'address', 'area', 'groupId', 'ethnicMinority', 'ethnicGroup'] as const
 
 function currentFields(row: HouseholdRow): Required<ChangedFields> {
   return {
@@ -234,6 +240,8 @@ function currentFields(row: HouseholdRow): Required<ChangedFields> {
     address: { commune: row.commune, village: row.village, line: row.address },
     area: row.area,
     groupId: row.groupId,
+    ethnicMinority: row.ethnicMinority,
+    ethnicGroup: row.ethnicGroup,
   }
 }
 
@@ -285,6 +293,8 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
       : {}),
     ...(input.area !== undefined ? { area: input.area } : {}),
     ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+    ...(input.ethnicMinority !== undefined ? { ethnicMinority: input.ethnicMinority } : {}),
+    ...(input.ethnicGroup !== undefined ? { ethnicGroup: input.ethnicGroup } : {}),
   }
   const changed = given.filter((f) => JSON.stringify(wanted[f]) !== JSON.stringify(current[f]))
   if (changed.length === 0) throw new DomainError('NO_CHANGE', `Household ${householdId} already has these values`)
@@ -333,6 +343,8 @@ export function changeHousehold(ctx: CommandContext, householdId: number, input:
     village: wanted.address.village,
     address: wanted.address.line,
     groupId: wanted.groupId,
+    ethnicMinority: wanted.ethnicMinority,
+    ethnicGroup: wanted.ethnicGroup,
   })
   const change = insertChange(ctx.db, {
     householdId,

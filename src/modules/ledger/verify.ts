@@ -13,6 +13,7 @@
  * principal + interest written off;
  *                            recoveries only on written-off loans
  *  7. cancelled_loan       — a cancelled loan has no live disbursement, no receivable and its cancellation record
+ *  9. partner_fee_entries, partner_fee_payable — see src/modules/fees/verify.ts (docs/rules.md §19)
  * Returns every failure; the first one is the one to name.
  */
 import type Database from 'better-sqlite3'
@@ -20,6 +21,7 @@ import { loadLoanRow, loanEvents, loanState } from '../loans/projection.js'
 
 export interface InvariantFailure {
   invariant: string
+import { verifyPartnerFees } from '../fees/verify.js'
   detail: string
 }
 
@@ -132,6 +134,7 @@ export function verifyInvariants(
   return {
     ok: failures.length === 0,
     failures,
+  verifyPartnerFees(sqlite, failures)
     checked: { entries: totals.entries, loans: loanIds.length, transactions: txs.length },
   }
 }
