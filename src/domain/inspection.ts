@@ -15,22 +15,22 @@ export const FINDING_LABELS: Record<InspectionFinding, { vi: string; en: string 
 
 /** Outcomes counted at an inspection (whole numbers ≥ 0), in report order. */
 export const OUTCOME_KINDS = [
-  'jobs_created',
-  'houses_built',
-  'water_works',
-  'sanitation_works',
-  'animals_bought',
-  'students_supported',
+  'jobsCreated',
+  'housesBuilt',
+  'waterWorks',
+  'sanitationWorks',
+  'animalsBought',
+  'studentsSupported',
 ] as const
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number]
 
 export const OUTCOME_LABELS: Record<OutcomeKind, { vi: string; en: string }> = {
-  jobs_created: { vi: 'Số lao động có việc làm mới', en: 'Jobs created' },
-  houses_built: { vi: 'Số nhà ở được xây, sửa', en: 'Houses built or repaired' },
-  water_works: { vi: 'Số công trình nước sạch', en: 'Clean-water works' },
-  sanitation_works: { vi: 'Số công trình vệ sinh', en: 'Sanitation works' },
-  animals_bought: { vi: 'Số gia súc, gia cầm mua', en: 'Animals bought' },
-  students_supported: { vi: 'Số học sinh, sinh viên được hỗ trợ', en: 'Students supported' },
+  jobsCreated: { vi: 'Số lao động có việc làm mới', en: 'Jobs created' },
+  housesBuilt: { vi: 'Số nhà ở được xây, sửa', en: 'Houses built or repaired' },
+  waterWorks: { vi: 'Số công trình nước sạch', en: 'Clean-water works' },
+  sanitationWorks: { vi: 'Số công trình vệ sinh', en: 'Sanitation works' },
+  animalsBought: { vi: 'Số gia súc, gia cầm mua', en: 'Animals bought' },
+  studentsSupported: { vi: 'Số học sinh, sinh viên được hỗ trợ', en: 'Students supported' },
 }
 
 /**

@@ -31,7 +31,7 @@ t.test('an inspection records the date, inspector, finding, evidence and the out
     'officerA',
     inspectionBody(loanId, {
       inspector: 'Lê Văn Kiểm, Hội Phụ nữ xã',
-      outcomes: { animals_bought: 2, jobs_created: 1 },
+      outcomes: { animalsBought: 2, jobsCreated: 1 },
     }),
   )
   t.equal(res.statusCode, 201, res.body)
@@ -49,12 +49,12 @@ t.test('an inspection records the date, inspector, finding, evidence and the out
   t.same(
     body.outcomes,
     {
-      jobs_created: 1,
-      houses_built: 0,
-      water_works: 0,
-      sanitation_works: 0,
-      animals_bought: 2,
-      students_supported: 0,
+      jobsCreated: 1,
+      housesBuilt: 0,
+      waterWorks: 0,
+      sanitationWorks: 0,
+      animalsBought: 2,
+      studentsSupported: 0,
     },
     'every outcome kind, 0 when not counted',
   )
@@ -112,17 +112,17 @@ t.test('outcomes are whole numbers ≥ 0 of the known kinds; unknown fields are 
   const before = count()
   assertRejected(
     t,
-    await record('officerA', inspectionBody(loanId, { outcomes: { jobs_created: -1 } })),
+    await record('officerA', inspectionBody(loanId, { outcomes: { jobsCreated: -1 } })),
     400,
     'VALIDATION_ERROR',
-    'body.outcomes.jobs_created',
+    'body.outcomes.jobsCreated',
   )
   assertRejected(
     t,
-    await record('officerA', inspectionBody(loanId, { outcomes: { jobs_created: 1.5 } })),
+    await record('officerA', inspectionBody(loanId, { outcomes: { jobsCreated: 1.5 } })),
     400,
     'VALIDATION_ERROR',
-    'body.outcomes.jobs_created',
+    'body.outcomes.jobsCreated',
   )
   assertRejected(
     t,
