@@ -331,6 +331,31 @@ const TABLE: Target[] = [
       }),
   },
   { op: 'GET /v1/local-policies', expect: ANY_ROLE, request: get('/v1/local-policies') },
+  // docs/rules.md §15: purposes are read by all, kept by the admin.
+  { op: 'GET /v1/purposes', expect: ANY_ROLE, request: get('/v1/purposes?programmeCode=POOR') },
+  {
+    op: 'POST /v1/purposes',
+    expect: ADMIN_CREATES,
+    request: () =>
+      post('/v1/purposes', {
+        programmeCode: 'POOR',
+        code: code('p').toLowerCase(),
+        nameVi: 'Mục đích',
+        nameEn: 'Purpose',
+      }),
+  },
+  {
+    op: 'POST /v1/purposes/{programmeCode}/{code}/retire',
+    expect: ADMIN_OK,
+    request: () => {
+      // A fresh active purpose per cell (made before the row counts are taken).
+      const purpose = code('p').toLowerCase()
+      app.sqlite
+        .prepare("INSERT INTO loan_purposes (programme_code, code, name_vi, name_en) VALUES ('POOR', ?, 'x', 'x')")
+        .run(purpose)
+      return post(`/v1/purposes/POOR/${purpose}/retire`)
+    },
+  },
   {
     op: 'POST /v1/fee-rates',
     expect: ADMIN_CREATES,

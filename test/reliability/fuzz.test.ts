@@ -257,6 +257,9 @@ const LOANS_FOR: Record<string, () => number[]> = {
 }
 
 function realValues(op: Operation, param: string): (string | number)[] {
+  // docs/rules.md §15: a programme's purpose (the sweep may retire a seeded one: nothing else here names it).
+  if (op.path.startsWith('/v1/purposes/'))
+    return param === 'programmeCode' ? ['POOR', 'WATER_SANITATION'] : ['livestock', 'sanitation']
   if (param === 'code')
     return op.key === 'POST /v1/programmes/{code}/rates' ? [RATES_PROGRAMME] : ['POOR', 'HOUSING', RATES_PROGRAMME]
   if (param === 'recordId') return [W.povertyRecordA]

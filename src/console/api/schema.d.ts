@@ -585,13 +585,13 @@ export interface paths {
         };
         /**
          * List applications
-         * @description Applications visible to the caller (own partner / own branch), by id, with the borrower's name, citizen ID and group. Filters combine (AND); `groupId` is the household's group.
+         * @description Applications visible to the caller (own partner / own branch), by id, with the borrower's name, citizen ID and group. Filters combine (AND); `groupId` is the household's group. Each item shows the household's priority attributes on the business date (`priority`), so a queue can put priority households first.
          */
         get: operations["getApplications"];
         put?: never;
         /**
          * Submit a loan application
-         * @description A partner officer submits for a household of one of its groups. Eligibility is checked now (and again at approval); a failure is 422 with the reason code (ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, AREA_NOT_ELIGIBLE, AMOUNT_ABOVE_CAP, TERM_ABOVE_MAX, GRACE_NOT_BELOW_TERM, DUPLICATE_ACTIVE_LOAN). principalPlan defaults to the programme's.
+         * @description A partner officer submits for a household of one of its groups. Eligibility is checked now (and again at approval); a failure is 422 with the reason code (ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, AREA_NOT_ELIGIBLE, AMOUNT_ABOVE_CAP, TERM_ABOVE_MAX, GRACE_NOT_BELOW_TERM, DUPLICATE_ACTIVE_LOAN). principalPlan defaults to the programme's. borrowerFacts: the facts the programme defines (student, released person, employer; a 422 names the fact refused and lists the rules checked as factsChecked); purposeCode: one of the programme's active purposes (GET /v1/purposes).
          */
         post: operations["postApplications"];
         delete?: never;
@@ -791,7 +791,7 @@ export interface paths {
         put?: never;
         /**
          * Disburse a tranche
-         * @description Cash handed to the borrower. Idempotency-Key required. One or more tranches up to the approved amount; the first fixes the due dates. Value date on or after approval and not after the business date. Errors: DISBURSEMENT_ABOVE_APPROVED, DATE_ORDER, DATE_IN_FUTURE, INVALID_STATE, INVALID_DISBURSEMENT.
+         * @description Cash handed to the borrower. Idempotency-Key required. One or more tranches up to the approved amount; the first fixes the due dates. Value date on or after approval and not after the business date. Errors: DISBURSEMENT_ABOVE_APPROVED, DATE_ORDER, DATE_IN_FUTURE, INVALID_STATE, INVALID_DISBURSEMENT, FUNDING_EXHAUSTED (the loan's capital-controlled funding source, or its top-up's, has not that much capital available, docs/rules.md §12).
          */
         post: operations["postLoansByIdDisbursements"];
         delete?: never;
@@ -871,7 +871,7 @@ export interface paths {
         put?: never;
         /**
          * Reverse a transaction
-         * @description Adds a correcting transaction (nothing is deleted or edited); later repayments are re-allocated by replaying in value-date order and the loan's state (incl. closure) is recomputed. The ledger posts the difference. Errors: INVALID_STATE (already reversed, not reversible), RECONCILIATION_CLOSED.
+         * @description Adds a correcting transaction (nothing is deleted or edited); later repayments are re-allocated by replaying in value-date order and the loan's state (incl. closure) is recomputed. The ledger posts the difference. Errors: INVALID_STATE (already reversed, not reversible), RECONCILIATION_CLOSED, FUNDING_EXHAUSTED (reversing a repayment lends its principal again: refused when its capital-controlled funding source has not that much available).
          */
         post: operations["postLoansByIdTransactionsByTxIdReverse"];
         delete?: never;
@@ -1034,6 +1034,86 @@ export interface paths {
          * @description Money received after the write-off (from the borrower, an heir, an insurer): a `recovery` loan transaction and its journal entry (cash at the transaction point / write-off recoveries). All recoveries together are at most the principal + interest written off. Idempotency-Key required. Errors: INVALID_STATE (not written off), OVERPAYMENT (`recoverable` in the problem), DATE_ORDER (before the write-off), DATE_IN_FUTURE, RECONCILIATION_CLOSED.
          */
         post: operations["postLoansByIdRecoveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a recall (capital misused)
+         * @description Branch staff of the loan's branch propose recalling the loan, citing its latest inspection, whose finding must be `misused`; nothing changes on the loan until another person approves (four eyes). One pending proposal per loan. Errors: INVALID_STATE (not active), LOAN_RECALLED, DUPLICATE, REFERENCE_NOT_FOUND (not an inspection of this loan), RECALL_NOT_ALLOWED (`reason`: FINDING_NOT_MISUSE, SUPERSEDED).
+         */
+        post: operations["postLoansByIdRecall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{id}/recall/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the pending recall
+         * @description A branch manager of the loan's branch or an admin, not the proposer (403 FOUR_EYES), approves with the decision number and value date: from that date the whole outstanding principal and the interest accrued to it are due (classification `recalled`); unpaid at the end of the day it is overdue, with penalty interest. The value date is on or after the inspection and after no other transaction of the loan, not after the business date. Idempotency-Key required. Errors: NOT_FOUND (no pending proposal), FOUR_EYES, INVALID_STATE, LOAN_RECALLED, RECALL_NOT_ALLOWED (a later inspection superseded the finding), DATE_IN_FUTURE, DATE_ORDER.
+         */
+        post: operations["postLoansByIdRecallApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{id}/recall/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject the pending recall
+         * @description Rejects the pending recall proposal with a reason; the loan is unchanged. Errors: NOT_FOUND (no pending proposal).
+         */
+        post: operations["postLoansByIdRecallReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{id}/recall-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recall proposals of a loan
+         * @description Every recall proposal of the loan (pending, approved, rejected), newest first.
+         */
+        get: operations["getLoansByIdRecallProposals"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1284,6 +1364,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/purposes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disbursements by purpose
+         * @description Loans disbursed between two value dates (inclusive) by purpose, per branch, transaction point or partner: number of loans and amount disbursed in the period, within the caller's scope. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
+         */
+        get: operations["getReportsPurposes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outcomes by purpose
+         * @description What the loans produced, as counted at inspections dated between two dates (inclusive), by purpose, per branch, transaction point or partner: loans inspected, their findings (as_intended, partly, misused) and the sum of each outcome. Each loan counts once, with its latest inspection in the period (a later inspection corrects an earlier one). Within the caller's scope. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
+         */
+        get: operations["getReportsOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/portfolio": {
         parameters: {
             query?: never;
@@ -1486,6 +1606,74 @@ export interface paths {
          * @description A new version of the entrustment fee and group commission rates, from effectiveFrom: the default for all partners (no partnerId) or one partner's own rates, which override the default. Versions are never edited; a month uses the version in force on its last day. Idempotency-Key optional. Errors: DUPLICATE (a version from that date exists), REFERENCE_NOT_FOUND.
          */
         post: operations["postFeeRates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner-fees/accruals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List partner fee accruals
+         * @description Accrual records (one per partner and run), by id, with what each run posted per funding source.
+         */
+        get: operations["getPartnerFeesAccruals"];
+        put?: never;
+        /**
+         * Accrue a month's partner fees to the ledger
+         * @description Computes the ended month's fees as GET /v1/reports/partner-fees does and posts, per partner, one balanced entry Dr partner_fee_expense / Cr partner_fee_payable, split by the funding source of the loans the fees were earned on. Running the month again posts only what changed since (a back-dated repayment, reversal or rate version); unchanged partners get nothing. Idempotency-Key required. Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING, PARTNER_FEE_OVERPAID (the fees fell below what was paid).
+         */
+        post: operations["postPartnerFeesAccruals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner-fees/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List partner fee payments
+         * @description Payments of partner fees, by id, with their split over funding sources.
+         */
+        get: operations["getPartnerFeesPayments"];
+        put?: never;
+        /**
+         * Pay a partner its accrued fees for a month
+         * @description Pays what is payable for the partner and month (accrued − paid), all of it or `amount`: Dr partner_fee_payable / Cr cash_at_branch, split over funding sources in proportion to what each owes. Four eyes: not by a user who accrued that month for the partner. Idempotency-Key required. Errors: PARTNER_FEE_ABOVE_PAYABLE, FOUR_EYES, REFERENCE_NOT_FOUND, DATE_IN_FUTURE, DATE_ORDER.
+         */
+        post: operations["postPartnerFeesPayments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner-fees/payable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Partner fees payable
+         * @description Per partner and month that has accruals: accrued, paid and payable (accrued − paid), in total and per funding source; by month, then partner.
+         */
+        get: operations["getPartnerFeesPayable"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1704,6 +1892,448 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/funding-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funding sources with their capital
+         * @description Every funding source: capital received, principal disbursed, repaid, outstanding and written off, and the capital available (null for a source not under capital control). Branch staff, finance, auditor, admin.
+         */
+        get: operations["getFundingSources"];
+        put?: never;
+        /**
+         * Create a funding source
+         * @description A central or local source (e.g. a province budget entrusted through the bank). It is capital-controlled from creation: nothing is lent from it before capital is received. Admin. Errors: DUPLICATE, REFERENCE_NOT_FOUND (branch).
+         */
+        post: operations["postFundingSources"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-sources/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One funding source with its capital */
+        get: operations["getFundingSourcesByCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-sources/{code}/capital": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capital receipts of a funding source */
+        get: operations["getFundingSourcesByCodeCapital"];
+        put?: never;
+        /**
+         * Record capital received by a funding source
+         * @description Posts `capital_received`: Dr cash_at_branch / Cr capital under the source. The first receipt of a source not yet under capital control puts it under control and must cover what it has already lent. Finance or admin; Idempotency-Key required. Errors: NOT_FOUND, DATE_IN_FUTURE, CAPITAL_BELOW_LENT.
+         */
+        post: operations["postFundingSourcesByCodeCapital"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/funding-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report by funding source
+         * @description Per funding source as of a value date (default: the business date): capital received, disbursed, principal repaid, outstanding, written off and available. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").
+         */
+        get: operations["getReportsFundingSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/area-designations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List area designations
+         * @description Designations of communes and villages (remote, especially difficult), by id; branch staff see their branch's communes.
+         */
+        get: operations["getAreaDesignations"];
+        put?: never;
+        /**
+         * Designate a commune or village remote / especially difficult
+         * @description Dated data: from effectiveFrom, households of the commune (the transaction point) or of the one village are priority households (docs/rules.md §14). Append-only: a designation is ended by POST /v1/area-designations/{id}/end, never edited. Branch managers designate the communes of their branch. Idempotency-Key optional. Errors: REFERENCE_NOT_FOUND, FORBIDDEN, DESIGNATION_OVERLAP (the same place already has an open or overlapping designation of the same kind).
+         */
+        post: operations["postAreaDesignations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/area-designations/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an area designation
+         * @description Records the last day the designation is in force, by a decision (an end record; the designation itself is not edited). Idempotency-Key optional. Errors: NOT_FOUND, INVALID_STATE (already ended), DATE_ORDER (before its effectiveFrom).
+         */
+        post: operations["postAreaDesignationsByIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/area-designations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One area designation
+         * @description The designation with its end, if ended.
+         */
+        get: operations["getAreaDesignationsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/households/{id}/priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's priority attributes on a date
+         * @description Ethnic minority (as recorded on the date), and whether its commune or village is designated remote or especially difficult on the date; priority = any of them (docs/rules.md §14).
+         */
+        get: operations["getHouseholdsByIdPriority"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/purposes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List loan purposes
+         * @description Each programme's purposes (livestock, crops, clean water, study…), by programme and code; filter by programmeCode and active. An application names one as purposeCode.
+         */
+        get: operations["getPurposes"];
+        put?: never;
+        /**
+         * Add a loan purpose to a programme
+         * @description A new purpose in the programme’s list, active at once. Admin only.
+         */
+        post: operations["postPurposes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/purposes/{programmeCode}/{code}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a loan purpose
+         * @description New applications can no longer name it; applications and loans that carry it keep it. Admin only.
+         */
+        post: operations["postPurposesByProgrammeCodeByCodeRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List inspections
+         * @description Inspections in the caller's scope, by id; filters combine (AND), `from`/`to` on inspectedOn.
+         */
+        get: operations["getInspections"];
+        put?: never;
+        /**
+         * Record an inspection after disbursement
+         * @description Branch staff of the loan's branch or a partner officer of its partner (inspections are often joint) record how the capital is used, with an evidence note and the outcomes counted. A record: never changed; a correction is a new inspection, and the latest one stands for the loan. A `misused` finding allows a recall proposal (POST /v1/loans/{id}/recall). Errors: NOT_FOUND (loan outside scope), NOT_DISBURSED, DATE_IN_FUTURE, DATE_ORDER (before the first disbursement).
+         */
+        post: operations["postInspections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One inspection
+         * @description The inspection with its outcomes (404 outside the caller’s scope).
+         */
+        get: operations["getInspectionsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/poverty-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List poverty reviews
+         * @description Reviews in the caller's scope (branch staff: their branch), without lines, by id.
+         */
+        get: operations["getPovertyReviews"];
+        put?: never;
+        /**
+         * Upload a commune's reviewed poverty list (dry run)
+         * @description The commune's annual list, as `text/csv` with `?transactionPointId=&year=` or as JSON `{transactionPointId, year, lines}`, is stored as a draft and answered with its dry run: each line is a change (from → to), no change, an unknown citizen ID, a household of another commune, or a conflict (bad value, the same citizen ID twice, a date after the business date, a later decision already recorded, the decision number already used), each with a code, and totals. Nothing changes on any household until the review is applied. Branch staff of the commune's branch. Errors: VALIDATION_ERROR (header, size, query), REFERENCE_NOT_FOUND (transaction point), UNSUPPORTED_MEDIA_TYPE.
+         */
+        post: operations["postPovertyReviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/poverty-reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a poverty review with its lines
+         * @description The review, its totals and every line with its dry-run outcome and, once applied, what applying did.
+         */
+        get: operations["getPovertyReviewsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/poverty-reviews/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a poverty review
+         * @description In one command: every line is classified again against the timelines as they are now; each change is recorded as a poverty-status decision (source `annual_review`, its decision number and effective date), which re-evaluates the household's support rule as a single decision does; conflicts and every other line are skipped and listed with their code. Applying an applied review answers it again and writes nothing. Idempotency-Key required. Errors: NOT_FOUND.
+         */
+        post: operations["postPovertyReviewsByIdApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/poverty-movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Households escaping and falling back into poverty
+         * @description Per period (year or month of the effective date) and per transaction point or branch: households that left the poor or near-poor list, that came back onto it after having left it, and that were listed for the first time, from the poverty-status timeline (every decision, revoked ones ignored; a household counts under its current transaction point). Branch staff: their branch. Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"). Errors: VALIDATION_ERROR (from after to).
+         */
+        get: operations["getReportsPovertyMovements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relief-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List relief decisions
+         * @description Decisions in the caller's scope (branch staff: their branch) with preview and progress, by id.
+         */
+        get: operations["getReliefDecisions"];
+        put?: never;
+        /**
+         * Propose an area-wide relief decision (with its preview)
+         * @description A branch manager proposes a freeze or an extension for every loan of the chosen transaction points (communes) after a disaster or an epidemic. The answer is the preview: the loans eligible with their outstanding principal and interest, and the loans left out with the reason — not active, already frozen, nothing to extend, or the loan's own limit (EXTENSION_TOO_LONG, FREEZE_TOO_LONG, …) found by trying the measure on the loan. Nothing changes on any loan until another approver approves. Errors: REFERENCE_NOT_FOUND (point), DUPLICATE (decision number), DATE_IN_FUTURE, VALIDATION_ERROR.
+         */
+        post: operations["postReliefDecisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relief-decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a relief decision with its loans
+         * @description The decision, its preview and progress, and each loan: eligible or why not, and its result.
+         */
+        get: operations["getReliefDecisionsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relief-decisions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve and apply a relief decision
+         * @description Another approver than the proposer (FOUR_EYES) — a branch manager of the branch or an admin — approves; the measure is then applied to each eligible loan through the loan's own extension or freeze rules, 100 loans per transaction, each batch audited. A loan its rules refuse now is skipped with the code; the others go on. If the work stops midway the decision stays `applying`: approving again (or resume) continues where it stopped, never applying twice to a loan. Idempotency-Key required. Errors: NOT_FOUND, FOUR_EYES, INVALID_STATE (rejected).
+         */
+        post: operations["postReliefDecisionsByIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relief-decisions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume applying a relief decision
+         * @description Continues an approved decision left `applying` (the loans without a result); an applied decision is answered as it is. Idempotency-Key required. Errors: NOT_FOUND, INVALID_STATE (proposed or rejected).
+         */
+        post: operations["postReliefDecisionsByIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relief-decisions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a proposed relief decision
+         * @description Rejects the proposed decision with a reason (the proposer may withdraw their own this way); no loan changes and its number is free again. Errors: NOT_FOUND, INVALID_STATE (not proposed).
+         */
+        post: operations["postReliefDecisionsByIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1744,7 +2374,7 @@ export interface components {
             fundingSource: string;
             /** @enum {unknown} */
             status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
+            /** @description not_disbursed | in_term | overdue | extended | frozen | recalled | closed | written_off | cancelled */
             classification: string;
             /** @description Amount in VND (integer, no minor unit) */
             approvedAmount: number;
@@ -1775,6 +2405,11 @@ export interface components {
             householdName?: string;
             /** @description The household head's 12-digit citizen ID */
             nationalId?: string;
+            purposeCode?: string | null;
+            /** @description GET /v1/loans/{id}: the borrower facts copied from the application (§15) */
+            borrowerFacts?: {
+                [key: string]: string | number;
+            };
             /** @description Set on a cancelled loan (GET /v1/loans/{id}) */
             cancellation?: {
                 cancelledOn: string;
@@ -1792,6 +2427,16 @@ export interface components {
                 /** @description What may still be recovered (principal + interest − recovered) */
                 recoverable: number;
             };
+            recalledOn?: string | null;
+            /** @description GET /v1/loans/{id}: who funds the loan (the contract): its source, and a top-up part */
+            funding?: {
+                /** @description Funding source code (GET /v1/funding-sources) */
+                source: string;
+                /** @description The part of the approved amount this source funds */
+                amount: number;
+                /** @description true for a local policy's top-up part (docs/rules.md §13) */
+                topUp: boolean;
+            }[];
             /** @description Business date the balances are computed for */
             asOf: string;
             /** @description Borrower rate in force on asOf (0 = interest-free) */
@@ -1901,7 +2546,7 @@ export interface components {
             fundingSource: string;
             /** @enum {unknown} */
             status: "approved" | "active" | "closed" | "written_off" | "cancelled";
-            /** @description not_disbursed | in_term | overdue | extended | frozen | closed | written_off | cancelled */
+            /** @description not_disbursed | in_term | overdue | extended | frozen | recalled | closed | written_off | cancelled */
             classification: string;
             /** @description Amount in VND (integer, no minor unit) */
             approvedAmount: number;
@@ -1966,6 +2611,8 @@ export interface components {
             paidOffOn: string | null;
             overdueSince: string | null;
             extended: boolean;
+            /** @description Brought forward to the recall date (effectiveDueDate) */
+            recalled: boolean;
             /** @description paid | overdue | due | upcoming */
             status: string;
         };
@@ -2031,7 +2678,23 @@ export interface components {
             decidedOn: string | null;
             rejectionReason: string | null;
             loanId: number | null;
+            /** @description The borrower facts as checked (empty for a household programme) */
+            borrowerFacts: {
+                [key: string]: string | number;
+            };
+            purposeCode: string | null;
             createdAt: string;
+            /** @description The household's priority attributes (docs/rules.md §14) on the date eligibility was checked: the application date when submitted, the approval date when approved; in lists, on the business date */
+            priority?: {
+                /** @description The household belongs to an ethnic minority (on the date) */
+                ethnicMinority: boolean;
+                /** @description Its commune or village is designated remote on the date */
+                remote: boolean;
+                /** @description Its commune or village is designated especially difficult on the date */
+                especiallyDifficult: boolean;
+                /** @description Any of the above: a priority household */
+                priority: boolean;
+            };
         };
         ApplicationListItem: {
             /** @description Identifier */
@@ -2063,7 +2726,23 @@ export interface components {
             decidedOn: string | null;
             rejectionReason: string | null;
             loanId: number | null;
+            /** @description The borrower facts as checked (empty for a household programme) */
+            borrowerFacts: {
+                [key: string]: string | number;
+            };
+            purposeCode: string | null;
             createdAt: string;
+            /** @description The household's priority attributes (docs/rules.md §14) on the date eligibility was checked: the application date when submitted, the approval date when approved; in lists, on the business date */
+            priority?: {
+                /** @description The household belongs to an ethnic minority (on the date) */
+                ethnicMinority: boolean;
+                /** @description Its commune or village is designated remote on the date */
+                remote: boolean;
+                /** @description Its commune or village is designated especially difficult on the date */
+                especiallyDifficult: boolean;
+                /** @description Any of the above: a priority household */
+                priority: boolean;
+            };
         } & {
             /** @description Name of the household head */
             householdName: string;
@@ -2094,6 +2773,10 @@ export interface components {
             partnerId: number;
             /** @description Status on the current business date */
             povertyStatus: string;
+            /** @description Belongs to an ethnic minority (a priority attribute, §14) */
+            ethnicMinority: boolean;
+            /** @description The ethnic group's name, when recorded */
+            ethnicGroup: string | null;
             /** @description The household has a disbursed loan not yet closed or written off (state active) */
             hasActiveLoan: boolean;
             createdAt: string;
@@ -2117,6 +2800,8 @@ export interface components {
                 area?: string;
                 /** @description Identifier */
                 groupId?: number;
+                ethnicMinority?: boolean;
+                ethnicGroup?: string | null;
             };
             /** @description Only the fields this change touched */
             after: {
@@ -2130,6 +2815,8 @@ export interface components {
                 area?: string;
                 /** @description Identifier */
                 groupId?: number;
+                ethnicMinority?: boolean;
+                ethnicGroup?: string | null;
             };
             changedBy: number;
             createdAt: string;
@@ -2581,6 +3268,62 @@ export interface components {
             /** @description The household head's 12-digit citizen ID */
             nationalId: string;
         };
+        RecallProposal: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description The inspection (finding `misused`) the recall rests on */
+            inspectionId: number;
+            /** @enum {unknown} */
+            status: "pending_approval" | "approved" | "rejected";
+            reason: string;
+            proposedBy: number;
+            proposedOn: string;
+            decisionNo: string | null;
+            valueDate: string | null;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            loanTransactionId: number | null;
+            createdAt: string;
+        };
+        Inspection: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            loanId: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            partnerId: number;
+            inspectedOn: string;
+            inspector: string;
+            /** @enum {unknown} */
+            finding: "as_intended" | "partly" | "misused";
+            evidence: string;
+            /** @description Every outcome kind, 0 when not counted */
+            outcomes: {
+                /** @description Jobs created */
+                jobsCreated: number;
+                /** @description Houses built or repaired */
+                housesBuilt: number;
+                /** @description Clean-water works */
+                waterWorks: number;
+                /** @description Sanitation works */
+                sanitationWorks: number;
+                /** @description Animals bought */
+                animalsBought: number;
+                /** @description Students supported */
+                studentsSupported: number;
+            };
+            recordedBy: number;
+            /** @description Business date it was recorded */
+            recordedOn: string;
+            createdAt: string;
+        };
         Programme: {
             code: string;
             name: string;
@@ -2602,6 +3345,53 @@ export interface components {
                 effectiveFrom: string;
                 monthlyRatePpm: number;
             }[];
+            /** @enum {unknown} */
+            borrowerKind: "household" | "student" | "released_person" | "employer";
+            borrowerFacts: {
+                facts: {
+                    /** @description camelCase fact name */
+                    name: string;
+                    /** @enum {unknown} */
+                    type: "date" | "integer" | "text";
+                    required: boolean;
+                }[];
+                rules: ({
+                    /** @enum {string} */
+                    rule: "dateWithinMonthsBefore";
+                    /** @description camelCase fact name */
+                    fact: string;
+                    months: number;
+                } | {
+                    /** @enum {string} */
+                    rule: "integerBetween";
+                    /** @description camelCase fact name */
+                    fact: string;
+                    min: number;
+                    max: number;
+                } | {
+                    /** @enum {string} */
+                    rule: "termEndsByFactPlusMonths";
+                    /** @description camelCase fact name */
+                    fact: string;
+                    months: number;
+                } | {
+                    /** @enum {string} */
+                    rule: "amountAtMostPerUnit";
+                    /** @description camelCase fact name */
+                    unitFact: string;
+                    /** @description VND per unit (per month of study, per employee and month); at most 10^15 */
+                    perUnitAmount: number;
+                    /** @description camelCase fact name */
+                    perMonthsFact?: string;
+                } | {
+                    /** @enum {string} */
+                    rule: "householdStatusIn";
+                    statuses: ("poor" | "near_poor" | "escaped" | "none")[];
+                    /** @description camelCase fact name */
+                    unlessFact?: string;
+                })[];
+            };
+            purposeRequired: boolean;
             createdAt: string;
         };
         LocalPolicy: {
@@ -2620,6 +3410,12 @@ export interface components {
             /** @description Amount in VND (integer, no minor unit) */
             budget: number;
             effectiveFrom: string;
+            fundingSource: string;
+            topUp: null | {
+                capAmount: number | null;
+                factorPct: number | null;
+                priorityOnly: boolean;
+            };
             createdAt: string;
         };
         SavingsAccount: {
@@ -2748,6 +3544,56 @@ export interface components {
             groupCommissionRatePpm: number;
             createdAt: string;
         };
+        PartnerFeeAccrual: {
+            /** @description Identifier */
+            id: number;
+            month: string;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description The month's entrustment fee as computed by this run */
+            entrustmentFee: number;
+            /** @description The month's group commission (all the partner's groups) as computed by this run */
+            groupCommission: number;
+            /** @description entrustmentFee + groupCommission */
+            total: number;
+            /** @description What this run posted: the change since the earlier runs (negative when the fees fell) */
+            posted: number;
+            /** @description Identifier */
+            journalEntryId: number;
+            /** @description Business date of the run */
+            accruedOn: string;
+            accruedBy: number;
+            createdAt: string;
+            lines: {
+                fundingSource: string;
+                /** @description Change of the entrustment fee on this funding source */
+                entrustmentFee: number;
+                /** @description Change of the group commission on this funding source */
+                groupCommission: number;
+                /** @description entrustmentFee + groupCommission: Dr partner_fee_expense / Cr partner_fee_payable */
+                amount: number;
+            }[];
+        };
+        PartnerFeePayment: {
+            /** @description Identifier */
+            id: number;
+            month: string;
+            /** @description Identifier */
+            partnerId: number;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            paidOn: string;
+            reference: string;
+            /** @description Identifier */
+            journalEntryId: number;
+            paidBy: number;
+            createdAt: string;
+            lines: {
+                fundingSource: string;
+                /** @description Dr partner_fee_payable / Cr cash_at_branch on this funding source */
+                amount: number;
+            }[];
+        };
         User: {
             /** @description Identifier */
             id: number;
@@ -2782,6 +3628,290 @@ export interface components {
             before: unknown;
             after: unknown;
             requestId: string | null;
+        };
+        Purpose: {
+            programmeCode: string;
+            code: string;
+            nameVi: string;
+            nameEn: string;
+            /** @description false once retired: no new application may name it */
+            active: boolean;
+            createdAt: string;
+        };
+        AreaDesignation: {
+            /** @description Identifier */
+            id: number;
+            /** @description The commune, by its transaction point */
+            transactionPointId: number;
+            commune: string;
+            village: string | null;
+            /**
+             * @description remote (vùng sâu, vùng xa) | especially_difficult (đặc biệt khó khăn)
+             * @enum {unknown}
+             */
+            designation: "remote" | "especially_difficult";
+            /** Format: date */
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            decisionNo: string;
+            endDecisionNo: string | null;
+            createdBy: number;
+            createdAt: string;
+        };
+        PovertyReview: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            year: number;
+            /**
+             * @description draft (dry run only) | applied
+             * @enum {unknown}
+             */
+            status: "draft" | "applied";
+            createdBy: number;
+            createdOn: string;
+            appliedBy: number | null;
+            appliedOn: string | null;
+            createdAt: string;
+            totals: {
+                lines: number;
+                change: number;
+                noChange: number;
+                unknownCitizenId: number;
+                otherCommune: number;
+                conflict: number;
+            };
+            applied: {
+                recorded: number;
+                skipped: number;
+            } | null;
+            lines: {
+                /** @description Line of the file (CSV: the header is line 1; JSON: from 1) */
+                line: number;
+                nationalId: string;
+                householdId: number | null;
+                /** @description The status as written in the file */
+                statusText: string;
+                decisionNo: string;
+                effectiveDate: string | null;
+                /**
+                 * @description The dry run
+                 * @enum {unknown}
+                 */
+                outcome: "change" | "no_change" | "unknown_citizen_id" | "other_commune" | "conflict";
+                /** @description Why — `CHANGE`: the status changes (from → to); `SAME_STATUS`: the same status is already in force on the effective date; `ALREADY_RECORDED`: this decision (number, status, date) is already recorded for the household; `UNKNOWN_CITIZEN_ID`: no household has this citizen ID; `OTHER_COMMUNE`: the household belongs to another commune's transaction point; `INVALID_CITIZEN_ID`: the citizen ID is not 12 digits; `INVALID_STATUS`: the status is not one of poor, near_poor, escaped, none (or their Vietnamese names); `INVALID_DATE`: the effective date is not a YYYY-MM-DD (or DD/MM/YYYY) date; `MISSING_DECISION_NO`: the decision number is empty or longer than 100 characters; `DUPLICATE_IN_FILE`: the same citizen ID appears on more than one line of the file; `DATE_AFTER_BUSINESS_DATE`: the effective date is after the business date; `LATER_DECISION_RECORDED`: a decision with a later effective date is already recorded for the household; `DECISION_NUMBER_USED`: the decision number is already recorded for the household with another status or date */
+                code: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                applied: {
+                    /** @enum {unknown} */
+                    outcome: "recorded" | "skipped";
+                    /** @description The line classified again when applied */
+                    code: string;
+                    povertyRecordId: number | null;
+                } | null;
+            }[];
+        };
+        PovertyReviewSummary: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            branchId: number;
+            /** @description Identifier */
+            transactionPointId: number;
+            year: number;
+            /**
+             * @description draft (dry run only) | applied
+             * @enum {unknown}
+             */
+            status: "draft" | "applied";
+            createdBy: number;
+            createdOn: string;
+            appliedBy: number | null;
+            appliedOn: string | null;
+            createdAt: string;
+            totals: {
+                lines: number;
+                change: number;
+                noChange: number;
+                unknownCitizenId: number;
+                otherCommune: number;
+                conflict: number;
+            };
+        };
+        PovertyMovements: {
+            from: string;
+            to: string;
+            groupBy: string;
+            period: string;
+            rows: {
+                /** @description YYYY or YYYY-MM of the effective date */
+                period: string;
+                /** @description Transaction point or branch id */
+                key: number;
+                name: string;
+                /** @description Households that left the poor or near-poor list */
+                escaped: number;
+                /** @description Households that came back onto the list after having left it */
+                fellBack: number;
+                /** @description Households listed as poor or near-poor for the first time */
+                newlyListed: number;
+            }[];
+        };
+        ReliefDecision: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            branchId: number;
+            decisionNo: string;
+            cause: string;
+            /** @enum {unknown} */
+            kind: "freeze" | "extension";
+            transactionPointIds: number[];
+            valueDate: string;
+            months: number | null;
+            untilDate: string | null;
+            /**
+             * @description proposed | applying (approved, loans being applied: resume if it stays so) | applied | rejected
+             * @enum {unknown}
+             */
+            status: "proposed" | "applying" | "applied" | "rejected";
+            proposedBy: number;
+            proposedOn: string;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            completedOn: string | null;
+            createdAt: string;
+            preview: {
+                /** @description Loans the measure can be applied to */
+                eligible: number;
+                /** @description Their outstanding principal on the proposal date */
+                outstandingPrincipal: number;
+                /** @description Their unpaid interest and penalty on the proposal date */
+                interest: number;
+                /** @description Loans left out */
+                excluded: number;
+                /** @description Loans left out, per reason code */
+                excludedByReason: {
+                    [key: string]: number;
+                };
+            };
+            progress: {
+                applied: number;
+                /** @description Eligible loans their own rules refused when applied */
+                skipped: number;
+                /** @description Eligible loans not applied yet */
+                pending: number;
+                /** @description Batches (transactions) run so far */
+                batches: number;
+            };
+            loans: {
+                loanId: number;
+                transactionPointId: number;
+                eligible: boolean;
+                reason: string | null;
+                /** @description Amount in VND (integer, no minor unit) */
+                outstandingPrincipal: number;
+                /** @description Amount in VND (integer, no minor unit) */
+                interest: number;
+                instalmentNumber: number | null;
+                newDueDate: string | null;
+                result: ("applied" | "skipped") | null;
+                resultCode: string | null;
+                transactionId: number | null;
+                batchNo: number | null;
+            }[];
+        };
+        ReliefDecisionSummary: {
+            /** @description Identifier */
+            id: number;
+            /** @description Identifier */
+            branchId: number;
+            decisionNo: string;
+            cause: string;
+            /** @enum {unknown} */
+            kind: "freeze" | "extension";
+            transactionPointIds: number[];
+            valueDate: string;
+            months: number | null;
+            untilDate: string | null;
+            /**
+             * @description proposed | applying (approved, loans being applied: resume if it stays so) | applied | rejected
+             * @enum {unknown}
+             */
+            status: "proposed" | "applying" | "applied" | "rejected";
+            proposedBy: number;
+            proposedOn: string;
+            decidedBy: number | null;
+            decidedOn: string | null;
+            rejectionReason: string | null;
+            completedOn: string | null;
+            createdAt: string;
+            preview: {
+                /** @description Loans the measure can be applied to */
+                eligible: number;
+                /** @description Their outstanding principal on the proposal date */
+                outstandingPrincipal: number;
+                /** @description Their unpaid interest and penalty on the proposal date */
+                interest: number;
+                /** @description Loans left out */
+                excluded: number;
+                /** @description Loans left out, per reason code */
+                excludedByReason: {
+                    [key: string]: number;
+                };
+            };
+            progress: {
+                applied: number;
+                /** @description Eligible loans their own rules refused when applied */
+                skipped: number;
+                /** @description Eligible loans not applied yet */
+                pending: number;
+                /** @description Batches (transactions) run so far */
+                batches: number;
+            };
+        };
+        FundingSource: {
+            code: string;
+            name: string;
+            kind: string;
+            region: string | null;
+            branchId: number | null;
+            /** @description Disbursements are limited by the available capital */
+            capitalControlled: boolean;
+            /** @description Business date from which the source is capital-controlled; null = not yet */
+            capitalSince: string | null;
+            /** @description Capital received (VND) */
+            capital: number;
+            /** @description Principal paid out on loans from this source */
+            disbursed: number;
+            /** @description Principal repaid to this source */
+            principalRepaid: number;
+            /** @description Principal lent and not repaid (loans_receivable) */
+            outstanding: number;
+            /** @description Principal written off (capital lost) */
+            writtenOff: number;
+            /** @description capital − outstanding − written off; null for a source not under capital control */
+            available: number | null;
+            cashAtBranch: number;
+            cashAtTransactionPoints: number;
+            createdAt: string;
+        };
+        CapitalReceipt: {
+            id: number;
+            fundingSource: string;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            valueDate: string;
+            decisionNo: string;
+            note: string | null;
+            journalEntryId: number;
+            createdBy: number;
+            createdAt: string;
         };
     };
     responses: never;
@@ -4598,8 +5728,8 @@ export interface operations {
                      * @default 130
                      */
                     overdueRatePct?: number;
-                    /** @enum {unknown} */
-                    fundingSource: "central" | "local_budget";
+                    /** @description Code of a funding source (GET /v1/funding-sources), e.g. central */
+                    fundingSource: string;
                     defaultPrincipalPlan: {
                         /** @description Principal falls due every 1, 3, 6 or 12 months */
                         everyMonths: 1 | 3 | 6 | 12;
@@ -4619,6 +5749,68 @@ export interface operations {
                         effectiveFrom: string;
                         /** @description Monthly rate in ppm of the balance (0.55 %/month = 5500) */
                         monthlyRatePpm: number;
+                    }[];
+                    /**
+                     * @description Who the programme lends to (§15)
+                     * @default household
+                     * @enum {unknown}
+                     */
+                    borrowerKind?: "household" | "student" | "released_person" | "employer";
+                    borrowerFacts?: {
+                        facts: {
+                            /** @description camelCase fact name */
+                            name: string;
+                            /** @enum {unknown} */
+                            type: "date" | "integer" | "text";
+                            required: boolean;
+                        }[];
+                        rules: ({
+                            /** @enum {string} */
+                            rule: "dateWithinMonthsBefore";
+                            /** @description camelCase fact name */
+                            fact: string;
+                            months: number;
+                        } | {
+                            /** @enum {string} */
+                            rule: "integerBetween";
+                            /** @description camelCase fact name */
+                            fact: string;
+                            min: number;
+                            max: number;
+                        } | {
+                            /** @enum {string} */
+                            rule: "termEndsByFactPlusMonths";
+                            /** @description camelCase fact name */
+                            fact: string;
+                            months: number;
+                        } | {
+                            /** @enum {string} */
+                            rule: "amountAtMostPerUnit";
+                            /** @description camelCase fact name */
+                            unitFact: string;
+                            /** @description VND per unit (per month of study, per employee and month); at most 10^15 */
+                            perUnitAmount: number;
+                            /** @description camelCase fact name */
+                            perMonthsFact?: string;
+                        } | {
+                            /** @enum {string} */
+                            rule: "householdStatusIn";
+                            statuses: ("poor" | "near_poor" | "escaped" | "none")[];
+                            /** @description camelCase fact name */
+                            unlessFact?: string;
+                        })[];
+                    };
+                    /**
+                     * @description Applications must name one of the programme's purposes
+                     * @default false
+                     */
+                    purposeRequired?: boolean;
+                    /** @description The purposes it lends for */
+                    purposes?: {
+                        /** @description Lower-case purpose code, e.g. livestock */
+                        code: string;
+                        nameVi: string;
+                        nameEn: string;
                     }[];
                 };
             };
@@ -4920,6 +6112,16 @@ export interface operations {
                      * @example 2025-03-10
                      */
                     effectiveFrom: string;
+                    /** @description Funding source of the policy's loans and top-up (default local_budget), docs/rules.md §12 */
+                    fundingSource?: string;
+                    topUp?: null | {
+                        /** @description Raise the cap to this amount (VND); at most 10^15 */
+                        capAmount?: number;
+                        /** @description Multiply the national cap: 130 = 1.3 × */
+                        factorPct?: number;
+                        /** @description Only for priority households (§14); default false */
+                        priorityOnly?: boolean;
+                    };
                 };
             };
         };
@@ -5080,6 +6282,10 @@ export interface operations {
                         /** @description House number, street */
                         line?: string;
                     } | string;
+                    /** @description The household belongs to an ethnic minority (a priority attribute; default false) */
+                    ethnicMinority?: boolean;
+                    /** @description The ethnic group's name, e.g. Dao, Tày, Sán Dìu */
+                    ethnicGroup?: string;
                 };
             };
         };
@@ -5304,6 +6510,10 @@ export interface operations {
                     area?: "urban" | "rural";
                     /** @description Group transfer: a group of the same branch. Existing loans keep their contract (their group, transaction point and partner stay as approved) */
                     groupId?: number;
+                    /** @description Ethnic-minority membership (a priority attribute) */
+                    ethnicMinority?: boolean;
+                    /** @description The ethnic group's name; null clears it */
+                    ethnicGroup?: string | null;
                 };
             };
         };
@@ -5695,6 +6905,8 @@ export interface operations {
                 partnerId?: number;
                 /** @description Only this programme (e.g. POOR) */
                 programmeCode?: string;
+                /** @description Only priority households (true: ethnic minority, or a remote / especially difficult commune or village on the business date, docs/rules.md §14) or only the others (false) */
+                priority?: boolean;
                 /** @description Page size */
                 limit?: number;
                 /** @description Opaque cursor from nextCursor */
@@ -5784,6 +6996,12 @@ export interface operations {
                      * @example 2025-03-10
                      */
                     applicationDate?: string;
+                    /** @description Facts about the borrower the programme asks for (student, released person, employer): dates YYYY-MM-DD, whole numbers, texts; see the programme's borrowerFacts */
+                    borrowerFacts?: {
+                        [key: string]: string | number;
+                    };
+                    /** @description One of the programme's active purposes (GET /v1/purposes) */
+                    purposeCode?: string;
                 };
             };
         };
@@ -5842,7 +7060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE: Business rule violated (see code) */
+            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE, BORROWER_FACT_UNKNOWN, BORROWER_FACT_MISSING, BORROWER_FACT_INVALID, BORROWER_HOUSEHOLD_STATUS, FACT_DATE_OUTSIDE_WINDOW, FACT_OUT_OF_RANGE, TERM_BEYOND_FACT_DATE, AMOUNT_ABOVE_PER_UNIT_CAP, PURPOSE_NOT_IN_PROGRAMME, PURPOSE_REQUIRED: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6082,7 +7300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DATE_ORDER, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE: Business rule violated (see code) */
+            /** @description AMOUNT_ABOVE_CAP, AMOUNT_NOT_POSITIVE, AREA_NOT_ELIGIBLE, DATE_IN_FUTURE, DATE_ORDER, DUPLICATE_ACTIVE_LOAN, ELIGIBILITY_STATUS, ESCAPED_WINDOW_EXPIRED, GRACE_NOT_BELOW_TERM, LOCAL_POLICY_NOT_APPLICABLE, REFERENCE_NOT_FOUND, TERM_ABOVE_MAX, TERM_NOT_POSITIVE, BORROWER_HOUSEHOLD_STATUS, FACT_DATE_OUTSIDE_WINDOW, FACT_OUT_OF_RANGE, TERM_BEYOND_FACT_DATE, AMOUNT_ABOVE_PER_UNIT_CAP: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6251,7 +7469,7 @@ export interface operations {
                 /** @description Loan state */
                 status?: "approved" | "active" | "closed" | "written_off" | "cancelled";
                 /** @description Classification on the projection */
-                classification?: "not_disbursed" | "in_term" | "overdue" | "extended" | "frozen" | "closed" | "written_off" | "cancelled";
+                classification?: "not_disbursed" | "in_term" | "overdue" | "extended" | "frozen" | "recalled" | "closed" | "written_off" | "cancelled";
                 /** @description Only this branch */
                 branchId?: number;
                 /** @description Only this partner */
@@ -6603,7 +7821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DISBURSEMENT_ABOVE_APPROVED, DATE_ORDER, DATE_IN_FUTURE, INVALID_DISBURSEMENT, INVALID_CONTRACT, INVALID_RATE, INVALID_TERM: Business rule violated (see code) */
+            /** @description DISBURSEMENT_ABOVE_APPROVED, FUNDING_EXHAUSTED, LOAN_RECALLED, DATE_ORDER, DATE_IN_FUTURE, INVALID_DISBURSEMENT, INVALID_CONTRACT, INVALID_RATE, INVALID_TERM: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6970,6 +8188,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description FUNDING_EXHAUSTED: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     postLoansByIdExtensions: {
@@ -7066,7 +8293,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, INSTALMENT_PAID, EXTENSION_TOO_LONG, INVALID_EXTENSION: Business rule violated (see code) */
+            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, LOAN_RECALLED, INSTALMENT_PAID, EXTENSION_TOO_LONG, INVALID_EXTENSION: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7172,7 +8399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, FREEZE_TOO_LONG, INVALID_FREEZE: Business rule violated (see code) */
+            /** @description NOT_DISBURSED, INVALID_EVENT, LOAN_CLOSED, DATE_IN_FUTURE, DATE_ORDER, LOAN_RECALLED, FREEZE_TOO_LONG, INVALID_FREEZE: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7669,6 +8896,327 @@ export interface operations {
             };
             /** @description OVERPAYMENT, DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postLoansByIdRecall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The inspection that found the capital misused */
+                    inspectionId: number;
+                    /** @description What was misused and how (from the inspection minutes) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallProposal"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE, DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LOAN_RECALLED, REFERENCE_NOT_FOUND, RECALL_NOT_ALLOWED: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postLoansByIdRecallApprove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Number of the recall decision */
+                    decisionNo: string;
+                    /**
+                     * Format: date
+                     * @description Date the debt falls due (default: the business date)
+                     * @example 2025-03-10
+                     */
+                    valueDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal: components["schemas"]["RecallProposal"];
+                        /** @description Identifier */
+                        transactionId: number;
+                        /** @description What the borrower owes on the value date */
+                        due: {
+                            /** @description Outstanding principal due on the value date */
+                            principal: number;
+                            /** @description Everything due on the value date: principal, interest accrued to it, overdue amounts */
+                            total: number;
+                        };
+                        loan: components["schemas"]["Loan"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LOAN_RECALLED, RECALL_NOT_ALLOWED, REFERENCE_NOT_FOUND, DATE_IN_FUTURE, DATE_ORDER, LOAN_CLOSED: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postLoansByIdRecallReject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallProposal"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLoansByIdRecallProposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RecallProposal"][];
+                        /** @description Always null: the whole list is one page */
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8779,6 +10327,194 @@ export interface operations {
             };
         };
     };
+    getReportsPurposes: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period
+                 * @example 2025-03-10
+                 */
+                from: string;
+                /**
+                 * @description Last day of the period
+                 * @example 2025-03-10
+                 */
+                to: string;
+                groupBy?: "branch" | "transactionPoint" | "partner";
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        groupBy: string;
+                        items: {
+                            /** @description Id of the branch, transaction point or partner */
+                            key: number;
+                            name: string;
+                            programmeCode: string;
+                            purposeCode: string | null;
+                            /** @description The purpose's Vietnamese name, or the application's own words */
+                            purposeName: string;
+                            loans: number;
+                            amount: number;
+                        }[];
+                        totals: {
+                            loans: number;
+                            amount: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsOutcomes: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period
+                 * @example 2025-03-10
+                 */
+                from: string;
+                /**
+                 * @description Last day of the period
+                 * @example 2025-03-10
+                 */
+                to: string;
+                groupBy?: "branch" | "transactionPoint" | "partner";
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        groupBy: string;
+                        items: {
+                            /** @description Id of the branch, transaction point or partner */
+                            key: number;
+                            name: string;
+                            programmeCode: string;
+                            purposeCode: string | null;
+                            /** @description The purpose's Vietnamese name, or the application's own words */
+                            purposeName: string;
+                            loansInspected: number;
+                            asIntended: number;
+                            partly: number;
+                            misused: number;
+                            /** @description Jobs created */
+                            jobsCreated: number;
+                            /** @description Houses built or repaired */
+                            housesBuilt: number;
+                            /** @description Clean-water works */
+                            waterWorks: number;
+                            /** @description Sanitation works */
+                            sanitationWorks: number;
+                            /** @description Animals bought */
+                            animalsBought: number;
+                            /** @description Students supported */
+                            studentsSupported: number;
+                        }[];
+                        totals: {
+                            loansInspected: number;
+                            asIntended: number;
+                            partly: number;
+                            misused: number;
+                            /** @description Jobs created */
+                            jobsCreated: number;
+                            /** @description Houses built or repaired */
+                            housesBuilt: number;
+                            /** @description Clean-water works */
+                            waterWorks: number;
+                            /** @description Sanitation works */
+                            sanitationWorks: number;
+                            /** @description Animals bought */
+                            animalsBought: number;
+                            /** @description Students supported */
+                            studentsSupported: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getReportsPortfolio: {
         parameters: {
             query?: {
@@ -9754,6 +11490,398 @@ export interface operations {
             };
             /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerFeesAccruals: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Calendar month YYYY-MM (must have ended: last day ≤ business date)
+                 * @example 2026-06
+                 */
+                month?: string;
+                /** @description Only this partner */
+                partnerId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PartnerFeeAccrual"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerFeesAccruals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Calendar month YYYY-MM (must have ended: last day ≤ business date)
+                     * @example 2026-06
+                     */
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        /** @description One per partner whose fees changed (or are new) */
+                        accruals: components["schemas"]["PartnerFeeAccrual"][];
+                        /** @description Partners whose accrued fees already equal the month as computed now */
+                        unchanged: number;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PARTNER_FEE_OVERPAID: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MONTH_NOT_ENDED, FEE_RATE_MISSING: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerFeesPayments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Calendar month YYYY-MM (must have ended: last day ≤ business date)
+                 * @example 2026-06
+                 */
+                month?: string;
+                /** @description Only this partner */
+                partnerId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PartnerFeePayment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerFeesPayments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The partner paid */
+                    partnerId: number;
+                    /**
+                     * @description Calendar month YYYY-MM (must have ended: last day ≤ business date)
+                     * @example 2026-06
+                     */
+                    month: string;
+                    /** @description Amount paid (default: everything payable for the month); at most 10^15 */
+                    amount?: number;
+                    /**
+                     * Format: date
+                     * @description Payment date: not before the last day of the month, not after the business date
+                     * @example 2025-03-10
+                     */
+                    paidOn: string;
+                    /** @description Payment voucher or bank transfer reference */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Identifier */
+                        id: number;
+                        month: string;
+                        /** @description Identifier */
+                        partnerId: number;
+                        /** @description Amount in VND (integer, no minor unit) */
+                        amount: number;
+                        paidOn: string;
+                        reference: string;
+                        /** @description Identifier */
+                        journalEntryId: number;
+                        paidBy: number;
+                        createdAt: string;
+                        lines: {
+                            fundingSource: string;
+                            /** @description Dr partner_fee_payable / Cr cash_at_branch on this funding source */
+                            amount: number;
+                        }[];
+                        /** @description Still payable to the partner for the month after this payment */
+                        payableAfter: number;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PARTNER_FEE_ABOVE_PAYABLE, REFERENCE_NOT_FOUND, DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerFeesPayable: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Calendar month YYYY-MM (must have ended: last day ≤ business date)
+                 * @example 2026-06
+                 */
+                month?: string;
+                /** @description Only this partner */
+                partnerId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Identifier */
+                            partnerId: number;
+                            month: string;
+                            /** @description Entrustment fee accrued */
+                            entrustmentFee: number;
+                            /** @description Group commission accrued */
+                            groupCommission: number;
+                            /** @description Amount in VND (integer, no minor unit) */
+                            accrued: number;
+                            /** @description Amount in VND (integer, no minor unit) */
+                            paid: number;
+                            /** @description accrued − paid */
+                            payable: number;
+                            byFund: {
+                                fundingSource: string;
+                                /** @description Amount in VND (integer, no minor unit) */
+                                accrued: number;
+                                /** @description Amount in VND (integer, no minor unit) */
+                                paid: number;
+                                /** @description Amount in VND (integer, no minor unit) */
+                                payable: number;
+                            }[];
+                        }[];
+                        /** @description Always null: the whole list is one page */
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10752,6 +12880,1999 @@ export interface operations {
             };
             /** @description Outside the caller's role or scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundingSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FundingSource"][];
+                        /** @description Always null: the whole list is one page */
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postFundingSources: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Funding source code, lower case, e.g. central, local_budget */
+                    code: string;
+                    /** @description Name in Vietnamese, e.g. Nguồn vốn ngân sách tỉnh Quảng Ninh ủy thác */
+                    name: string;
+                    kind: "central" | "local";
+                    /** @description A local source's province or city */
+                    region?: string;
+                    /** @description The branch that holds it (optional) */
+                    branchId?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundingSource"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundingSourcesByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Funding source code, lower case, e.g. central, local_budget */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundingSource"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundingSourcesByCodeCapital: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Funding source code, lower case, e.g. central, local_budget */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CapitalReceipt"][];
+                        /** @description Always null: the whole list is one page */
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postFundingSourcesByCodeCapital: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Funding source code, lower case, e.g. central, local_budget */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Capital received, e.g. 10,000,000,000; at most 10^15 */
+                    amount: number;
+                    /**
+                     * Format: date
+                     * @description Business date, YYYY-MM-DD (Asia/Ho_Chi_Minh calendar)
+                     * @example 2025-03-10
+                     */
+                    valueDate: string;
+                    /** @description The decision or transfer that put the capital in */
+                    decisionNo: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        receipt: components["schemas"]["CapitalReceipt"];
+                        source: components["schemas"]["FundingSource"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DATE_IN_FUTURE, CAPITAL_BELOW_LENT: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsFundingSources: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Business date, YYYY-MM-DD (Asia/Ho_Chi_Minh calendar)
+                 * @example 2025-03-10
+                 */
+                asOf?: string;
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        items: components["schemas"]["FundingSource"][];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAreaDesignations: {
+        parameters: {
+            query?: {
+                /** @description Only this commune (transaction point) */
+                transactionPointId?: number;
+                /** @description Only designations covering this village (its own and the whole commune) */
+                village?: string;
+                /** @description remote (vùng sâu, vùng xa) | especially_difficult (đặc biệt khó khăn) */
+                designation?: "remote" | "especially_difficult";
+                /**
+                 * @description Only designations in force on this date
+                 * @example 2025-03-10
+                 */
+                onDate?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AreaDesignation"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAreaDesignations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The commune, by its transaction point (one per commune) */
+                    transactionPointId: number;
+                    /** @description One village of the commune, exactly as households' addresses name it; omit for the whole commune */
+                    village?: string;
+                    /**
+                     * @description remote (vùng sâu, vùng xa) | especially_difficult (đặc biệt khó khăn)
+                     * @enum {unknown}
+                     */
+                    designation: "remote" | "especially_difficult";
+                    /**
+                     * Format: date
+                     * @description First day the designation is in force (may be in the past or the future)
+                     * @example 2025-03-10
+                     */
+                    effectiveFrom: string;
+                    /** @description Number of the decision designating the area */
+                    decisionNo: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaDesignation"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DESIGNATION_OVERLAP: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAreaDesignationsByIdEnd: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description Last day the designation is in force
+                     * @example 2025-03-10
+                     */
+                    effectiveTo: string;
+                    /** @description Number of the decision ending it */
+                    decisionNo: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaDesignation"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DATE_ORDER: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAreaDesignationsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaDesignation"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHouseholdsByIdPriority: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Date the attributes are read on (default: the business date)
+                 * @example 2025-03-10
+                 */
+                onDate?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Identifier */
+                        householdId: number;
+                        onDate: string;
+                        ethnicMinority: boolean;
+                        remote: boolean;
+                        especiallyDifficult: boolean;
+                        priority: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPurposes: {
+        parameters: {
+            query?: {
+                /** @description Programme code, e.g. POOR */
+                programmeCode?: string;
+                /** @description Only active (true) or only retired (false) purposes */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Purpose"][];
+                        /** @description Always null: the whole list is one page */
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPurposes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Programme code, e.g. POOR */
+                    programmeCode: string;
+                    /** @description Lower-case purpose code, e.g. livestock */
+                    code: string;
+                    /** @description Name in Vietnamese, e.g. Chăn nuôi */
+                    nameVi: string;
+                    /** @description Name in English, e.g. Livestock */
+                    nameEn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Purpose"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPurposesByProgrammeCodeByCodeRetire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Programme code, e.g. POOR */
+                programmeCode: string;
+                /** @description Lower-case purpose code, e.g. livestock */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Purpose"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInspections: {
+        parameters: {
+            query?: {
+                /** @description Only this loan */
+                loanId?: number;
+                finding?: "as_intended" | "partly" | "misused";
+                /**
+                 * @description Inspected on or after
+                 * @example 2025-03-10
+                 */
+                from?: string;
+                /**
+                 * @description Inspected on or before
+                 * @example 2025-03-10
+                 */
+                to?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Inspection"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postInspections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The disbursed loan inspected */
+                    loanId: number;
+                    /**
+                     * Format: date
+                     * @description Date of the visit: on or after the first disbursement, not after the business date
+                     * @example 2025-03-10
+                     */
+                    inspectedOn: string;
+                    /** @description Who inspected (names of a joint team); default: the user recording it */
+                    inspector?: string;
+                    /**
+                     * @description How the capital is used — `as_intended`: Used as intended; `partly`: Partly used as intended; `misused`: Misused
+                     * @enum {unknown}
+                     */
+                    finding: "as_intended" | "partly" | "misused";
+                    /** @description What was seen: the minutes, photos, what the borrower bought or built */
+                    evidence: string;
+                    /** @description Outcomes counted at the inspection (whole numbers ≥ 0) */
+                    outcomes?: {
+                        /** @description Jobs created */
+                        jobsCreated?: number;
+                        /** @description Houses built or repaired */
+                        housesBuilt?: number;
+                        /** @description Clean-water works */
+                        waterWorks?: number;
+                        /** @description Sanitation works */
+                        sanitationWorks?: number;
+                        /** @description Animals bought */
+                        animalsBought?: number;
+                        /** @description Students supported */
+                        studentsSupported?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_DISBURSED, DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInspectionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPovertyReviews: {
+        parameters: {
+            query?: {
+                /** @description Only this commune */
+                transactionPointId?: number;
+                /** @description Only this year */
+                year?: number;
+                status?: "draft" | "applied";
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PovertyReviewSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPovertyReviews: {
+        parameters: {
+            query?: {
+                /** @description The commune (its transaction point); required with a text/csv body */
+                transactionPointId?: number;
+                /** @description Year of the review; required with a text/csv body */
+                year?: number;
+            };
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The commune (its transaction point) */
+                    transactionPointId: number;
+                    /** @description Year of the review */
+                    year: number;
+                    lines: {
+                        /** @description Citizen ID of the household head (12 digits) */
+                        nationalId: string;
+                        /** @description poor | near_poor | escaped | none (or Vietnamese) */
+                        status: string;
+                        /** @description Commune People's Committee decision number */
+                        decisionNo: string;
+                        /** @description YYYY-MM-DD or DD/MM/YYYY */
+                        effectiveDate: string;
+                    }[];
+                };
+                /**
+                 * @example Số CCCD,Họ tên,Tình trạng,Số quyết định,Ngày hiệu lực
+                 *     048090000001,Lê Văn A,thoát nghèo,12/QĐ-UBND,15/01/2026
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PovertyReview"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPovertyReviewsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PovertyReview"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPovertyReviewsByIdApply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PovertyReview"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsPovertyMovements: {
+        parameters: {
+            query: {
+                /**
+                 * @description First effective date counted
+                 * @example 2025-03-10
+                 */
+                from: string;
+                /**
+                 * @description Last effective date counted
+                 * @example 2025-03-10
+                 */
+                to: string;
+                groupBy?: "transaction_point" | "branch";
+                period?: "year" | "month";
+                /** @description Only this branch */
+                branchId?: number;
+                /** @description Only this transaction point */
+                transactionPointId?: number;
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PovertyMovements"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReliefDecisions: {
+        parameters: {
+            query?: {
+                status?: "proposed" | "applying" | "applied" | "rejected";
+                /** @description Only this branch */
+                branchId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReliefDecisionSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postReliefDecisions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Number of the decision granting the relief (unique in the branch) */
+                    decisionNo: string;
+                    /** @description The disaster or epidemic (what, where, when) */
+                    cause: string;
+                    /**
+                     * @description freeze (khoanh nợ) | extension (gia hạn nợ)
+                     * @enum {unknown}
+                     */
+                    kind: "freeze" | "extension";
+                    /** @description The communes (their transaction points) hit, all of the caller’s branch */
+                    transactionPointIds: number[];
+                    /**
+                     * Format: date
+                     * @description Decision date (default: the business date; not later)
+                     * @example 2025-03-10
+                     */
+                    valueDate?: string;
+                    /** @description Extension: months added to each loan's earliest unpaid instalment. Freeze: its length when untilDate is not given */
+                    months?: number;
+                    /**
+                     * Format: date
+                     * @description Freeze: the last frozen day (or give months)
+                     * @example 2025-03-10
+                     */
+                    untilDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefDecision"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND, DATE_IN_FUTURE: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReliefDecisionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefDecision"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postReliefDecisionsByIdApprove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefDecision"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postReliefDecisionsByIdResume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefDecision"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FOUR_EYES: Outside the caller's role or scope, or a step the same person may not take twice (four eyes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postReliefDecisionsByIdReject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefDecision"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
