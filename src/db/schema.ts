@@ -14,6 +14,8 @@ export const POVERTY_STATUSES = ['poor', 'near_poor', 'escaped', 'none'] as cons
 export const AREAS = ['urban', 'rural'] as const
 export const APPLICATION_STATUSES = ['submitted', 'certified', 'approved', 'rejected', 'withdrawn'] as const
 export const LOAN_STATES = ['approved', 'active', 'closed', 'written_off', 'cancelled'] as const
+// The two funding sources every deployment is seeded with; others are created through the API (docs/rules.md §12):
+// a funding_source column holds a code of the funding_sources table (src/db/schema-funding.ts), checked by the service.
 export const FUNDING_SOURCES = ['central', 'local_budget'] as const
 
 const createdAt = () =>
@@ -159,7 +161,7 @@ export const programmes = sqliteTable('programmes', {
   maxAmount: integer('max_amount').notNull(),
   maxTermMonths: integer('max_term_months').notNull(),
   overdueRatePct: integer('overdue_rate_pct').notNull().default(130),
-  fundingSource: text('funding_source', { enum: FUNDING_SOURCES }).notNull(),
+  fundingSource: text('funding_source').notNull(),
   defaultEveryMonths: integer('default_every_months').notNull(),
   defaultGraceMonths: integer('default_grace_months').notNull(),
   escapedWindowMonths: integer('escaped_window_months'),
@@ -203,6 +205,12 @@ export const localPolicies = sqliteTable('local_policies', {
   exitWindowMonthsAfterClosure: integer('exit_window_months_after_closure').notNull().default(12),
   budget: integer('budget').notNull().default(0),
   effectiveFrom: text('effective_from').notNull(),
+  // The funding source of its loans and its top-up (docs/rules.md §12, §13).
+  fundingSource: text('funding_source').notNull().default('local_budget'),
+  // Top-up (§13): raise the programme cap to an amount, or multiply it by a percent (130 = 1.3 ×); null = none.
+  topUpCapAmount: integer('top_up_cap_amount'),
+  topUpFactorPct: integer('top_up_factor_pct'),
+  topUpPriorityOnly: integer('top_up_priority_only', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 })
 
@@ -219,6 +227,9 @@ export const households = sqliteTable(
     commune: text('commune').notNull(),
     village: text('village').notNull(),
     address: text('address').notNull(),
+    // Priority attribute (docs/rules.md §14): changed through household changes, which keep the history.
+    ethnicMinority: integer('ethnic_minority', { mode: 'boolean' }).notNull().default(false),
+    ethnicGroup: text('ethnic_group'),
     createdAt: createdAt(),
     // Folded head name for search (src/domain/text.ts foldText); migration 0008's triggers fill it for plain-SQL
     // writers.
@@ -227,9 +238,6 @@ export const households = sqliteTable(
   (t) => [
     index('households_group').on(t.groupId),
     index('households_search_name').on(t.searchName),
-    // Priority attribute (docs/rules.md §14): changed through household changes, which keep the history.
-    ethnicMinority: integer('ethnic_minority', { mode: 'boolean' }).notNull().default(false),
-    ethnicGroup: text('ethnic_group'),
     index('households_village').on(t.village),
   ],
 )
@@ -329,8 +337,11 @@ export const loans = sqliteTable(
     transactionPointId: integer('transaction_point_id')
       .notNull()
       .references(() => transactionPoints.id),
-    fundingSource: text('funding_source', { enum: FUNDING_SOURCES }).notNull(),
+    fundingSource: text('funding_source').notNull(),
     approvedAmount: integer('approved_amount').notNull(),
+    // The part of the approved amount above the national cap, funded by a local top-up (docs/rules.md §13).
+    topUpAmount: integer('top_up_amount').notNull().default(0),
+    topUpFundingSource: text('top_up_funding_source'),
     termMonths: integer('term_months').notNull(),
     everyMonths: integer('every_months').notNull(),
     graceMonths: integer('grace_months').notNull(),

@@ -421,6 +421,18 @@ export const ERROR_CODES = {
     'Loan already closed',
     'Khoản vay đã tất toán, bị xóa nợ hoặc nghiệp vụ có ngày sau ngày đó.',
   ),
+  LOAN_RECALLED: c(
+    422,
+    'Khoản vay đã bị thu hồi trước hạn',
+    'Loan recalled',
+    'Khoản vay đã có quyết định thu hồi nợ trước hạn: không giải ngân thêm, gia hạn hay khoanh nợ sau ngày đó.',
+  ),
+  RECALL_NOT_ALLOWED: c(
+    422,
+    'Không thể thu hồi nợ trước hạn',
+    'Recall not allowed',
+    'Thu hồi trước hạn cần một biên bản kiểm tra của khoản vay kết luận sử dụng vốn sai mục đích.',
+  ),
   INSTALMENT_PAID: c(422, 'Kỳ hạn đã trả xong', 'Instalment already paid', 'Chỉ gia hạn kỳ hạn còn nợ.'),
   EXTENSION_TOO_LONG: c(
     422,
@@ -480,6 +492,18 @@ export const ERROR_CODES = {
     'Insufficient savings',
     'Số tiền rút không được vượt số dư khả dụng (trừ các khoản rút đang chờ duyệt).',
   ),
+  FUNDING_EXHAUSTED: c(
+    422,
+    'Nguồn vốn không đủ',
+    'Funding source exhausted',
+    'Số tiền giải ngân vượt số vốn còn lại của nguồn vốn; chờ nguồn vốn nhận thêm vốn hoặc giải ngân ít hơn.',
+  ),
+  CAPITAL_BELOW_LENT: c(
+    422,
+    'Vốn ban đầu thấp hơn số đã cho vay',
+    'Opening capital below what is lent',
+    'Lần nhận vốn đầu tiên của nguồn vốn phải đủ bù dư nợ và nợ đã xử lý của nguồn; ghi đủ số vốn đã nhận.',
+  ),
   SAVINGS_ACCOUNT_EXISTS: c(
     409,
     'Hộ đã có tài khoản tiết kiệm',
@@ -487,18 +511,6 @@ export const ERROR_CODES = {
     'Dùng tài khoản tiết kiệm hiện có của hộ.',
   ),
   RECONCILIATION_CLOSED: c(
-  LOAN_RECALLED: c(
-    422,
-    'Khoản vay đã bị thu hồi trước hạn',
-    'Loan recalled',
-    'Khoản vay đã có quyết định thu hồi nợ trước hạn: không giải ngân thêm, gia hạn hay khoanh nợ sau ngày đó.',
-  ),
-  RECALL_NOT_ALLOWED: c(
-    422,
-    'Không thể thu hồi nợ trước hạn',
-    'Recall not allowed',
-    'Thu hồi trước hạn cần một biên bản kiểm tra của khoản vay kết luận sử dụng vốn sai mục đích.',
-  ),
     409,
     'Ngày đã đối chiếu và khóa',
     'Reconciliation closed',
@@ -510,18 +522,6 @@ export const ERROR_CODES = {
     'Fee rate missing',
     'Khai báo mức phí ủy thác và hoa hồng áp dụng cho tháng này.',
   ),
-  LEDGER_UNBALANCED: c(
-    422,
-    'Bút toán không cân',
-    'Unbalanced journal entry',
-    'Tổng nợ phải bằng tổng có; báo bộ phận vận hành.',
-  ),
-} satisfies Record<string, CodeText>
-
-export type ErrorCode = keyof typeof ERROR_CODES
-
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, code)
   PARTNER_FEE_ABOVE_PAYABLE: c(
     422,
     'Số tiền trả vượt số phí còn phải trả',
@@ -541,4 +541,16 @@ export function isErrorCode(code: string): code is ErrorCode {
     'Area designation overlaps',
     'Xã hoặc thôn này đã có quyết định công nhận cùng loại còn hiệu lực; kết thúc quyết định cũ trước.',
   ),
+  LEDGER_UNBALANCED: c(
+    422,
+    'Bút toán không cân',
+    'Unbalanced journal entry',
+    'Tổng nợ phải bằng tổng có; báo bộ phận vận hành.',
+  ),
+} satisfies Record<string, CodeText>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code)
 }

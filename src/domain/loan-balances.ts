@@ -5,8 +5,9 @@
  *   interest_income           = − contract interest repaid (a credit)
  *   overdue_interest_income   = − overdue interest repaid (a credit)
  *   write_off_losses          = principal written off (a debit)
- *   cash_at_transaction_point = repaid − disbursed
- * The five always sum to zero (allocations conserve the amount repaid), so the
+ *   cash_at_transaction_point = repaid (the money collected at the point)
+ *   cash_at_branch            = − disbursed (the branch's cash of the loan's funding source paid it out, §12)
+ * The six always sum to zero (allocations conserve the amount repaid), so the
  * difference between two targets is a balanced journal entry. Integer VND only.
  */
 import type { Allocation, LoanState } from './loan-engine.js'
@@ -17,6 +18,7 @@ export const LOAN_LEDGER_ACCOUNTS = [
   'overdue_interest_income',
   'write_off_losses',
   'cash_at_transaction_point',
+  'cash_at_branch',
 ] as const
 export type LoanLedgerAccount = (typeof LOAN_LEDGER_ACCOUNTS)[number]
 
@@ -41,6 +43,7 @@ export function targetLoanBalances(
     interest_income: -interest,
     overdue_interest_income: -overdueInterest,
     write_off_losses: writtenOff,
-    cash_at_transaction_point: repaid - state.disbursed,
+    cash_at_transaction_point: repaid,
+    cash_at_branch: -state.disbursed,
   }
 }

@@ -21,6 +21,7 @@ import { ApiKey, User } from './users/routes.js'
 import { AuditEntry } from './operations/routes.js'
 import { Purpose } from './purposes/schemas.js'
 import { AreaDesignation } from './priority/schemas.js'
+import { CapitalReceipt, FundingSource } from './funding/schemas.js'
 
 export const COMPONENTS: readonly TSchema[] = [
   ProblemSchema,
@@ -60,4 +61,6 @@ export const COMPONENTS: readonly TSchema[] = [
   AuditEntry,
   Purpose,
   AreaDesignation,
+  FundingSource,
+  CapitalReceipt,
 ]

@@ -10,11 +10,13 @@
  * Instalment 1 paid exactly on its due date: 79,200 + 1,000,000 = 1,079,200.
  *
  * Journal entries (docs/rules.md §9: one balanced entry per money movement):
- *   E1 disbursement 2025-01-10: Dr loans_receivable 12,000,000 / Cr cash_at_transaction_point 12,000,000
+ *   E1 disbursement 2025-01-10: Dr loans_receivable 12,000,000 / Cr cash_at_branch 12,000,000 (§12: the branch's
+ *                               cash of the loan's funding source pays it out)
  *   E2 repayment    2025-02-15: Dr cash_at_transaction_point 1,079,200
  *                               / Cr loans_receivable 1,000,000, Cr interest_income 79,200
  * Trial balance (account, central): debit, credit, balance = debit − credit
- *   cash_at_transaction_point  1,079,200   12,000,000   −10,920,800
+ *   cash_at_branch                     0   12,000,000   −12,000,000
+ *   cash_at_transaction_point  1,079,200            0     1,079,200
  *   interest_income                    0       79,200       −79,200
  *   loans_receivable          12,000,000    1,000,000    11,000,000
  *   totals                    13,079,200   13,079,200   (balanced)
@@ -82,13 +84,8 @@ async function knownSequence(t: Test) {
 }
 
 const AFTER_REPAYMENT = [
-  {
-    account: 'cash_at_transaction_point',
-    fundingSource: 'central',
-    debit: 1_079_200,
-    credit: 12_000_000,
-    balance: -10_920_800,
-  },
+  { account: 'cash_at_branch', fundingSource: 'central', debit: 0, credit: 12_000_000, balance: -12_000_000 },
+  { account: 'cash_at_transaction_point', fundingSource: 'central', debit: 1_079_200, credit: 0, balance: 1_079_200 },
   { account: 'interest_income', fundingSource: 'central', debit: 0, credit: 79_200, balance: -79_200 },
   { account: 'loans_receivable', fundingSource: 'central', debit: 12_000_000, credit: 1_000_000, balance: 11_000_000 },
 ]
@@ -101,11 +98,11 @@ t.test(
     const tb = await trialBalance(t, ta) // asOf defaults to the business date 2026-06-30
     t.equal(tb.asOf, '2026-06-30', 'asOf defaults to the business date')
     t.same(tb.accounts, AFTER_REPAYMENT, 'per account: debits, credits, balance (see the header)')
-    // Σ debit = 1,079,200 + 0 + 12,000,000 = 13,079,200; Σ credit = 12,000,000 + 79,200 + 1,000,000 = 13,079,200.
+    // Σ debit = 0 + 1,079,200 + 0 + 12,000,000 = 13,079,200; Σ credit = 12,000,000 + 0 + 79,200 + 1,000,000.
     t.equal(tb.totalDebit, 13_079_200)
     t.equal(tb.totalCredit, 13_079_200)
     t.equal(tb.balanced, true, 'Σ debit = Σ credit')
-    // Σ balance = −10,920,800 − 79,200 + 11,000,000 = 0.
+    // Σ balance = −12,000,000 + 1,079,200 − 79,200 + 11,000,000 = 0.
     t.equal(
       tb.accounts.reduce((a, r) => a + r.balance, 0),
       0,
@@ -127,13 +124,7 @@ t.test(
       totalCredit: 12_000_000,
       balanced: true,
       accounts: [
-        {
-          account: 'cash_at_transaction_point',
-          fundingSource: 'central',
-          debit: 0,
-          credit: 12_000_000,
-          balance: -12_000_000,
-        },
+        { account: 'cash_at_branch', fundingSource: 'central', debit: 0, credit: 12_000_000, balance: -12_000_000 },
         { account: 'loans_receivable', fundingSource: 'central', debit: 12_000_000, credit: 0, balance: 12_000_000 },
       ],
     })
@@ -191,7 +182,8 @@ t.test(
       { account: 'loans_receivable', debit: 1_000_000, credit: 0 },
     ])
     // Trial balance: E1 + E2 + E3.
-    //   cash          debit 1,079,200  credit 12,000,000 + 1,079,200 = 13,079,200  balance −12,000,000
+    //   branch cash   debit 0          credit 12,000,000                           balance −12,000,000
+    //   point cash    debit 1,079,200  credit 1,079,200                            balance 0
     //   interest      debit 79,200     credit 79,200                               balance 0
     //   receivable    debit 12,000,000 + 1,000,000 = 13,000,000  credit 1,000,000   balance 12,000,000
     //   totals        1,079,200 + 79,200 + 13,000,000 = 14,158,400 on each side
@@ -202,12 +194,13 @@ t.test(
       totalCredit: 14_158_400,
       balanced: true,
       accounts: [
+        { account: 'cash_at_branch', fundingSource: 'central', debit: 0, credit: 12_000_000, balance: -12_000_000 },
         {
           account: 'cash_at_transaction_point',
           fundingSource: 'central',
           debit: 1_079_200,
-          credit: 13_079_200,
-          balance: -12_000_000,
+          credit: 1_079_200,
+          balance: 0,
         },
         { account: 'interest_income', fundingSource: 'central', debit: 79_200, credit: 79_200, balance: 0 },
         {
@@ -259,7 +252,7 @@ t.test(
     t.same(
       [...e1!.lines].sort((a, b) => a.account.localeCompare(b.account)),
       [
-        { account: 'cash_at_transaction_point', fundingSource: 'central', debit: 0, credit: 12_000_000, loanId },
+        { account: 'cash_at_branch', fundingSource: 'central', debit: 0, credit: 12_000_000, loanId },
         { account: 'loans_receivable', fundingSource: 'central', debit: 12_000_000, credit: 0, loanId },
       ],
       'E1 lines',
@@ -351,7 +344,7 @@ t.test('§9 the trial balance as CSV (Accept: text/csv) parses back to the same 
   }))
   t.same(parsed, json.accounts, 'every row: the same account, debit, credit and balance')
   t.same(parsed, AFTER_REPAYMENT, 'and the hand-computed figures')
-  t.ok(res.body.includes(',-10920800\r\n'), 'a negative balance stays a plain number (not neutralised as a formula)')
+  t.ok(res.body.includes(',-12000000\r\n'), 'a negative balance stays a plain number (not neutralised as a formula)')
   t.equal(
     parsed.reduce((a, r) => a + r.debit, 0),
     json.totalDebit,
@@ -369,7 +362,7 @@ t.test('§9 the trial balance as CSV (Accept: text/csv) parses back to the same 
     headers: { accept: 'text/csv' },
   })
   t.same(parseCsv(early.body).slice(1), [
-    ['cash_at_transaction_point', 'central', '0', '12000000', '-12000000'],
+    ['cash_at_branch', 'central', '0', '12000000', '-12000000'],
     ['loans_receivable', 'central', '12000000', '0', '12000000'],
   ])
 })

@@ -100,8 +100,8 @@ t.test(
     t.equal(receivable.length, 1)
     t.match(receivable[0], { debit: 30_000_000, credit: 0, loan_id: loanId, funding_source: 'central' })
     t.ok(
-      lines.some((l) => l.account === 'cash_at_transaction_point' && l.credit === 30_000_000),
-      'cash credited',
+      lines.some((l) => l.account === 'cash_at_branch' && l.credit === 30_000_000),
+      "the branch's cash of the funding source credited",
     )
 
     const loan = (await as('partnerA', { method: 'GET', url: `/v1/loans/${loanId}` })).json()

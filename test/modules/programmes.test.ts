@@ -283,7 +283,7 @@ t.test('an invalid programme is 400 naming the field, and nothing is written', a
     ],
     ['impossible date', { rates: [{ effectiveFrom: '2026-02-30', monthlyRatePpm: 1 }] }, 'body.rates.0.effectiveFrom'],
     ['unknown status', { eligibleStatuses: ['rich'] }, 'body.eligibleStatuses'],
-    ['unknown funding source', { fundingSource: 'donor' }, 'body.fundingSource'],
+    ['a funding source that is not a code', { fundingSource: 'Donor fund' }, 'body.fundingSource'],
   ]
   for (const [what, over, field] of cases) {
     const before = rowCounts(app)

@@ -18,6 +18,7 @@ import { DomainError, notFound } from '../../platform/errors.js'
 import { checkEligibility, type ProgrammeRules } from '../../domain/eligibility.js'
 import { timelineOf, groupOwner } from '../households/service.js'
 import { householdPriority } from '../priority/service.js'
+import { capUnderPolicy, topUpOfApproval } from '../funding/service.js'
 import { prioritySql } from '../priority/queries.js'
 import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { transition, type ApplicationEvent, type ApplicationStatus } from '../../domain/application-state.js'
@@ -90,11 +91,14 @@ function eligibilityOrThrow(
     termMonths: number
     graceMonths: number
     borrowerFacts: BorrowerFacts
+    localPolicyCode?: string | null
     id?: number
   },
   onDate: string,
 ) {
   const programme = loadProgramme(db, app.programmeCode)
+  // docs/rules.md §13: a local policy's top-up raises the cap; the part above the national cap is its source's.
+  const cap = capUnderPolicy(db.$client, app.localPolicyCode ?? null, programme.maxAmount, app.householdId, onDate)
   const household = householdById(db, app.householdId)!
   const existing = openLoansOf(db, app.householdId, app.programmeCode)
   const open = openApplicationIds(db, app.householdId, app.programmeCode).filter((a) => a.id !== app.id).length
@@ -102,10 +106,13 @@ function eligibilityOrThrow(
     code: programme.code,
     eligibleStatuses: programme.eligibleStatuses as ProgrammeRules['eligibleStatuses'],
     eligibleAreas: programme.eligibleAreas as ProgrammeRules['eligibleAreas'],
-    maxAmount: programme.maxAmount,
+    maxAmount: cap.localCap,
     maxTermMonths: programme.maxTermMonths,
     escapedWindowMonths: programme.escapedWindowMonths ?? undefined,
   }
+  let owed = 0
+  for (const l of existing) owed += l.outstanding + (l.approvedAmount - l.disbursed)
+  const caps = { nationalCap: cap.nationalCap, localCap: cap.localCap, topUp: cap.topUp, owed }
   const timeline = timelineOf(db, household.id)
   const result = checkEligibility({
     programme: rules,
@@ -128,10 +135,14 @@ function eligibilityOrThrow(
     throw new DomainError(
       reasons[0]!,
       `The household is not eligible for ${programme.code} on ${onDate}: ${reasons.join(', ')}`,
-      { reasons, ...(facts.checked.length > 0 ? { factsChecked: facts.checked } : {}) },
+      {
+        reasons,
+        ...(facts.checked.length > 0 ? { factsChecked: facts.checked } : {}),
+        ...(reasons.includes('AMOUNT_ABOVE_CAP') ? { cap: caps } : {}),
+      },
     )
   }
-  return programme
+  return { ...programme, cap: { ...cap, owed } }
 }
 
 export function submitApplication(ctx: CommandContext, input: ApplicationInput) {
@@ -162,6 +173,7 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
       termMonths: input.termMonths,
       graceMonths: plan.graceMonths,
       borrowerFacts,
+      localPolicyCode: input.localPolicyCode ?? null,
     },
     applicationDate,
   )
@@ -185,7 +197,7 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
   })
   const view = applicationView(row)
   ctx.audit({ action: 'application.submit', entity: 'application', entityId: row.id, after: view })
-  return view
+  return { ...view, priority: householdPriority(ctx.sqlite, household.id, applicationDate) }
 }
 
 export function loadApplication(db: Db, actor: Actor, id: number): ApplicationRow {
@@ -207,7 +219,7 @@ function move(ctx: CommandContext, row: ApplicationRow, event: ApplicationEvent,
     before: { status: row.status },
     after: { status: next, ...changes },
   })
-  return { ...view, priority: householdPriority(ctx.sqlite, household.id, applicationDate) }
+  return view
 }
 
 export function certifyApplication(
@@ -255,7 +267,8 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
   const rates =
     policy?.borrowerRatePpm != null ? [{ effectiveFrom: '1900-01-01', monthlyRatePpm: policy.borrowerRatePpm }] : []
   const fundingSource =
-    policy?.borrowerRatePpm != null || policy?.supportAmount != null ? 'local_budget' : programme.fundingSource
+    policy?.borrowerRatePpm != null || policy?.supportAmount != null ? policy.fundingSource : programme.fundingSource
+  const topUpAmount = topUpOfApproval(programme.cap, row.amount, programme.cap.owed)
   const loan = insertLoan(ctx.db, {
     applicationId: row.id,
     householdId: row.householdId,
@@ -267,6 +280,8 @@ export function approveApplication(ctx: CommandContext, id: number, input: { app
     transactionPointId: point.id,
     fundingSource,
     approvedAmount: row.amount,
+    topUpAmount,
+    topUpFundingSource: topUpAmount > 0 ? programme.cap.source : null,
     termMonths: row.termMonths,
     everyMonths: row.everyMonths,
     graceMonths: row.graceMonths,
@@ -310,6 +325,8 @@ export interface ApplicationFilters {
   groupId?: number
   partnerId?: number
   programmeCode?: string
+  /** Only priority households (true) or only the others (false), on the business date. */
+  priority?: boolean
 }
 
 /**
@@ -323,14 +340,6 @@ export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, af
   if (q.groupId) where.push(eq(households.groupId, q.groupId))
   if (q.partnerId) where.push(eq(applications.partnerId, q.partnerId))
   if (q.programmeCode) where.push(eq(applications.programmeCode, q.programmeCode))
-  where.push(scopeCondition(actor, { branch: applications.branchId, partner: applications.partnerId }))
-  return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({
-  /** Only priority households (true) or only the others (false), on the business date. */
-  priority?: boolean
-    ...applicationView(application),
-    ...borrower,
-  }))
-}
   const today = makeBusinessDateReader(db.$client)()
   if (q.priority !== undefined) {
     // The business date is the service's own 'YYYY-MM-DD' (checked), so it can stand in the SQL text.
@@ -339,4 +348,10 @@ export function listApplications(db: Db, actor: Actor, q: ApplicationFilters, af
     const condition = prioritySql('households', point, `'${today}'`)
     where.push(sql.raw(q.priority ? condition : `NOT ${condition}`))
   }
+  where.push(scopeCondition(actor, { branch: applications.branchId, partner: applications.partnerId }))
+  return applicationsPage(db, where, limit + 1).map(({ application, ...borrower }) => ({
+    ...applicationView(application),
+    ...borrower,
     priority: householdPriority(db.$client, application.householdId, today),
+  }))
+}

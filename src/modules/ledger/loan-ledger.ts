@@ -13,7 +13,8 @@
 import type Database from 'better-sqlite3'
 import { perConnection } from '../../platform/database.js'
 import type { LoanState } from '../../domain/loan-engine.js'
-import { LOAN_LEDGER_ACCOUNTS, targetLoanBalances } from '../../domain/loan-balances.js'
+import { LOAN_LEDGER_ACCOUNTS, targetLoanBalances, type LoanLedgerAccount } from '../../domain/loan-balances.js'
+import { splitTargets } from '../../domain/funding.js'
 import { postJournal, type Account, type JournalLine } from './journal.js'
 
 type Balances = Partial<Record<Account, number>>
@@ -31,6 +32,30 @@ export function postedLoanBalances(sqlite: Database.Database, loanId: number): B
   return out
 }
 
+const netBySource = perConnection((sqlite) =>
+  sqlite.prepare<[number, string], { account: Account; net: number }>(
+    'SELECT account, SUM(debit) - SUM(credit) AS net FROM journal_lines WHERE loan_id = ? AND funding_source = ? ' +
+      'GROUP BY account',
+  ),
+)
+const topUpOf = perConnection((sqlite) =>
+  sqlite.prepare<[number], { approved: number; topUpAmount: number; topUpSource: string | null }>(
+    'SELECT approved_amount AS approved, top_up_amount AS topUpAmount, top_up_funding_source AS topUpSource ' +
+      'FROM loans WHERE id = ?',
+  ),
+)
+
+/** The loan's top-up part and its source, or null when the loan has none (docs/rules.md §13). */
+export function loanTopUp(
+  sqlite: Database.Database,
+  loanId: number,
+): { approved: number; topUpAmount: number; source: string } | null {
+  const r = topUpOf(sqlite).get(loanId)
+  return r && r.topUpAmount > 0 && r.topUpSource
+    ? { approved: r.approved, topUpAmount: r.topUpAmount, source: r.topUpSource }
+    : null
+}
+
 export function syncLoanLedger(
   sqlite: Database.Database,
   loan: { id: number; fundingSource: string },
@@ -38,12 +63,24 @@ export function syncLoanLedger(
   entry: { kind: string; valueDate: string; postedOn: string; loanTransactionId: number; description: string },
 ): number | null {
   const target = targetLoanBalances(state, state.allocations)
-  const posted = postedLoanBalances(sqlite, loan.id)
+  const topUp = loanTopUp(sqlite, loan.id)
+  // A loan with a top-up part keeps its lines split between its own source and the top-up's (§13), so that each
+  // source's lines balance on their own.
+  const parts: [string, Record<LoanLedgerAccount, number>][] = []
+  if (topUp && topUp.source !== loan.fundingSource) {
+    const writtenOff = state.writtenOff?.principal ?? 0
+    const split = splitTargets(target, { ...topUp, disbursed: state.disbursed, writtenOff })
+    parts.push([loan.fundingSource, split.own], [topUp.source, split.topUp])
+  } else parts.push([loan.fundingSource, target])
   const lines: JournalLine[] = []
-  for (const account of LOAN_LEDGER_ACCOUNTS) {
-    const delta = target[account] - (posted[account] ?? 0)
-    if (delta > 0) lines.push({ account, debit: delta, loanId: loan.id, fundingSource: loan.fundingSource })
-    else if (delta < 0) lines.push({ account, credit: -delta, loanId: loan.id, fundingSource: loan.fundingSource })
+  for (const [fundingSource, t] of parts) {
+    const posted: Balances = {}
+    for (const r of netBySource(sqlite).all(loan.id, fundingSource)) posted[r.account] = r.net
+    for (const account of LOAN_LEDGER_ACCOUNTS) {
+      const delta = t[account] - (posted[account] ?? 0)
+      if (delta > 0) lines.push({ account, debit: delta, loanId: loan.id, fundingSource })
+      else if (delta < 0) lines.push({ account, credit: -delta, loanId: loan.id, fundingSource })
+    }
   }
   return postJournal(sqlite, { ...entry, lines })
 }

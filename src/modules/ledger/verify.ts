@@ -13,15 +13,18 @@
  * principal + interest written off;
  *                            recoveries only on written-off loans
  *  7. cancelled_loan       — a cancelled loan has no live disbursement, no receivable and its cancellation record
+ *  8. funding_sources      — every line's fund is a funding source, and each source's lines balance on their own in
+ *     every entry; capital per source = Σ its capital receipts (one `capital_received` entry each); a
+ *     capital-controlled source's available capital (capital − receivable − written off) is never negative
  *  9. partner_fee_entries, partner_fee_payable — see src/modules/fees/verify.ts (docs/rules.md §19)
  * Returns every failure; the first one is the one to name.
  */
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanEvents, loanState } from '../loans/projection.js'
+import { verifyPartnerFees } from '../fees/verify.js'
 
 export interface InvariantFailure {
   invariant: string
-import { verifyPartnerFees } from '../fees/verify.js'
   detail: string
 }
 
@@ -131,10 +134,11 @@ export function verifyInvariants(
   }
   verifySavings(sqlite, failures)
   verifyLoanControls(sqlite, failures, max)
+  verifyFundingSources(sqlite, failures)
+  verifyPartnerFees(sqlite, failures)
   return {
     ok: failures.length === 0,
     failures,
-  verifyPartnerFees(sqlite, failures)
     checked: { entries: totals.entries, loans: loanIds.length, transactions: txs.length },
   }
 }
@@ -271,4 +275,57 @@ function verifyLoanControls(sqlite: Database.Database, failures: InvariantFailur
       n++
     }
   }
+}
+
+/** Invariant 8 (docs/rules.md §12): each funding source's books stand on their own and within its capital. */
+function verifyFundingSources(sqlite: Database.Database, failures: InvariantFailure[]): void {
+  const unknown = sqlite
+    .prepare(
+      'SELECT DISTINCT funding_source FROM journal_lines WHERE funding_source NOT IN (SELECT code FROM ' +
+        'funding_sources) LIMIT 5',
+    )
+    .pluck()
+    .all() as string[]
+  for (const code of unknown)
+    failures.push({ invariant: 'funding_sources', detail: `journal lines under unknown funding source ${code}` })
+  const split = sqlite
+    .prepare(
+      'SELECT entry_id AS id, funding_source AS fund, SUM(debit) - SUM(credit) AS net FROM journal_lines GROUP BY ' +
+        'entry_id, funding_source HAVING SUM(debit) <> SUM(credit) LIMIT 5',
+    )
+    .all() as { id: number; fund: string; net: number }[]
+  for (const u of split)
+    failures.push({
+      invariant: 'funding_sources',
+      detail: `journal entry ${u.id}: the lines of ${u.fund} do not balance (net ${u.net})`,
+    })
+  const sources = sqlite
+    .prepare(
+      `SELECT s.code, s.capital_since AS capitalSince,
+        COALESCE((SELECT SUM(r.amount) FROM capital_receipts r WHERE r.funding_source = s.code), 0) AS receipts,
+        COALESCE((SELECT SUM(credit) - SUM(debit) FROM journal_lines WHERE account = 'capital'
+          AND funding_source = s.code), 0) AS capital,
+        COALESCE((SELECT SUM(credit) - SUM(debit) FROM journal_lines WHERE account IN ('capital', 'loans_receivable',
+          'write_off_losses') AND funding_source = s.code), 0) AS available
+      FROM funding_sources s`,
+    )
+    .all() as { code: string; capitalSince: string | null; receipts: number; capital: number; available: number }[]
+  for (const f of sources) {
+    if (f.capital !== f.receipts)
+      failures.push({
+        invariant: 'funding_sources',
+        detail: `${f.code}: capital ${f.capital} ≠ Σ capital receipts ${f.receipts}`,
+      })
+    if (f.capitalSince !== null && f.available < 0)
+      failures.push({ invariant: 'funding_sources', detail: `${f.code}: available capital ${f.available} < 0` })
+  }
+  const loose = sqlite
+    .prepare(
+      `SELECT e.id FROM journal_entries e WHERE e.kind = 'capital_received'
+        AND (SELECT COUNT(*) FROM capital_receipts r WHERE r.journal_entry_id = e.id) <> 1 LIMIT 5`,
+    )
+    .pluck()
+    .all() as number[]
+  for (const id of loose)
+    failures.push({ invariant: 'funding_sources', detail: `capital entry ${id} belongs to no single capital receipt` })
 }

@@ -20,7 +20,8 @@ import {
   type LoanRow,
 } from './projection.js'
 import { insertLoanTransaction } from './queries.js'
-import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
+import { loanTopUp, postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
+import { assertCapitalCovers } from '../funding/service.js'
 
 export interface LoanEventInput {
   kind: 'disbursement' | 'repayment' | 'reversal' | 'write_off' | 'extension' | 'freeze' | 'recall'
@@ -79,7 +80,9 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
   // (Events are sorted by value date and the new one has the highest id: it replays last when its date is
   // not before the latest live event's. Reversed transactions no longer allocate anything, so they do not count.)
   const lastValueDate = earlier && earlier.length > 0 ? earlier[earlier.length - 1]!.valueDate : null
-  if (event.kind === 'repayment' && (lastValueDate === null || event.valueDate >= lastValueDate)) {
+  // A loan with a top-up part splits its lines between two sources (docs/rules.md §13): the full difference.
+  const topUp = loanTopUp(ctx.sqlite, row.id)
+  if (event.kind === 'repayment' && !topUp && (lastValueDate === null || event.valueDate >= lastValueDate)) {
     const allocation = whole.allocations[String(txId)]!
     insertAllocation(ctx.sqlite, row.id, txId, event, allocation)
     postRepaymentEntry(ctx.sqlite, row, event.amount, allocation, entry)
@@ -87,6 +90,9 @@ export function postLoanEvent(ctx: CommandContext, row: LoanRow, event: LoanEven
     writeAllocations(ctx.sqlite, row.id, whole)
     syncLoanLedger(ctx.sqlite, row, whole, entry)
   }
+  // Only a disbursement, or a reversal (of a repayment), lends more of a source's capital (docs/rules.md §12).
+  if (event.kind === 'disbursement' || event.kind === 'reversal')
+    assertCapitalCovers(ctx.sqlite, topUp ? [row.fundingSource, topUp.source] : [row.fundingSource], event)
   const fresh = { ...row, state: after.state, classification: after.classification }
   ctx.hooks.loanChanged(ctx, fresh, before, after)
   return { txId, before, after, whole, rates: contract.rates }

@@ -135,7 +135,8 @@ export default async function loansRoutes(fastify: FastifyInstance) {
           'Cash handed to the borrower. Idempotency-Key required. One or more tranches up to the approved ' +
           'amount; the first fixes the due dates. Value date on or after approval and not after the ' +
           'business date. Errors: DISBURSEMENT_ABOVE_APPROVED, DATE_ORDER, DATE_IN_FUTURE, INVALID_STATE, ' +
-          'INVALID_DISBURSEMENT.',
+          "INVALID_DISBURSEMENT, FUNDING_EXHAUSTED (the loan's capital-controlled funding source, or its top-up's, " +
+          'has not that much capital available, docs/rules.md §12).',
         params: IdParams,
         headers: IdempotencyHeaders(true),
         body: s.DisbursementInput,
@@ -144,6 +145,8 @@ export default async function loansRoutes(fastify: FastifyInstance) {
           ...errorResponses(
             'NOT_FOUND',
             'DISBURSEMENT_ABOVE_APPROVED',
+            'FUNDING_EXHAUSTED',
+            'LOAN_RECALLED',
             'DATE_ORDER',
             'DATE_IN_FUTURE',
             'INVALID_STATE',

@@ -99,6 +99,16 @@ export const Loan = component(
       recalledOn: Type.Optional(
         Nullable(Type.String({ description: 'Value date of a recall: everything outstanding fell due that day' })),
       ),
+      funding: Type.Optional(
+        Type.Array(
+          Type.Object({
+            source: Type.String({ description: 'Funding source code (GET /v1/funding-sources)' }),
+            amount: Vnd('The part of the approved amount this source funds'),
+            topUp: Type.Boolean({ description: "true for a local policy's top-up part (docs/rules.md §13)" }),
+          }),
+          { description: 'GET /v1/loans/{id}: who funds the loan (the contract): its source, and a top-up part' },
+        ),
+      ),
       asOf: Type.String({ description: 'Business date the balances are computed for' }),
       monthlyRatePpm: Type.Integer({ description: 'Borrower rate in force on asOf (0 = interest-free)' }),
       overdueRatePct: Type.Integer(),

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component } from '../../platform/http-schemas.js'
-import { AREAS, FUNDING_SOURCES, POVERTY_STATUSES } from '../../db/schema.js'
+import { AREAS, POVERTY_STATUSES } from '../../db/schema.js'
 import { BORROWER_KINDS, FACT_TYPES } from '../../domain/borrower-facts.js'
 
 export const RateVersion = Type.Object(
@@ -114,7 +114,10 @@ export const ProgrammeInput = Type.Object(
         description: 'Overdue principal bears this % of the contract rate',
       }),
     ),
-    fundingSource: Type.Enum(FUNDING_SOURCES),
+    fundingSource: Type.String({
+      pattern: '^[a-z][a-z0-9_]{1,39}$',
+      description: 'Code of a funding source (GET /v1/funding-sources), e.g. central',
+    }),
     defaultPrincipalPlan: PrincipalPlan,
     escapedWindowMonths: Type.Optional(
       Type.Integer({
@@ -160,6 +163,18 @@ export const Programme = component(
   }),
 )
 
+/** docs/rules.md §13: raise the programme's cap to an amount and/or by a whole percent, maybe for priority households. */
+const TopUpInput = Type.Object(
+  {
+    capAmount: Type.Optional(PositiveVnd('Raise the cap to this amount (VND)')),
+    factorPct: Type.Optional(
+      Type.Integer({ minimum: 101, maximum: 1000, description: 'Multiply the national cap: 130 = 1.3 ×' }),
+    ),
+    priorityOnly: Type.Optional(Type.Boolean({ description: 'Only for priority households (§14); default false' })),
+  },
+  { additionalProperties: false },
+)
+
 export const LocalPolicyInput = Type.Object(
   {
     code: CodeSchema,
@@ -188,6 +203,13 @@ export const LocalPolicyInput = Type.Object(
     ),
     budget: Type.Optional(Vnd('Total VND available for support payments')),
     effectiveFrom: BusinessDateSchema(),
+    fundingSource: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{1,39}$',
+        description: "Funding source of the policy's loans and top-up (default local_budget), docs/rules.md §12",
+      }),
+    ),
+    topUp: Type.Optional(Type.Union([Type.Null(), TopUpInput])),
   },
   { additionalProperties: false },
 )
@@ -212,6 +234,15 @@ export const LocalPolicy = component(
     ]),
     budget: Vnd(),
     effectiveFrom: Type.String(),
+    fundingSource: Type.String(),
+    topUp: Type.Union([
+      Type.Null(),
+      Type.Object({
+        capAmount: Type.Union([Type.Integer(), Type.Null()]),
+        factorPct: Type.Union([Type.Integer(), Type.Null()]),
+        priorityOnly: Type.Boolean(),
+      }),
+    ]),
     createdAt: Type.String(),
   }),
 )

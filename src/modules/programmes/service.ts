@@ -24,6 +24,7 @@ import {
   type RateVersion,
 } from './queries.js'
 import { branchById } from '../organisation/queries.js'
+import { assertSourceExists } from '../funding/service.js'
 import { definitionErrors, NO_FACTS } from '../../domain/borrower-facts.js'
 import { insertPurpose, purposeSeedQueries } from '../purposes/queries.js'
 
@@ -46,6 +47,7 @@ export function createProgramme(ctx: CommandContext, input: ProgrammeInput) {
   if (programmeByCode(ctx.db, input.code)) {
     throw new DomainError('DUPLICATE', `Programme ${input.code} already exists`)
   }
+  assertSourceExists(ctx.sqlite, input.fundingSource, 'body.fundingSource')
   const dates = new Set(input.rates.map((r) => r.effectiveFrom))
   if (dates.size !== input.rates.length) {
     throw new DomainError('VALIDATION_ERROR', 'Two rate versions have the same effectiveFrom', {
@@ -143,6 +145,11 @@ export function localPolicyView(row: LocalPolicyRow) {
           },
     budget: row.budget,
     effectiveFrom: row.effectiveFrom,
+    fundingSource: row.fundingSource,
+    topUp:
+      row.topUpCapAmount === null && row.topUpFactorPct === null
+        ? null
+        : { capAmount: row.topUpCapAmount, factorPct: row.topUpFactorPct, priorityOnly: row.topUpPriorityOnly },
     createdAt: row.createdAt,
   }
 }
@@ -167,6 +174,11 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
   if (input.branchId && !branchById(ctx.db, input.branchId)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Branch ${input.branchId} does not exist`)
   }
+  assertSourceExists(ctx.sqlite, input.fundingSource ?? 'local_budget', 'body.fundingSource')
+  if (input.topUp && input.topUp.capAmount === undefined && input.topUp.factorPct === undefined)
+    throw new DomainError('VALIDATION_ERROR', 'A top-up needs capAmount or factorPct', {
+      errors: [{ field: 'body.topUp', message: 'must have capAmount or factorPct' }],
+    })
   const rule = input.supportRule ?? null
   const row = insertLocalPolicy(ctx.db, {
     code: input.code,
@@ -181,6 +193,10 @@ export function createLocalPolicy(ctx: CommandContext, input: LocalPolicyInput) 
     exitWindowMonthsAfterClosure: rule?.exitWindowMonthsAfterClosure ?? 12,
     budget: input.budget ?? 0,
     effectiveFrom: input.effectiveFrom,
+    fundingSource: input.fundingSource ?? 'local_budget',
+    topUpCapAmount: input.topUp?.capAmount ?? null,
+    topUpFactorPct: input.topUp?.factorPct ?? null,
+    topUpPriorityOnly: input.topUp?.priorityOnly ?? false,
   })
   const view = localPolicyView(row)
   ctx.audit({ action: 'local_policy.create', entity: 'local_policy', entityId: row.code, after: view })

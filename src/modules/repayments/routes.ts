@@ -84,7 +84,8 @@ export default async function repaymentsRoutes(fastify: FastifyInstance) {
           'Adds a correcting transaction (nothing is deleted or edited); later repayments are re-allocated ' +
           "by replaying in value-date order and the loan's state (incl. closure) is recomputed. The ledger " +
           'posts the difference. Errors: INVALID_STATE (already reversed, not reversible), ' +
-          'RECONCILIATION_CLOSED.',
+          'RECONCILIATION_CLOSED, FUNDING_EXHAUSTED (reversing a repayment lends its principal again: refused when ' +
+          'its capital-controlled funding source has not that much available).',
         params: Type.Object({
           id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
           txId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
@@ -93,7 +94,7 @@ export default async function repaymentsRoutes(fastify: FastifyInstance) {
         body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
         response: {
           201: Type.Object({ transactionId: Id(), reversesId: Id(), loan: ref(Loan) }),
-          ...errorResponses('NOT_FOUND', 'INVALID_STATE', 'RECONCILIATION_CLOSED'),
+          ...errorResponses('NOT_FOUND', 'INVALID_STATE', 'RECONCILIATION_CLOSED', 'FUNDING_EXHAUSTED'),
         },
       },
     },
