@@ -2464,7 +2464,7 @@ export interface components {
                  * @description CONDITIONS_MET when eligible; otherwise why not (yet)
                  * @enum {unknown}
                  */
-                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
+                reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "LOAN_RECALLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
                 /** @description The verdict in one Vietnamese sentence, for the household */
                 explanationVi: string;
                 /** @description The same in English */
@@ -9733,7 +9733,7 @@ export interface operations {
                 /** @description Local policy code */
                 policyCode?: string;
                 outcome?: "eligible" | "not_yet" | "ineligible";
-                reason?: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
+                reason?: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "LOAN_RECALLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
                 branchId?: number;
                 householdId?: number;
                 /** @description Page size */
@@ -9778,7 +9778,7 @@ export interface operations {
                              * @description CONDITIONS_MET when eligible; otherwise why not (yet)
                              * @enum {unknown}
                              */
-                            reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
+                            reason: "CONDITIONS_MET" | "LATE_INSTALMENT" | "NO_POVERTY_EXIT" | "EXIT_OUTSIDE_WINDOW" | "LOAN_NOT_CLOSED" | "LOAN_WRITTEN_OFF" | "LOAN_CANCELLED" | "LOAN_RECALLED" | "BUDGET_EXHAUSTED" | "NOT_DISBURSED";
                             /** @description The verdict in one Vietnamese sentence, for the household */
                             explanationVi: string;
                             /** @description The same in English */
@@ -13815,9 +13815,7 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description Programme code, e.g. POOR */
                 programmeCode: string;
-                /** @description Lower-case purpose code, e.g. livestock */
                 code: string;
             };
             cookie?: never;

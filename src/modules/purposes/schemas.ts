@@ -40,8 +40,9 @@ export const PurposeQuery = Type.Object(
   { additionalProperties: false },
 )
 
+// Path parameters are looked up, not validated against the code patterns: an unknown one is 404.
 export const PurposeParams = Type.Object(
-  { programmeCode: ProgrammeCode, code: PurposeCode },
+  { programmeCode: Type.String({ maxLength: 40 }), code: Type.String({ maxLength: 40 }) },
   { additionalProperties: false },
 )
 
