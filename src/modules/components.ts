@@ -21,6 +21,8 @@ import { ApiKey, User } from './users/routes.js'
 import { AuditEntry } from './operations/routes.js'
 import { Purpose } from './purposes/schemas.js'
 import { AreaDesignation } from './priority/schemas.js'
+import * as povertyReviews from './poverty-reviews/schemas.js'
+import * as relief from './relief/schemas.js'
 import { CapitalReceipt, FundingSource } from './funding/schemas.js'
 
 export const COMPONENTS: readonly TSchema[] = [
@@ -63,4 +65,9 @@ export const COMPONENTS: readonly TSchema[] = [
   AreaDesignation,
   FundingSource,
   CapitalReceipt,
+  povertyReviews.PovertyReview,
+  povertyReviews.PovertyReviewSummary,
+  povertyReviews.PovertyMovements,
+  relief.ReliefDecision,
+  relief.ReliefDecisionSummary,
 ]

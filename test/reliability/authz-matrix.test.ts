@@ -41,6 +41,7 @@ import {
 import { supportAction } from '../helpers/support.js'
 import { createApiKey, createUser, deactivateUser } from '../../src/modules/users/service.js'
 import { SYSTEM } from '../helpers/app.js'
+import { createTransactionPoint } from '../../src/modules/organisation/service.js'
 import {
   approvedSupportPayment,
   contractOperations,
@@ -57,6 +58,7 @@ import {
 import { decideWriteOff, overdueLoan, writeOffBody } from '../helpers/loan-controls.js'
 import { memberHousehold, move } from '../helpers/savings.js'
 import { newUsername, userWithPassword } from '../helpers/session.js'
+import { postJournal } from '../../src/modules/ledger/journal.js'
 
 const ta = await buildTestApp(t)
 const { app, world } = ta
@@ -180,6 +182,89 @@ const BRANCH_RECORDS_A = row(U, U, 201, 201, 201, 201, N, N, F, F, F, F, F, F)
 const SECOND_PERSON_A = row(U, U, 200, F, 200, 200, F, N, F, F, F, F, F, F)
 /** The manager who proposes the write-off a caller decides on: never the caller (four eyes). */
 const otherManager = (who: Caller): KeyName => (who === 'managerA' ? 'managerA2' : 'managerA')
+/** Branch staff of both branches and the roles that read everything; never a partner officer. */
+const BRANCH_AND_READERS = row(U, U, 200, 200, 200, 200, 200, 200, F, F, F, 200, 200, 200)
+/** An open designation of a village of point A (a fresh one per cell that ends it). */
+function designationA(): number {
+  return Number(
+    app.sqlite
+      .prepare(
+        'INSERT INTO area_designations (transaction_point_id, village, designation, effective_from, decision_no, ' +
+          "created_by) VALUES (?, ?, 'remote', '2026-01-01', ?, 0)",
+      )
+      .run(world.pointA, unique('Thôn'), unique('QD')).lastInsertRowid,
+  )
+}
+const DESIGNATION_A = designationA()
+/** Partner A's fee for April 2026 accrued by the system user (entry and record, as the accrual posts them). */
+function accruedFee(amount: number): void {
+  app.commands.runNow((ctx) => {
+    const entry = postJournal(ctx.sqlite, {
+      kind: 'partner_fee_accrual',
+      valueDate: '2026-04-30',
+      postedOn: ctx.businessDate,
+      description: 'authz fixture',
+      lines: [
+        { account: 'partner_fee_expense', fundingSource: 'central', debit: amount },
+        { account: 'partner_fee_payable', fundingSource: 'central', credit: amount },
+      ],
+    })
+    const id = ctx.sqlite
+      .prepare(
+        'INSERT INTO partner_fee_accruals (month, partner_id, entrustment_fee, group_commission, journal_entry_id, ' +
+          "accrued_on, accrued_by) VALUES ('2026-04', ?, ?, 0, ?, ?, 0)",
+      )
+      .run(world.partnerA, amount, entry, ctx.businessDate).lastInsertRowid
+    ctx.sqlite.prepare("INSERT INTO partner_fee_accrual_lines VALUES (?, 'central', ?, 0)").run(id, amount)
+    return { statusCode: 201, body: null }
+  }, SYSTEM)
+}
+/** A draft poverty review of point A (empty list) by branch A's officer. */
+async function draftReview(): Promise<number> {
+  const res = await ta.as('officerA', {
+    method: 'POST',
+    url: '/v1/poverty-reviews',
+    payload: { transactionPointId: world.pointA, year: 2026, lines: [] },
+  })
+  return expectStatus(res, 201, 'draft review').json().id as number
+}
+const REVIEW_A = await draftReview()
+/** Relief decisions name a point of branch A without loans: approving one changes no other cell's loan. */
+const RELIEF_POINT = app.commands.runNow(
+  (ctx) => ({
+    statusCode: 201,
+    body: createTransactionPoint(ctx, {
+      code: 'TP-RELIEF',
+      name: 'Relief point',
+      branchId: world.branchA,
+      commune: 'Hòa Ninh',
+      sessionDay: 12,
+    }).id,
+  }),
+  SYSTEM,
+).body
+const reliefBody = () => ({
+  decisionNo: unique('QD-TT'),
+  cause: 'Bão số 3',
+  kind: 'freeze',
+  transactionPointIds: [RELIEF_POINT],
+  months: 3,
+})
+async function proposedRelief(who: KeyName): Promise<number> {
+  const res = await ta.as(who, { method: 'POST', url: '/v1/relief-decisions', payload: reliefBody() })
+  return expectStatus(res, 201, 'relief proposal').json().id as number
+}
+const RELIEF_A = await proposedRelief('managerA')
+const RELIEF_APPLIED = await proposedRelief('managerA')
+expectStatus(
+  await ta.as('managerA2', {
+    method: 'POST',
+    url: `/v1/relief-decisions/${RELIEF_APPLIED}/approve`,
+    headers: { 'idempotency-key': unique('relief') },
+  }),
+  200,
+  'relief approval',
+)
 
 const TABLE: Target[] = [
   // Operations
@@ -367,6 +452,62 @@ const TABLE: Target[] = [
       }),
   },
   { op: 'GET /v1/fee-rates', expect: FINANCE_READ, request: get('/v1/fee-rates') },
+  // Partner fees as money (docs/rules.md §19): finance accrues and pays (four eyes: each paying cell pays a fee
+  // accrued by the system user).
+  {
+    op: 'POST /v1/partner-fees/accruals',
+    expect: row(U, U, F, F, F, F, F, F, F, F, F, 201, 201, F),
+    request: () => post('/v1/partner-fees/accruals', { month: '2026-05' }, idem()),
+  },
+  {
+    op: 'POST /v1/partner-fees/payments',
+    expect: row(U, U, F, F, F, F, F, F, F, F, F, 201, 201, F),
+    request: (fresh) => {
+      if (fresh) accruedFee(1000)
+      return post(
+        '/v1/partner-fees/payments',
+        { partnerId: world.partnerA, month: '2026-04', amount: 1000, paidOn: BUSINESS_DATE, reference: unique('UNC') },
+        idem(),
+      )
+    },
+  },
+  { op: 'GET /v1/partner-fees/accruals', expect: FINANCE_READ, request: get('/v1/partner-fees/accruals') },
+  { op: 'GET /v1/partner-fees/payments', expect: FINANCE_READ, request: get('/v1/partner-fees/payments') },
+  { op: 'GET /v1/partner-fees/payable', expect: FINANCE_READ, request: get('/v1/partner-fees/payable') },
+
+  // Priority attributes (docs/rules.md §14): designations by admin or a manager of the commune's branch.
+  {
+    op: 'POST /v1/area-designations',
+    expect: row(U, U, 201, F, 201, 201, F, F, F, F, F, F, F, F),
+    request: () =>
+      post('/v1/area-designations', {
+        transactionPointId: world.pointA,
+        village: unique('Thôn'),
+        designation: 'remote',
+        effectiveFrom: '2026-01-01',
+        decisionNo: unique('QD'),
+      }),
+  },
+  {
+    op: 'POST /v1/area-designations/{id}/end',
+    expect: row(U, U, 200, F, 200, 200, F, N, F, F, F, F, F, F),
+    request: (fresh) =>
+      post(`/v1/area-designations/${fresh ? designationA() : DESIGNATION_A}/end`, {
+        effectiveTo: BUSINESS_DATE,
+        decisionNo: unique('QD'),
+      }),
+  },
+  { op: 'GET /v1/area-designations', expect: BRANCH_AND_READERS, request: get('/v1/area-designations') },
+  {
+    op: 'GET /v1/area-designations/{id}',
+    expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, 200, 200, 200),
+    request: get(`/v1/area-designations/${DESIGNATION_A}`),
+  },
+  {
+    op: 'GET /v1/households/{id}/priority',
+    expect: READ_A,
+    request: get(`/v1/households/${W.householdA}/priority`),
+  },
 
   // Households
   {
@@ -818,6 +959,67 @@ const TABLE: Target[] = [
       post(
         `/v1/reconciliations/${fresh ? await openReconciliation(ta, uniqueDate('2026-04-01')) : W.reconciliationA}/close`,
       ),
+  },
+
+  // The annual poverty review: branch staff (and admin) of the commune's branch; finance and auditors read.
+  {
+    // The point is named in the body: another branch's staff get 422 REFERENCE_NOT_FOUND.
+    op: 'POST /v1/poverty-reviews',
+    expect: row(U, U, 201, 201, 201, 201, 422, 422, F, F, F, F, F, F),
+    request: () => post('/v1/poverty-reviews', { transactionPointId: world.pointA, year: 2026, lines: [] }),
+  },
+  { op: 'GET /v1/poverty-reviews', expect: BRANCH_AND_READERS, request: get('/v1/poverty-reviews') },
+  {
+    op: 'GET /v1/poverty-reviews/{id}',
+    expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, 200, 200, 200),
+    request: get(`/v1/poverty-reviews/${REVIEW_A}`),
+  },
+  {
+    op: 'POST /v1/poverty-reviews/{id}/apply',
+    expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, F, F, F),
+    request: async (fresh) =>
+      post(`/v1/poverty-reviews/${fresh ? await draftReview() : REVIEW_A}/apply`, undefined, idem()),
+  },
+  {
+    op: 'GET /v1/reports/poverty-movements',
+    expect: BRANCH_AND_READERS,
+    request: get('/v1/reports/poverty-movements?from=2020-01-01&to=2026-06-30'),
+  },
+
+  // Area-wide relief: proposed by a branch manager, approved (four eyes), resumed or rejected by another approver.
+  {
+    op: 'POST /v1/relief-decisions',
+    expect: row(U, U, F, F, 201, 201, F, 422, F, F, F, F, F, F),
+    request: () => post('/v1/relief-decisions', reliefBody()),
+  },
+  { op: 'GET /v1/relief-decisions', expect: BRANCH_AND_READERS, request: get('/v1/relief-decisions') },
+  {
+    op: 'GET /v1/relief-decisions/{id}',
+    expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, 200, 200, 200),
+    request: get(`/v1/relief-decisions/${RELIEF_A}`),
+  },
+  {
+    op: 'POST /v1/relief-decisions/{id}/approve',
+    expect: SECOND_PERSON_A,
+    request: async (fresh, who) =>
+      post(
+        `/v1/relief-decisions/${fresh ? await proposedRelief(otherManager(who)) : RELIEF_A}/approve`,
+        undefined,
+        idem(),
+      ),
+  },
+  {
+    op: 'POST /v1/relief-decisions/{id}/resume',
+    expect: SECOND_PERSON_A,
+    request: (fresh) => post(`/v1/relief-decisions/${fresh ? RELIEF_APPLIED : RELIEF_A}/resume`, undefined, idem()),
+  },
+  {
+    op: 'POST /v1/relief-decisions/{id}/reject',
+    expect: SECOND_PERSON_A,
+    request: async (fresh, who) =>
+      post(`/v1/relief-decisions/${fresh ? await proposedRelief(otherManager(who)) : RELIEF_A}/reject`, {
+        reason: 'Sai địa bàn',
+      }),
   },
 ]
 

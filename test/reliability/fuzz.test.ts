@@ -21,7 +21,8 @@
 import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
+import { SYSTEM, buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
+import { createTransactionPoint } from '../../src/modules/organisation/service.js'
 import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 import {
@@ -78,6 +79,50 @@ const OWN = {
   loanToCancel: (await approvedLoan(ta)).loanId,
   sessionLoan: (await disbursedLoan(ta)).loanId,
 }
+/**
+ * The poverty review and relief decisions act on a point of branch A without loans, so that applying a fuzzed
+ * decision changes no loan the other operations use; a draft review and a proposed (managerA) and an applied
+ * decision.
+ */
+const RELIEF_POINT = app.commands.runNow(
+  (ctx) => ({
+    statusCode: 201,
+    body: createTransactionPoint(ctx, {
+      code: 'TP-FUZZ-RELIEF',
+      name: 'Relief point',
+      branchId: world.branchA,
+      commune: 'Hòa Ninh',
+      sessionDay: 12,
+    }).id,
+  }),
+  SYSTEM,
+).body
+const reliefBody = (decisionNo: string) => ({
+  decisionNo,
+  cause: 'Bão số 3',
+  kind: 'freeze',
+  transactionPointIds: [RELIEF_POINT],
+  months: 3,
+})
+const proposeRelief = async () =>
+  (await ta.as('managerA', { method: 'POST', url: '/v1/relief-decisions', payload: reliefBody(unique('QD')) })).json()
+    .id as number
+const REVIEWS = {
+  draft: (
+    await ta.as('officerA', {
+      method: 'POST',
+      url: '/v1/poverty-reviews',
+      payload: { transactionPointId: world.pointA, year: 2026, lines: [] },
+    })
+  ).json().id as number,
+  reliefProposed: await proposeRelief(),
+  reliefApplied: await proposeRelief(),
+}
+await ta.as('managerA2', {
+  method: 'POST',
+  url: `/v1/relief-decisions/${REVIEWS.reliefApplied}/approve`,
+  headers: { 'idempotency-key': unique('relief') },
+})
 
 // ————————————————————————————————————————————— who sends what
 
@@ -131,6 +176,18 @@ const ACTORS: Record<string, KeyName[]> = {
   'DELETE /v1/session': ['admin', 'officerA'],
   'POST /v1/session/password': ['admin', 'partnerA'],
   'POST /v1/users/{id}/password': ['admin'],
+  'POST /v1/poverty-reviews': ['officerA', 'managerA', 'admin'],
+  'POST /v1/poverty-reviews/{id}/apply': ['officerA', 'managerA', 'admin'],
+  'GET /v1/poverty-reviews': ['admin', 'officerA', 'officerB', 'auditor'],
+  'GET /v1/poverty-reviews/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
+  'GET /v1/reports/poverty-movements': ['admin', 'officerA', 'officerB', 'auditor'],
+  'POST /v1/relief-decisions': ['managerA', 'managerB'],
+  'GET /v1/relief-decisions': ['admin', 'officerA', 'officerB', 'auditor'],
+  'GET /v1/relief-decisions/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
+  // The proposals are managerA's: the second person is admin or managerA2 (managerA is refused with FOUR_EYES).
+  'POST /v1/relief-decisions/{id}/approve': ['admin', 'managerA2', 'managerA'],
+  'POST /v1/relief-decisions/{id}/resume': ['admin', 'managerA2'],
+  'POST /v1/relief-decisions/{id}/reject': ['admin', 'managerA2', 'managerA'],
 }
 /** What a refused request of an operation may still write: a failed sign-in (401) is audited, by design. */
 const WRITES_WHEN_REFUSED: Record<string, { status: number; tables: string[] }> = {
@@ -193,6 +250,15 @@ const hintsOf = (op: Operation): Hints => ({ ...hints, ...OP_HINTS[op.key] })
  * schema-derived ones.
  */
 const OP_BODIES: Record<string, () => fc.Arbitrary<unknown>> = {
+  // A point without loans (applying the decision changes no other operation's loan) or another branch's.
+  'POST /v1/relief-decisions': () =>
+    fc.record({
+      decisionNo: fc.constant(null).map(() => unique('QD')),
+      cause: fc.constantFrom('Bão số 3', 'Dịch bệnh'),
+      kind: fc.constantFrom('freeze', 'extension'),
+      transactionPointIds: fc.constantFrom([RELIEF_POINT], [world.pointB]),
+      months: fc.integer({ min: 1, max: 24 }),
+    }),
   'POST /v1/collection-sessions': () =>
     fc.record({
       transactionPointId: fc.constant(world.pointA),
@@ -284,6 +350,10 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [world.pointA, world.pointB]
     case 'collection-sessions':
       return [W.sessionA, W.sessionB]
+    case 'poverty-reviews':
+      return [REVIEWS.draft]
+    case 'relief-decisions':
+      return [REVIEWS.reliefProposed, REVIEWS.reliefApplied]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:
