@@ -13,6 +13,8 @@
  *    cancelled before disbursement                      → ineligible LOAN_CANCELLED
  * 2. not disbursed ('approved' or no disbursement date) → not_yet NOT_DISBURSED
  * 3. a late instalment (if on-time repayment required)  → ineligible LATE_INSTALMENT, even before closure
+ *    recalled for misuse (if on-time repayment required) → ineligible LOAN_RECALLED: the debt fell due early
+ *    because the contract was broken, so paying it is not repaying on time (§16)
  * 4. not closed                                         → not_yet LOAN_NOT_CLOSED
  * 5. poverty exit (if required), window end = closedOn + exitWindowMonthsAfterClosure:
  *    the first exit after the first disbursement date, counting only records
@@ -52,6 +54,8 @@ export interface SupportLoanFacts {
   firstDisbursementDate: BusinessDate | null
   closedOn: BusinessDate | null
   instalments: readonly SupportInstalmentFacts[]
+  /** value date of a recall (docs/rules.md §16), if any */
+  recalledOn?: BusinessDate | null
 }
 
 export type SupportReason =
@@ -63,6 +67,7 @@ export type SupportReason =
   | 'BUDGET_EXHAUSTED'
   | 'NOT_DISBURSED'
   | 'LOAN_CANCELLED'
+  | 'LOAN_RECALLED'
 
 export type SupportOutcome =
   { outcome: 'eligible'; exit: PovertyExit | null } | { outcome: 'not_yet' | 'ineligible'; reason: SupportReason }
@@ -96,6 +101,8 @@ export function evaluateSupportRule(input: SupportEvaluationInput): SupportOutco
   if (rule.requiresOnTimeRepayment && loan.instalments.some((i) => isLateInstalment(i, asOf))) {
     return { outcome: 'ineligible', reason: 'LATE_INSTALMENT' }
   }
+  if (rule.requiresOnTimeRepayment && loan.recalledOn && loan.recalledOn <= asOf)
+    return { outcome: 'ineligible', reason: 'LOAN_RECALLED' }
   if (loan.state !== 'closed') return { outcome: 'not_yet', reason: 'LOAN_NOT_CLOSED' }
   if (loan.closedOn === null) throw new RangeError('a closed loan must carry its closing date')
 
@@ -129,6 +136,7 @@ export const SUPPORT_REASON_CODES: readonly SupportReasonCode[] = [
   'LOAN_NOT_CLOSED',
   'LOAN_WRITTEN_OFF',
   'LOAN_CANCELLED',
+  'LOAN_RECALLED',
   'BUDGET_EXHAUSTED',
   'NOT_DISBURSED',
 ]
@@ -363,6 +371,10 @@ export function explainVerdict(
     case 'LOAN_WRITTEN_OFF':
       vi = 'Không đủ điều kiện: khoản vay đã được xử lý xóa nợ.'
       en = 'Not eligible: the loan was written off.'
+      break
+    case 'LOAN_RECALLED':
+      vi = 'Không đủ điều kiện: khoản vay bị thu hồi nợ trước hạn do sử dụng vốn sai mục đích.'
+      en = 'Not eligible: the loan was recalled because its capital was misused.'
       break
     case 'LOAN_CANCELLED':
       vi = 'Không đủ điều kiện: khoản vay đã bị hủy trước khi giải ngân.'

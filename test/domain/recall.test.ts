@@ -4,6 +4,12 @@ import assert from 'node:assert/strict'
 import { classify, replay, type LoanContract, type LoanEvent } from '../../src/domain/loan-engine.js'
 import { addDays } from '../../src/domain/dates.js'
 import { DomainError } from '../../src/domain/errors.js'
+import {
+  evaluateSupportRule,
+  explainSupportRule,
+  explainVerdict,
+  type SupportEvaluationInput,
+} from '../../src/domain/support-rule.js'
 
 // Recall (docs/rules.md §16). 3,000,000 VND at 5,500 ppm a month: one day on 3,000,000 costs 550, on 2,000,000
 // 366.67; penalty is 130 % of that on overdue principal (715 a day on 3,000,000).
@@ -269,3 +275,42 @@ t.test(
     t.end()
   },
 )
+
+t.test('support rule: a recalled loan was not repaid on time, even when every instalment was paid by its date', (t) => {
+  const input: SupportEvaluationInput = {
+    rule: {
+      amount: 1_000_000,
+      requiresOnTimeRepayment: true,
+      requiresPovertyExit: false,
+      exitWindowMonthsAfterClosure: 12,
+    },
+    loan: {
+      state: 'closed',
+      firstDisbursementDate: '2025-01-10',
+      closedOn: '2025-01-30',
+      recalledOn: '2025-01-30',
+      instalments: [1, 2, 3].map((number) => ({
+        number,
+        effectiveDueDate: '2025-01-30',
+        paidOffOn: '2025-01-30',
+        amountDue: 1_000_000,
+      })),
+    },
+    timeline: [],
+    asOf: '2025-03-01',
+    budgetRemaining: 10_000_000,
+  }
+  t.same(evaluateSupportRule(input), { outcome: 'ineligible', reason: 'LOAN_RECALLED' })
+  t.match(explainVerdict(explainSupportRule(input), 1).vi, /thu hồi nợ trước hạn/)
+  t.same(
+    evaluateSupportRule({ ...input, loan: { ...input.loan, recalledOn: null } }),
+    { outcome: 'eligible', exit: null },
+    'the same loan without the recall is eligible',
+  )
+  t.same(
+    evaluateSupportRule({ ...input, rule: { ...input.rule, requiresOnTimeRepayment: false } }),
+    { outcome: 'eligible', exit: null },
+    'a rule that does not ask for on-time repayment does not look at the recall',
+  )
+  t.end()
+})

@@ -129,6 +129,7 @@ function supportFacts(sqlite: Database.Database, loanId: number, businessDate: s
           state: state.state,
           firstDisbursementDate: first,
           closedOn: state.closedOn,
+          recalledOn: state.recalledOn,
           instalments: state.instalments.map((i) => ({
             number: i.number,
             dueDate: i.dueDate,
