@@ -7,6 +7,7 @@ import { CsvFormatQuery, sendReport, type CsvColumn } from '../../platform/csv.j
 import { DomainError } from '../../platform/errors.js'
 import * as service from './service.js'
 import { supportPaymentsReport } from './support.js'
+import { outcomeReportRoutes } from './outcomes.js'
 import { ALL_ROLES } from '../../platform/auth.js'
 
 const csvNote = ' Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").'
@@ -68,6 +69,7 @@ const Int = Type.Integer()
 export default async function reportsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const businessDate = makeBusinessDateReader(app.sqlite)
+  outcomeReportRoutes(fastify) // by purpose and outcome (docs/rules.md §16)
 
   app.get(
     '/reports/portfolio',
