@@ -84,7 +84,7 @@ t.test(
     const lent = (await source('central')).outstanding as number
     // Capital = what is out + 40,000,000: available 40,000,000.
     const res = await capital('central', lent + 40_000_000)
-    t.equal(res.statusCode, 201, res.body)
+    t.equal(res.statusCode, 201, 'received')
     const { receipt, source: after } = res.json()
     t.match(receipt, { fundingSource: 'central', amount: lent + 40_000_000, valueDate: '2026-06-01' })
     t.same(lines(receipt.journalEntryId), [
@@ -126,7 +126,7 @@ t.test(
       headers: { 'idempotency-key': unique('pay') },
       payload: { amount: 1_000_000, valueDate: '2026-06-15' },
     })
-    t.equal(pay.statusCode, 201, pay.body)
+    t.equal(pay.statusCode, 201, 'repaid')
     t.equal((await source('central')).available, 1_000_000, 'the principal repaid is available again')
     assertRejected(
       t,
@@ -152,7 +152,7 @@ t.test(
         region: 'Đà Nẵng',
       },
     })
-    t.equal(created.statusCode, 201, created.body)
+    t.equal(created.statusCode, 201, 'created')
     t.match(created.json(), { code: 'da_nang_budget', capitalControlled: true, capital: 0, available: 0 })
     assertRejected(
       t,
@@ -177,7 +177,7 @@ t.test(
         fundingSource: 'da_nang_budget',
       },
     })
-    t.equal(policy.statusCode, 201, policy.body)
+    t.equal(policy.statusCode, 201, 'policy created')
     t.equal(policy.json().fundingSource, 'da_nang_budget')
     const { loanId } = await approvedLoan(ta, { localPolicyCode: 'DANANG_OWN_BUDGET', amount: 20_000_000 })
     const loan = (await as('officerA', { method: 'GET', url: `/v1/loans/${loanId}` })).json()

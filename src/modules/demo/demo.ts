@@ -22,6 +22,7 @@ import { loadLoanRow, loanState } from '../loans/projection.js'
 import { repayLoan } from '../repayments/service.js'
 import { timelineOf } from '../households/service.js'
 import { deposit, openAccount } from '../savings/service.js'
+import { receiveCapital } from '../funding/service.js'
 
 /** The demo staff's usernames for the console (one per role; Vietnamese job titles without diacritics). */
 export const DEMO_USERNAMES = {
@@ -152,6 +153,19 @@ export function loadDemoData(app: FastifyInstance) {
       }
       statusCounts[last] = (statusCounts[last] ?? 0) + 1
     }
+    // Opening capital of both seeded funding sources (docs/rules.md §12), dated before the first demo loan, so the
+    // trial balance shows the capital behind the loans and the disbursements are checked against it.
+    const capitalDate = addMonths(ctx.businessDate, -24)
+    receiveCapital(ctx, 'central', {
+      amount: 10_000_000_000,
+      valueDate: capitalDate,
+      decisionNo: 'QĐ cấp vốn TW (demo)',
+    })
+    receiveCapital(ctx, 'local_budget', {
+      amount: 2_000_000_000,
+      valueDate: capitalDate,
+      decisionNo: 'QĐ ủy thác ngân sách Đà Nẵng (demo)',
+    })
     const loans = demoLoans(ctx, branch.id, random)
     const savings = demoSavings(ctx, branch.id, random)
     const people = [

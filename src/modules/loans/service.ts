@@ -21,6 +21,7 @@ import { loadLoanRow, loanContract, loanEvents, loanRates, loanState, type LoanR
 import { postLoanEvent } from './posting.js'
 import { insertLoanTransaction, loanQueries } from './queries.js'
 import { supportVerdictOf } from '../support/service.js'
+import { loanTopUp } from '../ledger/loan-ledger.js'
 
 type SummaryFacts = Pick<
   LoanState,
@@ -126,6 +127,10 @@ export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asO
     }
   }
   const supportVerdict = row.localPolicyCode ? supportVerdictOf(sqlite, row.id) : null
+  // docs/rules.md §13: a local top-up funds the part above the national cap from the policy's source.
+  const topUp = loanTopUp(sqlite, row.id)
+  const funding = [{ source: row.fundingSource, amount: row.approvedAmount - (topUp?.topUpAmount ?? 0), topUp: false }]
+  if (topUp) funding.push({ source: topUp.source, amount: topUp.topUpAmount, topUp: true })
   const origination = loanQueries(sqlite).origination.get(row.id)!
   return {
     ...loanView(sqlite, row, state),
@@ -135,6 +140,7 @@ export function getLoan(sqlite: Database.Database, actor: Actor, id: number, asO
     ...(cancellation ? { cancellation } : {}),
     ...(writeOff ? { writeOff } : {}),
     ...(supportVerdict ? { supportVerdict } : {}),
+    funding,
   }
 }
 
