@@ -141,6 +141,16 @@ const ACTORS: Record<string, KeyName[]> = {
   'POST /v1/households/{id}/poverty-status/{recordId}/revoke': ['admin', 'officerA', 'managerA'],
   'POST /v1/households/{id}/changes': ['admin', 'officerA', 'managerA'],
   'POST /v1/applications': ['partnerA', 'officerA', 'admin'],
+/** An open designation of a village of point A (docs/rules.md §14). */
+const DESIGNATION_A = Number(
+  ta.app.sqlite
+    .prepare(
+      'INSERT INTO area_designations (transaction_point_id, village, designation, effective_from, decision_no, ' +
+        "created_by) VALUES (?, 'Thôn 9', 'remote', '2026-01-01', 'QD-FUZZ', 0)",
+    )
+    .run(world.pointA).lastInsertRowid,
+)
+
   'POST /v1/applications/{id}/certify': ['officerA', 'admin'],
   'POST /v1/applications/{id}/approve': ['managerA', 'managerA2'],
   'POST /v1/applications/{id}/reject': ['admin', 'officerA', 'managerA'],
@@ -210,6 +220,15 @@ const hints: Hints = {
   partnerId: fc.constantFrom(world.partnerA, world.partnerA2, world.partnerB),
   branchId: fc.constantFrom(world.branchA, world.branchB),
   programmeCode: fc.constantFrom('POOR', 'NEAR_POOR', 'HOUSING', 'WATER_SANITATION'),
+  'POST /v1/partner-fees/accruals': ['finance', 'finance2'],
+  'POST /v1/partner-fees/payments': ['finance', 'finance2'],
+  'GET /v1/partner-fees/accruals': ['admin', 'finance', 'auditor'],
+  'GET /v1/partner-fees/payments': ['admin', 'finance', 'auditor'],
+  'GET /v1/partner-fees/payable': ['admin', 'finance', 'auditor'],
+  'POST /v1/area-designations': ['managerA', 'managerB', 'admin'],
+  'POST /v1/area-designations/{id}/end': ['managerA', 'admin'],
+  'GET /v1/area-designations': ['admin', 'officerA', 'officerB', 'auditor'],
+  'GET /v1/area-designations/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
   localPolicyCode: fc.constantFrom('DANANG_INTEREST_FREE'),
   nationalId: fc.constant(null).map(() => nationalId()),
   termMonths: fc.constantFrom(3, 12, 36),
@@ -387,6 +406,10 @@ interface FuzzRequest {
   query: [string, string][]
   /** JSON value to send (serialised), unless rawBody is given */
   body?: unknown
+    case 'inspections':
+      return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
+    case 'area-designations':
+      return [DESIGNATION_A]
   rawBody?: string
   contentType?: string
   /** 'fresh' = a new key per request, 'none' = no header, or this exact value */

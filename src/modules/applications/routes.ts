@@ -107,7 +107,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
         response: { 200: ref(s.Application), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (req) => service.applicationView(service.loadApplication(app.db, req.actor, req.params.id)),
+    async (req) => service.getApplication(app.db, req.actor, req.params.id),
   )
 
   app.post(

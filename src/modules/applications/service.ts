@@ -200,6 +200,16 @@ export function submitApplication(ctx: CommandContext, input: ApplicationInput) 
   return { ...view, priority: householdPriority(ctx.sqlite, household.id, applicationDate) }
 }
 
+/**
+ * One application with the household's priority on the date eligibility was last checked (the approval date once
+ * approved, else the application date): what the submit or approve answer showed.
+ */
+export function getApplication(db: Db, actor: Actor, id: number) {
+  const row = loadApplication(db, actor, id)
+  const onDate = row.status === 'approved' && row.decidedOn ? row.decidedOn : row.applicationDate
+  return { ...applicationView(row), priority: householdPriority(db.$client, row.householdId, onDate) }
+}
+
 export function loadApplication(db: Db, actor: Actor, id: number): ApplicationRow {
   const row = applicationById(db, id)
   if (!row) throw notFound('Application', id)
