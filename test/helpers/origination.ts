@@ -102,6 +102,9 @@ export interface ApplicationBody {
   purpose: string
   partnerReference: string
   applicationDate?: string
+  /** docs/rules.md §15 */
+  purposeCode?: string
+  borrowerFacts?: Record<string, unknown>
 }
 
 /** A valid application body (POOR, 30,000,000 VND, 36 months, programme's default plan) with overrides. */
