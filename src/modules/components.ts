@@ -16,7 +16,8 @@ import * as programmes from './programmes/schemas.js'
 import * as savings from './savings/schemas.js'
 import * as organisation from './organisation/schemas.js'
 import { FeeRate, PartnerFeeAccrual, PartnerFeePayment } from './fees/schemas.js'
-import { WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
+import { RecallProposal, WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
+import { Inspection } from './inspections/routes.js'
 import { ApiKey, User } from './users/routes.js'
 import { AuditEntry } from './operations/routes.js'
 import { Purpose } from './purposes/schemas.js'
@@ -46,6 +47,8 @@ export const COMPONENTS: readonly TSchema[] = [
   SupportPaymentListItem,
   WriteOffProposal,
   WriteOffProposalListItem,
+  RecallProposal,
+  Inspection,
   programmes.Programme,
   programmes.LocalPolicy,
   savings.SavingsAccount,
