@@ -261,6 +261,11 @@ test('rejection, states and refused requests change nothing', async (t, ta) => {
   t.equal((await ta.as('managerB', { method: 'GET', url: `/v1/relief-decisions/${d.id}` })).statusCode, 404)
   const noKey = await ta.as('managerA2', { method: 'POST', url: `/v1/relief-decisions/${d.id}/approve` })
   t.equal(noKey.json().code, 'IDEMPOTENCY_KEY_REQUIRED')
+  // A key already used for another decision's approval: refused before anything is applied.
+  const other = expectStatus(await propose(ta, { kind: 'extension', months: 3 }), 201, 'another proposal').json()
+  expectStatus(await act(ta, 'managerA2', other.id, 'approve', 'used-key'), 200, 'approve the other')
+  await code(await act(ta, 'managerA2', d.id, 'approve', 'used-key'), 422, 'IDEMPOTENCY_KEY_REUSED')
+  t.equal((await ta.as('managerA', { method: 'GET', url: `/v1/relief-decisions/${d.id}` })).json().status, 'proposed')
   const rejected = expectStatus(
     await ta.as('managerA2', {
       method: 'POST',

@@ -72,12 +72,20 @@ export const reliefQueries = perConnection((sqlite) => {
     complete: sqlite.prepare<[string, string, number]>(
       `UPDATE relief_decisions SET status = 'applied', completed_on = ?, updated_at = ? WHERE id = ? AND status = 'applying'`,
     ),
+    keyUsed: sqlite.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM idempotency_keys WHERE user_id = ? AND key = ?',
+    ),
     reject: sqlite.prepare<[number, string, string, string, number]>(
       `UPDATE relief_decisions SET status = 'rejected', decided_by = ?, decided_on = ?, rejection_reason = ?,
         updated_at = ? WHERE id = ? AND status = 'proposed'`,
     ),
   }
 })
+
+/** Whether the user already used this Idempotency-Key (its answer is stored). */
+export function keyUsed(sqlite: Database.Database, userId: number, key: string): boolean {
+  return reliefQueries(sqlite).keyUsed.get(userId, key) !== undefined
+}
 
 /** One page of decisions (filters and scope vary per call: not prepared once). */
 export function decisionsPage(sqlite: Database.Database, where: string[], params: Record<string, unknown>) {

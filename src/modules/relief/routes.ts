@@ -7,6 +7,7 @@ import { DomainError } from '../../platform/errors.js'
 import { listRoute } from '../../platform/routes.js'
 import { ListReliefQuery, ReliefDecision, ReliefDecisionSummary, ReliefInput } from './schemas.js'
 import * as service from './service.js'
+import { keyUsed } from './queries.js'
 
 const RELIEF_READERS: readonly Role[] = [...READ_ALL_ROLES, ...BRANCH_ROLES]
 
@@ -20,9 +21,16 @@ export default async function reliefRoutes(fastify: FastifyInstance) {
    * once no loan is left. A crash between batches leaves it `applying`; calling again continues.
    */
   async function applyAll(req: FastifyRequest, reply: FastifyReply, resumeOnly: boolean) {
-    if (!req.headers['idempotency-key'])
-      throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'This operation needs an Idempotency-Key header')
+    const key = req.headers['idempotency-key']
+    if (!key) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'This operation needs an Idempotency-Key header')
     const id = (req.params as { id: number }).id
+    const answer = () =>
+      app.commands.handle(req, reply, 'required', (ctx) => ({
+        statusCode: 200,
+        body: service.getRelief(ctx.sqlite, ctx.actor, id) as never,
+      }))
+    // A key already used (replay, or IDEMPOTENCY_KEY_REUSED) or malformed is answered by the bus before any work.
+    if (typeof key !== 'string' || key.length > 200 || keyUsed(app.sqlite, req.actor.userId, key)) return answer()
     await app.commands.enqueue((ctx) => service.startApplying(ctx, id, resumeOnly), req.actor, req.id)
     for (;;) {
       const { body } = await app.commands.enqueue(
@@ -32,10 +40,7 @@ export default async function reliefRoutes(fastify: FastifyInstance) {
       )
       if (body.remaining === 0) break
     }
-    return app.commands.handle(req, reply, 'required', (ctx) => ({
-      statusCode: 200,
-      body: service.getRelief(ctx.sqlite, ctx.actor, id) as never,
-    }))
+    return answer()
   }
 
   app.post(
