@@ -138,3 +138,32 @@ export function recover(
     payload: body,
   })
 }
+
+/**
+ * A disbursed loan (default: group A, 2026-06-15) with a `misused` inspection on the business date by the branch
+ * officer (docs/rules.md §16), and a recall proposed on it by `proposer` when given.
+ */
+export async function misusedLoan(
+  ta: TestApp,
+  proposer?: KeyName,
+  group: GroupName = 'groupA',
+): Promise<{ loanId: number; inspectionId: number }> {
+  const { loanId } = await disbursedLoan(ta, { group })
+  const res = await ta.as(OFFICER_OF[group], {
+    method: 'POST',
+    url: '/v1/inspections',
+    payload: { loanId, inspectedOn: '2026-06-30', finding: 'misused', evidence: 'Vốn vay dùng sai mục đích' },
+  })
+  const inspectionId = expectStatus(res, 201, 'inspection').json().id as number
+  if (proposer)
+    expectStatus(
+      await ta.as(proposer, {
+        method: 'POST',
+        url: `/v1/loans/${loanId}/recall`,
+        payload: { inspectionId, reason: 'Sử dụng vốn sai mục đích' },
+      }),
+      201,
+      'recall proposal',
+    )
+  return { loanId, inspectionId }
+}

@@ -24,6 +24,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { SYSTEM, buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
 import { createTransactionPoint } from '../../src/modules/organisation/service.js'
 import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
+import { misusedLoan } from '../helpers/loan-controls.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 import {
   contractOperations,
@@ -78,6 +79,16 @@ const OWN = {
   withdrawalToReject: await pendingWithdrawal(ta, W.savingsA),
   loanToCancel: (await approvedLoan(ta)).loanId,
   sessionLoan: (await disbursedLoan(ta)).loanId,
+}
+/**
+ * Recalls (docs/rules.md §16): a loan with a misuse finding to propose on, and two pending proposals (managerA's)
+ * to approve and to reject; an inspection of branch B for the reads.
+ */
+const RECALLS = {
+  misused: await misusedLoan(ta),
+  toApprove: (await misusedLoan(ta, 'managerA')).loanId,
+  toReject: (await misusedLoan(ta, 'managerA')).loanId,
+  inspectionB: (await misusedLoan(ta, undefined, 'groupB')).inspectionId,
 }
 /**
  * The poverty review and relief decisions act on a point of branch A without loans, so that applying a fuzzed
@@ -167,6 +178,11 @@ const DESIGNATION_A = Number(
   'POST /v1/loans/{id}/write-off/approve': ['admin', 'managerA2', 'managerA'],
   'POST /v1/loans/{id}/write-off/reject': ['admin', 'managerA2', 'managerA'],
   'POST /v1/loans/{id}/recoveries': ['officerA', 'managerA'],
+  'POST /v1/inspections': ['officerA', 'partnerA', 'admin'],
+  'POST /v1/loans/{id}/recall': ['officerA', 'managerA'],
+  // The pending proposals are managerA's: the second person is admin or managerA2 (managerA: FOUR_EYES).
+  'POST /v1/loans/{id}/recall/approve': ['admin', 'managerA2', 'managerA'],
+  'POST /v1/loans/{id}/recall/reject': ['admin', 'managerA2', 'managerA'],
   'POST /v1/savings-accounts': ['admin', 'officerA', 'partnerA'],
   'POST /v1/savings-accounts/{id}/commitment': ['admin', 'officerA', 'partnerA'],
   'POST /v1/savings-accounts/{id}/deposits': ['officerA', 'managerA'],
@@ -248,6 +264,11 @@ const hints: Hints = {
   sessionDate: fc.constantFrom('2026-06-30', '2026-06-15', '2026-05-15'),
   cursor: fc.constantFrom('1', '2', '10'),
   limit: fc.integer({ min: 1, max: 10 }),
+  inspectionId: fc.constant(RECALLS.misused.inspectionId),
+  inspectedOn: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('2026-06-30', '2026-06-20') },
+    { weight: 1, arbitrary: dateArb },
+  ),
   // Money moves dated on or just before the business date (2026-06-30), and now and then any date.
   valueDate: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom('2026-06-30', '2026-06-29', '2026-06-25') },
@@ -339,6 +360,10 @@ const LOANS_FOR: Record<string, () => number[]> = {
   'POST /v1/loans/{id}/write-off/reject': () => [OWN.writeOffToReject, W.overdueLoanA],
   'GET /v1/loans/{id}/write-off-proposals': () => [W.writeOffPendingLoanA, W.writtenOffLoanA, W.activeLoanB],
   'POST /v1/loans/{id}/recoveries': () => [W.writtenOffLoanA, W.activeLoanA],
+  'POST /v1/loans/{id}/recall': () => [RECALLS.misused.loanId, W.activeLoanA, W.activeLoanB],
+  'POST /v1/loans/{id}/recall/approve': () => [RECALLS.toApprove, W.activeLoanA],
+  'POST /v1/loans/{id}/recall/reject': () => [RECALLS.toReject, W.activeLoanA],
+  'GET /v1/loans/{id}/recall-proposals': () => [RECALLS.toApprove, W.activeLoanB],
 }
 
 function realValues(op: Operation, param: string): (string | number)[] {
@@ -373,6 +398,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [REVIEWS.draft]
     case 'relief-decisions':
       return [REVIEWS.reliefProposed, REVIEWS.reliefApplied]
+    case 'inspections':
+      return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:
