@@ -55,7 +55,7 @@ import {
   reliabilityWorld,
   repayment,
 } from '../helpers/reliability.js'
-import { decideWriteOff, overdueLoan, writeOffBody } from '../helpers/loan-controls.js'
+import { decideWriteOff, misusedLoan, overdueLoan, writeOffBody } from '../helpers/loan-controls.js'
 import { memberHousehold, move } from '../helpers/savings.js'
 import { newUsername, userWithPassword } from '../helpers/session.js'
 import { postJournal } from '../../src/modules/ledger/journal.js'
@@ -265,6 +265,10 @@ expectStatus(
   200,
   'relief approval',
 )
+
+/** Recalls (docs/rules.md §16) act on loans with a misuse finding; the pending proposals are the branch officer's. */
+const MISUSED_A = await misusedLoan(ta)
+const RECALL_PENDING_A = (await misusedLoan(ta, 'officerA')).loanId
 
 const TABLE: Target[] = [
   // Operations
@@ -743,6 +747,54 @@ const TABLE: Target[] = [
   },
   { op: 'GET /v1/write-off-proposals', expect: ANY_ROLE, request: get('/v1/write-off-proposals') },
   {
+    // Inspections are joint: branch staff of the loan's branch, admin, or a partner officer of the loan's partner.
+    op: 'POST /v1/inspections',
+    expect: row(U, U, 201, 201, 201, 201, N, N, 201, N, N, F, F, F),
+    request: () =>
+      post('/v1/inspections', {
+        loanId: W.activeLoanA,
+        inspectedOn: BUSINESS_DATE,
+        finding: 'as_intended',
+        evidence: 'Đã mua bò giống',
+        outcomes: { animalsBought: 1 },
+      }),
+  },
+  { op: 'GET /v1/inspections', expect: ANY_ROLE, request: get('/v1/inspections') },
+  { op: 'GET /v1/inspections/{id}', expect: READ_A, request: get(`/v1/inspections/${MISUSED_A.inspectionId}`) },
+  {
+    // Proposed by branch staff of the loan's branch (not admin: a branch's own decision), on a misuse finding.
+    op: 'POST /v1/loans/{id}/recall',
+    expect: row(U, U, F, 201, 201, 201, N, N, F, F, F, F, F, F),
+    request: async (fresh) => {
+      const m = fresh ? await misusedLoan(ta) : MISUSED_A
+      return post(`/v1/loans/${m.loanId}/recall`, { inspectionId: m.inspectionId, reason: 'Sai mục đích' })
+    },
+  },
+  {
+    // The second person (every proposal here is the branch officer's): admin or a branch manager of the branch.
+    op: 'POST /v1/loans/{id}/recall/approve',
+    expect: SECOND_PERSON_A,
+    request: async (fresh) =>
+      post(
+        `/v1/loans/${fresh ? (await misusedLoan(ta, 'officerA')).loanId : RECALL_PENDING_A}/recall/approve`,
+        { decisionNo: unique('QD-TH') },
+        idem(),
+      ),
+  },
+  {
+    op: 'POST /v1/loans/{id}/recall/reject',
+    expect: SECOND_PERSON_A,
+    request: async (fresh) =>
+      post(`/v1/loans/${fresh ? (await misusedLoan(ta, 'officerA')).loanId : RECALL_PENDING_A}/recall/reject`, {
+        reason: 'Cần kiểm tra lại',
+      }),
+  },
+  {
+    op: 'GET /v1/loans/{id}/recall-proposals',
+    expect: READ_A,
+    request: get(`/v1/loans/${RECALL_PENDING_A}/recall-proposals`),
+  },
+  {
     // Money received on a written-off loan: branch staff of the loan's branch, as repayments.
     op: 'POST /v1/loans/{id}/recoveries',
     expect: BRANCH_POSTS_A,
@@ -929,6 +981,16 @@ const TABLE: Target[] = [
     request: get(`/v1/reports/posting-list?transactionPointId=${world.pointA}`),
   },
   { op: 'GET /v1/reports/support-payments', expect: ANY_ROLE, request: get('/v1/reports/support-payments') },
+  {
+    op: 'GET /v1/reports/purposes',
+    expect: ANY_ROLE,
+    request: get('/v1/reports/purposes?from=2026-06-01&to=2026-06-30&groupBy=partner'),
+  },
+  {
+    op: 'GET /v1/reports/outcomes',
+    expect: ANY_ROLE,
+    request: get('/v1/reports/outcomes?from=2026-06-01&to=2026-06-30'),
+  },
   { op: 'GET /v1/reports/partner-fees', expect: FINANCE_READ, request: get('/v1/reports/partner-fees?month=2026-05') },
   {
     op: 'POST /v1/reconciliations',
