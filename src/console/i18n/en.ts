@@ -138,6 +138,7 @@ export const en: Dictionary = {
   loanClass_overdue: 'Overdue',
   loanClass_extended: 'Extended',
   loanClass_frozen: 'Frozen',
+  loanClass_recalled: 'Recalled',
   loanClass_closed: 'Closed',
   loanClass_written_off: 'Written off',
   loanClass_cancelled: 'Cancelled',

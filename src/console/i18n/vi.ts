@@ -143,6 +143,7 @@ export const vi = {
   loanClass_overdue: 'Quá hạn',
   loanClass_extended: 'Gia hạn nợ',
   loanClass_frozen: 'Khoanh nợ',
+  loanClass_recalled: 'Thu hồi trước hạn',
   loanClass_closed: 'Đã tất toán',
   loanClass_written_off: 'Đã xóa nợ',
   loanClass_cancelled: 'Đã hủy',

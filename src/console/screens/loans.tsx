@@ -24,6 +24,7 @@ export const CLASSIFICATIONS = [
   'overdue',
   'extended',
   'frozen',
+  'recalled',
   'closed',
   'written_off',
   'cancelled',
