@@ -11,7 +11,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { registerHousehold } from '../helpers/households.js'
-import { applicationBody, expectStatus, povertyStatus, submit, unique } from '../helpers/origination.js'
+import { applicationBody, disburse, expectStatus, povertyStatus, submit, unique } from '../helpers/origination.js'
 
 const ta = await buildTestApp(t)
 const { as, world } = ta
@@ -221,4 +221,54 @@ t.test('§14 the application queue: priority per item, filter priority=true|fals
   })
   t.equal(approved.statusCode, 200, approved.body)
   t.match(approved.json(), { status: 'approved', priority: { remote: true, priority: true } })
+})
+
+t.test('§14 the portfolio report groups by priority (JSON and CSV)', async (t) => {
+  // H3's loan (Thôn 2, remote: priority) from the queue test, disbursed 30,000,000; H4's (Phú Mậu: not) approved in
+  // its branch and disbursed 30,000,000.
+  const apps = (await as('admin', { method: 'GET', url: '/v1/applications' })).json().items as {
+    id: number
+    householdId: number
+    loanId: number | null
+  }[]
+  const a3 = apps.find((a) => a.householdId === h3.id)!
+  const a4 = apps.find((a) => a.householdId === h4.id)!
+  expectStatus(
+    await as('officerB', {
+      method: 'POST',
+      url: `/v1/applications/${a4.id}/certify`,
+      payload: { decisionNo: unique('UBND'), certifiedOn: '2026-06-30' },
+    }),
+    200,
+    'certify a4',
+  )
+  const loan4 = expectStatus(
+    await as('managerB', { method: 'POST', url: `/v1/applications/${a4.id}/approve`, payload: {} }),
+    200,
+    'approve a4',
+  ).json().loanId
+  const loan3 = (await as('admin', { method: 'GET', url: `/v1/applications/${a3.id}` })).json().loanId
+  expectStatus(await disburse(ta, loan3, { amount: 30_000_000, valueDate: '2026-06-30' }), 201, 'disburse 3')
+  expectStatus(
+    await disburse(ta, loan4, { amount: 30_000_000, valueDate: '2026-06-30' }, { who: 'officerB' }),
+    201,
+    'disburse 4',
+  )
+  const report = await as('finance', { method: 'GET', url: '/v1/reports/portfolio?groupBy=priority' })
+  t.equal(report.statusCode, 200, report.body)
+  t.match(report.json(), {
+    groupBy: 'priority',
+    items: [
+      { key: 'other', name: 'Hộ khác (other)', loans: 1, households: 1, outstanding: 30_000_000 },
+      { key: 'priority', name: 'Hộ ưu tiên (priority)', loans: 1, households: 1, outstanding: 30_000_000 },
+    ],
+    totals: { loans: 2, outstanding: 60_000_000 },
+  })
+  // Branch A's manager sees its own priority loan only.
+  t.match((await as('managerA', { method: 'GET', url: '/v1/reports/portfolio?groupBy=priority' })).json().items, [
+    { key: 'priority', loans: 1 },
+  ])
+  const csv = await as('finance', { method: 'GET', url: '/v1/reports/portfolio?groupBy=priority&format=csv' })
+  t.match(csv.headers['content-type'], /text\/csv/)
+  t.match(csv.body, /Hộ ưu tiên \(priority\)/)
 })

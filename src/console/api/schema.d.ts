@@ -10523,7 +10523,8 @@ export interface operations {
                  * @example 2025-03-10
                  */
                 asOf?: string;
-                groupBy?: "programme" | "branch" | "partner" | "group" | "transactionPoint";
+                /** @description priority: the borrower households that are priority households on asOf (ethnic minority, or a remote / especially difficult commune or village, docs/rules.md §14) against the others */
+                groupBy?: "programme" | "branch" | "partner" | "group" | "transactionPoint" | "priority";
                 /** @description csv: the same report as CSV (as with Accept: text/csv) */
                 format?: "csv";
             };

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3'
 import { perConnection } from '../../platform/database.js'
 import type { scopeSql } from '../../platform/scope.js'
+import { prioritySql } from '../priority/queries.js'
 import type {
   groups,
   households,
@@ -25,7 +26,7 @@ type SupportPayment = typeof supportPayments.$inferSelect
 /** A scope condition (scopeSql) with its named parameters. */
 export type ScopedSql = ReturnType<typeof scopeSql>
 
-export type PortfolioGroupBy = 'programme' | 'branch' | 'partner' | 'group' | 'transactionPoint'
+export type PortfolioGroupBy = 'programme' | 'branch' | 'partner' | 'group' | 'transactionPoint' | 'priority'
 /** How a grouping is read from a loan `l`: its key, the name of the key's row and the join that names it. */
 export interface PortfolioKey {
   key: string
@@ -33,7 +34,22 @@ export interface PortfolioKey {
   join: string
 }
 
-export const PORTFOLIO_KEYS: Record<PortfolioGroupBy, PortfolioKey> = {
+/**
+ * Grouping by the borrower household's priority (docs/rules.md §14) on `date` (the service's own 'YYYY-MM-DD', so
+ * it can stand in the SQL text): key 'priority' or 'other'; the service names them.
+ */
+export function priorityKey(date: string): PortfolioKey {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`${date} is not a date`)
+  const point = '(SELECT pg.transaction_point_id FROM groups pg WHERE pg.id = ph.group_id)'
+  return {
+    key: `(SELECT CASE WHEN ${prioritySql('ph', point, `'${date}'`)} THEN 'priority' ELSE 'other' END
+      FROM households ph WHERE ph.id = l.household_id)`,
+    name: "''",
+    join: '',
+  }
+}
+
+export const PORTFOLIO_KEYS: Record<Exclude<PortfolioGroupBy, 'priority'>, PortfolioKey> = {
   programme: { key: 'l.programme_code', name: 'pr.name', join: 'JOIN programmes pr ON pr.code = l.programme_code' },
   branch: { key: 'l.branch_id', name: 'b.name', join: 'JOIN branches b ON b.id = l.branch_id' },
   partner: { key: 'l.partner_id', name: 'pa.name', join: 'JOIN partners pa ON pa.id = l.partner_id' },

@@ -86,8 +86,11 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
         querystring: Type.Object({
           asOf: Type.Optional(BusinessDateSchema()),
           groupBy: Type.Optional(
-            Type.Enum(['programme', 'branch', 'partner', 'group', 'transactionPoint'] as const, {
+            Type.Enum(['programme', 'branch', 'partner', 'group', 'transactionPoint', 'priority'] as const, {
               default: 'programme',
+              description:
+                'priority: the borrower households that are priority households on asOf (ethnic minority, or a ' +
+                'remote / especially difficult commune or village, docs/rules.md §14) against the others',
             }),
           ),
           ...CsvFormatQuery,

@@ -19,6 +19,7 @@ import {
   loansDisbursedBy,
   portfolioGroups,
   postingListRows,
+  priorityKey,
   type CollectionsRow,
   type PortfolioGroupBy,
   type PortfolioGroupRow,
@@ -40,6 +41,9 @@ function ratioPpm(part: number, whole: number): number {
   return whole === 0 ? 0 : Number((BigInt(part) * 1_000_000n) / BigInt(whole))
 }
 
+/** Names of the priority grouping's two keys. */
+const PRIORITY_NAMES = { priority: 'Hộ ưu tiên (priority)', other: 'Hộ khác (other)' } as const
+
 export function portfolioReport(
   sqlite: Database.Database,
   actor: Actor,
@@ -47,7 +51,8 @@ export function portfolioReport(
   businessDate: string,
   groupBy: PortfolioGroupBy,
 ) {
-  const k = PORTFOLIO_KEYS[groupBy]
+  // Priority (docs/rules.md §14) on asOf: the designations in force then, the household's current attributes.
+  const k = groupBy === 'priority' ? priorityKey(asOf < businessDate ? asOf : businessDate) : PORTFOLIO_KEYS[groupBy]
   const scope = scopeOn(actor)
   let rows: PortfolioGroupRow[]
   let households: number
@@ -98,7 +103,12 @@ export function portfolioReport(
     // A household with loans in two groups (e.g. two programmes) is one household in the total.
     households = new Set([...groups.values()].flatMap((g) => [...g.households])).size
   }
-  const items = rows.map((r) => ({ ...r, key: String(r.key), overdueRatioPpm: ratioPpm(r.overdue, r.outstanding) }))
+  const items = rows.map((r) => ({
+    ...r,
+    key: String(r.key),
+    name: groupBy === 'priority' ? PRIORITY_NAMES[r.key as 'priority' | 'other'] : r.name,
+    overdueRatioPpm: ratioPpm(r.overdue, r.outstanding),
+  }))
   const totals = items.reduce(
     (a, r) => ({
       ...a,
