@@ -42,6 +42,7 @@ import { supportAction } from '../helpers/support.js'
 import { createApiKey, createUser, deactivateUser } from '../../src/modules/users/service.js'
 import { SYSTEM } from '../helpers/app.js'
 import { createTransactionPoint } from '../../src/modules/organisation/service.js'
+import { createSource } from '../../src/modules/funding/service.js'
 import {
   approvedSupportPayment,
   contractOperations,
@@ -196,6 +197,13 @@ function designationA(): number {
   )
 }
 const DESIGNATION_A = designationA()
+/** A funding source of its own (docs/rules.md §12): the capital cells post to it leave the seeded sources alone. */
+const FUND = app.commands.runNow(
+  (ctx) => ({ statusCode: 201, body: createSource(ctx, { code: 'authz_fund', name: 'Nguồn vốn thử', kind: 'local' }) }),
+  SYSTEM,
+).body.code
+/** Capital is posted by finance or admin. */
+const FINANCE_POSTS = /*   */ row(U, U, 201, F, F, F, F, F, F, F, F, 201, 201, F)
 /** Partner A's fee for April 2026 accrued by the system user (entry and record, as the accrual posts them). */
 function accruedFee(amount: number): void {
   app.commands.runNow((ctx) => {
@@ -456,6 +464,30 @@ const TABLE: Target[] = [
       }),
   },
   { op: 'GET /v1/fee-rates', expect: FINANCE_READ, request: get('/v1/fee-rates') },
+  // Funding sources and capital (docs/rules.md §12): staff and the read-all roles read; admin creates; finance posts.
+  { op: 'GET /v1/funding-sources', expect: BRANCH_AND_READERS, request: get('/v1/funding-sources') },
+  {
+    op: 'POST /v1/funding-sources',
+    expect: ADMIN_CREATES,
+    request: () => post('/v1/funding-sources', { code: code('fund').toLowerCase(), name: 'Nguồn vốn', kind: 'local' }),
+  },
+  { op: 'GET /v1/funding-sources/{code}', expect: BRANCH_AND_READERS, request: get(`/v1/funding-sources/${FUND}`) },
+  {
+    op: 'POST /v1/funding-sources/{code}/capital',
+    expect: FINANCE_POSTS,
+    request: () =>
+      post(
+        `/v1/funding-sources/${FUND}/capital`,
+        { amount: 1_000_000, valueDate: BUSINESS_DATE, decisionNo: unique('QĐ') },
+        idem(),
+      ),
+  },
+  {
+    op: 'GET /v1/funding-sources/{code}/capital',
+    expect: BRANCH_AND_READERS,
+    request: get(`/v1/funding-sources/${FUND}/capital`),
+  },
+  { op: 'GET /v1/reports/funding-sources', expect: BRANCH_AND_READERS, request: get('/v1/reports/funding-sources') },
   // Partner fees as money (docs/rules.md §19): finance accrues and pays (four eyes: each paying cell pays a fee
   // accrued by the system user).
   {
@@ -794,6 +826,7 @@ const TABLE: Target[] = [
     expect: READ_A,
     request: get(`/v1/loans/${RECALL_PENDING_A}/recall-proposals`),
   },
+  { op: 'GET /v1/recall-proposals', expect: ANY_ROLE, request: get('/v1/recall-proposals?status=pending_approval') },
   {
     // Money received on a written-off loan: branch staff of the loan's branch, as repayments.
     op: 'POST /v1/loans/{id}/recoveries',

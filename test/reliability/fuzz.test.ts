@@ -23,6 +23,7 @@ import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { SYSTEM, buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
 import { createTransactionPoint } from '../../src/modules/organisation/service.js'
+import { createSource } from '../../src/modules/funding/service.js'
 import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
 import { misusedLoan } from '../helpers/loan-controls.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
@@ -66,6 +67,11 @@ const { app, world } = ta
 const W = await reliabilityWorld(ta)
 /** Rate versions are fuzzed on a programme no loan uses: see the rate-version bug below. */
 const RATES_PROGRAMME = await loanlessProgramme(ta, 'FUZZ_RATES')
+/** A funding source of its own (docs/rules.md §12): capital fuzzed onto it leaves the seeded sources alone. */
+const FUZZ_FUND = app.commands.runNow(
+  (ctx) => ({ statusCode: 201, body: createSource(ctx, { code: 'fuzz_fund', name: 'Nguồn vốn thử', kind: 'local' }) }),
+  SYSTEM,
+).body.code
 const operations = contractOperations()
 /**
  * Entities of their own for operations that an earlier operation's fuzzing would use up: a second pending write-off
@@ -135,23 +141,6 @@ await ta.as('managerA2', {
   headers: { 'idempotency-key': unique('relief') },
 })
 
-// ————————————————————————————————————————————— who sends what
-
-/** A key allowed on the route (default admin); several where the scope matters. */
-const ACTORS: Record<string, KeyName[]> = {
-  'GET /v1/audit': ['admin', 'auditor'],
-  'GET /v1/users': ['admin', 'auditor'],
-  'GET /v1/ledger/trial-balance': ['admin', 'finance', 'auditor'],
-  'GET /v1/ledger/entries': ['admin', 'finance', 'auditor'],
-  'GET /v1/reports/partner-fees': ['admin', 'finance', 'auditor'],
-  'GET /v1/fee-rates': ['admin', 'finance', 'auditor'],
-  'GET /v1/reconciliations': ['admin', 'finance', 'officerA', 'managerB'],
-  'GET /v1/reconciliations/{id}': ['admin', 'finance', 'officerA', 'managerB'],
-  'POST /v1/households': ['admin', 'partnerA', 'officerA'],
-  'POST /v1/households/{id}/poverty-status': ['admin', 'officerA', 'managerA'],
-  'POST /v1/households/{id}/poverty-status/{recordId}/revoke': ['admin', 'officerA', 'managerA'],
-  'POST /v1/households/{id}/changes': ['admin', 'officerA', 'managerA'],
-  'POST /v1/applications': ['partnerA', 'officerA', 'admin'],
 /** An open designation of a village of point A (docs/rules.md §14). */
 const DESIGNATION_A = Number(
   ta.app.sqlite
@@ -162,6 +151,29 @@ const DESIGNATION_A = Number(
     .run(world.pointA).lastInsertRowid,
 )
 
+// ————————————————————————————————————————————— who sends what
+
+/** A key allowed on the route (default admin); several where the scope matters. */
+const ACTORS: Record<string, KeyName[]> = {
+  'GET /v1/audit': ['admin', 'auditor'],
+  'GET /v1/users': ['admin', 'auditor'],
+  'GET /v1/ledger/trial-balance': ['admin', 'finance', 'auditor'],
+  'GET /v1/ledger/entries': ['admin', 'finance', 'auditor'],
+  'GET /v1/reports/partner-fees': ['admin', 'finance', 'auditor'],
+  'GET /v1/fee-rates': ['admin', 'finance', 'auditor'],
+  // Funding sources (docs/rules.md §12): never partner officers; finance posts capital.
+  'GET /v1/funding-sources': ['admin', 'finance', 'officerA', 'auditor'],
+  'GET /v1/funding-sources/{code}': ['admin', 'finance', 'officerA', 'auditor'],
+  'GET /v1/funding-sources/{code}/capital': ['admin', 'finance', 'officerA', 'auditor'],
+  'GET /v1/reports/funding-sources': ['admin', 'finance', 'officerA', 'auditor'],
+  'POST /v1/funding-sources/{code}/capital': ['finance', 'admin'],
+  'GET /v1/reconciliations': ['admin', 'finance', 'officerA', 'managerB'],
+  'GET /v1/reconciliations/{id}': ['admin', 'finance', 'officerA', 'managerB'],
+  'POST /v1/households': ['admin', 'partnerA', 'officerA'],
+  'POST /v1/households/{id}/poverty-status': ['admin', 'officerA', 'managerA'],
+  'POST /v1/households/{id}/poverty-status/{recordId}/revoke': ['admin', 'officerA', 'managerA'],
+  'POST /v1/households/{id}/changes': ['admin', 'officerA', 'managerA'],
+  'POST /v1/applications': ['partnerA', 'officerA', 'admin'],
   'POST /v1/applications/{id}/certify': ['officerA', 'admin'],
   'POST /v1/applications/{id}/approve': ['managerA', 'managerA2'],
   'POST /v1/applications/{id}/reject': ['admin', 'officerA', 'managerA'],
@@ -214,6 +226,15 @@ const DESIGNATION_A = Number(
   'POST /v1/relief-decisions/{id}/approve': ['admin', 'managerA2', 'managerA'],
   'POST /v1/relief-decisions/{id}/resume': ['admin', 'managerA2'],
   'POST /v1/relief-decisions/{id}/reject': ['admin', 'managerA2', 'managerA'],
+  'POST /v1/partner-fees/accruals': ['finance', 'finance2'],
+  'POST /v1/partner-fees/payments': ['finance', 'finance2'],
+  'GET /v1/partner-fees/accruals': ['admin', 'finance', 'auditor'],
+  'GET /v1/partner-fees/payments': ['admin', 'finance', 'auditor'],
+  'GET /v1/partner-fees/payable': ['admin', 'finance', 'auditor'],
+  'POST /v1/area-designations': ['managerA', 'managerB', 'admin'],
+  'POST /v1/area-designations/{id}/end': ['managerA', 'admin'],
+  'GET /v1/area-designations': ['admin', 'officerA', 'officerB', 'auditor'],
+  'GET /v1/area-designations/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
 }
 /** What a refused request of an operation may still write: a failed sign-in (401) is audited, by design. */
 const WRITES_WHEN_REFUSED: Record<string, { status: number; tables: string[] }> = {
@@ -236,15 +257,6 @@ const hints: Hints = {
   partnerId: fc.constantFrom(world.partnerA, world.partnerA2, world.partnerB),
   branchId: fc.constantFrom(world.branchA, world.branchB),
   programmeCode: fc.constantFrom('POOR', 'NEAR_POOR', 'HOUSING', 'WATER_SANITATION'),
-  'POST /v1/partner-fees/accruals': ['finance', 'finance2'],
-  'POST /v1/partner-fees/payments': ['finance', 'finance2'],
-  'GET /v1/partner-fees/accruals': ['admin', 'finance', 'auditor'],
-  'GET /v1/partner-fees/payments': ['admin', 'finance', 'auditor'],
-  'GET /v1/partner-fees/payable': ['admin', 'finance', 'auditor'],
-  'POST /v1/area-designations': ['managerA', 'managerB', 'admin'],
-  'POST /v1/area-designations/{id}/end': ['managerA', 'admin'],
-  'GET /v1/area-designations': ['admin', 'officerA', 'officerB', 'auditor'],
-  'GET /v1/area-designations/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
   localPolicyCode: fc.constantFrom('DANANG_INTEREST_FREE'),
   nationalId: fc.constant(null).map(() => nationalId()),
   termMonths: fc.constantFrom(3, 12, 36),
@@ -370,6 +382,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
   // docs/rules.md §15: a programme's purpose (the sweep may retire a seeded one: nothing else here names it).
   if (op.path.startsWith('/v1/purposes/'))
     return param === 'programmeCode' ? ['POOR', 'WATER_SANITATION'] : ['livestock', 'sanitation']
+  if (op.path.startsWith('/v1/funding-sources/'))
+    return op.method === 'POST' ? [FUZZ_FUND] : [FUZZ_FUND, 'central', 'local_budget']
   if (param === 'code')
     return op.key === 'POST /v1/programmes/{code}/rates' ? [RATES_PROGRAMME] : ['POOR', 'HOUSING', RATES_PROGRAMME]
   if (param === 'recordId') return [W.povertyRecordA]
@@ -400,6 +414,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [REVIEWS.reliefProposed, REVIEWS.reliefApplied]
     case 'inspections':
       return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
+    case 'area-designations':
+      return [DESIGNATION_A]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:
@@ -433,10 +449,6 @@ interface FuzzRequest {
   query: [string, string][]
   /** JSON value to send (serialised), unless rawBody is given */
   body?: unknown
-    case 'inspections':
-      return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
-    case 'area-designations':
-      return [DESIGNATION_A]
   rawBody?: string
   contentType?: string
   /** 'fresh' = a new key per request, 'none' = no header, or this exact value */

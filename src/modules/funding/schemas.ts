@@ -6,7 +6,10 @@ export const SourceCode = Type.String({
   pattern: '^[a-z][a-z0-9_]{1,39}$',
   description: 'Funding source code, lower case, e.g. central, local_budget',
 })
-export const CodeParams = Type.Object({ code: SourceCode })
+/** In a path any short text: a code that names no source is 404 (as for programmes), not a 400. */
+export const CodeParams = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 40, description: 'Funding source code' }),
+})
 
 export const SourceInput = Type.Object(
   {
