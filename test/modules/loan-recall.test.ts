@@ -251,3 +251,28 @@ t.test('a recall is a loan transaction: reversing it (decision annulled) restore
   t.equal(loan.nextDueDate, '2026-07-15', 'instalment 1 was due 06-15 and is overdue again; the next is 07-15')
   t.equal(loan.overduePrincipal, 1_000_000)
 })
+
+t.test("the approvers' queue lists pending recall proposals within the caller's scope", async (t) => {
+  const { loanId } = await proposed()
+  const queue = async (who: KeyName) =>
+    (await as(who, { method: 'GET', url: '/v1/recall-proposals?status=pending_approval&limit=500' })).json().items as {
+      loanId: number
+      status: string
+    }[]
+  const mine = await queue('managerA2')
+  t.ok(
+    mine.some((p) => p.loanId === loanId),
+    'the pending proposal is in branch A’s queue',
+  )
+  t.ok(mine.every((p) => p.status === 'pending_approval'))
+  t.notOk(
+    (await queue('managerB')).some((p) => p.loanId === loanId),
+    'not in branch B’s',
+  )
+  t.notOk(
+    (await queue('partnerA2')).some((p) => p.loanId === loanId),
+    'nor another partner’s',
+  )
+  const one = (await as('auditor', { method: 'GET', url: `/v1/recall-proposals?loanId=${loanId}` })).json()
+  t.equal(one.items.length, 1)
+})

@@ -1120,6 +1120,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/recall-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recall proposals
+         * @description Recall proposals in the caller's scope, by id; `status=pending_approval` is the approvers' queue.
+         */
+        get: operations["getRecallProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/collection-sessions": {
         parameters: {
             query?: never;
@@ -9226,6 +9246,64 @@ export interface operations {
             };
         };
     };
+    getRecallProposals: {
+        parameters: {
+            query?: {
+                status?: "pending_approval" | "approved" | "rejected";
+                /** @description Only this loan */
+                loanId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RecallProposal"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCollectionSessions: {
         parameters: {
             query?: {
@@ -13028,7 +13106,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Funding source code, lower case, e.g. central, local_budget */
+                /** @description Funding source code */
                 code: string;
             };
             cookie?: never;
@@ -13087,7 +13165,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Funding source code, lower case, e.g. central, local_budget */
+                /** @description Funding source code */
                 code: string;
             };
             cookie?: never;
@@ -13153,7 +13231,7 @@ export interface operations {
                 "idempotency-key"?: string;
             };
             path: {
-                /** @description Funding source code, lower case, e.g. central, local_budget */
+                /** @description Funding source code */
                 code: string;
             };
             cookie?: never;

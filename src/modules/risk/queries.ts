@@ -88,3 +88,16 @@ export const recallQueries = perConnection((sqlite) => ({
       updated_at = ? WHERE id = ? AND status = 'pending_approval'`,
   ),
 }))
+
+/** One page of recall proposals by id; `where` are conditions on r (the proposal) and l (its loan). */
+export function recallProposalsPage(
+  sqlite: Database.Database,
+  where: string[],
+  params: Record<string, unknown>,
+): RecallProposalRow[] {
+  return sqlite
+    .prepare<[Record<string, unknown>], RecallProposalRow>(
+      `${RECALL_SELECT} JOIN loans l ON l.id = r.loan_id WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT @limit`,
+    )
+    .all(params)
+}

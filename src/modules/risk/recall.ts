@@ -22,12 +22,13 @@ import type Database from 'better-sqlite3'
 import type { CommandContext } from '../../platform/commands.js'
 import type { Actor } from '../../platform/auth.js'
 import { DomainError } from '../../platform/errors.js'
+import { scopeSql } from '../../platform/scope.js'
 import { recallRefusal } from '../../domain/inspection.js'
 import { loadLoanInScope, loanView } from '../loans/service.js'
 import { loanEvents, loanState, type LoanRow } from '../loans/projection.js'
 import { assertNotFuture, postLoanEvent } from '../loans/posting.js'
 import { loanInspections } from '../inspections/service.js'
-import { recallQueries, type RecallProposalRow } from './queries.js'
+import { recallProposalsPage, recallQueries, type RecallProposalRow } from './queries.js'
 import { assertNonePending, assertSecondPerson, pendingOrNotFound } from './four-eyes.js'
 
 /** The loan can be recalled: active and not yet recalled (as of the business date). */
@@ -159,4 +160,28 @@ export function rejectRecall(ctx: CommandContext, loanId: number, reason: string
 export function loanRecallProposals(sqlite: Database.Database, actor: Actor, loanId: number) {
   loadLoanInScope(sqlite, actor, loanId)
   return recallQueries(sqlite).ofLoan.all(loanId)
+}
+
+/** Recall proposals in the actor's scope (the approvers' queue: ?status=pending_approval), by id. */
+export function listRecallProposals(
+  sqlite: Database.Database,
+  actor: Actor,
+  q: { status?: string; loanId?: number },
+  afterId: number,
+  limit: number,
+) {
+  const where = ['r.id > @afterId']
+  const params: Record<string, unknown> = { afterId, limit: limit + 1 }
+  if (q.status) {
+    where.push('r.status = @status')
+    params.status = q.status
+  }
+  if (q.loanId) {
+    where.push('r.loan_id = @loanId')
+    params.loanId = q.loanId
+  }
+  const scope = scopeSql(actor, { branch: 'r.branch_id', partner: 'l.partner_id' })
+  where.push(scope.sql)
+  Object.assign(params, scope.params)
+  return recallProposalsPage(sqlite, where, params)
 }

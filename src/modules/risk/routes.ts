@@ -521,4 +521,33 @@ export default async function riskRoutes(fastify: FastifyInstance) {
     },
     async (req) => ({ items: recall.loanRecallProposals(app.sqlite, req.actor, req.params.id), nextCursor: null }),
   )
+
+  app.get(
+    '/recall-proposals',
+    {
+      config: { auth: ALL_ROLES },
+      schema: {
+        tags: ['Loans'],
+        summary: 'List recall proposals',
+        description:
+          "Recall proposals in the caller's scope, by id; `status=pending_approval` is the approvers' queue.",
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(RECALL_PROPOSAL_STATUSES)),
+            loanId: Type.Optional(Id('Only this loan')),
+            ...ListQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(ref(RecallProposal)), ...errorResponses() },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50
+      return pageOf(
+        recall.listRecallProposals(app.sqlite, req.actor, req.query, cursorId(req.query.cursor), limit),
+        limit,
+      )
+    },
+  )
 }
