@@ -10,7 +10,9 @@ import t from 'tap'
 import { buildTestApp, rowCounts } from '../helpers/app.js'
 import { approvedLoan, disburse, disbursedLoan, expectStatus, unique } from '../helpers/origination.js'
 import { assertRejected } from '../helpers/problem.js'
+import { readFileSync } from 'node:fs'
 import { parseCsv } from '../../src/platform/csv.js'
+import { postJournal } from '../../src/modules/ledger/journal.js'
 
 const ta = await buildTestApp(t)
 const { app, as } = ta
@@ -273,8 +275,52 @@ t.test(
     t.match(rows[0]![0], /^Mã nguồn vốn/)
     t.match(rows[0]!.join('|'), /Vốn đã nhận.*Vốn còn lại/)
     t.equal(rows.length, 1 + json.items.length)
+    // Once capital is posted, a source's cash (at the branch and at the points together) is not negative.
+    for (const src of json.items.filter((x: { capitalControlled: boolean }) => x.capitalControlled))
+      t.ok(src.cashAtBranch + src.cashAtTransactionPoints >= 0, `${src.code}: cash ≥ 0`)
     // Before any capital (asOf 2026-05-31): none received.
     const early = (await as('finance', { method: 'GET', url: '/v1/reports/funding-sources?asOf=2026-05-31' })).json()
     t.ok(early.items.every((s: { capital: number }) => s.capital === 0))
+  },
+)
+
+t.test(
+  'when the books predate funding sources, then migration 0014 moves each disbursed loan to the new targets with ' +
+    'one entry and no edited line',
+  async (t) => {
+    // An app of its own: the migration's statements act on every loan of the database.
+    const old = await buildTestApp(t)
+    const { loanId } = await disbursedLoan(old)
+    const lines = () => old.app.sqlite.prepare('SELECT COUNT(*) FROM journal_lines').pluck().get() as number
+    // The old shape: the disbursement credited the point's cash (reverse the new leg by hand).
+    postJournal(old.app.sqlite, {
+      kind: 'old_shape',
+      valueDate: '2026-06-15',
+      postedOn: '2026-06-30',
+      description: 'test: the books as before migration 0014',
+      lines: [
+        { account: 'cash_at_branch', debit: 30_000_000, loanId, fundingSource: 'central' },
+        { account: 'cash_at_transaction_point', credit: 30_000_000, loanId, fundingSource: 'central' },
+      ],
+    })
+    const before = lines()
+    const statements = readFileSync('db/migrations/0014_funding_sources.sql', 'utf8').split('--> statement-breakpoint')
+    for (const sql of statements.slice(-2)) old.app.sqlite.exec(sql)
+    t.equal(lines(), before + 2, 'two lines added, none changed')
+    const net = old.app.sqlite
+      .prepare(
+        'SELECT account, SUM(debit) - SUM(credit) AS net FROM journal_lines WHERE loan_id = ? GROUP BY account ' +
+          'ORDER BY account',
+      )
+      .all(loanId)
+    t.same(net, [
+      { account: 'cash_at_branch', net: -30_000_000 },
+      { account: 'cash_at_transaction_point', net: 0 },
+      { account: 'loans_receivable', net: 30_000_000 },
+    ])
+    const entry = old.app.sqlite
+      .prepare("SELECT kind, value_date AS valueDate FROM journal_entries WHERE kind = 'funding_reclassification'")
+      .get()
+    t.same(entry, { kind: 'funding_reclassification', valueDate: '2026-06-30' })
   },
 )
