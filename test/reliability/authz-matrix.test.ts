@@ -827,7 +827,6 @@ const TABLE: Target[] = [
     request: get(`/v1/loans/${RECALL_PENDING_A}/recall-proposals`),
   },
   { op: 'GET /v1/recall-proposals', expect: ANY_ROLE, request: get('/v1/recall-proposals?status=pending_approval') },
-  { op: 'GET /v1/recall-proposals', expect: ANY_ROLE, request: get('/v1/recall-proposals?status=pending_approval') },
   {
     // Money received on a written-off loan: branch staff of the loan's branch, as repayments.
     op: 'POST /v1/loans/{id}/recoveries',
