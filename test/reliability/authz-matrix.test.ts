@@ -61,6 +61,9 @@ import { memberHousehold, move } from '../helpers/savings.js'
 import { newUsername, userWithPassword } from '../helpers/session.js'
 import { postJournal } from '../../src/modules/ledger/journal.js'
 
+// Every operation of the contract, with fixtures of its own: minutes on a loaded CI machine, past tap's default.
+t.setTimeout(900_000)
+
 const ta = await buildTestApp(t)
 const { app, world } = ta
 const W = await reliabilityWorld(ta)

@@ -58,6 +58,9 @@ import {
   type Hints,
 } from '../helpers/contract-fuzz.js'
 
+// Every operation of the contract, with fixtures of its own: minutes on a loaded CI machine, past tap's default.
+t.setTimeout(900_000)
+
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_630)
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20)
 const TRACE = process.env.FUZZ_TRACE ? new RegExp(process.env.FUZZ_TRACE) : null
