@@ -3678,6 +3678,44 @@ export interface components {
             createdBy: number;
             createdAt: string;
         };
+        FundingSource: {
+            code: string;
+            name: string;
+            kind: string;
+            region: string | null;
+            branchId: number | null;
+            /** @description Disbursements are limited by the available capital */
+            capitalControlled: boolean;
+            /** @description Business date from which the source is capital-controlled; null = not yet */
+            capitalSince: string | null;
+            /** @description Capital received (VND) */
+            capital: number;
+            /** @description Principal paid out on loans from this source */
+            disbursed: number;
+            /** @description Principal repaid to this source */
+            principalRepaid: number;
+            /** @description Principal lent and not repaid (loans_receivable) */
+            outstanding: number;
+            /** @description Principal written off (capital lost) */
+            writtenOff: number;
+            /** @description capital − outstanding − written off; null for a source not under capital control */
+            available: number | null;
+            cashAtBranch: number;
+            cashAtTransactionPoints: number;
+            createdAt: string;
+        };
+        CapitalReceipt: {
+            id: number;
+            fundingSource: string;
+            /** @description Amount in VND (integer, no minor unit) */
+            amount: number;
+            valueDate: string;
+            decisionNo: string;
+            note: string | null;
+            journalEntryId: number;
+            createdBy: number;
+            createdAt: string;
+        };
         PovertyReview: {
             /** @description Identifier */
             id: number;
@@ -3894,44 +3932,6 @@ export interface components {
                 /** @description Batches (transactions) run so far */
                 batches: number;
             };
-        };
-        FundingSource: {
-            code: string;
-            name: string;
-            kind: string;
-            region: string | null;
-            branchId: number | null;
-            /** @description Disbursements are limited by the available capital */
-            capitalControlled: boolean;
-            /** @description Business date from which the source is capital-controlled; null = not yet */
-            capitalSince: string | null;
-            /** @description Capital received (VND) */
-            capital: number;
-            /** @description Principal paid out on loans from this source */
-            disbursed: number;
-            /** @description Principal repaid to this source */
-            principalRepaid: number;
-            /** @description Principal lent and not repaid (loans_receivable) */
-            outstanding: number;
-            /** @description Principal written off (capital lost) */
-            writtenOff: number;
-            /** @description capital − outstanding − written off; null for a source not under capital control */
-            available: number | null;
-            cashAtBranch: number;
-            cashAtTransactionPoints: number;
-            createdAt: string;
-        };
-        CapitalReceipt: {
-            id: number;
-            fundingSource: string;
-            /** @description Amount in VND (integer, no minor unit) */
-            amount: number;
-            valueDate: string;
-            decisionNo: string;
-            note: string | null;
-            journalEntryId: number;
-            createdBy: number;
-            createdAt: string;
         };
     };
     responses: never;
