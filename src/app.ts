@@ -22,6 +22,7 @@ import { buildHooks } from './modules/hooks.js'
 import { COMPONENTS } from './modules/components.js'
 import operationsRoutes from './modules/operations/routes.js'
 import organisationRoutes from './modules/organisation/routes.js'
+import treeRoutes from './modules/organisation/tree-routes.js'
 import usersRoutes from './modules/users/routes.js'
 import sessionRoutes from './modules/session/routes.js'
 import programmesRoutes from './modules/programmes/routes.js'
@@ -132,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(operationsRoutes)
   await app.register(consolePlugin)
   await app.register(organisationRoutes, { prefix: '/v1' })
+  await app.register(treeRoutes, { prefix: '/v1' })
   await app.register(usersRoutes, { prefix: '/v1' })
   await app.register(sessionRoutes, { prefix: '/v1', now: options.now })
   await app.register(programmesRoutes, { prefix: '/v1' })

@@ -35,6 +35,8 @@ export const branches = sqliteTable('branches', {
   name: text('name').notNull(),
   province: text('province').notNull(),
   createdAt: createdAt(),
+  /** The branch's district office in the organisation tree (src/db/schema-organisation.ts). */
+  officeId: integer('office_id'),
 })
 
 export const transactionPoints = sqliteTable(
@@ -49,6 +51,8 @@ export const transactionPoints = sqliteTable(
     commune: text('commune').notNull(),
     sessionDay: integer('session_day').notNull(),
     createdAt: createdAt(),
+    /** The commune it serves (places, src/db/schema-organisation.ts). */
+    placeId: integer('place_id'),
   },
   (t) => [index('transaction_points_branch').on(t.branchId)],
 )
@@ -83,6 +87,8 @@ export const groups = sqliteTable(
     village: text('village').notNull(),
     leaderName: text('leader_name'),
     createdAt: createdAt(),
+    /** The village it meets in (places, src/db/schema-organisation.ts). */
+    placeId: integer('place_id'),
   },
   (t) => [index('groups_partner').on(t.partnerId), index('groups_transaction_point').on(t.transactionPointId)],
 )

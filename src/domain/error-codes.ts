@@ -541,6 +541,19 @@ export const ERROR_CODES = {
     'Area designation overlaps',
     'Xã hoặc thôn này đã có quyết định công nhận cùng loại còn hiệu lực; kết thúc quyết định cũ trước.',
   ),
+  TREE_LEVEL_INVALID: c(
+    422,
+    'Cấp đơn vị không đúng chỗ trong cây tổ chức',
+    'Level does not fit the organisation tree',
+    'Tỉnh nằm dưới Hội sở chính, huyện (chi nhánh) dưới tỉnh, xã dưới phòng giao dịch huyện, thôn dưới xã; ' +
+      'chọn đúng đơn vị cấp trên.',
+  ),
+  PLACE_IMPORT_CONFLICTS: c(
+    422,
+    'Danh mục địa bàn còn dòng lỗi',
+    'Place list has conflicting lines',
+    'Chạy thử (dry run) để xem các dòng lỗi, sửa tệp rồi gửi lại; chưa có địa bàn nào được nhập.',
+  ),
   LEDGER_UNBALANCED: c(
     422,
     'Bút toán không cân',

@@ -15,6 +15,7 @@ import { SupportPayment, SupportPaymentListItem } from './support/routes.js'
 import * as programmes from './programmes/schemas.js'
 import * as savings from './savings/schemas.js'
 import * as organisation from './organisation/schemas.js'
+import * as tree from './organisation/tree-schemas.js'
 import { FeeRate, PartnerFeeAccrual, PartnerFeePayment } from './fees/schemas.js'
 import { RecallProposal, WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
 import { Inspection } from './inspections/routes.js'
@@ -58,6 +59,10 @@ export const COMPONENTS: readonly TSchema[] = [
   organisation.TransactionPoint,
   organisation.Partner,
   organisation.Group,
+  tree.Office,
+  tree.OfficeDetail,
+  tree.Place,
+  tree.PlaceImport,
   FeeRate,
   PartnerFeeAccrual,
   PartnerFeePayment,

@@ -14,9 +14,13 @@ export default async function organisationRoutes(app: FastifyInstance) {
     {
       tag: 'Organisation',
       summary: 'Create a branch',
-      description: 'A bank branch (district or city level). Admin only.',
+      description:
+        'A bank branch (district or city level): the district office of the organisation tree, created with it ' +
+        'under a province office (docs/rules.md §20). Admin only. Errors: TREE_LEVEL_INVALID (provinceOfficeId ' +
+        'is not a province office).',
       body: s.BranchInput,
       response: ref(s.Branch),
+      errors: ['TREE_LEVEL_INVALID'],
     },
     service.createBranch,
   )
@@ -39,9 +43,12 @@ export default async function organisationRoutes(app: FastifyInstance) {
     {
       tag: 'Organisation',
       summary: 'Create a commune transaction point',
-      description: 'A commune transaction point with its fixed monthly session day (1–28). Admin only.',
+      description:
+        'A commune transaction point with its fixed monthly session day (1–28), serving a commune of the ' +
+        "branch's district office (`placeId`, or a new commune). Admin only. Errors: TREE_LEVEL_INVALID.",
       body: s.TransactionPointInput,
       response: ref(s.TransactionPoint),
+      errors: ['TREE_LEVEL_INVALID'],
     },
     service.createTransactionPoint,
   )
@@ -96,7 +103,7 @@ export default async function organisationRoutes(app: FastifyInstance) {
         'branch. Admin only.',
       body: s.GroupInput,
       response: ref(s.Group),
-      errors: ['INVALID_STATE'],
+      errors: ['INVALID_STATE', 'TREE_LEVEL_INVALID'],
     },
     service.createGroup,
   )

@@ -7,6 +7,12 @@ export const BranchInput = Type.Object(
     code: Text(30, 'Unique branch code'),
     name: Text(200),
     province: Text(100, 'Province or centrally-run city, e.g. Đà Nẵng'),
+    provinceOfficeId: Type.Optional(
+      Id(
+        'The province office the branch (a district office) goes under; without it, the province office named as ' +
+          '`province`, created under the head office when there is none',
+      ),
+    ),
   },
   { additionalProperties: false },
 )
@@ -17,6 +23,7 @@ export const Branch = component(
     code: Type.String(),
     name: Type.String(),
     province: Type.String(),
+    officeId: Type.Union([Id(), Type.Null()], { description: 'Its district office in the organisation tree' }),
     createdAt: Type.String(),
   }),
 )
@@ -32,6 +39,9 @@ export const TransactionPointInput = Type.Object(
       maximum: 28,
       description: 'Fixed monthly session day (1–28): every due date falls on it',
     }),
+    placeId: Type.Optional(
+      Id("The commune it serves (a place served by the branch's office); without it, a commune is created"),
+    ),
   },
   { additionalProperties: false },
 )
@@ -44,6 +54,7 @@ export const TransactionPoint = component(
     branchId: Id(),
     commune: Type.String(),
     sessionDay: Type.Integer(),
+    placeId: Type.Union([Id(), Type.Null()], { description: 'The commune it serves' }),
     createdAt: Type.String(),
   }),
 )
@@ -77,6 +88,9 @@ export const GroupInput = Type.Object(
     transactionPointId: Id(),
     village: Text(100),
     leaderName: Type.Optional(Text(200)),
+    placeId: Type.Optional(
+      Id("The village it meets in (of the point's commune); without it, the commune's village of that name"),
+    ),
   },
   { additionalProperties: false },
 )
@@ -90,6 +104,7 @@ export const Group = component(
     transactionPointId: Id(),
     village: Type.String(),
     leaderName: Type.Union([Type.String(), Type.Null()]),
+    placeId: Type.Union([Id(), Type.Null()], { description: 'The village it meets in' }),
     createdAt: Type.String(),
   }),
 )

@@ -2,7 +2,8 @@
  * Organisation reference data: branches, commune transaction points, partner
  * organisations and savings-and-loan groups. Written by admins, read per scope.
  * Errors: DUPLICATE (code taken), REFERENCE_NOT_FOUND (unknown branch/partner/point),
- * INVALID_STATE (a group's transaction point and partner belong to different branches).
+ * INVALID_STATE (a group's transaction point and partner belong to different branches), TREE_LEVEL_INVALID (the
+ * province office, commune or village given is not of that level, or not the right one: docs/rules.md §20).
  */
 import { eq, gt, inArray, type SQL } from 'drizzle-orm'
 import { branches, transactionPoints, partners, groups } from '../../db/schema.js'
@@ -30,6 +31,7 @@ import {
   pointIdByCode,
   pointsPage,
 } from './queries.js'
+import { linkBranch, linkGroup, linkPoint } from './tree.js'
 
 function assertUnique(found: unknown, what: string, code: string): void {
   if (found) throw new DomainError('DUPLICATE', `${what} code ${code} already exists`)
@@ -42,7 +44,10 @@ function reference<T>(row: T | undefined, what: string, id: number): T {
 
 export function createBranch(ctx: CommandContext, input: BranchInput) {
   assertUnique(branchIdByCode(ctx.db, input.code), 'Branch', input.code)
-  const row = insertBranch(ctx.db, input)
+  const { provinceOfficeId, ...values } = input
+  const inserted = insertBranch(ctx.db, values)
+  // A branch is the district level of the organisation tree (docs/rules.md §20): its office comes with it.
+  const row = { ...inserted, officeId: linkBranch(ctx.sqlite, inserted, provinceOfficeId).id }
   ctx.audit({ action: 'branch.create', entity: 'branch', entityId: row.id, after: row })
   return row
 }
@@ -50,7 +55,9 @@ export function createBranch(ctx: CommandContext, input: BranchInput) {
 export function createTransactionPoint(ctx: CommandContext, input: TransactionPointInput) {
   reference(branchById(ctx.db, input.branchId), 'Branch', input.branchId)
   assertUnique(pointIdByCode(ctx.db, input.code), 'Transaction point', input.code)
-  const row = insertPoint(ctx.db, input)
+  const { placeId, ...values } = input
+  const inserted = insertPoint(ctx.db, values)
+  const row = { ...inserted, placeId: linkPoint(ctx.sqlite, inserted, placeId).id }
   ctx.audit({ action: 'transaction_point.create', entity: 'transaction_point', entityId: row.id, after: row })
   return row
 }
@@ -74,7 +81,9 @@ export function createGroup(ctx: CommandContext, input: GroupInput) {
     )
   }
   assertUnique(groupIdByCode(ctx.db, input.code), 'Group', input.code)
-  const row = insertGroup(ctx.db, { ...input, leaderName: input.leaderName ?? null })
+  const { placeId, ...values } = input
+  const inserted = insertGroup(ctx.db, { ...values, leaderName: input.leaderName ?? null })
+  const row = { ...inserted, placeId: linkGroup(ctx.sqlite, inserted, placeId).id }
   ctx.audit({ action: 'group.create', entity: 'group', entityId: row.id, after: row })
   return row
 }
