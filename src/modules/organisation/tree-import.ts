@@ -191,16 +191,27 @@ export function planImport(sqlite: Database.Database, input: readonly ImportLine
   }
 
   const judged = lines.map((l) => ({ line: l.line, code: l.code, name: l.name, parentCode: l.parentCode, ...judge(l) }))
-  // A village whose commune is a line in conflict cannot be created either.
+  // A line under another line: that line must be a commune, and not in conflict (repeated down the chains).
   const byCode = new Map(judged.map((l) => [l.code, l]))
-  for (const l of judged) {
-    const parent = byCode.get(l.parentCode)
-    if (l.outcome !== 'conflict' && l.kind === 'village' && parent?.outcome === 'conflict') {
-      Object.assign(l, {
-        outcome: 'conflict',
-        problem: 'PARENT_IN_CONFLICT',
-        detail: `commune ${l.parentCode} (line ${parent.line}) is in conflict`,
-      })
+  for (let changed = true; changed;) {
+    changed = false
+    for (const l of judged) {
+      const parent = byCode.get(l.parentCode)
+      if (l.outcome === 'conflict' || parent === undefined || q.placeByCode.get(l.parentCode)) continue
+      if (parent.kind === 'village')
+        Object.assign(l, {
+          outcome: 'conflict',
+          problem: 'LEVEL',
+          detail: `${l.parentCode} is a village (line ${parent.line})`,
+        })
+      else if (parent.outcome === 'conflict')
+        Object.assign(l, {
+          outcome: 'conflict',
+          problem: 'PARENT_IN_CONFLICT',
+          detail: `${l.parentCode} (line ${parent.line}) is in conflict`,
+        })
+      else continue
+      changed = true
     }
   }
   return judged
