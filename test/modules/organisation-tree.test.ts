@@ -14,6 +14,7 @@ import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 import { disbursedLoan, expectStatus, paid } from '../helpers/origination.js'
 import { MIGRATIONS_FOLDER } from '../../src/platform/database.js'
+import { attachToTree } from '../../src/modules/organisation/tree.js'
 
 const ta = await buildTestApp(t, { fileDatabase: true })
 const { app, as, world } = ta
@@ -567,4 +568,47 @@ t.test('§20 an import with a conflict is applied not at all', async (t) => {
   assertRejected(t, await importCsv('code,name\nA,B\n', 'dry_run'), 400, 'VALIDATION_ERROR')
   assertRejected(t, await importCsv('code,name,parentCode\n', 'apply', 'managerA'), 403, 'FORBIDDEN')
   t.same(rowCounts(app), before, 'nothing imported')
+})
+
+t.test('§20 rows written without the tree (the demo generator) are linked as the migration links them', async (t) => {
+  const db = app.sqlite
+  const branch = Number(
+    db.prepare("INSERT INTO branches (code, name, province) VALUES ('GEN-B', 'Gen', 'Huế')").run().lastInsertRowid,
+  )
+  const point = Number(
+    db
+      .prepare(
+        "INSERT INTO transaction_points (code, name, branch_id, commune, session_day) VALUES ('GEN-TP', 'P', ?, 'Xã Gen', 5)",
+      )
+      .run(branch).lastInsertRowid,
+  )
+  const group = (code: string, village: string) =>
+    Number(
+      db
+        .prepare('INSERT INTO groups (code, name, partner_id, transaction_point_id, village) VALUES (?, ?, ?, ?, ?)')
+        .run(code, code, world.partnerB, point, village).lastInsertRowid,
+    )
+  const g1 = group('GEN-G1', 'Thôn 5')
+  const g2 = group('GEN-G2', 'Thôn 5')
+  const g3 = group('GEN-G3', 'Thôn 6')
+  t.equal(db.transaction(() => attachToTree(db))(), 5, 'a branch, a point, three groups')
+  t.equal(db.transaction(() => attachToTree(db))(), 0, 'then nothing is left to link')
+  const district = one<{ officeId: number }>('SELECT office_id AS officeId FROM branches WHERE id = ?', branch).officeId
+  t.match(
+    one(
+      'SELECT o.code, o.level, p.name AS province FROM offices o JOIN offices p ON p.id = o.parent_id WHERE o.id = ?',
+      district,
+    ),
+    {
+      code: 'GEN-B',
+      level: 'district',
+      province: 'Huế',
+    },
+  )
+  t.equal(placeOf('groups', g1), placeOf('groups', g2), 'one village for two groups of Thôn 5')
+  t.not(placeOf('groups', g3), placeOf('groups', g1))
+  t.match(one('SELECT code, parent_id AS parentId FROM places WHERE id = ?', placeOf('groups', g3)), {
+    code: 'GEN-TP-02',
+    parentId: placeOf('transaction_points', point),
+  })
 })

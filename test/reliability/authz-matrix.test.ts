@@ -277,6 +277,9 @@ expectStatus(
   'relief approval',
 )
 
+/** Branch A's district office in the organisation tree (docs/rules.md §20). */
+const OFFICE_A = app.sqlite.prepare('SELECT office_id FROM branches WHERE id = ?').pluck().get(world.branchA) as number
+
 /** Recalls (docs/rules.md §16) act on loans with a misuse finding; the pending proposals are the branch officer's. */
 const MISUSED_A = await misusedLoan(ta)
 const RECALL_PENDING_A = (await misusedLoan(ta, 'officerA')).loanId
@@ -333,6 +336,26 @@ const TABLE: Target[] = [
       }),
   },
   { op: 'GET /v1/groups', expect: ANY_ROLE, request: get('/v1/groups') },
+  // The organisation tree (docs/rules.md §20): admin writes, every role reads the whole tree (reference data).
+  {
+    op: 'POST /v1/offices',
+    expect: ADMIN_CREATES,
+    request: () => post('/v1/offices', { code: code('OF'), name: 'Chi nhánh tỉnh', level: 'province' }),
+  },
+  { op: 'GET /v1/offices', expect: ANY_ROLE, request: get('/v1/offices') },
+  { op: 'GET /v1/offices/{id}', expect: ANY_ROLE, request: get(`/v1/offices/${OFFICE_A}`) },
+  {
+    op: 'POST /v1/places',
+    expect: ADMIN_CREATES,
+    request: () => post('/v1/places', { code: code('PL'), name: 'Xã Hòa Phú', kind: 'commune', officeId: OFFICE_A }),
+  },
+  { op: 'GET /v1/places', expect: ANY_ROLE, request: get('/v1/places') },
+  {
+    op: 'POST /v1/places/import',
+    expect: ADMIN_OK,
+    request: () =>
+      post('/v1/places/import?mode=apply', { lines: [{ code: code('IM'), name: 'Xã Hòa Sơn', parentCode: 'BR-A' }] }),
+  },
   {
     op: 'POST /v1/users',
     expect: ADMIN_CREATES,

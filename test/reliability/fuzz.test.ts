@@ -413,6 +413,12 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [W.sessionA, W.sessionB]
     case 'poverty-reviews':
       return [REVIEWS.draft]
+    case 'offices':
+      // docs/rules.md §20: the head office and branch A's district office.
+      return ta.app.sqlite
+        .prepare("SELECT id FROM offices WHERE level = 'head_office' OR code = 'BR-A'")
+        .pluck()
+        .all() as number[]
     case 'relief-decisions':
       return [REVIEWS.reliefProposed, REVIEWS.reliefApplied]
     case 'inspections':

@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * Create a branch
-         * @description A bank branch (district or city level). Admin only.
+         * @description A bank branch (district or city level): the district office of the organisation tree, created with it under a province office (docs/rules.md §20). Admin only. Errors: TREE_LEVEL_INVALID (provinceOfficeId is not a province office).
          */
         post: operations["postBranches"];
         delete?: never;
@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Create a commune transaction point
-         * @description A commune transaction point with its fixed monthly session day (1–28). Admin only.
+         * @description A commune transaction point with its fixed monthly session day (1–28), serving a commune of the branch's district office (`placeId`, or a new commune). Admin only. Errors: TREE_LEVEL_INVALID.
          */
         post: operations["postTransactionPoints"];
         delete?: never;
@@ -174,6 +174,94 @@ export interface paths {
          * @description A village savings-and-loan group run by a partner, handing in at one transaction point of the same branch. Admin only.
          */
         post: operations["postGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List offices
+         * @description The offices of the tree (head office, provinces, districts), by id; `underId` answers a subtree. Every staff role reads the whole tree (reference data).
+         */
+        get: operations["getOffices"];
+        put?: never;
+        /**
+         * Create an office
+         * @description A province office under the head office (or under `parentId`). The head office exists in every database; a district office is a branch, created with POST /v1/branches. Admin only. Errors: TREE_LEVEL_INVALID (a level under the wrong level, a second head office, a district here).
+         */
+        post: operations["postOffices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an office with its children
+         * @description The office, the offices directly under it and, for a district office, the communes it serves. Every staff role. Errors: NOT_FOUND.
+         */
+        get: operations["getOfficesById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List communes and villages
+         * @description Places by id; `officeId` answers the places served by an office and the offices under it (a province: all its communes and villages). Every staff role (reference data).
+         */
+        get: operations["getPlaces"];
+        put?: never;
+        /**
+         * Create a commune or a village
+         * @description A commune served by a district office (`officeId`) or a village of a commune (`parentId`). Admin only. Errors: TREE_LEVEL_INVALID (a commune not under a district office, a village not under a commune).
+         */
+        post: operations["postPlaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/places/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import communes and villages (dry run, then apply)
+         * @description A list of (code, name, parent code[, kind]) as `text/csv` or JSON `{lines}`. A line under a district office's code is a commune; a line under a commune's code (known or in the list) is a village. `mode=dry_run` (default) answers each line (create, unchanged, or conflict with its problem) and writes nothing; `mode=apply` writes every new place in one command, only when no line conflicts. Admin only. Errors: PLACE_IMPORT_CONFLICTS (apply with a line in conflict), VALIDATION_ERROR (header, size), UNSUPPORTED_MEDIA_TYPE.
+         */
+        post: operations["postPlacesImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3516,6 +3604,8 @@ export interface components {
             code: string;
             name: string;
             province: string;
+            /** @description Its district office in the organisation tree */
+            officeId: number | null;
             createdAt: string;
         };
         TransactionPoint: {
@@ -3527,6 +3617,8 @@ export interface components {
             branchId: number;
             commune: string;
             sessionDay: number;
+            /** @description The commune it serves */
+            placeId: number | null;
             createdAt: string;
         };
         Partner: {
@@ -3550,6 +3642,8 @@ export interface components {
             transactionPointId: number;
             village: string;
             leaderName: string | null;
+            /** @description The village it meets in */
+            placeId: number | null;
             createdAt: string;
         };
         FeeRate: {
@@ -3933,6 +4027,71 @@ export interface components {
                 batches: number;
             };
         };
+        Office: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            level: "head_office" | "province" | "district";
+            parentId: number | null;
+            /** @description The branch a district office is; null above */
+            branchId: number | null;
+            createdAt: string;
+        };
+        OfficeDetail: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            level: "head_office" | "province" | "district";
+            parentId: number | null;
+            branchId: number | null;
+            createdAt: string;
+            /** @description The offices directly under it */
+            children: components["schemas"]["Office"][];
+            /** @description A district office: the communes it serves; empty above */
+            communes: components["schemas"]["Place"][];
+        };
+        Place: {
+            /** @description Identifier */
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "commune" | "village";
+            /** @description A village's commune; null for a commune */
+            parentId: number | null;
+            /** @description The district office serving the commune (for a village, its commune’s) */
+            officeId: number;
+            createdAt: string;
+        };
+        PlaceImport: {
+            /** @enum {unknown} */
+            mode: "dry_run" | "apply";
+            applied: boolean;
+            totals: {
+                lines: number;
+                create: number;
+                unchanged: number;
+                conflict: number;
+            };
+            lines: {
+                /** @description Line of the CSV (the header is line 1), or position in the JSON list */
+                line: number;
+                code: string;
+                name: string;
+                parentCode: string;
+                kind: ("commune" | "village") | null;
+                /** @enum {unknown} */
+                outcome: "create" | "unchanged" | "conflict";
+                problem: ("MISSING_VALUE" | "TOO_LONG" | "UNKNOWN_KIND" | "UNKNOWN_PARENT" | "LEVEL" | "CODE_TAKEN" | "DUPLICATE_IN_LIST" | "PARENT_IN_CONFLICT") | null;
+                detail: string | null;
+                /** @description The place, once created or when unchanged */
+                placeId: number | null;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -4217,6 +4376,8 @@ export interface operations {
                     name: string;
                     /** @description Province or centrally-run city, e.g. Đà Nẵng */
                     province: string;
+                    /** @description The province office the branch (a district office) goes under; without it, the province office named as `province`, created under the head office when there is none */
+                    provinceOfficeId?: number;
                 };
             };
         };
@@ -4266,7 +4427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4355,6 +4516,8 @@ export interface operations {
                     commune: string;
                     /** @description Fixed monthly session day (1–28): every due date falls on it */
                     sessionDay: number;
+                    /** @description The commune it serves (a place served by the branch's office); without it, a commune is created */
+                    placeId?: number;
                 };
             };
         };
@@ -4404,7 +4567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4636,6 +4799,8 @@ export interface operations {
                     transactionPointId: number;
                     village: string;
                     leaderName?: string;
+                    /** @description The village it meets in (of the point's commune); without it, the commune's village of that name */
+                    placeId?: number;
                 };
             };
         };
@@ -4685,7 +4850,433 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOffices: {
+        parameters: {
+            query?: {
+                /** @description Only this level */
+                level?: "head_office" | "province" | "district";
+                /** @description Only the children of this office */
+                parentId?: number;
+                /** @description Only this office and the offices under it (its subtree) */
+                underId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Office"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postOffices: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique office code */
+                    code: string;
+                    /** @description e.g. Chi nhánh tỉnh Quảng Nam */
+                    name: string;
+                    /**
+                     * @description province (under the head office). The head office exists already; a district office is a branch, created with POST /v1/branches
+                     * @enum {unknown}
+                     */
+                    level: "head_office" | "province" | "district";
+                    /** @description Parent office; a province without one goes under the head office */
+                    parentId?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Office"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOfficesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeDetail"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPlaces: {
+        parameters: {
+            query?: {
+                kind?: "commune" | "village";
+                /** @description Only the villages of this commune */
+                parentId?: number;
+                /** @description Only the places served by this office or an office under it */
+                officeId?: number;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Place"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPlaces: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique place code (e.g. the administrative unit code) */
+                    code: string;
+                    /** @description e.g. Xã Hòa Ninh, Thôn 1 */
+                    name: string;
+                    /** @enum {unknown} */
+                    kind: "commune" | "village";
+                    /** @description A commune: the district office (branch) serving it */
+                    officeId?: number;
+                    /** @description A village: its commune */
+                    parentId?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Place"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPlacesImport: {
+        parameters: {
+            query?: {
+                /** @description dry_run (default): each line judged, nothing written; apply: every new place written */
+                mode?: "dry_run" | "apply";
+            };
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines: {
+                        code: string;
+                        name: string;
+                        parentCode: string;
+                        /** @description commune | village (or Vietnamese) */
+                        kind?: string;
+                    }[];
+                };
+                /**
+                 * @example Mã,Tên,Mã cấp trên
+                 *     20314,Xã Hòa Ninh,BR-A
+                 *     20314-01,Thôn An Sơn,20314
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceImport"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PLACE_IMPORT_CONFLICTS: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;

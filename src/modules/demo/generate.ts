@@ -22,6 +22,7 @@ import { makeBusinessDateReader } from '../../platform/business-date.js'
 import { insertAllocation, loadLoanRow, loanContract, toLoanEvent, writeProjection } from '../loans/projection.js'
 import { insertLoanTransaction } from '../loans/service.js'
 import { postRepaymentEntry, syncLoanLedger } from '../ledger/loan-ledger.js'
+import { attachToTree } from '../organisation/tree.js'
 
 interface ProgrammeMix {
   code: string
@@ -267,6 +268,8 @@ export function generatePortfolio(
     })()
     options.log?.(`generated ${h}/${n} households (${Math.round((Date.now() - started) / 1000)} s)`)
   }
+  // The rows above were inserted directly: their offices, communes and villages (docs/rules.md §20).
+  sqlite.transaction(() => attachToTree(sqlite))()
   return {
     households: n,
     loans,
