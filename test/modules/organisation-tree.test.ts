@@ -15,6 +15,7 @@ import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 import { disbursedLoan, expectStatus, paid } from '../helpers/origination.js'
 import { MIGRATIONS_FOLDER } from '../../src/platform/database.js'
 import { attachToTree } from '../../src/modules/organisation/tree.js'
+import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
 const ta = await buildTestApp(t, { fileDatabase: true })
 const { app, as, world } = ta
@@ -611,4 +612,52 @@ t.test('§20 rows written without the tree (the demo generator) are linked as th
     code: 'GEN-TP-02',
     parentId: placeOf('transaction_points', point),
   })
+})
+
+t.test('§20 the verifier names a broken tree (cli verify, and the end of every API test)', async (t) => {
+  const db = app.sqlite
+  t.same(
+    verifyInvariants(db).failures.filter((f) => f.invariant === 'organisation_tree'),
+    [],
+    'the tree as the tests left it is whole',
+  )
+  const broken = (change: string, args: unknown[]) => {
+    db.exec('SAVEPOINT broken')
+    try {
+      db.prepare(change).run(...args)
+      return verifyInvariants(db)
+        .failures.filter((f) => f.invariant === 'organisation_tree')
+        .map((f) => f.detail)
+    } finally {
+      db.exec('ROLLBACK TO broken; RELEASE broken')
+    }
+  }
+  const districtB = officeId('BR-B')
+  t.same(broken('DELETE FROM office_paths WHERE descendant_id = ? AND depth = 2', [districtB]), [
+    `office_paths is not the closure of the parent links: missing ${officeId('HO')}→${districtB} at 2`,
+  ])
+  t.same(broken('UPDATE groups SET place_id = ? WHERE id = ?', [placeOf('groups', world.groupB), world.groupA]), [
+    `a group does not meet in a village of its point's commune: group ${world.groupA}`,
+  ])
+  t.same(
+    broken('UPDATE transaction_points SET place_id = ? WHERE id = ?', [
+      placeOf('transaction_points', world.pointB),
+      world.pointA,
+    ]),
+    [
+      `a transaction point does not serve a commune of its branch's office: transaction point ${world.pointA}`,
+      // Its groups' villages are of its former commune now: groups A, A2 and A3 (made by the first test).
+      ...(
+        db
+          .prepare('SELECT id FROM groups WHERE transaction_point_id = ? ORDER BY id')
+          .pluck()
+          .all(world.pointA) as number[]
+      ).map((g) => `a group does not meet in a village of its point's commune: group ${g}`),
+    ],
+  )
+  t.same(broken('UPDATE branches SET office_id = NULL WHERE id = ?', [world.branchB]), [
+    `a branch is not one district office: branch ${world.branchB}`,
+    `a branch is not one district office: district office ${districtB} without a branch`,
+    `a transaction point does not serve a commune of its branch's office: transaction point ${world.pointB}`,
+  ])
 })

@@ -17,11 +17,13 @@
  *     every entry; capital per source = Σ its capital receipts (one `capital_received` entry each); a
  *     capital-controlled source's available capital (capital − receivable − written off) is never negative
  *  9. partner_fee_entries, partner_fee_payable — see src/modules/fees/verify.ts (docs/rules.md §19)
+ * 10. organisation_tree    — see src/modules/organisation/verify.ts (docs/rules.md §20)
  * Returns every failure; the first one is the one to name.
  */
 import type Database from 'better-sqlite3'
 import { loadLoanRow, loanEvents, loanState } from '../loans/projection.js'
 import { verifyPartnerFees } from '../fees/verify.js'
+import { verifyTree } from '../organisation/verify.js'
 
 export interface InvariantFailure {
   invariant: string
@@ -136,6 +138,7 @@ export function verifyInvariants(
   verifyLoanControls(sqlite, failures, max)
   verifyFundingSources(sqlite, failures)
   verifyPartnerFees(sqlite, failures)
+  verifyTree(sqlite, failures)
   return {
     ok: failures.length === 0,
     failures,
