@@ -46,6 +46,8 @@ import purposesRoutes from './modules/purposes/routes.js'
 import inspectionsRoutes from './modules/inspections/routes.js'
 import povertyReviewsRoutes from './modules/poverty-reviews/routes.js'
 import reliefRoutes from './modules/relief/routes.js'
+import supervisionRoutes from './modules/supervision/routes.js'
+import contractRoutes from './modules/fees/contract-routes.js'
 import type { Config } from './config.js'
 
 export interface AppOptions extends Partial<Config> {
@@ -158,5 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inspectionsRoutes, { prefix: '/v1' })
   await app.register(povertyReviewsRoutes, { prefix: '/v1' })
   await app.register(reliefRoutes, { prefix: '/v1' })
+  await app.register(supervisionRoutes, { prefix: '/v1' })
+  await app.register(contractRoutes, { prefix: '/v1' })
   return app
 }
