@@ -8,8 +8,17 @@ import { sqliteTable, integer, text, uniqueIndex, index, primaryKey } from 'driz
 import { sql } from 'drizzle-orm'
 import { BORROWER_KINDS, type BorrowerFacts, type BorrowerFactsDefinition } from '../domain/borrower-facts.js'
 
-export const ROLES = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor'] as const
+export const ROLES = [
+  'admin',
+  'branch_officer',
+  'branch_manager',
+  'partner_officer',
+  'finance',
+  'auditor',
+  'supervisor',
+] as const
 export const PARTNER_KINDS = ['womens_union', 'farmers_association', 'veterans_association', 'youth_union'] as const
+export const PARTNER_LEVELS = ['province', 'district', 'commune'] as const
 export const POVERTY_STATUSES = ['poor', 'near_poor', 'escaped', 'none'] as const
 export const AREAS = ['urban', 'rural'] as const
 export const APPLICATION_STATUSES = ['submitted', 'certified', 'approved', 'rejected', 'withdrawn'] as const
@@ -64,12 +73,19 @@ export const partners = sqliteTable(
     code: text('code').notNull().unique(),
     name: text('name').notNull(),
     kind: text('kind', { enum: PARTNER_KINDS }).notNull(),
-    branchId: integer('branch_id')
-      .notNull()
-      .references(() => branches.id),
+    /** The branch whose groups it runs; null for a province-level partner only (docs/rules.md §21). */
+    branchId: integer('branch_id').references(() => branches.id),
     createdAt: createdAt(),
+    /** Its level in the partner's own tree: province union → district association → commune chapter. */
+    level: text('level', { enum: PARTNER_LEVELS }).notNull().default('district'),
+    /** The partner one level up (same kind); null at the top of its tree. */
+    parentId: integer('parent_id'),
+    /** The office it stands beside: its province office (province level), else its branch's district office. */
+    officeId: integer('office_id'),
+    /** A commune chapter's commune (places.id); null above the commune level. */
+    placeId: integer('place_id'),
   },
-  (t) => [index('partners_branch').on(t.branchId)],
+  (t) => [index('partners_branch').on(t.branchId), index('partners_parent').on(t.parentId)],
 )
 
 export const groups = sqliteTable(
@@ -101,6 +117,8 @@ export const users = sqliteTable(
     role: text('role', { enum: ROLES }).notNull(),
     branchId: integer('branch_id').references(() => branches.id),
     partnerId: integer('partner_id').references(() => partners.id),
+    /** Scope node above the district (a province office or the head office), instead of branchId. */
+    officeId: integer('office_id'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     deactivatedAt: text('deactivated_at'),
     deactivationReason: text('deactivation_reason'),

@@ -32,6 +32,14 @@ export interface Actor {
   role: Role
   branchId: number | null
   partnerId: number | null
+  /** The user's scope node above a branch (a province office, the head office), when it is one. */
+  officeId?: number | null
+  /**
+   * The scope resolved at sign-in from the organisation tree (docs/rules.md §21): the branches under the user's
+   * office, or the user's partner and every partner under it. Undefined: just branchId / partnerId.
+   */
+  branchIds?: readonly number[]
+  partnerIds?: readonly number[]
 }
 
 export type RouteAuth = 'public' | readonly Role[]
@@ -67,6 +75,36 @@ export const REGISTRAR_ROLES: readonly Role[] = [...BRANCH_STAFF_ROLES, 'partner
 /** Who approves what an officer proposed (four eyes): branch managers and admin. */
 export const APPROVER_ROLES: readonly Role[] = ['branch_manager', 'admin']
 
+/**
+ * Resolves a user's scope from the organisation tree once per authentication (docs/rules.md §21): branch staff
+ * and supervisors with an office see every branch whose district office lies under it (the closure table: one
+ * indexed read); a partner officer sees its partner and every partner under it in the partner's own tree. Users
+ * scoped to one branch keep the plain branchId (no read). A cached API key is dropped when users, offices, branches
+ * or partners change (auth_version triggers), so a new district shows up in its province manager's scope at once.
+ */
+export function scopeResolver(sqlite: Database.Database) {
+  const branchesUnder = sqlite
+    .prepare(
+      `SELECT b.id FROM branches b JOIN office_paths op ON op.descendant_id = b.office_id
+        WHERE op.ancestor_id = ? ORDER BY b.id`,
+    )
+    .pluck()
+  const partnersUnder = sqlite
+    .prepare(
+      `WITH RECURSIVE sub(id) AS (SELECT id FROM partners WHERE id = ?
+          UNION SELECT p.id FROM partners p JOIN sub ON p.parent_id = sub.id)
+        SELECT id FROM sub ORDER BY id`,
+    )
+    .pluck()
+  return (actor: Actor): Actor => {
+    if (actor.role === 'partner_officer' && actor.partnerId != null)
+      return { ...actor, partnerIds: partnersUnder.all(actor.partnerId) as number[] }
+    if (actor.officeId != null && !READ_ALL_ROLES.includes(actor.role))
+      return { ...actor, branchIds: branchesUnder.all(actor.officeId) as number[] }
+    return actor
+  }
+}
+
 function hashSecret(salt: string, secret: string): string {
   return createHmac('sha256', salt).update(secret).digest('hex')
 }
@@ -95,6 +133,7 @@ interface KeyRow {
   role: Role
   branchId: number | null
   partnerId: number | null
+  officeId: number | null
 }
 
 const VERIFIED_KEY_CACHE_MAX = 10_000
@@ -111,12 +150,13 @@ const VERIFIED_KEY_CACHE_MAX = 10_000
 export function makeKeyVerifier(sqlite: Database.Database) {
   const lookup =
     sqlite.prepare(`SELECT k.salt, k.hash, u.id AS userId, u.name, u.role, u.branch_id AS branchId, u.partner_id
-      AS partnerId
+      AS partnerId, u.office_id AS officeId
     FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.revoked_at IS NULL AND u.active
       = 1`)
   const authVersion = sqlite.prepare('SELECT version FROM auth_version WHERE id = 1').pluck()
   const verified = new Map<string, Actor>()
   let verifiedAt = -1
+  const resolve = scopeResolver(sqlite)
   return (presented: string): Actor | null => {
     const version = authVersion.get() as number
     if (version !== verifiedAt) {
@@ -132,13 +172,14 @@ export function makeKeyVerifier(sqlite: Database.Database) {
     const expected = Buffer.from(row.hash, 'hex')
     const actual = Buffer.from(hashSecret(row.salt, m[2]!), 'hex')
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null
-    const actor: Actor = {
+    const actor: Actor = resolve({
       userId: row.userId,
       name: row.name,
       role: row.role,
       branchId: row.branchId,
       partnerId: row.partnerId,
-    }
+      officeId: row.officeId,
+    })
     if (verified.size >= VERIFIED_KEY_CACHE_MAX) verified.clear()
     verified.set(presented, actor)
     return actor
@@ -222,6 +263,7 @@ interface SessionRow {
   role: Role
   branchId: number | null
   partnerId: number | null
+  officeId: number | null
   active: number
   mustChange: number
 }
@@ -238,10 +280,11 @@ export function makeSessionVerifier(sqlite: Database.Database, now: () => Date =
     sqlite.prepare(`SELECT s.id, s.csrf_token AS csrfToken, s.created_at AS createdAt, s.last_seen_at AS lastSeenAt,
       s.expires_at AS expiresAt,
       s.ended_at AS endedAt, s.end_reason AS endReason, u.id AS userId, u.name, u.role, u.branch_id AS branchId,
-      u.partner_id AS partnerId, u.active,
+      u.partner_id AS partnerId, u.office_id AS officeId, u.active,
       COALESCE(p.must_change, 0) AS mustChange
     FROM staff_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_passwords p ON p.user_id = u.id
       WHERE s.token_hash = ?`)
+  const resolve = scopeResolver(sqlite)
   const end = sqlite.prepare('UPDATE staff_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
   const touch = sqlite.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ? AND ended_at IS NULL')
   const bestEffort = (write: () => unknown) => {
@@ -270,7 +313,14 @@ export function makeSessionVerifier(sqlite: Database.Database, now: () => Date =
       bestEffort(() => touch.run(lastSeenAt, row.id))
     }
     return {
-      actor: { userId: row.userId, name: row.name, role: row.role, branchId: row.branchId, partnerId: row.partnerId },
+      actor: resolve({
+        userId: row.userId,
+        name: row.name,
+        role: row.role,
+        branchId: row.branchId,
+        partnerId: row.partnerId,
+        officeId: row.officeId,
+      }),
       session: {
         id: row.id,
         userId: row.userId,

@@ -36,8 +36,26 @@ export function openDatabase(file: string, options: { migrate?: boolean; cacheMi
   // and a journal in a temporary file costs write system calls for each page it first touches.
   sqlite.pragma('temp_store = MEMORY')
   const db = drizzle(sqlite, { schema })
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  if (options.migrate !== false) runMigrations(sqlite, MIGRATIONS_FOLDER)
   return { sqlite, db }
+}
+
+/**
+ * Applies the pending migrations with foreign keys off (a table rebuild — create, copy, drop, rename — must not
+ * check references half-way; SQLite ignores the pragma inside the migrations' transaction, so it is set around
+ * it), then checks every reference and turns foreign keys back on. A migration that breaks a reference fails
+ * the start instead of leaving a database with a dangling id.
+ */
+export function runMigrations(sqlite: Database.Database, migrationsFolder: string): void {
+  sqlite.pragma('foreign_keys = OFF')
+  try {
+    migrate(drizzle(sqlite, { schema }), { migrationsFolder })
+    const broken = sqlite.pragma('foreign_key_check') as unknown[]
+    if (broken.length > 0)
+      throw new Error(`Migrations left ${broken.length} broken reference(s): ${JSON.stringify(broken[0])}`)
+  } finally {
+    sqlite.pragma('foreign_keys = ON')
+  }
 }
 
 /** Number of migrations in the folder that are recorded as applied (for /ready). */

@@ -1,9 +1,9 @@
 /**
- * Branch / partner scope, written once. The rule (docs/rules.md, authorisation):
- * a partner officer sees what belongs to its partner; admin, finance and auditor
- * see everything; branch staff see their branch. A missing scope id (a user
- * without a branch or partner) never matches, nor does a scope the thing does
- * not carry (a partner officer and a thing with no partner).
+ * Branch / partner scope, written once. The rule (docs/rules.md, authorisation, and §21 for the tree):
+ * a partner officer sees what belongs to its partner or to a partner under it in the partner's own tree; admin,
+ * finance and auditor see everything; branch staff and supervisors see their branch, or every branch under their
+ * office (a province office, the head office). A missing scope (a user without a branch, office or partner) never
+ * matches, nor does a scope the thing does not carry (a partner officer and a thing with no partner).
  *
  * Three renderings of the same rule: in memory (`inScope`), raw SQL
  * (`scopeSql`, a fragment with named parameters) and drizzle (`scopeCondition`).
@@ -12,14 +12,19 @@ import { sql, type Column, type SQL } from 'drizzle-orm'
 import { type Actor, READ_ALL_ROLES } from './auth.js'
 import { DomainError } from './errors.js'
 
-export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'branch' | 'partner'; id: number }
+export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'branch' | 'partner'; ids: readonly number[] }
+
+const only = (id: number | null): readonly number[] => (id != null ? [id] : [])
 
 /** What the actor may see. */
 export function scopeOf(actor: Actor): Scope {
-  if (actor.role === 'partner_officer')
-    return actor.partnerId != null ? { kind: 'partner', id: actor.partnerId } : { kind: 'none' }
   if (READ_ALL_ROLES.includes(actor.role)) return { kind: 'all' }
-  return actor.branchId != null ? { kind: 'branch', id: actor.branchId } : { kind: 'none' }
+  const ids =
+    actor.role === 'partner_officer'
+      ? (actor.partnerIds ?? only(actor.partnerId))
+      : (actor.branchIds ?? only(actor.branchId))
+  if (ids.length === 0) return { kind: 'none' }
+  return { kind: actor.role === 'partner_officer' ? 'partner' : 'branch', ids }
 }
 
 /** The columns (or expressions) that carry a thing's branch and partner; leave out what it does not have. */
@@ -30,18 +35,24 @@ export interface ScopeColumns<C> {
 
 /**
  * The scope as a raw SQL condition (never empty: `1 = 1` when everything is visible, `0 = 1` when nothing is)
- * with its named parameter (`@<param>`); merge `params` into the statement's parameters.
+ * with its named parameter (`@<param>`); merge `params` into the statement's parameters. One id (a branch, a
+ * partner without chapters) is `column = @param`; several are one JSON array parameter, so the statement's text
+ * does not depend on how many branches a province has (statements are prepared once per text).
  */
 export function scopeSql(
   actor: Actor,
   columns: ScopeColumns<string>,
   param = 'scope',
-): { sql: string; params: Record<string, number> } {
+): { sql: string; params: Record<string, number | string> } {
   const scope = scopeOf(actor)
   if (scope.kind === 'all') return { sql: '1 = 1', params: {} }
   const column = scope.kind === 'none' ? undefined : columns[scope.kind]
   if (scope.kind === 'none' || column === undefined) return { sql: '0 = 1', params: {} }
-  return { sql: `${column} = @${param}`, params: { [param]: scope.id } }
+  if (scope.ids.length === 1) return { sql: `${column} = @${param}`, params: { [param]: scope.ids[0]! } }
+  return {
+    sql: `${column} IN (SELECT value FROM json_each(@${param}))`,
+    params: { [param]: JSON.stringify(scope.ids) },
+  }
 }
 
 /** The scope as a drizzle condition (undefined when everything is visible; `and()` skips it). */
@@ -50,15 +61,24 @@ export function scopeCondition(actor: Actor, columns: ScopeColumns<Column | SQL>
   if (scope.kind === 'all') return undefined
   const column = scope.kind === 'none' ? undefined : columns[scope.kind]
   if (scope.kind === 'none' || column === undefined) return sql`0 = 1`
-  return sql`${column} = ${scope.id}`
+  return scope.ids.length === 1
+    ? sql`${column} = ${scope.ids[0]}`
+    : sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(scope.ids)}))`
+}
+
+/** The branch ids of a scope, or null when it sees every branch (a partner's are its partners' branches). */
+export function scopeBranchIds(actor: Actor): readonly number[] | null {
+  const scope = scopeOf(actor)
+  if (scope.kind === 'all') return null
+  return scope.kind === 'branch' ? scope.ids : []
 }
 
 /** Scope check for something that belongs to a branch and (maybe) a partner. */
 export function inScope(actor: Actor, owner: { branchId: number; partnerId?: number | null }): boolean {
   const scope = scopeOf(actor)
   if (scope.kind === 'all') return true
-  if (scope.kind === 'branch') return owner.branchId === scope.id
-  if (scope.kind === 'partner') return owner.partnerId === scope.id
+  if (scope.kind === 'branch') return scope.ids.includes(owner.branchId)
+  if (scope.kind === 'partner') return owner.partnerId != null && scope.ids.includes(owner.partnerId)
   return false
 }
 

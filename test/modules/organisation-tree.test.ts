@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 import { disbursedLoan, expectStatus, paid } from '../helpers/origination.js'
-import { MIGRATIONS_FOLDER } from '../../src/platform/database.js'
+import { MIGRATIONS_FOLDER, runMigrations } from '../../src/platform/database.js'
 import { attachToTree } from '../../src/modules/organisation/tree.js'
 import { verifyInvariants } from '../../src/modules/ledger/verify.js'
 
@@ -94,7 +94,7 @@ t.test('§20 migration 0020 moves every branch, point and group into the tree an
 
   // Migration 0020 on it.
   old.pragma('foreign_keys = ON')
-  migrate(drizzle(old), { migrationsFolder: MIGRATIONS_FOLDER })
+  runMigrations(old, MIGRATIONS_FOLDER)
   t.same(snapshot('main'), before, 'every row of every table of 0019 is as it was (loans, money, ledger, audit)')
   t.same(old.prepare('PRAGMA main.foreign_key_check').all(), [], 'every reference holds')
 

@@ -141,13 +141,13 @@ export interface paths {
         };
         /**
          * List partners
-         * @description Partners visible to the caller (a partner officer sees only their own).
+         * @description Partners visible to the caller (a partner officer sees its own and the partners under it).
          */
         get: operations["getPartners"];
         put?: never;
         /**
          * Create a partner organisation
-         * @description A mass organisation entrusted at one branch: Women's Union, Farmers' Association, Veterans' Association or Youth Union. Admin only.
+         * @description A mass organisation entrusted by the bank: Women's Union, Farmers' Association, Veterans' Association or Youth Union, at its level of its own tree: a province union (beside a province office), a district association (at a branch, the default) or a commune chapter (at a branch, for one commune). A parent names the level just above, of the same kind. Admin only.
          */
         post: operations["postPartners"];
         delete?: never;
@@ -3627,8 +3627,15 @@ export interface components {
             code: string;
             name: string;
             kind: string;
-            /** @description Identifier */
-            branchId: number;
+            /** @description null for a province-level partner */
+            branchId: number | null;
+            /** @enum {unknown} */
+            level: "province" | "district" | "commune";
+            parentId: number | null;
+            /** @description the office it stands beside (its level of the bank) */
+            officeId: number | null;
+            /** @description a commune chapter's commune */
+            placeId: number | null;
             createdAt: string;
         };
         Group: {
@@ -3715,6 +3722,7 @@ export interface components {
             username: string | null;
             role: string;
             branchId: number | null;
+            officeId: number | null;
             partnerId: number | null;
             /** @description false: deactivated — none of the user's keys is accepted */
             active: boolean;
@@ -4583,6 +4591,8 @@ export interface operations {
             query?: {
                 /** @description Only this branch */
                 branchId?: number;
+                /** @description Only the partners directly under this one */
+                parentId?: number;
                 /** @description Page size */
                 limit?: number;
                 /** @description Opaque cursor from nextCursor */
@@ -4656,8 +4666,19 @@ export interface operations {
                      * @enum {unknown}
                      */
                     kind: "womens_union" | "farmers_association" | "veterans_association" | "youth_union";
-                    /** @description Identifier */
-                    branchId: number;
+                    /** @description The branch whose groups it runs: required at district and commune level */
+                    branchId?: number;
+                    /**
+                     * @description Its level in its organisation's own tree: province union, district association (the default) or commune chapter
+                     * @enum {unknown}
+                     */
+                    level?: "province" | "district" | "commune";
+                    /** @description The partner one level up, of the same kind (a district association names its province union) */
+                    parentId?: number;
+                    /** @description A province-level partner: the province office it stands beside */
+                    officeId?: number;
+                    /** @description A commune chapter: its commune (served by the branch's district office) */
+                    placeId?: number;
                 };
             };
         };
@@ -4707,7 +4728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description REFERENCE_NOT_FOUND: Business rule violated (see code) */
+            /** @description REFERENCE_NOT_FOUND, TREE_LEVEL_INVALID: Business rule violated (see code) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5290,7 +5311,7 @@ export interface operations {
     getUsers: {
         parameters: {
             query?: {
-                role?: "admin" | "branch_officer" | "branch_manager" | "partner_officer" | "finance" | "auditor";
+                role?: "admin" | "branch_officer" | "branch_manager" | "partner_officer" | "finance" | "auditor" | "supervisor";
                 active?: boolean;
                 /** @description Page size */
                 limit?: number;
@@ -5359,12 +5380,14 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /**
-                     * @description admin (all), branch_officer / branch_manager (one branch), partner_officer (one partner), finance (read all + reconciliation), auditor (read only)
+                     * @description admin (all), branch_officer / branch_manager (a branch, or every branch under a province office or the head office), partner_officer (a partner and the partners under it), finance (read all + reconciliation), auditor (read only), supervisor (reads its area and records supervision findings)
                      * @enum {unknown}
                      */
-                    role: "admin" | "branch_officer" | "branch_manager" | "partner_officer" | "finance" | "auditor";
-                    /** @description Required for branch_officer and branch_manager */
+                    role: "admin" | "branch_officer" | "branch_manager" | "partner_officer" | "finance" | "auditor" | "supervisor";
+                    /** @description branch_officer, branch_manager, supervisor: their branch (a district), unless officeId is given */
                     branchId?: number;
+                    /** @description branch_officer, branch_manager, supervisor: an office of any level; they see every branch under it */
+                    officeId?: number;
                     /** @description Required for partner_officer */
                     partnerId?: number;
                     /** @description Signs in with it: 3–64 lower-case letters, digits, ".", "_" or "-" (unique). Without one the user has API keys only. */
@@ -11927,8 +11950,8 @@ export interface operations {
                             partnerId: number;
                             partnerCode: string;
                             partnerName: string;
-                            /** @description Identifier */
-                            branchId: number;
+                            /** @description null for a province-level partner */
+                            branchId: number | null;
                             /** @description Identifier */
                             feeRateId: number;
                             /** @enum {unknown} */

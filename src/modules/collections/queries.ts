@@ -42,7 +42,7 @@ export type SummaryRow = Pick<
   | 'createdAt'
 > &
   Pick<Group, 'partnerId'> &
-  Pick<Partner, 'branchId'> & {
+  Pick<Point, 'branchId'> & {
     transactionPointName: Point['name']
     groupName: Group['name']
     postedById: Session['createdBy']
@@ -67,8 +67,8 @@ export type LineRow = Pick<
   allocPrincipal: number | null
 } & OrNull<Pick<typeof repaymentAllocations.$inferSelect, 'overdueInterest' | 'overduePrincipal' | 'prepaid'>>
 
-/** A group with its partner's branch: what the scope rule needs. */
-export type GroupOwnerRow = Pick<Group, 'id' | 'transactionPointId' | 'partnerId'> & Pick<Partner, 'branchId'>
+/** A group with its branch (its transaction point's): what the scope rule needs. */
+export type GroupOwnerRow = Pick<Group, 'id' | 'transactionPointId' | 'partnerId'> & Pick<Point, 'branchId'>
 export type SheetPointRow = Pick<Point, 'id' | 'code' | 'name' | 'branchId' | 'commune' | 'sessionDay'>
 export type SheetGroupRow = GroupOwnerRow & Pick<Group, 'code' | 'name' | 'village'> & { partnerName: Partner['name'] }
 export type SheetLoanRow = {
@@ -83,15 +83,15 @@ export type SheetLoanRow = {
 
 const SUMMARY_SELECT = `SELECT s.id, s.transaction_point_id AS transactionPointId, tp.name AS transactionPointName,
   s.group_id AS groupId, g.name AS groupName,
-    g.partner_id AS partnerId, p.branch_id AS branchId, s.session_date AS sessionDate, s.line_count AS lineCount,
+    g.partner_id AS partnerId, tp.branch_id AS branchId, s.session_date AS sessionDate, s.line_count AS lineCount,
     s.total_interest AS totalInterest, s.total_principal AS totalPrincipal, s.total_savings AS totalSavings,
     s.created_by AS postedById, u.name AS postedByName, s.created_at AS createdAt
   FROM collection_sessions s JOIN groups g ON g.id = s.group_id JOIN partners p ON p.id = g.partner_id
   JOIN transaction_points tp ON tp.id = s.transaction_point_id LEFT JOIN users u ON u.id = s.created_by`
 
 const SHEET_GROUP_SELECT = `SELECT g.id, g.code, g.name, g.village, g.partner_id AS partnerId, p.name AS partnerName,
-  p.branch_id AS branchId, g.transaction_point_id AS transactionPointId
-    FROM groups g JOIN partners p ON p.id = g.partner_id`
+  tp.branch_id AS branchId, g.transaction_point_id AS transactionPointId
+    FROM groups g JOIN partners p ON p.id = g.partner_id JOIN transaction_points tp ON tp.id = g.transaction_point_id`
 
 /** The module's prepared statements for this connection. */
 export const collectionQueries = perConnection((sqlite) => ({
@@ -114,8 +114,8 @@ export const collectionQueries = perConnection((sqlite) => ({
   groupOwner: sqlite.prepare<
     [number],
     GroupOwnerRow
-  >(`SELECT g.id, g.transaction_point_id AS transactionPointId, g.partner_id AS partnerId, p.branch_id AS branchId
-    FROM groups g JOIN partners p ON p.id = g.partner_id WHERE g.id = ?`),
+  >(`SELECT g.id, g.transaction_point_id AS transactionPointId, g.partner_id AS partnerId, tp.branch_id AS branchId
+    FROM groups g JOIN transaction_points tp ON tp.id = g.transaction_point_id WHERE g.id = ?`),
   insertSession: sqlite.prepare<[number, number, string, number, number, number, number, number]>(
     `INSERT INTO collection_sessions (transaction_point_id, group_id, session_date, line_count, total_interest,
       total_principal, total_savings, created_by)

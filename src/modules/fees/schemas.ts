@@ -56,7 +56,7 @@ export const PartnerFee = Type.Object({
   partnerId: Id(),
   partnerCode: Type.String(),
   partnerName: Type.String(),
-  branchId: Id(),
+  branchId: Type.Union([Id(), Type.Null()], { description: 'null for a province-level partner' }),
   feeRateId: Id(),
   rateSource: Type.Enum(['partner', 'default'] as const),
   rateEffectiveFrom: Type.String(),

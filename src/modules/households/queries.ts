@@ -9,7 +9,14 @@
  */
 import { and, eq, gt } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import { groups, householdChanges, households, partners, povertyRecords, povertyRevocations } from '../../db/schema.js'
+import {
+  groups,
+  householdChanges,
+  transactionPoints,
+  households,
+  povertyRecords,
+  povertyRevocations,
+} from '../../db/schema.js'
 import { perConnection, type Db } from '../../platform/database.js'
 
 export type HouseholdRow = typeof households.$inferSelect
@@ -30,7 +37,7 @@ export type ViewRow = Pick<
   groupName: Group['name']
   transactionPointId: Group['transactionPointId']
   partnerId: Group['partnerId']
-  branchId: (typeof partners.$inferSelect)['branchId']
+  branchId: number
   hasActiveLoan: number
 }
 /** A decision as the timeline lists it (who recorded it stays internal). */
@@ -39,10 +46,10 @@ export type TimelineRow = Omit<PovertyRecordRow, 'recordedBy'> & { revoked: numb
 const VIEW_SELECT = `SELECT h.id, h.national_id AS nationalId, h.head_name AS headName, h.group_id AS groupId,
   g.name AS groupName,
     g.transaction_point_id AS transactionPointId, h.area, h.commune, h.village, h.address AS line,
-    g.partner_id AS partnerId, p.branch_id AS branchId, h.created_at AS createdAt,
+    g.partner_id AS partnerId, tp.branch_id AS branchId, h.created_at AS createdAt,
     h.ethnic_minority AS ethnicMinority, h.ethnic_group AS ethnicGroup,
     EXISTS (SELECT 1 FROM loans l WHERE l.household_id = h.id AND l.state = 'active') AS hasActiveLoan
-  FROM households h JOIN groups g ON g.id = h.group_id JOIN partners p ON p.id = g.partner_id`
+  FROM households h JOIN groups g ON g.id = h.group_id JOIN transaction_points tp ON tp.id = g.transaction_point_id`
 const DECISION_COLUMNS = `r.id, r.status, r.effective_date AS effectiveDate, r.decision_no AS decisionNo,
     EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked`
 
@@ -97,9 +104,9 @@ export function householdsPage(
 /** The group's owners: which branch and partner a household of this group belongs to. */
 export function groupOwner(db: Db, groupId: number): { branchId: number; partnerId: number } | undefined {
   return db
-    .select({ branchId: partners.branchId, partnerId: groups.partnerId })
+    .select({ branchId: transactionPoints.branchId, partnerId: groups.partnerId })
     .from(groups)
-    .innerJoin(partners, eq(partners.id, groups.partnerId))
+    .innerJoin(transactionPoints, eq(transactionPoints.id, groups.transactionPointId))
     .where(eq(groups.id, groupId))
     .get()
 }

@@ -161,10 +161,10 @@ export function listHouseholds(
     params.push(q.partnerId)
   }
   if (q.branchId !== undefined) {
-    where.push('p.branch_id = ?')
+    where.push('tp.branch_id = ?')
     params.push(q.branchId)
   }
-  const scope = scopeSql(actor, { branch: 'p.branch_id', partner: 'g.partner_id' })
+  const scope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
   where.push(scope.sql)
   const rows = householdsPage(db.$client, where, params, limit + 1, scope.params)
   return views(db.$client, rows, businessDate)

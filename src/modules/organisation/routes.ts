@@ -72,10 +72,13 @@ export default async function organisationRoutes(app: FastifyInstance) {
       tag: 'Organisation',
       summary: 'Create a partner organisation',
       description:
-        "A mass organisation entrusted at one branch: Women's Union, Farmers' Association, Veterans' " +
-        'Association or Youth Union. Admin only.',
+        "A mass organisation entrusted by the bank: Women's Union, Farmers' Association, Veterans' " +
+        'Association or Youth Union, at its level of its own tree: a province union (beside a province office), a ' +
+        'district association (at a branch, the default) or a commune chapter (at a branch, for one commune). ' +
+        'A parent names the level just above, of the same kind. Admin only.',
       body: s.PartnerInput,
       response: ref(s.Partner),
+      errors: ['TREE_LEVEL_INVALID'],
     },
     service.createPartner,
   )
@@ -85,8 +88,11 @@ export default async function organisationRoutes(app: FastifyInstance) {
     {
       tag: 'Organisation',
       summary: 'List partners',
-      description: 'Partners visible to the caller (a partner officer sees only their own).',
-      filters: { branchId: optionalId('Only this branch') },
+      description: 'Partners visible to the caller (a partner officer sees its own and the partners under it).',
+      filters: {
+        branchId: optionalId('Only this branch'),
+        parentId: optionalId('Only the partners directly under this one'),
+      },
       item: ref(s.Partner),
     },
     service.listPartners,

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Id, Text, component } from '../../platform/http-schemas.js'
-import { PARTNER_KINDS } from '../../db/schema.js'
+import { PARTNER_KINDS, PARTNER_LEVELS } from '../../db/schema.js'
 
 export const BranchInput = Type.Object(
   {
@@ -64,7 +64,19 @@ export const PartnerInput = Type.Object(
     code: Text(30, 'Unique partner code'),
     name: Text(200),
     kind: Type.Enum(PARTNER_KINDS, { description: 'Mass organisation receiving the entrustment' }),
-    branchId: Id(),
+    branchId: Type.Optional(Id('The branch whose groups it runs: required at district and commune level')),
+    level: Type.Optional(
+      Type.Enum(PARTNER_LEVELS, {
+        description:
+          "Its level in its organisation's own tree: province union, district association (the default) or commune " +
+          'chapter',
+      }),
+    ),
+    parentId: Type.Optional(
+      Id('The partner one level up, of the same kind (a district association names its province union)'),
+    ),
+    officeId: Type.Optional(Id('A province-level partner: the province office it stands beside')),
+    placeId: Type.Optional(Id("A commune chapter: its commune (served by the branch's district office)")),
   },
   { additionalProperties: false },
 )
@@ -75,7 +87,11 @@ export const Partner = component(
     code: Type.String(),
     name: Type.String(),
     kind: Type.String(),
-    branchId: Id(),
+    branchId: Type.Union([Id(), Type.Null()], { description: 'null for a province-level partner' }),
+    level: Type.Enum(PARTNER_LEVELS),
+    parentId: Type.Union([Id(), Type.Null()]),
+    officeId: Type.Union([Id(), Type.Null()], { description: 'the office it stands beside (its level of the bank)' }),
+    placeId: Type.Union([Id(), Type.Null()], { description: "a commune chapter's commune" }),
     createdAt: Type.String(),
   }),
 )

@@ -65,7 +65,8 @@ export const reviewQueries = perConnection((sqlite) => ({
       EXISTS (SELECT 1 FROM poverty_revocations v WHERE v.record_id = r.id) AS revoked
       FROM poverty_records r JOIN households h ON h.id = r.household_id JOIN groups g ON g.id = h.group_id
       JOIN transaction_points p ON p.id = g.transaction_point_id
-      WHERE (@branchId IS NULL OR p.branch_id = @branchId) AND (@pointId IS NULL OR p.id = @pointId)
+      WHERE (@branchIds IS NULL OR p.branch_id IN (SELECT value FROM json_each(@branchIds)))
+        AND (@pointId IS NULL OR p.id = @pointId)
       ORDER BY r.household_id, r.id`,
   ),
   pointNames: sqlite.prepare<[], { id: number; name: string; branchId: number }>(

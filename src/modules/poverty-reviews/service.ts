@@ -181,8 +181,8 @@ export function listReviews(
   const scope = scopeOf(actor)
   if (scope.kind === 'none' || scope.kind === 'partner') return []
   if (scope.kind === 'branch') {
-    where.push('r.branch_id = @scope')
-    params.scope = scope.id
+    where.push('r.branch_id IN (SELECT value FROM json_each(@scope))')
+    params.scope = JSON.stringify(scope.ids)
   }
   return reviewsPage(sqlite, where, params).map((r) => {
     const lines = reviewQueries(sqlite).lines.all(r.id)
@@ -219,10 +219,13 @@ export function povertyMovementsReport(sqlite: Database.Database, actor: Actor, 
   if (scope.kind === 'none' || scope.kind === 'partner')
     return { from: query.from, to: query.to, groupBy, period, rows: [] }
   const q = reviewQueries(sqlite)
-  const branchId = scope.kind === 'branch' ? scope.id : (query.branchId ?? null)
-  if (scope.kind === 'branch' && query.branchId !== undefined && query.branchId !== scope.id)
+  if (scope.kind === 'branch' && query.branchId !== undefined && !scope.ids.includes(query.branchId))
     return { from: query.from, to: query.to, groupBy, period, rows: [] }
-  const records = q.recordsForReport.all({ branchId, pointId: query.transactionPointId ?? null })
+  const branchIds = query.branchId !== undefined ? [query.branchId] : scope.kind === 'branch' ? scope.ids : null
+  const records = q.recordsForReport.all({
+    branchIds: branchIds && JSON.stringify(branchIds),
+    pointId: query.transactionPointId ?? null,
+  })
   const points = new Map(q.pointNames.all().map((p) => [p.id, p]))
   const branches = new Map(q.branchNames.all().map((b) => [b.id, b]))
   const counts = new Map<

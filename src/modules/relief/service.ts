@@ -304,8 +304,8 @@ export function listRelief(
   const scope = scopeOf(actor)
   if (scope.kind === 'none' || scope.kind === 'partner') return []
   if (scope.kind === 'branch') {
-    where.push('d.branch_id = @scope')
-    params.scope = scope.id
+    where.push('d.branch_id IN (SELECT value FROM json_each(@scope))')
+    params.scope = JSON.stringify(scope.ids)
   }
   return decisionsPage(sqlite, where, params).map((r) => decisionView(sqlite, r, false))
 }

@@ -119,7 +119,7 @@ export type SupportBudgetRow = {
 /** Households with an active loan in scope (on the projection). */
 export function activeHouseholds(sqlite: Database.Database, scope: ScopedSql): number {
   return sqlite
-    .prepare<[Record<string, number>], number>(
+    .prepare<[Record<string, number | string>], number>(
       `SELECT COUNT(DISTINCT l.household_id) FROM loans l WHERE l.state = 'active' AND ${scope.sql}`,
     )
     .pluck()
@@ -130,7 +130,7 @@ export function activeHouseholds(sqlite: Database.Database, scope: ScopedSql): n
 export function portfolioGroups(sqlite: Database.Database, k: PortfolioKey, scope: ScopedSql): PortfolioGroupRow[] {
   // Aggregate on the covering index first, then name the (few) groups.
   return sqlite
-    .prepare<[Record<string, number>], PortfolioGroupRow>(
+    .prepare<[Record<string, number | string>], PortfolioGroupRow>(
       `SELECT agg.key, ${k.name} AS name, agg.loans, agg.households, agg.outstanding, agg.overdue FROM (
         SELECT ${k.key} AS key, COUNT(*) AS loans, COUNT(DISTINCT l.household_id) AS households,
           SUM(l.outstanding_principal) AS outstanding, SUM(l.overdue_principal) AS overdue
@@ -252,16 +252,16 @@ export function collectedByMonth(sqlite: Database.Database, scope: string, range
  * Support payments in scope (`scope` is `AND <condition>` on the payment `s`): by state, by branch and state, and
  * their recoveries.
  */
-export function supportPaymentRows(sqlite: Database.Database, scope: string, params: Record<string, number>) {
+export function supportPaymentRows(sqlite: Database.Database, scope: string, params: Record<string, number | string>) {
   const byStatus = sqlite
-    .prepare<[Record<string, number>], SupportStatusRow>(
+    .prepare<[Record<string, number | string>], SupportStatusRow>(
       `SELECT s.status, COUNT(*) AS count, SUM(s.amount) AS amount FROM support_payments s WHERE 1 = 1 ${scope}
         GROUP BY s.status ORDER BY s.status`,
     )
     .all(params)
   // Recoveries (a paid payment whose conditions stopped holding) are counted on their payment's row.
   const byBranch = sqlite
-    .prepare<[Record<string, number>], SupportBranchRow>(
+    .prepare<[Record<string, number | string>], SupportBranchRow>(
       `SELECT s.branch_id AS branchId, b.code AS branchCode, s.status, COUNT(*) AS count, SUM(s.amount) AS
         amount,
       COUNT(r.id) AS recoveredCount, COALESCE(SUM(r.amount), 0) AS recoveredAmount
@@ -271,7 +271,7 @@ export function supportPaymentRows(sqlite: Database.Database, scope: string, par
     )
     .all(params)
   const recoveries = sqlite
-    .prepare<[Record<string, number>], SupportRecoveryRow>(
+    .prepare<[Record<string, number | string>], SupportRecoveryRow>(
       `SELECT r.id, r.support_payment_id AS supportPaymentId, s.household_id AS householdId, s.loan_id AS
         loanId, s.branch_id AS branchId,
       s.local_policy_code AS localPolicyCode, r.amount, r.reason, r.created_on AS createdOn

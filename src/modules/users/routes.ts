@@ -33,10 +33,16 @@ const UserInput = Type.Object(
     name: Text(200),
     role: Type.Enum(ROLES, {
       description:
-        'admin (all), branch_officer / branch_manager (one branch), partner_officer (one partner), finance ' +
-        '(read all + reconciliation), auditor (read only)',
+        'admin (all), branch_officer / branch_manager (a branch, or every branch under a province office or the ' +
+        'head office), partner_officer (a partner and the partners under it), finance (read all + ' +
+        'reconciliation), auditor (read only), supervisor (reads its area and records supervision findings)',
     }),
-    branchId: Type.Optional(Id('Required for branch_officer and branch_manager')),
+    branchId: Type.Optional(
+      Id('branch_officer, branch_manager, supervisor: their branch (a district), unless officeId is given'),
+    ),
+    officeId: Type.Optional(
+      Id('branch_officer, branch_manager, supervisor: an office of any level; they see every branch under it'),
+    ),
     partnerId: Type.Optional(Id('Required for partner_officer')),
     username: Type.Optional(Username()),
   },
@@ -52,6 +58,7 @@ export const User = component(
     username: Nullable(Type.String({ description: 'Signs in with it (with a password); null: API keys only' })),
     role: Type.String(),
     branchId: Nullable(Type.Integer()),
+    officeId: Nullable(Type.Integer({ description: 'Scope node above a branch (see branchId)' })),
     partnerId: Nullable(Type.Integer()),
     active: Type.Boolean({ description: "false: deactivated — none of the user's keys is accepted" }),
     deactivatedAt: Nullable(Type.String()),

@@ -21,6 +21,7 @@ import type { CommandContext } from '../../platform/commands.js'
 import type { Db } from '../../platform/database.js'
 import { endSessions } from '../session/service.js'
 import { branchById, partnerById } from '../organisation/queries.js'
+import { treeQueries } from '../organisation/tree-queries.js'
 import {
   activeAdminIds,
   apiKeyById,
@@ -43,6 +44,7 @@ export interface UserInput {
   name: string
   role: (typeof ROLES)[number]
   branchId?: number
+  officeId?: number
   partnerId?: number
   /** Lower-case letters, digits, '.', '_', '-' (3–64); without one the user cannot sign in with a password. */
   username?: string
@@ -56,6 +58,7 @@ export function userView(row: UserRow) {
     username: row.username ?? null,
     role: row.role,
     branchId: row.branchId,
+    officeId: row.officeId ?? null,
     partnerId: row.partnerId,
     active: row.active,
     deactivatedAt: row.deactivatedAt ?? null,
@@ -65,16 +68,24 @@ export function userView(row: UserRow) {
 }
 
 export function createUser(ctx: CommandContext, input: UserInput) {
-  const needsBranch = input.role === 'branch_officer' || input.role === 'branch_manager'
+  // One scope node per user (docs/rules.md §21): branch staff and supervisors a branch or an office of any level,
+  // partner officers a partner (which brings the partners under it), the other roles none (they read everything).
+  const needsNode = input.role === 'branch_officer' || input.role === 'branch_manager' || input.role === 'supervisor'
   const needsPartner = input.role === 'partner_officer'
   const bad = (field: string, message: string) =>
     new DomainError('VALIDATION_ERROR', `${field} ${message}`, { errors: [{ field: `body.${field}`, message }] })
-  if (needsBranch && !input.branchId) throw bad('branchId', `is required for role ${input.role}`)
-  if (!needsBranch && input.branchId) throw bad('branchId', `must not be set for role ${input.role}`)
+  if (needsNode && !input.branchId && !input.officeId)
+    throw bad('branchId', `or officeId is required for role ${input.role}`)
+  if (input.branchId && input.officeId) throw bad('officeId', 'must not be set together with branchId')
+  if (!needsNode && input.branchId) throw bad('branchId', `must not be set for role ${input.role}`)
+  if (!needsNode && input.officeId) throw bad('officeId', `must not be set for role ${input.role}`)
   if (needsPartner && !input.partnerId) throw bad('partnerId', 'is required for role partner_officer')
   if (!needsPartner && input.partnerId) throw bad('partnerId', `must not be set for role ${input.role}`)
   if (input.branchId && !branchById(ctx.db, input.branchId)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Branch ${input.branchId} does not exist`)
+  }
+  if (input.officeId && !treeQueries(ctx.sqlite).officeById.get(input.officeId)) {
+    throw new DomainError('REFERENCE_NOT_FOUND', `Office ${input.officeId} does not exist`)
   }
   if (input.partnerId && !partnerById(ctx.db, input.partnerId)) {
     throw new DomainError('REFERENCE_NOT_FOUND', `Partner ${input.partnerId} does not exist`)
@@ -84,6 +95,7 @@ export function createUser(ctx: CommandContext, input: UserInput) {
     name: input.name,
     role: input.role,
     branchId: input.branchId ?? null,
+    officeId: input.officeId ?? null,
     partnerId: input.partnerId ?? null,
     username: input.username ?? null,
   })
