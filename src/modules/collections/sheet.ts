@@ -24,7 +24,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { Actor } from '../../platform/auth.js'
-import { inBranchScope, inScope } from '../../platform/scope.js'
+import { inBranchScope, inScope, scopeOf } from '../../platform/scope.js'
 import { DomainError, notFound } from '../../platform/errors.js'
 import { addMonths, sessionDayInMonthAfter } from '../../domain/dates.js'
 import { NO_AMOUNTS, addAmounts, sheetAmounts, type SheetAmounts } from '../../domain/collection-sheet.js'
@@ -64,7 +64,10 @@ type Totals = Omit<SheetAmounts, 'interest' | 'principal'> & {
 
 function pointVisible(sqlite: Database.Database, actor: Actor, point: SheetPointRow): boolean {
   if (actor.role !== 'partner_officer') return inBranchScope(actor, point.branchId)
-  return collectionQueries(sqlite).partnerBranch.get(actor.partnerId ?? -1) === point.branchId
+  // A partner officer sees the points of the branches where its partners (its own and those under it) work.
+  const scope = scopeOf(actor)
+  const ids = scope.kind === 'partner' ? scope.ids : []
+  return ids.some((id) => collectionQueries(sqlite).partnerBranch.get(id) === point.branchId)
 }
 
 const emptyTotals = (): Totals => ({
@@ -124,9 +127,7 @@ export function collectionSheet(
       )
     groups = [g]
   } else {
-    groups = queries.sheetGroupsAt
-      .all(point.id)
-      .filter((g) => actor.role !== 'partner_officer' || g.partnerId === actor.partnerId)
+    groups = queries.sheetGroupsAt.all(point.id).filter((g) => actor.role !== 'partner_officer' || inScope(actor, g))
   }
 
   const loanRows =
