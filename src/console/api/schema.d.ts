@@ -5992,6 +5992,7 @@ export interface operations {
                             username: string | null;
                             role: string;
                             branchId: number | null;
+                            officeId: number | null;
                             partnerId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */
@@ -6076,6 +6077,7 @@ export interface operations {
                             username: string | null;
                             role: string;
                             branchId: number | null;
+                            officeId: number | null;
                             partnerId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */
@@ -6214,6 +6216,7 @@ export interface operations {
                             username: string | null;
                             role: string;
                             branchId: number | null;
+                            officeId: number | null;
                             partnerId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */

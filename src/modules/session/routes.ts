@@ -23,6 +23,7 @@ const Session = Type.Object({
       username: Nullable(Type.String()),
       role: Type.String(),
       branchId: Nullable(Type.Integer()),
+      officeId: Nullable(Type.Integer({ description: 'The office (province, head office) the scope covers' })),
       partnerId: Nullable(Type.Integer()),
     },
     { description: "Who is signed in: the same role and scope as the user's API keys" },

@@ -62,6 +62,7 @@ export interface SessionView {
     username: string | null
     role: string
     branchId: number | null
+    officeId: number | null
     partnerId: number | null
   }
   mustChangePassword: boolean
@@ -82,6 +83,7 @@ function view(
       username,
       role: actor.role,
       branchId: actor.branchId,
+      officeId: actor.officeId ?? null,
       partnerId: actor.partnerId,
     },
     mustChangePassword: session.mustChangePassword,
@@ -97,6 +99,7 @@ const actorOf = (a: Account): Actor => ({
   role: a.role,
   branchId: a.branchId,
   partnerId: a.partnerId,
+  officeId: a.officeId,
 })
 
 /** The current session (NOT_FOUND when the request came with an API key). */
