@@ -366,6 +366,11 @@ t.test('§24 officeId or placeId keeps one subtree', async (t) => {
     [THON_1],
     'a restriction at the level of the rows: its own row',
   )
+  t.match(
+    same.rows[0],
+    { parentId: HOA_BAC, parentName: 'Hòa Bắc' },
+    'still named with its parent, outside the subtree',
+  )
 })
 
 t.test('§24 CSV: Vietnamese headings, UTF-8 BOM, the aboveLevel and total rows last', async (t) => {

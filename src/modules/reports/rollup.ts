@@ -212,7 +212,10 @@ type PlaceRow = NodeRow & { officeId: number }
 interface ReportNode {
   key: string
   row: NodeRow
+  /** the parent inside the restriction (null for the restriction's own node) */
   parent: ReportNode | null
+  /** the parent as the row names it, also for the restriction's own node */
+  parentRow: { id: number; name: string } | null
   treeId: number
 }
 
@@ -245,13 +248,22 @@ function loadNodes(sqlite: Database.Database, officeId: number | null, placeId: 
     .all(params)
   let treeId = 0
   const byKey = new Map<string, ReportNode>()
+  const outside = (key: string) =>
+    sqlite
+      .prepare<[number], { id: number; name: string }>(
+        `SELECT id, name FROM ${key.startsWith('o') ? 'offices' : 'places'} WHERE id = ?`,
+      )
+      .get(Number(key.slice(1))) ?? null
   const add = (key: string, row: NodeRow, parentKey: string | null) => {
-    const node = { key, row, parent: (parentKey && byKey.get(parentKey)) || null, treeId: ++treeId }
-    byKey.set(key, node)
+    const parent = (parentKey && byKey.get(parentKey)) || null
+    // Only the restriction's own node has its parent outside: named with one look-up.
+    const parentRow = parent ? parent.row : parentKey ? outside(parentKey) : null
+    byKey.set(key, { key, row, parent, parentRow, treeId: ++treeId })
   }
   // Parents first: offices by level, communes, villages, groups.
   for (const level of TREE_LEVELS.slice(0, 3))
-    for (const o of offices.filter((x) => x.level === level)) add(`o${o.id}`, o, `o${o.parentId}`)
+    for (const o of offices.filter((x) => x.level === level))
+      add(`o${o.id}`, o, o.parentId === null ? null : `o${o.parentId}`)
   for (const p of places.filter((x) => x.level === 'commune')) add(`p${p.id}`, p, `o${p.officeId}`)
   for (const p of places.filter((x) => x.level === 'village')) add(`p${p.id}`, p, `p${p.parentId}`)
   for (const g of groups) add(`g${g.id}`, g, `p${g.parentId}`)
@@ -422,8 +434,8 @@ export function rollUpReport(db: Db, actor: Actor, q: RollUpQuery, businessDate:
       id: n.row.id,
       code: n.row.code,
       name: n.row.name,
-      parentId: n.parent?.row.id ?? null,
-      parentName: n.parent?.row.name ?? null,
+      parentId: n.parentRow?.id ?? null,
+      parentName: n.parentRow?.name ?? null,
       figures: figuresOf(n),
     }))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.id - b.id))
