@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3'
 import type { Actor } from '../../platform/auth.js'
 import { READ_ALL_ROLES } from '../../platform/auth.js'
-import type { Db } from '../../platform/database.js'
+import { perConnection, type Db } from '../../platform/database.js'
 import { DomainError } from '../../platform/errors.js'
 import { scopeSql } from '../../platform/scope.js'
 import {
@@ -70,11 +70,7 @@ type Leaf = { figures: Figures<string> } & ({ groupId: number } | { node: NodeRe
  * province union at its office or a commune chapter at its commune, this is the one function to extend.)
  */
 export function partnerNodes(sqlite: Database.Database): Map<number, NodeRef> {
-  const rows = sqlite
-    .prepare<[], { partnerId: number; officeId: number | null }>(
-      'SELECT p.id AS partnerId, b.office_id AS officeId FROM partners p JOIN branches b ON b.id = p.branch_id',
-    )
-    .all()
+  const rows = treeQueries(sqlite).partnerOffices.all()
   return new Map(rows.flatMap((r) => (r.officeId === null ? [] : [[r.partnerId, { kind: 'office', id: r.officeId }]])))
 }
 
@@ -220,40 +216,43 @@ interface ReportNode {
 }
 
 const UNDER = 'SELECT descendant_id FROM office_paths WHERE ancestor_id = @officeId'
+const PLACES_IN = `(@officeId IS NULL OR office_id IN (${UNDER}))
+  AND (@placeId IS NULL OR id = @placeId OR parent_id = @placeId)`
+type Restriction = { officeId: number | null; placeId: number | null }
 
-function loadNodes(sqlite: Database.Database, officeId: number | null, placeId: number | null) {
-  const params = { officeId, placeId }
-  const offices =
-    placeId !== null
-      ? []
-      : sqlite
-          .prepare<[typeof params], NodeRow>(
-            `SELECT id, code, name, level, parent_id AS parentId FROM offices
-            WHERE @officeId IS NULL OR id IN (${UNDER}) ORDER BY id`,
-          )
-          .all(params)
-  const placeFilter = `(@officeId IS NULL OR office_id IN (${UNDER}))
-    AND (@placeId IS NULL OR id = @placeId OR parent_id = @placeId)`
-  const places = sqlite
-    .prepare<[typeof params], PlaceRow>(
-      `SELECT id, code, name, kind AS level, parent_id AS parentId, office_id AS officeId FROM places
-      WHERE ${placeFilter} ORDER BY id`,
-    )
-    .all(params)
-  const groups = sqlite
-    .prepare<[typeof params], NodeRow>(
-      `SELECT id, code, name, 'group' AS level, place_id AS parentId FROM groups
-      WHERE place_id IN (SELECT id FROM places WHERE ${placeFilter}) ORDER BY id`,
-    )
-    .all(params)
+/** The scope-free statements (the tree and its restriction), prepared once per connection. */
+const treeQueries = perConnection((sqlite) => ({
+  partnerOffices: sqlite.prepare<[], { partnerId: number; officeId: number | null }>(
+    'SELECT p.id AS partnerId, b.office_id AS officeId FROM partners p JOIN branches b ON b.id = p.branch_id',
+  ),
+  offices: sqlite.prepare<[Restriction], NodeRow>(
+    `SELECT id, code, name, level, parent_id AS parentId FROM offices
+    WHERE @placeId IS NULL AND (@officeId IS NULL OR id IN (${UNDER})) ORDER BY id`,
+  ),
+  places: sqlite.prepare<[Restriction], PlaceRow>(
+    `SELECT id, code, name, kind AS level, parent_id AS parentId, office_id AS officeId FROM places
+    WHERE ${PLACES_IN} ORDER BY id`,
+  ),
+  groups: sqlite.prepare<[Restriction], NodeRow>(
+    `SELECT id, code, name, 'group' AS level, place_id AS parentId FROM groups
+    WHERE place_id IN (SELECT id FROM places WHERE ${PLACES_IN}) ORDER BY id`,
+  ),
+  office: sqlite.prepare<[number], { id: number; name: string; level: RollUpLevel }>(
+    'SELECT id, name, level FROM offices WHERE id = ?',
+  ),
+  place: sqlite.prepare<[number], { id: number; name: string; level: RollUpLevel }>(
+    'SELECT id, name, kind AS level FROM places WHERE id = ?',
+  ),
+}))
+
+function loadNodes(sqlite: Database.Database, restricted: Restriction) {
+  const q = treeQueries(sqlite)
+  const offices = q.offices.all(restricted)
+  const places = q.places.all(restricted)
+  const groups = q.groups.all(restricted)
   let treeId = 0
   const byKey = new Map<string, ReportNode>()
-  const outside = (key: string) =>
-    sqlite
-      .prepare<[number], { id: number; name: string }>(
-        `SELECT id, name FROM ${key.startsWith('o') ? 'offices' : 'places'} WHERE id = ?`,
-      )
-      .get(Number(key.slice(1))) ?? null
+  const outside = (key: string) => (key.startsWith('o') ? q.office : q.place).get(Number(key.slice(1))) ?? null
   const add = (key: string, row: NodeRow, parentKey: string | null) => {
     const parent = (parentKey && byKey.get(parentKey)) || null
     // Only the restriction's own node has its parent outside: named with one look-up.
@@ -328,7 +327,7 @@ function visibleNodes(
 
 const DEPTH = (level: RollUpLevel) => ROLLUP_LEVELS.indexOf(level)
 
-function restriction(sqlite: Database.Database, q: RollUpQuery): { officeId: number | null; placeId: number | null } {
+function restriction(sqlite: Database.Database, q: RollUpQuery): Restriction {
   const tooLow = (what: string, level: RollUpLevel, id: number) => {
     if (DEPTH(level) > DEPTH(q.level))
       throw new DomainError('VALIDATION_ERROR', `${what} ${id} is a ${level}: rows at level ${q.level} are above it`, {
@@ -338,14 +337,12 @@ function restriction(sqlite: Database.Database, q: RollUpQuery): { officeId: num
       })
   }
   if (q.officeId !== undefined) {
-    const o = sqlite.prepare<[number], { level: RollUpLevel }>('SELECT level FROM offices WHERE id = ?').get(q.officeId)
+    const o = treeQueries(sqlite).office.get(q.officeId)
     if (!o) throw new DomainError('NOT_FOUND', `Office ${q.officeId} was not found`)
     tooLow('officeId', o.level, q.officeId)
   }
   if (q.placeId !== undefined) {
-    const p = sqlite
-      .prepare<[number], { level: RollUpLevel }>('SELECT kind AS level FROM places WHERE id = ?')
-      .get(q.placeId)
+    const p = treeQueries(sqlite).place.get(q.placeId)
     if (!p) throw new DomainError('NOT_FOUND', `Place ${q.placeId} was not found`)
     tooLow('placeId', p.level, q.placeId)
   }
@@ -383,7 +380,7 @@ export function rollUpReport(db: Db, actor: Actor, q: RollUpQuery, businessDate:
     asOf: q.report === 'portfolio' || q.report === 'overdue' ? (q.asOf ?? businessDate) : undefined,
   }
   const leaves = leavesOf(sqlite, actor, query, businessDate)
-  const nodes = loadNodes(sqlite, officeId, placeId)
+  const nodes = loadNodes(sqlite, { officeId, placeId })
 
   const zero = (): Figures<string> => Object.fromEntries(keys.map((k) => [k, 0]))
   const plus = (into: Figures<string>, f: Figures<string>) => {
