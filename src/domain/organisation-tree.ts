@@ -138,3 +138,34 @@ function add(a: number, b: number): number {
     throw new RangeError(`roll-up: ${a} + ${b} is not a safe integer`)
   return sum
 }
+
+/**
+ * A roll-up read at one level (the roll-up reports, docs/rules.md §24): each node of `level` with the rolled-up
+ * figures of its subtree (`rollUp`), the figures recorded on nodes above `level` (`aboveLevel`: they belong to no
+ * row, e.g. a district's own figure when the rows are communes), and `total`, the sum of every recorded figure.
+ * For a valid tree (or the subtree of one node) every node below `level` has exactly one ancestor at `level`, so
+ * total = Σ rows + aboveLevel.
+ */
+export function rollUpAtLevel<K extends string>(
+  nodes: readonly TreeNode[],
+  own: ReadonlyMap<number, Figures<K>>,
+  keys: readonly K[],
+  level: TreeLevel,
+): { rows: Map<number, Figures<K>>; aboveLevel: Figures<K>; total: Figures<K> } {
+  const totals = rollUp(nodes, own, keys)
+  const zero = (): Figures<K> => Object.fromEntries(keys.map((k) => [k, 0])) as Figures<K>
+  const rows = new Map<number, Figures<K>>()
+  const aboveLevel = zero()
+  const total = zero()
+  const depth = TREE_LEVELS.indexOf(level)
+  for (const node of nodes) {
+    if (node.level === level) rows.set(node.id, totals.get(node.id)!)
+    const figures = own.get(node.id)
+    if (!figures) continue
+    for (const k of keys) {
+      total[k] = add(total[k], figures[k])
+      if (TREE_LEVELS.indexOf(node.level) < depth) aboveLevel[k] = add(aboveLevel[k], figures[k])
+    }
+  }
+  return { rows, aboveLevel, total }
+}

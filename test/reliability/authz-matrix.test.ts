@@ -1051,6 +1051,18 @@ const TABLE: Target[] = [
     request: get('/v1/reports/outcomes?from=2026-06-01&to=2026-06-30'),
   },
   { op: 'GET /v1/reports/partner-fees', expect: FINANCE_READ, request: get('/v1/reports/partner-fees?month=2026-05') },
+  // docs/rules.md §24: every role reads roll-ups within its scope; the fees roll-up as the partner-fee report.
+  {
+    op: 'GET /v1/reports/roll-up',
+    expect: ANY_ROLE,
+    request: get('/v1/reports/roll-up?report=portfolio&level=province'),
+  },
+  {
+    op: 'GET /v1/reports/roll-up',
+    variant: 'fees',
+    expect: FINANCE_READ,
+    request: get('/v1/reports/roll-up?report=fees&level=district&month=2026-05'),
+  },
   {
     op: 'POST /v1/reconciliations',
     expect: row(U, U, F, F, F, F, F, F, F, F, F, 201, 201, F),

@@ -297,6 +297,23 @@ const OP_HINTS: Record<string, Hints> = {
   'GET /v1/households/{id}/poverty-status': {
     cursor: fc.constantFrom('2019-06-01.1', '2020-01-01.0', '2026-06-30.999'),
   },
+  // docs/rules.md §24: restrictions to real nodes (the head office, branch A's district, point A's commune) or not.
+  'GET /v1/reports/roll-up': {
+    officeId: fc.constantFrom(
+      ...(ta.app.sqlite.prepare("SELECT id FROM offices WHERE code IN ('HO', 'BR-A')").pluck().all() as number[]),
+      999_999,
+    ),
+    placeId: fc.constantFrom(
+      ...(ta.app.sqlite
+        .prepare('SELECT place_id FROM transaction_points WHERE id = ?')
+        .pluck()
+        .all(world.pointA) as number[]),
+      999_999,
+    ),
+    asOf: fc.constantFrom('2026-06-30', '2026-06-01', '2025-12-31'),
+    from: fc.constantFrom('2026-06-01', '2026-01-01'),
+    to: fc.constantFrom('2026-06-30', '2026-05-31'),
+  },
 }
 const hintsOf = (op: Operation): Hints => ({ ...hints, ...OP_HINTS[op.key] })
 

@@ -1512,6 +1512,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/roll-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reports rolled up by any level of the organisation tree
+         * @description Portfolio or overdue loans as of a date, collections or support payments paid between two dates, or an ended month's partner fees, one row per node of `level` (head office, province, district, commune, village or savings-and-loan group; nodes with nothing show zeros), each with its parent; `officeId` or `placeId` keeps one node's subtree. Each figure is computed once per group (or, for a partner's entrustment fee, at the partner's node) with the rules of the per-branch reports and summed up the tree: a row is the sum of the rows under it one level down, figures recorded above `level` are in `aboveLevel`, and total = Σ rows + aboveLevel at every level. Within the caller's scope; fees are read by finance, auditors and administrators (as the partner-fee report). Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"; the aboveLevel and total rows last). Errors: VALIDATION_ERROR (a date the report does not use or lacks, from after to, officeId with placeId, a restriction below `level`), NOT_FOUND (officeId / placeId), MONTH_NOT_ENDED, FEE_RATE_MISSING, FORBIDDEN (fees).
+         */
+        get: operations["getReportsRollUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/portfolio": {
         parameters: {
             query?: never;
@@ -11201,6 +11221,173 @@ export interface operations {
             };
             /** @description Outside the caller's role or scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsRollUp: {
+        parameters: {
+            query: {
+                /** @description portfolio | overdue (as of `asOf`), collections | support_payments (`from`–`to`), fees (an ended `month`) */
+                report: "portfolio" | "overdue" | "collections" | "support_payments" | "fees";
+                /** @description The level of the rows: one row per node of this level */
+                level: "head_office" | "province" | "district" | "commune" | "village" | "group";
+                /** @description Only the subtree of this office (at or above the level of the rows) */
+                officeId?: number;
+                /** @description Only the subtree of this commune or village (at or above the level of the rows) */
+                placeId?: number;
+                /**
+                 * @description portfolio, overdue: the date (default the business date)
+                 * @example 2025-03-10
+                 */
+                asOf?: string;
+                /**
+                 * @description collections, support_payments: first value / payment date (required)
+                 * @example 2025-03-10
+                 */
+                from?: string;
+                /**
+                 * @description collections, support_payments: last value / payment date (required)
+                 * @example 2025-03-10
+                 */
+                to?: string;
+                /**
+                 * @description fees: calendar month YYYY-MM, ended (last day ≤ business date)
+                 * @example 2026-06
+                 */
+                month?: string;
+                /** @description csv: the same report as CSV (as with Accept: text/csv) */
+                format?: "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        report: string;
+                        level: string;
+                        officeId: number | null;
+                        placeId: number | null;
+                        asOf: string | null;
+                        from: string | null;
+                        to: string | null;
+                        month: string | null;
+                        /** @description The report's figures, in order */
+                        figures: string[];
+                        rows: {
+                            level: string;
+                            /** @description The office, place or group id (by level) */
+                            id: number;
+                            code: string;
+                            name: string;
+                            parentId: number | null;
+                            parentName: string | null;
+                            /** @description Rolled up from the leaves under the node */
+                            figures: {
+                                loans?: number;
+                                households?: number;
+                                outstanding?: number;
+                                overdue?: number;
+                                overdueLoans?: number;
+                                overduePrincipal?: number;
+                                overdueInterest?: number;
+                                repayments?: number;
+                                amount?: number;
+                                principal?: number;
+                                interest?: number;
+                                count?: number;
+                                entrustmentFee?: number;
+                                groupCommission?: number;
+                            };
+                        }[];
+                        /** @description Figures recorded on nodes above the level of the rows */
+                        aboveLevel: {
+                            loans?: number;
+                            households?: number;
+                            outstanding?: number;
+                            overdue?: number;
+                            overdueLoans?: number;
+                            overduePrincipal?: number;
+                            overdueInterest?: number;
+                            repayments?: number;
+                            amount?: number;
+                            principal?: number;
+                            interest?: number;
+                            count?: number;
+                            entrustmentFee?: number;
+                            groupCommission?: number;
+                        };
+                        /** @description Σ rows + aboveLevel */
+                        total: {
+                            loans?: number;
+                            households?: number;
+                            outstanding?: number;
+                            overdue?: number;
+                            overdueLoans?: number;
+                            overduePrincipal?: number;
+                            overdueInterest?: number;
+                            repayments?: number;
+                            amount?: number;
+                            principal?: number;
+                            interest?: number;
+                            count?: number;
+                            entrustmentFee?: number;
+                            groupCommission?: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MONTH_NOT_ENDED, FEE_RATE_MISSING: Business rule violated (see code) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import { DomainError } from '../../platform/errors.js'
 import * as service from './service.js'
 import { supportPaymentsReport } from './support.js'
 import { outcomeReportRoutes } from './outcomes.js'
+import { rollUpReportRoutes } from './rollup-routes.js'
 import { ALL_ROLES } from '../../platform/auth.js'
 
 const csvNote = ' Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)").'
@@ -70,6 +71,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const businessDate = makeBusinessDateReader(app.sqlite)
   outcomeReportRoutes(fastify) // by purpose and outcome (docs/rules.md §16)
+  rollUpReportRoutes(fastify) // by any level of the organisation tree (docs/rules.md §24)
 
   app.get(
     '/reports/portfolio',
