@@ -65,13 +65,21 @@ type NodeRef = { kind: 'office' | 'place'; id: number }
 type Leaf = { figures: Figures<string> } & ({ groupId: number } | { node: NodeRef })
 
 /**
- * The node of the tree a partner sits at, per partner — where its entrustment fee is recorded. Today a partner
- * belongs to a branch, so it sits at that branch's district office. (When partners get their own levels, a
- * province union at its office or a commune chapter at its commune, this is the one function to extend.)
+ * The node of the tree a partner sits at, per partner — where its entrustment fee is recorded: a province union at
+ * its province office, a district association at its branch's district office, a commune chapter at its commune
+ * (docs/rules.md §21).
  */
 export function partnerNodes(sqlite: Database.Database): Map<number, NodeRef> {
   const rows = treeQueries(sqlite).partnerOffices.all()
-  return new Map(rows.flatMap((r) => (r.officeId === null ? [] : [[r.partnerId, { kind: 'office', id: r.officeId }]])))
+  return new Map(
+    rows.flatMap((r): [number, NodeRef][] =>
+      r.placeId !== null
+        ? [[r.partnerId, { kind: 'place', id: r.placeId }]]
+        : r.officeId === null
+          ? []
+          : [[r.partnerId, { kind: 'office', id: r.officeId }]],
+    ),
+  )
 }
 
 // ————————————————————————————————————————————— leaves, one set per report
@@ -97,7 +105,7 @@ function overdueLeaves(sqlite: Database.Database, actor: Actor, asOf: string, bu
   type Row = { groupId: number; overdueLoans: number; overduePrincipal: number; overdueInterest: number }
   if (asOf >= businessDate) {
     return sqlite
-      .prepare<[Record<string, number>], Row>(
+      .prepare<[Record<string, number | string>], Row>(
         `SELECT l.group_id AS groupId, COUNT(*) AS overdueLoans, SUM(l.overdue_principal) AS overduePrincipal,
           SUM(l.overdue_interest) AS overdueInterest
         FROM loans l WHERE l.state = 'active' AND (l.overdue_principal > 0 OR l.overdue_interest > 0) AND ${scope.sql}
@@ -163,13 +171,13 @@ function feeLeaves(sqlite: Database.Database, actor: Actor, month: string, busin
   const groupScope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
   const partners = new Set(
     sqlite
-      .prepare<[Record<string, number>], number>(`SELECT p.id FROM partners p WHERE ${partnerScope.sql}`)
+      .prepare<[Record<string, number | string>], number>(`SELECT p.id FROM partners p WHERE ${partnerScope.sql}`)
       .pluck()
       .all(partnerScope.params),
   )
   const groups = new Set(
     sqlite
-      .prepare<[Record<string, number>], number>(
+      .prepare<[Record<string, number | string>], number>(
         `SELECT g.id FROM groups g JOIN transaction_points tp ON tp.id = g.transaction_point_id WHERE ${groupScope.sql}`,
       )
       .pluck()
@@ -222,8 +230,11 @@ type Restriction = { officeId: number | null; placeId: number | null }
 
 /** The scope-free statements (the tree and its restriction), prepared once per connection. */
 const treeQueries = perConnection((sqlite) => ({
-  partnerOffices: sqlite.prepare<[], { partnerId: number; officeId: number | null }>(
-    'SELECT p.id AS partnerId, b.office_id AS officeId FROM partners p JOIN branches b ON b.id = p.branch_id',
+  // A partner's own level of the tree: a province union its province office, a district association its branch's
+  // district office, a commune chapter its commune.
+  partnerOffices: sqlite.prepare<[], { partnerId: number; officeId: number | null; placeId: number | null }>(
+    `SELECT p.id AS partnerId, COALESCE(p.office_id, b.office_id) AS officeId, p.place_id AS placeId
+      FROM partners p LEFT JOIN branches b ON b.id = p.branch_id`,
   ),
   offices: sqlite.prepare<[Restriction], NodeRow>(
     `SELECT id, code, name, level, parent_id AS parentId FROM offices
@@ -301,7 +312,7 @@ function visibleNodes(
   const groupScope = scopeSql(actor, { branch: 'tp.branch_id', partner: 'g.partner_id' })
   const groups = new Set(
     sqlite
-      .prepare<[Record<string, number>], number>(
+      .prepare<[Record<string, number | string>], number>(
         `SELECT g.id FROM groups g JOIN transaction_points tp ON tp.id = g.transaction_point_id WHERE ${groupScope.sql}`,
       )
       .pluck()
