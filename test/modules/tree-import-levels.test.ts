@@ -5,9 +5,12 @@
  * province; conflicts write nothing; the same list sent again changes nothing.
  */
 import t from 'tap'
+import fc from 'fast-check'
+import { deepStrictEqual } from 'node:assert/strict'
 import { assertRejected } from '../helpers/problem.js'
 import { buildTestApp, rowCounts, type KeyName } from '../helpers/app.js'
 import { expectStatus } from '../helpers/origination.js'
+import { parseImportCsv, planImport } from '../../src/modules/organisation/tree-import.js'
 
 const ta = await buildTestApp(t)
 const { app, as } = ta
@@ -62,6 +65,22 @@ t.test('§20 a file of the four levels: the dry run answers each line and writes
     ],
     'each level from its parent: "thành phố" a province under HO, a district under a province',
   )
+})
+
+t.test('§20 the order of the lines does not matter: any order of the file gives each line the same outcome', (t) => {
+  const input = parseImportCsv(FOUR_LEVELS)
+  const outcome = (lines: ReturnType<typeof planImport>) =>
+    Object.fromEntries(lines.map((l) => [l.code, `${l.kind}:${l.problem ?? l.outcome}`]))
+  const expected = outcome(planImport(app.sqlite, input))
+  t.equal(Object.values(expected).filter((o) => o.endsWith(':create')).length, 10)
+  fc.assert(
+    fc.property(fc.shuffledSubarray(input, { minLength: input.length }), (shuffled) =>
+      deepStrictEqual(outcome(planImport(app.sqlite, shuffled)), expected),
+    ),
+    { numRuns: 50 },
+  )
+  t.pass('50 orders of the file, the same outcomes')
+  t.end()
 })
 
 t.test('§20 applying it creates provinces, districts as branches, communes and villages, top-down', async (t) => {
