@@ -233,8 +233,8 @@ export function planImport(sqlite: Database.Database, input: readonly ImportLine
       return conflict('LEVEL', `under ${l.parentCode} comes a ${kind}, not a ${given.join(' or ')}`, kind)
     if (kind === 'province' && l.name.length > 100)
       return conflict('TOO_LONG', "a province's name has at most 100 characters (its branches' province)", kind)
-    // The same code, name, level and parent: unchanged. The code taken otherwise (an office's code by a place too:
-    // a parent code must name one node).
+    // The same code, name, level and parent: unchanged. The code taken otherwise — by an office or a place alike,
+    // so that a parent code names one node.
     const taken = existing(l.code)
     const parentNode = parent.node
     if (taken) {
@@ -259,8 +259,8 @@ export function planImport(sqlite: Database.Database, input: readonly ImportLine
       const what = taken.office ? `office ${taken.office.id}` : `place ${taken.place!.id}`
       return conflict('CODE_TAKEN', `${what} has code ${l.code} with another name, level or parent`, kind)
     }
-    if ((kind === 'province' || kind === 'district') && (q.placeByCode.get(l.code) || q.branchByCode.get(l.code)))
-      return conflict('CODE_TAKEN', `code ${l.code} is taken by a place or a branch`, kind)
+    if (kind === 'district' && q.branchByCode.get(l.code))
+      return conflict('CODE_TAKEN', `branch code ${l.code} is taken`, kind)
     return { kind, outcome: 'create', problem: null, detail: null, ...none }
   }
 
