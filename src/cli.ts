@@ -7,7 +7,7 @@
  *   users              list users with their keys (never a secret)
  *   deactivate-user <userId> <reason…>   no key of the user is accepted from the next request on
  *   revoke-key <keyId>                   that key is refused from the next request on
- *   demo               load a small realistic data set (one Da Nang branch …)
+ *   demo               load a small realistic data set (two provinces: Đà Nẵng and Quảng Nam …)
  *   openapi            write openapi/openapi.json from the route schemas
  * close-day [date]   run the daily close until the business date is `date` (default: one day); never past today in
  * Vietnam unless ALLOW_CLOSE_AHEAD=1

@@ -20,7 +20,7 @@ const as = (
 t.test(
   'the demo data has borrowers with loans, open applications, savings accounts and a pending support payment',
   async (t) => {
-    t.equal(demo.households, 200)
+    t.equal(demo.households, 280, '200 in Đà Nẵng, 40 in each of the two Quảng Nam districts')
     t.ok(demo.loans.active > 0 && demo.loans.submitted > 0 && demo.loans.supportPayments === 1)
     t.ok(demo.savings.accounts > 0 && demo.savings.deposited > 0)
   },

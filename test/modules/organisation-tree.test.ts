@@ -528,7 +528,7 @@ t.test('§20 an import with a conflict is applied not at all', async (t) => {
     'code,name,parentCode,kind\n' +
     'A1,Xã A,NO-SUCH,\n' + // unknown parent
     'A2,Thôn dưới thôn,20320-01,\n' + // a village under a village
-    'A3,Xã dưới tỉnh,PROV-01,\n' + // a commune under a province
+    'A3,Xã dưới tỉnh,PROV-01,xã\n' + // a commune under a province (a line there is a district)
     'A4,Thôn,20320,commune\n' + // the kind disagrees with the parent
     '20320,Xã khác tên,BR-A,\n' + // code taken by another name
     'A5,Thôn,20320,\n' +

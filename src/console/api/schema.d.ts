@@ -258,8 +258,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import communes and villages (dry run, then apply)
-         * @description A list of (code, name, parent code[, kind]) as `text/csv` or JSON `{lines}`. A line under a district office's code is a commune; a line under a commune's code (known or in the list) is a village. `mode=dry_run` (default) answers each line (create, unchanged, or conflict with its problem) and writes nothing; `mode=apply` writes every new place in one command, only when no line conflicts. Admin only. Errors: PLACE_IMPORT_CONFLICTS (apply with a line in conflict), VALIDATION_ERROR (header, size), UNSUPPORTED_MEDIA_TYPE.
+         * Import provinces, districts, communes and villages (dry run, then apply)
+         * @description A list of (code, name, parent code[, kind]) as `text/csv` or JSON `{lines}`. A line is one level under its parent (known or in the list): under the head office's code a province office, under a province office's code a district office (created as a branch), under a district office's code a commune, under a commune's code a village. `mode=dry_run` (default) answers each line (create, unchanged, or conflict with its problem) and writes nothing; `mode=apply` writes every new node in one command, top-down, only when no line conflicts. Admin only. Errors: PLACE_IMPORT_CONFLICTS (apply with a line in conflict), VALIDATION_ERROR (header, size), UNSUPPORTED_MEDIA_TYPE.
          */
         post: operations["postPlacesImport"];
         delete?: never;
@@ -4111,12 +4111,17 @@ export interface components {
                 code: string;
                 name: string;
                 parentCode: string;
-                kind: ("commune" | "village") | null;
+                /** @description The line's level, from its parent's; null when the parent cannot be placed */
+                kind: ("province" | "district" | "commune" | "village") | null;
                 /** @enum {unknown} */
                 outcome: "create" | "unchanged" | "conflict";
                 problem: ("MISSING_VALUE" | "TOO_LONG" | "UNKNOWN_KIND" | "UNKNOWN_PARENT" | "LEVEL" | "CODE_TAKEN" | "DUPLICATE_IN_LIST" | "PARENT_IN_CONFLICT") | null;
                 detail: string | null;
-                /** @description The place, once created or when unchanged */
+                /** @description A province or district office, once created or when unchanged */
+                officeId: number | null;
+                /** @description A district office's branch */
+                branchId: number | null;
+                /** @description A commune or village, once created or when unchanged */
                 placeId: number | null;
             }[];
         };
@@ -5268,14 +5273,16 @@ export interface operations {
                         code: string;
                         name: string;
                         parentCode: string;
-                        /** @description commune | village (or Vietnamese) */
+                        /** @description province | district | commune | village (or Vietnamese) */
                         kind?: string;
                     }[];
                 };
                 /**
                  * @example Mã,Tên,Mã cấp trên
-                 *     20314,Xã Hòa Ninh,BR-A
-                 *     20314-01,Thôn An Sơn,20314
+                 *     49,Tỉnh Quảng Nam,HO
+                 *     513,Huyện Thăng Bình,49
+                 *     20800,Xã Bình Nguyên,513
+                 *     20800-01,Thôn Bình Trúc,20800
                  */
                 "text/csv": string;
             };

@@ -1,8 +1,9 @@
 /**
- * A small, realistic demo data set: one Da Nang branch, 3 commune transaction
- * points, the 4 partner organisations, 10 savings-and-loan groups, 200
- * households with poverty-status histories, and one user (with an API key) per
- * role. Deterministic (a seeded generator), loaded in one transaction.
+ * A small, realistic demo data set over two provinces (docs/rules.md §20): Thành phố Đà Nẵng — one branch (Hòa
+ * Vang), 3 commune transaction points, the 4 partner organisations, 10 savings-and-loan groups, 200 households
+ * with poverty-status histories, its local policy — and Tỉnh Quảng Nam (quang-nam.ts: two district branches,
+ * national rules only); and one user (with an API key) per role. Deterministic (seeded generators), loaded in one
+ * transaction.
  */
 import type { FastifyInstance } from 'fastify'
 import { seededRandom } from './random.js'
@@ -23,6 +24,8 @@ import { repayLoan } from '../repayments/service.js'
 import { timelineOf } from '../households/service.js'
 import { deposit, openAccount } from '../savings/service.js'
 import { receiveCapital } from '../funding/service.js'
+import { createOffice } from '../organisation/tree.js'
+import { demoQuangNam } from './quang-nam.js'
 
 /** The demo staff's usernames for the console (one per role; Vietnamese job titles without diacritics). */
 export const DEMO_USERNAMES = {
@@ -83,7 +86,15 @@ export function loadDemoData(app: FastifyInstance) {
   const random = seededRandom(20_250_310)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const { body } = app.commands.runNow((ctx) => {
-    const branch = createBranch(ctx, { code: 'DN-HV', name: 'NHCSXH huyện Hòa Vang, Đà Nẵng', province: 'Đà Nẵng' })
+    // The province offices of the tree (§20); a branch is a district office under one. The branches' province text
+    // ('Đà Nẵng', 'Quảng Nam') is what a local policy's region is matched with.
+    const danang = createOffice(ctx, { code: '48', name: 'Thành phố Đà Nẵng', level: 'province' })
+    const branch = createBranch(ctx, {
+      code: 'DN-HV',
+      name: 'NHCSXH huyện Hòa Vang, Đà Nẵng',
+      province: 'Đà Nẵng',
+      provinceOfficeId: danang.id,
+    })
     const points = COMMUNES.map((c) =>
       createTransactionPoint(ctx, {
         code: c.code,
@@ -168,6 +179,38 @@ export function loadDemoData(app: FastifyInstance) {
     })
     const loans = demoLoans(ctx, branch.id, random)
     const savings = demoSavings(ctx, branch.id, random)
+    // The second province draws from its own seeded generator, so every Đà Nẵng row is as it was with one province.
+    const qnRandom = seededRandom(20_251_204)
+    const quangNam = demoQuangNam(ctx, qnRandom)
+    const qnDistricts = quangNam.districts.map((d) => ({
+      ...d,
+      loans: demoLoans(ctx, d.branchId, qnRandom, QUANG_NAM_LOANS),
+      savings: demoSavings(ctx, d.branchId, qnRandom),
+    }))
+    const provinces = [
+      {
+        officeId: danang.id,
+        code: danang.code,
+        name: danang.name,
+        branches: [
+          {
+            branchId: branch.id,
+            code: branch.code,
+            transactionPoints: points.length,
+            partners: partners.length,
+            groups: groups.length,
+            households,
+            loans,
+            savings,
+          },
+        ],
+      },
+      { officeId: quangNam.officeId, code: quangNam.code, name: quangNam.name, branches: qnDistricts },
+    ]
+    const all = provinces.flatMap((p) => p.branches)
+    const total = (f: (b: (typeof all)[number]) => number) => all.reduce((s, b) => s + f(b), 0)
+    for (const [status, n] of Object.entries(quangNam.statusCounts))
+      statusCounts[status] = (statusCounts[status] ?? 0) + n
     const people = [
       {
         name: 'Trần Thị Quản Lý',
@@ -199,14 +242,24 @@ export function loadDemoData(app: FastifyInstance) {
     return {
       statusCode: 201,
       body: {
+        /** the Đà Nẵng branch, the demo staff's */
         branchId: branch.id,
-        transactionPoints: points.length,
-        partners: partners.length,
-        groups: groups.length,
-        households,
+        /** each province office (its id: where province-level users attach) and its branches' figures */
+        provinces,
+        transactionPoints: total((b) => b.transactionPoints),
+        partners: total((b) => b.partners),
+        groups: total((b) => b.groups),
+        households: total((b) => b.households),
         statusCounts,
-        loans,
-        savings,
+        loans: {
+          submitted: total((b) => b.loans.submitted),
+          certified: total((b) => b.loans.certified),
+          active: total((b) => b.loans.active),
+          behind: total((b) => b.loans.behind),
+          closed: total((b) => b.loans.closed),
+          supportPayments: total((b) => b.loans.supportPayments),
+        },
+        savings: { accounts: total((b) => b.savings.accounts), deposited: total((b) => b.savings.deposited) },
         apiKeys: keys,
       },
     }
@@ -238,13 +291,40 @@ function demoSavings(ctx: CommandContext, branchId: number, random: () => number
   return { accounts: borrowers.length, deposited }
 }
 
+interface DemoLoanPlan {
+  /** how many applications, of which the last ones stay submitted, then certified */
+  loans: number
+  submittedAfter: number
+  certifiedAfter: number
+  /** the first `short` loans are six-month loans, disbursed eight months ago */
+  short: number
+  /** a local policy over POOR (its short loans and one in seven others), or null: national rules only */
+  localPolicyCode: string | null
+}
+const DANANG_LOANS: DemoLoanPlan = {
+  loans: 60,
+  submittedAfter: 52,
+  certifiedAfter: 46,
+  short: 2,
+  localPolicyCode: 'DANANG_INTEREST_FREE',
+}
+/** Per Quảng Nam district: 16 applications (2 submitted, 2 certified, 12 loans, the first a short one). */
+const QUANG_NAM_LOANS: DemoLoanPlan = {
+  loans: 16,
+  submittedAfter: 14,
+  certifiedAfter: 12,
+  short: 1,
+  localPolicyCode: null,
+}
+
 /**
  * Loans for the demo, through the same services as the API: open applications
  * (submitted, certified), loans at various ages repaid at their due dates, a few
- * behind on payments, and two short interest-free Đà Nẵng loans repaid on time —
- * one household has since escaped poverty, so a support payment is waiting for approval.
+ * behind on payments, and short loans repaid on time. In Đà Nẵng (`localPolicyCode`) the two short loans are
+ * interest-free under the city's policy and one household has since escaped poverty, so a support payment is
+ * waiting for approval; elsewhere every loan follows the national rules.
  */
-function demoLoans(ctx: CommandContext, branchId: number, random: () => number) {
+function demoLoans(ctx: CommandContext, branchId: number, random: () => number, plan: DemoLoanPlan = DANANG_LOANS) {
   const today = ctx.businessDate
   const manager: CommandContext = {
     ...ctx,
@@ -260,44 +340,42 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
   const summary = { submitted: 0, certified: 0, active: 0, behind: 0, closed: 0, supportPayments: 0 }
   let made = 0
   for (const householdId of households) {
-    if (made >= 60) break
+    if (made >= plan.loans) break
     const ageMonths = 4 + Math.floor(random() * 14)
-    const interestFree = made < 2
-    const disbursedOn = interestFree
-      ? addMonths(today, -8)
-      : addDays(addMonths(today, -ageMonths), -Math.floor(random() * 20))
+    const short = made < plan.short
+    const disbursedOn = short ? addMonths(today, -8) : addDays(addMonths(today, -ageMonths), -Math.floor(random() * 20))
     const applicationDate = addDays(disbursedOn, -12)
     const status = statusOn(timelineOf(ctx.db, householdId), applicationDate)
     if (status !== 'poor' && status !== 'near_poor') continue
-    if (interestFree && status !== 'poor') continue
+    if (short && status !== 'poor') continue
     made++
     const programmeCode = status === 'poor' ? 'POOR' : 'NEAR_POOR'
-    const termMonths = interestFree ? 6 : [24, 36, 48][made % 3]!
+    const termMonths = short ? 6 : [24, 36, 48][made % 3]!
     const app = submitApplication(ctx, {
       householdId,
       programmeCode,
       localPolicyCode:
-        programmeCode === 'POOR' && (interestFree || made % 7 === 0) ? 'DANANG_INTEREST_FREE' : undefined,
-      amount: (interestFree ? 6 : 10 + Math.floor(random() * 40)) * 1_000_000,
+        programmeCode === 'POOR' && (short || made % 7 === 0) ? (plan.localPolicyCode ?? undefined) : undefined,
+      amount: (short ? 6 : 10 + Math.floor(random() * 40)) * 1_000_000,
       termMonths,
-      principalPlan: { everyMonths: interestFree ? 1 : 6, graceMonths: 0 },
+      principalPlan: { everyMonths: short ? 1 : 6, graceMonths: 0 },
       purpose: ['Raising cows', 'Fish pond', 'Vegetable garden', 'Small shop', 'Clean water tank'][made % 5]!,
       partnerReference: `DEMO-${householdId}`,
       applicationDate,
     })
-    if (made > 52) {
+    if (made > plan.submittedAfter) {
       summary.submitted++
       continue
     }
     certifyApplication(ctx, app.id, { decisionNo: `UBND-${householdId}`, certifiedOn: addDays(applicationDate, 3) })
-    if (made > 46) {
+    if (made > plan.certifiedAfter) {
       summary.certified++
       continue
     }
     const approved = approveApplication(manager, app.id, { approvedOn: addDays(applicationDate, 7) })
     const loanId = approved.loanId!
     disburse(ctx, loanId, { amount: app.amount, valueDate: disbursedOn })
-    const behind = !interestFree && made % 6 === 0
+    const behind = !short && made % 6 === 0
     for (let k = 1; ; k++) {
       const row = loadLoanRow(ctx.sqlite, loanId)
       if (row.state !== 'active') break
@@ -312,7 +390,7 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
     if (final.state === 'closed') summary.closed++
     else if (behind) summary.behind++
     else summary.active++
-    if (interestFree && made === 1) {
+    if (short && made === 1 && plan.localPolicyCode) {
       // The household has escaped poverty since: the support rule creates its payment.
       ctx.sqlite
         .prepare(
@@ -324,12 +402,17 @@ function demoLoans(ctx: CommandContext, branchId: number, random: () => number) 
   }
   const { evaluateHouseholdSupport } = supportModule
   for (const id of ctx.sqlite
-    .prepare("SELECT DISTINCT household_id FROM loans WHERE local_policy_code IS NOT NULL AND state = 'closed'")
+    .prepare(
+      "SELECT DISTINCT household_id FROM loans WHERE local_policy_code IS NOT NULL AND state = 'closed' AND branch_id = ?",
+    )
     .pluck()
-    .all() as number[]) {
+    .all(branchId) as number[]) {
     evaluateHouseholdSupport(ctx.sqlite, id, today, { userId: 0, requestId: 'demo', audit: ctx.audit })
   }
-  summary.supportPayments = ctx.sqlite.prepare('SELECT COUNT(*) FROM support_payments').pluck().get() as number
+  summary.supportPayments = ctx.sqlite
+    .prepare('SELECT COUNT(*) FROM support_payments WHERE branch_id = ?')
+    .pluck()
+    .get(branchId) as number
   return summary
 }
 

@@ -1,10 +1,12 @@
 /**
- * Importing communes and villages (docs/rules.md §20): a list of (code, name, parent code[, kind]) lines, as CSV
- * (UTF-8, with or without BOM, English or Vietnamese headers in any order) or JSON. A line whose parent is a
- * district office's code is a commune of that office; a line whose parent is a commune (already known, or
- * another line of the list, in any order) is a village of it. The dry run answers each line's outcome (create,
- * unchanged: the same place exists already, or conflict with a code) and writes nothing; applying writes every
- * new place in one command, and only when no line conflicts (a tree with holes is worse than none).
+ * Importing the tree's reference data (docs/rules.md §20): a list of (code, name, parent code[, kind]) lines, as CSV
+ * (UTF-8, with or without BOM, English or Vietnamese headers in any order) or JSON. Each line's level is its
+ * parent's level plus one: under the head office a province office, under a province office a district office
+ * (created as a branch, by the organisation service), under a district office a commune, under a commune a
+ * village — the parent known already or another line of the list, in any order. The dry run answers each line's
+ * outcome (create, unchanged: the same node exists already, or conflict with a code) and writes nothing; applying
+ * writes every new node in one command, top-down, and only when no line conflicts (a tree with holes is worse
+ * than none).
  */
 import type Database from 'better-sqlite3'
 import { DomainError } from '../../platform/errors.js'
@@ -12,7 +14,10 @@ import { csvKey } from '../../platform/csv.js'
 import type { CommandContext } from '../../platform/commands.js'
 import { csvRecords } from '../reconciliation/statement.js'
 import { foldText } from '../../domain/text.js'
-import { treeQueries, type PlaceKind } from './tree-queries.js'
+import { TREE_LEVELS, type TreeLevel } from '../../domain/organisation-tree.js'
+import { treeQueries, type OfficeRow, type PlaceRow } from './tree-queries.js'
+import { createOffice } from './tree.js'
+import { createBranch } from './service.js'
 
 export const MAX_IMPORT_LINES = 10_000
 export const IMPORT_PROBLEMS = [
@@ -26,6 +31,9 @@ export const IMPORT_PROBLEMS = [
   'PARENT_IN_CONFLICT',
 ] as const
 export type ImportProblem = (typeof IMPORT_PROBLEMS)[number]
+/** The levels a list creates, top-down (the head office exists in every database). */
+export const IMPORT_LEVELS = ['province', 'district', 'commune', 'village'] as const
+export type ImportLevel = (typeof IMPORT_LEVELS)[number]
 
 export interface ImportLineInput {
   line: number
@@ -40,10 +48,16 @@ export interface ImportLine {
   code: string
   name: string
   parentCode: string
-  kind: PlaceKind | null
+  /** the level the line is (from its parent); null when its parent cannot be placed */
+  kind: ImportLevel | null
   outcome: 'create' | 'unchanged' | 'conflict'
   problem: ImportProblem | null
   detail: string | null
+  /** a province or district office, once created or when unchanged */
+  officeId: number | null
+  /** a district office's branch */
+  branchId: number | null
+  /** a commune or village, once created or when unchanged */
   placeId: number | null
 }
 
@@ -66,21 +80,33 @@ const HEADERS: Record<string, Column> = {
   cap: 'kind',
   loai: 'kind',
 }
-/** Kind words, folded: the English names and the Vietnamese words for a commune-level unit and a village. */
-const KINDS: Record<string, PlaceKind> = {
-  commune: 'commune',
-  xa: 'commune',
-  phuong: 'commune',
-  thitran: 'commune',
-  village: 'village',
-  thon: 'village',
-  ap: 'village',
-  ban: 'village',
-  xom: 'village',
-  buon: 'village',
-  langbuon: 'village',
-  todanpho: 'village',
-  khupho: 'village',
+/**
+ * Kind words, folded, and the levels each names. "Thành phố" alone is a centrally-run city (a province) under the
+ * head office and a provincial city (a district) under a province: the parent decides; the long forms are one level.
+ */
+const KINDS: Record<string, readonly ImportLevel[]> = {
+  province: ['province'],
+  tinh: ['province'],
+  thanhphotructhuoctrunguong: ['province'],
+  district: ['district'],
+  huyen: ['district'],
+  quan: ['district'],
+  thixa: ['district'],
+  thanhphothuoctinh: ['district'],
+  thanhpho: ['province', 'district'],
+  commune: ['commune'],
+  xa: ['commune'],
+  phuong: ['commune'],
+  thitran: ['commune'],
+  village: ['village'],
+  thon: ['village'],
+  ap: ['village'],
+  ban: ['village'],
+  xom: ['village'],
+  buon: ['village'],
+  langbuon: ['village'],
+  todanpho: ['village'],
+  khupho: ['village'],
 }
 const fold = (s: string) => foldText(s).replace(/[^a-z0-9]/g, '')
 
@@ -136,21 +162,49 @@ export function receivedImport(contentType: string | undefined, body: unknown): 
   return lines.map((l, i) => ({ line: i + 1, ...l }))
 }
 
-/** Each line's outcome against the places and offices as they are now (nothing written). */
+/** A node of the tree as it is now, by code: an office first, else a place. */
+type Existing = { level: TreeLevel; office?: OfficeRow; place?: PlaceRow }
+
+/** Each line's outcome against the offices and places as they are now (nothing written). */
 export function planImport(sqlite: Database.Database, input: readonly ImportLineInput[]): ImportLine[] {
   const q = treeQueries(sqlite)
   const lines = input.map((l) => ({ ...l, code: l.code.trim(), name: l.name.trim(), parentCode: l.parentCode.trim() }))
   const counts = new Map<string, number>()
   for (const l of lines) counts.set(l.code, (counts.get(l.code) ?? 0) + 1)
   const inList = new Map(lines.map((l) => [l.code, l]))
+  const existing = (code: string): Existing | undefined => {
+    const office = q.officeByCode.get(code)
+    if (office) return { level: office.level, office }
+    const place = q.placeByCode.get(code)
+    return place ? { level: place.kind, place } : undefined
+  }
+  /**
+   * The level of a line's parent: up the chain of parents in the list to a node that exists, one level per step.
+   * `broken`: the line's own parent is unknown or the chain loops through the line itself; `above`: a line further
+   * up is in that case (this one is then under a line in conflict).
+   */
+  const parentLevel = (l: { code: string; parentCode: string }) => {
+    const seen = new Set([l.code])
+    let code = l.parentCode
+    for (let steps = 0; ; steps++) {
+      const node = existing(code)
+      if (node) return { index: TREE_LEVELS.indexOf(node.level) + steps, node: steps === 0 ? node : undefined }
+      const line = inList.get(code)
+      if (line === undefined || seen.has(code))
+        return { broken: steps === 0 || code === l.code ? (line === undefined ? 'unknown' : 'loop') : 'above' }
+      seen.add(code)
+      code = line.parentCode
+    }
+  }
 
   const judge = (l: (typeof lines)[number]): Omit<ImportLine, 'line' | 'code' | 'name' | 'parentCode'> => {
-    const conflict = (problem: ImportProblem, detail: string, kind: PlaceKind | null = null) => ({
+    const none = { officeId: null, branchId: null, placeId: null }
+    const conflict = (problem: ImportProblem, detail: string, kind: ImportLevel | null = null) => ({
       kind,
       outcome: 'conflict' as const,
       problem,
       detail,
-      placeId: null,
+      ...none,
     })
     if (l.code === '' || l.name === '' || l.parentCode === '')
       return conflict('MISSING_VALUE', 'code, name and parent code are all required')
@@ -158,59 +212,71 @@ export function planImport(sqlite: Database.Database, input: readonly ImportLine
       return conflict('TOO_LONG', 'a code has at most 30 characters, a name 200')
     const given = l.kind === undefined || l.kind.trim() === '' ? undefined : KINDS[fold(l.kind)]
     if (l.kind !== undefined && l.kind.trim() !== '' && given === undefined)
-      return conflict('UNKNOWN_KIND', `kind "${l.kind}" is neither a commune (xã) nor a village (thôn)`)
+      return conflict(
+        'UNKNOWN_KIND',
+        `kind "${l.kind}" is none of province (tỉnh), district (huyện), commune (xã), village (thôn)`,
+      )
     if (counts.get(l.code)! > 1) return conflict('DUPLICATE_IN_LIST', `code ${l.code} is on several lines`)
-    // The parent: a district office (→ a commune), or a commune known or in the list (→ a village).
-    const office = q.officeByCode.get(l.parentCode)
-    const parentPlace = q.placeByCode.get(l.parentCode)
-    const parentLine = inList.get(l.parentCode)
-    let kind: PlaceKind
-    if (office) {
-      if (office.level !== 'district')
-        return conflict('LEVEL', `${l.parentCode} is a ${office.level} office: a commune goes under a district`)
-      kind = 'commune'
-    } else if (parentPlace || parentLine) {
-      const parentKind =
-        parentPlace?.kind ?? (parentLine!.kind === undefined ? undefined : KINDS[fold(parentLine!.kind)])
-      if (parentKind === 'village') return conflict('LEVEL', `${l.parentCode} is a village: nothing goes under it`)
-      kind = 'village'
-    } else return conflict('UNKNOWN_PARENT', `no district office nor commune has code ${l.parentCode}`)
-    if (given !== undefined && given !== kind)
-      return conflict('LEVEL', `under ${l.parentCode} comes a ${kind}, not a ${given}`, given)
-    const existing = q.placeByCode.get(l.code)
-    if (existing) {
-      const sameParent =
-        kind === 'commune'
-          ? existing.officeId === office?.id && existing.parentId === null
-          : existing.parentId === parentPlace?.id
-      if (existing.kind === kind && existing.name === l.name && sameParent)
-        return { kind, outcome: 'unchanged', problem: null, detail: null, placeId: existing.id }
-      return conflict('CODE_TAKEN', `place ${existing.id} has code ${l.code} with another name or parent`, kind)
+    const parent = parentLevel(l)
+    if ('broken' in parent) {
+      if (parent.broken === 'unknown') return conflict('UNKNOWN_PARENT', `no office nor place has code ${l.parentCode}`)
+      if (parent.broken === 'loop')
+        return conflict('UNKNOWN_PARENT', `the parents of ${l.code} lead back to it: the chain reaches no office`)
+      return conflict('PARENT_IN_CONFLICT', `a line above ${l.parentCode} is in conflict`)
     }
-    return { kind, outcome: 'create', problem: null, detail: null, placeId: null }
+    if (parent.index >= TREE_LEVELS.length - 1)
+      return parent.index === TREE_LEVELS.length - 1
+        ? conflict('LEVEL', `${l.parentCode} is a village: nothing goes under it`)
+        : conflict('PARENT_IN_CONFLICT', `${l.parentCode} is under a village`)
+    const kind = TREE_LEVELS[parent.index + 1] as ImportLevel
+    if (given !== undefined && !given.includes(kind))
+      return conflict('LEVEL', `under ${l.parentCode} comes a ${kind}, not a ${given.join(' or ')}`, kind)
+    if (kind === 'province' && l.name.length > 100)
+      return conflict('TOO_LONG', "a province's name has at most 100 characters (its branches' province)", kind)
+    // The same code, name, level and parent: unchanged. The code taken otherwise — by an office or a place alike,
+    // so that a parent code names one node.
+    const taken = existing(l.code)
+    const parentNode = parent.node
+    if (taken) {
+      const same =
+        taken.level === kind &&
+        (taken.office?.name ?? taken.place?.name) === l.name &&
+        (taken.office
+          ? taken.office.parentId === parentNode?.office?.id
+          : kind === 'commune'
+            ? taken.place!.parentId === null && taken.place!.officeId === parentNode?.office?.id
+            : taken.place!.parentId === parentNode?.place?.id)
+      if (same)
+        return {
+          kind,
+          outcome: 'unchanged',
+          problem: null,
+          detail: null,
+          officeId: taken.office?.id ?? null,
+          branchId: taken.office?.branchId ?? null,
+          placeId: taken.place?.id ?? null,
+        }
+      const what = taken.office ? `office ${taken.office.id}` : `place ${taken.place!.id}`
+      return conflict('CODE_TAKEN', `${what} has code ${l.code} with another name, level or parent`, kind)
+    }
+    if (kind === 'district' && q.branchByCode.get(l.code))
+      return conflict('CODE_TAKEN', `branch code ${l.code} is taken`, kind)
+    return { kind, outcome: 'create', problem: null, detail: null, ...none }
   }
 
   const judged = lines.map((l) => ({ line: l.line, code: l.code, name: l.name, parentCode: l.parentCode, ...judge(l) }))
-  // A line under another line: that line must be a commune, and not in conflict (repeated down the chains).
+  // A line under a line in conflict is in conflict too (repeated down the chains).
   const byCode = new Map(judged.map((l) => [l.code, l]))
   for (let changed = true; changed;) {
     changed = false
     for (const l of judged) {
       const parent = byCode.get(l.parentCode)
-      if (l.outcome === 'conflict' || parent === undefined || q.placeByCode.get(l.parentCode)) continue
-      if (parent.kind === 'village')
-        Object.assign(l, {
-          outcome: 'conflict',
-          problem: 'LEVEL',
-          detail: `${l.parentCode} is a village (line ${parent.line})`,
-        })
-      else if (parent.outcome === 'conflict')
-        Object.assign(l, {
-          outcome: 'conflict',
-          problem: 'PARENT_IN_CONFLICT',
-          detail: `${l.parentCode} (line ${parent.line}) is in conflict`,
-        })
-      else continue
+      if (l.outcome === 'conflict' || parent?.outcome !== 'conflict' || existing(l.parentCode)) continue
+      Object.assign(l, {
+        outcome: 'conflict',
+        problem: 'PARENT_IN_CONFLICT',
+        detail: `${l.parentCode} (line ${parent.line}) is in conflict`,
+      })
       changed = true
     }
   }
@@ -243,7 +309,10 @@ export function dryRunImport(sqlite: Database.Database, input: readonly ImportLi
   return result('dry_run', planImport(sqlite, input), false)
 }
 
-/** Creates every new place (communes first, so each village finds its commune) or, with a conflict, nothing. */
+/**
+ * Creates every new node, top-down (provinces, then districts — each a branch, through the organisation service —,
+ * communes, villages), so each finds its parent; with a line in conflict, nothing.
+ */
 export function applyImport(ctx: CommandContext, input: readonly ImportLineInput[]): ImportResult {
   const lines = planImport(ctx.sqlite, input)
   const conflicts = lines.filter((l) => l.outcome === 'conflict')
@@ -257,21 +326,41 @@ export function applyImport(ctx: CommandContext, input: readonly ImportLineInput
       },
     )
   const q = treeQueries(ctx.sqlite)
-  for (const kind of ['commune', 'village'] as const) {
-    for (const l of lines.filter((x) => x.outcome === 'create' && x.kind === kind)) {
-      const parent = kind === 'village' ? q.placeByCode.get(l.parentCode)! : null
-      const officeId = parent ? parent.officeId : q.officeByCode.get(l.parentCode)!.id
-      l.placeId = Number(
-        q.insertPlace.run({ code: l.code, name: l.name, kind, parentId: parent?.id ?? null, officeId }).lastInsertRowid,
-      )
+  for (const level of IMPORT_LEVELS) {
+    for (const l of lines.filter((x) => x.outcome === 'create' && x.kind === level)) {
+      if (level === 'province') {
+        const head = q.officeByCode.get(l.parentCode)!
+        l.officeId = createOffice(ctx, { code: l.code, name: l.name, level, parentId: head.id }).id
+      } else if (level === 'district') {
+        // A district office is a branch: the organisation service creates both, and the branch's province is
+        // the province office's name.
+        const province = q.officeByCode.get(l.parentCode)!
+        const branch = createBranch(ctx, {
+          code: l.code,
+          name: l.name,
+          province: province.name,
+          provinceOfficeId: province.id,
+        })
+        Object.assign(l, { officeId: branch.officeId, branchId: branch.id })
+      } else {
+        const parent = level === 'village' ? q.placeByCode.get(l.parentCode)! : null
+        const officeId = parent ? parent.officeId : q.officeByCode.get(l.parentCode)!.id
+        l.placeId = Number(
+          q.insertPlace.run({ code: l.code, name: l.name, kind: level, parentId: parent?.id ?? null, officeId })
+            .lastInsertRowid,
+        )
+      }
     }
   }
   const created = lines.filter((l) => l.outcome === 'create')
   ctx.audit({
     action: 'place.import',
     entity: 'place',
-    entityId: created[0]?.placeId ?? 0,
-    after: { created: created.map((l) => ({ id: l.placeId, code: l.code })), unchanged: lines.length - created.length },
+    entityId: created.find((l) => l.placeId !== null)?.placeId ?? 0,
+    after: {
+      created: created.map((l) => ({ level: l.kind, id: l.placeId ?? l.officeId, code: l.code })),
+      unchanged: lines.length - created.length,
+    },
   })
   return result('apply', lines, true)
 }

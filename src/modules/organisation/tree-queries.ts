@@ -61,6 +61,7 @@ export const treeQueries = perConnection((db: Database.Database) => ({
       ORDER BY o.id LIMIT @limit`,
   ),
   provinceCodeTaken: db.prepare<[string], { id: number }>('SELECT id FROM offices WHERE code = ?'),
+  branchByCode: db.prepare<[string], { id: number }>('SELECT id FROM branches WHERE code = ?'),
 
   placeById: db.prepare<[number], PlaceRow>(`${PLACE} WHERE id = ?`),
   placeByCode: db.prepare<[string], PlaceRow>(`${PLACE} WHERE code = ?`),

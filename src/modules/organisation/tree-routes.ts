@@ -101,14 +101,15 @@ export default async function treeRoutes(fastify: FastifyInstance) {
       bodyLimit: CSV_BODY_LIMIT,
       schema: {
         tags: ['Organisation'],
-        summary: 'Import communes and villages (dry run, then apply)',
+        summary: 'Import provinces, districts, communes and villages (dry run, then apply)',
         description:
-          'A list of (code, name, parent code[, kind]) as `text/csv` or JSON `{lines}`. A line under a district ' +
-          "office's code is a commune; a line under a commune's code (known or in the list) is a village. " +
-          '`mode=dry_run` (default) answers each line (create, unchanged, or conflict with its problem) and writes ' +
-          'nothing; `mode=apply` writes every new place in one command, only when no line conflicts. Admin only. ' +
-          'Errors: PLACE_IMPORT_CONFLICTS (apply with a line in conflict), VALIDATION_ERROR (header, size), ' +
-          'UNSUPPORTED_MEDIA_TYPE.',
+          'A list of (code, name, parent code[, kind]) as `text/csv` or JSON `{lines}`. A line is one level under ' +
+          "its parent (known or in the list): under the head office's code a province office, under a province " +
+          "office's code a district office (created as a branch), under a district office's code a commune, under " +
+          "a commune's code a village. `mode=dry_run` (default) answers each line (create, unchanged, or conflict " +
+          'with its problem) and writes nothing; `mode=apply` writes every new node in one command, top-down, ' +
+          'only when no line conflicts. Admin only. Errors: PLACE_IMPORT_CONFLICTS (apply with a line in ' +
+          'conflict), VALIDATION_ERROR (header, size), UNSUPPORTED_MEDIA_TYPE.',
         headers: IdempotencyHeaders(false),
         querystring: s.ImportQuery,
         body: {

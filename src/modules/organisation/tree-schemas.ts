@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Text, component, ref } from '../../platform/http-schemas.js'
 import { OFFICE_LEVELS, PLACE_KINDS } from '../../db/schema-organisation.js'
-import { IMPORT_PROBLEMS, MAX_IMPORT_LINES } from './tree-import.js'
+import { IMPORT_LEVELS, IMPORT_PROBLEMS, MAX_IMPORT_LINES } from './tree-import.js'
 
 const NullableId = Type.Union([Id(), Type.Null()])
 
@@ -93,10 +93,15 @@ export const CsvImportBody = Type.String({
   maxLength: 1_048_576,
   description:
     'CSV (RFC 4180, UTF-8 with or without BOM). The header names the columns in any order, in English or ' +
-    'Vietnamese: `code` (Mã), `name` (Tên), `parentCode` (Mã cấp trên: a district office code for a commune, a ' +
-    'commune code for a village), optionally `kind` (Cấp: commune/xã/phường/thị trấn, village/thôn/ấp/bản/tổ dân ' +
-    `phố). Other columns are ignored. At most ${MAX_IMPORT_LINES} lines.`,
-  examples: ['Mã,Tên,Mã cấp trên\r\n20314,Xã Hòa Ninh,BR-A\r\n20314-01,Thôn An Sơn,20314\r\n'],
+    'Vietnamese: `code` (Mã), `name` (Tên), `parentCode` (Mã cấp trên: the head office code HO for a province, a ' +
+    'province office code for a district, a district office code for a commune, a commune code for a village), ' +
+    'optionally `kind` (Cấp: province/tỉnh, district/huyện/quận/thị xã, thành phố — a province under the head ' +
+    'office, a district under a province —, commune/xã/phường/thị trấn, village/thôn/ấp/bản/tổ dân phố). Other ' +
+    `columns are ignored. At most ${MAX_IMPORT_LINES} lines.`,
+  examples: [
+    'Mã,Tên,Mã cấp trên\r\n49,Tỉnh Quảng Nam,HO\r\n513,Huyện Thăng Bình,49\r\n20800,Xã Bình Nguyên,513\r\n' +
+      '20800-01,Thôn Bình Trúc,20800\r\n',
+  ],
 })
 export const JsonImportBody = Type.Object(
   {
@@ -106,7 +111,9 @@ export const JsonImportBody = Type.Object(
           code: Type.String({ maxLength: 100 }),
           name: Type.String({ maxLength: 400 }),
           parentCode: Type.String({ maxLength: 100 }),
-          kind: Type.Optional(Type.String({ maxLength: 40, description: 'commune | village (or Vietnamese)' })),
+          kind: Type.Optional(
+            Type.String({ maxLength: 40, description: 'province | district | commune | village (or Vietnamese)' }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -132,11 +139,19 @@ export const PlaceImport = component(
         code: Type.String(),
         name: Type.String(),
         parentCode: Type.String(),
-        kind: Type.Union([Type.Enum(PLACE_KINDS), Type.Null()]),
+        kind: Type.Union([Type.Enum(IMPORT_LEVELS), Type.Null()], {
+          description: "The line's level, from its parent's; null when the parent cannot be placed",
+        }),
         outcome: Type.Enum(['create', 'unchanged', 'conflict'] as const),
         problem: Type.Union([Type.Enum(IMPORT_PROBLEMS), Type.Null()]),
         detail: Type.Union([Type.String(), Type.Null()]),
-        placeId: Type.Union([Id(), Type.Null()], { description: 'The place, once created or when unchanged' }),
+        officeId: Type.Union([Id(), Type.Null()], {
+          description: 'A province or district office, once created or when unchanged',
+        }),
+        branchId: Type.Union([Id(), Type.Null()], { description: "A district office's branch" }),
+        placeId: Type.Union([Id(), Type.Null()], {
+          description: 'A commune or village, once created or when unchanged',
+        }),
       }),
     ),
   }),
