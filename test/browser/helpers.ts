@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.js'
-import { DEMO_USERNAMES, loadDemoData } from '../../src/modules/demo/demo.js'
+import { loadDemoData } from '../../src/modules/demo/demo.js'
 import { createUser, setOneTimePassword } from '../../src/modules/users/service.js'
 import { hashPassword } from '../../src/modules/session/passwords.js'
 import type { Actor, Role } from '../../src/platform/auth.js'
@@ -71,9 +71,6 @@ export interface Served {
   timings: { seed: number; serverReady: number; passwords: number }
 }
 
-/** Demo users' usernames (the demo creates one user per role), by role. */
-const USERNAMES: Record<string, string> = DEMO_USERNAMES
-
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer()
@@ -94,7 +91,7 @@ async function seed(file: string): Promise<{ demo: Served['demo']; staff: Record
       role: k.role as Role,
       name: k.user,
       userId: k.userId,
-      username: USERNAMES[k.role]!,
+      username: k.username,
     }))
     const staff: Record<string, Staff> = {}
     // One-time passwords, hashed before the command (hashing is asynchronous; commands are not).

@@ -90,7 +90,17 @@ t.test(
     'and must change it first',
   async (t) => {
     const signIns = await demoOneTimePasswords(app, demo.apiKeys)
-    t.same(signIns.map((s) => s.username).sort(), ['canbo', 'hoiphunu', 'kiemtoan', 'quanly', 'quantri', 'taichinh'])
+    t.same(signIns.map((s) => s.username).sort(), [
+      'canbo',
+      'giamsat',
+      'hoiphunu',
+      'hoiphunutinh',
+      'kiemtoan',
+      'quanly',
+      'quanlytinh',
+      'quantri',
+      'taichinh',
+    ])
     for (const s of signIns) {
       const res = await app.inject({
         method: 'POST',

@@ -42,7 +42,7 @@ t.test('§20 the demo spans two provinces, each a province office with its branc
   t.equal(demo.households, 280)
   t.equal(demo.groups, 17)
   t.equal(demo.transactionPoints, 7)
-  t.equal(demo.partners, 12)
+  t.equal(demo.partners, 17, 'partners: 4 in Đà Nẵng, 4 per Quảng Nam district, a commune chapter, 4 province unions')
   const [, quangNam] = demo.provinces
   for (const b of quangNam!.branches) {
     // 16 applications per district: the last 2 submitted, the 2 before certified, 12 disbursed.
@@ -161,3 +161,48 @@ t.test(
     assertRejected(t, refused, 422, 'LOCAL_POLICY_NOT_APPLICABLE')
   },
 )
+
+t.test('§21 the demo has users above a branch, each seeing exactly its subtree', async (t) => {
+  const keyOf = (username: string) => demo.apiKeys.find((k) => k.username === username)!.apiKey
+  const listAs = async (username: string, url: string) => {
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${keyOf(username)}` } })
+    t.equal(res.statusCode, 200, `${username} ${url}`)
+    return res.json().items as { id: number; branchId?: number | null; code?: string; partnerId?: number }[]
+  }
+  const branchOf = (code: string) =>
+    (app.sqlite.prepare('SELECT id FROM branches WHERE code = ?').get(code) as { id: number }).id
+  const [hv, tbh, qsn] = ['DN-HV', 'QN-TBH', 'QN-QSN'].map(branchOf)
+
+  const provinceManager = await listAs('quanlytinh', '/v1/branches?limit=200')
+  t.same(provinceManager.map((b) => b.id).sort(), [tbh, qsn].sort(), 'the Quảng Nam manager: its two districts')
+  const supervisor = await listAs('giamsat', '/v1/branches?limit=200')
+  t.same(
+    supervisor.map((b) => b.id),
+    [hv],
+    'the Đà Nẵng supervisor: the Đà Nẵng branch only',
+  )
+  const supervisedLoans = await listAs('giamsat', '/v1/loans?limit=200')
+  t.ok(supervisedLoans.length > 0, 'the supervisor reads the loans of its area')
+  t.ok(
+    supervisedLoans.every((l) => l.branchId === hv),
+    'and none of another province',
+  )
+
+  // The Quảng Nam Women's Union (province level) sees the groups of its district associations and of the chapter.
+  const unionGroups = await listAs('hoiphunutinh', '/v1/groups?limit=200')
+  const expected = rows<{ id: number }>(
+    `WITH RECURSIVE sub(id) AS (SELECT id FROM partners WHERE code = 'QN-HLHPN'
+        UNION SELECT p.id FROM partners p JOIN sub ON p.parent_id = sub.id)
+      SELECT g.id FROM groups g WHERE g.partner_id IN (SELECT id FROM sub) ORDER BY g.id`,
+  ).map((g) => g.id)
+  t.ok(expected.length >= 2, "the union has groups under it (Quế Sơn's association's and the chapter's)")
+  t.same(
+    unionGroups.map((g) => g.id),
+    expected,
+    "the union's groups: exactly those of the partners under it",
+  )
+  const chapterGroups = rows<{ id: number }>(
+    "SELECT g.id FROM groups g JOIN partners p ON p.id = g.partner_id WHERE p.level = 'commune' ORDER BY g.id",
+  )
+  t.ok(chapterGroups.length > 0, "the commune chapter runs its commune's Women's Union groups")
+})

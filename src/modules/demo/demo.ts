@@ -35,6 +35,11 @@ export const DEMO_USERNAMES = {
   finance: 'taichinh',
   auditor: 'kiemtoan',
   admin: 'quantri',
+  /** scopes above a branch (docs/rules.md §21): the Quảng Nam province manager, the Đà Nẵng supervisor, the
+   * Quảng Nam Women's Union (province level) */
+  province_manager: 'quanlytinh',
+  supervisor: 'giamsat',
+  province_partner_officer: 'hoiphunutinh',
 } as const
 
 const SYSTEM: Actor = { userId: 0, name: 'system (demo)', role: 'admin', branchId: null, partnerId: null }
@@ -228,6 +233,19 @@ export function loadDemoData(app: FastifyInstance) {
       { name: 'Võ Minh Tài Chính', role: 'finance', username: DEMO_USERNAMES.finance },
       { name: 'Đỗ Ngọc Kiểm Toán', role: 'auditor', username: DEMO_USERNAMES.auditor },
       { name: 'Bùi Hữu Quản Trị', role: 'admin', username: DEMO_USERNAMES.admin },
+      {
+        name: 'Huỳnh Văn Quản Lý Tỉnh',
+        role: 'branch_manager',
+        officeId: quangNam.officeId,
+        username: DEMO_USERNAMES.province_manager,
+      },
+      { name: 'Ngô Thị Giám Sát', role: 'supervisor', officeId: danang.id, username: DEMO_USERNAMES.supervisor },
+      {
+        name: 'Trương Thị Hội Phụ Nữ Tỉnh',
+        role: 'partner_officer',
+        partnerId: quangNam.unions.womens_union,
+        username: DEMO_USERNAMES.province_partner_officer,
+      },
     ] as const
     const keys = people.map((p) => {
       const user = createUser(ctx, { ...p })
@@ -247,7 +265,8 @@ export function loadDemoData(app: FastifyInstance) {
         /** each province office (its id: where province-level users attach) and its branches' figures */
         provinces,
         transactionPoints: total((b) => b.transactionPoints),
-        partners: total((b) => b.partners),
+        // the branches' partners and the province unions above them
+        partners: total((b) => b.partners) + Object.keys(quangNam.unions).length,
         groups: total((b) => b.groups),
         households: total((b) => b.households),
         statusCounts,

@@ -1,8 +1,10 @@
 /**
  * The demo's second province (docs/rules.md §20), on the tree's real levels: the province office Tỉnh Quảng Nam
  * (code 49) under the head office; two district branches under it (Thăng Bình, Quế Sơn), each with two communes
- * (statistics-office codes) served by a transaction point and their villages; the four partner organisations of
- * each district; a group per village; households with poverty-status histories. Its loans are made by the demo's
+ * (statistics-office codes) served by a transaction point and their villages; the four partner organisations as
+ * a tree of their own (docs/rules.md §21): a province union of each kind, its association in each district, and one
+ * commune chapter (the Women's Union of Bình Nguyên, which runs that commune's Women's Union groups); a group per
+ * village; households with poverty-status histories. Its loans are made by the demo's
  * loan plan with no local policy: the Đà Nẵng policy covers branches whose province is Đà Nẵng, so every Quảng Nam
  * loan follows the national rules. Deterministic: its own seeded draws (the caller's), after Đà Nẵng's.
  */
@@ -53,6 +55,14 @@ const PARTNERS = [
   ['veterans_association', 'Hội Cựu chiến binh huyện'],
   ['youth_union', 'Huyện Đoàn'],
 ] as const
+const PROVINCE_UNIONS = [
+  ['QN-HLHPN', 'Hội Liên hiệp Phụ nữ tỉnh Quảng Nam'],
+  ['QN-HND', 'Hội Nông dân tỉnh Quảng Nam'],
+  ['QN-HCCB', 'Hội Cựu chiến binh tỉnh Quảng Nam'],
+  ['QN-TD', 'Tỉnh Đoàn Quảng Nam'],
+] as const
+/** The commune whose Women's Union groups are run by a commune chapter (the partner tree's third level). */
+const CHAPTER_COMMUNE = '20800'
 /** Households per district branch, spread over its groups in turn. */
 export const QUANG_NAM_HOUSEHOLDS_PER_BRANCH = 40
 
@@ -73,6 +83,16 @@ export interface DemoDistrict {
 export function demoQuangNam(ctx: CommandContext, random: () => number) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
   const province = createOffice(ctx, { code: QUANG_NAM.code, name: QUANG_NAM.name, level: 'province' })
+  const unions = PARTNERS.map(([kind], i) =>
+    createPartner(ctx, {
+      code: PROVINCE_UNIONS[i]![0],
+      name: PROVINCE_UNIONS[i]![1],
+      kind,
+      level: 'province',
+      officeId: province.id,
+    }),
+  )
+  let chapterId: number | null = null
   const statusCounts: Record<string, number> = {}
   let seq = 0
   const districts: DemoDistrict[] = DISTRICTS.map((d) => {
@@ -83,7 +103,13 @@ export function demoQuangNam(ctx: CommandContext, random: () => number) {
       provinceOfficeId: province.id,
     })
     const partners = PARTNERS.map(([kind, name], i) =>
-      createPartner(ctx, { code: `${d.code}-P${i + 1}`, name: `${name} ${d.district}`, kind, branchId: branch.id }),
+      createPartner(ctx, {
+        code: `${d.code}-P${i + 1}`,
+        name: `${name} ${d.district}`,
+        kind,
+        branchId: branch.id,
+        parentId: unions[i]!.id,
+      }),
     )
     const groups = d.communes.flatMap((c) => {
       // The commune first, under its statistics-office code, then the point that serves it.
@@ -101,13 +127,27 @@ export function demoQuangNam(ctx: CommandContext, random: () => number) {
         sessionDay: c.sessionDay,
         placeId: commune.id,
       })
-      return c.villages.map((village) => ({ village, commune: c, pointId: point.id }))
+      const chapter =
+        c.code === CHAPTER_COMMUNE
+          ? createPartner(ctx, {
+              code: `${d.code}-P1-${c.code}`,
+              name: `Chi hội Phụ nữ xã ${c.commune}`,
+              kind: 'womens_union',
+              level: 'commune',
+              branchId: branch.id,
+              placeId: commune.id,
+              parentId: partners[0]!.id,
+            })
+          : null
+      if (chapter) chapterId = chapter.id
+      return c.villages.map((village) => ({ village, commune: c, pointId: point.id, chapter }))
     })
     const made = groups.map((g, i) =>
       createGroup(ctx, {
         code: `${d.code}-G${String(i + 1).padStart(2, '0')}`,
         name: `Tổ TK&VV ${g.village}`,
-        partnerId: partners[i % partners.length]!.id,
+        // The commune chapter runs its commune's Women's Union groups; the district associations the others.
+        partnerId: (i % partners.length === 0 && g.chapter ? g.chapter : partners[i % partners.length]!).id,
         transactionPointId: g.pointId,
         village: g.village,
         leaderName: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`,
@@ -145,10 +185,22 @@ export function demoQuangNam(ctx: CommandContext, random: () => number) {
       branchId: branch.id,
       code: d.code,
       transactionPoints: d.communes.length,
-      partners: partners.length,
+      partners: partners.length + (groups.some((g) => g.chapter) ? 1 : 0),
       groups: made.length,
       households: QUANG_NAM_HOUSEHOLDS_PER_BRANCH,
     }
   })
-  return { officeId: province.id, code: province.code, name: province.name, districts, statusCounts }
+  return {
+    officeId: province.id,
+    code: province.code,
+    name: province.name,
+    districts,
+    statusCounts,
+    /** the province unions (by kind) and the commune chapter: where partner officers of those levels attach */
+    unions: Object.fromEntries(PARTNERS.map(([kind], i) => [kind, unions[i]!.id])) as Record<
+      (typeof PARTNERS)[number][0],
+      number
+    >,
+    chapterId,
+  }
 }
