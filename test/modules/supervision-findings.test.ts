@@ -239,6 +239,23 @@ t.test("the area lies inside the supervisor's scope: an office or a commune or v
   t.ok((await listIds('officerA', `?officeId=${DISTRICT_A}&limit=500`)).includes(village.id), 'under district A')
 })
 
+t.test('an area with no branch under it yet is refused: nobody could answer', async (t) => {
+  const province = expectStatus(
+    await as('admin', {
+      method: 'POST',
+      url: '/v1/offices',
+      payload: { code: 'PROV-QN', name: 'Chi nhánh tỉnh Quảng Nam', level: 'province' },
+    }),
+    201,
+    'a province office without districts',
+  ).json().id as number
+  const supQN = keyFor({ name: 'Mặt trận tỉnh Quảng Nam', role: 'supervisor', officeId: province })
+  const before = rowCounts(app)
+  assertRejected(t, await record(supQN, findingBody({ officeId: province })), 422, 'AREA_HAS_NO_BRANCH')
+  assertRejected(t, await record(supQN, findingBody({ officeId: DISTRICT_A })), 403, 'FORBIDDEN')
+  t.same(rowCounts(app), before, 'nothing written')
+})
+
 t.test('a loan or an application named is in the area (and in the scope)', async (t) => {
   const loanA = (await disbursedLoan(ta)).loanId
   const loanB = (await disbursedLoan(ta, { group: 'groupB' })).loanId
