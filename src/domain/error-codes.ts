@@ -541,6 +541,20 @@ export const ERROR_CODES = {
     'Area designation overlaps',
     'Xã hoặc thôn này đã có quyết định công nhận cùng loại còn hiệu lực; kết thúc quyết định cũ trước.',
   ),
+  // ── supervision findings (docs/rules.md §22)
+  AREA_HAS_NO_BRANCH: c(
+    422,
+    'Địa bàn giám sát chưa có chi nhánh nào',
+    'The supervised area has no branch under it',
+    'Chọn một đơn vị hoặc xã, thôn đã có phòng giao dịch phục vụ; phát hiện giám sát được gửi cho chi nhánh của ' +
+      'địa bàn.',
+  ),
+  OUTSIDE_AREA: c(
+    422,
+    'Không thuộc địa bàn giám sát',
+    'Not in the supervised area',
+    'Khoản vay, hồ sơ vay hoặc chi nhánh trả lời phải thuộc địa bàn của phát hiện giám sát; kiểm tra lại mã số.',
+  ),
   TREE_LEVEL_INVALID: c(
     422,
     'Cấp đơn vị không đúng chỗ trong cây tổ chức',

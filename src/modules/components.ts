@@ -26,6 +26,7 @@ import { AreaDesignation } from './priority/schemas.js'
 import * as povertyReviews from './poverty-reviews/schemas.js'
 import * as relief from './relief/schemas.js'
 import { CapitalReceipt, FundingSource } from './funding/schemas.js'
+import { SupervisionFinding } from './supervision/schemas.js'
 
 export const COMPONENTS: readonly TSchema[] = [
   ProblemSchema,
@@ -78,4 +79,5 @@ export const COMPONENTS: readonly TSchema[] = [
   tree.OfficeDetail,
   tree.Place,
   tree.PlaceImport,
+  SupervisionFinding,
 ]

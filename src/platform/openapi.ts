@@ -23,6 +23,7 @@ export const TAGS = [
   { name: 'Support payments', description: 'The on-time repayment + poverty exit support payment' },
   { name: 'Finance', description: 'Ledger, reconciliation and reports' },
   { name: 'Audit', description: 'Audit trail of state-changing commands' },
+  { name: 'Supervision', description: 'Supervision findings of the Fatherland Front and mass organisations' },
 ]
 
 /** `components`: the named shapes (each with its `$id`), registered once and referenced by the routes. */

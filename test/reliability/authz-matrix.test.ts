@@ -280,6 +280,38 @@ expectStatus(
 /** Branch A's district office in the organisation tree (docs/rules.md §20). */
 const OFFICE_A = app.sqlite.prepare('SELECT office_id FROM branches WHERE id = ?').pluck().get(world.branchA) as number
 
+/**
+ * A supervision finding on branch A's district (docs/rules.md §22), recorded by a supervisor of branch A's province
+ * (the callers have no supervisor: test/reliability/supervisor-read-only.test.ts walks the supervisor's refusals).
+ */
+const FINDING_A = await (async () => {
+  const provinceA = app.sqlite.prepare('SELECT parent_id FROM offices WHERE id = ?').pluck().get(OFFICE_A) as number
+  const supervisorKey = app.commands.runNow((ctx) => {
+    const user = createUser(ctx, { name: 'Giám sát viên', role: 'supervisor', officeId: provinceA })
+    return { statusCode: 201, body: createApiKey(ctx, user.id, 'authz').key }
+  }, SYSTEM).body
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/supervision-findings',
+    headers: { authorization: `Bearer ${supervisorKey}` },
+    payload: {
+      date: BUSINESS_DATE,
+      officeId: OFFICE_A,
+      finding: 'Chưa niêm yết danh sách hộ vay',
+      followUp: 'Niêm yết trước phiên sau',
+      supervisingBody: 'fatherland_front',
+    },
+  })
+  return expectStatus(res, 201, 'supervision finding').json().id as number
+})()
+const findingBody = () => ({
+  date: BUSINESS_DATE,
+  officeId: OFFICE_A,
+  finding: 'Chưa niêm yết danh sách hộ vay',
+  followUp: 'Niêm yết trước phiên sau',
+  supervisingBody: 'womens_union',
+})
+
 /** Recalls (docs/rules.md §16) act on loans with a misuse finding; the pending proposals are the branch officer's. */
 const MISUSED_A = await misusedLoan(ta)
 const RECALL_PENDING_A = (await misusedLoan(ta, 'officerA')).loanId
@@ -819,6 +851,25 @@ const TABLE: Target[] = [
   },
   { op: 'GET /v1/inspections', expect: ANY_ROLE, request: get('/v1/inspections') },
   { op: 'GET /v1/inspections/{id}', expect: READ_A, request: get(`/v1/inspections/${MISUSED_A.inspectionId}`) },
+  // Supervision findings (docs/rules.md §22): recorded by supervisors only; read by branch staff of a branch under the
+  // area, admin, finance and auditors (never partner officers); answered by the area's branch staff or admin.
+  {
+    op: 'POST /v1/supervision-findings',
+    expect: row(U, U, F, F, F, F, F, F, F, F, F, F, F, F),
+    request: () => post('/v1/supervision-findings', findingBody()),
+  },
+  { op: 'GET /v1/supervision-findings', expect: BRANCH_AND_READERS, request: get('/v1/supervision-findings') },
+  {
+    op: 'GET /v1/supervision-findings/{id}',
+    expect: row(U, U, 200, 200, 200, 200, N, N, F, F, F, 200, 200, 200),
+    request: get(`/v1/supervision-findings/${FINDING_A}`),
+  },
+  {
+    // Answers are added (never changed): every allowed cell answers the same finding.
+    op: 'POST /v1/supervision-findings/{id}/answer',
+    expect: row(U, U, 201, 201, 201, 201, N, N, F, F, F, F, F, F),
+    request: () => post(`/v1/supervision-findings/${FINDING_A}/answer`, { answer: 'Đã niêm yết' }),
+  },
   {
     // Proposed by branch staff of the loan's branch (not admin: a branch's own decision), on a misuse finding.
     op: 'POST /v1/loans/{id}/recall',

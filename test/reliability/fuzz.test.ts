@@ -23,6 +23,7 @@ import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { SYSTEM, buildTestApp, nationalId, rowCounts, type KeyName } from '../helpers/app.js'
 import { createTransactionPoint } from '../../src/modules/organisation/service.js'
+import { createApiKey, createUser } from '../../src/modules/users/service.js'
 import { createSource } from '../../src/modules/funding/service.js'
 import { approvedLoan, disbursedLoan, unique } from '../helpers/origination.js'
 import { misusedLoan } from '../helpers/loan-controls.js'
@@ -154,6 +155,39 @@ const DESIGNATION_A = Number(
     .run(world.pointA).lastInsertRowid,
 )
 
+/**
+ * Supervision findings (docs/rules.md §22): the world has no supervisor, so one of branch A's province is added to
+ * the world's keys here; a finding of its on branch A's district for the reads and answers.
+ */
+const SUPERVISOR = 'supervisorA' as KeyName
+const SUPERVISION = (() => {
+  const office = (sql: string, id: number) => ta.app.sqlite.prepare(sql).pluck().get(id) as number
+  const districtA = office('SELECT office_id FROM branches WHERE id = ?', world.branchA)
+  const provinceA = office('SELECT parent_id FROM offices WHERE id = ?', districtA)
+  const districtB = office('SELECT office_id FROM branches WHERE id = ?', world.branchB)
+  const communeA = office('SELECT place_id FROM transaction_points WHERE id = ?', world.pointA)
+  const villageA = office('SELECT place_id FROM groups WHERE id = ?', world.groupA)
+  world.keys[SUPERVISOR] = app.commands.runNow((ctx) => {
+    const user = createUser(ctx, { name: 'Giám sát viên', role: 'supervisor', officeId: provinceA })
+    return { statusCode: 201, body: createApiKey(ctx, user.id, 'fuzz').key }
+  }, SYSTEM).body
+  return { districtA, provinceA, districtB, communeA, villageA }
+})()
+const FINDING_A = (
+  await ta.app.inject({
+    method: 'POST',
+    url: '/v1/supervision-findings',
+    headers: { authorization: `Bearer ${world.keys[SUPERVISOR]}` },
+    payload: {
+      date: '2026-06-30',
+      officeId: SUPERVISION.districtA,
+      finding: 'Chưa niêm yết danh sách hộ vay',
+      followUp: 'Niêm yết trước phiên sau',
+      supervisingBody: 'fatherland_front',
+    },
+  })
+).json().id as number
+
 // ————————————————————————————————————————————— who sends what
 
 /** A key allowed on the route (default admin); several where the scope matters. */
@@ -238,6 +272,10 @@ const ACTORS: Record<string, KeyName[]> = {
   'POST /v1/area-designations/{id}/end': ['managerA', 'admin'],
   'GET /v1/area-designations': ['admin', 'officerA', 'officerB', 'auditor'],
   'GET /v1/area-designations/{id}': ['admin', 'officerA', 'officerB', 'auditor'],
+  'POST /v1/supervision-findings': [SUPERVISOR],
+  'POST /v1/supervision-findings/{id}/answer': ['officerA', 'managerA', 'admin'],
+  'GET /v1/supervision-findings': ['admin', 'officerA', 'officerB', SUPERVISOR, 'auditor'],
+  'GET /v1/supervision-findings/{id}': ['admin', 'officerA', 'officerB', SUPERVISOR, 'auditor'],
 }
 /** What a refused request of an operation may still write: a failed sign-in (401) is audited, by design. */
 const WRITES_WHEN_REFUSED: Record<string, { status: number; tables: string[] }> = {
@@ -313,6 +351,15 @@ const OP_HINTS: Record<string, Hints> = {
     asOf: fc.constantFrom('2026-06-30', '2026-06-01', '2025-12-31'),
     from: fc.constantFrom('2026-06-01', '2026-01-01'),
     to: fc.constantFrom('2026-06-30', '2026-05-31'),
+  },
+  // The area of a finding: offices and places of the supervisor's province, and of another province.
+  'POST /v1/supervision-findings': {
+    officeId: fc.constantFrom(SUPERVISION.districtA, SUPERVISION.provinceA, SUPERVISION.districtB),
+    placeId: fc.constantFrom(SUPERVISION.communeA, SUPERVISION.villageA),
+    date: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('2026-06-30', '2026-06-01') },
+      { weight: 1, arbitrary: dateArb },
+    ),
   },
 }
 const hintsOf = (op: Operation): Hints => ({ ...hints, ...OP_HINTS[op.key] })
@@ -442,6 +489,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
     case 'area-designations':
       return [DESIGNATION_A]
+    case 'supervision-findings':
+      return [FINDING_A]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:

@@ -2462,6 +2462,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/supervision-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List supervision findings
+         * @description Findings on an area that holds a branch of the caller's scope (all of them for admin, finance, auditor), by id; filters combine (AND), `from`/`to` on the finding date.
+         */
+        get: operations["getSupervisionFindings"];
+        put?: never;
+        /**
+         * Record a supervision finding
+         * @description A supervisor (Fatherland Front, a mass organisation) records what it found in an area of its scope: an office (officeId) or a commune or village (placeId), optionally about one loan or application of the area, with what it asks the branch to do. The branches under the area see it and answer it. Errors: VALIDATION_ERROR (officeId and placeId: exactly one), REFERENCE_NOT_FOUND (no such office or place), FORBIDDEN (the area reaches beyond your scope), AREA_HAS_NO_BRANCH, DATE_IN_FUTURE, NOT_FOUND (loan or application outside your scope), OUTSIDE_AREA (the loan or application is not in the area).
+         */
+        post: operations["postSupervisionFindings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision-findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One supervision finding
+         * @description The finding with its answers (404 when none of its branches is in the caller’s scope).
+         */
+        get: operations["getSupervisionFindingsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision-findings/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a supervision finding (the branch's reply)
+         * @description Staff of a branch under the finding’s area (or admin) answer it: what the branch says and did. Answers are added, never changed; a finding may get several (one per branch of a province, a later follow-up) and is `answered` from the first. `branchId` names the answering branch when the caller could answer for several. Errors: NOT_FOUND (finding outside your scope), VALIDATION_ERROR (branchId needed), OUTSIDE_AREA (branchId not one of the finding's branches), FORBIDDEN (branchId outside your scope).
+         */
+        post: operations["postSupervisionFindingsByIdAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4124,6 +4188,49 @@ export interface components {
                 /** @description A commune or village, once created or when unchanged */
                 placeId: number | null;
             }[];
+        };
+        SupervisionFinding: {
+            /** @description Identifier */
+            id: number;
+            /** @description Date of the supervision */
+            date: string;
+            /** @description The office named as the area, or the district office serving the commune or village */
+            officeId: number;
+            placeId: number | null;
+            /** @enum {unknown} */
+            areaKind: "head_office" | "province" | "district" | "commune" | "village";
+            areaCode: string;
+            areaName: string;
+            loanId: number | null;
+            applicationId: number | null;
+            /** @enum {unknown} */
+            supervisingBody: "fatherland_front" | "womens_union" | "farmers_association" | "veterans_association" | "youth_union";
+            finding: string;
+            followUp: string;
+            /**
+             * @description answered once a branch has answered
+             * @enum {unknown}
+             */
+            status: "open" | "answered";
+            /** @description The branches under the area when it was recorded: they see and answer */
+            branchIds: number[];
+            /** @description In the order given; never changed */
+            answers: {
+                /** @description Identifier */
+                id: number;
+                /** @description Identifier */
+                branchId: number;
+                answer: string;
+                actionTaken: string | null;
+                answeredBy: number;
+                /** @description Business date of the answer */
+                answeredOn: string;
+                createdAt: string;
+            }[];
+            recordedBy: number;
+            /** @description Business date it was recorded */
+            recordedOn: string;
+            createdAt: string;
         };
     };
     responses: never;
@@ -15761,6 +15868,310 @@ export interface operations {
             };
             /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSupervisionFindings: {
+        parameters: {
+            query?: {
+                /** @description open: no answer yet */
+                status?: "open" | "answered";
+                /** @description Only findings on this office or anywhere under it (its offices, communes, villages) */
+                officeId?: number;
+                /**
+                 * @description Findings dated on or after
+                 * @example 2025-03-10
+                 */
+                from?: string;
+                /**
+                 * @description Findings dated on or before
+                 * @example 2025-03-10
+                 */
+                to?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupervisionFinding"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSupervisionFindings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description Date of the supervision: not after the business date
+                     * @example 2025-03-10
+                     */
+                    date: string;
+                    /** @description The area, when it is an office (head office, province, district): this or placeId, not both */
+                    officeId?: number;
+                    /** @description The area, when it is a commune or a village: this or officeId, not both */
+                    placeId?: number;
+                    /** @description A loan the finding is about (in the area and in your scope) */
+                    loanId?: number;
+                    /** @description An application the finding is about (in the area and in your scope) */
+                    applicationId?: number;
+                    /** @description What the supervision found */
+                    finding: string;
+                    /** @description What the supervisor asks the branch to do */
+                    followUp: string;
+                    /**
+                     * @description Who supervised: fatherland_front (Mặt trận Tổ quốc), womens_union, farmers_association, veterans_association, youth_union
+                     * @enum {unknown}
+                     */
+                    supervisingBody: "fatherland_front" | "womens_union" | "farmers_association" | "veterans_association" | "youth_union";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionFinding"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND, AREA_HAS_NO_BRANCH, DATE_IN_FUTURE, OUTSIDE_AREA: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSupervisionFindingsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionFinding"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSupervisionFindingsByIdAnswer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The branch's answer */
+                    answer: string;
+                    /** @description What the branch did about it */
+                    actionTaken?: string;
+                    /** @description The branch answering; needed only when the caller could answer for several of the finding’s branches */
+                    branchId?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionFinding"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OUTSIDE_AREA: Business rule violated (see code) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
