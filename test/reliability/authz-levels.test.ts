@@ -511,6 +511,26 @@ t.test('every list answers exactly the slots of the caller’s subtree', async (
   }
 })
 
+t.test('the portfolio report adds up the caller’s subtree only', async (t) => {
+  // Hand-checked, per slot: the disbursed loan (30,000,000 VND on 2026-06-15; the collection session's 10,000 VND goes
+  // to the interest accrued since, 30,000,000 × 5,500 ppm × 15/30 days = 82,500 — principal untouched) and the overdue
+  // loan (12,000,000, nothing repaid) are active; the support loan is repaid and closed. 42,000,000 VND a slot.
+  const SLOT_OUTSTANDING = 30_000_000 + 12_000_000
+  for (const who of CALLERS) {
+    const res = await send(who, { method: 'GET', url: '/v1/reports/portfolio?groupBy=partner' })
+    cells++
+    t.equal(res.statusCode, 200, `${who} portfolio → 200`)
+    const body = res.json() as { items: { key: string }[]; totals: { loans: number; outstanding: number } }
+    t.same(
+      body.items.map((i) => Number(i.key)).sort((a, b) => a - b),
+      sorted(VISIBLE[who].map((s) => SLOT_PARTNER[s])),
+      `${who}: one row per partner of its slots (${VISIBLE[who].join(', ')})`,
+    )
+    t.equal(body.totals.loans, 2 * VISIBLE[who].length, `${who}: two active loans a slot`)
+    t.equal(body.totals.outstanding, SLOT_OUTSTANDING * VISIBLE[who].length, `${who}: 42,000,000 VND a slot`)
+  }
+})
+
 t.test('the collection sheet of point A: each caller gets the groups of its subtree', async (t) => {
   const sheetGroups = async (who: Caller | 'admin') => {
     const opts: InjectOptions = { method: 'GET', url: `/v1/transaction-points/${world.pointA}/collection-sheet` }
