@@ -29,6 +29,7 @@ import {
   unique,
 } from '../helpers/origination.js'
 import { overdueLoan } from '../helpers/loan-controls.js'
+import { sessionCookieOf, signIn, userWithPassword, withSession } from '../helpers/session.js'
 import { collectionSession, pendingSupportPayment, problemViolation, savingsAccount } from '../helpers/reliability.js'
 
 t.setTimeout(600_000)
@@ -645,6 +646,38 @@ t.test(
     t.ok((await partners('assocA')).includes(chapter2), 'the association sees it')
     t.notOk((await partners('chapterA')).includes(chapter2), 'the other chapter does not')
     cells += 9
+  },
+)
+
+t.test(
+  'a supervisor of P signed in with a password: the session names its office and scopes like its key',
+  async (t) => {
+    const { username, password } = await userWithPassword(
+      app,
+      'supervisor',
+      { officeId: provinceP },
+      { oneTime: false },
+    )
+    const res = await signIn(app, username, password)
+    t.equal(res.statusCode, 201, 'signed in')
+    t.match(res.json().user, { role: 'supervisor', branchId: null, partnerId: null, officeId: provinceP }, 'its node')
+    const s = { cookie: sessionCookieOf(res), csrf: res.json().csrfToken as string }
+    const current = await withSession(app, s, { method: 'GET', url: '/v1/session' })
+    t.equal(current.json().user.officeId, provinceP, 'GET /v1/session names the office too')
+    for (const url of ['/v1/partners?limit=500', '/v1/loans?limit=500', '/v1/households?limit=500']) {
+      const viaCookie = await withSession(app, s, { method: 'GET', url })
+      const viaKey = await send('supervisorP', { method: 'GET', url })
+      cells++
+      t.same(ids(viaCookie), ids(viaKey), `${url}: the same ids as the supervisor's key`)
+    }
+    const write = await withSession(app, s, {
+      method: 'POST',
+      url: `/v1/loans/${E.chapter.loan}/repayments`,
+      headers: idem(),
+      payload: { amount: 100_000, valueDate: BUSINESS_DATE },
+    })
+    cells++
+    t.equal(write.statusCode, 403, 'a supervisor never posts money')
   },
 )
 

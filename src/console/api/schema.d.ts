@@ -5993,6 +5993,7 @@ export interface operations {
                             role: string;
                             branchId: number | null;
                             partnerId: number | null;
+                            officeId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */
                         mustChangePassword: boolean;
@@ -6077,6 +6078,7 @@ export interface operations {
                             role: string;
                             branchId: number | null;
                             partnerId: number | null;
+                            officeId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */
                         mustChangePassword: boolean;
@@ -6215,6 +6217,7 @@ export interface operations {
                             role: string;
                             branchId: number | null;
                             partnerId: number | null;
+                            officeId: number | null;
                         };
                         /** @description true: the password is a one-time password; every route but this session's own answers 403 PASSWORD_CHANGE_REQUIRED until POST /v1/session/password */
                         mustChangePassword: boolean;

@@ -22,6 +22,7 @@ function account(db: Db, where: SQL) {
       role: users.role,
       branchId: users.branchId,
       partnerId: users.partnerId,
+      officeId: users.officeId,
       active: users.active,
       hash: userPasswords.hash,
       mustChange: userPasswords.mustChange,

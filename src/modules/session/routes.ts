@@ -24,6 +24,7 @@ const Session = Type.Object({
       role: Type.String(),
       branchId: Nullable(Type.Integer()),
       partnerId: Nullable(Type.Integer()),
+      officeId: Nullable(Type.Integer({ description: 'Scope node above a branch (docs/rules.md §21)' })),
     },
     { description: "Who is signed in: the same role and scope as the user's API keys" },
   ),

@@ -63,6 +63,7 @@ export interface SessionView {
     role: string
     branchId: number | null
     partnerId: number | null
+    officeId: number | null
   }
   mustChangePassword: boolean
   csrfToken: string
@@ -83,6 +84,7 @@ function view(
       role: actor.role,
       branchId: actor.branchId,
       partnerId: actor.partnerId,
+      officeId: actor.officeId ?? null,
     },
     mustChangePassword: session.mustChangePassword,
     csrfToken: session.csrfToken,
@@ -97,6 +99,7 @@ const actorOf = (a: Account): Actor => ({
   role: a.role,
   branchId: a.branchId,
   partnerId: a.partnerId,
+  officeId: a.officeId,
 })
 
 /** The current session (NOT_FOUND when the request came with an API key). */
