@@ -40,6 +40,8 @@ export interface Actor {
    */
   branchIds?: readonly number[]
   partnerIds?: readonly number[]
+  /** With branchIds for a user scoped to an office: that office and every office under it (a province union's). */
+  officeIds?: readonly number[]
 }
 
 export type RouteAuth = 'public' | readonly Role[]
@@ -78,7 +80,8 @@ export const APPROVER_ROLES: readonly Role[] = ['branch_manager', 'admin']
 /**
  * Resolves a user's scope from the organisation tree once per authentication (docs/rules.md §21): branch staff
  * and supervisors with an office see every branch whose district office lies under it (the closure table: one
- * indexed read); a partner officer sees its partner and every partner under it in the partner's own tree. Users
+ * indexed read; the offices under it too, for what stands beside an office above the districts: a province union);
+ * a partner officer sees its partner and every partner under it in the partner's own tree. Users
  * scoped to one branch keep the plain branchId (no read). A cached API key is dropped when users, offices, branches
  * or partners change (auth_version triggers), so a new district shows up in its province manager's scope at once.
  */
@@ -88,6 +91,9 @@ export function scopeResolver(sqlite: Database.Database) {
       `SELECT b.id FROM branches b JOIN office_paths op ON op.descendant_id = b.office_id
         WHERE op.ancestor_id = ? ORDER BY b.id`,
     )
+    .pluck()
+  const officesUnder = sqlite
+    .prepare('SELECT descendant_id FROM office_paths WHERE ancestor_id = ? ORDER BY descendant_id')
     .pluck()
   const partnersUnder = sqlite
     .prepare(
@@ -100,7 +106,11 @@ export function scopeResolver(sqlite: Database.Database) {
     if (actor.role === 'partner_officer' && actor.partnerId != null)
       return { ...actor, partnerIds: partnersUnder.all(actor.partnerId) as number[] }
     if (actor.officeId != null && !READ_ALL_ROLES.includes(actor.role))
-      return { ...actor, branchIds: branchesUnder.all(actor.officeId) as number[] }
+      return {
+        ...actor,
+        branchIds: branchesUnder.all(actor.officeId) as number[],
+        officeIds: officesUnder.all(actor.officeId) as number[],
+      }
     return actor
   }
 }

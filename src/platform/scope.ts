@@ -12,7 +12,12 @@ import { sql, type Column, type SQL } from 'drizzle-orm'
 import { type Actor, READ_ALL_ROLES } from './auth.js'
 import { DomainError } from './errors.js'
 
-export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'branch' | 'partner'; ids: readonly number[] }
+export type Scope =
+  | { kind: 'all' }
+  | { kind: 'none' }
+  | { kind: 'partner'; ids: readonly number[] }
+  /** officeIds: an office user's office and every office under it (undefined for a user of one branch). */
+  | { kind: 'branch'; ids: readonly number[]; officeIds?: readonly number[] }
 
 const only = (id: number | null): readonly number[] => (id != null ? [id] : [])
 
@@ -23,14 +28,22 @@ export function scopeOf(actor: Actor): Scope {
     actor.role === 'partner_officer'
       ? (actor.partnerIds ?? only(actor.partnerId))
       : (actor.branchIds ?? only(actor.branchId))
-  if (ids.length === 0) return { kind: 'none' }
-  return { kind: actor.role === 'partner_officer' ? 'partner' : 'branch', ids }
+  if (actor.role === 'partner_officer') return ids.length === 0 ? { kind: 'none' } : { kind: 'partner', ids }
+  // A province office without districts yet still has its own node (a province union stands beside it).
+  const officeIds = actor.officeIds?.length ? actor.officeIds : undefined
+  if (ids.length === 0 && !officeIds) return { kind: 'none' }
+  return officeIds ? { kind: 'branch', ids, officeIds } : { kind: 'branch', ids }
 }
 
 /** The columns (or expressions) that carry a thing's branch and partner; leave out what it does not have. */
 export interface ScopeColumns<C> {
   branch?: C
   partner?: C
+  /**
+   * The office a thing stands beside when it may have no branch (a province-level partner): an office user sees it
+   * when that office is its own or under it. Things of a branch stay matched by their branch.
+   */
+  office?: C
 }
 
 /**
@@ -46,24 +59,39 @@ export function scopeSql(
 ): { sql: string; params: Record<string, number | string> } {
   const scope = scopeOf(actor)
   if (scope.kind === 'all') return { sql: '1 = 1', params: {} }
-  const column = scope.kind === 'none' ? undefined : columns[scope.kind]
-  if (scope.kind === 'none' || column === undefined) return { sql: '0 = 1', params: {} }
-  if (scope.ids.length === 1) return { sql: `${column} = @${param}`, params: { [param]: scope.ids[0]! } }
-  return {
-    sql: `${column} IN (SELECT value FROM json_each(@${param}))`,
-    params: { [param]: JSON.stringify(scope.ids) },
+  if (scope.kind === 'none') return { sql: '0 = 1', params: {} }
+  const idsSql = (column: string | undefined, ids: readonly number[], name: string) => {
+    if (column === undefined) return null
+    if (ids.length === 1) return { sql: `${column} = @${name}`, params: { [name]: ids[0]! } }
+    return { sql: `${column} IN (SELECT value FROM json_each(@${name}))`, params: { [name]: JSON.stringify(ids) } }
   }
+  const parts = [
+    idsSql(columns[scope.kind], scope.ids, param),
+    scope.kind === 'branch' && scope.officeIds ? idsSql(columns.office, scope.officeIds, `${param}Offices`) : null,
+  ].filter((p) => p !== null)
+  if (parts.length === 0) return { sql: '0 = 1', params: {} }
+  if (parts.length === 1) return parts[0]!
+  return { sql: `(${parts[0]!.sql} OR ${parts[1]!.sql})`, params: { ...parts[0]!.params, ...parts[1]!.params } }
 }
 
 /** The scope as a drizzle condition (undefined when everything is visible; `and()` skips it). */
 export function scopeCondition(actor: Actor, columns: ScopeColumns<Column | SQL>): SQL | undefined {
   const scope = scopeOf(actor)
   if (scope.kind === 'all') return undefined
-  const column = scope.kind === 'none' ? undefined : columns[scope.kind]
-  if (scope.kind === 'none' || column === undefined) return sql`0 = 1`
-  return scope.ids.length === 1
-    ? sql`${column} = ${scope.ids[0]}`
-    : sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(scope.ids)}))`
+  if (scope.kind === 'none') return sql`0 = 1`
+  const idsCondition = (column: Column | SQL | undefined, ids: readonly number[]) => {
+    if (column === undefined) return null
+    return ids.length === 1
+      ? sql`${column} = ${ids[0]}`
+      : sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`
+  }
+  const parts = [
+    idsCondition(columns[scope.kind], scope.ids),
+    scope.kind === 'branch' && scope.officeIds ? idsCondition(columns.office, scope.officeIds) : null,
+  ].filter((p) => p !== null)
+  if (parts.length === 0) return sql`0 = 1`
+  if (parts.length === 1) return parts[0]
+  return sql`(${parts[0]} OR ${parts[1]})`
 }
 
 /** The branch ids of a scope, or null when it sees every branch (a partner's are its partners' branches). */

@@ -120,7 +120,7 @@ export function withSession(
 export async function userWithPassword(
   app: FastifyInstance,
   role: Role = 'auditor',
-  scope: { branchId?: number; partnerId?: number } = {},
+  scope: { branchId?: number; partnerId?: number; officeId?: number } = {},
   opts: { oneTime?: boolean } = {},
 ): Promise<{ userId: number; username: string; password: string }> {
   const password = `otp-${unique('pw')}`

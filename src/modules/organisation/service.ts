@@ -183,7 +183,7 @@ export function listPartners(
 ) {
   const where: (SQL | undefined)[] = [
     gt(partners.id, afterId),
-    scopeCondition(actor, { branch: partners.branchId, partner: partners.id }),
+    scopeCondition(actor, { branch: partners.branchId, partner: partners.id, office: partners.officeId }),
   ]
   if (q.branchId) where.push(eq(partners.branchId, q.branchId))
   if (q.parentId) where.push(eq(partners.parentId, q.parentId))
