@@ -8,7 +8,16 @@
  */
 import t from 'tap'
 import { vi } from '../../src/console/i18n/vi.js'
-import { runInBrowser, BUSINESS_DATE, MAIN_NAV, navLink, signInThroughForm, vnd, type BrowserSuite } from './helpers.js'
+import {
+  runInBrowser,
+  BUSINESS_DATE,
+  MAIN_NAV,
+  navLink,
+  signInThroughForm,
+  switchLanguage,
+  vnd,
+  type BrowserSuite,
+} from './helpers.js'
 
 interface Office {
   id: number
@@ -148,6 +157,30 @@ async function run({ served, db, checkScreen, signIn, openTab, getJson, tabSessi
         "the communes add up to the district's outstanding",
       )
       await checkScreen(t, page, 'network-district', false)
+
+      // Fees by commune: the partners sit at the district, so their entrustment fees are above every commune.
+      await page.locator('#net-report').selectOption('fees')
+      t.equal(await page.locator('#net-month').inputValue(), '2026-11', 'the last ended month by default')
+      const fees = await getJson<RollUp>(
+        context,
+        `/v1/reports/roll-up?report=fees&level=commune&officeId=${district.id}&month=2026-11`,
+      )
+      t.ok(fees.aboveLevel.entrustmentFee! > 0, "the demo partners' entrustment fees are recorded at the district")
+      const aboveRow = page.locator('[data-testid="rollup-above"]')
+      await aboveRow.waitFor()
+      t.match(await aboveRow.innerText(), 'Ghi nhận ở cấp trên', 'the row above the level is named')
+      t.match(await aboveRow.innerText(), vnd(fees.aboveLevel.entrustmentFee!), 'with the fees recorded above')
+      t.match(
+        await page.locator('[data-testid="rollup-total"]').innerText(),
+        vnd(fees.total.amount!),
+        'the total fees include them',
+      )
+
+      // English second: the same screen's texts.
+      await switchLanguage(page, 'en')
+      t.equal((await page.locator('h1').innerText()).trim(), 'Network & roll-ups', 'the title in English')
+      t.match(await page.locator('[data-testid="rollup-above"]').innerText(), 'Recorded above this level')
+      await switchLanguage(page, 'vi')
       t.same(errors, [], 'no error in the page')
     },
   )
