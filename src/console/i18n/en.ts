@@ -653,4 +653,13 @@ export const en: Dictionary = {
   navSectionCredit: 'Credit',
   navSectionFinance: 'Finance and reports',
   navSectionAdmin: 'Administration and control',
+  // the organisation tree: network screen, supervisor role, users scoped to an office
+  navNetwork: 'Network & roll-ups',
+  role_supervisor: 'Supervisor',
+  noScreensForRole: 'Your role has no screen in this console yet. Ask an administrator.',
+  usrOffice: 'Office',
+  usrBranches: 'Branches (district)',
+  usrOffices: 'Province offices and the head office',
+  usrChooseScope: '— Choose a branch or an office —',
+  usrScopeRequired: 'This role needs a branch or an office.',
 }

@@ -661,6 +661,15 @@ export const vi = {
   navSectionCredit: 'Tín dụng',
   navSectionFinance: 'Tài chính và báo cáo',
   navSectionAdmin: 'Quản trị và kiểm soát',
+  // the organisation tree: network screen, supervisor role, users scoped to an office
+  navNetwork: 'Mạng lưới & tổng hợp',
+  role_supervisor: 'Giám sát viên',
+  noScreensForRole: 'Vai trò của bạn chưa có màn hình nào trong bảng điều khiển. Hãy liên hệ quản trị viên.',
+  usrOffice: 'Văn phòng',
+  usrBranches: 'Chi nhánh (cấp huyện)',
+  usrOffices: 'Văn phòng cấp tỉnh và Hội sở chính',
+  usrChooseScope: '— Chọn chi nhánh hoặc văn phòng —',
+  usrScopeRequired: 'Vai trò này cần chọn chi nhánh hoặc văn phòng.',
 }
 
 export type Dictionary = { readonly [K in keyof typeof vi]: string }

@@ -1,21 +1,22 @@
 /**
- * Users ("Người dùng"), for the admin: who may work in the service, with their role, branch or
- * partner and whether they are active; create a user; then, for one chosen user: set a one-time
- * password (shown once, to hand over), deactivate or reactivate, and their API keys (issue: the key
- * shown once; revoke).
+ * Users ("Người dùng"), for the admin: who may work in the service, with their role, scope (a branch, an
+ * office above branches — a province office, the head office — or a partner) and whether they are active;
+ * create a user; then, for one chosen user: set a one-time password (shown once, to hand over), deactivate
+ * or reactivate, and their API keys (issue: the key shown once; revoke).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, idempotencyKey, problemText } from '../api/client'
 import type { paths } from '../api/schema'
 import { formatDate } from '../format'
 import { useI18n } from '../i18n'
-import { formatTimestamp, useScopes, useUsers, type User } from './admin-parts'
+import { allPages, formatTimestamp, useScopes, useUsers, type User } from './admin-parts'
 import { labelOf } from './loans'
 import { Alert } from './parts'
 import { cols, ScrollTable, Table } from './table-parts'
 import { LabelledSelect } from './form-parts'
 
 type Role = paths['/v1/users']['post']['requestBody']['content']['application/json']['role']
+type Office = paths['/v1/offices']['get']['responses'][200]['content']['application/json']['items'][number]
 type ApiKey = paths['/v1/users/{id}/api-keys']['get']['responses'][200]['content']['application/json']['items'][number]
 
 export const ROLES: readonly Role[] = [
@@ -25,8 +26,28 @@ export const ROLES: readonly Role[] = [
   'partner_officer',
   'finance',
   'auditor',
+  'supervisor',
 ]
-const BRANCH_ROLES: readonly string[] = ['branch_officer', 'branch_manager']
+/** The roles scoped to a node of the tree: a branch (a district) or an office above branches (docs/rules.md §21). */
+const BRANCH_ROLES: readonly string[] = ['branch_officer', 'branch_manager', 'supervisor']
+/** The value of an office in the scope select (a branch's value is its id alone, as before offices existed). */
+const OFFICE_VALUE = 'office:'
+
+/** The offices of the tree (names for the list, and the province offices and head office a user may be scoped to). */
+function useOffices(): Office[] {
+  const [offices, setOffices] = useState<Office[]>([])
+  useEffect(() => {
+    allPages<Office>((cursor) =>
+      api
+        .GET('/v1/offices', { params: { query: cursor ? { limit: 500, cursor } : { limit: 500 } } })
+        .then((r) => r.data),
+    ).then(
+      (items) => items && setOffices(items),
+      () => undefined, // names fall back to ids
+    )
+  }, [])
+  return offices
+}
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/
 
 /** A secret shown only now, with a way to copy it. */
@@ -63,6 +84,7 @@ export function AdminUsers() {
   const { t } = useI18n()
   const { users, reload } = useUsers()
   const { branches, partners } = useScopes()
+  const offices = useOffices()
   const [roleFilter, setRoleFilter] = useState('')
   const [activeFilter, setActiveFilter] = useState('')
   const [chosenId, setChosenId] = useState<number | null>(null)
@@ -70,12 +92,15 @@ export function AdminUsers() {
 
   const branchName = (id: number | null) => (id === null ? '' : (branches.find((b) => b.id === id)?.name ?? `#${id}`))
   const partnerName = (id: number | null) => (id === null ? '' : (partners.find((p) => p.id === id)?.name ?? `#${id}`))
+  const officeName = (id: number) => offices.find((o) => o.id === id)?.name ?? `#${id}`
   const scope = (u: User) =>
-    u.branchId !== null
-      ? `${t.usrBranch}: ${branchName(u.branchId)}`
-      : u.partnerId !== null
-        ? `${t.partner}: ${partnerName(u.partnerId)}`
-        : t.usrAllBranches
+    u.officeId !== null
+      ? `${t.usrOffice}: ${officeName(u.officeId)}`
+      : u.branchId !== null
+        ? `${t.usrBranch}: ${branchName(u.branchId)}`
+        : u.partnerId !== null
+          ? `${t.partner}: ${partnerName(u.partnerId)}`
+          : t.usrAllBranches
 
   const shown = (users ?? []).filter(
     (u) => (!roleFilter || u.role === roleFilter) && (activeFilter === '' || String(u.active) === activeFilter),
@@ -150,6 +175,7 @@ export function AdminUsers() {
       {chosen && <UserPanel key={chosen.id} user={chosen} scope={scope(chosen)} onChanged={reload} />}
       <CreateUser
         branches={branches}
+        offices={offices.filter((o) => o.level !== 'district')}
         partners={partners}
         created={created}
         onCreated={async (u) => {
@@ -164,11 +190,13 @@ export function AdminUsers() {
 
 function CreateUser({
   branches,
+  offices,
   partners,
   created,
   onCreated,
 }: {
   branches: { id: number; name: string; code: string }[]
+  offices: Office[]
   partners: { id: number; name: string; code: string }[]
   created: string | null
   onCreated: (u: User) => Promise<void>
@@ -187,14 +215,15 @@ function CreateUser({
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!name.trim()) return setError(t.usrNameRequired)
-    if (needsBranch && !branchId) return setError(t.usrBranchRequired)
+    if (needsBranch && !branchId) return setError(t.usrScopeRequired)
     if (needsPartner && !partnerId) return setError(t.usrPartnerRequired)
     if (username && !USERNAME.test(username)) return setError(t.usrUsernameInvalid)
     setBusy(true)
     setError(null)
     try {
       const body: paths['/v1/users']['post']['requestBody']['content']['application/json'] = { name: name.trim(), role }
-      if (needsBranch) body.branchId = Number(branchId)
+      if (needsBranch && branchId.startsWith(OFFICE_VALUE)) body.officeId = Number(branchId.slice(OFFICE_VALUE.length))
+      else if (needsBranch) body.branchId = Number(branchId)
       if (needsPartner) body.partnerId = Number(partnerId)
       if (username) body.username = username
       const { data, error } = await api.POST('/v1/users', {
@@ -235,14 +264,30 @@ function CreateUser({
           options={ROLES.map((r) => [r, labelOf(t, 'role', r)])}
         />
         {needsBranch && (
-          <LabelledSelect
-            id="new-user-branch"
-            label={t.usrBranch}
-            value={branchId}
-            onChange={setBranchId}
-            blank={t.usrChooseBranch}
-            options={branches.map((b) => [String(b.id), `${b.code} — ${b.name}`])}
-          />
+          <div>
+            <label for="new-user-branch">{t.usrScope}</label>
+            <select
+              id="new-user-branch"
+              value={branchId}
+              onChange={(e) => setBranchId((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{t.usrChooseScope}</option>
+              <optgroup label={t.usrBranches}>
+                {branches.map((b) => (
+                  <option key={b.id} value={String(b.id)}>
+                    {b.code} — {b.name}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t.usrOffices}>
+                {offices.map((o) => (
+                  <option key={o.id} value={`${OFFICE_VALUE}${o.id}`}>
+                    {o.code} — {o.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </div>
         )}
         {needsPartner && (
           <LabelledSelect

@@ -20,7 +20,8 @@ export function statusLabel(t: Dictionary, status: Status): string {
   return t[`appStatus_${status}` as keyof Dictionary] ?? status
 }
 
-export function Applications() {
+/** `canCreate`: the link to a new application, for the roles that file one. */
+export function Applications({ canCreate = true }: { canCreate?: boolean }) {
   const { t } = useI18n()
   const [status, setStatus] = useState<Status | ''>('')
   const [items, setItems] = useState<Application[] | null>(null)
@@ -67,11 +68,13 @@ export function Applications() {
           blank={t.appAllStatuses}
           options={STATUSES.map((s) => [s, statusLabel(t, s)])}
         />
-        <p>
-          <a href="#/applications/new" data-testid="new-application">
-            {t.appNewTitle}
-          </a>
-        </p>
+        {canCreate && (
+          <p>
+            <a href="#/applications/new" data-testid="new-application">
+              {t.appNewTitle}
+            </a>
+          </p>
+        )}
       </div>
       <Alert message={error} />
       <ListState items={items} error={error} empty={t.appNone}>

@@ -18,7 +18,8 @@ type Group = Sheet['groups'][number]
 type Point = paths['/v1/transaction-points']['get']['responses'][200]['content']['application/json']['items'][number]
 type Posting = { key: string; busy: boolean; sessionId: number | null; error: string | null }
 
-export function CollectionSheet() {
+/** `canPost`: the posting buttons, for branch staff (a supervisor reads the sheet only). */
+export function CollectionSheet({ canPost = true }: { canPost?: boolean }) {
   const { t } = useI18n()
   const [points, setPoints] = useState<Point[]>([])
   const [pointId, setPointId] = useState('')
@@ -146,7 +147,7 @@ export function CollectionSheet() {
               key={group.groupId}
               group={group}
               posting={postings[group.groupId]}
-              onPost={() => post(group)}
+              onPost={canPost ? () => post(group) : null}
             />
           ))}
           <p class="grand-total">
@@ -162,7 +163,15 @@ export function CollectionSheet() {
   )
 }
 
-function GroupTable({ group, posting, onPost }: { group: Group; posting: Posting | undefined; onPost: () => void }) {
+function GroupTable({
+  group,
+  posting,
+  onPost,
+}: {
+  group: Group
+  posting: Posting | undefined
+  onPost: (() => void) | null
+}) {
   const { t } = useI18n()
   const headingId = `group-${group.groupId}-heading`
   return (
@@ -223,24 +232,26 @@ function GroupTable({ group, posting, onPost }: { group: Group; posting: Posting
           )),
         )}
       </ScrollTable>
-      <div class="actions no-print">
-        {posting?.sessionId != null ? (
-          <p class="success" data-testid="session-posted">
-            {t.sessionPosted} <strong>{posting.sessionId}</strong>
-          </p>
-        ) : (
-          <button
-            type="button"
-            data-testid={`post-session-${group.groupId}`}
-            disabled={!group.sessionRequest || posting?.busy}
-            onClick={onPost}
-          >
-            {posting?.busy ? t.posting : t.postSession}
-          </button>
-        )}
-        {!group.sessionRequest && <span class="hint"> {t.nothingToCollect}</span>}
-        <Alert message={posting?.error ?? null} />
-      </div>
+      {onPost && (
+        <div class="actions no-print">
+          {posting?.sessionId != null ? (
+            <p class="success" data-testid="session-posted">
+              {t.sessionPosted} <strong>{posting.sessionId}</strong>
+            </p>
+          ) : (
+            <button
+              type="button"
+              data-testid={`post-session-${group.groupId}`}
+              disabled={!group.sessionRequest || posting?.busy}
+              onClick={onPost}
+            >
+              {posting?.busy ? t.posting : t.postSession}
+            </button>
+          )}
+          {!group.sessionRequest && <span class="hint"> {t.nothingToCollect}</span>}
+          <Alert message={posting?.error ?? null} />
+        </div>
+      )}
     </div>
   )
 }

@@ -22,10 +22,11 @@ import { GroupPage, Groups } from './groups'
 import { Households } from './households'
 import { LoanPage } from './loan'
 import { Loans } from './loans'
+import { LazyNetwork } from './network-lazy'
 import { LanguageSwitch } from './parts'
 import { printable } from './print-route'
 
-type Role = 'admin' | 'branch_officer' | 'branch_manager' | 'partner_officer' | 'finance' | 'auditor'
+type Role = 'admin' | 'branch_officer' | 'branch_manager' | 'partner_officer' | 'finance' | 'auditor' | 'supervisor'
 /** The navigation's sections: a person looks for a task under what kind of work it is. */
 type Section = 'navSectionDaily' | 'navSectionCredit' | 'navSectionFinance' | 'navSectionAdmin'
 interface Screen {
@@ -37,12 +38,14 @@ interface Screen {
 
 const BRANCH: readonly Role[] = ['branch_officer', 'branch_manager']
 const EVERYONE: readonly Role[] = ['admin', 'branch_officer', 'branch_manager', 'partner_officer', 'finance', 'auditor']
+/** Branch staff, and the supervisor who reads what they do (read-only: no action on its screens). */
+const BRANCH_READERS: readonly Role[] = [...BRANCH, 'supervisor']
 const SECTIONS: readonly Section[] = ['navSectionDaily', 'navSectionCredit', 'navSectionFinance', 'navSectionAdmin']
 
 // Printables (print-*.tsx) are routes under /print/ reached from the screens they print; no entry.
 const SCREENS: readonly Screen[] = [
   // the day's work at the commune and the counter
-  { path: '/collection-sheet', label: 'navCollectionSheet', roles: BRANCH, section: 'navSectionDaily' },
+  { path: '/collection-sheet', label: 'navCollectionSheet', roles: BRANCH_READERS, section: 'navSectionDaily' },
   {
     path: '/groups',
     label: 'navGroups',
@@ -59,13 +62,13 @@ const SCREENS: readonly Screen[] = [
   {
     path: '/applications',
     label: 'navApplications',
-    roles: ['partner_officer', 'branch_officer', 'branch_manager'],
+    roles: ['partner_officer', 'branch_officer', 'branch_manager', 'supervisor'],
     section: 'navSectionDaily',
   },
   // credit: from the queue to the loan's end (branch-*.tsx, loans, support payments)
   { path: '/queue', label: 'brNavQueue', roles: BRANCH, section: 'navSectionCredit' },
   { path: '/disbursements', label: 'brNavDisbursements', roles: BRANCH, section: 'navSectionCredit' },
-  { path: '/loans', label: 'navLoans', roles: BRANCH, section: 'navSectionCredit' },
+  { path: '/loans', label: 'navLoans', roles: BRANCH_READERS, section: 'navSectionCredit' },
   {
     path: '/risk',
     label: 'brNavRisk',
@@ -75,16 +78,18 @@ const SCREENS: readonly Screen[] = [
   {
     path: '/support-payments',
     label: 'finNavSupportPayments',
-    roles: ['branch_manager', 'finance', 'auditor'],
+    roles: ['branch_manager', 'finance', 'auditor', 'supervisor'],
     section: 'navSectionCredit',
   },
   // finance and oversight (dashboard*.tsx, finance-*.tsx)
   {
     path: '/dashboard',
     label: 'navDashboard',
-    roles: ['branch_manager', 'finance', 'auditor', 'admin'],
+    roles: ['branch_manager', 'finance', 'auditor', 'admin', 'supervisor'],
     section: 'navSectionFinance',
   },
+  // the organisation tree and its roll-ups: every role, each within its scope (network*.tsx)
+  { path: '/network', label: 'navNetwork', roles: [...EVERYONE, 'supervisor'], section: 'navSectionFinance' },
   {
     path: '/reconciliation',
     label: 'finNavReconciliation',
@@ -115,13 +120,15 @@ const SCREENS: readonly Screen[] = [
   },
 ]
 
-/** Where a role lands: the day's main task. */
-function landing(role: string): string {
+/** Where a role lands: the day's main task; null for a role the console does not know (it has no screen). */
+function landing(role: string): string | null {
   // The dashboard for who oversees the portfolio.
   if (role === 'branch_manager' || role === 'finance' || role === 'auditor' || role === 'admin') return '/dashboard'
   if (BRANCH.includes(role as Role)) return '/collection-sheet'
   if (role === 'partner_officer') return '/households'
-  return '/households'
+  // A supervisor reads its area from the top: the tree and its roll-ups.
+  if (role === 'supervisor') return '/network'
+  return null
 }
 
 export function Shell({
@@ -154,7 +161,8 @@ export function Shell({
     : null
 
   useEffect(() => {
-    if (route === '/' || route === '') navigate(landing(role))
+    const home = landing(role)
+    if ((route === '/' || route === '') && home) navigate(home)
   }, [route, role])
 
   const signOut = async () => {
@@ -166,14 +174,17 @@ export function Shell({
   }
 
   let content
-  if (route === '/collection-sheet' && allowed) content = <CollectionSheet />
+  // A role the console does not know (a newer API's) gets no screen: a message, not an empty page.
+  if (screens.length === 0) content = <p role="alert">{t.noScreensForRole}</p>
+  else if (route === '/collection-sheet' && allowed) content = <CollectionSheet canPost={BRANCH.includes(role)} />
   else if (route === '/households' && allowed) content = <Households />
   else if (route === '/applications/new' && allowed)
     content = <ApplicationNew householdId={Number(routeQuery(fullRoute).get('household')) || undefined} />
   else if (route === '/groups' && allowed) content = <Groups />
   else if (groupId !== undefined && groupAllowed)
     content = <GroupPage id={Number(groupId)} canApply={screens.some((s) => s.path === '/applications/new')} />
-  else if (route === '/applications' && allowed) content = <Applications />
+  else if (route === '/applications' && allowed)
+    content = <Applications canCreate={screens.some((s) => s.path === '/applications/new')} />
   else if (route === '/loans' && allowed) content = <Loans />
   else if (route === '/queue' && allowed) content = <BranchQueue session={session} />
   else if (route === '/disbursements' && allowed) content = <BranchDisbursements session={session} />
@@ -184,6 +195,7 @@ export function Shell({
   else if (route === '/support-payments' && allowed) content = <SupportPayments session={session} />
   else if (route === '/reports' && allowed) content = <Reports />
   else if (route === '/dashboard' && allowed) content = <LazyDashboard />
+  else if (route === '/network' && allowed) content = <LazyNetwork session={session} />
   else if (route === '/audit' && allowed) content = <AuditTrail />
   else if (route === '/users' && allowed) content = <AdminUsers />
   else if (route === '/reference' && allowed) content = <AdminReference canEdit={role === 'admin'} />

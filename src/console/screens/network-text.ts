@@ -1,0 +1,128 @@
+/**
+ * Texts of the network and roll-up screen (network.tsx), kept beside it so they load with its chunk, not
+ * with the first screen; the same language switch picks vi or en. `en` must have exactly the keys of `vi`
+ * (the type says so). Figure headings follow the roll-up CSV's Vietnamese headings.
+ */
+import { useI18n } from '../i18n'
+
+export const networkVi = {
+  netTitle: 'Mạng lưới & tổng hợp',
+  netIntro:
+    'Cây tổ chức từ Hội sở chính đến tỉnh, huyện, xã và thôn. Chọn một đơn vị để xem báo cáo tổng hợp theo cấp ' +
+    'bên dưới; bấm vào tên một dòng để xem tiếp bên dưới dòng đó.',
+  netTree: 'Cây tổ chức',
+  netOpen: 'Mở',
+  netClose: 'Thu gọn',
+  netChoose: 'Xem tổng hợp',
+  netNothingUnder: 'Không có đơn vị nào bên dưới.',
+  netTrail: 'Đơn vị đang xem',
+  netReport: 'Báo cáo',
+  netLevel: 'Tổng hợp theo cấp',
+  netAsOf: 'Tính đến ngày',
+  netFrom: 'Từ ngày',
+  netTo: 'Đến ngày',
+  netMonth: 'Tháng',
+  netCode: 'Mã',
+  netName: 'Tên',
+  netParent: 'Cấp trên',
+  netAbove: 'Ghi nhận ở cấp trên',
+  netTotal: 'Tổng cộng',
+  netDrill: 'Xem bên dưới',
+  netNoRows: 'Không có đơn vị nào ở cấp này.',
+  netNoLevelBelow: 'Không có cấp nào bên dưới đơn vị này.',
+  level_head_office: 'Hội sở chính',
+  level_province: 'Tỉnh',
+  level_district: 'Huyện',
+  level_commune: 'Xã',
+  level_village: 'Thôn',
+  level_group: 'Tổ TK&VV',
+  report_portfolio: 'Dư nợ',
+  report_overdue: 'Nợ quá hạn',
+  report_collections: 'Thu nợ',
+  report_support_payments: 'Chi hỗ trợ',
+  report_fees: 'Phí ủy thác và hoa hồng',
+  fig_loans: 'Số khoản vay',
+  fig_households: 'Số hộ vay',
+  fig_outstanding: 'Dư nợ gốc',
+  fig_overdue: 'Nợ gốc quá hạn',
+  fig_overdueLoans: 'Số khoản vay quá hạn',
+  fig_overduePrincipal: 'Nợ gốc quá hạn',
+  fig_overdueInterest: 'Lãi quá hạn',
+  fig_repayments: 'Số lần trả nợ',
+  fig_amount: 'Số tiền',
+  fig_principal: 'Thu gốc',
+  fig_interest: 'Thu lãi',
+  fig_count: 'Số khoản',
+  fig_entrustmentFee: 'Phí ủy thác',
+  fig_groupCommission: 'Hoa hồng tổ TK&VV',
+  fig_collections_amount: 'Tổng thu nợ',
+  fig_collections_overdueInterest: 'Thu lãi quá hạn',
+  fig_support_payments_count: 'Số khoản hỗ trợ đã chi',
+  fig_support_payments_amount: 'Số tiền hỗ trợ đã chi',
+  fig_fees_amount: 'Tổng phí',
+}
+
+export type NetworkText = { readonly [K in keyof typeof networkVi]: string }
+
+export const networkEn: NetworkText = {
+  netTitle: 'Network & roll-ups',
+  netIntro:
+    'The organisation tree from the head office to provinces, districts, communes and villages. Choose a unit to ' +
+    'see a report rolled up by a level below it; click the name of a row to look further down under it.',
+  netTree: 'Organisation tree',
+  netOpen: 'Open',
+  netClose: 'Close',
+  netChoose: 'Roll-up',
+  netNothingUnder: 'Nothing under it.',
+  netTrail: 'Unit shown',
+  netReport: 'Report',
+  netLevel: 'Rolled up by',
+  netAsOf: 'As of',
+  netFrom: 'From',
+  netTo: 'To',
+  netMonth: 'Month',
+  netCode: 'Code',
+  netName: 'Name',
+  netParent: 'Parent',
+  netAbove: 'Recorded above this level',
+  netTotal: 'Total',
+  netDrill: 'Look under it',
+  netNoRows: 'No unit at this level.',
+  netNoLevelBelow: 'There is no level under this unit.',
+  level_head_office: 'Head office',
+  level_province: 'Province',
+  level_district: 'District',
+  level_commune: 'Commune',
+  level_village: 'Village',
+  level_group: 'Savings-and-loan group',
+  report_portfolio: 'Portfolio',
+  report_overdue: 'Overdue',
+  report_collections: 'Collections',
+  report_support_payments: 'Support payments',
+  report_fees: 'Entrustment fees and commissions',
+  fig_loans: 'Loans',
+  fig_households: 'Households',
+  fig_outstanding: 'Outstanding principal',
+  fig_overdue: 'Overdue principal',
+  fig_overdueLoans: 'Overdue loans',
+  fig_overduePrincipal: 'Overdue principal',
+  fig_overdueInterest: 'Overdue interest',
+  fig_repayments: 'Repayments',
+  fig_amount: 'Amount',
+  fig_principal: 'Principal collected',
+  fig_interest: 'Interest collected',
+  fig_count: 'Count',
+  fig_entrustmentFee: 'Entrustment fee',
+  fig_groupCommission: 'Group commission',
+  fig_collections_amount: 'Collected',
+  fig_collections_overdueInterest: 'Overdue interest collected',
+  fig_support_payments_count: 'Support payments paid',
+  fig_support_payments_amount: 'Support paid',
+  fig_fees_amount: 'Total fees',
+}
+
+/** The network texts in the console's current language, with the shared dictionary's. */
+export function useNetworkText() {
+  const i18n = useI18n()
+  return { ...i18n, n: i18n.lang === 'en' ? networkEn : (networkVi as NetworkText) }
+}
