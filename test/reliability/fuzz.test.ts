@@ -154,6 +154,17 @@ const DESIGNATION_A = Number(
     .run(world.pointA).lastInsertRowid,
 )
 
+/** A contract of partner B in 2030 (docs/rules.md §23): the end operation acts on it. */
+const CONTRACT_B = Number(
+  ta.app.sqlite
+    .prepare(
+      'INSERT INTO entrustment_contracts (partner_id, contract_no, signed_on, effective_from, office_id, ' +
+        "entrustment_fee_rate_ppm, group_commission_rate_ppm, created_by) SELECT id, 'HĐ-FUZZ', '2026-06-01', " +
+        "'2030-01-01', office_id, 500, 85000, 0 FROM partners WHERE id = ?",
+    )
+    .run(world.partnerB).lastInsertRowid,
+)
+
 // ————————————————————————————————————————————— who sends what
 
 /** A key allowed on the route (default admin); several where the scope matters. */
@@ -425,6 +436,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [RECALLS.misused.inspectionId, RECALLS.inspectionB]
     case 'area-designations':
       return [DESIGNATION_A]
+    case 'entrustment-contracts':
+      return [CONTRACT_B]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:
