@@ -349,6 +349,12 @@ test('§23 overlapping contracts of one partner are refused (409 CONTRACT_OVERLA
   const nobody = await contract({ partnerId: 999_999, contractNo: 'X-5' })
   t.equal(nobody.json().code, 'REFERENCE_NOT_FOUND')
   t.same(rowCounts(app), before, 'nothing written')
+  t.throws(
+    () => app.sqlite.prepare('UPDATE entrustment_contracts SET entrustment_fee_rate_ppm = 1').run(),
+    /APPEND_ONLY/,
+    'a contract is never edited, even in SQL',
+  )
+  t.throws(() => app.sqlite.prepare('DELETE FROM entrustment_contracts').run(), /APPEND_ONLY/)
 })
 
 test(
