@@ -568,6 +568,13 @@ export const ERROR_CODES = {
     'Place list has conflicting lines',
     'Chạy thử (dry run) để xem các dòng lỗi, sửa tệp rồi gửi lại; chưa có địa bàn nào được nhập.',
   ),
+  CONTRACT_OVERLAP: c(
+    409,
+    'Hội đoàn thể đã có hợp đồng ủy thác trong thời gian này',
+    'Entrustment contract overlaps',
+    'Hội đoàn thể này đã có hợp đồng ủy thác còn hiệu lực trong thời gian đó; kết thúc hợp đồng cũ trước hoặc chọn ' +
+      'ngày hiệu lực sau ngày kết thúc của nó.',
+  ),
   LEDGER_UNBALANCED: c(
     422,
     'Bút toán không cân',

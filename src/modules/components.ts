@@ -17,6 +17,7 @@ import * as savings from './savings/schemas.js'
 import * as organisation from './organisation/schemas.js'
 import * as tree from './organisation/tree-schemas.js'
 import { FeeRate, PartnerFeeAccrual, PartnerFeePayment } from './fees/schemas.js'
+import { EntrustmentContract } from './fees/contract-schemas.js'
 import { RecallProposal, WriteOffProposal, WriteOffProposalListItem } from './risk/routes.js'
 import { Inspection } from './inspections/routes.js'
 import { ApiKey, User } from './users/routes.js'
@@ -61,6 +62,7 @@ export const COMPONENTS: readonly TSchema[] = [
   organisation.Partner,
   organisation.Group,
   FeeRate,
+  EntrustmentContract,
   PartnerFeeAccrual,
   PartnerFeePayment,
   User,

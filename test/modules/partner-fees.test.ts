@@ -337,6 +337,8 @@ test('§11 partner fees CSV export parses back (parseCsv) to the same numbers', 
     'base',
     'ratePpm',
     'amount',
+    'level',
+    'contractId',
   ])
   const records = rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])))
   const entrustment = records.filter((r) => r.kind === 'entrustment_fee')

@@ -207,6 +207,19 @@ const FUND = app.commands.runNow(
 ).body.code
 /** Capital is posted by finance or admin. */
 const FINANCE_POSTS = /*   */ row(U, U, 201, F, F, F, F, F, F, F, F, 201, 201, F)
+/** A contract of partner A in 2030 (no month the matrix accrues), open; a fresh one per cell that ends it. */
+function contractA(): number {
+  return Number(
+    app.sqlite
+      .prepare(
+        'INSERT INTO entrustment_contracts (partner_id, contract_no, signed_on, effective_from, office_id, ' +
+          "entrustment_fee_rate_ppm, group_commission_rate_ppm, created_by) SELECT id, ?, '2026-06-01', " +
+          "'2030-01-01', office_id, 500, 85000, 0 FROM partners WHERE id = ?",
+      )
+      .run(unique('HĐ'), world.partnerA).lastInsertRowid,
+  )
+}
+const CONTRACT_A = contractA()
 /** Partner A's fee for April 2026 accrued by the system user (entry and record, as the accrual posts them). */
 function accruedFee(amount: number): void {
   app.commands.runNow((ctx) => {
@@ -568,6 +581,40 @@ const TABLE: Target[] = [
   { op: 'GET /v1/partner-fees/accruals', expect: FINANCE_READ, request: get('/v1/partner-fees/accruals') },
   { op: 'GET /v1/partner-fees/payments', expect: FINANCE_READ, request: get('/v1/partner-fees/payments') },
   { op: 'GET /v1/partner-fees/payable', expect: FINANCE_READ, request: get('/v1/partner-fees/payable') },
+  // Entrustment contracts by level (docs/rules.md §23): admin records and ends; every role reads within its scope
+  // (a contract of partner A: branch A staff and partner A's officer; partner A2 is beside it, not under or above).
+  {
+    op: 'POST /v1/entrustment-contracts',
+    expect: ADMIN_CREATES,
+    request: () => {
+      const day = uniqueDate('2032-01-01')
+      return post(
+        '/v1/entrustment-contracts',
+        {
+          partnerId: world.partnerB,
+          contractNo: unique('HĐ'),
+          signedOn: BUSINESS_DATE,
+          effectiveFrom: day,
+          effectiveTo: day,
+          entrustmentFeeRatePpm: 500,
+          groupCommissionRatePpm: 85_000,
+        },
+        idem(),
+      )
+    },
+  },
+  {
+    op: 'POST /v1/entrustment-contracts/{id}/end',
+    expect: ADMIN_OK,
+    request: (fresh) =>
+      post(
+        `/v1/entrustment-contracts/${fresh ? contractA() : CONTRACT_A}/end`,
+        { effectiveTo: '2030-06-30', reference: unique('BB') },
+        idem(),
+      ),
+  },
+  { op: 'GET /v1/entrustment-contracts', expect: ANY_ROLE, request: get('/v1/entrustment-contracts') },
+  { op: 'GET /v1/entrustment-contracts/{id}', expect: READ_A, request: get(`/v1/entrustment-contracts/${CONTRACT_A}`) },
 
   // Priority attributes (docs/rules.md §14): designations by admin or a manager of the commune's branch.
   {

@@ -187,6 +187,16 @@ const FINDING_A = (
     },
   })
 ).json().id as number
+/** A contract of partner B in 2030 (docs/rules.md §23): the end operation acts on it. */
+const CONTRACT_B = Number(
+  ta.app.sqlite
+    .prepare(
+      'INSERT INTO entrustment_contracts (partner_id, contract_no, signed_on, effective_from, office_id, ' +
+        "entrustment_fee_rate_ppm, group_commission_rate_ppm, created_by) SELECT id, 'HĐ-FUZZ', '2026-06-01', " +
+        "'2030-01-01', office_id, 500, 85000, 0 FROM partners WHERE id = ?",
+    )
+    .run(world.partnerB).lastInsertRowid,
+)
 
 // ————————————————————————————————————————————— who sends what
 
@@ -491,6 +501,8 @@ function realValues(op: Operation, param: string): (string | number)[] {
       return [DESIGNATION_A]
     case 'supervision-findings':
       return [FINDING_A]
+    case 'entrustment-contracts':
+      return [CONTRACT_B]
     case 'savings-accounts':
       return param === 'id' && op.path.includes('{withdrawalId}') ? [W.savingsA] : [W.savingsA, W.savingsB]
     default:

@@ -1705,7 +1705,7 @@ export interface paths {
         };
         /**
          * Partner fees for a month
-         * @description For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month's last day of the partner's loans on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest collected through the group's collection sessions in the month / 10^6). Rates: the fee-rate version in force on the month's last day (a partner's own version overrides the default). Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"; one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.
+         * @description For an ended month: per partner the entrustment fee = round half-up(entrustmentFeeRatePpm × Σ outstanding principal on the month's last day of the partner's loans on which interest (contract + overdue) was collected in the month, each loan counted once / 10^6); per group the commission = round half-up(groupCommissionRatePpm × interest collected through the group's collection sessions in the month / 10^6). Who is paid: the nearest partner up the partner's tree with an entrustment contract in force on the month's last day, at the contract's rates (one row per partner paid, with level and contractId; docs/rules.md §23); without one, the partner itself at the fee-rate version in force then (its own overrides the default). Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese (key)"; one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.
          */
         get: operations["getReportsPartnerFees"];
         put?: never;
@@ -2520,6 +2520,70 @@ export interface paths {
          * @description Staff of a branch under the finding’s area (or admin) answer it: what the branch says and did. Answers are added, never changed; a finding may get several (one per branch of a province, a later follow-up) and is `answered` from the first. `branchId` names the answering branch when the caller could answer for several. Errors: NOT_FOUND (finding outside your scope), VALIDATION_ERROR (branchId needed), OUTSIDE_AREA (branchId not one of the finding's branches), FORBIDDEN (branchId outside your scope).
          */
         post: operations["postSupervisionFindingsByIdAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entrustment-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List entrustment contracts
+         * @description Contracts by id, with their end. A partner officer sees those of its partner, of the partners under it and of the partners above it (the ones that pay for its groups); branch staff those of the partners of their branches and above; admin, finance and auditor all.
+         */
+        get: operations["getEntrustmentContracts"];
+        put?: never;
+        /**
+         * Record an entrustment contract signed by a partner of any level
+         * @description A contract signed by a province union, district association or commune chapter with the bank office of its level (the partner's office), with its own entrustment fee and group commission rates. For a loan of a group, the fees of a month are paid to the nearest partner up the group's partner tree with a contract in force on the month's last day, at that contract's rates (docs/rules.md §23). Append-only: ended by POST /v1/entrustment-contracts/{id}/end. Idempotency-Key required. Errors: CONTRACT_OVERLAP (the partner has a contract sharing a day), DUPLICATE (contract number), REFERENCE_NOT_FOUND, DATE_IN_FUTURE (signedOn), DATE_ORDER.
+         */
+        post: operations["postEntrustmentContracts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entrustment-contracts/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an entrustment contract
+         * @description Records its last day in force (an end record; the contract is not edited), no later than its signed end. Months whose last day is after it go to the next partner up with a contract, else to the fee-rate versions. Idempotency-Key required. Errors: NOT_FOUND, INVALID_STATE (already ended), DATE_ORDER.
+         */
+        post: operations["postEntrustmentContractsByIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entrustment-contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One entrustment contract
+         * @description The contract with its end, if ended (404 outside the caller’s scope, as the list).
+         */
+        get: operations["getEntrustmentContractsById"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3747,6 +3811,36 @@ export interface components {
             entrustmentFeeRatePpm: number;
             /** @description Group commission, ppm of the interest collected through the group's sessions (80,000 = 8 %) */
             groupCommissionRatePpm: number;
+            createdAt: string;
+        };
+        EntrustmentContract: {
+            /** @description Identifier */
+            id: number;
+            /** @description The signing partner */
+            partnerId: number;
+            partnerCode: string;
+            partnerName: string;
+            /**
+             * @description Level of the signing partner: province (union) | district (association) | commune (chapter)
+             * @enum {unknown}
+             */
+            level: "province" | "district" | "commune";
+            /** @description The bank side: the partner's own office (province office, or its branch's district office) */
+            officeId: number;
+            officeCode: string;
+            contractNo: string;
+            /** Format: date */
+            signedOn: string;
+            /** Format: date */
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            signedEffectiveTo: string | null;
+            endReference: string | null;
+            /** @description Entrustment fee, ppm per month of the outstanding balance (500 = 0.05 %) */
+            entrustmentFeeRatePpm: number;
+            /** @description Group commission, ppm of the interest collected through sessions (85,000 = 8.5 %) */
+            groupCommissionRatePpm: number;
+            createdBy: number;
             createdAt: string;
         };
         PartnerFeeAccrual: {
@@ -12254,16 +12348,28 @@ export interface operations {
                             partnerId: number;
                             partnerCode: string;
                             partnerName: string;
+                            /**
+                             * @description Level of the partner paid (docs/rules.md §23)
+                             * @enum {unknown}
+                             */
+                            level: "province" | "district" | "commune";
                             /** @description null for a province-level partner */
                             branchId: number | null;
-                            /** @description Identifier */
-                            feeRateId: number;
-                            /** @enum {unknown} */
-                            rateSource: "partner" | "default";
+                            contractId: number | null;
+                            contractNo: string | null;
+                            feeRateId: number | null;
+                            /**
+                             * @description contract (§23), else the partner's own fee-rate version or the default
+                             * @enum {unknown}
+                             */
+                            rateSource: "contract" | "partner" | "default";
+                            /** @description The contract's or the fee-rate version's effectiveFrom */
                             rateEffectiveFrom: string;
                             entrustmentFeeRatePpm: number;
                             groupCommissionRatePpm: number;
-                            /** @description Loans of the partner that paid interest in the month */
+                            /** @description The partners whose loans or groups it is paid for: itself and, under a contract, those below it */
+                            coveredPartnerIds: number[];
+                            /** @description Loans it is paid for that paid interest in the month */
                             loans: number;
                             /** @description Interest (contract + overdue) collected on those loans in the month */
                             interestCollected: number;
@@ -12271,7 +12377,7 @@ export interface operations {
                             outstandingPrincipal: number;
                             /** @description round half-up(entrustmentFeeRatePpm × outstandingPrincipal / 10^6) */
                             entrustmentFee: number;
-                            /** @description Σ commission of the partner's groups */
+                            /** @description Σ commission of the groups it is paid for */
                             groupCommission: number;
                             /** @description Amount in VND (integer, no minor unit) */
                             total: number;
@@ -12281,7 +12387,7 @@ export interface operations {
                             groupId: number;
                             groupCode: string;
                             groupName: string;
-                            /** @description Identifier */
+                            /** @description The partner running the group */
                             partnerId: number;
                             /** @description Identifier */
                             transactionPointId: number;
@@ -12289,8 +12395,10 @@ export interface operations {
                             sessions: number;
                             /** @description Interest (contract + overdue) collected through the group's sessions in the month */
                             interestCollected: number;
-                            /** @description Identifier */
-                            feeRateId: number;
+                            /** @description The partner the commission is paid to (the signing level, §23), for the group */
+                            payeePartnerId: number;
+                            contractId: number | null;
+                            feeRateId: number | null;
                             groupCommissionRatePpm: number;
                             /** @description round half-up(groupCommissionRatePpm × interestCollected / 10^6) */
                             commission: number;
@@ -16172,6 +16280,314 @@ export interface operations {
             };
             /** @description OUTSIDE_AREA: Business rule violated (see code) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEntrustmentContracts: {
+        parameters: {
+            query?: {
+                /** @description Only contracts signed by this partner */
+                partnerId?: number;
+                /** @description Level of the signing partner: province (union) | district (association) | commune (chapter) */
+                level?: "province" | "district" | "commune";
+                /**
+                 * @description Only contracts in force on this date
+                 * @example 2025-03-10
+                 */
+                inForceOn?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EntrustmentContract"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postEntrustmentContracts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The signing partner, of any level */
+                    partnerId: number;
+                    /** @description Contract number (unique) */
+                    contractNo: string;
+                    /**
+                     * Format: date
+                     * @description Date signed (not after the business date)
+                     * @example 2025-03-10
+                     */
+                    signedOn: string;
+                    /**
+                     * Format: date
+                     * @description First day in force
+                     * @example 2025-03-10
+                     */
+                    effectiveFrom: string;
+                    effectiveTo?: string | null;
+                    /** @description Entrustment fee rate, ppm per month (0–1,000,000) */
+                    entrustmentFeeRatePpm: number;
+                    /** @description Group commission rate, ppm of interest collected (0–1,000,000) */
+                    groupCommissionRatePpm: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntrustmentContract"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CONTRACT_OVERLAP, DUPLICATE, INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REFERENCE_NOT_FOUND, DATE_IN_FUTURE, DATE_ORDER: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postEntrustmentContractsByIdEnd: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required. Same key + same body replays the first response (Idempotency-Replayed: true). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description Last day in force (not before effectiveFrom, not after the signed end)
+                     * @example 2025-03-10
+                     */
+                    effectiveTo: string;
+                    /** @description Number of the record ending the contract (biên bản thanh lý) */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntrustmentContract"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INVALID_STATE: Conflict: invalid state transition, duplicate, or request still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DATE_ORDER: Business rule violated (see code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEntrustmentContractsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntrustmentContract"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (API key, or staff session cookie) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outside the caller's role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND: Not found (or outside the caller's scope) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,7 +11,7 @@ import type { feeRates, groups, partners } from '../../db/schema.js'
 type Group = typeof groups.$inferSelect
 
 export type FeeRateRow = typeof feeRates.$inferSelect
-export type PartnerRow = Pick<typeof partners.$inferSelect, 'id' | 'code' | 'name' | 'branchId'>
+export type PartnerRow = Pick<typeof partners.$inferSelect, 'id' | 'code' | 'name' | 'branchId' | 'level'>
 /** A loan that paid interest (contract + overdue) in the month, with that interest. */
 export type InterestLoanRow = { loanId: number; partnerId: number; fundingSource: string; interest: number }
 /** Interest collected through a group's sessions in the month from the loans of one funding source. */
@@ -49,7 +49,7 @@ export const feeQueries = perConnection((sqlite) => ({
       'group_commission_rate_ppm) VALUES (?, ?, ?, ?)',
   ),
   partner: sqlite.prepare<[number], PartnerRow>(
-    'SELECT id, code, name, branch_id AS branchId FROM partners WHERE id = ?',
+    'SELECT id, code, name, branch_id AS branchId, level FROM partners WHERE id = ?',
   ),
   interestLoans: sqlite.prepare<
     [string, string],

@@ -40,8 +40,10 @@ export default async function feesRoutes(fastify: FastifyInstance) {
           "outstanding principal on the month's last day of the partner's loans " +
           ('on which interest (contract + overdue) was collected in the month, each loan counted once / ' +
             '10^6); per group the commission = round half-up(groupCommissionRatePpm × interest ') +
-          ("collected through the group's collection sessions in the month / 10^6). Rates: the fee-rate " +
-            "version in force on the month's last day (a partner's own version overrides the default). ") +
+          ("collected through the group's collection sessions in the month / 10^6). Who is paid: the nearest " +
+            "partner up the partner's tree with an entrustment contract in force on the month's last day, at the " +
+            "contract's rates (one row per partner paid, with level and contractId; docs/rules.md §23); without " +
+            'one, the partner itself at the fee-rate version in force then (its own overrides the default). ') +
           ('Also as CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM; headings "Vietnamese ' +
             '(key)"; one row per fee: kind entrustment_fee | group_commission, base, ratePpm, amount). ' +
             'Errors: MONTH_NOT_ENDED, FEE_RATE_MISSING.'),

@@ -1,6 +1,7 @@
 /** HTTP schemas of partner fees and fee-rate versions (docs/rules.md §11). */
 import { Type } from 'typebox'
 import { BusinessDateSchema, Id, PositiveVnd, Text, Vnd, component, ref } from '../../platform/http-schemas.js'
+import { PARTNER_LEVELS } from '../../db/schema.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Ppm = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description })
@@ -56,17 +57,25 @@ export const PartnerFee = Type.Object({
   partnerId: Id(),
   partnerCode: Type.String(),
   partnerName: Type.String(),
+  level: Type.Enum(PARTNER_LEVELS, { description: 'Level of the partner paid (docs/rules.md §23)' }),
   branchId: Type.Union([Id(), Type.Null()], { description: 'null for a province-level partner' }),
-  feeRateId: Id(),
-  rateSource: Type.Enum(['partner', 'default'] as const),
-  rateEffectiveFrom: Type.String(),
+  contractId: Nullable(Id('The entrustment contract it is paid under; null: the fee-rate versions applied')),
+  contractNo: Nullable(Type.String()),
+  feeRateId: Nullable(Id('The fee-rate version applied; null when a contract applied')),
+  rateSource: Type.Enum(['contract', 'partner', 'default'] as const, {
+    description: "contract (§23), else the partner's own fee-rate version or the default",
+  }),
+  rateEffectiveFrom: Type.String({ description: "The contract's or the fee-rate version's effectiveFrom" }),
   entrustmentFeeRatePpm: Type.Integer(),
   groupCommissionRatePpm: Type.Integer(),
-  loans: Type.Integer({ description: 'Loans of the partner that paid interest in the month' }),
+  coveredPartnerIds: Type.Array(Id(), {
+    description: 'The partners whose loans or groups it is paid for: itself and, under a contract, those below it',
+  }),
+  loans: Type.Integer({ description: 'Loans it is paid for that paid interest in the month' }),
   interestCollected: Vnd('Interest (contract + overdue) collected on those loans in the month'),
   outstandingPrincipal: Vnd("Σ outstanding principal of those loans on the month's last day: the fee base"),
   entrustmentFee: Vnd('round half-up(entrustmentFeeRatePpm × outstandingPrincipal / 10^6)'),
-  groupCommission: Vnd("Σ commission of the partner's groups"),
+  groupCommission: Vnd('Σ commission of the groups it is paid for'),
   total: Vnd(),
 })
 
@@ -74,11 +83,13 @@ export const GroupCommission = Type.Object({
   groupId: Id(),
   groupCode: Type.String(),
   groupName: Type.String(),
-  partnerId: Id(),
+  partnerId: Id('The partner running the group'),
   transactionPointId: Id(),
   sessions: Type.Integer({ description: 'Collection sessions held in the month' }),
   interestCollected: Vnd("Interest (contract + overdue) collected through the group's sessions in the month"),
-  feeRateId: Id(),
+  payeePartnerId: Id('The partner the commission is paid to (the signing level, §23), for the group'),
+  contractId: Nullable(Id('The entrustment contract applied; null: the fee-rate versions')),
+  feeRateId: Nullable(Id()),
   groupCommissionRatePpm: Type.Integer(),
   commission: Vnd('round half-up(groupCommissionRatePpm × interestCollected / 10^6)'),
 })

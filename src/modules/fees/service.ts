@@ -19,11 +19,17 @@
  *       collection sessions with a session date in M. Repayments posted
  *       individually at the branch earn no commission.
  *
- * Rates: fee_rates is versioned data. For a partner (and its groups), the
- * version in force on the last day of M: the partner's own latest version
- * with effectiveFrom ≤ that day if it has one (it overrides the default), else
- * the default (partnerId null) latest version. No version in force →
- * FEE_RATE_MISSING.
+ * Who is paid, at which rates (docs/rules.md §23): for the loans and groups of
+ * partner P, the entrustment contract in force on the last day of M of the
+ * nearest partner on the path P → parent → grandparent that has one; the fees
+ * go to that signing partner (the payee) at the contract's rates. Without one
+ * on the path, P itself is the payee at fee_rates, versioned data: the version
+ * in force on the last day of M, P's own latest version with effectiveFrom ≤
+ * that day if it has one (it overrides the default), else the default
+ * (partnerId null) latest version. No version in force → FEE_RATE_MISSING.
+ * The report has one row per payee partner: the entrustment fee on the sum of
+ * the bases of every partner it is paid for, rounded once; the commission of
+ * each group, rounded per group, added to its payee's row.
  *
  * Arithmetic: BigInt products, one half-up rounding per fee; no floats.
  *
@@ -41,6 +47,8 @@ import { DomainError } from '../../platform/errors.js'
 import { addDays, addMonths } from '../../domain/dates.js'
 import { divHalfUp, toSafeNumber } from '../../domain/money.js'
 import { splitByWeights } from '../../domain/partner-fees.js'
+import { feePayee, partnerPath } from '../../domain/entrustment-contracts.js'
+import { contractQueries, type ContractRow } from './contract-queries.js'
 import { loadLoanRow, loanState } from '../loans/projection.js'
 import { feeQueries, feeRatesPage, type FeeRateRow } from './queries.js'
 
@@ -77,6 +85,30 @@ export function monthBounds(month: string): { from: string; to: string } {
   return { from, to: addDays(addMonths(from, 1), -1) }
 }
 
+/** The rates a payee is paid at: its contract's, else its fee-rate version in force (§11). */
+function rateOf(sqlite: Database.Database, contract: ContractRow | null, partnerId: number, date: string) {
+  if (contract)
+    return {
+      source: 'contract' as const,
+      contractId: contract.id as number | null,
+      contractNo: contract.contractNo as string | null,
+      feeRateId: null as number | null,
+      effectiveFrom: contract.effectiveFrom,
+      entrustmentFeeRatePpm: contract.entrustmentFeeRatePpm,
+      groupCommissionRatePpm: contract.groupCommissionRatePpm,
+    }
+  const r = feeRateFor(sqlite, partnerId, date)
+  return {
+    source: r.source,
+    contractId: null,
+    contractNo: null,
+    feeRateId: r.id,
+    effectiveFrom: r.effectiveFrom,
+    entrustmentFeeRatePpm: r.entrustmentFeeRatePpm,
+    groupCommissionRatePpm: r.groupCommissionRatePpm,
+  }
+}
+
 export function partnerFeesReport(sqlite: Database.Database, month: string, businessDate: string) {
   return computeFees(sqlite, month, businessDate).report
 }
@@ -98,26 +130,48 @@ function computeFees(sqlite: Database.Database, month: string, businessDate: str
   const interestLoans = q.interestLoans.all(from, to)
   const groups = q.sessionGroups.all(from, to)
 
-  const partnerIds = [...new Set([...interestLoans.map((l) => l.partnerId), ...groups.map((g) => g.partnerId)])].sort(
+  // Who is paid for each partner's loans and groups, and at which rates (§23).
+  const cq = contractQueries(sqlite)
+  const parents = new Map(cq.parents.all().map((p) => [p.id, p.parentId]))
+  const contracts = cq.inForceOn.all({ date: to })
+  const payees = new Map<number, { payeePartnerId: number; contract: ContractRow | null }>()
+  const payeeOf = (partnerId: number) => {
+    let found = payees.get(partnerId)
+    if (!found) {
+      found = feePayee(
+        partnerPath(partnerId, (id) => parents.get(id)),
+        contracts,
+        to,
+      )
+      payees.set(partnerId, found)
+    }
+    return found
+  }
+  const payeeIds = [...new Set([...interestLoans, ...groups].map((x) => payeeOf(x.partnerId).payeePartnerId))].sort(
     (a, b) => a - b,
   )
-  const rates = new Map(partnerIds.map((id) => [id, feeRateFor(sqlite, id, to)]))
+  // A payee is paid either under its own contract or, having none on its path, at its fee-rate version.
+  const rates = new Map(payeeIds.map((id) => [id, rateOf(sqlite, payeeOf(id).contract, id, to)]))
   const bases = new Map<number, Map<string, number>>()
 
   const groupRows = groups.map((g) => {
-    const rate = rates.get(g.partnerId)!
+    const payee = payeeOf(g.partnerId).payeePartnerId
+    const rate = rates.get(payee)!
     return {
       ...g,
-      feeRateId: rate.id,
+      payeePartnerId: payee,
+      contractId: rate.contractId,
+      feeRateId: rate.feeRateId,
       groupCommissionRatePpm: rate.groupCommissionRatePpm,
       commission: feeAmount(rate.groupCommissionRatePpm, g.interestCollected),
     }
   })
 
-  const partners = partnerIds.map((partnerId) => {
+  const partners = payeeIds.map((partnerId) => {
     const p = q.partner.get(partnerId)!
     const rate = rates.get(partnerId)!
-    const loans = interestLoans.filter((l) => l.partnerId === partnerId)
+    const loans = interestLoans.filter((l) => payeeOf(l.partnerId).payeePartnerId === partnerId)
+    const ownGroups = groupRows.filter((g) => g.payeePartnerId === partnerId)
     let outstanding = 0n
     let interest = 0n
     const byFund = new Map<string, number>()
@@ -130,17 +184,21 @@ function computeFees(sqlite: Database.Database, month: string, businessDate: str
     bases.set(partnerId, byFund)
     const base = toSafeNumber(outstanding)
     const entrustmentFee = feeAmount(rate.entrustmentFeeRatePpm, base)
-    const groupCommission = groupRows.filter((g) => g.partnerId === partnerId).reduce((a, g) => a + g.commission, 0)
+    const groupCommission = ownGroups.reduce((a, g) => a + g.commission, 0)
     return {
       partnerId,
       partnerCode: p.code,
       partnerName: p.name,
+      level: p.level,
       branchId: p.branchId,
-      feeRateId: rate.id,
+      contractId: rate.contractId,
+      contractNo: rate.contractNo,
+      feeRateId: rate.feeRateId,
       rateSource: rate.source,
       rateEffectiveFrom: rate.effectiveFrom,
       entrustmentFeeRatePpm: rate.entrustmentFeeRatePpm,
       groupCommissionRatePpm: rate.groupCommissionRatePpm,
+      coveredPartnerIds: [...new Set([...loans, ...ownGroups].map((x) => x.partnerId))].sort((a, b) => a - b),
       loans: loans.length,
       interestCollected: toSafeNumber(interest),
       outstandingPrincipal: base,
@@ -200,7 +258,7 @@ export function feesByFund(
       g.commission,
       funds.map((f) => f.interestCollected),
     )
-    funds.forEach((f, i) => add(g.partnerId, f.fundingSource, 'groupCommission', split[i]!))
+    funds.forEach((f, i) => add(g.payeePartnerId, f.fundingSource, 'groupCommission', split[i]!))
   }
   return { report, shares }
 }
@@ -217,11 +275,13 @@ export const CSV_COLUMNS = [
   ['base', 'Cơ sở tính phí'],
   ['ratePpm', 'Tỷ lệ phí, phần triệu'],
   ['amount', 'Số tiền phí'],
+  ['level', 'Cấp hội nhận phí'],
+  ['contractId', 'Hợp đồng ủy thác'],
 ] as const
 
 /**
- * One CSV row per fee: the partner's entrustment fee (base = outstanding principal) and each group's commission
- * (base = interest collected).
+ * One CSV row per fee: the payee partner's entrustment fee (base = outstanding principal) and each group's
+ * commission (base = interest collected), both under the partner paid (§23: the signing level).
  */
 export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = []
@@ -237,21 +297,26 @@ export function csvRows(report: PartnerFeesReport): Record<string, unknown>[] {
       base: p.outstandingPrincipal,
       ratePpm: p.entrustmentFeeRatePpm,
       amount: p.entrustmentFee,
+      level: p.level,
+      contractId: p.contractId,
     })
   }
-  const codes = new Map(report.partners.map((p) => [p.partnerId, p.partnerCode]))
+  const payees = new Map(report.partners.map((p) => [p.partnerId, p]))
   for (const g of report.groups) {
+    const payee = payees.get(g.payeePartnerId)
     rows.push({
       month: report.month,
       kind: 'group_commission',
-      partnerId: g.partnerId,
-      partnerCode: codes.get(g.partnerId) ?? null,
+      partnerId: g.payeePartnerId,
+      partnerCode: payee?.partnerCode ?? null,
       groupId: g.groupId,
       groupCode: g.groupCode,
       loans: null,
       base: g.interestCollected,
       ratePpm: g.groupCommissionRatePpm,
       amount: g.commission,
+      level: payee?.level ?? null,
+      contractId: g.contractId,
     })
   }
   return rows
