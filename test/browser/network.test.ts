@@ -201,13 +201,15 @@ async function run({ served, db, checkScreen, signIn, openTab, getJson, tabSessi
         'Giám sát viên',
         'the role in Vietnamese',
       )
-      await page.locator('#new-user-username').fill('giamsat')
+      await page.locator('#new-user-username').fill('giamsattinh')
       await page.locator(`#new-user-branch option[value="office:${province.id}"]`).waitFor({ state: 'attached' })
       await page.locator('#new-user-branch').selectOption(`office:${province.id}`)
       await page.locator('[data-testid="create-user"]').click()
       await page.locator('[data-testid="user-created"]').waitFor()
       const created = db
-        .prepare(`SELECT id, role, branch_id AS branchId, office_id AS officeId FROM users WHERE username = 'giamsat'`)
+        .prepare(
+          `SELECT id, role, branch_id AS branchId, office_id AS officeId FROM users WHERE username = 'giamsattinh'`,
+        )
         .get() as { id: number; role: string; branchId: number | null; officeId: number | null }
       t.match(created, { role: 'supervisor', branchId: null, officeId: province.id }, 'stored scoped to the province')
       t.match(
@@ -220,7 +222,7 @@ async function run({ served, db, checkScreen, signIn, openTab, getJson, tabSessi
       t.same(admin.errors, [], "no error in the admin's page")
 
       const sup = await openTab(t)
-      await signInThroughForm(sup.page, 'giamsat', otp)
+      await signInThroughForm(sup.page, 'giamsattinh', otp)
       const mine = 'Tran-Van-Giam-Sat-2026'
       await sup.page.locator('#current-password').fill(otp)
       await sup.page.locator('#new-password').fill(mine)
@@ -238,6 +240,7 @@ async function run({ served, db, checkScreen, signIn, openTab, getJson, tabSessi
           vi.finNavSupportPayments,
           vi.navDashboard,
           vi.navNetwork,
+          vi.navSupervision,
         ],
         'the screens a supervisor reads, and no other',
       )

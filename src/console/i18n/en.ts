@@ -655,6 +655,8 @@ export const en: Dictionary = {
   navSectionAdmin: 'Administration and control',
   // the organisation tree: network screen, supervisor role, users scoped to an office
   navNetwork: 'Network & roll-ups',
+  navSupervision: 'Supervision',
+  navSupervisionFindings: 'Supervision findings',
   role_supervisor: 'Supervisor',
   noScreensForRole: 'Your role has no screen in this console yet. Ask an administrator.',
   usrOffice: 'Office',

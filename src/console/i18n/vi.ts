@@ -663,6 +663,8 @@ export const vi = {
   navSectionAdmin: 'Quản trị và kiểm soát',
   // the organisation tree: network screen, supervisor role, users scoped to an office
   navNetwork: 'Mạng lưới & tổng hợp',
+  navSupervision: 'Giám sát',
+  navSupervisionFindings: 'Kiến nghị giám sát',
   role_supervisor: 'Giám sát viên',
   noScreensForRole: 'Vai trò của bạn chưa có màn hình nào trong bảng điều khiển. Hãy liên hệ quản trị viên.',
   usrOffice: 'Văn phòng',

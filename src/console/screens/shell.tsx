@@ -23,6 +23,7 @@ import { Households } from './households'
 import { LoanPage } from './loan'
 import { Loans } from './loans'
 import { LazyNetwork } from './network-lazy'
+import { LazySupervision } from './supervision-lazy'
 import { LanguageSwitch } from './parts'
 import { printable } from './print-route'
 
@@ -90,6 +91,14 @@ const SCREENS: readonly Screen[] = [
   },
   // the organisation tree and its roll-ups: every role, each within its scope (network*.tsx)
   { path: '/network', label: 'navNetwork', roles: [...EVERYONE, 'supervisor'], section: 'navSectionFinance' },
+  // supervision findings: the supervisor records, the branches answer, finance and auditors read (supervision*.tsx)
+  { path: '/supervision', label: 'navSupervision', roles: ['supervisor'], section: 'navSectionAdmin' },
+  {
+    path: '/supervision',
+    label: 'navSupervisionFindings',
+    roles: ['branch_officer', 'branch_manager', 'admin', 'finance', 'auditor'],
+    section: 'navSectionAdmin',
+  },
   {
     path: '/reconciliation',
     label: 'finNavReconciliation',
@@ -196,6 +205,10 @@ export function Shell({
   else if (route === '/reports' && allowed) content = <Reports />
   else if (route === '/dashboard' && allowed) content = <LazyDashboard />
   else if (route === '/network' && allowed) content = <LazyNetwork session={session} />
+  else if (route === '/supervision' && allowed)
+    content = (
+      <LazySupervision session={session} findingId={Number(routeQuery(fullRoute).get('finding')) || undefined} />
+    )
   else if (route === '/audit' && allowed) content = <AuditTrail />
   else if (route === '/users' && allowed) content = <AdminUsers />
   else if (route === '/reference' && allowed) content = <AdminReference canEdit={role === 'admin'} />
