@@ -132,3 +132,27 @@ export function problemCode(error: unknown): string | null {
     ? (error as { code: string }).code
     : null
 }
+
+/** Runs `fetcher` whenever `deps` change; its data, error and busy flag. */
+export function useReport<T>(fetcher: () => Promise<{ data?: T; error?: unknown }>, deps: unknown[], enabled = true) {
+  const { t } = useI18n()
+  const [data, setData] = useState<T | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  useEffect(() => {
+    if (!enabled) return
+    let live = true
+    setError(null)
+    fetcher().then(
+      (r) => {
+        if (!live) return
+        setData(r.data ?? null)
+        if (!r.data) setError(r.error)
+      },
+      () => live && setError(t.networkError),
+    )
+    return () => {
+      live = false
+    }
+  }, deps)
+  return { data, error }
+}

@@ -8,7 +8,7 @@ import { api } from '../api/client'
 import type { paths } from '../api/schema'
 import { formatDate, formatRate, formatVnd } from '../format'
 import { useI18n } from '../i18n'
-import { CsvLink, PointSelect, ProblemAlert, useBusinessDate, usePoints } from './finance-parts'
+import { CsvLink, PointSelect, ProblemAlert, useBusinessDate, usePoints, useReport } from './finance-parts'
 import { useFinanceText, type FinanceText } from './finance-text'
 import { ScrollTable } from './table-parts'
 import { LabelledSelect } from './form-parts'
@@ -60,30 +60,6 @@ export function Reports() {
       )}
     </section>
   )
-}
-
-/** Runs `fetcher` whenever `deps` change; its data, error and busy flag. */
-function useReport<T>(fetcher: () => Promise<{ data?: T; error?: unknown }>, deps: unknown[], enabled = true) {
-  const { t } = useI18n()
-  const [data, setData] = useState<T | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  useEffect(() => {
-    if (!enabled) return
-    let live = true
-    setError(null)
-    fetcher().then(
-      (r) => {
-        if (!live) return
-        setData(r.data ?? null)
-        if (!r.data) setError(r.error)
-      },
-      () => live && setError(t.networkError),
-    )
-    return () => {
-      live = false
-    }
-  }, deps)
-  return { data, error }
 }
 
 function DateInput({

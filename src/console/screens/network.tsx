@@ -10,7 +10,7 @@ import { api, problemText, type Session } from '../api/client'
 import type { paths } from '../api/schema'
 import { formatDate, formatVnd } from '../format'
 import { allPages } from './admin-parts'
-import { CsvLink, ProblemAlert, useBusinessDate } from './finance-parts'
+import { CsvLink, ProblemAlert, useBusinessDate, useReport } from './finance-parts'
 import { LabelledSelect } from './form-parts'
 import { useNetworkText, type NetworkText } from './network-text'
 import { Alert } from './parts'
@@ -272,7 +272,7 @@ function RollUpReport({
   fees: boolean
   onDrill: (node: TreeNode) => void
 }) {
-  const { n, t } = useNetworkText()
+  const { n } = useNetworkText()
   const below = LEVELS.slice(LEVELS.indexOf(node.level) + 1)
   const [report, setReport] = useState<Report>('portfolio')
   const [chosenLevel, setLevel] = useState<Level | undefined>(below[0])
@@ -282,30 +282,17 @@ function RollUpReport({
   const [from, setFrom] = useState(businessDate.slice(0, 8) + '01')
   const [to, setTo] = useState(businessDate)
   const [month, setMonth] = useState(monthBefore(businessDate))
-  const [data, setData] = useState<RollUp | null>(null)
-  const [error, setError] = useState<unknown>(null)
 
   const where = node.kind === 'office' ? { officeId: node.id } : { placeId: node.id }
   const dates = datesOf(report, { asOf, from, to, month })
   const query = level ? { report, level, ...where, ...dates } : null
   const queryKey = JSON.stringify(query)
 
-  useEffect(() => {
-    if (!query) return
-    let live = true
-    setError(null)
-    api.GET('/v1/reports/roll-up', { params: { query } }).then(
-      (r) => {
-        if (!live) return
-        setData(r.data ?? null)
-        if (!r.data) setError(r.error)
-      },
-      () => live && setError(t.networkError),
-    )
-    return () => {
-      live = false
-    }
-  }, [queryKey])
+  const { data, error } = useReport<RollUp>(
+    () => api.GET('/v1/reports/roll-up', { params: { query: query! } }),
+    [queryKey],
+    query !== null,
+  )
 
   if (!level) return <p class="hint">{n.netNoLevelBelow}</p>
   const reports = REPORTS.filter((r) => r !== 'fees' || fees)
