@@ -103,21 +103,22 @@ export function Network({ session }: { session: Session }) {
 
   useEffect(() => {
     const failed = (e: unknown) => setError(problemText(e, t.unexpectedError))
+    // A user scoped to an office (a province, say) starts on it, everyone else on the head office. The two answers
+    // may come back in any order, so only the one that decides the start sets it.
+    const own = session.user.officeId
     api.GET('/v1/offices', { params: { query: { level: 'head_office', limit: 500 } } }).then(
       ({ data, error }) => {
         if (!data) return failed(error)
         const heads = data.items.map(officeNode)
         setRoots(heads)
-        if (heads[0]) setTrail([heads[0]])
+        if (own == null && heads[0]) setTrail([heads[0]])
       },
       () => setError(t.networkError),
     )
-    // A user scoped to an office (a province, say) starts on it.
-    const own = session.user.officeId
     if (own != null)
       api.GET('/v1/offices/{id}', { params: { path: { id: own } } }).then(
-        ({ data }) => data && setTrail([officeNode(data)]),
-        () => undefined,
+        ({ data, error }) => (data ? setTrail([officeNode(data)]) : failed(error)),
+        () => setError(t.networkError),
       )
   }, [])
 
